@@ -1,0 +1,142 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './infra/duration';
+
+const isoDuration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => {
+      try {
+        parseDuration(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an ISO 8601 duration such as PT1H or P3D')
+    .transform((v) => parseDuration(v));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(3000),
+  SMTP_PORT: port(2525),
+  DATA_DIR: z.string().default('./data'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  EMAIL_WEBHOOK_SECRET: z.string().optional(),
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SURVEY_DELAY: isoDuration('PT1H'),
+  FOLLOWUP_DELAY: isoDuration('P3D'),
+  AUTO_CLOSE_AFTER: isoDuration('P4D'),
+  CALLBACK_RETRY_DELAY: isoDuration('PT30M'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Aftercare Support <support@demo.local>'),
+  MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
+  SEED_DEMO: bool,
+  DEMO_PASSWORD: z.string().min(6).default('demo-password'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
+  SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
+  SLA_ESCALATION_STEP: isoDuration('PT1H'),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  smtpPort: number;
+  dataDir: string;
+  mongodbUri: string;
+  redisUrl: string;
+  twilioAuthToken?: string;
+  emailWebhookSecret?: string;
+  sessionSecret: string;
+  surveyDelayMs: number;
+  followupDelayMs: number;
+  autoCloseAfterMs: number;
+  callbackRetryDelayMs: number;
+  smtpUrl?: string;
+  mailFrom: string;
+  mailMaxBytes: number;
+  publicUrl: string;
+  seedDemo: boolean;
+  demoPassword: string;
+  logLevel: string;
+  queuePrefix: string;
+  slaWarningRatio: number;
+  slaEscalationStepMs: number;
+}>;
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment once into a frozen object. Nothing else in the code reads process.env.
+ * A wrong value throws a ConfigError whose message is one line naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  if (!e.MONGODB_URI) throw new ConfigError('Invalid configuration: MONGODB_URI is not set (npm start starts an embedded store and sets it)');
+  if (!e.REDIS_URL) throw new ConfigError('Invalid configuration: REDIS_URL is not set (npm start starts an embedded store and sets it)');
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    smtpPort: e.SMTP_PORT,
+    dataDir,
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+    emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
+    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    surveyDelayMs: e.SURVEY_DELAY,
+    followupDelayMs: e.FOLLOWUP_DELAY,
+    autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
+    callbackRetryDelayMs: e.CALLBACK_RETRY_DELAY,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    mailMaxBytes: e.MAIL_MAX_BYTES,
+    publicUrl,
+    seedDemo: e.SEED_DEMO,
+    demoPassword: e.DEMO_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+    queuePrefix: e.QUEUE_PREFIX,
+    slaWarningRatio: e.SLA_WARNING_RATIO,
+    slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+  });
+}
+
+/** SESSION_SECRET when unset: generated once and kept under DATA_DIR so tokens and links survive restarts. */
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString('hex');
+    try {
+      fs.writeFileSync(file, secret, { flag: 'wx', mode: 0o600 });
+      return secret;
+    } catch {
+      return fs.readFileSync(file, 'utf8').trim(); // another process won the race
+    }
+  }
+}

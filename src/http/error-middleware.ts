@@ -1,0 +1,30 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
+import type { Logger } from '../logger';
+
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => next(new NotFoundError(`Route ${req.method} ${req.path}`));
+}
+
+/** The one place an error becomes an HTTP answer. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let appErr: AppError | undefined;
+    if (err instanceof AppError) appErr = err;
+    else if (err?.type === 'entity.too.large') appErr = new PayloadTooLargeError(`Body larger than ${err.limit} bytes`);
+    else if (err?.type === 'entity.parse.failed') appErr = new ValidationError('Malformed JSON body');
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') appErr = new AppError(415, 'unsupported_encoding', err.message);
+    else if (err?.name === 'CastError') appErr = new ValidationError(`Invalid ${err.path}`);
+    else if (err?.name === 'ValidationError' && err?.errors) appErr = new ValidationError(err.message);
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) appErr = new AppError(err.status, 'bad_request', err.message);
+    if (!appErr) {
+      log.error({ err, method: req.method, path: req.path }, 'request failed');
+      res.status(500).json(errorBody(err));
+      return;
+    }
+    if (appErr.status === 429 && appErr.details && typeof appErr.details === 'object' && 'retryAfterSec' in appErr.details) {
+      res.setHeader('Retry-After', String((appErr.details as { retryAfterSec: number }).retryAfterSec));
+    }
+    res.status(appErr.status).json(appErr.toJSON());
+  };
+}

@@ -1,0 +1,104 @@
+import { Job, JobsOptions, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+
+/** Every BullMQ queue of the system. A queue is a trigger; the state it acts on lives in MongoDB. */
+export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+const defaultJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Producers: one Queue per name on one fail-fast connection. */
+export class Queues {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+  ) {}
+
+  get(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions });
+      q.on('error', () => undefined); // the connection logs; a producer error surfaces at add()
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Adds a job; with a jobId an existing job of that id is replaced, so the newest schedule wins. */
+  async schedule(name: QueueName, jobName: string, data: object, opts: JobsOptions & { jobId: string; replace?: boolean }): Promise<void> {
+    const q = this.get(name);
+    const { replace, ...jobOpts } = opts;
+    if (replace) {
+      const existing = await q.getJob(opts.jobId);
+      if (existing) await existing.remove().catch(() => undefined); // a running job keeps its lock; the new one is then a no-op
+    }
+    await q.add(jobName, data, jobOpts);
+  }
+
+  async remove(name: QueueName, jobId: string): Promise<void> {
+    const job = await this.get(name).getJob(jobId);
+    if (job) await job.remove().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+/** What a module handles: per queue, one handler per job name. */
+export type JobHandlers = Partial<Record<QueueName, Record<string, (job: Job) => Promise<unknown>>>>;
+export type ProcessorMap = Partial<Record<QueueName, Processor>>;
+
+/** Merges the modules' handlers into one processor per queue that dispatches on the job name. */
+export function toProcessors(all: JobHandlers[]): ProcessorMap {
+  const merged: Record<string, Record<string, (job: Job) => Promise<unknown>>> = {};
+  for (const handlers of all) {
+    for (const [queue, byName] of Object.entries(handlers)) {
+      for (const [name, fn] of Object.entries(byName ?? {})) {
+        if (merged[queue]?.[name]) throw new Error(`two handlers for ${queue}/${name}`);
+        (merged[queue] ??= {})[name] = fn;
+      }
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(merged).map(([queue, byName]) => [
+      queue,
+      async (job: Job) => {
+        const fn = byName[job.name];
+        if (!fn) throw new Error(`no handler for ${queue}/${job.name}`);
+        return fn(job);
+      },
+    ]),
+  ) as ProcessorMap;
+}
+
+/** Consumers: one Worker per queue with a processor, on a blocking connection of its own. */
+export function startWorkers(
+  makeConnection: () => Redis,
+  prefix: string,
+  processors: ProcessorMap,
+  log: Logger,
+  opts: Partial<WorkerOptions> = {},
+): Worker[] {
+  return (Object.entries(processors) as [QueueName, Processor][]).map(([name, processor]) => {
+    const worker = new Worker(name, processor, {
+      connection: makeConnection(),
+      prefix,
+      concurrency: name === 'mail-in' ? 4 : 8,
+      ...opts,
+    });
+    worker.on('failed', (job: Job | undefined, err: Error) =>
+      log.warn({ queue: name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+    worker.on('error', (err) => log.warn({ queue: name, err: err.message }, 'worker error'));
+    return worker;
+  });
+}

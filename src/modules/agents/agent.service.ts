@@ -1,0 +1,91 @@
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import type { Clock } from '../../infra/clock';
+import { hashPassword } from '../auth/auth.service';
+import type { Role } from '../tickets/ticket.types';
+import type { AgentDoc, AgentModel, Presence } from './agent.model';
+
+export interface AgentInput {
+  name: string;
+  email: string;
+  password: string;
+  role: Role;
+  teams: string[];
+  locale?: 'en' | 'zh-CN';
+  chatCapacity?: number;
+  phone?: string | null;
+}
+
+export class AgentService {
+  constructor(
+    private readonly Agent: AgentModel,
+    private readonly teams: { exists(key: string): Promise<boolean> },
+    private readonly clock: Clock,
+    private readonly onDeactivate: (agentId: string) => Promise<void>,
+  ) {}
+
+  list(filter: { team?: string; includeInactive?: boolean } = {}): Promise<AgentDoc[]> {
+    const q: Record<string, unknown> = {};
+    if (!filter.includeInactive) q.active = true;
+    if (filter.team) q.teams = filter.team;
+    return this.Agent.find(q).sort({ name: 1 });
+  }
+
+  async get(id: string): Promise<AgentDoc> {
+    if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Agent');
+    const a = await this.Agent.findById(id);
+    if (!a) throw new NotFoundError('Agent');
+    return a;
+  }
+
+  /** Agents to tell about a team's events by role: the supervisors leading it, or the managers. */
+  async byRole(roles: Role[], team?: string): Promise<AgentDoc[]> {
+    const q: Record<string, unknown> = { role: { $in: roles }, active: true };
+    if (team) q.teams = team;
+    return this.Agent.find(q);
+  }
+
+  async create(input: AgentInput): Promise<AgentDoc> {
+    await this.checkTeams(input.teams);
+    try {
+      return await this.Agent.create({ ...input, email: input.email.toLowerCase(), passwordHash: await hashPassword(input.password) });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new ConflictError(`An agent with ${input.email} exists`, 'duplicate');
+      throw err;
+    }
+  }
+
+  async update(id: string, patch: Partial<AgentInput> & { active?: boolean }): Promise<AgentDoc> {
+    const a = await this.get(id);
+    if (patch.teams) await this.checkTeams(patch.teams);
+    const { password, ...rest } = patch;
+    Object.assign(a, rest);
+    if (password) a.set('passwordHash', await hashPassword(password));
+    await a.save();
+    if (patch.active === false || password) await this.onDeactivate(id);
+    return a;
+  }
+
+  async setPresence(id: string, status: Presence): Promise<AgentDoc | null> {
+    return this.Agent.findOneAndUpdate({ _id: id, 'presence.status': { $ne: status } }, { $set: { presence: { status, since: this.clock.now() } } }, { new: true });
+  }
+
+  private async checkTeams(teams: string[]): Promise<void> {
+    for (const t of teams) if (!(await this.teams.exists(t))) throw new ValidationError(`Unknown team ${t}`);
+  }
+}
+
+export function serializeAgent(a: AgentDoc) {
+  return {
+    id: String(a._id),
+    name: a.name,
+    email: a.email,
+    role: a.role,
+    teams: a.teams,
+    locale: a.locale,
+    phone: a.phone ?? null,
+    chatCapacity: a.chatCapacity,
+    presence: { status: a.presence?.status ?? 'offline', since: a.presence?.since ?? null },
+    active: a.active,
+  };
+}

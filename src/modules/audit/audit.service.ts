@@ -1,0 +1,18 @@
+import type { Model } from 'mongoose';
+import type { TicketDoc } from '../tickets/ticket.model';
+import type { Actor } from '../tickets/ticket.types';
+
+type AuditModel = Model<{ ticketId: unknown; ticketNumber: number; actor: { type: string; id?: string; name: string }; action: string; changes: Record<string, unknown>; at: Date }>;
+
+export class AuditLog {
+  constructor(private readonly Audit: AuditModel) {}
+
+  async record(ticket: TicketDoc, actor: Actor, action: string, changes: Record<string, unknown> = {}): Promise<void> {
+    await this.Audit.create({ ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes });
+  }
+
+  async forTicket(ticket: TicketDoc) {
+    const rows = await this.Audit.find({ ticketId: ticket._id }).sort({ at: 1, _id: 1 }).lean();
+    return rows.map((r) => ({ actor: r.actor, action: r.action, changes: r.changes, at: r.at }));
+  }
+}

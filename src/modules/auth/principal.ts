@@ -1,0 +1,49 @@
+import { ForbiddenError } from '../../errors';
+import type { Role } from '../tickets/ticket.types';
+
+/** Roles that see every team. */
+export const ALL_TEAMS_ROLES: readonly Role[] = ['manager', 'director', 'admin'];
+
+/** The signed-in agent of a request or socket, with the access rules in one place. */
+export class Principal {
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly email: string,
+    readonly role: Role,
+    readonly teams: readonly string[],
+    readonly locale: string,
+    readonly tokenHash: string,
+  ) {}
+
+  get seesAllTeams(): boolean {
+    return ALL_TEAMS_ROLES.includes(this.role);
+  }
+
+  canSeeTeam(team: string): boolean {
+    return this.seesAllTeams || this.teams.includes(team);
+  }
+
+  /** Teams visible to this agent; undefined means all. */
+  visibleTeams(): readonly string[] | undefined {
+    return this.seesAllTeams ? undefined : this.teams;
+  }
+
+  require(roles?: readonly Role[]): void {
+    if (roles && !roles.includes(this.role)) throw new ForbiddenError(`This needs the role ${roles.join(' or ')}`);
+  }
+
+  assertTeam(team: string): void {
+    if (!this.canSeeTeam(team)) throw new ForbiddenError('This ticket belongs to a team you do not work in');
+  }
+
+  /** May reassign tickets of this team to others (supervisors within their teams, managers everywhere). */
+  canReassign(team: string): boolean {
+    if (this.seesAllTeams) return true;
+    return this.role === 'supervisor' && this.teams.includes(team);
+  }
+
+  toJSON() {
+    return { id: this.id, name: this.name, email: this.email, role: this.role, teams: this.teams, locale: this.locale };
+  }
+}

@@ -1,0 +1,26 @@
+import type { Core } from '../../container';
+import { agentRoutes } from '../agents/agent.routes';
+import type { AppModule } from '../app-module';
+import { authRoutes } from '../auth/auth.routes';
+import { customerRoutes } from '../customers/customer.routes';
+import { teamRoutes } from '../teams/team.routes';
+import { ticketRoutes } from '../tickets/ticket.routes';
+import { ticketProcessors, TicketJobs } from '../tickets/ticket.jobs';
+
+/** Tickets, customers, agents, teams and sign-in. */
+export function coreModule(core: Core): AppModule {
+  const jobs = new TicketJobs(core);
+  core.tickets.observe(jobs);
+  return {
+    name: 'core',
+    routes: (api) => [
+      authRoutes(api, core.auth),
+      ticketRoutes(api, { tickets: core.tickets, query: core.ticketQuery, queueIndex: core.queueIndex, customers: core.customers, teams: core.teams, audit: core.audit, Agent: core.models.Agent, Customer: core.models.Customer }),
+      agentRoutes(api, core.agents),
+      teamRoutes(api, core.teams),
+      customerRoutes(api, core.customers, core.tickets),
+    ],
+    processors: () => ticketProcessors(jobs),
+    startWorkers: () => jobs.start(),
+  };
+}

@@ -1,0 +1,150 @@
+import { Types } from 'mongoose';
+import { NotFoundError, ValidationError } from '../../errors';
+import type { Clock } from '../../infra/clock';
+import type { Locale } from '../tickets/ticket.types';
+import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
+
+export interface CustomerInput {
+  name?: string;
+  email?: string | null;
+  phone?: string | null;
+  locale?: Locale;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Phone numbers compare by digits with an optional leading +, so "+86 138-0000-0000" meets "+8613800000000". */
+export function normalizePhone(phone: string): string {
+  const trimmed = phone.trim();
+  const digits = trimmed.replace(/[^\d]/g, '');
+  return trimmed.startsWith('+') ? `+${digits}` : digits;
+}
+
+/** Chinese text in a name or message is the best hint of the customer's language. */
+export function guessLocale(...texts: (string | undefined | null)[]): Locale {
+  return texts.some((t) => t && /[\u4e00-\u9fff]/.test(t)) ? 'zh-CN' : 'en';
+}
+
+/**
+ * The customer archive: one person's calls, chats and mails meet in one record, found by any of
+ * their email addresses or phone numbers.
+ */
+export class CustomerService {
+  constructor(
+    private readonly Customer: CustomerModel,
+    private readonly Contact: ContactModel,
+    private readonly clock: Clock,
+  ) {}
+
+  async findByContact(input: { email?: string | null; phone?: string | null }): Promise<CustomerDoc | null> {
+    const keys = contactKeys(input);
+    if (!keys.length) return null;
+    const contacts = await this.Contact.find({ _id: { $in: keys } }).lean();
+    for (const key of keys) {
+      const c = contacts.find((x) => x._id === key);
+      if (c) return this.resolve(c.customerId as Types.ObjectId);
+    }
+    return null;
+  }
+
+  /** Finds the customer by email or phone, or creates one; race-free through the unique contact keys. */
+  async findOrCreate(input: CustomerInput): Promise<CustomerDoc> {
+    const found = await this.findByContact(input);
+    if (found) {
+      await this.addContacts(found, input);
+      return found;
+    }
+    const keys = contactKeys(input);
+    const name = input.name?.trim() || input.email?.split('@')[0] || input.phone || 'Visitor';
+    const created = await this.Customer.create({
+      name,
+      emails: input.email ? [normalizeEmail(input.email)] : [],
+      phones: input.phone ? [normalizePhone(input.phone)] : [],
+      locale: input.locale ?? guessLocale(input.name),
+    });
+    for (const key of keys) {
+      try {
+        await this.Contact.create({ _id: key, customerId: created._id });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        // Someone registered the same contact meanwhile: theirs wins, ours goes.
+        await this.Customer.deleteOne({ _id: created._id });
+        await this.Contact.deleteMany({ customerId: created._id });
+        const winner = await this.findByContact(input);
+        if (!winner) throw err;
+        return winner;
+      }
+    }
+    return created;
+  }
+
+  async get(id: string | Types.ObjectId): Promise<CustomerDoc> {
+    if (!Types.ObjectId.isValid(String(id))) throw new NotFoundError('Customer');
+    const c = await this.resolve(new Types.ObjectId(String(id)));
+    if (!c) throw new NotFoundError('Customer');
+    return c;
+  }
+
+  async update(id: string, patch: Partial<{ name: string; locale: Locale; company: string | null; notes: string; emails: string[]; phones: string[]; products: unknown[] }>): Promise<CustomerDoc> {
+    const c = await this.get(id);
+    const { emails, phones, ...rest } = patch;
+    Object.assign(c, rest);
+    await c.save();
+    for (const e of emails ?? []) await this.addContacts(c, { email: e });
+    for (const p of phones ?? []) await this.addContacts(c, { phone: p });
+    return this.get(id);
+  }
+
+  /** Joins `fromId` into `intoId`: contacts, products and (through the callback) tickets move; the old record points to the new. */
+  async merge(intoId: string, fromId: string, moveTickets: (from: Types.ObjectId, into: Types.ObjectId) => Promise<void>): Promise<CustomerDoc> {
+    if (intoId === fromId) throw new ValidationError('A customer cannot be merged into itself');
+    const [into, from] = await Promise.all([this.get(intoId), this.get(fromId)]);
+    if (String(into._id) === String(from._id)) throw new ValidationError('These records are already merged');
+    into.emails = [...new Set([...into.emails, ...from.emails])];
+    into.phones = [...new Set([...into.phones, ...from.phones])];
+    into.products.push(...from.products.map((p) => ({ model: p.model, serial: p.serial, purchaseDate: p.purchaseDate, warrantyExpires: p.warrantyExpires })));
+    await into.save();
+    await this.Contact.updateMany({ customerId: from._id }, { $set: { customerId: into._id } });
+    await moveTickets(from._id, into._id);
+    await this.Customer.updateOne({ _id: from._id }, { $set: { mergedInto: into._id } });
+    return into;
+  }
+
+  private async addContacts(c: CustomerDoc, input: { email?: string | null; phone?: string | null }): Promise<void> {
+    const email = input.email ? normalizeEmail(input.email) : null;
+    const phone = input.phone ? normalizePhone(input.phone) : null;
+    let changed = false;
+    for (const key of contactKeys(input)) {
+      try {
+        await this.Contact.create({ _id: key, customerId: c._id });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err; // belongs to someone already: leave it
+        continue;
+      }
+      if (key.startsWith('email:') && email && !c.emails.includes(email)) (c.emails.push(email), (changed = true));
+      if (key.startsWith('phone:') && phone && !c.phones.includes(phone)) (c.phones.push(phone), (changed = true));
+    }
+    if (changed) await c.save();
+  }
+
+  private async resolve(id: Types.ObjectId): Promise<CustomerDoc | null> {
+    let c = await this.Customer.findById(id);
+    for (let hops = 0; c?.mergedInto && hops < 5; hops++) c = await this.Customer.findById(c.mergedInto);
+    return c;
+  }
+
+  warrantyStatus(c: CustomerDoc, serialOrModel?: string | null): 'in_warranty' | 'out_of_warranty' | 'unknown' {
+    const product = serialOrModel ? c.products.find((p) => p.serial === serialOrModel || p.model === serialOrModel) : c.products[0];
+    if (!product?.warrantyExpires) return 'unknown';
+    return product.warrantyExpires.getTime() >= this.clock.now().getTime() ? 'in_warranty' : 'out_of_warranty';
+  }
+}
+
+function contactKeys(input: { email?: string | null; phone?: string | null }): string[] {
+  const keys: string[] = [];
+  if (input.email) keys.push(`email:${normalizeEmail(input.email)}`);
+  if (input.phone && normalizePhone(input.phone)) keys.push(`phone:${normalizePhone(input.phone)}`);
+  return keys;
+}

@@ -1,0 +1,60 @@
+import { ConflictError, NotFoundError } from '../../errors';
+import type { TeamDoc, TeamModel } from './team.model';
+
+export interface TeamInput {
+  key: string;
+  name: string;
+  nameZh?: string;
+  addresses?: string[];
+  assignment?: 'round_robin' | 'least_loaded';
+  calendar?: string | null;
+  active?: boolean;
+}
+
+export class TeamService {
+  constructor(private readonly Team: TeamModel) {}
+
+  list(): Promise<TeamDoc[]> {
+    return this.Team.find({}).sort({ key: 1 });
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return !!(await this.Team.exists({ key, active: true }));
+  }
+
+  async get(key: string): Promise<TeamDoc> {
+    const t = await this.Team.findOne({ key });
+    if (!t) throw new NotFoundError(`Team ${key}`);
+    return t;
+  }
+
+  /** The team a support mail address routes to, if any. */
+  async byAddress(address: string): Promise<TeamDoc | null> {
+    return this.Team.findOne({ addresses: address.trim().toLowerCase(), active: true });
+  }
+
+  async allAddresses(): Promise<string[]> {
+    const teams = await this.Team.find({ active: true }, { addresses: 1 }).lean();
+    return teams.flatMap((t) => t.addresses);
+  }
+
+  async create(input: TeamInput): Promise<TeamDoc> {
+    try {
+      return await this.Team.create({ ...input, addresses: (input.addresses ?? []).map((a) => a.toLowerCase()) });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new ConflictError(`Team ${input.key} exists`, 'duplicate');
+      throw err;
+    }
+  }
+
+  async update(key: string, patch: Partial<Omit<TeamInput, 'key'>>): Promise<TeamDoc> {
+    const t = await this.get(key);
+    Object.assign(t, { ...patch, ...(patch.addresses ? { addresses: patch.addresses.map((a) => a.toLowerCase()) } : {}) });
+    await t.save();
+    return t;
+  }
+}
+
+export function serializeTeam(t: TeamDoc) {
+  return { key: t.key, name: t.name, nameZh: t.nameZh, addresses: t.addresses, assignment: t.assignment, calendar: t.calendar ?? null, active: t.active };
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Connection, InferSchemaType, Schema, Types, HydratedDocument, Model } from 'mongoose';
+import type { Clock } from '../../infra/clock';
+import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
+
+const slaTarget = new Schema(
+  {
+    dueAt: Date,
+    status: { type: String, enum: ['active', 'paused', 'hit', 'breached'] },
+    targetMs: Number,
+    /** business milliseconds already spent when paused or recomputed */
+    elapsedMs: Number,
+    startedAt: Date,
+    completedAt: Date,
+    warnedAt: Date,
+    breachedAt: Date,
+  },
+  { _id: false },
+);
+
+const escalation = new Schema(
+  {
+    target: String,
+    kind: { type: String, enum: ['warning', 'breach'] },
+    level: Number,
+    at: Date,
+    dueAt: Date,
+    notified: [String],
+    acknowledgedBy: String,
+    acknowledgedAt: Date,
+  },
+  { _id: true },
+);
+
+export function ticketSchema(clock: Clock) {
+  return new Schema(
+    {
+      number: { type: Number, required: true, unique: true },
+      subject: { type: String, required: true, maxlength: 500 },
+      channel: { type: String, enum: CHANNELS, required: true },
+      status: { type: String, enum: STATUSES, default: 'new', index: true },
+      priority: { type: String, enum: PRIORITIES, default: 'normal' },
+      type: { type: String, enum: TYPES, default: 'inquiry' },
+      team: { type: String, required: true, index: true },
+      assigneeId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null, index: true },
+      customerId: { type: Schema.Types.ObjectId, ref: 'Customer', required: true, index: true },
+      tags: { type: [String], default: [] },
+      linkedFrom: { type: Number, default: null },
+      product: {
+        model: String,
+        serial: String,
+      },
+      sla: {
+        type: new Schema(
+          {
+            policyId: String,
+            policy: String,
+            calendar: String,
+            firstResponse: slaTarget,
+            nextResponse: slaTarget,
+            resolution: slaTarget,
+            escalationLevel: { type: Number, default: 0 },
+            escalations: { type: [escalation], default: [] },
+            pausedAt: Date,
+          },
+          { _id: false },
+        ),
+        default: null,
+      },
+      firstResponseAt: Date,
+      lastCustomerMessageAt: Date,
+      lastAgentReplyAt: Date,
+      lastMessageAt: Date,
+      lastMessageId: { type: String, default: null },
+      solvedAt: Date,
+      solvedBy: { type: Schema.Types.ObjectId, default: null },
+      closedAt: Date,
+      reopenCount: { type: Number, default: 0 },
+      messageCount: { type: Number, default: 0 },
+      preview: { type: String, default: '' },
+      /** chat: the visitor whose session this ticket is */
+      visitorId: { type: String, default: null, index: true },
+      /** idempotent creation from inbound channels; a random value when nothing identifies the source */
+      dedupeKey: { type: String, required: true, unique: true, default: () => `t:${randomUUID()}` },
+      /** free space for channel and module state (survey ids, call ids) */
+      meta: { type: Schema.Types.Mixed, default: {} },
+    },
+    { timestamps: { currentTime: () => clock.now() }, minimize: false },
+  );
+}
+
+export type TicketFields = InferSchemaType<ReturnType<typeof ticketSchema>> & { createdAt: Date; updatedAt: Date };
+export type TicketDoc = HydratedDocument<TicketFields>;
+export type TicketModel = Model<TicketFields>;
+export type TicketId = Types.ObjectId;
+
+export function ticketModel(conn: Connection, clock: Clock): TicketModel {
+  const schema = ticketSchema(clock);
+  schema.index({ team: 1, status: 1, updatedAt: -1 });
+  schema.index({ customerId: 1, createdAt: -1 });
+  schema.index({ createdAt: 1 });
+  return conn.model('Ticket', schema) as unknown as TicketModel;
+}

@@ -1,0 +1,126 @@
+import { Router } from 'express';
+import type { ApiRegistry } from '../../http/api-route';
+import type { AuditLog } from '../audit/audit.service';
+import type { AgentModel } from '../agents/agent.model';
+import type { CustomerModel } from '../customers/customer.model';
+import type { CustomerService } from '../customers/customer.service';
+import type { TeamService } from '../teams/team.service';
+import type { QueueIndex } from './queue-index';
+import type { TicketDoc } from './ticket.model';
+import type { TicketQuery } from './ticket.query';
+import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, queueQuery, replyBody, ticketNumberParams } from './ticket.schemas';
+import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
+import type { TicketService } from './ticket.service';
+
+export interface TicketRouteDeps {
+  tickets: TicketService;
+  query: TicketQuery;
+  queueIndex: QueueIndex;
+  customers: CustomerService;
+  teams: TeamService;
+  audit: AuditLog;
+  Agent: AgentModel;
+  Customer: CustomerModel;
+}
+
+export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
+  const r = Router();
+  const views = async (tickets: TicketDoc[]) => {
+    const names = await loadNames(tickets, d.Agent, d.Customer);
+    return tickets.map((t) => serializeTicket(t, names));
+  };
+  const view = async (t: TicketDoc) => (await views([t]))[0];
+
+  api.route(r, { method: 'get', path: '/api/tickets', tag: 'tickets', summary: 'List and search tickets of your teams', auth: 'agent', query: listTicketsQuery }, async ({ query, principal }) => {
+    if (query.team) principal.assertTeam(query.team);
+    const { tickets, nextCursor } = await d.query.list(query, principal);
+    return { tickets: await views(tickets), nextCursor };
+  });
+
+  api.route(r, { method: 'get', path: '/api/queue', tag: 'tickets', summary: 'The live queue of your teams, ordered by SLA due time and priority', auth: 'agent', query: queueQuery }, async ({ query, principal }) => {
+    if (query.team) principal.assertTeam(query.team);
+    const teams = query.team ? [query.team] : (principal.visibleTeams() ?? (await d.teams.list()).map((t) => t.key));
+    return d.queueIndex.page(teams, query.limit, query.cursor);
+  });
+
+  api.route(r, { method: 'post', path: '/api/tickets', tag: 'tickets', summary: 'Register an inquiry (a phone call, a walk-in, a letter)', auth: 'agent', body: createTicketBody, status: 201 }, async ({ body, principal }) => {
+    const team = body.team ?? principal.teams[0] ?? 'support';
+    principal.assertTeam(team);
+    const { ticket } = await d.tickets.create(
+      {
+        channel: body.channel,
+        subject: body.subject,
+        customer: body.customer,
+        team,
+        type: body.type,
+        priority: body.priority,
+        tags: body.tags,
+        product: body.product,
+        message: { body: body.body, channel: body.channel, author: { type: 'customer', name: body.customer.name }, delivery: 'received' },
+      },
+      { type: 'agent', id: principal.id, name: principal.name },
+    );
+    return view(ticket);
+  });
+
+  api.route(r, { method: 'get', path: '/api/tickets/:number', tag: 'tickets', summary: 'One ticket by its number', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
+    const t = await d.tickets.visible(params.number, principal);
+    const v = await view(t);
+    const customer = await d.customers.get(String(t.customerId));
+    return { ...v, warranty: d.customers.warrantyStatus(customer, t.product?.serial ?? t.product?.model) };
+  });
+
+  api.route(r, { method: 'get', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'The timeline of a ticket', auth: 'agent', params: ticketNumberParams, query: messagesQuery }, async ({ params, query, principal }) => {
+    const t = await d.tickets.visible(params.number, principal);
+    const messages = await d.tickets.messages(t, { includeInternal: true, after: query.after });
+    return { messages: messages.map((m) => serializeMessage(m)) };
+  });
+
+  api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201 }, async ({ params, body, principal }) => {
+    const { message } = await d.tickets.reply(params.number, principal, body);
+    return serializeMessage(message);
+  });
+
+  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
+    const t = await d.tickets.update(params.number, body, principal);
+    return view(t);
+  });
+
+  api.route(r, { method: 'get', path: '/api/tickets/:number/audit', tag: 'tickets', summary: 'Who changed what on the ticket, and when', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
+    const t = await d.tickets.visible(params.number, principal);
+    return { entries: await d.audit.forTicket(t) };
+  });
+
+  api.route(r, { method: 'get', path: '/api/tickets/:number/customer', tag: 'tickets', summary: 'The customer panel: contacts, products, warranty and earlier tickets', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
+    const t = await d.tickets.visible(params.number, principal);
+    const c = await d.customers.get(String(t.customerId));
+    const { tickets } = await d.query.list({ customer: String(c._id), limit: 20 }, principal);
+    return {
+      customer: serializeCustomerDoc(c, d.customers),
+      tickets: (await views(tickets.filter((x) => x.number !== t.number))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, createdAt: x.createdAt })),
+    };
+  });
+
+  return r;
+}
+
+export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get']>>, customers: CustomerService) {
+  return {
+    id: String(c._id),
+    name: c.name,
+    emails: c.emails,
+    phones: c.phones,
+    locale: c.locale,
+    company: c.company ?? null,
+    notes: c.notes,
+    products: c.products.map((p) => ({
+      id: String(p._id),
+      model: p.model,
+      serial: p.serial ?? null,
+      purchaseDate: p.purchaseDate ?? null,
+      warrantyExpires: p.warrantyExpires ?? null,
+      warranty: customers.warrantyStatus(c, p.serial ?? p.model),
+    })),
+    createdAt: (c as unknown as { createdAt: Date }).createdAt,
+  };
+}

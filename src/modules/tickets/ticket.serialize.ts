@@ -1,0 +1,143 @@
+import type { AgentModel } from '../agents/agent.model';
+import type { CustomerModel } from '../customers/customer.model';
+import type { MessageDoc } from './message.model';
+import type { QueueItem } from './queue-index';
+import type { TicketDoc } from './ticket.model';
+
+type SlaTarget = { dueAt?: Date | null; status?: string | null } | null | undefined;
+
+function target(t: SlaTarget) {
+  return t && t.status ? { dueAt: t.dueAt ? t.dueAt.toISOString() : null, status: t.status } : undefined;
+}
+
+export function serializeSla(sla: TicketDoc['sla']) {
+  if (!sla) return null;
+  return {
+    policy: sla.policy ?? null,
+    calendar: sla.calendar ?? null,
+    firstResponse: target(sla.firstResponse),
+    nextResponse: target(sla.nextResponse),
+    resolution: target(sla.resolution),
+    escalationLevel: sla.escalationLevel ?? 0,
+  };
+}
+
+/** The earliest due time among the SLA targets still running: what orders the live queue. */
+export function nextDue(sla: TicketDoc['sla']): { dueAt: string | null; status: string | null } {
+  if (!sla) return { dueAt: null, status: null };
+  const targets = [sla.firstResponse, sla.nextResponse, sla.resolution].filter((t) => t && t.status && t.dueAt);
+  const breached = targets.find((t) => t!.status === 'breached');
+  const running = targets.filter((t) => t!.status === 'active' || t!.status === 'breached').sort((a, b) => a!.dueAt!.getTime() - b!.dueAt!.getTime());
+  const first = running[0];
+  return { dueAt: first?.dueAt ? first.dueAt.toISOString() : null, status: breached ? 'breached' : (first?.status ?? targets[0]?.status ?? null) };
+}
+
+export interface Names {
+  agents: Map<string, { id: string; name: string }>;
+  customers: Map<string, { id: string; name: string; emails: string[]; phones: string[]; locale: string }>;
+}
+
+/** Looks up the agents and customers a set of tickets refers to, two queries for any number of tickets. */
+export async function loadNames(tickets: TicketDoc[], Agent: AgentModel, Customer: CustomerModel): Promise<Names> {
+  const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))];
+  const customerIds = [...new Set(tickets.map((t) => String(t.customerId)))];
+  const [agents, customers] = await Promise.all([
+    agentIds.length ? Agent.find({ _id: { $in: agentIds } }, { name: 1 }).lean() : [],
+    customerIds.length ? Customer.find({ _id: { $in: customerIds } }, { name: 1, emails: 1, phones: 1, locale: 1 }).lean() : [],
+  ]);
+  return {
+    agents: new Map(agents.map((a) => [String(a._id), { id: String(a._id), name: a.name }])),
+    customers: new Map(customers.map((c) => [String(c._id), { id: String(c._id), name: c.name, emails: c.emails, phones: c.phones, locale: c.locale }])),
+  };
+}
+
+export function serializeTicket(t: TicketDoc, names: Names) {
+  const customer = names.customers.get(String(t.customerId));
+  return {
+    id: String(t._id),
+    number: t.number,
+    subject: t.subject,
+    channel: t.channel,
+    status: t.status,
+    priority: t.priority,
+    type: t.type,
+    team: t.team,
+    assignee: t.assigneeId ? (names.agents.get(String(t.assigneeId)) ?? { id: String(t.assigneeId), name: '' }) : null,
+    customer: customer
+      ? { id: customer.id, name: customer.name, email: customer.emails[0] ?? null, phone: customer.phones[0] ?? null, locale: customer.locale }
+      : { id: String(t.customerId), name: '', email: null, phone: null, locale: 'en' },
+    tags: t.tags,
+    product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
+    sla: serializeSla(t.sla),
+    linkedFrom: t.linkedFrom ?? null,
+    firstResponseAt: t.firstResponseAt ?? null,
+    solvedAt: t.solvedAt ?? null,
+    closedAt: t.closedAt ?? null,
+    reopenCount: t.reopenCount,
+    messageCount: t.messageCount,
+    lastMessageId: t.lastMessageId ?? null,
+    preview: t.preview,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+export type TicketView = ReturnType<typeof serializeTicket>;
+
+export function toQueueItem(view: TicketView): QueueItem {
+  const due = nextDueFromView(view);
+  return {
+    id: view.id,
+    number: view.number,
+    subject: view.subject,
+    channel: view.channel,
+    status: view.status,
+    priority: view.priority as QueueItem['priority'],
+    type: view.type,
+    team: view.team,
+    assignee: view.assignee,
+    customer: { id: view.customer.id, name: view.customer.name },
+    dueAt: due.dueAt,
+    slaStatus: due.status,
+    preview: view.preview,
+    createdAt: new Date(view.createdAt as unknown as string).toISOString(),
+    updatedAt: new Date(view.updatedAt as unknown as string).toISOString(),
+  };
+}
+
+function nextDueFromView(view: TicketView): { dueAt: string | null; status: string | null } {
+  const s = view.sla;
+  if (!s) return { dueAt: null, status: null };
+  const ts = [s.firstResponse, s.nextResponse, s.resolution].filter((t): t is { dueAt: string | null; status: string } => !!t && !!t.dueAt);
+  const running = ts.filter((t) => t.status === 'active' || t.status === 'breached').sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!));
+  const breached = ts.some((t) => t.status === 'breached');
+  return { dueAt: running[0]?.dueAt ?? null, status: breached ? 'breached' : (running[0]?.status ?? ts[0]?.status ?? null) };
+}
+
+export function serializeMessage(m: MessageDoc, baseUrl = '') {
+  return {
+    id: String(m._id),
+    ticketNumber: m.ticketNumber,
+    kind: m.kind,
+    author: { type: m.author.type, id: m.author.id ?? null, name: m.author.name },
+    body: m.body,
+    ...(m.fullBody && m.fullBody !== m.body ? { fullBody: m.fullBody } : {}),
+    ...(m.html ? { html: m.html } : {}),
+    internal: m.internal,
+    automatic: m.automatic,
+    channel: m.channel,
+    delivery: { status: m.delivery?.status ?? 'none', error: m.delivery?.error ?? null },
+    event: m.event?.type ? { type: m.event.type, data: m.event.data ?? null } : null,
+    clientId: m.clientId ?? null,
+    createdAt: m.createdAt,
+    attachments: (m.attachments ?? []).map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      url: `${baseUrl}/api/tickets/${m.ticketNumber}/attachments/${a.id}`,
+    })),
+  };
+}
+
+export type MessageView = ReturnType<typeof serializeMessage>;

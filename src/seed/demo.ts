@@ -1,0 +1,52 @@
+import type { Container } from '../container';
+import { SYSTEM } from '../modules/tickets/ticket.types';
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * The demo organisation of CONTRACT.md, created once on an empty database. A unique counter row
+ * is the lock, so several API processes starting together seed once.
+ */
+export async function seedDemo(c: Container): Promise<boolean> {
+  if (await c.models.Agent.exists({})) return false;
+  try {
+    await c.models.Counter.create({ _id: 'seed-demo', seq: 1 });
+  } catch {
+    return false;
+  }
+  const pw = c.config.demoPassword;
+  for (const t of [
+    { key: 'support', name: 'Customer support', nameZh: '客户服务', addresses: ['support@demo.local'] },
+    { key: 'tech', name: 'Technical support', nameZh: '技术支持', addresses: ['tech@demo.local'] },
+    { key: 'complaints', name: 'Customer relations (complaints)', nameZh: '客户关系（投诉）', addresses: ['complaints@demo.local'] },
+    { key: 'returns', name: 'Returns and exchanges', nameZh: '物流/退换货', addresses: ['returns@demo.local'] },
+  ]) {
+    await c.teams.create(t);
+  }
+  const all = ['support', 'tech', 'complaints', 'returns'];
+  await c.agents.create({ name: 'Admin', email: 'admin@demo.local', password: pw, role: 'admin', teams: all });
+  await c.agents.create({ name: 'Wang Min (王敏)', email: 'manager@demo.local', password: pw, role: 'manager', teams: all, locale: 'zh-CN' });
+  await c.agents.create({ name: 'Zhao Lei (赵磊)', email: 'director@demo.local', password: pw, role: 'director', teams: all, locale: 'zh-CN' });
+  await c.agents.create({ name: 'Li Na (李娜)', email: 'supervisor@demo.local', password: pw, role: 'supervisor', teams: ['support', 'tech'], locale: 'zh-CN' });
+  await c.agents.create({ name: 'Chen Jie (陈杰)', email: 'agent1@demo.local', password: pw, role: 'agent', teams: ['support', 'tech'] });
+  await c.agents.create({ name: 'Sarah Miller', email: 'agent2@demo.local', password: pw, role: 'agent', teams: ['complaints', 'returns'] });
+
+  const now = c.clock.now().getTime();
+  const zhang = await c.customers.findOrCreate({ name: '张伟', email: 'zhang.wei@example.cn', phone: '+86 138 0013 8000', locale: 'zh-CN' });
+  zhang.products.push({ model: 'AC-3500 空调', serial: 'AC35-2024-001982', purchaseDate: new Date(now - 200 * DAY), warrantyExpires: new Date(now + 165 * DAY) });
+  await zhang.save();
+  const emma = await c.customers.findOrCreate({ name: 'Emma Clarke', email: 'emma.clarke@example.com', phone: '+44 20 7946 0018', locale: 'en' });
+  emma.products.push({ model: 'WM-800 Washer', serial: 'WM8-2021-77310', purchaseDate: new Date(now - 900 * DAY), warrantyExpires: new Date(now - 170 * DAY) });
+  await emma.save();
+
+  const demo: Parameters<Container['tickets']['create']>[0][] = [
+    { channel: 'email', subject: '空调不制冷，显示E4故障码', team: 'tech', type: 'fault', priority: 'high', customer: { name: '张伟', email: 'zhang.wei@example.cn' }, product: { model: 'AC-3500 空调', serial: 'AC35-2024-001982' }, message: { channel: 'email', body: '您好，我家的AC-3500空调从昨天开始不制冷，面板显示E4。已经断电重启过，还是一样。请尽快安排维修。', author: { type: 'customer', name: '张伟' } } },
+    { channel: 'voice', subject: 'Washer leaking after repair visit', team: 'complaints', type: 'complaint', priority: 'urgent', customer: { name: 'Emma Clarke', phone: '+44 20 7946 0018' }, product: { model: 'WM-800 Washer', serial: 'WM8-2021-77310' }, message: { channel: 'voice', body: 'Customer called: the engineer visited on Monday, the washer is leaking again and the kitchen floor is flooded. Very unhappy, asks for a manager.', author: { type: 'customer', name: 'Emma Clarke' } } },
+    { channel: 'chat', subject: 'How do I register my warranty?', team: 'support', type: 'inquiry', customer: { name: 'Tom Becker', email: 'tom.becker@example.org' }, message: { channel: 'chat', body: 'Hi, I bought a dishwasher last week. How do I register the warranty online?', author: { type: 'customer', name: 'Tom Becker' } } },
+    { channel: 'email', subject: '申请退货：收到的洗碗机外壳有划痕', team: 'returns', type: 'return', customer: { name: '刘芳', email: 'liu.fang@example.cn', locale: 'zh-CN' }, message: { channel: 'email', body: '今天收到洗碗机，外壳右侧有明显划痕，要求换货或退货。附件是照片。', author: { type: 'customer', name: '刘芳' } } },
+    { channel: 'web', subject: 'Spare filter for AC-3500', team: 'support', type: 'inquiry', customer: { name: 'Raj Patel', email: 'raj.patel@example.com' }, message: { channel: 'web', body: 'Where can I buy a replacement filter for the AC-3500?', author: { type: 'customer', name: 'Raj Patel' } } },
+  ];
+  for (const t of demo) await c.tickets.create(t, SYSTEM);
+  c.log.info('demo organisation seeded');
+  return true;
+}

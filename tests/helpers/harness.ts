@@ -1,0 +1,155 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io as ioClient, Socket } from 'socket.io-client';
+import request from 'supertest';
+import { loadConfig } from '../../src/config';
+import { Container, createContainer } from '../../src/container';
+import { Clock, MovableClock } from '../../src/infra/clock';
+import { createLogger } from '../../src/logger';
+import { seedDemo } from '../../src/seed/demo';
+import { RunningServer, startServer } from '../../src/server';
+import { runWorkers } from '../../src/workers';
+
+export const DEMO_PASSWORD = 'demo-password';
+
+export function storeUrls(dbName: string): { mongo: string; redis: string } {
+  const mongo = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+  mongo.pathname = `/${dbName}`;
+  return { mongo: mongo.toString(), redis: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  /** run the BullMQ workers in this process too (default true) */
+  workers?: boolean;
+  seed?: boolean;
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/**
+ * One isolated Aftercare on the real stores: its own database, queue prefix and data dir, the
+ * HTTP server and SMTP intake on free ports, the demo organisation seeded, workers in-process.
+ */
+export async function startTestApp(opts: TestAppOptions = {}) {
+  const id = crypto.randomBytes(4).toString('hex');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `aftercare-${id}-`));
+  const urls = storeUrls(`t_${id}`);
+  const env = {
+    NODE_ENV: 'test',
+    MONGODB_URI: urls.mongo,
+    REDIS_URL: urls.redis,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    SMTP_PORT: '0',
+    QUEUE_PREFIX: `t${id}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    EMAIL_WEBHOOK_SECRET: 'webhook-secret',
+    TWILIO_AUTH_TOKEN: 'twilio-test-token',
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  const clock = opts.clock ?? new MovableClock();
+  const log = createLogger(config.logLevel);
+  const c: Container = await createContainer(config, { clock, log });
+  if (opts.seed !== false) await seedDemo(c);
+  const server: RunningServer = await startServer(c, { port: 0, host: '127.0.0.1' });
+  let workers = opts.workers === false ? null : await runWorkers(c);
+  const sockets: Socket[] = [];
+
+  const app = {
+    c,
+    config,
+    clock,
+    server,
+    url: server.url,
+    dataDir,
+    http: () => request(server.http),
+    async login(email: string, password = DEMO_PASSWORD): Promise<string> {
+      const res = await request(server.http).post('/api/auth/login').send({ email, password });
+      if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
+    },
+    /** an authenticated supertest agent: `(await app.as('agent1@demo.local')).get('/api/tickets')` */
+    async as(email: string) {
+      const token = await app.login(email);
+      const h = { Authorization: `Bearer ${token}` };
+      return {
+        token,
+        get: (p: string) => request(server.http).get(p).set(h),
+        post: (p: string) => request(server.http).post(p).set(h),
+        patch: (p: string) => request(server.http).patch(p).set(h),
+        put: (p: string) => request(server.http).put(p).set(h),
+        delete: (p: string) => request(server.http).delete(p).set(h),
+      };
+    },
+    async agentSocket(email: string): Promise<Socket> {
+      const token = await app.login(email);
+      const s = ioClient(`${server.url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true });
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once('connect', () => resolve());
+        s.once('connect_error', reject);
+      });
+      return s;
+    },
+    socket(nsp: string, auth: Record<string, unknown> = {}): Socket {
+      const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true });
+      sockets.push(s);
+      return s;
+    },
+    async stopWorkers() {
+      await workers?.close();
+      workers = null;
+    },
+    async startWorkers() {
+      if (!workers) workers = await runWorkers(c);
+    },
+    async close() {
+      for (const s of sockets) s.disconnect();
+      await workers?.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+      await c.conn.dropDatabase().catch(() => undefined);
+      await c.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
+
+/** Resolves with the first payload of `event` that passes `match`, or rejects after `timeoutMs`. */
+export function nextEvent<T = any>(socket: Socket, event: string, match: (p: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, handler);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const handler = (p: T) => {
+      if (!match(p)) return;
+      clearTimeout(timer);
+      socket.off(event, handler);
+      resolve(p);
+    };
+    socket.on(event, handler);
+  });
+}
+
+/** Polls `fn` until it returns a truthy value (for state written by a worker), or fails after `timeoutMs`. */
+export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5000, everyMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastErr: unknown;
+  while (Date.now() < until) {
+    try {
+      last = await fn();
+      if (last) return last as NonNullable<T>;
+    } catch (err) {
+      lastErr = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last) ?? String(lastErr)})`);
+}
