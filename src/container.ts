@@ -26,6 +26,9 @@ import { TicketQuery } from './modules/tickets/ticket.query';
 import { TicketService } from './modules/tickets/ticket.service';
 import { Realtime } from './realtime/realtime';
 import { buildModules } from './modules';
+import { Mailer } from './mail/mailer';
+import { MailOutbox } from './mail/outbox';
+import { Templates } from './mail/templates';
 
 export interface ContainerOptions {
   clock?: Clock;
@@ -76,8 +79,11 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
   const ticketQuery = new TicketQuery(models.Ticket, models.Message);
   const live = new LiveTicketObserver(queueIndex, realtime, models.Agent, models.Customer);
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
+  const templates = new Templates();
+  const mailer = new Mailer(config);
+  const outbox = new MailOutbox(queues);
 
-  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, auth, teams, agents, customers, audit, tickets, ticketQuery, live };
+  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, auth, teams, agents, customers, audit, tickets, ticketQuery, live, templates, mailer, outbox };
   const modules: AppModule[] = buildModules(core);
   // The live view observes last, so sockets and the queue show what the other observers did too.
   tickets.observe(live);
@@ -115,5 +121,8 @@ export type Core = {
   tickets: TicketService;
   ticketQuery: TicketQuery;
   live: LiveTicketObserver;
+  templates: Templates;
+  mailer: Mailer;
+  outbox: MailOutbox;
 };
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -1,5 +1,6 @@
 import type { Core } from '../container';
 import type { AppModule } from './app-module';
+import { mailModule } from '../mail/mail.module';
 import { coreModule } from './core/core.module';
 
 /**
@@ -7,5 +8,8 @@ import { coreModule } from './core/core.module';
  * with one line.
  */
 export function buildModules(core: Core): AppModule[] {
-  return [coreModule(core)];
+  return [
+    coreModule(core),
+    mailModule(core.templates, core.mailer),
+  ];
 }

@@ -183,7 +183,7 @@ describe('tickets API', () => {
       if (p.team === 'tech') leaked = true;
     });
     const a1 = await app.as('agent1@demo.local');
-    const seen = nextEvent(s1, 'ticket:created', (p: { subject: string }) => p.subject === 'Live one');
+    const seen = nextEvent<{ subject: string; team: string }>(s1, 'ticket:created', (p) => p.subject === 'Live one');
     await a1.post('/api/tickets').send({ channel: 'voice', subject: 'Live one', body: 'x', customer: { name: 'L' }, team: 'tech' });
     expect((await seen).team).toBe('tech');
     await new Promise((r) => setTimeout(r, 200));

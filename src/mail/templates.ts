@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import type { Locale } from '../modules/tickets/ticket.types';
+
+const ROOT = path.resolve(__dirname, '..', '..', 'templates');
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * Mail and page templates on an isolated Handlebars instance, partials registered at boot.
+ * A mail template is three files in templates/mail/<locale>/: NAME.subject.hbs, NAME.text.hbs
+ * and optionally NAME.html.hbs (else the text is wrapped in the `layout` partial).
+ */
+export class Templates {
+  private readonly hb = Handlebars.create();
+  private readonly cache = new Map<string, HandlebarsTemplateDelegate | null>();
+
+  constructor(private readonly root = ROOT) {
+    const partials = path.join(root, 'mail', 'partials');
+    if (fs.existsSync(partials)) {
+      for (const f of fs.readdirSync(partials)) {
+        if (f.endsWith('.hbs')) this.hb.registerPartial(f.replace(/\.hbs$/, ''), fs.readFileSync(path.join(partials, f), 'utf8'));
+      }
+    }
+    this.hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hb.registerHelper('date', (d: unknown, locale: string) => (d ? new Date(d as string).toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC' }) + ' UTC' : ''));
+  }
+
+  private compiled(file: string): HandlebarsTemplateDelegate | null {
+    if (!this.cache.has(file)) {
+      const full = path.join(this.root, file);
+      this.cache.set(file, fs.existsSync(full) ? this.hb.compile(fs.readFileSync(full, 'utf8')) : null);
+    }
+    return this.cache.get(file)!;
+  }
+
+  has(name: string, locale: Locale = 'en'): boolean {
+    return !!this.compiled(`mail/${locale}/${name}.text.hbs`);
+  }
+
+  renderMail(name: string, locale: Locale, data: Record<string, unknown>): RenderedMail {
+    const loc = this.has(name, locale) ? locale : 'en';
+    const subject = this.compiled(`mail/${loc}/${name}.subject.hbs`);
+    const text = this.compiled(`mail/${loc}/${name}.text.hbs`);
+    if (!subject || !text) throw new Error(`mail template ${name} (${loc}) is missing`);
+    const ctx = { ...data, locale: loc };
+    const textOut = text(ctx).trim() + '\n';
+    const html = this.compiled(`mail/${loc}/${name}.html.hbs`);
+    const htmlOut = html ? html(ctx) : this.hb.compile('{{> layout}}')({ ...ctx, bodyText: textOut });
+    return { subject: subject(ctx).replace(/\s+/g, ' ').trim(), text: textOut, html: htmlOut };
+  }
+
+  /** A page template (templates/pages/NAME.hbs), e.g. the survey form. */
+  renderPage(name: string, data: Record<string, unknown>): string {
+    const t = this.compiled(`pages/${name}.hbs`);
+    if (!t) throw new Error(`page template ${name} is missing`);
+    return t(data);
+  }
+}
