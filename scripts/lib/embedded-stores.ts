@@ -94,7 +94,10 @@ export interface MongoOptions {
 }
 
 export async function startMongo(opts: MongoOptions = {}): Promise<StoreHandle> {
-  const args = [`-Xmx${opts.maxHeap ?? '384m'}`, '-XX:+UseSerialGC', '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, 'Launcher', String(opts.port ?? 0)];
+  // The launcher compiled by setup (fast start), or Java's single-file source mode where no javac exists.
+  const compiled = fs.existsSync(path.join(MONGO_DIR, 'build', 'Launcher.class'));
+  const main = compiled ? 'Launcher' : path.join(MONGO_DIR, 'Launcher.java');
+  const args = [`-Xmx${opts.maxHeap ?? '384m'}`, '-XX:+UseSerialGC', '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
   if (opts.file) {
     fs.mkdirSync(path.dirname(opts.file), { recursive: true });
     args.push(opts.file);
