@@ -3,7 +3,7 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --include=dev
+RUN npm install --no-audit --no-fund --include=dev
 COPY . .
 RUN node scripts/build-console.mjs
 EXPOSE 3000 2525

@@ -10,7 +10,8 @@ fail() { echo "[setup] $*" >&2; exit 1; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # `npm install` with the committed lock (npm ci refuses locks without other platforms' optional packages)
+  npm install --no-audit --no-fund --loglevel=error >&2
 fi
 
 apt_pkgs=()
