@@ -31,7 +31,7 @@ function treeRssMb(pid: number): number {
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-start-'));
   const port = await freePort();
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
   const t0 = Date.now();

@@ -8,7 +8,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /** `npm start`'s orchestrator, for real: embedded stores on disk, API, workers, demo seed. */
 function start(dataDir: string, port: number, smtpPort: number): { child: ChildProcess; output: () => string } {
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn' };
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
   const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
