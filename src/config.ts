@@ -34,6 +34,7 @@ const envSchema = z.object({
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
+  PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   EMAIL_WEBHOOK_SECRET: z.string().optional(),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SURVEY_DELAY: isoDuration('PT1H'),
@@ -61,6 +62,8 @@ export type Config = Readonly<{
   mongodbUri: string;
   redisUrl: string;
   twilioAuthToken?: string;
+  /** static token a PBX sends to POST /api/voice/events (an admin's bearer token works too) */
+  pbxApiToken?: string;
   emailWebhookSecret?: string;
   sessionSecret: string;
   surveyDelayMs: number;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     redisUrl: e.REDIS_URL,
     twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+    pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
     surveyDelayMs: e.SURVEY_DELAY,

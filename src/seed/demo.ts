@@ -1,5 +1,7 @@
 import type { Container } from '../container';
 import { SYSTEM } from '../modules/tickets/ticket.types';
+import { seedSla } from '../modules/sla/sla.seed';
+import { seedCannedResponses } from '../modules/canned/canned.model';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -23,6 +25,7 @@ export async function seedDemo(c: Container): Promise<boolean> {
   ]) {
     await c.teams.create(t);
   }
+  await seedSla(c); // business hours and SLA policies, before the demo tickets arrive
   const all = ['support', 'tech', 'complaints', 'returns'];
   await c.agents.create({ name: 'Admin', email: 'admin@demo.local', password: pw, role: 'admin', teams: all });
   await c.agents.create({ name: 'Wang Min (王敏)', email: 'manager@demo.local', password: pw, role: 'manager', teams: all, locale: 'zh-CN' });
@@ -47,6 +50,7 @@ export async function seedDemo(c: Container): Promise<boolean> {
     { channel: 'web', subject: 'Spare filter for AC-3500', team: 'support', type: 'inquiry', customer: { name: 'Raj Patel', email: 'raj.patel@example.com' }, message: { channel: 'web', body: 'Where can I buy a replacement filter for the AC-3500?', author: { type: 'customer', name: 'Raj Patel' } } },
   ];
   for (const t of demo) await c.tickets.create(t, SYSTEM);
+  await seedCannedResponses(c.conn);
   c.log.info('demo organisation seeded');
   return true;
 }

@@ -153,3 +153,34 @@ export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 5000, ever
   }
   throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last) ?? String(lastErr)})`);
 }
+
+/**
+ * A second API process on the same stores (same database, Redis and queue prefix) as `app`: its
+ * own container and Socket.IO server, as another node behind a load balancer. No workers, no seed.
+ */
+export async function startSecondNode(app: TestApp) {
+  const c: Container = await createContainer(app.config, { clock: app.clock, log: createLogger(app.config.logLevel) });
+  const server: RunningServer = await startServer(c, { port: 0, host: '127.0.0.1' });
+  const sockets: Socket[] = [];
+  return {
+    c,
+    server,
+    url: server.url,
+    http: () => request(server.http),
+    async agentSocket(email: string): Promise<Socket> {
+      const token = await app.login(email);
+      const s = ioClient(`${server.url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true });
+      sockets.push(s);
+      await new Promise<void>((resolve, reject) => {
+        s.once('connect', () => resolve());
+        s.once('connect_error', reject);
+      });
+      return s;
+    },
+    async close() {
+      for (const s of sockets) s.disconnect();
+      await server.close().catch(() => undefined);
+      await c.close();
+    },
+  };
+}

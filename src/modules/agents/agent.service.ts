@@ -67,8 +67,16 @@ export class AgentService {
   }
 
   async setPresence(id: string, status: Presence): Promise<AgentDoc | null> {
-    return this.Agent.findOneAndUpdate({ _id: id, 'presence.status': { $ne: status } }, { $set: { presence: { status, since: this.clock.now() } } }, { new: true });
+    const changed = await this.Agent.findOneAndUpdate({ _id: id, 'presence.status': { $ne: status } }, { $set: { presence: { status, since: this.clock.now() } } }, { new: true });
+    if (changed) for (const fn of this.presenceObservers) await fn(changed);
+    return changed;
   }
+
+  /** Called after an agent's presence really changed (routing offers chats, dashboards update). */
+  observePresence(fn: (agent: AgentDoc) => Promise<void>): void {
+    this.presenceObservers.push(fn);
+  }
+  private readonly presenceObservers: ((agent: AgentDoc) => Promise<void>)[] = [];
 
   private async checkTeams(teams: string[]): Promise<void> {
     for (const t of teams) if (!(await this.teams.exists(t))) throw new ValidationError(`Unknown team ${t}`);

@@ -47,11 +47,24 @@ export class QueueIndex {
     return `${this.prefix}:q:teamof`;
   }
 
+  /** live tickets of a team nobody is assigned to, scored by creation time (the longest wait is the first) */
+  private unassignedKey(team: string) {
+    return `${this.prefix}:q:unassigned:${team}`;
+  }
+  private breachedKey(team: string) {
+    return `${this.prefix}:q:breached:${team}`;
+  }
+  /** live tickets assigned to an agent; `chats` only those on the chat channel */
+  private agentKey(agentId: string, what: 'load' | 'chats') {
+    return `${this.prefix}:q:${what}:${agentId}`;
+  }
+
   async put(item: QueueItem): Promise<void> {
     const live = LIVE_STATUSES.includes(item.status as TicketStatus);
-    const previousTeam = await this.redis.hget(this.teamOfKey, item.id);
+    const [previousTeam, previousRaw] = await this.previous(item.id);
     const multi = this.redis.multi();
     if (previousTeam && (previousTeam !== item.team || !live)) multi.zrem(this.teamKey(previousTeam), item.id);
+    this.putSummaries(multi, previousRaw ? (JSON.parse(previousRaw) as QueueItem) : null, live ? item : null);
     if (live) {
       const due = item.dueAt ? Date.parse(item.dueAt) : Date.parse(item.createdAt) + NO_DUE_OFFSET_MS;
       multi.zadd(this.teamKey(item.team), queueScore(due, item.priority), item.id);
@@ -65,10 +78,58 @@ export class QueueIndex {
   }
 
   async remove(id: string): Promise<void> {
-    const team = await this.redis.hget(this.teamOfKey, id);
+    const [team, raw] = await this.previous(id);
     const multi = this.redis.multi().hdel(this.itemsKey, id).hdel(this.teamOfKey, id);
     if (team) multi.zrem(this.teamKey(team), id);
+    this.putSummaries(multi, raw ? (JSON.parse(raw) as QueueItem) : null, null);
     await multi.exec();
+  }
+
+  private async previous(id: string): Promise<[string | null, string | null]> {
+    const r = (await this.redis.pipeline().hget(this.teamOfKey, id).hget(this.itemsKey, id).exec()) ?? [];
+    return [(r[0]?.[1] as string | null) ?? null, (r[1]?.[1] as string | null) ?? null];
+  }
+
+  /** Keeps the per-team and per-agent sets the dashboard and routing count (no scan of the tickets). */
+  private putSummaries(multi: ReturnType<Redis['multi']>, old: QueueItem | null, now: QueueItem | null): void {
+    if (old) {
+      multi.zrem(this.unassignedKey(old.team), old.id).srem(this.breachedKey(old.team), old.id);
+      if (old.assignee) multi.srem(this.agentKey(old.assignee.id, 'load'), old.id).srem(this.agentKey(old.assignee.id, 'chats'), old.id);
+    }
+    if (!now) return;
+    if (!now.assignee) multi.zadd(this.unassignedKey(now.team), Date.parse(now.createdAt), now.id);
+    if (now.slaStatus === 'breached') multi.sadd(this.breachedKey(now.team), now.id);
+    if (now.assignee) {
+      multi.sadd(this.agentKey(now.assignee.id, 'load'), now.id);
+      if (now.channel === 'chat') multi.sadd(this.agentKey(now.assignee.id, 'chats'), now.id);
+    }
+  }
+
+  /**
+   * Per team: live tickets, unassigned ones, the oldest unassigned creation time, breached ones,
+   * and those due before `soonMs` (ms since epoch). A handful of O(log n) commands per team.
+   */
+  async teamStats(teams: readonly string[], soonMs: number): Promise<Record<string, { open: number; waiting: number; oldestWaitingMs: number | null; breached: number; dueSoon: number }>> {
+    const pipe = this.redis.pipeline();
+    for (const t of teams) {
+      pipe.zcard(this.teamKey(t)).zcard(this.unassignedKey(t)).zrange(this.unassignedKey(t), '0', '0', 'WITHSCORES').scard(this.breachedKey(t));
+      pipe.zcount(this.teamKey(t), '-inf', String(queueScore(soonMs, 'low')));
+    }
+    const r = ((await pipe.exec()) ?? []).map((x) => x?.[1]);
+    return Object.fromEntries(
+      teams.map((t, i) => {
+        const [open, waiting, oldest, breached, dueSoon] = r.slice(i * 5, i * 5 + 5) as [number, number, string[], number, number];
+        return [t, { open: Number(open), waiting: Number(waiting), oldestWaitingMs: oldest?.[1] ? Number(oldest[1]) : null, breached: Number(breached), dueSoon: Number(dueSoon) }];
+      }),
+    );
+  }
+
+  /** Per agent: live tickets assigned, and of those the chats. */
+  async agentLoads(agentIds: readonly string[]): Promise<Record<string, { load: number; chats: number }>> {
+    const pipe = this.redis.pipeline();
+    for (const id of agentIds) pipe.scard(this.agentKey(id, 'load')).scard(this.agentKey(id, 'chats'));
+    const r = ((await pipe.exec()) ?? []).map((x) => Number(x?.[1] ?? 0));
+    return Object.fromEntries(agentIds.map((id, i) => [id, { load: r[i * 2], chats: r[i * 2 + 1] }]));
   }
 
   /** One page of the live queue over the given teams; the cursor is the last item's "score:id". */

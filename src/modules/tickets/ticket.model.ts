@@ -14,6 +14,8 @@ const slaTarget = new Schema(
     completedAt: Date,
     warnedAt: Date,
     breachedAt: Date,
+    /** when the warning is due (business time at slaWarningRatio of the target) */
+    warnAt: Date,
   },
   { _id: false },
 );
@@ -28,6 +30,8 @@ const escalation = new Schema(
     notified: [String],
     acknowledgedBy: String,
     acknowledgedAt: Date,
+    /** why, when not a timer: e.g. 'policy' (the policy escalates on creation) */
+    reason: String,
   },
   { _id: true },
 );
@@ -62,6 +66,13 @@ export function ticketSchema(clock: Clock) {
             escalationLevel: { type: Number, default: 0 },
             escalations: { type: [escalation], default: [] },
             pausedAt: Date,
+            /** the breach escalation chain: the next level and when it is due while the breach stands */
+            nextEscalation: { type: new Schema({ level: Number, at: Date }, { _id: false }), default: null },
+            /** the earliest warning, breach or escalation due: what the sweeper queries */
+            nextCheckAt: { type: Date, default: null },
+            lastEscalationAt: Date,
+            /** optimistic concurrency of SLA writes (observer, timers, acks) */
+            rev: { type: Number, default: 0 },
           },
           { _id: false },
         ),
@@ -99,5 +110,7 @@ export function ticketModel(conn: Connection, clock: Clock): TicketModel {
   schema.index({ team: 1, status: 1, updatedAt: -1 });
   schema.index({ customerId: 1, createdAt: -1 });
   schema.index({ createdAt: 1 });
+  schema.index({ 'sla.nextCheckAt': 1 });
+  schema.index({ 'sla.lastEscalationAt': -1 });
   return conn.model('Ticket', schema) as unknown as TicketModel;
 }

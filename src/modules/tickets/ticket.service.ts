@@ -285,6 +285,19 @@ export class TicketService {
     return message;
   }
 
+  /**
+   * A message the system sends the customer on its own (an acknowledgement): on the timeline and
+   * delivered like a reply, but `automatic`, so it never counts as a response. Idempotent on dedupeKey.
+   */
+  async addAutomatic(ticket: TicketDoc, input: { body: string; dedupeKey: string }): Promise<{ message: MessageDoc; duplicate: boolean }> {
+    const dup = await this.Message.findOne({ dedupeKey: input.dedupeKey });
+    if (dup) return { message: dup, duplicate: true };
+    const message = await this.storeMessage(ticket, { body: input.body, channel: ticket.channel as Channel, automatic: true, delivery: 'queued', dedupeKey: input.dedupeKey }, { type: 'system', name: 'Aftercare' });
+    if (this.duplicates.delete(message)) return { message, duplicate: true };
+    await this.touch(ticket, message, {}, {}, { preview: false });
+    return { message, duplicate: false };
+  }
+
   async setDelivery(message: MessageDoc, status: 'queued' | 'sent' | 'failed' | 'none', error?: string | null): Promise<void> {
     await this.Message.updateOne(
       { _id: message._id },
@@ -351,6 +364,19 @@ export class TicketService {
       await this.notify('changed', (o) => o.changed?.(updated, changes, who));
     }
     return (await this.byId(updated._id)) ?? updated;
+  }
+
+  /**
+   * Routing: gives the first ticket matching `filter` (in `sort` order) that has no assignee to the
+   * agent, in one conditional update, so two processes never assign one ticket twice. Null when none.
+   */
+  async assignIfUnassigned(filter: Record<string, unknown>, agentId: string, actor: Actor, sort: Record<string, 1 | -1> = { createdAt: 1 }): Promise<TicketDoc | null> {
+    const updated = await this.Ticket.findOneAndUpdate({ ...filter, assigneeId: null }, { $set: { assigneeId: new Types.ObjectId(agentId) } }, { sort, new: true });
+    if (!updated) return null;
+    const changes: TicketChanges = { assignee: [null, agentId] };
+    await this.audit.record(updated, actor, 'updated', changes);
+    await this.notify('changed', (o) => o.changed?.(updated, changes, actor));
+    return updated;
   }
 
   async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<void> {

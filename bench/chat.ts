@@ -1,0 +1,140 @@
+/**
+ * Live chat under load: 2 000 visitor sockets on /chat, 1 000 messages per second for ~10 s, one
+ * agent socket on /agents receiving `message:new`. Prints the messages stored and the latency from
+ * the visitor's send to the agent's receipt (p50 / p99 / max; target p99 ≤ 50 ms) and the ack latency.
+ * Each visitor first opens its chat (warm-up, not measured): the run measures the steady state of an
+ * open chat, not 2 000 ticket creations. The clients run in a child process, so their work does not
+ * count against the app. Own stores (mongo-java-server, Redis) on 127.0.0.1.
+ *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change)
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { createContainer } from '../src/container';
+import { createLogger } from '../src/logger';
+import { seedDemo } from '../src/seed/demo';
+import { startServer } from '../src/server';
+import { runWorkers } from '../src/workers';
+import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+
+const VISITORS = Number(process.env.VISITORS ?? 2000);
+const RATE = Number(process.env.RATE ?? 1000);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const ROOT = path.resolve(__dirname, '..');
+
+// The clients, plain JS in a child process: visitors, then the agent, then the timed sends.
+const CLIENTS = `
+const { io } = require('socket.io-client');
+const { url, token, visitors, rate, seconds } = JSON.parse(process.env.BENCH);
+const connect = (nsp, auth) => new Promise((resolve, reject) => {
+  const s = io(url + nsp, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+  s.once('connect', () => resolve(s));
+  s.once('connect_error', reject);
+});
+const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * p))] : null;
+(async () => {
+  const socks = [];
+  for (let i = 0; i < visitors; i += 100) {
+    socks.push(...await Promise.all(Array.from({ length: Math.min(100, visitors - i) }, (_, j) => connect('/chat', { name: 'Bench ' + (i + j) }))));
+  }
+  process.stderr.write('visitors connected\\n');
+  // warm-up: each visitor opens its chat, 50 at a time
+  for (let i = 0; i < socks.length; i += 50) {
+    await Promise.all(socks.slice(i, i + 50).map((s, j) => s.timeout(30000).emitWithAck('message:send', { body: 'hello ' + (i + j), clientId: 'w' + (i + j) })));
+  }
+  process.stderr.write('chats open\\n');
+  const agent = await connect('/agents', { token });
+  const sentAt = new Map();
+  const lat = [];
+  const ackLat = [];
+  let errors = 0;
+  agent.on('message:new', (p) => {
+    const m = /^bench (\\d+)$/.exec(p.message && p.message.body);
+    if (!m || !sentAt.has(m[1])) return;
+    lat.push(Date.now() - sentAt.get(m[1]));
+    sentAt.delete(m[1]);
+  });
+  const total = rate * seconds;
+  const start = Date.now();
+  let n = 0;
+  await new Promise((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate));
+      for (; n < due; n++) {
+        const id = String(n);
+        const t0 = Date.now();
+        sentAt.set(id, t0);
+        socks[n % socks.length].timeout(30000).emitWithAck('message:send', { body: 'bench ' + id, clientId: 'b' + id })
+          .then((r) => { if (r && r.error) errors++; else ackLat.push(Date.now() - t0); }, () => errors++);
+      }
+      if (n >= total) { clearInterval(tick); resolve(); }
+    }, 5);
+  });
+  const sendMs = Date.now() - start;
+  const until = Date.now() + 20000;
+  while ((lat.length + errors) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  lat.sort((a, b) => a - b);
+  ackLat.sort((a, b) => a - b);
+  process.stdout.write(JSON.stringify({ sent: total, sendMs, delivered: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? null, ackP50: pct(ackLat, 0.5), ackP99: pct(ackLat, 0.99) }));
+  for (const s of socks) s.disconnect();
+  agent.disconnect();
+  process.exit(0);
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+async function main() {
+  const killer = setTimeout(() => {
+    console.error('bench did not finish within 3 minutes');
+    process.exit(2);
+  }, 180_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-chat-'));
+  const [redis, mongo] = await Promise.all([startRedis(), startMongo()]);
+  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_chat`, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: 'benchchat' });
+  const c = await createContainer(config, { log: createLogger('warn') });
+  await seedDemo(c);
+  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
+  const workers = await runWorkers(c);
+  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent1@demo.local', password: 'demo-password' }) });
+  const { token } = (await login.json()) as { token: string };
+  try {
+    const child = spawn(process.execPath, ['-e', CLIENTS], { cwd: ROOT, env: { ...process.env, BENCH: JSON.stringify({ url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS }) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    if (code !== 0) throw new Error(`clients exited with ${code}`);
+    const r = JSON.parse(out);
+    // let a backlog drain before counting and closing
+    let stored = -1;
+    for (let i = 0; i < 60; i++) {
+      const now = await c.models.Message.countDocuments({ 'author.type': 'customer', body: /^bench / });
+      if (now === stored || now >= r.sent) {
+        stored = now;
+        break;
+      }
+      stored = now;
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+    console.log(`chat: ${VISITORS} visitors, ${r.sent} messages at ${RATE}/s (sent in ${r.sendMs} ms)`);
+    console.log(`  stored ${stored}, delivered to the agent ${r.delivered}, error acks ${r.errors}`);
+    console.log(`  send → agent message:new  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  (target p99 ≤ 50 ms)`);
+    console.log(`  send → ack                p50 ${r.ackP50} ms  p99 ${r.ackP99} ms`);
+  } finally {
+    process.on('unhandledRejection', () => undefined); // emits of requests still in flight while the stores close
+    await workers.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+    await c.close().catch(() => undefined);
+    await Promise.all([redis.stop(), mongo.stop()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    clearTimeout(killer);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

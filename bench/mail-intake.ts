@@ -1,0 +1,121 @@
+/**
+ * Mail intake under load: a mix of small mails and multi-megabyte ones (one of 10 MB) sent over
+ * 50 SMTP connections into the intake, the `mail-in` workers in the same process. Reports mails
+ * accepted and ingested (stored as tickets) per second and the slowest event-loop stall of the
+ * app process (perf_hooks.monitorEventLoopDelay). The senders run in a child process, so their
+ * own work does not count as the app's stall. Own stores (mongo-java-server, Redis) on 127.0.0.1.
+ *   npx tsx bench/mail-intake.ts          (SMALL=3000 BIG=12 to change the mix)
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { EmailModule } from '../src/channels/email/email.module';
+import { loadConfig } from '../src/config';
+import { createContainer } from '../src/container';
+import { createLogger } from '../src/logger';
+import { seedDemo } from '../src/seed/demo';
+import { startServer } from '../src/server';
+import { runWorkers } from '../src/workers';
+import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+
+const SMALL = Number(process.env.SMALL ?? 3000);
+const BIG = Number(process.env.BIG ?? 12); // 1 to 4 MB each, plus one of 10 MB
+const CONNECTIONS = 50;
+
+// The sender, plain JS in a child process: builds each mail and sends it through a 50-connection pool.
+const SENDER = `
+const nodemailer = require('nodemailer');
+const { port, small, big, connections } = JSON.parse(process.env.BENCH);
+const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: Infinity });
+const teams = ['support@demo.local', 'tech@demo.local', 'complaints@demo.local', 'returns@demo.local'];
+function mail(i, bytes) {
+  const to = teams[i % teams.length];
+  const from = 'customer' + i + '@example.com';
+  const m = { envelope: { from, to: [to] }, from: '客户' + i + ' <' + from + '>', to, subject: '洗衣机故障 ' + i + ' / washer fault', messageId: '<bench-' + i + '@example.com>',
+    text: '您好，洗衣机显示E' + (i % 30) + '错误。\\nThe washer shows an error.\\n' + 'x'.repeat(1500) };
+  if (bytes) m.attachments = [{ filename: '照片-' + i + '.jpg', content: Buffer.alloc(bytes, i % 251), contentType: 'image/jpeg' }];
+  return m;
+}
+(async () => {
+  const jobs = [];
+  const lat = [];
+  let failed = 0;
+  const sizes = [];
+  for (let i = 0; i < small; i++) sizes.push(0);
+  for (let i = 0; i < big; i++) sizes.splice(Math.floor((i + 1) * small / (big + 2)), 0, (1 + (i % 4)) * 1024 * 1024);
+  sizes.splice(Math.floor(small / 2), 0, 7.4 * 1024 * 1024); // base64 makes this a 10 MB mail
+  const start = Date.now();
+  for (let i = 0; i < sizes.length; i++) {
+    const t0 = Date.now();
+    jobs.push(t.sendMail(mail(i, sizes[i])).then(() => lat.push(Date.now() - t0), (e) => { failed++; if (failed < 5) console.error('send failed', e.message); }));
+  }
+  await Promise.all(jobs);
+  t.close();
+  lat.sort((a, b) => a - b);
+  process.stdout.write(JSON.stringify({ sent: sizes.length - failed, failed, ms: Date.now() - start, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], bytes: sizes.reduce((a, b) => a + b, 0) }));
+})();
+`;
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-mail-'));
+  const [mongo, redis] = await Promise.all([startMongo({ maxHeap: '1g' }), startRedis()]);
+  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_mail`, REDIS_URL: redis.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUEUE_PREFIX: 'benchmail', PORT: '0', SMTP_PORT: '0' });
+  const c = await createContainer(config, { log: createLogger('silent') });
+  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
+  const workers = await runWorkers(c);
+  const guard = setTimeout(() => {
+    console.error('bench did not finish within 150 s');
+    process.exit(1);
+  }, 150_000);
+  try {
+    await seedDemo(c);
+    const baseline = await c.models.Ticket.countDocuments({ dedupeKey: /^mail:/ });
+    const port = (c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
+    const total = SMALL + BIG + 1;
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ['-e', SENDER], { cwd: path.resolve(__dirname, '..'), env: { ...process.env, BENCH: JSON.stringify({ port, small: SMALL, big: BIG, connections: CONNECTIONS }) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const sent = new Promise<Record<string, number>>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sender exited ${code}`)))));
+    console.log(`  load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    let ingested = 0;
+    let sender: Record<string, number> | null = null;
+    sent.then((r) => (sender = r), () => undefined);
+    const inboundDir = path.join(dataDir, 'mail', 'inbound');
+    while (Date.now() - t0 < 110_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      ingested = (await c.models.Ticket.countDocuments({ dedupeKey: /^mail:/ })) - baseline;
+      if (ingested >= total || (sender && ingested >= (sender as Record<string, number>).sent)) break;
+    }
+    const ms = Date.now() - t0;
+    h.disable();
+    const accepted = fs.readdirSync(inboundDir).length;
+    if (!sender) child.kill();
+    const s = (sender ?? { sent: accepted, failed: 0, ms, p50: NaN, p99: NaN, bytes: NaN }) as Record<string, number>;
+    const withAttachment = await c.models.Message.countDocuments({ 'attachments.0': { $exists: true } });
+    if (!sender) console.log('  (stopped after 110 s: the figures below are for the part that was done)');
+    console.log(`mail intake: ${total} mails (${SMALL} small ~2 KB, ${BIG} of 1-4 MB, one 10 MB; ${(s.bytes / 1048576).toFixed(0)} MB of attachments) over ${CONNECTIONS} SMTP connections`);
+    console.log(`  accepted (SMTP 250, stored + queued): ${sender ? s.sent : accepted} in ${(s.ms / 1000).toFixed(1)} s = ${(s.sent / (s.ms / 1000)).toFixed(0)} mails/s; per-mail latency p50 ${s.p50} ms, p99 ${s.p99} ms; failed ${s.failed}`);
+    console.log(`  ingested (tickets stored): ${ingested} in ${(ms / 1000).toFixed(1)} s = ${(ingested / (ms / 1000)).toFixed(0)} mails/s; ${withAttachment} with attachments`);
+    console.log(`  event loop of the app process: max stall ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, mean ${(h.mean / 1e6).toFixed(1)} ms`);
+  } finally {
+    clearTimeout(guard);
+    await workers.close().catch(() => undefined);
+    await server.close().catch(() => undefined);
+    await c.close().catch(() => undefined);
+    await Promise.all([mongo.stop(), redis.stop()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

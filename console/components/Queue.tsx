@@ -1,0 +1,82 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api } from '../api';
+import { useT } from '../i18n';
+import { debounce, useLive } from '../live';
+import { ChannelIcon, Due } from './common';
+
+interface QueueItem {
+  id: string;
+  number: number;
+  subject: string;
+  channel: string;
+  status: string;
+  priority: string;
+  team: string;
+  assignee: { id: string; name: string } | null;
+  customer: { name: string };
+  dueAt: string | null;
+  slaStatus: string | null;
+  preview: string;
+}
+
+/** The live queue of the agent's teams, in the server's order (SLA due time, then priority). */
+export function Queue({ selected }: { selected: number | null }) {
+  const { t } = useT();
+  const [items, setItems] = useState<QueueItem[]>([]);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const seq = useMemo(() => ({ n: 0 }), []);
+  const load = async () => {
+    const mine = ++seq.n;
+    try {
+      const page = await api<{ items: QueueItem[]; total: number }>('/api/queue?limit=50');
+      if (mine !== seq.n) return; // a newer answer is on its way
+      setItems(page.items);
+      setTotal(page.total);
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const reload = useMemo(() => debounce(load, 150), []);
+  useEffect(() => {
+    void load();
+  }, []);
+  // the order depends on every live ticket's due time: the server recomputes it on each event
+  useLive(['ticket:created', 'ticket:updated', 'ticket:assigned', 'connect'], reload);
+
+  return (
+    <section class="queue">
+      <h2>
+        {t('queue.title')} <span class="muted small">{t('queue.total', { count: total })}</span>
+      </h2>
+      {error && <p class="error">{t('error.generic', { message: error })}</p>}
+      {!items.length && !error && <p class="muted">{t('queue.empty')}</p>}
+      <ul class="tickets">
+        {items.map((it) => (
+          <li key={it.id} class={`qi prio-${it.priority} ${selected === it.number ? 'selected' : ''}`} data-number={it.number}>
+            <a href={`#/ticket/${it.number}`}>
+              <div class="row">
+                <ChannelIcon channel={it.channel} />
+                <span class="num">#{it.number}</span>
+                <span class="subject">{it.subject}</span>
+              </div>
+              <div class="row small">
+                <span class={`badge st-${it.status}`}>{t(`status.${it.status}`)}</span>
+                <span class={`badge pr-${it.priority}`}>{t(`priority.${it.priority}`)}</span>
+                <span class="muted">{it.customer.name}</span>
+                <span class="spacer" />
+                <Due dueAt={it.dueAt} status={it.slaStatus} />
+              </div>
+              <div class="row small muted">
+                <span class="preview">{it.preview}</span>
+                <span class="spacer" />
+                <span class="who">{it.assignee ? it.assignee.name : <em>{t('queue.unassigned')}</em>}</span>
+              </div>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { LOCALES, Locale, useT } from '../i18n';
+import { isLead, Me } from '../main';
+
+export function TopBar(p: { me: Me; view: string; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
+  const { t } = useT();
+  return (
+    <header class="topbar">
+      <strong class="brand">{t('app.title')}</strong>
+      <nav>
+        <a href="#/" class={p.view === 'queue' ? 'active' : ''}>{t('nav.queue')}</a>
+        {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
+      </nav>
+      <span class="spacer" />
+      <span class={`live ${p.connected ? 'on' : 'off'}`} data-live={p.connected ? 'on' : 'off'}>{p.connected ? t('live.connected') : t('live.disconnected')}</span>
+      <select class={`presence ${p.presence}`} aria-label="presence" value={p.presence} onChange={(e) => p.onPresence(e.currentTarget.value)}>
+        {['online', 'away'].map((s) => <option value={s}>{t(`presence.${s}`)}</option>)}
+      </select>
+      <select aria-label="language" value={p.locale} onChange={(e) => p.onLocale(e.currentTarget.value as Locale)}>
+        {LOCALES.map((l) => <option value={l.key}>{l.label}</option>)}
+      </select>
+      <span class="me">{p.me.name}</span>
+      <button class="link" onClick={p.onLogout}>{t('nav.logout')}</button>
+    </header>
+  );
+}

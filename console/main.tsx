@@ -1,0 +1,122 @@
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Socket } from 'socket.io-client';
+import { api, session } from './api';
+import { I18n, Locale, translator } from './i18n';
+import { connect, Live } from './live';
+import { Login } from './components/Login';
+import { TopBar } from './components/TopBar';
+import { Workspace } from './components/Workspace';
+import { Dashboard } from './components/Dashboard';
+import css from './styles.css';
+
+export interface Me {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  teams: string[];
+  locale: Locale;
+}
+
+const LOCALE_KEY = 'aftercare.locale';
+const PRESENCE_KEY = 'aftercare.presence';
+export const isLead = (me: Me) => me.role !== 'agent';
+
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; anything else is the queue. */
+function parseHash(): { view: 'queue' | 'dashboard'; ticket: number | null } {
+  const h = location.hash;
+  const m = /^#\/ticket\/(\d+)/.exec(h);
+  if (m) return { view: 'queue', ticket: Number(m[1]) };
+  return { view: h.startsWith('#/dashboard') ? 'dashboard' : 'queue', ticket: null };
+}
+
+function App() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(!!session.token);
+  const [locale, setLocale] = useState<Locale>((sessionStorage.getItem(LOCALE_KEY) as Locale) || 'en');
+  const [route, setRoute] = useState(parseHash());
+  const [socket, setSocket] = useState<Socket | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [presence, setPresence] = useState<string>(sessionStorage.getItem(PRESENCE_KEY) || 'online');
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseHash());
+    const onUnauthorized = () => logout();
+    window.addEventListener('hashchange', onHash);
+    window.addEventListener('aftercare:unauthorized', onUnauthorized);
+    if (session.token) {
+      api<Me>('/api/auth/me')
+        .then((m) => signedIn(m))
+        .catch(() => (session.token = null))
+        .finally(() => setChecking(false));
+    }
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('aftercare:unauthorized', onUnauthorized);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!me || !session.token) return;
+    const s = connect(session.token);
+    (window as unknown as { __aftercareSocket?: Socket }).__aftercareSocket = s; // for the browser tests
+    s.on('connect', () => {
+      setConnected(true);
+      s.emit('presence:set', { status: sessionStorage.getItem(PRESENCE_KEY) || 'online' }, () => undefined);
+    });
+    s.on('disconnect', () => setConnected(false));
+    s.on('agent:presence', (p: { id: string; presence: string }) => {
+      if (p.id === me.id) setPresence(p.presence);
+    });
+    setSocket(s);
+    return () => {
+      s.close();
+      setSocket(null);
+    };
+  }, [me?.id]);
+
+  function signedIn(m: Me) {
+    if (!sessionStorage.getItem(LOCALE_KEY)) setLocale(m.locale === 'zh-CN' ? 'zh-CN' : 'en');
+    setMe(m);
+  }
+  function logout() {
+    if (session.token) void api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    session.token = null;
+    setMe(null);
+  }
+  function changeLocale(l: Locale) {
+    sessionStorage.setItem(LOCALE_KEY, l);
+    setLocale(l);
+  }
+  function changePresence(status: string) {
+    sessionStorage.setItem(PRESENCE_KEY, status);
+    setPresence(status);
+    socket?.emit('presence:set', { status }, () => undefined);
+  }
+
+  const i18n = useMemo(() => ({ locale, t: translator(locale) }), [locale]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = i18n.t('app.title');
+  }, [locale]);
+
+  let body;
+  if (checking) body = <div class="center muted">…</div>;
+  else if (!me) body = <Login onLogin={(token, agent) => ((session.token = token), signedIn(agent))} />;
+  else
+    body = (
+      <Live.Provider value={socket}>
+        <div class="app">
+          <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
+          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+        </div>
+      </Live.Provider>
+    );
+  return <I18n.Provider value={i18n}>{body}</I18n.Provider>;
+}
+
+const style = document.createElement('style');
+style.textContent = css;
+document.head.appendChild(style);
+render(<App />, document.getElementById('app')!);

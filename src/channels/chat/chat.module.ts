@@ -1,0 +1,69 @@
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Core } from '../../container';
+import type { AppModule } from '../../modules/app-module';
+import type { DeliveryRouter } from '../delivery';
+import { AgentAvailability } from './chat.availability';
+import { chatDelivery } from './chat.delivery';
+import { ChatEmitter } from './chat.emitter';
+import { ChatObserver } from './chat.observer';
+import { ChatQueue } from './chat.queue';
+import { chatRoutes } from './chat.routes';
+import { ChatService } from './chat.service';
+import { setupAgentTyping, setupChatNamespace } from './chat.socket';
+import { ChatState, PRESENCE_TTL_MS } from './chat.state';
+import { VisitorTokens } from './visitor-token';
+
+/** Mail and chat go to this team unless told otherwise (CONTRACT.md routing defaults). */
+export const DEFAULT_CHAT_TEAM = 'support';
+
+/**
+ * Live chat: the /chat namespace, the widget script, chat delivery of agents' replies, the
+ * waiting queue and the offline form.
+ */
+export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { chat: ChatService } {
+  const prefix = core.config.queuePrefix;
+  const state = new ChatState(core.redis, prefix, core.models.Ticket);
+  const queue = new ChatQueue(state, core.realtime);
+  const availability = new AgentAvailability(core.models.Agent);
+  const chat = new ChatService(core, state, queue, availability);
+  core.tickets.observe(new ChatObserver(queue, core.realtime, core.models.Agent));
+  delivery.register(
+    'chat',
+    chatDelivery({ realtime: core.realtime, state, tickets: core.tickets, customers: core.customers, outbox: core.outbox, emailAdapter: () => delivery.adapter('email'), log: core.log.child({ component: 'chat-delivery' }) }),
+  );
+  const limiter = (name: string, points: number, duration: number) => new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${prefix}:rl:chat-${name}`, points, duration });
+  let refresh: NodeJS.Timeout | null = null;
+
+  return {
+    name: 'chat',
+    chat,
+    routes: (api) => [chatRoutes(api, { chat, availability, defaultTeam: DEFAULT_CHAT_TEAM, offlineLimiter: limiter('offline-ip', 10, 600) })],
+    sockets(io, agents) {
+      const nsp = io.of('/chat');
+      const log = core.log.child({ component: 'chat' });
+      setupChatNamespace(nsp, {
+        chat,
+        state,
+        tokens: new VisitorTokens(core.config.sessionSecret),
+        emitter: new ChatEmitter(core.redis, core.realtime.key),
+        realtime: core.realtime,
+        teamExists: (t) => core.teams.exists(t),
+        defaultTeam: DEFAULT_CHAT_TEAM,
+        messageLimiter: limiter('msg', 20, 10),
+        actionLimiter: limiter('action', 10, 60),
+        Ticket: core.models.Ticket,
+        log,
+      });
+      setupAgentTyping(agents, { Ticket: core.models.Ticket, realtime: core.realtime, log });
+      // Presence of this node's visitor sockets is refreshed well within its expiry; a node that dies stops refreshing.
+      refresh = setInterval(() => {
+        const entries = [...nsp.sockets.values()].map((s) => ({ vid: (s.data as { visitor: { id: string } }).visitor.id, socketId: s.id }));
+        state.present(entries).catch((err) => log.warn({ err: (err as Error).message }, 'chat presence refresh failed'));
+      }, PRESENCE_TTL_MS / 3);
+      refresh.unref();
+    },
+    async stopApi() {
+      if (refresh) clearInterval(refresh);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { Router } from 'express';
+import type { ApiRegistry } from '../../http/api-route';
+import { TooManyRequestsError } from '../../errors';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AgentAvailability } from './chat.availability';
+import { availabilityQuery, offlineResult, offlineSchema } from './chat.schemas';
+import type { ChatService } from './chat.service';
+
+const WIDGET = path.resolve(__dirname, '..', '..', '..', 'public', 'build', 'chat-widget.js');
+
+/** The widget script, the availability probe and the offline form for pages that post it without a socket. */
+export function chatRoutes(api: ApiRegistry, deps: { chat: ChatService; availability: AgentAvailability; defaultTeam: string; offlineLimiter: RateLimiterRedis }): Router {
+  const r = Router();
+  r.get('/chat-widget.js', (_req, res, next) => {
+    res.sendFile(WIDGET, { headers: { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' } }, (err) => err && next(err));
+  });
+  r.get('/chat-widget.js.map', (_req, res, next) => {
+    res.sendFile(`${WIDGET}.map`, (err) => err && next(err));
+  });
+
+  api.route(r, { method: 'get', path: '/api/chat/availability', tag: 'chat', summary: 'Whether an agent of the team is online to chat', auth: 'public', query: availabilityQuery }, async ({ query }) => {
+    const team = query.team ?? deps.defaultTeam;
+    return { team, agentsOnline: await deps.availability.online(team) };
+  });
+
+  api.route(
+    r,
+    { method: 'post', path: '/api/chat/offline', tag: 'chat', summary: 'The widget\'s offline form: a ticket answered by email', auth: 'public', body: offlineSchema, response: offlineResult, status: 201 },
+    async ({ body, req }) => {
+      try {
+        await deps.offlineLimiter.consume(req.ip ?? 'unknown');
+      } catch (err) {
+        if (err instanceof RateLimiterRes) throw new TooManyRequestsError('Too many messages; wait a moment', Math.ceil(err.msBeforeNext / 1000));
+        throw err;
+      }
+      const t = await deps.chat.offline(body, deps.defaultTeam);
+      return { ticketNumber: t.number };
+    },
+  );
+  return r;
+}

@@ -1,0 +1,107 @@
+import type { Redis } from 'ioredis';
+import type { TicketModel } from '../../modules/tickets/ticket.model';
+
+const VISITOR_TTL_SEC = 30 * 24 * 3600;
+/** A visitor socket not refreshed for this long is gone (its API node died without saying so). */
+export const PRESENCE_TTL_MS = 90_000;
+
+export interface VisitorChat {
+  /** the open chat's ticket number */
+  ticket: number | null;
+  /** the last chat the visitor ended; the next message opens a new chat after it */
+  last: number | null;
+}
+
+/**
+ * Chat state kept in Redis beside MongoDB, shared by every API node and the workers: a visitor's
+ * current chat, which visitors have a socket open (presence), and each team's waiting chats.
+ * MongoDB stays the truth: a visitor's chat is found again from the tickets when Redis lost it.
+ */
+export class ChatState {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly Ticket: TicketModel,
+  ) {}
+
+  private visitorKey(vid: string) {
+    return `${this.prefix}:chat:v:${vid}`;
+  }
+  private presenceKey(vid: string) {
+    return `${this.prefix}:chat:present:${vid}`;
+  }
+  private waitingKey(team: string) {
+    return `${this.prefix}:chat:waiting:${team}`;
+  }
+
+  async markNew(vid: string): Promise<void> {
+    await this.redis.multi().hset(this.visitorKey(vid), 'known', '1').expire(this.visitorKey(vid), VISITOR_TTL_SEC).exec();
+  }
+
+  async chatOf(vid: string): Promise<VisitorChat> {
+    const h = await this.redis.hgetall(this.visitorKey(vid));
+    if (h.known) return { ticket: h.ticket ? Number(h.ticket) : null, last: h.last ? Number(h.last) : null };
+    // Redis lost it (or never had it): the newest chat ticket of this visitor says.
+    const t = await this.Ticket.findOne({ visitorId: vid, channel: 'chat' }, { number: 1, meta: 1 }).sort({ _id: -1 }).lean();
+    const ended = !!(t?.meta as { chatEndedAt?: unknown } | undefined)?.chatEndedAt;
+    const chat = { ticket: t && !ended ? t.number : null, last: t && ended ? t.number : null };
+    await this.write(vid, chat);
+    return chat;
+  }
+
+  async setCurrent(vid: string, ticket: number): Promise<void> {
+    await this.redis.multi().hset(this.visitorKey(vid), 'known', '1', 'ticket', String(ticket)).expire(this.visitorKey(vid), VISITOR_TTL_SEC).exec();
+  }
+
+  async end(vid: string, ticket: number): Promise<void> {
+    await this.write(vid, { ticket: null, last: ticket });
+  }
+
+  private async write(vid: string, chat: VisitorChat): Promise<void> {
+    const key = this.visitorKey(vid);
+    const m = this.redis.multi().del(key).hset(key, 'known', '1');
+    if (chat.ticket) m.hset(key, 'ticket', String(chat.ticket));
+    if (chat.last) m.hset(key, 'last', String(chat.last));
+    await m.expire(key, VISITOR_TTL_SEC).exec();
+  }
+
+  // ---- presence: wall-clock liveness of sockets, not business time, so Date.now() ---------------
+
+  async present(entries: { vid: string; socketId: string }[]): Promise<void> {
+    if (!entries.length) return;
+    const now = Date.now();
+    const p = this.redis.pipeline();
+    for (const e of entries) p.zadd(this.presenceKey(e.vid), String(now), e.socketId).pexpire(this.presenceKey(e.vid), PRESENCE_TTL_MS * 2);
+    await p.exec();
+  }
+
+  async absent(vid: string, socketId: string): Promise<void> {
+    await this.redis.zrem(this.presenceKey(vid), socketId);
+  }
+
+  async isOnline(vid: string | null | undefined): Promise<boolean> {
+    if (!vid) return false;
+    const key = this.presenceKey(vid);
+    const res = await this.redis.multi().zremrangebyscore(key, '-inf', String(Date.now() - PRESENCE_TTL_MS)).zcard(key).exec();
+    return Number(res?.[1]?.[1] ?? 0) > 0;
+  }
+
+  // ---- the waiting queue: unassigned open chats of a team, oldest first ----------------------
+
+  async enqueue(team: string, ticket: number, since: Date): Promise<void> {
+    await this.redis.zadd(this.waitingKey(team), 'NX', String(since.getTime()), String(ticket));
+  }
+
+  async dequeue(team: string, ticket: number): Promise<boolean> {
+    return (await this.redis.zrem(this.waitingKey(team), String(ticket))) > 0;
+  }
+
+  async position(team: string, ticket: number): Promise<number | null> {
+    const rank = await this.redis.zrank(this.waitingKey(team), String(ticket));
+    return rank === null ? null : rank + 1;
+  }
+
+  async waiting(team: string, limit: number): Promise<number[]> {
+    return (await this.redis.zrange(this.waitingKey(team), '0', String(limit - 1))).map(Number);
+  }
+}

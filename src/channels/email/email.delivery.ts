@@ -1,0 +1,130 @@
+import { Job, UnrecoverableError } from 'bullmq';
+import type { Types } from 'mongoose';
+import type { Core } from '../../container';
+import type { MessageDoc } from '../../modules/tickets/message.model';
+import type { TicketDoc } from '../../modules/tickets/ticket.model';
+import type { Locale } from '../../modules/tickets/ticket.types';
+import { cleanSubject } from './quote';
+import { MailRefModel, recordMailRef } from './mail-ref.model';
+
+export interface ReplyJob {
+  messageId: string;
+  template: 'ticket-reply' | 'ticket-ack';
+}
+
+const MAX_REFERENCES = 20;
+
+/** The domain of MAIL_FROM: our Message-IDs are minted there. */
+export function mailDomain(mailFrom: string): string {
+  const m = /@([^\s>]+)/.exec(mailFrom);
+  return m ? m[1].toLowerCase() : 'aftercare.local';
+}
+
+export function mailAddress(mailFrom: string): string | null {
+  const m = /<([^>]+)>/.exec(mailFrom) ?? /(\S+@\S+)/.exec(mailFrom);
+  return m ? m[1].toLowerCase() : null;
+}
+
+/**
+ * Agent replies (and acknowledgements) as threaded mail. `deliver` only enqueues; the `mail-out`
+ * worker renders the template in the customer's language and sends. Other channels call `deliver`
+ * when their customer is not reachable live but has an email address.
+ */
+export class EmailDelivery {
+  private readonly domain: string;
+
+  constructor(
+    private readonly core: Core,
+    private readonly MailRef: MailRefModel,
+  ) {
+    this.domain = mailDomain(core.config.mailFrom);
+  }
+
+  /** Whether this ticket's customer can be reached by mail at all. */
+  async reachable(ticket: TicketDoc): Promise<boolean> {
+    const c = await this.core.customers.get(String(ticket.customerId)).catch(() => null);
+    return !!c?.emails.length;
+  }
+
+  /** The delivery adapter (bound, so it can be handed around): queues the reply as a threaded mail. */
+  readonly deliver = async (_ticket: TicketDoc, message: MessageDoc): Promise<void> => {
+    await this.enqueue(message, 'ticket-reply');
+  };
+
+  async enqueue(message: MessageDoc, template: ReplyJob['template']): Promise<void> {
+    const data: ReplyJob = { messageId: String(message._id), template };
+    await this.core.queues.get('mail-out').add('reply', data, { jobId: `reply-${message._id}`, attempts: 6, backoff: { type: 'exponential', delay: 2000 } });
+  }
+
+  /** The worker side: one job per message; a retry reuses the Message-ID stored before the first try. */
+  async send(job: Job<ReplyJob>): Promise<unknown> {
+    const { Message } = this.core.models;
+    const message = await Message.findById(job.data.messageId);
+    if (!message) return { skipped: 'message gone' };
+    if (message.delivery?.status === 'sent') return { skipped: 'already sent' };
+    const ticket = await this.core.tickets.byId(message.ticketId as Types.ObjectId);
+    if (!ticket) return { skipped: 'ticket gone' };
+    const customer = await this.core.customers.get(String(ticket.customerId));
+    const to = customer.emails[0];
+    if (!to) {
+      await this.core.tickets.setDelivery(message, 'failed', 'The customer has no email address');
+      return { failed: 'no address' };
+    }
+
+    let mail = message.mail;
+    if (!mail?.messageId) {
+      // the customer's latest mail on this ticket, kept on the ticket by the intake
+      const last = (ticket.meta as { lastMail?: { messageId: string; references?: string[] } } | null)?.lastMail;
+      const references = last ? [...(last.references ?? []), last.messageId].slice(-MAX_REFERENCES) : [];
+      const fresh = {
+        messageId: `<${message._id}.${ticket.number}@${this.domain}>`,
+        inReplyTo: last?.messageId ?? null,
+        references,
+        from: mailAddress(this.core.config.mailFrom),
+        to: [to],
+      };
+      // Stored before the first attempt: a retry after a lost answer sends the same Message-ID, so
+      // the customer's client shows one mail, and a reply to either copy threads.
+      await Message.updateOne({ _id: message._id, 'mail.messageId': null }, { $set: { mail: fresh } });
+      mail = (await Message.findById(message._id))?.mail ?? fresh;
+      await recordMailRef(this.MailRef, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
+    }
+
+    const locale = (customer.locale ?? 'en') as Locale;
+    const agentName = message.author.type === 'agent' ? message.author.name : '';
+    const rendered = this.core.templates.renderMail(job.data.template, locale, {
+      number: ticket.number,
+      subject: cleanSubject(ticket.subject) || `#${ticket.number}`,
+      body: message.body,
+      agentName,
+      customerName: customer.name,
+    });
+    const token = `[#${ticket.number}]`;
+    const subject = rendered.subject.includes(token) ? rendered.subject : `${rendered.subject} ${token}`;
+    try {
+      await this.core.mailer.send({
+        to,
+        subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId: mail!.messageId!,
+        inReplyTo: mail!.inReplyTo ?? undefined,
+        references: mail!.references?.length ? mail!.references : undefined,
+        // A person's reply is not an auto-reply; an acknowledgement is one (RFC 3834), so the
+        // customer's own auto-responder stays quiet.
+        headers: { 'Auto-Submitted': message.automatic ? 'auto-replied' : 'no', 'X-Aftercare-Ticket': String(ticket.number) },
+      });
+    } catch (err) {
+      const e = err as Error & { responseCode?: number };
+      const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+      const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (permanent || lastTry) {
+        await this.core.tickets.setDelivery(message, 'failed', e.message.slice(0, 500));
+        if (permanent) throw new UnrecoverableError(e.message);
+      }
+      throw err;
+    }
+    await this.core.tickets.setDelivery(message, 'sent');
+    return { sent: mail!.messageId };
+  }
+}

@@ -1,0 +1,78 @@
+import type { Readable } from 'node:stream';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Core } from '../../container';
+import type { AppModule } from '../../modules/app-module';
+import type { DeliveryRouter } from '../delivery';
+import { EmailDelivery, mailAddress } from './email.delivery';
+import { InboundJob, InboundMail } from './email.inbound';
+import { attachmentRoutes, emailWebhookRoutes } from './email.routes';
+import { MailStore } from './mail-store';
+import { mailRefModel } from './mail-ref.model';
+import { SmtpIntake } from './smtp-intake';
+import { TeamAddresses } from './team-addresses';
+
+/** Acknowledgements per sender and hour: enough for a real customer, too few for a mail loop. */
+const ACKS_PER_HOUR = 5;
+
+export interface EmailModule extends AppModule {
+  readonly name: 'email';
+  /** the bound SMTP intake port (SMTP_PORT=0 binds a free one) */
+  readonly smtpPort: number;
+  readonly delivery: EmailDelivery;
+}
+
+/**
+ * The email channel: SMTP intake and the raw webhook (both store the raw mail durably and queue
+ * `mail-in`), the parser and threading in the worker, threaded replies through `mail-out`.
+ */
+export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
+  const store = new MailStore(core.config.dataDir);
+  const own = mailAddress(core.config.mailFrom);
+  const addresses = new TeamAddresses(core.teams, own ? [own] : []);
+  const MailRef = mailRefModel(core.conn);
+  const delivery = new EmailDelivery(core, MailRef);
+  router?.register('email', delivery.deliver);
+  router?.fallback(delivery.deliver);
+  const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });
+  const inbound = new InboundMail(core, store, addresses, delivery, ackLimiter, MailRef);
+  const log = core.log.child({ component: 'mail-intake' });
+
+  /** Durable first, then the job, then (by the caller) the answer to the sender. */
+  const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
+    const blob = await store.writeInbound(source, maxBytes);
+    const jobId = `mail-${blob.hash}`;
+    const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
+    await core.queues.get('mail-in').add('inbound', data, { jobId });
+    log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
+    return jobId;
+  };
+
+  const smtp = new SmtpIntake(
+    { host: core.config.host, port: core.config.smtpPort, maxBytes: core.config.mailMaxBytes },
+    addresses,
+    (stream, env) => accept(stream, core.config.mailMaxBytes, { via: 'smtp', ...env }),
+    log,
+  );
+
+  return {
+    name: 'email',
+    get smtpPort() {
+      return smtp.port;
+    },
+    delivery,
+    rawRoutes: (api) => [
+      emailWebhookRoutes(api, {
+        secret: core.config.emailWebhookSecret,
+        maxBytes: core.config.mailMaxBytes,
+        accept: (req, max) => accept(req, max, { via: 'webhook', rcpt: [], mailFrom: null }),
+      }),
+    ],
+    routes: (api) => [attachmentRoutes(api, { tickets: core.tickets, Message: core.models.Message, store })],
+    processors: () => ({
+      'mail-in': { inbound: (job) => inbound.process(job) },
+      'mail-out': { reply: (job) => delivery.send(job) },
+    }),
+    startApi: () => smtp.start(),
+    stopApi: () => smtp.stop(),
+  };
+}

@@ -1,0 +1,82 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Request, Router } from 'express';
+import { z } from 'zod';
+import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
+import type { ApiRegistry } from '../../http/api-route';
+import type { MessageModel } from '../../modules/tickets/message.model';
+import type { TicketService } from '../../modules/tickets/ticket.service';
+import { MailTooLargeError, MailStore } from './mail-store';
+
+export type AcceptRaw = (source: Request, maxBytes: number) => Promise<string>;
+
+/** Compares in constant time, whatever the lengths: both sides are hashed first. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = crypto.createHash('sha256').update(given).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/**
+ * Door 2: a mail provider forwards the raw message. The route verifies, stores durably, queues the
+ * same `mail-in` job as SMTP and answers 202; everything else happens in the worker.
+ */
+export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; maxBytes: number; accept: AcceptRaw }): Router {
+  const r = Router();
+  api.route(
+    r,
+    { method: 'post', path: '/webhooks/email/raw', tag: 'email', summary: 'Receive a raw RFC 5322 mail (Content-Type: message/rfc822, header X-Webhook-Secret)', auth: 'public', status: 202, contentType: 'message/rfc822', response: z.object({ id: z.string() }) },
+    async ({ req }) => {
+      const given = req.get('x-webhook-secret');
+      if (!given) throw new UnauthorizedError('X-Webhook-Secret is missing');
+      if (!opts.secret || !sameSecret(given, opts.secret)) throw new ForbiddenError('Wrong webhook secret');
+      if (!req.is('message/rfc822')) throw new AppError(415, 'unsupported_media_type', 'Send the mail as Content-Type: message/rfc822');
+      const declared = Number(req.get('content-length') ?? 0);
+      if (declared > opts.maxBytes) throw new PayloadTooLargeError(`A mail may have at most ${opts.maxBytes} bytes`);
+      try {
+        return { id: await opts.accept(req, opts.maxBytes) };
+      } catch (err) {
+        if (err instanceof MailTooLargeError) throw new PayloadTooLargeError(`A mail may have at most ${opts.maxBytes} bytes`);
+        throw err;
+      }
+    },
+  );
+  return r;
+}
+
+/** Attachments of a ticket's messages, to agents who may see the ticket and to nobody else. */
+export function attachmentRoutes(api: ApiRegistry, d: { tickets: TicketService; Message: MessageModel; store: MailStore }): Router {
+  const r = Router();
+  api.route(
+    r,
+    {
+      method: 'get',
+      path: '/api/tickets/:number/attachments/:id',
+      tag: 'tickets',
+      summary: 'Download an attachment of a ticket',
+      auth: 'agent',
+      params: z.strictObject({ number: z.coerce.number().int().positive(), id: z.string().regex(/^[a-f0-9]{24}$/) }),
+    },
+    async ({ params, principal, res }) => {
+      const ticket = await d.tickets.visible(params.number, principal);
+      const message = await d.Message.findOne({ ticketId: ticket._id, 'attachments.id': params.id }, { attachments: 1, internal: 1 });
+      const att = message?.attachments.find((a) => a.id === params.id);
+      if (!att?.hash) throw new NotFoundError('Attachment');
+      const file = d.store.attachmentFile(att.hash);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (!stat) throw new NotFoundError('Attachment');
+      const filename = att.filename || 'attachment';
+      res.status(200);
+      res.setHeader('Content-Type', att.contentType || 'application/octet-stream');
+      res.setHeader('Content-Length', String(stat.size));
+      // Never rendered inline: a mailed HTML or SVG file must not run in the console's origin.
+      res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Cache-Control', 'private, max-age=300');
+      await pipeline(fs.createReadStream(file), res);
+      return undefined;
+    },
+  );
+  return r;
+}

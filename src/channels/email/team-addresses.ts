@@ -1,0 +1,50 @@
+import type { TeamService } from '../../modules/teams/team.service';
+
+const TTL_MS = 5000;
+
+/**
+ * The support addresses of active teams, cached for a few seconds: every RCPT TO of the SMTP
+ * intake asks, and a database round trip per recipient would be the intake's bottleneck.
+ */
+export class TeamAddresses {
+  private cache: { at: number; map: Map<string, string> } | null = null;
+  private loading: Promise<Map<string, string>> | null = null;
+
+  constructor(
+    private readonly teams: TeamService,
+    private readonly extraOwn: string[] = [],
+  ) {}
+
+  private async map(): Promise<Map<string, string>> {
+    if (this.cache && Date.now() - this.cache.at < TTL_MS) return this.cache.map;
+    this.loading ??= this.teams
+      .list()
+      .then((teams) => {
+        const map = new Map<string, string>();
+        for (const t of teams) if (t.active) for (const a of t.addresses) map.set(a.trim().toLowerCase(), t.key);
+        this.cache = { at: Date.now(), map };
+        return map;
+      })
+      .finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  async accepts(address: string): Promise<boolean> {
+    return (await this.map()).has(address.trim().toLowerCase());
+  }
+
+  /** The team of the first address that belongs to one. */
+  async teamOf(addresses: string[]): Promise<string | null> {
+    const map = await this.map();
+    for (const a of addresses) {
+      const key = map.get(a.trim().toLowerCase());
+      if (key) return key;
+    }
+    return null;
+  }
+
+  /** Addresses that are ours: mail from them is our own coming back. */
+  async own(): Promise<Set<string>> {
+    return new Set([...(await this.map()).keys(), ...this.extraOwn.map((a) => a.toLowerCase())]);
+  }
+}

@@ -1,0 +1,118 @@
+import { Router, type RequestHandler } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import type { Core } from '../../container';
+import { AppError } from '../../errors';
+import type { ApiRegistry } from '../../http/api-route';
+import type { Locale } from '../../modules/tickets/ticket.types';
+import type { CallService, MissReason } from './call.service';
+import { agentFromClient, clientIdentity, HotlineTwiml } from './twilio.twiml';
+import { hotlineLocale, ringTimeout, teamForDigit, type VoiceSettings } from './voice.settings';
+
+export const TWILIO_BASE_PATH = '/webhooks/voice/twilio';
+
+/**
+ * Checks X-Twilio-Signature with Twilio's own validator over PUBLIC_URL + the requested path and
+ * query, and the form parameters. A missing or wrong signature is a 403 before anything is read.
+ */
+export function verifyTwilioSignature(authToken: string | undefined, publicUrl: string): RequestHandler {
+  return (req, _res, next) => {
+    const signature = req.header('x-twilio-signature');
+    const url = publicUrl + req.originalUrl;
+    const params = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    if (!authToken || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
+      next(new AppError(403, 'invalid_signature', 'X-Twilio-Signature is missing or does not match this request'));
+      return;
+    }
+    next();
+  };
+}
+
+// Twilio sends many more parameters than these and adds new ones over time: only these are read.
+const callParams = z.looseObject({
+  CallSid: z.string().min(1).max(64),
+  From: z.string().max(64).optional(),
+  To: z.string().max(64).optional(),
+  CallStatus: z.string().max(32).optional(),
+});
+const menuParams = callParams.extend({ Digits: z.string().max(8).optional() });
+const dialParams = callParams.extend({ DialCallStatus: z.string().max(32).optional(), DialCallDuration: z.coerce.number().int().min(0).optional() });
+const statusParams = callParams.extend({ CallDuration: z.coerce.number().int().min(0).optional() });
+const answeredParams = z.looseObject({ CallSid: z.string().min(1).max(64), ParentCallSid: z.string().min(1).max(64), To: z.string().max(128).optional() });
+const recordingParams = z.looseObject({
+  CallSid: z.string().min(1).max(64),
+  RecordingUrl: z.string().url().max(1000).optional(),
+  RecordingStatus: z.string().max(32).optional(),
+  RecordingDuration: z.coerce.number().int().min(0).optional(),
+});
+
+const FORM = 'application/x-www-form-urlencoded';
+
+export function twilioRoutes(api: ApiRegistry, core: Core, calls: CallService, settings: VoiceSettings, twiml: HotlineTwiml): Router {
+  const r = Router();
+  r.use(TWILIO_BASE_PATH, verifyTwilioSignature(core.config.twilioAuthToken, core.config.publicUrl));
+  const xml = (res: import('express').Response, body: string) => res.status(200).type('text/xml').send(body);
+  const ref = (p: { CallSid: string; From?: string; To?: string }) => ({ callId: p.CallSid, source: 'twilio' as const, from: p.From ?? null, to: p.To ?? null });
+  const localeOf = async (p: { CallSid: string; To?: string }): Promise<Locale> => ((await calls.find(p.CallSid))?.locale as Locale | undefined) ?? hotlineLocale(settings, p.To);
+  const route = (path: string, summary: string, body: z.ZodType, handler: Parameters<ApiRegistry['route']>[2]) =>
+    api.route(r, { method: 'post', path: `${TWILIO_BASE_PATH}${path}`, tag: 'voice', summary, auth: 'public', body, contentType: FORM }, handler);
+
+  route('/incoming', 'Twilio Voice: a call comes in; answers the greeting and the IVR menu (TwiML)', callParams, async ({ body, res }) => {
+    const p = body as z.output<typeof callParams>;
+    const { call } = await calls.ringing(ref(p));
+    xml(res, twiml.menu(call.locale as Locale));
+  });
+
+  route('/menu', 'Twilio Voice: the digit the caller pressed; rings the chosen team (TwiML)', menuParams, async ({ body, res }) => {
+    const p = body as z.output<typeof menuParams>;
+    const team = teamForDigit(settings, p.Digits);
+    const call = await calls.routed(ref(p), team);
+    const locale = call.locale as Locale;
+    const agents = await core.models.Agent.find({ active: true, teams: team, role: { $in: ['agent', 'supervisor'] }, 'presence.status': { $in: ['online', 'away'] } }, { _id: 1 }).limit(10).lean();
+    if (!agents.length) await calls.missed(ref(p), 'no-agents');
+    xml(res, twiml.dial(locale, team, agents.map((a) => clientIdentity(String(a._id))), ringTimeout(settings, team)));
+  });
+
+  route('/answered', 'Twilio Voice: an agent\'s softphone picked up (status callback of <Client>)', answeredParams, async ({ body, res }) => {
+    const p = body as z.output<typeof answeredParams>;
+    // only for calls this hotline dialled; anything else (an agent's own outbound call) is not a hotline call
+    if (await calls.find(p.ParentCallSid)) await calls.answered({ callId: p.ParentCallSid, source: 'twilio' }, agentFromClient(p.To));
+    res.status(204).end();
+  });
+
+  route('/dial', 'Twilio Voice: how ringing the team ended; offers voicemail when nobody answered (TwiML)', dialParams, async ({ body, res }) => {
+    const p = body as z.output<typeof dialParams>;
+    const status = p.DialCallStatus ?? 'no-answer';
+    if (status === 'completed' || status === 'answered') {
+      await calls.answered(ref(p));
+      xml(res, twiml.hangup());
+      return;
+    }
+    await calls.missed(ref(p), (['busy', 'failed', 'no-answer'].includes(status) ? status : 'no-answer') as MissReason);
+    xml(res, twiml.voicemail(await localeOf(p), settings.voicemailMaxSec));
+  });
+
+  route('/voicemail-done', 'Twilio Voice: the caller finished the voicemail (TwiML)', callParams, async ({ body, res }) => {
+    xml(res, twiml.goodbye(await localeOf(body as z.output<typeof callParams>)));
+  });
+
+  route('/status', 'Twilio Voice: call status callback (completed, no-answer, busy, failed, canceled)', statusParams, async ({ body, res }) => {
+    const p = body as z.output<typeof statusParams>;
+    const status = p.CallStatus ?? '';
+    if (status === 'no-answer' || status === 'busy' || status === 'failed') await calls.missed(ref(p), status);
+    else if (status === 'canceled') await calls.missed(ref(p), 'abandoned');
+    if (['completed', 'no-answer', 'busy', 'failed', 'canceled'].includes(status)) await calls.ended(ref(p), p.CallDuration ?? null);
+    else if (status) await calls.ringing(ref(p)); // queued, ringing, in-progress: the call exists, nothing else
+    res.status(204).end();
+  });
+
+  route('/recording', 'Twilio Voice: a voicemail recording is ready; its URL goes on the ticket', recordingParams, async ({ body, res }) => {
+    const p = body as z.output<typeof recordingParams>;
+    if ((p.RecordingStatus ?? 'completed') === 'completed' && p.RecordingUrl) {
+      await calls.voicemail({ callId: p.CallSid, source: 'twilio' }, p.RecordingUrl, p.RecordingDuration ?? null);
+    }
+    res.status(204).end();
+  });
+
+  return r;
+}

@@ -1,0 +1,177 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** A business-hours calendar as the arithmetic needs it (the stored model adds a name and timestamps). */
+export interface CalendarSpec {
+  timeZone: string;
+  /** opening intervals per ISO weekday (1 = Monday … 7 = Sunday), local "HH:MM", `to` may be "24:00" */
+  weekly: { day: number; from: string; to: string }[];
+  /** closed all day (public holidays), local dates YYYY-MM-DD */
+  holidays?: { date: string; name?: string }[];
+  /** worked although the weekday is closed (调休), with the hours of weekday `like` (default Monday) */
+  workdays?: { date: string; like?: number; name?: string }[];
+}
+
+interface Compiled {
+  zone: string;
+  byWeekday: [number, number][][]; // minutes from local midnight, index 1..7
+  holidays: Set<string>;
+  workdays: Map<string, number>;
+  /** business ms of a typical working day: what a "day" of an SLA target means on this calendar */
+  dayMs: number;
+  weekMs: number;
+}
+
+const MAX_DAYS = 3660; // ten years: a calendar that never opens in that span is an error, not a loop
+const compiledCache = new WeakMap<CalendarSpec, Compiled>();
+
+export function minutesOf(hhmm: string): number {
+  const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(hhmm);
+  if (!m) throw new Error(`not a time of day: ${hhmm}`);
+  const v = Number(m[1]) * 60 + Number(m[2]);
+  if (v > 24 * 60) throw new Error(`not a time of day: ${hhmm}`);
+  return v;
+}
+
+/** Problems of a calendar in words (empty when it is usable). */
+export function calendarProblems(spec: CalendarSpec): string[] {
+  const problems: string[] = [];
+  if (!IANAZone.isValidZone(spec.timeZone)) problems.push(`unknown time zone ${spec.timeZone}`);
+  if (!spec.weekly.length) problems.push('a calendar needs at least one opening interval');
+  for (const w of spec.weekly) {
+    try {
+      if (minutesOf(w.from) >= minutesOf(w.to)) problems.push(`day ${w.day}: ${w.from} is not before ${w.to}`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  for (const d of [...(spec.holidays ?? []), ...(spec.workdays ?? [])]) {
+    if (!DateTime.fromISO(d.date).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) problems.push(`not a date: ${d.date}`);
+  }
+  return problems;
+}
+
+function merge(intervals: [number, number][]): [number, number][] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const iv of sorted) {
+    const last = out[out.length - 1];
+    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
+    else out.push([iv[0], iv[1]]);
+  }
+  return out;
+}
+
+function compile(spec: CalendarSpec): Compiled {
+  let c = compiledCache.get(spec);
+  if (c) return c;
+  const byWeekday: [number, number][][] = Array.from({ length: 8 }, () => []);
+  for (const w of spec.weekly) byWeekday[w.day]?.push([minutesOf(w.from), minutesOf(w.to)]);
+  for (let d = 1; d <= 7; d++) byWeekday[d] = merge(byWeekday[d]);
+  const lengths = byWeekday.slice(1).map((ivs) => ivs.reduce((s, [a, b]) => s + (b - a), 0) * 60_000);
+  // The most common non-zero daily length (Mon–Fri in most departments); ties go to the longer day.
+  const counts = new Map<number, number>();
+  for (const l of lengths) if (l > 0) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const dayMs = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? 0;
+  c = {
+    zone: spec.timeZone,
+    byWeekday,
+    holidays: new Set((spec.holidays ?? []).map((h) => h.date)),
+    workdays: new Map((spec.workdays ?? []).map((w) => [w.date, w.like ?? 1])),
+    dayMs,
+    weekMs: lengths.reduce((s, l) => s + l, 0),
+  };
+  compiledCache.set(spec, c);
+  return c;
+}
+
+/** The opening intervals (epoch ms) of the local day that starts at `day`. */
+function intervalsOf(c: Compiled, day: DateTime): [number, number][] {
+  const iso = day.toISODate()!;
+  if (c.holidays.has(iso)) return [];
+  const weekday = c.workdays.get(iso) ?? day.weekday;
+  return c.byWeekday[weekday].map(([a, b]) => [at(day, a), at(day, b)]);
+}
+
+/** Local wall time `minutes` after midnight of `day` (DST-safe: built from the wall clock, not by adding). */
+function at(day: DateTime, minutes: number): number {
+  if (minutes >= 24 * 60) return day.plus({ days: 1 }).startOf('day').toMillis();
+  return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: day.zone }).toMillis();
+}
+
+function dayOf(c: Compiled, ms: number): DateTime {
+  return DateTime.fromMillis(ms, { zone: c.zone }).startOf('day');
+}
+
+/** The due time `ms` of business time after `start`. A null calendar is open around the clock. */
+export function addBusinessTime(calendar: CalendarSpec | null, start: Date, ms: number): Date {
+  if (!calendar) return new Date(start.getTime() + ms);
+  if (ms <= 0) return new Date(start.getTime());
+  const c = compile(calendar);
+  let remaining = ms;
+  const t = start.getTime();
+  let day = dayOf(c, t);
+  for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
+    for (const [a, b] of intervalsOf(c, day)) {
+      if (b <= t) continue;
+      const from = Math.max(a, t);
+      if (remaining <= b - from) return new Date(from + remaining);
+      remaining -= b - from;
+    }
+  }
+  throw new Error('the calendar has no business hours in the next ten years');
+}
+
+/** Business milliseconds between two instants (0 when b is not after a). */
+export function businessTimeBetween(calendar: CalendarSpec | null, a: Date, b: Date): number {
+  const from = a.getTime();
+  const to = b.getTime();
+  if (to <= from) return 0;
+  if (!calendar) return to - from;
+  const c = compile(calendar);
+  let sum = 0;
+  for (let day = dayOf(c, from), i = 0; day.toMillis() < to && i < MAX_DAYS * 10; day = day.plus({ days: 1 }), i++) {
+    for (const [s, e] of intervalsOf(c, day)) {
+      const lo = Math.max(s, from);
+      const hi = Math.min(e, to);
+      if (hi > lo) sum += hi - lo;
+    }
+  }
+  return sum;
+}
+
+export function isOpen(calendar: CalendarSpec | null, when: Date): boolean {
+  if (!calendar) return true;
+  const c = compile(calendar);
+  const t = when.getTime();
+  return intervalsOf(c, dayOf(c, t)).some(([a, b]) => a <= t && t < b);
+}
+
+/** `when` itself if open, else the start of the next opening interval. */
+export function nextOpening(calendar: CalendarSpec | null, when: Date): Date {
+  if (!calendar) return new Date(when.getTime());
+  const c = compile(calendar);
+  const t = when.getTime();
+  let day = dayOf(c, t);
+  for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
+    for (const [a, b] of intervalsOf(c, day)) if (b > t) return new Date(Math.max(a, t));
+  }
+  throw new Error('the calendar has no business hours in the next ten years');
+}
+
+/**
+ * An SLA target in business milliseconds. Hours, minutes and seconds are clock time of business
+ * hours; a day (D) is one typical working day of the calendar (its most common daily opening, e.g.
+ * 7.5 h for 09:00–12:00 + 13:30–18:00), a week (W) its whole weekly opening. Around the clock a
+ * day is 24 h. Months and years are refused: their length in business time means nothing.
+ */
+export function targetMs(iso: string, calendar: CalendarSpec | null): number {
+  const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
+  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`${iso} is not an ISO 8601 duration in weeks, days, hours, minutes or seconds`);
+  const [w, d, h, min, s] = m.slice(1).map((v) => (v ? Number(v) : 0));
+  const c = calendar ? compile(calendar) : null;
+  const day = c ? c.dayMs : 24 * 3600_000;
+  const week = c ? c.weekMs : 7 * 24 * 3600_000;
+  const ms = Math.round(w * week + d * day + h * 3600_000 + min * 60_000 + s * 1000);
+  if (ms <= 0) throw new Error(`${iso} is not a positive duration`);
+  return ms;
+}

@@ -1,0 +1,12 @@
+import type { Core } from '../../container';
+import type { AppModule } from '../app-module';
+import { calendarModel } from './calendar.model';
+import { calendarRoutes } from './calendar.routes';
+import { CalendarService, TeamHours } from './calendar.service';
+
+/** Business-hours calendars, and "when does this team open next" for other modules. */
+export function calendarsModule(core: Core): { module: AppModule; calendars: CalendarService; hours: TeamHours } {
+  const calendars = new CalendarService(calendarModel(core.conn, core.clock));
+  const hours = new TeamHours(core.models.Team, calendars);
+  return { calendars, hours, module: { name: 'calendars', routes: (api) => [calendarRoutes(api, calendars)] } };
+}

@@ -1,0 +1,43 @@
+import type { Core } from '../../container';
+import type { TicketDoc } from '../tickets/ticket.model';
+import type { CallbackDoc } from './callback.model';
+import type { CallbackView } from './callback.serialize';
+import { loadAgentNames, serializeCallback } from './callback.serialize';
+
+/** Who hears about a callback task: the assignee or the team when it is due, the supervisors when it fails. */
+export class CallbackNotifier {
+  constructor(private readonly core: Core) {}
+
+  async due(cb: CallbackDoc, view: CallbackView): Promise<void> {
+    if (cb.assigneeId) this.core.realtime.toAgents([String(cb.assigneeId)], 'callback:due', view);
+    else this.core.realtime.toTeam(cb.team, 'callback:due', view);
+  }
+
+  /** The team's supervisors (managers when the team has none) are told, and the ticket's timeline says so. */
+  async failed(cb: CallbackDoc, ticket: TicketDoc | null): Promise<void> {
+    const { Agent } = this.core.models;
+    let leads = await Agent.find({ active: true, role: 'supervisor', teams: cb.team }, { _id: 1 }).lean();
+    if (!leads.length) leads = await Agent.find({ active: true, role: 'manager' }, { _id: 1 }).lean();
+    const ids = leads.map((a) => String(a._id));
+    const view = serializeCallback(cb, await loadAgentNames([cb], Agent));
+    this.core.realtime.toAgents(ids, 'callback:failed', view);
+    this.core.realtime.toAgents(ids, 'escalation', {
+      ticketNumber: cb.ticketNumber,
+      target: 'callback',
+      kind: 'breach',
+      level: 1,
+      dueAt: cb.dueAt.toISOString(),
+      callbackId: String(cb._id),
+    });
+    if (ticket) {
+      await this.core.tickets.addEvent(ticket, 'callback_failed', `Callback (${cb.kind}) failed after ${cb.attempts.length} attempt(s); supervisors notified`, {
+        callbackId: String(cb._id),
+        kind: cb.kind,
+        attempts: cb.attempts.length,
+        outcome: cb.outcome,
+        notified: ids,
+      });
+    }
+    this.core.log.info({ callback: String(cb._id), ticket: cb.ticketNumber, notified: ids.length }, 'callback failed');
+  }
+}

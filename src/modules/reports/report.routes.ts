@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import type { ApiRegistry } from '../../http/api-route';
+import type { Principal } from '../auth/principal';
+import type { ProductQualityService } from './product-quality.service';
+import { toCsv } from './report.figures';
+import { productQualityQuery, productQualityResponse, SUMMARY_COLUMNS, summaryQuery, summaryResponse } from './report.schemas';
+import { csvRow, type ReportService } from './report.service';
+
+/** Reports are for those who run teams: supervisors (their own teams), managers, directors, admins. */
+const REPORT_ROLES = ['supervisor', 'manager', 'director', 'admin'] as const;
+
+/** The teams a report may cover: the one asked for (if the principal sees it), else all the principal sees. */
+function scope(principal: Principal, team?: string): readonly string[] | undefined {
+  if (team) {
+    principal.assertTeam(team);
+    return [team];
+  }
+  return principal.visibleTeams();
+}
+
+export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: ProductQualityService): Router {
+  const r = Router();
+
+  api.route(
+    r,
+    { method: 'get', path: '/api/reports/summary', tag: 'reports', summary: 'KPI summary by channel, team, agent or day; CSV with Accept: text/csv', auth: REPORT_ROLES, query: summaryQuery, response: summaryResponse },
+    async ({ query, principal, req, res }) => {
+      const report = await reports.summary(query, scope(principal, query.team));
+      const csv = query.format ? query.format === 'csv' : req.accepts(['application/json', 'text/csv']) === 'text/csv';
+      if (!csv) return report;
+      const rows = [...report.groups, report.totals].map(csvRow);
+      const name = `summary-${query.groupBy}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="${name}"`)
+        // the byte-order mark makes spreadsheet programs read the UTF-8 (Chinese names) correctly
+        .send(`\uFEFF${toCsv(SUMMARY_COLUMNS, rows)}`);
+      return undefined;
+    },
+  );
+
+  api.route(
+    r,
+    { method: 'get', path: '/api/reports/product-quality', tag: 'reports', summary: 'Monthly product-quality feedback for R&D: fault, warranty and return tickets by product model', auth: REPORT_ROLES, query: productQualityQuery, response: productQualityResponse },
+    async ({ query, principal }) => quality.monthly(query.month, scope(principal, query.team), query.limit),
+  );
+
+  return r;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** A date (`2030-03-01`, midnight UTC) or a date-time with an offset (`2030-03-01T08:00:00+08:00`). */
+const isoInstant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .transform((s) => new Date(s))
+  .describe('ISO 8601 date (midnight UTC) or date-time with offset');
+
+const MAX_YEARS = 2;
+
+export const summaryQuery = z
+  .strictObject({
+    from: isoInstant.describe('start of the range, inclusive: tickets created at or after it'),
+    to: isoInstant.describe('end of the range, exclusive'),
+    groupBy: z.enum(GROUP_BY).default('channel'),
+    team: z.string().min(1).max(64).optional().describe('only this team'),
+    format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from.getTime() >= q.to.getTime()) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    const limit = new Date(q.from);
+    limit.setUTCFullYear(limit.getUTCFullYear() + MAX_YEARS);
+    if (q.to.getTime() > limit.getTime()) ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_YEARS} years` });
+  });
+export type SummaryQuery = z.output<typeof summaryQuery>;
+
+export const productQualityQuery = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM'),
+  team: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('how many product models'),
+});
+export type ProductQualityQuery = z.output<typeof productQualityQuery>;
+
+const rate = z.number().nullable();
+const seconds = z.number().nullable();
+
+export const summaryRow = z.object({
+  key: z.string(),
+  label: z.string(),
+  tickets: z.number(),
+  firstResponseMedianSec: seconds,
+  firstResponseP90Sec: seconds,
+  resolutionMedianSec: seconds,
+  resolutionP90Sec: seconds,
+  resolved: z.number(),
+  resolutionRate: rate,
+  reopenRate: rate,
+  slaCompliance: rate,
+  slaByTarget: z.object({ firstResponse: rate, resolution: rate }),
+  csatAverage: z.number().nullable(),
+  csatResponses: z.number(),
+  csatResponseRate: rate,
+  complaints: z.number(),
+  complaintRate: rate,
+  followUps: z.number(),
+  followUpCompletion: rate,
+  calls: z.number(),
+  callsAnsweredWithin30s: rate,
+});
+export type SummaryRow = z.infer<typeof summaryRow>;
+
+export const summaryResponse = z.object({
+  from: z.string(),
+  to: z.string(),
+  groupBy: z.enum(GROUP_BY),
+  generatedAt: z.string(),
+  groups: z.array(summaryRow),
+  totals: summaryRow,
+});
+export type SummaryReport = z.infer<typeof summaryResponse>;
+
+/** CSV column order: the contract's figures first, then the extensions. */
+export const SUMMARY_COLUMNS = [
+  'key', 'label', 'tickets', 'firstResponseMedianSec', 'firstResponseP90Sec', 'resolutionMedianSec', 'resolutionP90Sec',
+  'resolved', 'resolutionRate', 'reopenRate', 'slaCompliance', 'slaFirstResponse', 'slaResolution',
+  'csatAverage', 'csatResponses', 'csatResponseRate', 'complaints', 'complaintRate', 'followUps', 'followUpCompletion',
+  'calls', 'callsAnsweredWithin30s',
+] as const;
+
+export const productQualityResponse = z.object({
+  month: z.string(),
+  from: z.string(),
+  to: z.string(),
+  tickets: z.number(),
+  withoutModel: z.number(),
+  previousMonthTickets: z.number(),
+  models: z.array(
+    z.object({
+      model: z.string(),
+      total: z.number(),
+      fault: z.number(),
+      warranty: z.number(),
+      return: z.number(),
+      units: z.number(),
+      repeatUnits: z.array(z.object({ serial: z.string(), tickets: z.number() })),
+      recurring: z.boolean(),
+      previousMonth: z.number(),
+      examples: z.array(z.object({ number: z.number(), subject: z.string(), type: z.string(), serial: z.string().nullable(), createdAt: z.string() })),
+    }),
+  ),
+});
+export type ProductQualityReport = z.infer<typeof productQualityResponse>;

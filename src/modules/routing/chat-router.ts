@@ -1,0 +1,118 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger';
+import type { AgentDoc, AgentModel } from '../agents/agent.model';
+import type { TeamModel } from '../teams/team.model';
+import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
+import type { TicketChanges, TicketObserver } from '../tickets/ticket.observer';
+import type { TicketService } from '../tickets/ticket.service';
+import { Actor, LIVE_STATUSES } from '../tickets/ticket.types';
+import { AgentLock } from './agent-lock';
+
+/** A chat waits for an agent while it is new or open and nobody has it. */
+const WAITING_STATUSES = ['new', 'open'];
+export const ROUTING_ACTOR: Actor = { type: 'system', name: 'Routing' };
+/** who is offered chats: front-line agents and the team leads who work alongside them, not managers */
+const ROUTED_ROLES = ['agent', 'supervisor'];
+
+export function isWaitingChat(t: TicketDoc): boolean {
+  return t.channel === 'chat' && !t.assigneeId && WAITING_STATUSES.includes(t.status as string);
+}
+
+/**
+ * Offers waiting chats to online agents with free chat capacity, at once and only on events: a
+ * chat arrives, an agent comes online, an agent's chat is solved, closed or taken away. Each
+ * assignment is one conditional update (`assigneeId: null` in the filter), so two API processes
+ * never hand one chat to two agents; a per-agent lock keeps an agent within their capacity.
+ */
+export class ChatRouter implements TicketObserver {
+  readonly name = 'routing';
+  private readonly lock: AgentLock;
+
+  constructor(
+    private readonly d: { Ticket: TicketModel; Agent: AgentModel; Team: TeamModel; tickets: TicketService; redis: Redis; prefix: string; log: Logger },
+  ) {
+    this.lock = new AgentLock(d.redis, d.prefix);
+  }
+
+  async created(ticket: TicketDoc): Promise<void> {
+    if (isWaitingChat(ticket)) await this.routeTicket(ticket);
+  }
+
+  async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
+    if (ticket.channel !== 'chat') return;
+    const freed = new Set<string>();
+    if (changes.assignee?.[0]) freed.add(String(changes.assignee[0]));
+    if (changes.status && ['solved', 'closed'].includes(ticket.status as string) && ticket.assigneeId) freed.add(String(ticket.assigneeId));
+    for (const agentId of freed) await this.fillAgent(agentId);
+    if ((changes.assignee || changes.team || changes.status) && isWaitingChat(ticket)) await this.routeTicket(ticket);
+  }
+
+  /** The agent takes waiting chats of their teams, oldest first, up to their free capacity. */
+  async fillAgent(agentId: string): Promise<number> {
+    const taken = await this.lock.run(agentId, async () => {
+      const agent = await this.d.Agent.findById(agentId);
+      if (!agent || !agent.active || agent.presence?.status !== 'online' || !ROUTED_ROLES.includes(agent.role as string)) return 0;
+      let free = agent.chatCapacity - (await this.chatLoads([agentId])).get(agentId)!;
+      let n = 0;
+      while (free > 0) {
+        const t = await this.d.tickets.assignIfUnassigned({ channel: 'chat', status: { $in: WAITING_STATUSES }, team: { $in: agent.teams } }, agentId, ROUTING_ACTOR, { createdAt: 1, _id: 1 });
+        if (!t) break;
+        await this.markAssigned(t.team, agentId);
+        this.d.log.info({ ticket: t.number, agent: agentId }, 'waiting chat assigned');
+        free -= 1;
+        n += 1;
+      }
+      return n;
+    });
+    return taken ?? 0;
+  }
+
+  /** A waiting chat goes to one online agent of its team with room, by the team's assignment rule. */
+  async routeTicket(ticket: TicketDoc): Promise<string | null> {
+    const team = await this.d.Team.findOne({ key: ticket.team }, { assignment: 1 }).lean();
+    const agents: AgentDoc[] = await this.d.Agent.find({ teams: ticket.team, active: true, role: { $in: ROUTED_ROLES }, 'presence.status': 'online' });
+    if (!agents.length) return null;
+    const ids = agents.map((a) => String(a._id));
+    const [loads, turns] = await Promise.all([this.chatLoads(ids), this.d.redis.hmget(this.turnKey(ticket.team), ...ids)]);
+    const turn = new Map(ids.map((id, i) => [id, Number(turns[i] ?? 0)]));
+    const candidates = agents.filter((a) => a.chatCapacity - loads.get(String(a._id))! > 0).map((a) => String(a._id));
+    candidates.sort(
+      team?.assignment === 'round_robin'
+        ? (a, b) => turn.get(a)! - turn.get(b)!
+        : (a, b) => loads.get(a)! - loads.get(b)! || turn.get(a)! - turn.get(b)!,
+    );
+    for (const agentId of candidates) {
+      const got = await this.lock.run(agentId, async () => {
+        const agent = await this.d.Agent.findById(agentId, { chatCapacity: 1, presence: 1, active: 1 });
+        if (!agent || agent.presence?.status !== 'online' || agent.chatCapacity - (await this.chatLoads([agentId])).get(agentId)! <= 0) return null;
+        return this.d.tickets.assignIfUnassigned({ _id: ticket._id, status: { $in: WAITING_STATUSES } }, agentId, ROUTING_ACTOR);
+      });
+      if (got) {
+        await this.markAssigned(got.team, agentId);
+        this.d.log.info({ ticket: got.number, agent: agentId, rule: team?.assignment }, 'chat routed');
+        return agentId;
+      }
+      const fresh = await this.d.Ticket.findById(ticket._id, { assigneeId: 1, status: 1, channel: 1 });
+      if (!fresh || !isWaitingChat(fresh)) return null; // someone else took it meanwhile
+    }
+    return null;
+  }
+
+  /** Open chats per agent, read from MongoDB (the truth) rather than the index, which updates after us. */
+  private async chatLoads(agentIds: string[]): Promise<Map<string, number>> {
+    const loads = new Map(agentIds.map((id) => [id, 0]));
+    const rows = await this.d.Ticket.find({ assigneeId: { $in: agentIds }, channel: 'chat', status: { $in: [...LIVE_STATUSES] } }, { assigneeId: 1 }).lean();
+    for (const r of rows) loads.set(String(r.assigneeId), (loads.get(String(r.assigneeId)) ?? 0) + 1);
+    return loads;
+  }
+
+  private turnKey(team: string): string {
+    return `${this.d.prefix}:routing:turn:${team}`;
+  }
+
+  /** Round robin: the agent served longest ago goes next; a Redis sequence orders the turns across processes. */
+  private async markAssigned(team: string, agentId: string): Promise<void> {
+    const seq = await this.d.redis.incr(`${this.d.prefix}:routing:seq`);
+    await this.d.redis.hset(this.turnKey(team), agentId, String(seq));
+  }
+}

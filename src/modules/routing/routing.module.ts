@@ -1,0 +1,37 @@
+import type { Core } from '../../container';
+import { agentSocketHandlers } from '../../realtime/agents-namespace';
+import type { AppModule } from '../app-module';
+import { ChatRouter } from './chat-router';
+import { PresenceService } from './presence.service';
+import { TicketViewers } from './ticket-viewers';
+
+/** Presence, chat capacity routing and who-is-on-this-ticket. */
+export function routingModule(core: Core): AppModule & { router: ChatRouter; presence: PresenceService; viewers: TicketViewers } {
+  const prefix = core.config.queuePrefix;
+  const log = core.log.child({ component: 'routing' });
+  const router = new ChatRouter({ Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team, tickets: core.tickets, redis: core.redis, prefix, log });
+  const presence = new PresenceService({ redis: core.redis, prefix, agents: core.agents, realtime: core.realtime, log });
+  const viewers = new TicketViewers({ redis: core.redis, prefix, realtime: core.realtime, clock: core.clock });
+  let handlers: { stop(): Promise<void> } | undefined;
+  core.tickets.observe(router);
+  core.agents.observePresence(async (agent) => {
+    try {
+      presence.announce(agent);
+      if (agent.presence?.status === 'online') await router.fillAgent(String(agent._id));
+    } catch (err) {
+      log.error({ err, agent: String(agent._id) }, 'presence change handling failed');
+    }
+  });
+  return {
+    name: 'routing',
+    router,
+    presence,
+    viewers,
+    sockets: (_io, agents) => {
+      handlers = agentSocketHandlers(agents, { presence, viewers, tickets: core.tickets, log });
+    },
+    stopApi: async () => {
+      await handlers?.stop();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { CHANNELS, PRIORITIES, TYPES } from '../tickets/ticket.types';
+
+const duration = z.string().regex(/^P(?!$)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/, 'an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. PT1H or P2D');
+
+export const policyBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  order: z.number().int().min(-1_000_000).max(1_000_000),
+  match: z
+    .strictObject({
+      priority: z.enum(PRIORITIES).optional(),
+      type: z.enum(TYPES).optional(),
+      channel: z.enum(CHANNELS).optional(),
+      team: z.string().min(1).max(32).optional(),
+    })
+    .default({}),
+  targets: z
+    .strictObject({ firstResponse: duration.optional(), nextResponse: duration.optional(), resolution: duration.optional() })
+    .refine((t) => t.firstResponse || t.nextResponse || t.resolution, 'at least one target'),
+  calendar: z.string().min(1).max(64).nullable().optional(),
+  escalateOnCreate: z.number().int().min(0).max(3).optional(),
+  active: z.boolean().optional(),
+});
+export type PolicyInput = z.output<typeof policyBody>;
+
+export const policyParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{24}$/, 'a policy id') });
+export const ackParams = z.strictObject({ number: z.coerce.number().int().positive(), id: z.string().regex(/^[a-f0-9]{24}$/, 'an escalation id') });
+export const escalationsQuery = z.strictObject({
+  team: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  unacknowledged: z.enum(['true', 'false']).optional(),
+});

@@ -1,0 +1,219 @@
+import { Types } from 'mongoose';
+import type { Core } from '../../container';
+import type { CalendarSpec } from '../calendars/business-time';
+import type { CalendarService } from '../calendars/calendar.service';
+import type { TicketDoc } from '../tickets/ticket.model';
+import { LIVE_STATUSES } from '../tickets/ticket.types';
+import type { SlaPolicyDoc } from './sla-policy.model';
+import type { SlaPolicyService } from './sla-policy.service';
+import type { Recipient, SlaNotifier } from './sla-notifier';
+import { applyPolicy, Ctx, DueEvent, Escalation, evaluate, nextCheck, PolicyLike, SlaState, TARGETS, TargetState, wantedTimers } from './sla-state';
+import type { SlaTimers } from './sla-timers';
+
+type Mutation = (sla: SlaState | null, ticket: TicketDoc) => Promise<SlaState | null | undefined>;
+const MAX_HISTORY = 100;
+const SWEEP_HORIZON_MS = 60_000;
+
+const TARGET_FIELDS = ['status', 'targetMs', 'elapsedMs', 'startedAt', 'dueAt', 'warnAt', 'warnedAt', 'breachedAt', 'completedAt'] as const;
+
+/** The stored SLA as plain data with every field present (null when unset). */
+export function plainSla(ticket: TicketDoc): SlaState | null {
+  const raw = (ticket.toObject({ depopulate: true }) as { sla?: Record<string, any> | null }).sla;
+  if (!raw || !raw.policyId) return null;
+  const target = (t: Record<string, unknown> | null | undefined): TargetState | null =>
+    t && t.status ? (Object.fromEntries(TARGET_FIELDS.map((f) => [f, t[f] ?? (f === 'targetMs' || f === 'elapsedMs' ? 0 : null)])) as unknown as TargetState) : null;
+  return {
+    policyId: raw.policyId,
+    policy: raw.policy ?? '',
+    calendar: raw.calendar ?? null,
+    firstResponse: target(raw.firstResponse),
+    nextResponse: target(raw.nextResponse),
+    resolution: target(raw.resolution),
+    escalationLevel: raw.escalationLevel ?? 0,
+    escalations: raw.escalations ?? [],
+    pausedAt: raw.pausedAt ?? null,
+    nextEscalation: raw.nextEscalation?.at ? { level: raw.nextEscalation.level, at: raw.nextEscalation.at } : null,
+    nextCheckAt: raw.nextCheckAt ?? null,
+    lastEscalationAt: raw.lastEscalationAt ?? null,
+    rev: raw.rev ?? 0,
+  };
+}
+
+/** Sorted-key JSON: two states compare equal whatever order their keys were built in. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === 'object' && !Array.isArray(val) && !(val instanceof Date) && !(val instanceof Types.ObjectId)
+      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : val,
+  );
+}
+const sameState = (a: SlaState | null, b: SlaState | null) => canonical(a && { ...a, rev: 0, nextCheckAt: null }) === canonical(b && { ...b, rev: 0, nextCheckAt: null });
+
+export const policyLike = (p: SlaPolicyDoc): PolicyLike => ({ id: String(p._id), name: p.name, calendar: p.calendar ?? null, targets: { firstResponse: p.targets?.firstResponse, nextResponse: p.targets?.nextResponse, resolution: p.targets?.resolution } });
+
+/**
+ * Applies SLA policies to tickets and keeps the applied state, its timers and its escalations in
+ * step. Every write is a conditional update on `sla.rev`, so the observer, the timers and the
+ * sweeper can race on one ticket without losing or doubling anything.
+ */
+export class SlaService {
+  /** who an escalation being written goes to, decided once in record() and used once the write succeeds */
+  private readonly recipients = new Map<string, Recipient[]>();
+
+  constructor(
+    private readonly core: Core,
+    readonly policies: SlaPolicyService,
+    private readonly calendars: CalendarService,
+    private readonly timers: SlaTimers,
+    private readonly notifier: SlaNotifier,
+  ) {}
+
+  ctx(calendar: CalendarSpec | null): Ctx {
+    return { now: this.core.clock.now(), calendar, warningRatio: this.core.config.slaWarningRatio };
+  }
+
+  /**
+   * Reads, transforms and writes the SLA of a ticket (retrying on a concurrent write), then moves
+   * its timers and sends the escalations it recorded. Returns the saved ticket.
+   */
+  async mutate(ticket: TicketDoc, fn: Mutation): Promise<TicketDoc> {
+    const { Ticket } = this.core.models;
+    let current: TicketDoc | null = ticket;
+    for (let attempt = 0; attempt < 8 && current; attempt++) {
+      const before = plainSla(current);
+      const after = await fn(before && plainSla(current), current);
+      if (after === undefined || sameState(before, after)) return current;
+      if (after) Object.assign(after, { rev: (before?.rev ?? 0) + 1, nextCheckAt: nextCheck(after) });
+      const cond = before ? { 'sla.rev': before.rev } : { $or: [{ sla: null }, { 'sla.policyId': null }] };
+      const updated: TicketDoc | null = await Ticket.findOneAndUpdate({ _id: current._id, ...cond }, { $set: { sla: after } }, { new: true });
+      if (updated) {
+        await this.afterWrite(updated, before, after);
+        return updated;
+      }
+      for (const e of after?.escalations ?? []) if (!before?.escalations.some((b) => String(b._id) === String(e._id))) this.recipients.delete(String(e._id));
+      current = await Ticket.findById(current._id);
+    }
+    this.core.log.warn({ ticket: ticket.number }, 'sla write gave up after repeated conflicts');
+    return current ?? ticket;
+  }
+
+  private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null): Promise<void> {
+    const id = String(ticket._id);
+    // People first: the escalation is what someone is waiting for; the timers can follow.
+    const known = new Set((before?.escalations ?? []).map((e) => String(e._id)));
+    const fresh = (after?.escalations ?? []).filter((e) => !known.has(String(e._id)));
+    for (const e of fresh) {
+      const recipients = this.recipients.get(String(e._id)) ?? (await this.notifier.recipients(ticket, e));
+      this.recipients.delete(String(e._id));
+      await this.notifier.send(ticket, e, recipients);
+    }
+    const live = LIVE_STATUSES.includes(ticket.status as never);
+    await this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.core.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will'));
+  }
+
+  /** Records escalation events on the state (who was told is decided now and kept with them). */
+  async record(ticket: TicketDoc, sla: SlaState, events: (DueEvent & { reason?: string })[]): Promise<SlaState> {
+    if (!events.length) return sla;
+    const now = this.core.clock.now();
+    const added: Escalation[] = [];
+    for (const e of events) {
+      const recipients = await this.notifier.recipients(ticket, e);
+      const notified = recipients.map((r) => r.id);
+      const _id = new Types.ObjectId();
+      this.recipients.set(String(_id), recipients); // used once the write succeeds, dropped when it loses a race
+      added.push({ _id, target: e.target, kind: e.kind, level: e.level, at: now, dueAt: e.dueAt, notified, ...(e.reason ? { reason: e.reason } : {}), acknowledgedBy: null, acknowledgedAt: null });
+    }
+    return {
+      ...sla,
+      escalations: [...sla.escalations, ...added].slice(-MAX_HISTORY),
+      escalationLevel: Math.max(sla.escalationLevel, ...added.map((e) => e.level)),
+      lastEscalationAt: now,
+    };
+  }
+
+  /** A new ticket, or one whose priority, type, team or channel changed: the first matching policy applies. */
+  async apply(ticket: TicketDoc, opts: { created?: boolean } = {}): Promise<TicketDoc> {
+    const policy = await this.policies.match({ priority: ticket.priority, type: ticket.type, channel: ticket.channel, team: ticket.team });
+    return this.mutate(ticket, async (prev, t) => {
+      if (!policy) return prev ? null : undefined;
+      if (prev && prev.policyId === String(policy._id) && !opts.created) return undefined;
+      const calendar = await this.calendars.spec(policy.calendar);
+      const before = prev ? await this.calendars.spec(prev.calendar) : calendar;
+      const next = applyPolicy(prev, policyLike(policy), this.facts(t), this.ctx(calendar), before);
+      const alertLevel = opts.created ? (policy.escalateOnCreate ?? 0) : 0;
+      if (!alertLevel) return next;
+      const target = TARGETS.find((n) => next[n]) ?? 'firstResponse';
+      return this.record(t, next, [{ target, kind: 'warning', level: alertLevel, dueAt: next[target]?.dueAt ?? null, reason: 'policy' }]);
+    });
+  }
+
+  /** A policy or calendar was edited: live tickets on it get new deadlines, keeping the time spent. */
+  async recompute(filter: { policyId?: string; calendar?: string }, calendarBefore?: CalendarSpec | null): Promise<number> {
+    const { Ticket } = this.core.models;
+    const query: Record<string, unknown> = { status: { $in: [...LIVE_STATUSES] } };
+    if (filter.policyId) query['sla.policyId'] = filter.policyId;
+    if (filter.calendar) query['sla.calendar'] = filter.calendar;
+    let last: Types.ObjectId | null = null;
+    let count = 0;
+    for (;;) {
+      const batch: TicketDoc[] = await Ticket.find({ ...query, ...(last ? { _id: { $gt: last } } : {}) }).sort({ _id: 1 }).limit(200);
+      if (!batch.length) return count;
+      for (const t of batch) {
+        const updated = await this.mutate(t, async (prev, fresh) => {
+          if (!prev) return undefined;
+          const policy = await this.policies.get(prev.policyId).catch(() => null);
+          if (!policy) return undefined;
+          const calendar = await this.calendars.spec(policy.calendar);
+          const before = calendarBefore !== undefined && prev.calendar === filter.calendar ? calendarBefore : await this.calendars.spec(prev.calendar);
+          return applyPolicy(prev, policyLike(policy), this.facts(fresh), this.ctx(calendar), before);
+        });
+        if (updated !== t) await this.refreshLive(updated);
+        count++;
+      }
+      last = batch[batch.length - 1]._id;
+    }
+  }
+
+  /** The evaluator behind every timer: re-reads the ticket and acts only on what is due by the clock. */
+  async check(ticketId: string): Promise<{ events: number; nextAt: number | null }> {
+    const ticket = await this.core.tickets.byId(ticketId);
+    if (!ticket?.sla?.policyId) return { events: 0, nextAt: null };
+    let events = 0;
+    const updated = await this.mutate(ticket, async (prev, t) => {
+      if (!prev) return undefined;
+      const calendar = await this.calendars.spec(prev.calendar);
+      const res = evaluate(prev, t.status, this.core.config.slaEscalationStepMs, this.ctx(calendar));
+      events = res.events.length;
+      return this.record(t, res.sla, res.events);
+    });
+    if (updated !== ticket) await this.refreshLive(updated);
+    return { events, nextAt: updated.sla?.nextCheckAt ? updated.sla.nextCheckAt.getTime() : null };
+  }
+
+  /** Repairs what timers may have missed: fires overdue checks, re-creates jobs due soon. */
+  async sweep(): Promise<{ fired: number; repaired: number }> {
+    const now = this.core.clock.now().getTime();
+    const due: TicketDoc[] = await this.core.models.Ticket.find({ 'sla.nextCheckAt': { $ne: null, $lte: new Date(now + SWEEP_HORIZON_MS) }, status: { $in: [...LIVE_STATUSES] } }).limit(1000);
+    let fired = 0;
+    let repaired = 0;
+    for (const t of due) {
+      if (t.sla!.nextCheckAt!.getTime() <= now) {
+        await this.check(String(t._id));
+        fired++;
+      } else {
+        repaired += await this.timers.ensure(String(t._id), wantedTimers(String(t._id), plainSla(t)));
+      }
+    }
+    return { fired, repaired };
+  }
+
+  /** The live queue orders by the SLA: show the new due times. */
+  async refreshLive(ticket: TicketDoc): Promise<void> {
+    const view = await this.core.live.refresh(ticket);
+    this.core.realtime.toTeam(ticket.team, 'ticket:updated', { ...view, changes: ['sla'] });
+  }
+
+  facts(t: TicketDoc) {
+    return { status: t.status, createdAt: t.createdAt, firstResponseAt: t.firstResponseAt ?? null };
+  }
+}

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { nextEvent, startTestApp, TestApp } from '../helpers/harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('chat widget in headless Chromium', () => {
+  let app: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'public/build/chat-widget.js'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    app = await startTestApp();
+    // someone of the support team is online, so the widget offers the live chat rather than the offline form
+    await app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('loads the demo page, opens the widget, chats with an agent, and resumes after a reload', async () => {
+    const agent = await app.agentSocket('agent1@demo.local');
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    const fab = page.locator('button.fab');
+    await fab.waitFor();
+    // the host page paints every button hot pink; the widget's button keeps its own colour
+    expect(await fab.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe('rgb(255, 105, 180)');
+    await fab.click();
+
+    await page.locator('form.prechat input[name=name]').fill('Browser Bob');
+    await page.locator('form.prechat input[name=email]').fill('bob@example.com');
+    await page.locator('form.prechat button[type=submit]').click();
+
+    const created = nextEvent(agent, 'ticket:created', (t: any) => t.channel === 'chat' && t.customer?.name === 'Browser Bob', 15000);
+    await page.locator('textarea[name=message]').fill('My washer shows error E21');
+    await page.locator('textarea[name=message]').press('Enter');
+    const ticket = await created;
+    expect(ticket.subject).toBe('My washer shows error E21');
+    await page.locator('.msg.customer:not(.pending)', { hasText: 'My washer shows error E21' }).waitFor();
+
+    const a1 = await app.as('agent1@demo.local');
+    const reply = 'Hi Bob <img src=x onerror="window.pwned=1"> please unplug it for 5 minutes.';
+    expect((await a1.post(`/api/tickets/${ticket.number}/messages`).send({ body: reply })).status).toBe(201);
+    const shown = page.locator('.msg.agent', { hasText: 'please unplug it' });
+    await shown.waitFor({ timeout: 15000 });
+    expect(await shown.textContent()).toContain(reply); // shown as text, markup and all
+    expect(await page.locator('#aftercare-chat img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+    await page.getByText('Chen Jie (陈杰) has joined the chat').waitFor();
+
+    // a reload keeps the conversation and the same chat
+    await page.reload();
+    await page.locator('button.fab').click();
+    await page.locator('.msg.agent', { hasText: 'please unplug it' }).waitFor();
+    await page.locator('textarea[name=message]').fill('It works again, thanks');
+    await page.locator('textarea[name=message]').press('Enter');
+    await page.locator('.msg.customer:not(.pending)', { hasText: 'It works again' }).waitFor();
+    const msgs = await a1.get(`/api/tickets/${ticket.number}/messages`);
+    expect(msgs.body.messages.map((m: any) => m.body)).toContain('It works again, thanks');
+    await context.close();
+  }, 60000);
+
+  it('speaks Chinese to a Chinese browser', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    expect(await page.locator('button.fab').textContent()).toBe('在线客服');
+    await context.close();
+  }, 30000);
+});
