@@ -8,6 +8,7 @@ import { Login } from './components/Login';
 import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
+import { Reports } from './components/Reports';
 import css from './styles.css';
 
 export interface Me {
@@ -23,12 +24,12 @@ const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 export const isLead = (me: Me) => me.role !== 'agent';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; anything else is the queue. */
-function parseHash(): { view: 'queue' | 'dashboard'; ticket: number | null } {
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
+function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
   if (m) return { view: 'queue', ticket: Number(m[1]) };
-  return { view: h.startsWith('#/dashboard') ? 'dashboard' : 'queue', ticket: null };
+  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null };
 }
 
 function App() {
@@ -109,7 +110,7 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
         </div>
       </Live.Provider>
     );

@@ -21,6 +21,7 @@ import { TeamService } from './modules/teams/team.service';
 import { messageModel } from './modules/tickets/message.model';
 import { QueueIndex } from './modules/tickets/queue-index';
 import { LiveTicketObserver } from './modules/tickets/ticket.live';
+import { CustomerMessageBatcher } from './modules/tickets/message-batcher';
 import { ticketModel } from './modules/tickets/ticket.model';
 import { TicketQuery } from './modules/tickets/ticket.query';
 import { TicketService } from './modules/tickets/ticket.service';
@@ -77,13 +78,14 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
   const audit = new AuditLog(models.Audit);
   const tickets = new TicketService(models.Ticket, models.Message, models.Counter, models.Agent, customers, audit, teams, clock, log.child({ component: 'tickets' }));
   const ticketQuery = new TicketQuery(models.Ticket, models.Message);
+  const messageBatcher = new CustomerMessageBatcher(tickets, models.Ticket, models.Message, clock, log.child({ component: 'message-batcher' }));
   const live = new LiveTicketObserver(queueIndex, realtime, models.Agent, models.Customer);
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
   const templates = new Templates();
   const mailer = new Mailer(config);
   const outbox = new MailOutbox(queues);
 
-  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, auth, teams, agents, customers, audit, tickets, ticketQuery, live, templates, mailer, outbox };
+  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, auth, teams, agents, customers, audit, tickets, ticketQuery, messageBatcher, live, templates, mailer, outbox };
   const modules: AppModule[] = buildModules(core);
   // The live view observes last, so sockets and the queue show what the other observers did too.
   tickets.observe(live);
@@ -120,6 +122,7 @@ export type Core = {
   audit: AuditLog;
   tickets: TicketService;
   ticketQuery: TicketQuery;
+  messageBatcher: CustomerMessageBatcher;
   live: LiveTicketObserver;
   templates: Templates;
   mailer: Mailer;

@@ -7,7 +7,7 @@ import { dashboardModule } from './dashboard/dashboard.module';
 import { cannedModule } from './canned/canned.module';
 import { callbacksModule } from './callbacks/callback.module';
 import { CallbackService } from './callbacks/callback.service';
-import { reportsModule } from './reports/report.module';
+import { reportsModule, storedCalendars } from './reports/report.module';
 import { DeliveryRouter } from '../channels/delivery';
 import { chatModule } from '../channels/chat/chat.module';
 import { surveyModule } from './surveys/survey.module';
@@ -50,7 +50,7 @@ export function buildModules(core: Core): AppModule[] {
     callbacksModule(core, callbacks),
     voiceModule(core, callbacks),
     surveys,
-    reportsModule(core),
+    reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,
     sla,
   ];

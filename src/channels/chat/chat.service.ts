@@ -1,4 +1,4 @@
-import { ConflictError, PayloadTooLargeError, ValidationError } from '../../errors';
+import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors';
 import type { Core } from '../../container';
 import type { MessageDoc } from '../../modules/tickets/message.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
@@ -33,7 +33,7 @@ export interface CallbackRequests {
 /** Replay overlaps this far before the last message the visitor saw: ids of two API nodes are not strictly ordered. */
 const REPLAY_OVERLAP_MS = 5000;
 
-type Deps = Pick<Core, 'models' | 'tickets' | 'outbox' | 'clock' | 'customers' | 'log'>;
+type Deps = Pick<Core, 'models' | 'tickets' | 'messageBatcher' | 'outbox' | 'clock' | 'customers' | 'log'>;
 
 /** Live chat: a visitor's messages become a chat ticket; ending, rating, offline messages, callbacks. */
 export class ChatService {
@@ -95,10 +95,11 @@ export class ChatService {
     }
     const author: Actor = { type: 'customer', name: displayName(v) };
     const msg: NewMessageInput = { body: input.body, channel: 'chat', clientId: input.clientId ?? null, dedupeKey, delivery: 'received' };
-    let ticket = chat.ticket ? await this.core.models.Ticket.findOne({ number: chat.ticket }) : null;
-    if (!ticket) {
+    // An open chat: the message joins the batched write (a closed one opens a linked ticket on the slow path).
+    const r = chat.ticket ? await this.core.messageBatcher.receive(chat.ticket, msg, author).catch((err: unknown) => (err instanceof NotFoundError ? null : Promise.reject(err))) : null;
+    if (!r) {
       // One chat per visitor at a time: racing first messages (two tabs, a retry) share this key.
-      const r = await this.core.tickets.create(
+      const c = await this.core.tickets.create(
         {
           channel: 'chat',
           subject: subjectOf(input.body),
@@ -111,13 +112,13 @@ export class ChatService {
         },
         author,
       );
-      await this.state.setCurrent(v.id, r.ticket.number);
-      if (r.created && r.message) return { message: r.message, ticketNumber: r.ticket.number, duplicate: false, opened: true };
-      ticket = r.ticket;
+      await this.state.setCurrent(v.id, c.ticket.number);
+      if (c.created && c.message) return { message: c.message, ticketNumber: c.ticket.number, duplicate: false, opened: true };
+      const again = await this.core.tickets.receiveFromCustomer(c.ticket, msg, { ...author, id: String(c.ticket.customerId) });
+      return { message: again.message, ticketNumber: again.ticket.number, duplicate: again.duplicate, opened: false };
     }
-    const r = await this.core.tickets.receiveFromCustomer(ticket, msg, { ...author, id: String(ticket.customerId) });
     let opened = false;
-    if (r.ticket.number !== ticket.number) {
+    if (r.ticket.number !== chat.ticket) {
       // The chat had been closed: the message opened a new ticket linked to it, which is now the chat.
       await this.core.models.Ticket.updateOne({ _id: r.ticket._id }, { $set: { visitorId: v.id } });
       await this.state.setCurrent(v.id, r.ticket.number);

@@ -1,4 +1,6 @@
+import type { Redis } from 'ioredis';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { TeamModel } from '../teams/team.model';
 import { CalendarSpec, calendarProblems, nextOpening } from './business-time';
 import type { CalendarDoc, CalendarModel } from './calendar.model';
@@ -27,7 +29,19 @@ export function serializeCalendar(c: CalendarDoc) {
 export class CalendarService {
   private readonly listeners: CalendarChanged[] = [];
 
-  constructor(private readonly Calendar: CalendarModel) {}
+  /** SLA clocks read calendars on every ticket event: from a cache, not from MongoDB each time */
+  private readonly specs: VersionedCache<Map<string, CalendarSpec>>;
+
+  constructor(
+    private readonly Calendar: CalendarModel,
+    redis: Redis,
+    prefix: string,
+  ) {
+    this.specs = new VersionedCache(redis, configVersionKey(prefix, 'calendars'), async () => {
+      const all = await this.Calendar.find({}).lean();
+      return new Map(all.map((c) => [c.name as string, toSpec(c as unknown as CalendarDoc)]));
+    });
+  }
 
   onChanged(fn: CalendarChanged): void {
     this.listeners.push(fn);
@@ -50,14 +64,15 @@ export class CalendarService {
   /** The hours of a calendar by name; null (around the clock) for no name or an unknown one. */
   async spec(name: string | null | undefined): Promise<CalendarSpec | null> {
     if (!name) return null;
-    const c = await this.Calendar.findOne({ name }).lean();
-    return c ? toSpec(c as unknown as CalendarDoc) : null;
+    return (await this.specs.get()).get(name) ?? null;
   }
 
   async create(input: CalendarInput): Promise<CalendarDoc> {
     this.validate(input);
     try {
-      return await this.Calendar.create(input);
+      const created = await this.Calendar.create(input);
+      await this.specs.invalidate();
+      return created;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw new ConflictError(`Calendar ${input.name} exists`, 'duplicate');
       throw err;
@@ -70,6 +85,7 @@ export class CalendarService {
     const before = toSpec(c);
     c.set({ timeZone: input.timeZone, weekly: input.weekly, holidays: input.holidays ?? [], workdays: input.workdays ?? [] });
     await c.save();
+    await this.specs.invalidate();
     for (const fn of this.listeners) await fn(name, before);
     return c;
   }

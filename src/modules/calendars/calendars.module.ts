@@ -6,7 +6,7 @@ import { CalendarService, TeamHours } from './calendar.service';
 
 /** Business-hours calendars, and "when does this team open next" for other modules. */
 export function calendarsModule(core: Core): { module: AppModule; calendars: CalendarService; hours: TeamHours } {
-  const calendars = new CalendarService(calendarModel(core.conn, core.clock));
+  const calendars = new CalendarService(calendarModel(core.conn, core.clock), core.redis, core.config.queuePrefix);
   const hours = new TeamHours(core.models.Team, calendars);
   return { calendars, hours, module: { name: 'calendars', routes: (api) => [calendarRoutes(api, calendars)] } };
 }

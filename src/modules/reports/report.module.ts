@@ -1,16 +1,14 @@
 import type { Core } from '../../container';
 import type { AppModule } from '../app-module';
 import { businessTimeBetween, type CalendarSpec } from '../calendars/business-time';
-import { calendarModel } from '../calendars/calendar.model';
-import { CalendarService } from '../calendars/calendar.service';
+import type { CalendarService } from '../calendars/calendar.service';
 import { BusinessGrid } from './business-grid';
 import { ProductQualityService } from './product-quality.service';
 import { reportRoutes } from './report.routes';
 import { type BusinessTimeFactory, ReportService, wallClockMs } from './report.service';
 
 /** Business time under the stored calendars: each report reads a calendar once and builds one grid of it. */
-function storedCalendars(core: Core): BusinessTimeFactory {
-  const calendars = new CalendarService(calendarModel(core.conn, core.clock));
+export function storedCalendars(calendars: CalendarService): BusinessTimeFactory {
   return (from) => {
     const grids = new Map<string, Promise<BusinessGrid | null>>();
     const gridOf = async (name: string) => {
@@ -28,7 +26,7 @@ function storedCalendars(core: Core): BusinessTimeFactory {
 }
 
 /** KPI reports for managers and the monthly product-quality report for R&D. */
-export function reportsModule(core: Core, businessTime: BusinessTimeFactory = storedCalendars(core)): AppModule {
+export function reportsModule(core: Core, businessTime: BusinessTimeFactory): AppModule {
   const reports = new ReportService(core.conn, { Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team }, core.clock, businessTime);
   const quality = new ProductQualityService(core.models.Ticket);
   return {

@@ -1,4 +1,6 @@
+import type { Redis } from 'ioredis';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { CalendarService } from '../calendars/calendar.service';
 import { targetMs } from '../calendars/business-time';
 import type { SlaPolicyDoc, SlaPolicyModel } from './sla-policy.model';
@@ -24,11 +26,17 @@ export function serializePolicy(p: SlaPolicyDoc) {
 /** SLA policies: ordered, the first active one whose every given criterion matches applies. */
 export class SlaPolicyService {
   private readonly listeners: PolicyChanged[] = [];
+  /** every ticket event matches policies: they are read from a cache, not from MongoDB each time */
+  private readonly active: VersionedCache<SlaPolicyDoc[]>;
 
   constructor(
     private readonly Policy: SlaPolicyModel,
     private readonly calendars: CalendarService,
-  ) {}
+    redis: Redis,
+    prefix: string,
+  ) {
+    this.active = new VersionedCache(redis, configVersionKey(prefix, 'sla-policies'), () => this.Policy.find({ active: true }).sort({ order: 1, _id: 1 }));
+  }
 
   onChanged(fn: PolicyChanged): void {
     this.listeners.push(fn);
@@ -39,20 +47,24 @@ export class SlaPolicyService {
   }
 
   async get(id: string): Promise<SlaPolicyDoc> {
+    const cached = (await this.active.get()).find((p) => String(p._id) === id);
+    if (cached) return cached;
     const p = await this.Policy.findById(id);
     if (!p) throw new NotFoundError(`SLA policy ${id}`);
     return p;
   }
 
   async match(t: TicketFacts): Promise<SlaPolicyDoc | null> {
-    const all = await this.Policy.find({ active: true }).sort({ order: 1, _id: 1 });
+    const all = await this.active.get();
     return all.find((p) => (['priority', 'type', 'channel', 'team'] as const).every((k) => !p.match?.[k] || p.match[k] === t[k])) ?? null;
   }
 
   async create(input: PolicyInput): Promise<SlaPolicyDoc> {
     await this.validate(input);
     try {
-      return await this.Policy.create(this.fields(input));
+      const created = await this.Policy.create(this.fields(input));
+      await this.active.invalidate();
+      return created;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw new ConflictError(`An SLA policy named ${input.name} exists`, 'duplicate');
       throw err;
@@ -61,7 +73,8 @@ export class SlaPolicyService {
 
   async update(id: string, input: PolicyInput): Promise<SlaPolicyDoc> {
     await this.validate(input);
-    const p = await this.get(id);
+    const p = await this.Policy.findById(id); // a fresh document: the cached ones are shared, never edited
+    if (!p) throw new NotFoundError(`SLA policy ${id}`);
     p.set(this.fields(input));
     try {
       await p.save();
@@ -69,6 +82,7 @@ export class SlaPolicyService {
       if ((err as { code?: number }).code === 11000) throw new ConflictError(`An SLA policy named ${input.name} exists`, 'duplicate');
       throw err;
     }
+    await this.active.invalidate();
     for (const fn of this.listeners) await fn(String(p._id));
     return p;
   }

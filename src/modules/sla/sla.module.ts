@@ -18,7 +18,7 @@ const EARLY_WAIT_MS = 5_000;
 
 /** SLA policies, the applied SLA of each ticket, its timers, sweeper and escalations. */
 export function slaModule(core: Core, calendars: CalendarService): AppModule & { sla: SlaService } {
-  const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars);
+  const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars, core.redis, core.config.queuePrefix);
   const timers = new SlaTimers(core.queues, core.clock);
   const sla = new SlaService(core, policies, calendars, timers, new SlaNotifier(core));
   const escalations = new EscalationService(core, sla);

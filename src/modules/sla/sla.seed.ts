@@ -1,3 +1,4 @@
+import { bumpConfigVersion } from '../../infra/versioned-cache';
 import type { Container } from '../../container';
 import { calendarModel } from '../calendars/calendar.model';
 import { slaPolicyModel } from './sla-policy.model';
@@ -38,4 +39,6 @@ export const DEMO_POLICIES = [
 export async function seedSla(c: Container): Promise<void> {
   await calendarModel(c.conn, c.clock).create(DEMO_CALENDAR);
   await slaPolicyModel(c.conn, c.clock).insertMany(DEMO_POLICIES.map((p) => ({ ...p, active: true })));
+  await bumpConfigVersion(c.redis, c.config.queuePrefix, 'calendars');
+  await bumpConfigVersion(c.redis, c.config.queuePrefix, 'sla-policies');
 }

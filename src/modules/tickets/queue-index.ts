@@ -11,7 +11,7 @@ export interface QueueItem {
   type: string;
   team: string;
   assignee: { id: string; name: string } | null;
-  customer: { id: string; name: string };
+  customer: { id: string; name: string; email?: string | null; phone?: string | null; locale?: string };
   dueAt: string | null;
   slaStatus: string | null;
   preview: string;
@@ -83,6 +83,11 @@ export class QueueIndex {
     if (team) multi.zrem(this.teamKey(team), id);
     this.putSummaries(multi, raw ? (JSON.parse(raw) as QueueItem) : null, null);
     await multi.exec();
+  }
+
+  async get(id: string): Promise<QueueItem | null> {
+    const raw = await this.redis.hget(this.itemsKey, id);
+    return raw ? (JSON.parse(raw) as QueueItem) : null;
   }
 
   private async previous(id: string): Promise<[string | null, string | null]> {

@@ -5,7 +5,7 @@ import type { MessageDoc } from './message.model';
 import type { QueueIndex } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { TicketChanges, TicketObserver } from './ticket.observer';
-import { loadNames, serializeMessage, serializeTicket, toQueueItem } from './ticket.serialize';
+import { loadNames, Names, serializeMessage, serializeTicket, toQueueItem } from './ticket.serialize';
 
 /**
  * Keeps the live queue index and the agents' sockets in step with every ticket change. Payloads
@@ -21,8 +21,8 @@ export class LiveTicketObserver implements TicketObserver {
     private readonly Customer: CustomerModel,
   ) {}
 
-  async refresh(ticket: TicketDoc): Promise<ReturnType<typeof serializeTicket>> {
-    const view = serializeTicket(ticket, await loadNames([ticket], this.Agent, this.Customer));
+  async refresh(ticket: TicketDoc, reuseNames = false): Promise<ReturnType<typeof serializeTicket>> {
+    const view = serializeTicket(ticket, (reuseNames && (await this.namesFromQueue(ticket))) || (await loadNames([ticket], this.Agent, this.Customer)));
     await this.index.put(toQueueItem(view));
     return view;
   }
@@ -33,9 +33,22 @@ export class LiveTicketObserver implements TicketObserver {
   }
 
   async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
-    const view = await this.refresh(ticket);
+    // A message changes neither the customer nor the assignee: their names come from the queue entry.
+    const view = await this.refresh(ticket, true);
     this.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
     this.realtime.toTeam(ticket.team, 'ticket:updated', view);
+  }
+
+  /** The names of the ticket's customer and assignee as the live queue already holds them, if it does. */
+  private async namesFromQueue(ticket: TicketDoc): Promise<Names | null> {
+    const item = await this.index.get(String(ticket._id));
+    const assigneeId = ticket.assigneeId ? String(ticket.assigneeId) : null;
+    if (!item || item.customer.id !== String(ticket.customerId) || item.customer.email === undefined || (item.assignee?.id ?? null) !== assigneeId) return null;
+    const c = item.customer;
+    return {
+      agents: new Map(item.assignee ? [[item.assignee.id, item.assignee]] : []),
+      customers: new Map([[c.id, { id: c.id, name: c.name, emails: c.email ? [c.email] : [], phones: c.phone ? [c.phone] : [], locale: c.locale ?? 'en' }]]),
+    };
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {

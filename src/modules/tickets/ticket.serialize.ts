@@ -96,7 +96,7 @@ export function toQueueItem(view: TicketView): QueueItem {
     type: view.type,
     team: view.team,
     assignee: view.assignee,
-    customer: { id: view.customer.id, name: view.customer.name },
+    customer: { id: view.customer.id, name: view.customer.name, email: view.customer.email, phone: view.customer.phone, locale: view.customer.locale },
     dueAt: due.dueAt,
     slaStatus: due.status,
     preview: view.preview,

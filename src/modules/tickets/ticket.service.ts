@@ -73,6 +73,10 @@ export type Deliver = (ticket: TicketDoc, message: MessageDoc) => Promise<void>;
 
 const PREVIEW_CHARS = 160;
 
+export function previewOf(body: string): string {
+  return body.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+}
+
 /** The ticket lifecycle: registration, messages from every side, status rules, assignment. */
 export class TicketService {
   private deliver: Deliver = async () => undefined;
@@ -398,8 +402,9 @@ export class TicketService {
     return { status: to, solvedAt: null };
   }
 
-  private async storeMessage(ticket: TicketDoc, input: NewMessageInput, author: Actor): Promise<MessageDoc> {
-    const doc = {
+  /** The stored shape of a message (the batcher inserts many of these at once). */
+  messageFields(ticket: TicketDoc, input: NewMessageInput, author: Actor) {
+    return {
       ticketId: ticket._id,
       ticketNumber: ticket.number,
       kind: input.kind ?? 'message',
@@ -417,6 +422,10 @@ export class TicketService {
       clientId: input.clientId ?? null,
       ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
     };
+  }
+
+  private async storeMessage(ticket: TicketDoc, input: NewMessageInput, author: Actor): Promise<MessageDoc> {
+    const doc = this.messageFields(ticket, input, author);
     try {
       return await this.Message.create(doc);
     } catch (err) {
@@ -435,11 +444,16 @@ export class TicketService {
   private async touch(ticket: TicketDoc, message: MessageDoc, set: Record<string, unknown> = {}, inc: Record<string, number> = {}, opts = { preview: true }): Promise<TicketDoc | null> {
     const now = this.clock.now();
     const fields: Record<string, unknown> = { ...set, lastMessageAt: now, lastMessageId: String(message._id) };
-    if (opts.preview && !message.internal) fields.preview = message.body.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+    if (opts.preview && !message.internal) fields.preview = previewOf(message.body);
     if (message.author.type === 'customer') fields.lastCustomerMessageAt = now;
     const updated = await this.Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: fields, $inc: { messageCount: 1, ...inc } }, { new: true });
     if (updated) await this.notify('messageAdded', (o) => o.messageAdded?.(updated, message));
     return updated;
+  }
+
+  /** Runs the observers for a message stored outside this class (the batcher). */
+  async notifyMessageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
+    await this.notify('messageAdded', (o) => o.messageAdded?.(ticket, message));
   }
 
   private async notify(what: string, call: (o: TicketObserver) => Promise<void> | undefined): Promise<void> {

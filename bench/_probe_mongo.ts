@@ -1,0 +1,21 @@
+import mongoose from 'mongoose';
+import { startMongo } from '../scripts/lib/embedded-stores';
+(async () => {
+  const m = await startMongo({ maxHeap: '1g' });
+  const conn = await mongoose.createConnection(m.url + '/x', { maxPoolSize: 20 }).asPromise();
+  const col = conn.db!.collection('t');
+  await col.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: i as any, v: i })));
+  let t = Date.now();
+  for (let i = 0; i < 1000; i++) await col.findOne({ _id: (i % 100) as any });
+  console.log('sequential findOne _id ms/op', (Date.now() - t) / 1000);
+  t = Date.now();
+  for (let i = 0; i < 1000; i++) await col.insertOne({ v: i });
+  console.log('sequential insertOne ms/op', (Date.now() - t) / 1000);
+  t = Date.now();
+  await Promise.all(Array.from({ length: 20 }, async (_, w) => { for (let i = 0; i < 100; i++) await col.findOne({ _id: ((i + w) % 100) as any }); }));
+  console.log('20 parallel findOne: ops/s', 2000 / ((Date.now() - t) / 1000));
+  t = Date.now();
+  await Promise.all(Array.from({ length: 20 }, async (_, w) => { for (let i = 0; i < 100; i++) await col.insertOne({ w, i }); }));
+  console.log('20 parallel insertOne: ops/s', 2000 / ((Date.now() - t) / 1000));
+  await conn.close(); await m.stop(); process.exit(0);
+})();
