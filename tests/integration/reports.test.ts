@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../../src/infra/clock';
-import { calendarModel } from '../../src/modules/calendars/calendar.model';
 import { SYSTEM } from '../../src/modules/tickets/ticket.types';
 import { startTestApp, TestApp } from '../helpers/harness';
 
@@ -80,7 +79,9 @@ describe('reports: the KPI summary', () => {
     const c = app.c;
     const agents = await c.models.Agent.find({}, { email: 1 }).lean();
     ids = Object.fromEntries(agents.map((a) => [a.email.split('@')[0], String(a._id)]));
-    await calendarModel(c.conn, clock).create({ name: 'office', timeZone: 'UTC', weekly: [1, 2, 3, 4, 5].map((day) => ({ day, from: '09:00', to: '17:00' })) });
+    const manager = await app.as('manager@demo.local');
+    const office = await manager.post('/api/calendars').send({ name: 'office', timeZone: 'UTC', weekly: [1, 2, 3, 4, 5].map((day) => ({ day, from: '09:00', to: '17:00' })) });
+    expect(office.status).toBe(201);
     const a1 = await app.as('agent1@demo.local');
     const a2 = await app.as('agent2@demo.local');
 

@@ -26,6 +26,14 @@ export class SlaObserver implements TicketObserver {
     const human = message.author.type === 'agent' && !message.automatic;
     const customer = message.author.type === 'customer';
     if (!human && !customer) return;
+    // Most customer messages change nothing (no agent reply yet, or the next-response clock already
+    // runs): decide that without the calendar arithmetic, which is the hot path of a busy chat.
+    if (customer && !human) {
+      const lastReply = ticket.lastAgentReplyAt;
+      const nr = ticket.sla?.nextResponse;
+      if (!lastReply || lastReply > message.createdAt) return;
+      if (nr?.status === 'active' || nr?.status === 'paused') return;
+    }
     const updated = await this.sla.mutate(ticket, async (prev, t) => {
       if (!prev) return undefined;
       const ctx = this.sla.ctx(await this.calendars.spec(prev.calendar));

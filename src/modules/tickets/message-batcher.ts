@@ -68,6 +68,7 @@ export class CustomerMessageBatcher {
 
   private async write(batch: Pending[]): Promise<void> {
     const numbers = [...new Set(batch.map((p) => p.number))];
+    // Hydrated: messageFields and the slow path take documents; the re-read below is what observers see.
     const found = await this.Ticket.find({ number: { $in: numbers } });
     const byNumber = new Map(found.map((t) => [t.number, t]));
     const fast: { p: Pending; ticket: TicketDoc; doc: MessageDoc }[] = [];

@@ -59,9 +59,10 @@ export class QueueIndex {
     return `${this.prefix}:q:${what}:${agentId}`;
   }
 
-  async put(item: QueueItem): Promise<void> {
+  /** `known`: the entry as the caller just read it (saves the read here). */
+  async put(item: QueueItem, known?: QueueItem | null): Promise<void> {
     const live = LIVE_STATUSES.includes(item.status as TicketStatus);
-    const [previousTeam, previousRaw] = await this.previous(item.id);
+    const [previousTeam, previousRaw] = known ? [known.team, JSON.stringify(known)] : await this.previous(item.id);
     const multi = this.redis.multi();
     if (previousTeam && (previousTeam !== item.team || !live)) multi.zrem(this.teamKey(previousTeam), item.id);
     this.putSummaries(multi, previousRaw ? (JSON.parse(previousRaw) as QueueItem) : null, live ? item : null);

@@ -2,7 +2,7 @@ import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { Realtime } from '../../realtime/realtime';
 import type { MessageDoc } from './message.model';
-import type { QueueIndex } from './queue-index';
+import type { QueueIndex, QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { TicketChanges, TicketObserver } from './ticket.observer';
 import { loadNames, Names, serializeMessage, serializeTicket, toQueueItem } from './ticket.serialize';
@@ -22,8 +22,9 @@ export class LiveTicketObserver implements TicketObserver {
   ) {}
 
   async refresh(ticket: TicketDoc, reuseNames = false): Promise<ReturnType<typeof serializeTicket>> {
-    const view = serializeTicket(ticket, (reuseNames && (await this.namesFromQueue(ticket))) || (await loadNames([ticket], this.Agent, this.Customer)));
-    await this.index.put(toQueueItem(view));
+    const known = reuseNames ? await this.index.get(String(ticket._id)) : null;
+    const view = serializeTicket(ticket, (known && namesFromQueue(ticket, known)) || (await loadNames([ticket], this.Agent, this.Customer)));
+    await this.index.put(toQueueItem(view), known);
     return view;
   }
 
@@ -39,18 +40,6 @@ export class LiveTicketObserver implements TicketObserver {
     this.realtime.toTeam(ticket.team, 'ticket:updated', view);
   }
 
-  /** The names of the ticket's customer and assignee as the live queue already holds them, if it does. */
-  private async namesFromQueue(ticket: TicketDoc): Promise<Names | null> {
-    const item = await this.index.get(String(ticket._id));
-    const assigneeId = ticket.assigneeId ? String(ticket.assigneeId) : null;
-    if (!item || item.customer.id !== String(ticket.customerId) || item.customer.email === undefined || (item.assignee?.id ?? null) !== assigneeId) return null;
-    const c = item.customer;
-    return {
-      agents: new Map(item.assignee ? [[item.assignee.id, item.assignee]] : []),
-      customers: new Map([[c.id, { id: c.id, name: c.name, emails: c.email ? [c.email] : [], phones: c.phone ? [c.phone] : [], locale: c.locale ?? 'en' }]]),
-    };
-  }
-
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     const view = await this.refresh(ticket);
     const payload = { ...view, changes: Object.keys(changes) };
@@ -58,4 +47,15 @@ export class LiveTicketObserver implements TicketObserver {
     if (changes.team && typeof changes.team[0] === 'string') this.realtime.toTeam(changes.team[0], 'ticket:updated', payload);
     if (changes.assignee?.[1]) this.realtime.toAgents([String(changes.assignee[1])], 'ticket:assigned', payload);
   }
+}
+
+/** The names of the ticket's customer and assignee as the live queue entry holds them, if it still matches. */
+function namesFromQueue(ticket: TicketDoc, item: QueueItem): Names | null {
+  const assigneeId = ticket.assigneeId ? String(ticket.assigneeId) : null;
+  if (item.customer.id !== String(ticket.customerId) || item.customer.email === undefined || (item.assignee?.id ?? null) !== assigneeId) return null;
+  const c = item.customer;
+  return {
+    agents: new Map(item.assignee ? [[item.assignee.id, item.assignee]] : []),
+    customers: new Map([[c.id, { id: c.id, name: c.name, emails: c.email ? [c.email] : [], phones: c.phone ? [c.phone] : [], locale: c.locale ?? 'en' }]]),
+  };
 }
