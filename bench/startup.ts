@@ -35,7 +35,7 @@ async function main() {
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
   const t0 = Date.now();
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], { cwd: ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     try {

@@ -44,9 +44,9 @@ async function main() {
     }
     env.SEED_DEMO = 'true';
     const config = loadConfig(env); // fail fast, with one line, before starting anything else
-    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    // `node --import tsx`, not the tsx CLI, which would add a wrapper process (~50 MB) per child.
     for (const [name, entry] of [['api', 'src/main/api.ts'], ['workers', 'workers/index.ts']]) {
-      const child = spawn(tsx, [entry], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
       child.on('exit', (code, signal) => {
         if (!stopping) {
           console.error(`${name} exited (${signal ?? code}); stopping`);
