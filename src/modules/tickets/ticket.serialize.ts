@@ -22,16 +22,6 @@ export function serializeSla(sla: TicketDoc['sla']) {
   };
 }
 
-/** The earliest due time among the SLA targets still running: what orders the live queue. */
-export function nextDue(sla: TicketDoc['sla']): { dueAt: string | null; status: string | null } {
-  if (!sla) return { dueAt: null, status: null };
-  const targets = [sla.firstResponse, sla.nextResponse, sla.resolution].filter((t) => t && t.status && t.dueAt);
-  const breached = targets.find((t) => t!.status === 'breached');
-  const running = targets.filter((t) => t!.status === 'active' || t!.status === 'breached').sort((a, b) => a!.dueAt!.getTime() - b!.dueAt!.getTime());
-  const first = running[0];
-  return { dueAt: first?.dueAt ? first.dueAt.toISOString() : null, status: breached ? 'breached' : (first?.status ?? targets[0]?.status ?? null) };
-}
-
 export interface Names {
   agents: Map<string, { id: string; name: string }>;
   customers: Map<string, { id: string; name: string; emails: string[]; phones: string[]; locale: string }>;
