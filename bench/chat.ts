@@ -7,22 +7,11 @@
  * count against the app. Own stores (mongo-java-server, Redis) on 127.0.0.1.
  *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change)
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { runWorkers } from '../src/workers';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { deadline, login, runBench, spawnClient, startBenchApp } from './lib/harness';
 
 const VISITORS = Number(process.env.VISITORS ?? 2000);
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
-const ROOT = path.resolve(__dirname, '..');
 
 // The clients, plain JS in a child process: visitors, then the agent, then the timed sends.
 const CLIENTS = `
@@ -84,27 +73,25 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+interface ClientFigures {
+  sent: number;
+  sendMs: number;
+  delivered: number;
+  errors: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  ackP50: number | null;
+  ackP99: number | null;
+}
+
 async function main() {
-  const killer = setTimeout(() => {
-    console.error('bench did not finish within 3 minutes');
-    process.exit(2);
-  }, 180_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-chat-'));
-  const [redis, mongo] = await Promise.all([startRedis(), startMongo()]);
-  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_chat`, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: 'benchchat' });
-  const c = await createContainer(config, { log: createLogger('warn') });
-  await seedDemo(c);
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
-  const workers = await runWorkers(c);
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent1@demo.local', password: 'demo-password' }) });
-  const { token } = (await login.json()) as { token: string };
+  const cancelDeadline = deadline(180_000, 'bench did not finish within 3 minutes');
+  const app = await startBenchApp({ name: 'chat' });
+  const { c, server } = app;
+  const token = await login(server.url, 'agent1@demo.local');
   try {
-    const child = spawn(process.execPath, ['-e', CLIENTS], { cwd: ROOT, env: { ...process.env, BENCH: JSON.stringify({ url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS }) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
-    if (code !== 0) throw new Error(`clients exited with ${code}`);
-    const r = JSON.parse(out);
+    const r = await spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS }).result;
     // let a backlog drain before counting and closing
     let stored = -1;
     for (let i = 0; i < 60; i++) {
@@ -122,19 +109,9 @@ async function main() {
     console.log(`  send → ack                p50 ${r.ackP50} ms  p99 ${r.ackP99} ms`);
   } finally {
     process.on('unhandledRejection', () => undefined); // emits of requests still in flight while the stores close
-    await workers.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
-    await c.close().catch(() => undefined);
-    await Promise.all([redis.stop(), mongo.stop()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    clearTimeout(killer);
+    await app.close();
+    cancelDeadline();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

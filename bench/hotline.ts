@@ -6,43 +6,25 @@
  * Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
  *   npx tsx bench/hotline.ts            (CALLS=300 CONCURRENCY=20 to change)
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { io } from 'socket.io-client';
 import twilio from 'twilio';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { runWorkers } from '../src/workers';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { agentSocket, deadline, runBench, startBenchApp, summary } from './lib/harness';
 
 const CALLS = Number(process.env.CALLS ?? 300);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
 const PUBLIC_URL = 'https://hotline.bench.local';
 const TOKEN = 'bench-twilio-token';
 
-const pct = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] : NaN);
+const line = (a: number[]) => {
+  const s = summary(a);
+  return `p50 ${s.p50} ms  p99 ${s.p99} ms  max ${s.max} ms`;
+};
 
 async function main(): Promise<void> {
-  const killer = setTimeout(() => {
-    console.error('bench did not finish within 2 minutes');
-    process.exit(2);
-  }, 120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-hotline-'));
-  const [redis, mongo] = await Promise.all([startRedis(), startMongo()]);
-  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_hotline`, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: 'benchhotline', PUBLIC_URL, TWILIO_AUTH_TOKEN: TOKEN });
-  const c = await createContainer(config, { log: createLogger('warn') });
-  await seedDemo(c);
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
-  const workers = await runWorkers(c);
+  const cancelDeadline = deadline(120_000, 'bench did not finish within 2 minutes');
+  const app = await startBenchApp({ name: 'hotline', env: { PUBLIC_URL, TWILIO_AUTH_TOKEN: TOKEN } });
+  const { c, server } = app;
   try {
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent1@demo.local', password: 'demo-password' }) });
-    const { token } = (await login.json()) as { token: string };
-    const agent = io(`${server.url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-    await new Promise<void>((resolve, reject) => (agent.once('connect', () => resolve()), agent.once('connect_error', reject)));
+    const agent = await agentSocket(server.url, 'agent1@demo.local');
     const missedAt = new Map<string, number>();
     const dueLat: number[] = [];
     agent.on('callback:due', (p: { phone: string }) => {
@@ -84,23 +66,13 @@ async function main(): Promise<void> {
     const tasks = await c.conn.collection('callbacks').countDocuments({ kind: 'missed_call' });
     console.log(`hotline: ${CALLS} missed calls, ${CONCURRENCY} at a time, webhooks done in ${webhookMs} ms (${Math.round((CALLS * 2 * 1000) / webhookMs)} webhooks/s)`);
     console.log(`  stored: ${calls} missed calls, ${tasks} missed-call callback tasks; callback:due received for ${dueLat.length}`);
-    console.log(`  incoming (TwiML IVR)   p50 ${pct(incoming, 0.5)} ms  p99 ${pct(incoming, 0.99)} ms  max ${Math.max(...incoming)} ms`);
-    console.log(`  status no-answer       p50 ${pct(status, 0.5)} ms  p99 ${pct(status, 0.99)} ms  max ${Math.max(...status)} ms`);
-    console.log(`  no-answer → callback:due  p50 ${pct(dueLat, 0.5)} ms  p99 ${pct(dueLat, 0.99)} ms  max ${Math.max(...dueLat)} ms`);
+    console.log(`  incoming (TwiML IVR)   ${line(incoming)}`);
+    console.log(`  status no-answer       ${line(status)}`);
+    console.log(`  no-answer → callback:due  ${line(dueLat)}`);
   } finally {
-    await workers.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
-    await c.close().catch(() => undefined);
-    await Promise.all([redis.stop(), mongo.stop()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    clearTimeout(killer);
+    await app.close();
+    cancelDeadline();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

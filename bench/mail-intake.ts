@@ -6,19 +6,11 @@
  * own work does not count as the app's stall. Own stores (mongo-java-server, Redis) on 127.0.0.1.
  *   npx tsx bench/mail-intake.ts          (SMALL=3000 BIG=12 to change the mix)
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EmailModule } from '../src/channels/email/email.module';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { runWorkers } from '../src/workers';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { deadline, loadAverage, runBench, spawnClient, startBenchApp } from './lib/harness';
 
 const SMALL = Number(process.env.SMALL ?? 3000);
 const BIG = Number(process.env.BIG ?? 12); // 1 to 4 MB each, plus one of 10 MB
@@ -59,33 +51,22 @@ function mail(i, bytes) {
 `;
 
 async function main() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-mail-'));
-  const [mongo, redis] = await Promise.all([startMongo({ maxHeap: '1g' }), startRedis()]);
-  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_mail`, REDIS_URL: redis.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUEUE_PREFIX: 'benchmail', PORT: '0', SMTP_PORT: '0' });
-  const c = await createContainer(config, { log: createLogger('silent') });
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
-  const workers = await runWorkers(c);
-  const guard = setTimeout(() => {
-    console.error('bench did not finish within 150 s');
-    process.exit(1);
-  }, 150_000);
+  const app = await startBenchApp({ name: 'mail', logLevel: 'silent', mongoHeap: '1g' });
+  const { c } = app;
+  const cancelDeadline = deadline(150_000, 'bench did not finish within 150 s', 1);
   try {
-    await seedDemo(c);
     const baseline = await c.models.Ticket.countDocuments({ dedupeKey: /^mail:/ });
     const port = (c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
     const total = SMALL + BIG + 1;
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['-e', SENDER], { cwd: path.resolve(__dirname, '..'), env: { ...process.env, BENCH: JSON.stringify({ port, small: SMALL, big: BIG, connections: CONNECTIONS }) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const sent = new Promise<Record<string, number>>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`sender exited ${code}`)))));
-    console.log(`  load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    const { child, result: sent } = spawnClient<Record<string, number>>(SENDER, { port, small: SMALL, big: BIG, connections: CONNECTIONS });
+    console.log(`  load average at start: ${loadAverage()}`);
     let ingested = 0;
     let sender: Record<string, number> | null = null;
     sent.then((r) => (sender = r), () => undefined);
-    const inboundDir = path.join(dataDir, 'mail', 'inbound');
+    const inboundDir = path.join(app.stores.dataDir, 'mail', 'inbound');
     while (Date.now() - t0 < 110_000) {
       await new Promise((r) => setTimeout(r, 250));
       ingested = (await c.models.Ticket.countDocuments({ dedupeKey: /^mail:/ })) - baseline;
@@ -103,19 +84,9 @@ async function main() {
     console.log(`  ingested (tickets stored): ${ingested} in ${(ms / 1000).toFixed(1)} s = ${(ingested / (ms / 1000)).toFixed(0)} mails/s; ${withAttachment} with attachments`);
     console.log(`  event loop of the app process: max stall ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, mean ${(h.mean / 1e6).toFixed(1)} ms`);
   } finally {
-    clearTimeout(guard);
-    await workers.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
-    await c.close().catch(() => undefined);
-    await Promise.all([mongo.stop(), redis.stop()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    cancelDeadline();
+    await app.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

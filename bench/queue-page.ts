@@ -6,18 +6,10 @@
  * Redis); stops by itself.
  *   npx tsx bench/queue-page.ts            (TICKETS=100000 REQUESTS=500 to change)
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Types } from 'mongoose';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
 import { loadNames, serializeTicket, toQueueItem } from '../src/modules/tickets/ticket.serialize';
 import type { TicketDoc } from '../src/modules/tickets/ticket.model';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { deadline, login as loginAs, runBench, startBenchApp, summary } from './lib/harness';
 
 const TICKETS = Number(process.env.TICKETS ?? 100_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 500);
@@ -25,20 +17,16 @@ const TEAMS = ['support', 'tech', 'complaints', 'returns'];
 const CHANNELS = ['email', 'chat', 'voice', 'web'] as const;
 const PRIORITIES = ['low', 'normal', 'normal', 'normal', 'high', 'urgent'] as const;
 
-const pct = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] : NaN);
 const ms = (n: number) => `${n.toFixed(1)} ms`;
+const line = (a: number[], withMax = true) => {
+  const s = summary(a);
+  return `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${withMax ? `, max ${ms(s.max)}` : ''}`;
+};
 
 async function main(): Promise<void> {
-  const killer = setTimeout(() => {
-    console.error('bench did not finish within 3 minutes');
-    process.exit(2);
-  }, 180_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-queue-'));
-  const [redis, mongo] = await Promise.all([startRedis(), startMongo({ maxHeap: '1536m' })]);
-  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_queue`, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: 'benchqueue' });
-  const c = await createContainer(config, { log: createLogger('warn') });
-  await seedDemo(c);
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
+  const cancelDeadline = deadline(180_000, 'bench did not finish within 3 minutes');
+  const app = await startBenchApp({ name: 'queue', mongoHeap: '1536m', workers: false });
+  const { c, server } = app;
   try {
     const { Ticket, Agent, Customer } = c.models;
     const customer = await c.customers.findOrCreate({ name: 'Bench Customer', email: 'bench@example.com' });
@@ -92,12 +80,9 @@ async function main(): Promise<void> {
       await c.queueIndex.page(['support', 'tech'], 50);
       direct.push(performance.now() - s);
     }
-    console.log(`QueueIndex.page(support+tech, 50) in process: p50 ${ms(pct(direct, 0.5))}, p99 ${ms(pct(direct, 0.99))} over ${REQUESTS}`);
+    console.log(`QueueIndex.page(support+tech, 50) in process: ${line(direct, false)} over ${REQUESTS}`);
 
-    const login = async (email: string) => {
-      const r = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo-password' }) });
-      return ((await r.json()) as { token: string }).token;
-    };
+    const login = (email: string) => loginAs(server.url, email);
     const time = async (url: string, token: string, n: number, next?: (body: any) => string | null) => {
       const lat: number[] = [];
       let cursorUrl: string | null = null;
@@ -116,30 +101,21 @@ async function main(): Promise<void> {
     const agentToken = await login('agent1@demo.local');
     await time('/api/queue?limit=50', agentToken, 20); // warm-up
     const first = await time('/api/queue?limit=50', agentToken, REQUESTS);
-    console.log(`GET /api/queue?limit=50 (agent1: support+tech, total ${first.last.total}): p50 ${ms(pct(first.lat, 0.5))}, p99 ${ms(pct(first.lat, 0.99))}, max ${ms(Math.max(...first.lat))} over ${REQUESTS}`);
+    console.log(`GET /api/queue?limit=50 (agent1: support+tech, total ${first.last.total}): ${line(first.lat)} over ${REQUESTS}`);
     let page = 0;
     const deep = await time('/api/queue?limit=50', agentToken, REQUESTS, (b) => (++page % 20 === 0 || !b.nextCursor ? null : `/api/queue?limit=50&cursor=${encodeURIComponent(b.nextCursor)}`));
-    console.log(`GET /api/queue?limit=50 walking cursors (pages 1-20): p50 ${ms(pct(deep.lat, 0.5))}, p99 ${ms(pct(deep.lat, 0.99))}, max ${ms(Math.max(...deep.lat))} over ${REQUESTS}`);
+    console.log(`GET /api/queue?limit=50 walking cursors (pages 1-20): ${line(deep.lat)} over ${REQUESTS}`);
     for (const who of ['supervisor@demo.local', 'manager@demo.local']) {
       const tok = await login(who);
       await time('/api/dashboard', tok, 10);
       const d = await time('/api/dashboard', tok, Math.min(REQUESTS, 200));
       const teams = d.last.teams.map((t: any) => `${t.team.key} open ${t.open} waiting ${t.waiting} atRisk ${t.atRisk} breached ${t.breached}`).join('; ');
-      console.log(`GET /api/dashboard (${who.split('@')[0]}, ${d.last.teams.length} teams, ${d.last.agents.length} agents): p50 ${ms(pct(d.lat, 0.5))}, p99 ${ms(pct(d.lat, 0.99))} over ${d.lat.length} — ${teams}`);
+      console.log(`GET /api/dashboard (${who.split('@')[0]}, ${d.last.teams.length} teams, ${d.last.agents.length} agents): ${line(d.lat, false)} over ${d.lat.length} — ${teams}`);
     }
   } finally {
-    clearTimeout(killer);
-    await server.close().catch(() => undefined);
-    await c.close().catch(() => undefined);
-    await Promise.all([redis.stop(), mongo.stop()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    cancelDeadline();
+    await app.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -6,16 +6,8 @@
  * product-quality report. Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
  *   npx tsx bench/reports.ts            (TICKETS=20000 for a quicker run)
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Types } from 'mongoose';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { login, runBench, startBenchApp } from './lib/harness';
 
 const TICKETS = Number(process.env.TICKETS ?? 100_000);
 const BATCH = 5000;
@@ -34,13 +26,9 @@ const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
 
 async function main() {
   const t0 = Date.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-reports-'));
-  const [mongo, redis] = await Promise.all([startMongo({ maxHeap: '2g' }), startRedis()]);
-  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_reports`, REDIS_URL: redis.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUEUE_PREFIX: 'benchrep', PORT: '0', SMTP_PORT: '0' });
-  const c = await createContainer(config, { log: createLogger('silent') });
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
+  const app = await startBenchApp({ name: 'reports', queuePrefix: 'benchrep', logLevel: 'silent', mongoHeap: '2g', workers: false });
+  const { c, server } = app;
   try {
-    await seedDemo(c);
     const agents = (await c.models.Agent.find({ role: 'agent' }, { _id: 1 }).lean()).map((a) => a._id);
     const customer = (await c.models.Customer.findOne({}, { _id: 1 }).lean())!._id;
     await c.conn.collection('calendars').insertOne({ name: 'office', timeZone: 'Asia/Shanghai', weekly: [1, 2, 3, 4, 5].map((day) => ({ day, from: '09:00', to: '18:00' })), holidays: [], workdays: [] });
@@ -98,8 +86,7 @@ async function main() {
     const loadMs = Date.now() - tLoad;
     console.log(`loaded ${TICKETS} tickets, ${counts.messages} messages, ${counts.surveys} surveys, ${counts.callbacks} follow-ups, ${counts.calls} calls in ${(loadMs / 1000).toFixed(1)} s`);
 
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'manager@demo.local', password: 'demo-password' }) });
-    const { token } = (await login.json()) as { token: string };
+    const token = await login(server.url, 'manager@demo.local');
     const ranges = [
       ['month', 'from=2029-06-01&to=2029-07-01'],
       ['year', 'from=2029-01-01&to=2030-01-01'],
@@ -127,17 +114,8 @@ async function main() {
     console.log(`\nproduct-quality 2029-06: ${pqBody.tickets} tickets, ${pqBody.models.length} models in ${(performance.now() - tq).toFixed(0)} ms`);
     console.log(`total run ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
-    await server.close().catch(() => undefined);
-    await c.close();
-    await Promise.all([mongo.stop(), redis.stop()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await app.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -7,40 +7,21 @@
  * Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
  *   npx tsx bench/sla-timers.ts            (PENDING=100000 SAMPLE=200 TARGET=PT20S to change)
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Types } from 'mongoose';
-import { io } from 'socket.io-client';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
 import type { SlaService } from '../src/modules/sla/sla.service';
 import { SlaTimers } from '../src/modules/sla/sla-timers';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { runWorkers } from '../src/workers';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { agentSocket, deadline, runBench, startBenchApp, summary } from './lib/harness';
 
 const PENDING = Number(process.env.PENDING ?? 100_000);
 const SAMPLE = Number(process.env.SAMPLE ?? 200);
 const TARGET = process.env.TARGET ?? 'PT20S';
 const BATCH = 1000;
 
-const pct = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] : NaN);
 
 async function main(): Promise<void> {
-  const killer = setTimeout(() => {
-    console.error('bench did not finish within 2 minutes');
-    process.exit(2);
-  }, 120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-sla-'));
-  const [redis, mongo] = await Promise.all([startRedis(), startMongo({ maxHeap: '1g' })]);
-  const config = loadConfig({ NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_sla`, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: 'benchsla' });
-  const c = await createContainer(config, { log: createLogger('warn') });
-  await seedDemo(c);
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
-  const workers = await runWorkers(c);
+  const cancelDeadline = deadline(120_000, 'bench did not finish within 2 minutes');
+  const app = await startBenchApp({ name: 'sla', mongoHeap: '1g' });
+  const { c, server } = app;
   try {
     const sla = (c.modules.find((m) => m.name === 'sla') as unknown as { sla: SlaService }).sla;
     await sla.policies.create({ name: 'bench', order: 0, match: { channel: 'web', priority: 'urgent' }, targets: { firstResponse: TARGET } });
@@ -62,10 +43,7 @@ async function main(): Promise<void> {
     console.log(`scheduled ${PENDING} timers in ${schedSec.toFixed(1)} s: ${Math.round(PENDING / schedSec)} timers/s (delayed jobs in Redis: ${delayed})`);
 
     // 2. the sample: real tickets whose first response falls due while the 100 000 wait
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'supervisor@demo.local', password: 'demo-password' }) });
-    const { token } = (await login.json()) as { token: string };
-    const sup = io(`${server.url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-    await new Promise<void>((resolve, reject) => (sup.once('connect', () => resolve()), sup.once('connect_error', reject)));
+    const sup = await agentSocket(server.url, 'supervisor@demo.local');
     const late: number[] = [];
     const waiting = new Set<number>();
     let allDone: () => void = () => undefined;
@@ -90,22 +68,14 @@ async function main(): Promise<void> {
     sup.disconnect();
     const stored = await c.models.Ticket.find({ 'sla.policy': 'bench' }, { sla: 1 }).lean();
     const evalLate = stored.filter((t) => t.sla?.firstResponse?.breachedAt).map((t) => t.sla!.firstResponse!.breachedAt!.getTime() - t.sla!.firstResponse!.dueAt!.getTime());
-    console.log(`evaluation lateness (due → breach written): median ${pct(evalLate, 0.5)} ms, p99 ${pct(evalLate, 0.99)} ms`);
-    console.log(`breach lateness, due time → supervisor socket, ${late.length}/${SAMPLE} received with ${PENDING} pending: median ${pct(late, 0.5)} ms, p99 ${pct(late, 0.99)} ms, max ${Math.max(...late)} ms (target p99 ≤ 200 ms)`);
+    const evalS = summary(evalLate);
+    const lateS = summary(late);
+    console.log(`evaluation lateness (due → breach written): median ${evalS.p50} ms, p99 ${evalS.p99} ms`);
+    console.log(`breach lateness, due time → supervisor socket, ${late.length}/${SAMPLE} received with ${PENDING} pending: median ${lateS.p50} ms, p99 ${lateS.p99} ms, max ${lateS.max} ms (target p99 ≤ 200 ms)`);
   } finally {
-    clearTimeout(killer);
-    await workers.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
-    await c.close().catch(() => undefined);
-    await Promise.all([redis.stop(), mongo.stop()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    cancelDeadline();
+    await app.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

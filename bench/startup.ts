@@ -9,8 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../scripts/lib/embedded-stores';
-
-const ROOT = path.resolve(__dirname, '..');
+import { ROOT, runBench } from './lib/harness';
 
 function treeRssMb(pid: number): number {
   const ps = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' });
@@ -65,4 +64,4 @@ async function main() {
   console.log(JSON.stringify({ healthyMs, idleRssMb: idleMb, afterLoadRssMb: busyMb, stopMs }, null, 2));
 }
 
-void main();
+runBench(main);

@@ -7,24 +7,17 @@
  * Own stores (mongo-java-server, Redis) on 127.0.0.1.
  *   npx tsx bench/surveys.ts            (N=300 C=20 to change)
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { runWorkers } from '../src/workers';
-import { startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { runBench, startBenchApp, summary } from './lib/harness';
 
 const N = Number(process.env.N ?? 300);
 const C = Number(process.env.C ?? 20);
-const pct = (a: number[], p: number) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] : NaN);
-const fmt = (a: number[]) => `p50 ${pct(a, 0.5).toFixed(1)} ms, p99 ${pct(a, 0.99).toFixed(1)} ms, max ${Math.max(...a).toFixed(1)} ms`;
+const fmt = (a: number[]) => {
+  const s = summary(a);
+  return `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms`;
+};
 
 function request(url: string, method: string, body?: string): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
@@ -74,16 +67,8 @@ async function main() {
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
   const smtpPort = (sink.server.address() as AddressInfo).port;
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-surveys-'));
-  const [redis, mongo] = await Promise.all([startRedis(), startMongo()]);
-  const config = loadConfig({
-    NODE_ENV: 'production', MONGODB_URI: `${mongo.url}/bench_surveys`, REDIS_URL: redis.url, DATA_DIR: dataDir, PORT: '0', SMTP_PORT: '0', LOG_LEVEL: 'warn',
-    QUEUE_PREFIX: 'benchsurveys', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SURVEY_DELAY: 'PT1S', FOLLOWUP_DELAY: 'P3D',
-  });
-  const c = await createContainer(config, { log: createLogger('warn') });
-  await seedDemo(c);
-  const server = await startServer(c, { port: 0, host: '127.0.0.1' });
-  const workers = await runWorkers(c);
+  const app = await startBenchApp({ name: 'surveys', env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SURVEY_DELAY: 'PT1S', FOLLOWUP_DELAY: 'P3D' } });
+  const { c, server } = app;
   try {
     const agent = await c.models.Agent.findOne({ email: 'agent1@demo.local' });
     const numbers: number[] = [];
@@ -118,20 +103,10 @@ async function main() {
     console.log(`POST /survey/:token (concurrency ${C}): ${fmt(submits)}; non-200: ${bad}`);
     console.log(`answers handled by workers: ${await handled()}/${tokens.length}, all within ${(performance.now() - t1).toFixed(0)} ms of the last submit; low_rating callbacks: ${await c.conn.collection('callbacks').countDocuments({ kind: 'low_rating' })}`);
   } finally {
-    await workers.close().catch(() => undefined);
-    await server.close().catch(() => undefined);
-    await c.close().catch(() => undefined);
-    await Promise.all([redis.stop(), mongo.stop()]);
+    await app.close();
     await new Promise<void>((r) => sink.close(() => r()));
-    fs.rmSync(dataDir, { recursive: true, force: true });
     clearTimeout(hardStop);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
 import { nextEvent, startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -14,10 +15,7 @@ describe('chat widget in headless Chromium', () => {
     app = await startTestApp();
     // someone of the support team is online, so the widget offers the live chat rather than the offline form
     await app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60000);
   afterAll(async () => {
     await browser?.close();

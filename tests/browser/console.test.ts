@@ -1,35 +1,24 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { SYSTEM } from '../../src/modules/tickets/ticket.types';
 import { startSink, Sink } from '../fixtures/mail/sink';
+import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
-
-/** Rebuilds the console bundle when a source file is newer than it. */
-function ensureBundle(): void {
-  const out = path.join(ROOT, 'public/build/console.js');
-  const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 describe('agent console and supervisor dashboard in headless Chromium', () => {
   let app: TestApp;
   let sink: Sink;
   let browser: Browser;
   beforeAll(async () => {
-    ensureBundle();
+    ensureConsoleBundle();
     sink = await startSink();
     app = await startTestApp({ env: { SMTP_URL: sink.url } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60000);
   afterAll(async () => {
     await browser?.close();

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { seedDemoHistory } from '../../src/seed/demo-history';
+import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -10,27 +10,17 @@ const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshot
 const DAY = 24 * 3600 * 1000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Rebuilds the console bundle when a source file is newer than it. */
-function ensureBundle(): void {
-  const out = path.join(ROOT, 'public/build/console.js');
-  const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
-}
-
 const TILES = ['tickets', 'firstResponseMedianSec', 'resolutionMedianSec', 'slaCompliance', 'csatAverage', 'csatResponseRate', 'complaintRate', 'followUpCompletion', 'callsAnsweredWithin30s'] as const;
 
 describe('reports view of the console in headless Chromium', () => {
   let app: TestApp;
   let browser: Browser;
   beforeAll(async () => {
-    ensureBundle();
+    ensureConsoleBundle();
     app = await startTestApp();
     // the demo's month of history (tests skip it in seedDemo): tickets, surveys and calls in the past
     await seedDemoHistory(app.c);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60000);
   afterAll(async () => {
     await browser?.close();

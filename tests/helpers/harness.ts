@@ -87,14 +87,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
       };
     },
     async agentSocket(email: string): Promise<Socket> {
-      const token = await app.login(email);
-      const s = ioClient(`${server.url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true });
-      sockets.push(s);
-      await new Promise<void>((resolve, reject) => {
-        s.once('connect', () => resolve());
-        s.once('connect_error', reject);
-      });
-      return s;
+      return connectAgent(server.url, await app.login(email), sockets);
     },
     socket(nsp: string, auth: Record<string, unknown> = {}): Socket {
       const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true });
@@ -118,6 +111,17 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     },
   };
   return app;
+}
+
+/** An /agents socket with `token`, connected, and kept in `sockets` so that close() disconnects it. */
+async function connectAgent(url: string, token: string, sockets: Socket[]): Promise<Socket> {
+  const s = ioClient(`${url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true });
+  sockets.push(s);
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
 }
 
 /** Resolves with the first payload of `event` that passes `match`, or rejects after `timeoutMs`. */
@@ -168,14 +172,7 @@ export async function startSecondNode(app: TestApp) {
     url: server.url,
     http: () => request(server.http),
     async agentSocket(email: string): Promise<Socket> {
-      const token = await app.login(email);
-      const s = ioClient(`${server.url}/agents`, { auth: { token }, transports: ['websocket'], forceNew: true });
-      sockets.push(s);
-      await new Promise<void>((resolve, reject) => {
-        s.once('connect', () => resolve());
-        s.once('connect_error', reject);
-      });
-      return s;
+      return connectAgent(server.url, await app.login(email), sockets);
     },
     async close() {
       for (const s of sockets) s.disconnect();

@@ -85,8 +85,9 @@ export class EmailDelivery {
       };
       // Stored before the first attempt: a retry after a lost answer sends the same Message-ID, so
       // the customer's client shows one mail, and a reply to either copy threads.
-      await Message.updateOne({ _id: message._id, 'mail.messageId': null }, { $set: { mail: fresh } });
-      mail = (await Message.findById(message._id))?.mail ?? fresh;
+      const stored = await Message.updateOne({ _id: message._id, 'mail.messageId': null }, { $set: { mail: fresh } });
+      // only when an earlier attempt stored its Message-ID first is there another to read back
+      mail = stored.modifiedCount === 1 ? fresh : ((await Message.findById(message._id))?.mail ?? fresh);
       await recordMailRef(this.MailRef, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
     }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { MailParser } from 'mailparser';
 import type { AddressObject, AttachmentStream, HeaderValue, Headers, MessageText, StructuredHeader } from 'mailparser';
+import { installMailDecoders } from './mail-decode';
 import type { MailStore } from './mail-store';
 
 /** Text beyond these sizes is dropped: an agent cannot read it and it must not fill a document. */
@@ -9,6 +10,9 @@ export const MAX_TEXT_CHARS = 200_000;
 export const MAX_HTML_CHARS = 500_000;
 const MAX_ATTACHMENTS = 50;
 const MAX_REFERENCES = 50;
+
+// Decoded bytes kept of a shown text part: room for MAX_HTML_CHARS characters in any charset.
+installMailDecoders(4 * MAX_HTML_CHARS);
 
 export interface ParsedAttachment {
   filename: string;
