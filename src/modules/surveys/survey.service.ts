@@ -1,3 +1,4 @@
+import type { CallbackService } from '../callbacks/callback.service';
 import { Types } from 'mongoose';
 import type { Core } from '../../container';
 import type { Principal } from '../auth/principal';
@@ -6,20 +7,8 @@ import type { Locale, TicketType } from '../tickets/ticket.types';
 import type { SurveyDoc, SurveyModel, SurveyStatus } from './survey.model';
 import { SURVEY_TOKEN_TTL_MS, SurveyTokens } from './survey.token';
 
-/** What this module needs of the callback tasks (CallbackService satisfies it). */
-export interface CallbackTasks {
-  create(input: {
-    kind: 'follow_up' | 'low_rating';
-    ticketId: string;
-    phone?: string | null;
-    dueAt?: Date;
-    team: string;
-    assigneeId?: string | null;
-    note?: string;
-    dedupeKey?: string;
-  }): Promise<unknown>;
-  cancelForTicket(ticketId: string, kinds?: ('follow_up' | 'low_rating')[]): Promise<number>;
-}
+/** What this module needs of the callback tasks. */
+export type CallbackTasks = Pick<CallbackService, 'create' | 'cancelForTicket'>;
 
 /** Is the chat visitor of this ticket still connected? null: the chat module cannot tell. */
 export type ChatPresence = (ticket: TicketDoc) => Promise<boolean | null>;
