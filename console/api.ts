@@ -35,3 +35,22 @@ export async function api<T = any>(path: string, opts: { method?: string; body?:
   }
   return data as T;
 }
+
+/**
+ * Downloads a protected file (attachment, CSV) with the bearer token and saves it under the name the
+ * server gives: a plain link could not carry the token.
+ */
+export async function download(path: string, fallbackName: string, accept = '*/*'): Promise<void> {
+  const res = await fetch(path, { headers: { Accept: accept, ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}) } });
+  if (!res.ok) throw new ApiError(res.status, 'http_error', (await res.json().catch(() => null))?.error?.message ?? res.statusText);
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="([^"]+)"/.exec(disposition)?.[1];
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name ? decodeURIComponent(name) : fallbackName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 30_000);
+}

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, session } from '../api';
+import { api, download } from '../api';
 import { duration, useT } from '../i18n';
 import type { Me } from '../main';
 import { BarChart, Datum, Legend, LineChart } from './charts';
@@ -76,17 +76,7 @@ export function Reports({ me }: { me: Me }) {
     if (!range) return;
     setError(null);
     try {
-      const res = await fetch(summaryUrl(range, groupBy), { headers: { Accept: 'text/csv', Authorization: `Bearer ${session.token}` } });
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? res.statusText);
-      const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'summary.csv';
-      const href = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = href;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 30_000);
+      await download(summaryUrl(range, groupBy), 'summary.csv', 'text/csv');
     } catch (err) {
       setError((err as Error).message);
     }

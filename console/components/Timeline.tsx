@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { download } from '../api';
 import { useT } from '../i18n';
 import { ChannelIcon, Icon, Time } from './common';
 
@@ -44,7 +45,14 @@ export function Timeline({ messages }: { messages: Message[] }) {
             )}
             {m.attachments.length > 0 && (
               <ul class="attachments">
-                {m.attachments.map((a) => <li><a href={a.url} target="_blank" rel="noopener"><Icon name="clip" /> {a.filename}</a> <span class="muted small">{Math.ceil(a.size / 1024)} KB</span></li>)}
+                {m.attachments.map((a) => (
+                  <li>
+                    <a href={a.url} data-attachment={a.id} onClick={(e) => { e.preventDefault(); void download(a.url, a.filename).catch((err: Error) => alert(err.message)); }}>
+                      <Icon name="clip" /> {a.filename}
+                    </a>{' '}
+                    <span class="muted small">{Math.ceil(a.size / 1024)} KB</span>
+                  </li>
+                ))}
               </ul>
             )}
           </li>

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
@@ -47,7 +48,7 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     // a customer writes to the support address through the SMTP intake
     const smtpPort = (app.c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
     const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
-    await mailer.sendMail({ from: 'Nora Lind <nora.lind@example.com>', to: 'support@demo.local', subject: 'Dryer stops after ten minutes', text: 'My TD-200 dryer stops after ten minutes and shows F3.' });
+    await mailer.sendMail({ from: 'Nora Lind <nora.lind@example.com>', to: 'support@demo.local', subject: 'Dryer stops after ten minutes', text: 'My TD-200 dryer stops after ten minutes and shows F3.', attachments: [{ filename: '保修卡.txt', content: 'warranty card TD-200 #4711' }] });
     const row = agent.locator('section.queue li.qi', { hasText: 'Dryer stops after ten minutes' });
     await row.waitFor({ timeout: 15000 });
     const number = Number(await row.getAttribute('data-number'));
@@ -56,6 +57,10 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     await row.locator('a').click();
     await agent.locator('.timeline .msg.customer', { hasText: 'shows F3' }).waitFor();
     await agent.locator('aside.customer', { hasText: 'nora.lind@example.com' }).waitFor();
+    // the attachment downloads with the agent's token (a plain link could not carry it)
+    const [file] = await Promise.all([agent.waitForEvent('download'), agent.locator('a[data-attachment]', { hasText: '保修卡.txt' }).click()]);
+    expect(file.suggestedFilename()).toBe('保修卡.txt');
+    expect(fs.readFileSync((await file.path())!, 'utf8')).toBe('warranty card TD-200 #4711');
 
     // a supervisor opens the same ticket (in Chinese, her locale): the agent sees her
     const sup = await signIn('supervisor@demo.local', `#/ticket/${number}`);
