@@ -49,6 +49,25 @@ describe('two API processes on one Redis and one database', () => {
     sup.disconnect();
   });
 
+  it('takes an agent offline whose sockets died with a crashed node, and keeps one whose socket lives on another node', async () => {
+    const agentDoc = async (email: string) => (await a.c.models.Agent.findOne({ email }))!;
+    const routing = a.c.modules.find((m) => m.name === 'routing') as unknown as { reapPresence(): Promise<string[]> };
+    // agent1 is connected to node B and online
+    const onB = await b.agentSocket('agent1@demo.local');
+    await ack(onB, 'presence:set', { status: 'online' });
+    // agent2 was online on a node that crashed: its socket id is still counted in Redis, nobody holds it
+    const ghost = await agentDoc('agent2@demo.local');
+    await a.c.redis.sadd(`${a.config.queuePrefix}:presence:sockets:${ghost._id}`, 'socket-of-a-crashed-node');
+    await a.c.agents.setPresence(String(ghost._id), 'online');
+    expect((await agentDoc('agent2@demo.local')).presence!.status).toBe('online');
+
+    expect(await routing.reapPresence()).toEqual([]); // first sweep: only suspected
+    expect(await routing.reapPresence()).toEqual([String(ghost._id)]);
+    expect((await agentDoc('agent2@demo.local')).presence!.status).toBe('offline');
+    expect((await agentDoc('agent1@demo.local')).presence!.status).toBe('online'); // its socket lives on node B
+    onB.disconnect();
+  });
+
   it('shows viewers of a ticket across nodes, and assigns a chat once when both nodes route it', async () => {
     const t = (await a.c.tickets.create({ channel: 'email', subject: 'Two viewers', team: 'support', customer: { name: 'Pia', email: 'pia@example.com' } }, { type: 'system', name: 'test' })).ticket;
     const viewerA = await a.agentSocket('agent1@demo.local');

@@ -40,6 +40,36 @@ export class PresenceService {
     return this.d.redis.scard(this.socketsKey(agentId));
   }
 
+  /**
+   * Forgets sockets no API node holds any more (a node that crashed could not clean up after
+   * itself), so its agents go offline and stop being offered chats. `liveSocketIds` are the
+   * sockets every node reports now (the Redis adapter's fetchSockets); a socket missing from two
+   * sweeps in a row is gone, which spares one that connected while this sweep was running.
+   */
+  async reap(liveSocketIds: Set<string>): Promise<string[]> {
+    const keys: string[] = [];
+    const stream = this.d.redis.scanStream({ match: this.socketsKey('*'), count: 200 });
+    for await (const batch of stream as AsyncIterable<string[]>) keys.push(...batch);
+    const offline: string[] = [];
+    const missing = new Set<string>();
+    for (const key of keys) {
+      const agentId = key.slice(this.socketsKey('').length);
+      const members = await this.d.redis.smembers(key);
+      const gone = members.filter((id) => !liveSocketIds.has(id) && this.suspects.has(id));
+      for (const id of members) if (!liveSocketIds.has(id)) missing.add(id);
+      if (!gone.length) continue;
+      const r = await this.d.redis.multi().srem(key, ...gone).scard(key).exec();
+      if (Number(r?.[1]?.[1] ?? 0) === 0) {
+        await this.set(agentId, 'offline');
+        offline.push(agentId);
+      }
+    }
+    this.suspects = missing;
+    return offline;
+  }
+
+  private suspects = new Set<string>();
+
   set(agentId: string, status: Presence): Promise<AgentDoc | null> {
     return this.d.agents.setPresence(agentId, status);
   }

@@ -6,13 +6,18 @@ import { PresenceService } from './presence.service';
 import { TicketViewers } from './ticket-viewers';
 
 /** Presence, chat capacity routing and who-is-on-this-ticket. */
-export function routingModule(core: Core): AppModule & { router: ChatRouter; presence: PresenceService; viewers: TicketViewers } {
+/** How often each API node checks for sockets that no node holds any more (a crashed node's). */
+const REAP_EVERY_MS = 30_000;
+
+export function routingModule(core: Core): AppModule & { router: ChatRouter; presence: PresenceService; viewers: TicketViewers; reapPresence(): Promise<string[]> } {
+  let reapPresence: (() => Promise<string[]>) | undefined;
   const prefix = core.config.queuePrefix;
   const log = core.log.child({ component: 'routing' });
   const router = new ChatRouter({ Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team, tickets: core.tickets, redis: core.redis, prefix, log });
   const presence = new PresenceService({ redis: core.redis, prefix, agents: core.agents, realtime: core.realtime, log });
   const viewers = new TicketViewers({ redis: core.redis, prefix, realtime: core.realtime, clock: core.clock });
   let handlers: { stop(): Promise<void> } | undefined;
+  let reaper: NodeJS.Timeout | undefined;
   core.tickets.observe(router);
   core.agents.observePresence(async (agent) => {
     try {
@@ -29,9 +34,16 @@ export function routingModule(core: Core): AppModule & { router: ChatRouter; pre
     viewers,
     sockets: (_io, agents) => {
       handlers = agentSocketHandlers(agents, { presence, viewers, tickets: core.tickets, log });
+      reapPresence = async () => presence.reap(new Set((await agents.fetchSockets()).map((s) => s.id)));
+    },
+    startApi: async () => {
+      reaper = setInterval(() => void reapPresence?.().catch((err) => log.warn({ err }, 'presence sweep failed')), REAP_EVERY_MS);
+      reaper.unref();
     },
     stopApi: async () => {
+      clearInterval(reaper);
       await handlers?.stop();
     },
+    reapPresence: () => reapPresence?.() ?? Promise.resolve([]),
   };
 }
