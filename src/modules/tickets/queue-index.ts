@@ -19,6 +19,11 @@ export interface QueueItem {
   updatedAt: string;
 }
 
+/** Whether two entries sit at the same place in the queue and in the per-team and per-agent sets. */
+function sameSlot(a: QueueItem, b: QueueItem): boolean {
+  return a.team === b.team && a.status === b.status && a.priority === b.priority && a.dueAt === b.dueAt && a.slaStatus === b.slaStatus && a.channel === b.channel && a.createdAt === b.createdAt && (a.assignee?.id ?? null) === (b.assignee?.id ?? null);
+}
+
 const NO_DUE_OFFSET_MS = 30 * 24 * 3600 * 1000;
 
 /** Earlier due first; at the same due time higher priority first. Fits a double exactly (ms * 4 < 2^53). */
@@ -62,6 +67,11 @@ export class QueueIndex {
   /** `known`: the entry as the caller just read it (saves the read here). */
   async put(item: QueueItem, known?: QueueItem | null): Promise<void> {
     const live = LIVE_STATUSES.includes(item.status as TicketStatus);
+    if (known && live && sameSlot(known, item)) {
+      // Only the summary changed (a new message's preview): its place and the counted sets stay.
+      await this.redis.hset(this.itemsKey, item.id, JSON.stringify(item));
+      return;
+    }
     const [previousTeam, previousRaw] = known ? [known.team, JSON.stringify(known)] : await this.previous(item.id);
     const multi = this.redis.multi();
     if (previousTeam && (previousTeam !== item.team || !live)) multi.zrem(this.teamKey(previousTeam), item.id);
