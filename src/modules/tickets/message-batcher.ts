@@ -68,11 +68,11 @@ export class CustomerMessageBatcher {
 
   private async write(batch: Pending[]): Promise<void> {
     const numbers = [...new Set(batch.map((p) => p.number))];
-    // Hydrated: messageFields and the slow path take documents; the re-read below is what observers see.
-    const found = await this.Ticket.find({ number: { $in: numbers } });
-    const byNumber = new Map(found.map((t) => [t.number, t]));
-    const fast: { p: Pending; ticket: TicketDoc; doc: MessageDoc }[] = [];
-    const slow: { p: Pending; ticket: TicketDoc }[] = [];
+    // Only what routing a message needs; the re-read below is what observers see.
+    const found = await this.Ticket.find({ number: { $in: numbers } }, { _id: 1, number: 1, status: 1, customerId: 1 }).lean();
+    const byNumber = new Map(found.map((t) => [t.number, t as unknown as Head]));
+    const fast: { p: Pending; ticket: Head; doc: MessageDoc }[] = [];
+    const slow: { p: Pending; ticket: Head }[] = [];
     for (const p of batch) {
       const ticket = byNumber.get(p.number);
       if (!ticket) p.reject(new NotFoundError(`Ticket #${p.number}`));
@@ -90,7 +90,11 @@ export class CustomerMessageBatcher {
     for (const s of stored) perTicket.set(String(s.ticket._id), [...(perTicket.get(String(s.ticket._id)) ?? []), s]);
     await Promise.all(
       [...perTicket.entries()].map(async ([id, items]) => {
-        const ticket = fresh.get(id) ?? items[0].ticket;
+        const ticket = fresh.get(id);
+        if (!ticket) {
+          for (const { p } of items) p.reject(new NotFoundError(`Ticket #${p.number}`)); // deleted meanwhile
+          return;
+        }
         for (const { p, doc } of items) {
           await this.tickets.notifyMessageAdded(ticket, doc);
           p.resolve({ ticket, message: doc, duplicate: false });
@@ -100,11 +104,14 @@ export class CustomerMessageBatcher {
     for (const i of duplicates) {
       const { p, ticket } = fast[i];
       const dup = await this.Message.findOne({ dedupeKey: p.input.dedupeKey });
-      if (dup) p.resolve({ ticket, message: dup, duplicate: true });
+      const full = dup && (await this.Ticket.findById(ticket._id));
+      if (dup && full) p.resolve({ ticket: full, message: dup, duplicate: true });
       else p.reject(new Error('duplicate message vanished'));
     }
     for (const { p, ticket } of slow) {
-      await this.tickets.receiveFromCustomer(ticket, p.input, customer(p.author, ticket)).then(p.resolve, p.reject);
+      const full = await this.Ticket.findById(ticket._id);
+      if (!full) p.reject(new NotFoundError(`Ticket #${p.number}`));
+      else await this.tickets.receiveFromCustomer(full, p.input, customer(p.author, full)).then(p.resolve, p.reject);
     }
   }
 
@@ -125,7 +132,7 @@ export class CustomerMessageBatcher {
     return duplicates;
   }
 
-  private async touchTickets(stored: { ticket: TicketDoc; doc: MessageDoc }[]): Promise<void> {
+  private async touchTickets(stored: { ticket: Head; doc: MessageDoc }[]): Promise<void> {
     const now = this.clock.now();
     const last = new Map<string, { count: number; doc: MessageDoc }>();
     for (const s of stored) {
@@ -144,7 +151,10 @@ export class CustomerMessageBatcher {
   }
 }
 
+/** The fields of a ticket that routing a message needs. */
+type Head = Pick<TicketDoc, '_id' | 'number' | 'status' | 'customerId'>;
+
 /** A customer author is the ticket's customer unless the caller says otherwise. */
-function customer(author: Actor, ticket: TicketDoc): Actor {
+function customer(author: Actor, ticket: Head): Actor {
   return author.type === 'customer' && !author.id ? { ...author, id: String(ticket.customerId) } : author;
 }

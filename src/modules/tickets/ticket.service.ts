@@ -403,7 +403,7 @@ export class TicketService {
   }
 
   /** The stored shape of a message (the batcher inserts many of these at once). */
-  messageFields(ticket: TicketDoc, input: NewMessageInput, author: Actor) {
+  messageFields(ticket: Pick<TicketDoc, '_id' | 'number'>, input: NewMessageInput, author: Actor) {
     return {
       ticketId: ticket._id,
       ticketNumber: ticket.number,
