@@ -75,6 +75,8 @@ describe('live chat (/chat namespace)', () => {
     await a1.post(`/api/tickets/${ack.ticketNumber}/messages`).send({ body: 'SECRET: customer is on the VIP list', internal: true });
     await a1.post(`/api/tickets/${ack.ticketNumber}/messages`).send({ body: 'It ships tomorrow.' });
     await a1.post(`/api/tickets/${ack.ticketNumber}/messages`).send({ body: 'Tracking number follows by mail.' });
+    const deliveries = async () => (await a1.get(`/api/tickets/${ack.ticketNumber}/messages`)).body.messages.filter((m: any) => m.author.type === 'agent' && !m.internal).map((m: any) => m.delivery.status);
+    expect(await deliveries()).toEqual(['queued', 'queued']); // Ben left no email: the replies wait for him
 
     const again = await visitor({ visitorToken: first.session.visitorToken, lastMessageId: ack.id });
     expect(again.session.ticketNumber).toBe(ack.ticketNumber);
@@ -82,6 +84,7 @@ describe('live chat (/chat namespace)', () => {
     expect(again.session.agent).toEqual({ name: 'Chen Jie (陈杰)' });
     await eventually(async () => again.got.filter((m) => m.author.type === 'agent').length === 2 || null);
     expect(again.got.map((m) => m.body)).toEqual(expect.arrayContaining(['It ships tomorrow.', 'Tracking number follows by mail.']));
+    await eventually(async () => (await deliveries()).every((d: string) => d === 'sent') || null); // replayed to him: now sent
 
     // a live internal note does not reach the visitor either; the public reply after it does
     await a1.post(`/api/tickets/${ack.ticketNumber}/messages`).send({ body: 'SECRET: refund approved internally', internal: true });

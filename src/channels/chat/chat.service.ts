@@ -136,8 +136,12 @@ export class ChatService {
       const last = await this.core.models.Message.findById(lastMessageId, { createdAt: 1, ticketId: 1 }).lean();
       if (last && String(last.ticketId) === String(ticket._id)) filter.createdAt = { $gte: new Date(new Date(last.createdAt).getTime() - REPLAY_OVERLAP_MS) };
     }
-    const msgs = await this.core.models.Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(500);
-    return msgs.filter(visibleToVisitor).map(visitorMessage);
+    const msgs = (await this.core.models.Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(500)).filter(visibleToVisitor);
+    // Replies that waited for the visitor (no email to fall back on) reach them now: the agent sees them sent.
+    for (const m of msgs) {
+      if (m.author.type === 'agent' && m.delivery?.status === 'queued') await this.core.tickets.setDelivery(m, 'sent');
+    }
+    return msgs.map(visitorMessage);
   }
 
   /** Ends the visitor's chat; the ticket stays open for the agents. Emails the transcript when asked. */
