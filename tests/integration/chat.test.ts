@@ -162,6 +162,14 @@ describe('live chat (/chat namespace)', () => {
     expect(await joined).toEqual({ name: 'Chen Jie (陈杰)' });
     expect(await moved).toEqual({ position: 1 });
     expect(a2.ticketNumber).not.toBe(a1.ticketNumber);
+
+    // Redis loses the waiting queue (restored from an old snapshot): the rebuild from MongoDB keeps the places
+    await app.c.redis.del(`${app.config.queuePrefix}:chat:waiting:tech`);
+    const chatModule = app.c.modules.find((m) => m.name === 'chat') as unknown as { rebuildQueue(): Promise<number> };
+    const told = nextEvent(v2.s, 'queue:position', (p: any) => p.position === 1);
+    expect(await chatModule.rebuildQueue()).toBeGreaterThanOrEqual(1);
+    expect(await told).toEqual({ position: 1 });
+    expect(await app.c.redis.zrange(`${app.config.queuePrefix}:chat:waiting:tech`, 0, -1)).toEqual([String(a2.ticketNumber)]);
   });
 
   it('with no agent of the team online, says so, and the offline form makes an email ticket', async () => {

@@ -20,7 +20,7 @@ export const DEFAULT_CHAT_TEAM = 'support';
  * Live chat: the /chat namespace, the widget script, chat delivery of agents' replies, the
  * waiting queue and the offline form.
  */
-export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { chat: ChatService } {
+export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { chat: ChatService; rebuildQueue(): Promise<number> } {
   const prefix = core.config.queuePrefix;
   const state = new ChatState(core.redis, prefix, core.models.Ticket);
   const queue = new ChatQueue(state, core.realtime);
@@ -64,6 +64,10 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
     },
     async stopApi() {
       if (refresh) clearInterval(refresh);
+    },
+    rebuildQueue: async () => queue.rebuild(core.models.Ticket, (await core.teams.list()).map((t) => t.key)),
+    startWorkers: async () => {
+      await queue.rebuild(core.models.Ticket, (await core.teams.list()).map((t) => t.key));
     },
   };
 }

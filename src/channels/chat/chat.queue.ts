@@ -1,3 +1,4 @@
+import type { TicketModel } from '../../modules/tickets/ticket.model';
 import type { Realtime } from '../../realtime/realtime';
 import type { ChatState } from './chat.state';
 
@@ -21,6 +22,19 @@ export class ChatQueue {
 
   async leave(team: string, ticketNumber: number): Promise<void> {
     if (await this.state.dequeue(team, ticketNumber)) await this.announce(team);
+  }
+
+  /**
+   * Rebuilds every team's waiting queue from MongoDB (the truth: unassigned live chat tickets),
+   * so a Redis restored from an old snapshot, or lost, does not lose anyone's place.
+   */
+  async rebuild(Ticket: TicketModel, teams: string[]): Promise<number> {
+    const waiting = await Ticket.find({ channel: 'chat', assigneeId: null, status: { $in: ['new', 'open'] } }, { number: 1, team: 1, createdAt: 1 }).lean();
+    for (const team of teams) {
+      await this.state.replaceWaiting(team, waiting.filter((t) => t.team === team).map((t) => ({ ticket: t.number, since: t.createdAt })));
+      await this.announce(team);
+    }
+    return waiting.length;
   }
 
   async announce(team: string): Promise<void> {

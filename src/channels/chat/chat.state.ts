@@ -101,6 +101,13 @@ export class ChatState {
     return rank === null ? null : rank + 1;
   }
 
+  /** Replaces a team's waiting queue (a rebuild from MongoDB). */
+  async replaceWaiting(team: string, chats: { ticket: number; since: Date }[]): Promise<void> {
+    const multi = this.redis.multi().del(this.waitingKey(team));
+    if (chats.length) multi.zadd(this.waitingKey(team), ...chats.flatMap((c) => [String(c.since.getTime()), String(c.ticket)]));
+    await multi.exec();
+  }
+
   async waiting(team: string, limit: number): Promise<number[]> {
     return (await this.redis.zrange(this.waitingKey(team), '0', String(limit - 1))).map(Number);
   }
