@@ -169,7 +169,7 @@ describe('live chat (/chat namespace)', () => {
     const told = nextEvent(v2.s, 'queue:position', (p: any) => p.position === 1);
     expect(await chatModule.rebuildQueue()).toBeGreaterThanOrEqual(1);
     expect(await told).toEqual({ position: 1 });
-    expect(await app.c.redis.zrange(`${app.config.queuePrefix}:chat:waiting:tech`, 0, -1)).toEqual([String(a2.ticketNumber)]);
+    expect(await app.c.redis.zrange(`${app.config.queuePrefix}:chat:waiting:tech`, '0', '-1')).toEqual([String(a2.ticketNumber)]);
   });
 
   it('with no agent of the team online, says so, and the offline form makes an email ticket', async () => {
