@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --include=dev
 COPY . .
 RUN node scripts/build-console.mjs
+# DATA_DIR (raw mail, attachments): a named volume takes this directory's owner on first mount.
+RUN mkdir -p /data && chown node:node /data
 EXPOSE 3000 2525
 USER node
 CMD ["npm", "run", "api"]
