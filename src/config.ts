@@ -44,6 +44,7 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Aftercare Support <support@demo.local>'),
   MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  MAIL_RETENTION: isoDuration('P90D'),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
@@ -73,6 +74,7 @@ export type Config = Readonly<{
   smtpUrl?: string;
   mailFrom: string;
   mailMaxBytes: number;
+  mailRetentionMs: number;
   publicUrl: string;
   seedDemo: boolean;
   demoPassword: string;
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     mailMaxBytes: e.MAIL_MAX_BYTES,
+    mailRetentionMs: e.MAIL_RETENTION,
     publicUrl,
     seedDemo: e.SEED_DEMO,
     demoPassword: e.DEMO_PASSWORD,

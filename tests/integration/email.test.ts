@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { eventually, startTestApp, TestApp } from '../helpers/harness';
@@ -226,6 +228,23 @@ describe('email channel', () => {
     expect(relayed).toMatchObject({ duplicate: true, ticket: first.ticket });
     expect(await app.c.models.Message.countDocuments({ 'mail.messageId': '<twice-1@example.com>' })).toBe(1);
     expect(await app.c.models.Ticket.countDocuments({ dedupeKey: 'mail:<twice-1@example.com>' })).toBe(1);
+  });
+
+  it('deletes raw mail older than MAIL_RETENTION and keeps the recent, and the ticket stays readable', async () => {
+    const raw = buildMail({ from: { name: 'Old', address: 'old.raw@example.com' }, to: 'support@demo.local', subject: 'Old mail', messageId: '<old-raw@example.com>', text: 'from long ago' });
+    const done = await processed(await send(raw, { from: 'old.raw@example.com', to: ['support@demo.local'] }));
+    const dir = path.join(app.dataDir, 'mail', 'inbound');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml'));
+    expect(files.length).toBeGreaterThan(1);
+    const old = path.join(dir, files[0]);
+    const longAgo = new Date(app.clock.now().getTime() - 91 * 24 * 3600 * 1000); // default retention P90D
+    fs.utimesSync(old, longAgo, longAgo);
+    const email = app.c.modules.find((m) => m.name === 'email') as EmailModule;
+    expect(await email.pruneRawMail()).toBe(1);
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.eml'))).toHaveLength(files.length - 1);
+    const a1 = await app.as('agent1@demo.local');
+    expect((await a1.get(`/api/tickets/${done.ticket}/messages`)).body.messages[0].body).toContain('from long ago');
   });
 
   it('takes mail from the webhook only with the right secret', async () => {

@@ -19,12 +19,17 @@ export interface EmailModule extends AppModule {
   /** the bound SMTP intake port (SMTP_PORT=0 binds a free one) */
   readonly smtpPort: number;
   readonly delivery: EmailDelivery;
+  /** deletes raw inbound mails older than MAIL_RETENTION (also a scheduled job in the workers) */
+  pruneRawMail(): Promise<number>;
 }
 
 /**
  * The email channel: SMTP intake and the raw webhook (both store the raw mail durably and queue
  * `mail-in`), the parser and threading in the worker, threaded replies through `mail-out`.
  */
+/** Raw inbound mail older than MAIL_RETENTION is deleted by a sweep this often. */
+const RETENTION_SWEEP_MS = 6 * 3600 * 1000;
+
 export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   const store = new MailStore(core.config.dataDir);
   const own = mailAddress(core.config.mailFrom);
@@ -54,6 +59,8 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
     log,
   );
 
+  const pruneRawMail = () => store.pruneInbound(new Date(core.clock.now().getTime() - core.config.mailRetentionMs));
+
   return {
     name: 'email',
     get smtpPort() {
@@ -68,10 +75,14 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
       }),
     ],
     routes: (api) => [attachmentRoutes(api, { tickets: core.tickets, Message: core.models.Message, store })],
+    pruneRawMail,
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job) },
+      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
+    startWorkers: async () => {
+      await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
+    },
     startApi: () => smtp.start(),
     stopApi: () => smtp.stop(),
   };

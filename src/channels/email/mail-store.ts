@@ -53,6 +53,24 @@ export class MailStore {
     return { ...blob, file: this.inboundFile(blob.hash) };
   }
 
+  /**
+   * Deletes raw inbound mails last written before `before` (their messages and attachments are
+   * stored by then; the raw copy is only kept for re-processing and audits). Returns how many.
+   */
+  async pruneInbound(before: Date): Promise<number> {
+    let removed = 0;
+    for (const name of await fs.promises.readdir(this.inboundDir)) {
+      if (!name.endsWith('.eml')) continue;
+      const file = path.join(this.inboundDir, name);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (stat && stat.mtime < before) {
+        await fs.promises.unlink(file).catch(() => undefined);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Attachments are re-derivable from the raw mail, so they skip the fsync. */
   async writeAttachment(source: Readable): Promise<StoredBlob> {
     const blob = await this.writeStream(source, Number.MAX_SAFE_INTEGER, false);
