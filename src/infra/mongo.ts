@@ -1,4 +1,4 @@
-import mongoose, { Connection } from 'mongoose';
+import mongoose, { Connection, Schema } from 'mongoose';
 
 /** A dedicated Mongoose connection (no global mongoose state), inside MONGO-SUBSET.md's features. */
 export async function connectMongo(uri: string): Promise<Connection> {
@@ -28,4 +28,12 @@ export async function pingMongo(conn: Connection, timeoutMs = 1000): Promise<boo
   } catch {
     return false;
   }
+}
+
+/**
+ * The model `name` of a connection, registered on first use: several modules (reports, surveys,
+ * seeds) ask for the same model, and the schema is built only once.
+ */
+export function modelOnce<M>(conn: Connection, name: string, schema: () => Schema): M {
+  return (conn.models[name] ?? conn.model(name, schema())) as unknown as M;
 }

@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { Connection, Model, Schema, Types } from 'mongoose';
 
 /**
@@ -24,7 +25,7 @@ export interface MailRef {
 export type MailRefModel = Model<MailRef>;
 
 export function mailRefModel(conn: Connection): MailRefModel {
-  return (conn.models.MailRef ?? conn.model('MailRef', mailRefSchema)) as unknown as MailRefModel;
+  return modelOnce<MailRefModel>(conn, 'MailRef', () => mailRefSchema);
 }
 
 /** Records a Message-ID; the first writer of an id wins (a relayed copy never moves a thread). */

@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 
@@ -37,9 +38,10 @@ export type CallModel = Model<CallFields>;
 
 /** Registers the model once per connection (the reports module may ask for it too). */
 export function callModel(conn: Connection, clock: Clock): CallModel {
-  if (conn.models.Call) return conn.models.Call as unknown as CallModel;
-  const schema = callSchema(clock);
-  schema.index({ startedAt: 1 });
-  schema.index({ team: 1, startedAt: 1 });
-  return conn.model('Call', schema) as unknown as CallModel;
+  return modelOnce<CallModel>(conn, 'Call', () => {
+    const schema = callSchema(clock);
+    schema.index({ startedAt: 1 });
+    schema.index({ team: 1, startedAt: 1 });
+    return schema;
+  });
 }

@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 
@@ -19,5 +20,5 @@ export type CalendarDoc = HydratedDocument<CalendarFields>;
 export type CalendarModel = Model<CalendarFields>;
 
 export function calendarModel(conn: Connection, clock: Clock): CalendarModel {
-  return (conn.models.Calendar as CalendarModel) ?? (conn.model('Calendar', calendarSchema(clock)) as unknown as CalendarModel);
+  return modelOnce<CalendarModel>(conn, 'Calendar', () => calendarSchema(clock));
 }

@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { randomUUID } from 'node:crypto';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
@@ -54,10 +55,11 @@ export type CallbackModel = Model<CallbackFields>;
 
 /** Registers the model once per connection (reports and surveys may ask for it too). */
 export function callbackModel(conn: Connection, clock: Clock): CallbackModel {
-  if (conn.models.Callback) return conn.models.Callback as unknown as CallbackModel;
-  const schema = callbackSchema(clock);
-  // the sweeper's and the list's reads (real MongoDB; mongo-java-server scans)
-  schema.index({ status: 1, dueAt: 1 });
-  schema.index({ team: 1, status: 1, dueAt: 1 });
-  return conn.model('Callback', schema) as unknown as CallbackModel;
+  return modelOnce<CallbackModel>(conn, 'Callback', () => {
+    const schema = callbackSchema(clock);
+    // the sweeper's and the list's reads (real MongoDB; mongo-java-server scans)
+    schema.index({ status: 1, dueAt: 1 });
+    schema.index({ team: 1, status: 1, dueAt: 1 });
+    return schema;
+  });
 }

@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import { LOCALES } from '../tickets/ticket.types';
 
@@ -19,7 +20,7 @@ export type CannedDoc = HydratedDocument<CannedFields>;
 export type CannedModel = Model<CannedFields>;
 
 export function cannedModel(conn: Connection): CannedModel {
-  return (conn.models.CannedResponse ?? conn.model('CannedResponse', cannedSchema)) as unknown as CannedModel;
+  return modelOnce<CannedModel>(conn, 'CannedResponse', () => cannedSchema);
 }
 
 export function serializeCanned(c: CannedDoc) {

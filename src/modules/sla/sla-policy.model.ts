@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import { CHANNELS, PRIORITIES, TYPES } from '../tickets/ticket.types';
@@ -34,5 +35,5 @@ export type SlaPolicyDoc = HydratedDocument<SlaPolicyFields>;
 export type SlaPolicyModel = Model<SlaPolicyFields>;
 
 export function slaPolicyModel(conn: Connection, clock: Clock): SlaPolicyModel {
-  return (conn.models.SlaPolicy as SlaPolicyModel) ?? (conn.model('SlaPolicy', policySchema(clock)) as unknown as SlaPolicyModel);
+  return modelOnce<SlaPolicyModel>(conn, 'SlaPolicy', () => policySchema(clock));
 }

@@ -1,3 +1,4 @@
+import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import { CHANNELS, LOCALES } from '../tickets/ticket.types';
@@ -48,10 +49,11 @@ export type SurveyModel = Model<SurveyFields>;
 
 /** The Survey model of a connection; the reports module may ask for it too, so it is created once. */
 export function surveyModel(conn: Connection, clock: Clock): SurveyModel {
-  if (conn.models.Survey) return conn.models.Survey as unknown as SurveyModel;
-  const schema = surveySchema(clock);
-  schema.index({ team: 1, status: 1, createdAt: -1 });
-  schema.index({ status: 1, scheduledFor: 1 });
-  schema.index({ agentId: 1, answeredAt: -1 });
-  return conn.model('Survey', schema) as unknown as SurveyModel;
+  return modelOnce<SurveyModel>(conn, 'Survey', () => {
+    const schema = surveySchema(clock);
+    schema.index({ team: 1, status: 1, createdAt: -1 });
+    schema.index({ status: 1, scheduledFor: 1 });
+    schema.index({ agentId: 1, answeredAt: -1 });
+    return schema;
+  });
 }
