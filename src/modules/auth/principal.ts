@@ -29,6 +29,19 @@ export class Principal {
     return this.seesAllTeams ? undefined : this.teams;
   }
 
+  /**
+   * The MongoDB filter on `team` for a list: the requested team (403 unless visible), else the
+   * visible teams, else nothing for those who see every team.
+   */
+  teamScope(team?: string): { team?: string | { $in: string[] } } {
+    if (team) {
+      this.assertTeam(team);
+      return { team };
+    }
+    const visible = this.visibleTeams();
+    return visible ? { team: { $in: [...visible] } } : {};
+  }
+
   require(roles?: readonly Role[]): void {
     if (roles && !roles.includes(this.role)) throw new ForbiddenError(`This needs the role ${roles.join(' or ')}`);
   }

@@ -192,14 +192,7 @@ export class CallbackService {
   }
 
   async list(principal: Principal, filter: CallbackFilter): Promise<CallbackView[]> {
-    const q: Record<string, unknown> = {};
-    if (filter.team) {
-      principal.assertTeam(filter.team);
-      q.team = filter.team;
-    } else {
-      const visible = principal.visibleTeams();
-      if (visible) q.team = { $in: [...visible] };
-    }
+    const q: Record<string, unknown> = principal.teamScope(filter.team);
     if (filter.status?.length) q.status = { $in: filter.status };
     if (filter.kind?.length) q.kind = { $in: filter.kind };
     if (filter.mine) q.assigneeId = new Types.ObjectId(principal.id);

@@ -193,14 +193,7 @@ export class SurveyService {
   // ---- reading -------------------------------------------------------------------------------
 
   async list(principal: Principal, f: { ticket?: number; status?: SurveyStatus; team?: string; limit: number; cursor?: string }): Promise<{ surveys: SurveyDoc[]; nextCursor: string | null }> {
-    const q: Record<string, unknown> = {};
-    if (f.team) {
-      principal.assertTeam(f.team);
-      q.team = f.team;
-    } else {
-      const teams = principal.visibleTeams();
-      if (teams) q.team = { $in: [...teams] };
-    }
+    const q: Record<string, unknown> = principal.teamScope(f.team);
     if (f.ticket !== undefined) q.ticketNumber = f.ticket;
     if (f.status) q.status = f.status;
     if (f.cursor) q._id = { $lt: new Types.ObjectId(f.cursor) };

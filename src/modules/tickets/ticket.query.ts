@@ -27,9 +27,8 @@ export class TicketQuery {
 
   async list(filter: TicketFilter, principal: Principal): Promise<{ tickets: TicketDoc[]; nextCursor: string | null }> {
     const and: Record<string, unknown>[] = [];
-    const visible = principal.visibleTeams();
-    if (visible) and.push({ team: { $in: [...visible] } });
-    if (filter.team) and.push({ team: filter.team });
+    const scope = principal.teamScope(filter.team);
+    if (scope.team) and.push(scope);
     if (filter.status?.length) and.push({ status: { $in: filter.status } });
     if (filter.channel) and.push({ channel: filter.channel });
     if (filter.assignee === 'none') and.push({ assigneeId: null });
