@@ -203,10 +203,8 @@ export class CallService {
     const phone = callerPhone(call.from);
     const name = phone ?? this.prompts.text(locale, 'anonymousCaller');
     let ticket: TicketDoc | null = null;
-    if (phone) {
-      const customer = await this.core.customers.findOrCreate({ phone, name, locale });
-      ticket = await this.core.tickets.openTicketOf(customer._id, ['voice']);
-    }
+    const customer = phone ? await this.core.customers.findOrCreate({ phone, name, locale }) : null;
+    if (customer) ticket = await this.core.tickets.openTicketOf(customer._id, ['voice']);
     if (!ticket) {
       const team = (await this.core.teams.exists(call.team)) ? call.team : this.settings.defaultTeam;
       ({ ticket } = await this.core.tickets.create(
@@ -214,6 +212,7 @@ export class CallService {
           channel: 'voice',
           subject: this.prompts.text(locale, 'ticketSubject', { from: phone ?? name }),
           customer: { name, phone, locale },
+          customerId: customer?._id,
           team,
           dedupeKey: `call:${call.callId}`,
           meta: { callId: call.callId },

@@ -43,6 +43,8 @@ export interface CreateTicketInput {
   channel: Channel;
   subject: string;
   customer: CustomerInput;
+  /** the customer the caller already found or created from `customer` (saves a second lookup) */
+  customerId?: Types.ObjectId;
   team: string;
   type?: TicketType;
   priority?: Priority;
@@ -144,7 +146,7 @@ export class TicketService {
       if (existing) return { ticket: existing, message: null, created: false };
     }
     if (!(await this.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
-    const customer = await this.customers.findOrCreate(input.customer);
+    const customerId = input.customerId ?? (await this.customers.findOrCreate(input.customer))._id;
     const number = await nextSequence(this.Counter, 'ticket');
     let ticket: TicketDoc;
     try {
@@ -155,7 +157,7 @@ export class TicketService {
         priority: input.priority ?? 'normal',
         type: input.type ?? 'inquiry',
         team: input.team,
-        customerId: customer._id,
+        customerId,
         tags: input.tags ?? [],
         product: input.product ?? {},
         linkedFrom: input.linkedFrom ?? null,
