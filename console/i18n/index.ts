@@ -1,10 +1,11 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import en from './en.json';
-import zh from './zh-CN.json';
+import { catalog } from './catalog';
 
 export type Locale = 'en' | 'zh-CN';
-const dictionaries: Record<Locale, Record<string, string>> = { en, 'zh-CN': zh };
+const merge = (files: Record<string, string>[]): Record<string, string> => Object.assign({}, ...files);
+const en = merge(catalog.en);
+const dictionaries: Record<Locale, Record<string, string>> = { en, 'zh-CN': merge(catalog['zh-CN']) };
 export const LOCALES: { key: Locale; label: string }[] = [
   { key: 'en', label: 'English' },
   { key: 'zh-CN', label: '中文' },
@@ -15,7 +16,7 @@ export type T = (key: string, vars?: Record<string, string | number>) => string;
 export function translator(locale: Locale): T {
   const dict = dictionaries[locale] ?? en;
   return (key, vars) => {
-    const s = dict[key] ?? (en as Record<string, string>)[key] ?? key;
+    const s = dict[key] ?? en[key] ?? key;
     return vars ? s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? '')) : s;
   };
 }
