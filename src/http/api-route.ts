@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { AppError, ValidationError } from '../errors';
+import { buildOpenApi } from './openapi';
+import { badText, documentedAs, TEXT_PATTERN } from './schema-types';
 import type { Principal } from '../modules/auth/principal';
 import type { Role } from '../modules/tickets/ticket.types';
 
@@ -19,11 +21,25 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   query?: Q;
   body?: B;
   response?: z.ZodType;
-  /** status of a successful answer */
+  /** status of a successful answer (without a `response` schema and status: 204) */
   status?: number;
   /** the request content type when not JSON */
   contentType?: string;
+  // What follows only documents: the OpenAPI document must say what the server does.
+  /** how a public route checks its caller (a webhook secret, a signature); default: bearer unless public */
+  security?: readonly SecurityScheme[];
+  /** error statuses beyond those every route of its kind can give (400, 401, 403, 404, 413, 415) */
+  errors?: readonly number[];
+  /** content types of the successful answer when not (only) JSON, e.g. text/html, text/xml, text/csv */
+  produces?: readonly string[];
+  /** further successful statuses (a Twilio webhook answers TwiML or 204) */
+  alsoStatus?: readonly number[];
+  /** statuses answered with an HTML page rather than the JSON error (the customer's survey page) */
+  pageStatus?: readonly number[];
 }
+
+/** The security schemes of the document (components.securitySchemes). */
+export type SecurityScheme = 'bearer' | 'webhookSecret' | 'twilioSignature';
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -66,64 +82,87 @@ export class ApiRegistry {
         next(err);
       }
     });
+    router.all(spec.path, (req: Request, res: Response, next: NextFunction) => {
+      const allowed = this.methodsAt(req.path);
+      if (allowed.has(req.method) || req.method === 'OPTIONS') return next();
+      res.setHeader('Allow', [...allowed].join(', '));
+      next(new AppError(405, 'method_not_allowed', `${req.method} is not a method of ${req.path}; use ${[...allowed].join(', ')}`));
+    });
+  }
+
+  /** The methods the documented routes answer at a concrete path (HEAD wherever GET is). */
+  private methodsAt(path: string): Set<string> {
+    const out = new Set<string>();
+    for (const s of this.specs) {
+      if (!pathPattern(s.path).test(path)) continue;
+      out.add(s.method.toUpperCase());
+      if (s.method === 'get') out.add('HEAD');
+    }
+    return out;
   }
 
   openApi(info: { title: string; version: string }): object {
-    const paths: Record<string, Record<string, unknown>> = {};
-    for (const s of this.specs) {
-      const oaPath = s.path.replace(/:(\w+)/g, '{$1}');
-      const parameters: unknown[] = [];
-      for (const [where, schema] of [['path', s.params], ['query', s.query]] as const) {
-        if (!schema || !(schema instanceof z.ZodObject)) continue;
-        const json = toJson(schema) as { properties?: Record<string, unknown>; required?: string[] };
-        for (const [name, prop] of Object.entries(json.properties ?? {})) {
-          parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
-        }
-      }
-      const op: Record<string, unknown> = {
-        summary: s.summary,
-        tags: [s.tag],
-        parameters,
-        responses: {
-          [String(s.status ?? 200)]: {
-            description: 'OK',
-            ...(s.response ? { content: { 'application/json': { schema: toJson(s.response) } } } : {}),
-          },
-          '4XX': { description: 'Bad input', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        },
-      };
-      if (s.body) op.requestBody = { required: true, content: { [s.contentType ?? 'application/json']: { schema: toJson(s.body) } } };
-      if (s.auth !== 'public') op.security = [{ bearer: [] }];
-      (paths[oaPath] ??= {})[s.method] = op;
-    }
-    return {
-      openapi: '3.1.0',
-      info,
-      paths,
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-        schemas: {
-          Error: {
-            type: 'object',
-            required: ['error'],
-            properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
-          },
-          ...Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])),
-        },
-      },
-    };
+    return buildOpenApi(this.specs, Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])), info, toJson);
   }
 }
 
-function toJson(schema: z.ZodType): unknown {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** Keywords a `documentedAs` entry replaces (a `default` or `description` of a wrapper stays). */
+const REPLACED = ['type', 'pattern', 'format', 'minLength', 'maxLength', 'anyOf', 'items', 'enum', 'minimum', 'maximum'];
+
+export function toJson(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const target = ctx.jsonSchema as Record<string, unknown>;
+      const doc = documentedAs.get(ctx.zodSchema as unknown as z.ZodType);
+      if (doc) {
+        for (const k of REPLACED) delete target[k];
+        Object.assign(target, doc);
+      }
+      // what parse() refuses in every string, said where no stricter pattern or format says more
+      if (target.type === 'string' && !target.pattern && !target.format && !target.enum && target.const === undefined) target.pattern = TEXT_PATTERN;
+    },
+  }) as Record<string, unknown>;
+  delete json.$schema; // the document's own dialect (OpenAPI 3.1's) applies
+  return json;
+}
+
+const patterns = new Map<string, RegExp>();
+/** `/api/tickets/:number` → a regex of the concrete paths it matches (one segment per parameter). */
+function pathPattern(path: string): RegExp {
+  let rx = patterns.get(path);
+  if (!rx) patterns.set(path, (rx = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`)));
+  return rx;
 }
 
 export function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): T extends z.ZodType ? z.output<T> : unknown {
   if (!schema) return value as never;
+  const bad = findBadText(value);
+  if (bad) throw new ValidationError(`Invalid ${where}`, [bad]);
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     throw new ValidationError(`Invalid ${where}`, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
   return result.data as never;
+}
+
+/**
+ * The first string (value or key) anywhere in a request part that no field may hold: control
+ * characters, lone surrogates, U+FFFD (what the body and query parsers leave of bytes that were not
+ * UTF-8). Checked here for every route, so no schema can forget it.
+ */
+function findBadText(value: unknown, path: string[] = [], depth = 0): { path: string; message: string } | null {
+  if (typeof value === 'string') {
+    const why = badText(value);
+    return why ? { path: path.join('.'), message: why } : null;
+  }
+  if (!value || typeof value !== 'object' || depth > 32) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const why = badText(k);
+    if (why) return { path: [...path, k].join('.'), message: `name ${why}` };
+    const found = findBadText(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
 }

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { ValidationError } from '../../errors';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../container';
 import type { AppModule } from '../../modules/app-module';
@@ -7,6 +9,7 @@ import { EmailDelivery, mailAddress } from './email.delivery';
 import { InboundJob, InboundMail } from './email.inbound';
 import { attachmentRoutes, emailWebhookRoutes } from './email.routes';
 import { MailStore } from './mail-store';
+import { notAMailFile } from './raw-check';
 import { mailRefModel } from './mail-ref.model';
 import { SmtpIntake } from './smtp-intake';
 import { TeamAddresses } from './team-addresses';
@@ -45,6 +48,12 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
   const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
     const blob = await store.writeInbound(source, maxBytes);
+    // the webhook answers a sender that can be told: garbage is a 400 and is not kept (SMTP clients are MTAs: they get 250 and the parser decides)
+    const why = envelope.via === 'webhook' ? await notAMailFile(blob.file) : null;
+    if (why) {
+      await fs.promises.rm(blob.file, { force: true });
+      throw new ValidationError(`Not an RFC 5322 mail: ${why}`);
+    }
     const jobId = `mail-${blob.hash}`;
     const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
     await core.queues.get('mail-in').add('inbound', data, { jobId });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
 import type { MessageModel } from '../../modules/tickets/message.model';
+import { ticketNumber } from '../../modules/tickets/ticket.schemas';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import { MailTooLargeError, MailStore } from './mail-store';
 
@@ -26,7 +27,7 @@ export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; ma
   const r = Router();
   api.route(
     r,
-    { method: 'post', path: '/webhooks/email/raw', tag: 'email', summary: 'Receive a raw RFC 5322 mail (Content-Type: message/rfc822, header X-Webhook-Secret)', auth: 'public', status: 202, contentType: 'message/rfc822', response: z.object({ id: z.string() }) },
+    { method: 'post', path: '/webhooks/email/raw', tag: 'email', summary: 'Receive a raw RFC 5322 mail (Content-Type: message/rfc822, header X-Webhook-Secret)', auth: 'public', security: ['webhookSecret'], errors: [400], status: 202, contentType: 'message/rfc822', response: z.object({ id: z.string() }) },
     async ({ req }) => {
       const given = req.get('x-webhook-secret');
       if (!given) throw new UnauthorizedError('X-Webhook-Secret is missing');
@@ -56,7 +57,8 @@ export function attachmentRoutes(api: ApiRegistry, d: { tickets: TicketService; 
       tag: 'tickets',
       summary: 'Download an attachment of a ticket',
       auth: 'agent',
-      params: z.strictObject({ number: z.coerce.number().int().positive(), id: z.string().regex(/^[a-f0-9]{24}$/) }),
+      produces: ['application/octet-stream'],
+      params: z.strictObject({ number: ticketNumber, id: z.string().regex(/^[a-f0-9]{24}$/) }),
     },
     async ({ params, principal, res }) => {
       const ticket = await d.tickets.visible(params.number, principal);

@@ -2,19 +2,22 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { email } from '../../http/schema-types';
 import { serializeCustomerDoc } from '../tickets/ticket.routes';
 import { objectId } from '../tickets/ticket.schemas';
 import type { TicketService } from '../tickets/ticket.service';
 import { LOCALES } from '../tickets/ticket.types';
 import type { CustomerService } from './customer.service';
 
-const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: z.coerce.date().optional(), warrantyExpires: z.coerce.date().optional() });
+/** A date (`2030-03-01`, midnight UTC) or a date-time with an offset. */
+const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((s) => new Date(s));
+const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: day.optional(), warrantyExpires: day.optional() });
 const customerPatch = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   locale: z.enum(LOCALES).optional(),
   company: z.string().max(200).nullable().optional(),
   notes: z.string().max(5000).optional(),
-  emails: z.array(z.email()).max(10).optional(),
+  emails: z.array(email()).max(10).optional(),
   phones: z.array(z.string().regex(/^\+?[\d\s()-]{3,32}$/)).max(10).optional(),
   products: z.array(product).max(100).optional(),
 });
@@ -26,10 +29,10 @@ export function customerRoutes(api: ApiRegistry, customers: CustomerService, tic
     return { customer: c ? serializeCustomerDoc(c, customers) : null };
   });
   api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params }) => serializeCustomerDoc(await customers.get(params.id), customers));
-  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record (contacts, products)', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body }) =>
+  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record (contacts, products)', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch, errors: [409] }, async ({ params, body }) =>
     serializeCustomerDoc(await customers.update(params.id, body), customers),
   );
-  api.route(r, { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }), errors: [409] }, async ({ params, body, principal }) => {
     if (principal.role === 'agent') throw new ForbiddenError('Merging customers needs a supervisor');
     return serializeCustomerDoc(await customers.merge(params.id, body.from, (from, into) => tickets.moveCustomer(from, into)), customers);
   });

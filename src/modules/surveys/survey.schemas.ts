@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { intParam, teamKey } from '../../http/schema-types';
 import { SURVEY_STATUSES } from './survey.model';
 
 export const surveyTokenParams = z.strictObject({ token: z.string().describe('the signed survey token from the link') });
@@ -16,10 +17,10 @@ export const surveyAnswerBody = z.looseObject({
 });
 
 export const listSurveysQuery = z.strictObject({
-  ticket: z.coerce.number().int().positive().optional(),
+  ticket: intParam({ min: 1, max: Number.MAX_SAFE_INTEGER }).optional(),
   status: z.enum(SURVEY_STATUSES).optional(),
-  team: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  team: teamKey.optional(),
+  limit: intParam({ min: 1, max: 200 }).default(50),
   cursor: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').optional(),
 });
 
