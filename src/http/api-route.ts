@@ -121,6 +121,7 @@ export function toJson(schema: z.ZodType): Record<string, unknown> {
         Object.assign(target, doc);
       }
       // what parse() refuses in every string, said where no stricter pattern or format says more
+      if (target.additionalProperties && typeof target.additionalProperties === 'object' && !Object.keys(target.additionalProperties).length) target.additionalProperties = true;
       if (target.type === 'string' && !target.pattern && !target.format && !target.enum && target.const === undefined) target.pattern = TEXT_PATTERN;
     },
   }) as Record<string, unknown>;

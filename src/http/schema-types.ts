@@ -13,7 +13,7 @@ import { isDuration, parseDuration } from '../infra/duration';
  * Read by the OpenAPI generator (api-route.ts).
  */
 export const documentedAs = new WeakMap<z.ZodType, Record<string, unknown>>();
-function documented<T extends z.ZodType>(schema: T, json: Record<string, unknown>): T {
+export function documented<T extends z.ZodType>(schema: T, json: Record<string, unknown>): T {
   documentedAs.set(schema, json);
   return schema;
 }
@@ -30,6 +30,13 @@ export function intParam(opts: { min: number; max: number; description?: string 
     .pipe(z.number().int().min(opts.min).max(opts.max));
   if (opts.description) schema = schema.describe(opts.description);
   return documented(schema, { type: 'integer', minimum: opts.min, maximum: opts.max, ...(opts.description ? { description: opts.description } : {}) });
+}
+
+/** intParam with a value when the parameter is absent (zod leaves a default of the output type out of an input schema, so it is documented here). */
+export function intParamWithDefault(opts: { min: number; max: number; default: number; description?: string }) {
+  const schema = intParam(opts);
+  documentedAs.set(schema, { ...documentedAs.get(schema), default: opts.default });
+  return schema.default(opts.default);
 }
 
 /** `true` / `false` in a query string (also `1` / `0`), documented as a boolean. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolParam, intParam, listParam, teamKey } from '../../http/schema-types';
+import { boolParam, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { ATTEMPT_OUTCOMES, CALLBACK_KINDS, CALLBACK_STATUSES } from './callback.model';
 
 export const listCallbacksQuery = z.strictObject({
@@ -8,7 +8,7 @@ export const listCallbacksQuery = z.strictObject({
   team: teamKey.optional(),
   mine: boolParam.optional(),
   ticketNumber: intParam({ min: 1, max: Number.MAX_SAFE_INTEGER }).optional(),
-  limit: intParam({ min: 1, max: 500 }).default(100),
+  limit: intParamWithDefault({ min: 1, max: 500, default: 100 }),
 });
 
 export const callbackIdParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{24}$/i, 'must be a callback id') });

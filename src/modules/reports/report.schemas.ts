@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intParam, teamKey } from '../../http/schema-types';
+import { intParamWithDefault, teamKey } from '../../http/schema-types';
 
 export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -31,7 +31,7 @@ export type SummaryQuery = z.output<typeof summaryQuery>;
 export const productQualityQuery = z.strictObject({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM'),
   team: teamKey.optional(),
-  limit: intParam({ min: 1, max: 200, description: 'how many product models' }).default(50),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50, description: 'how many product models' }),
 });
 export type ProductQualityQuery = z.output<typeof productQualityQuery>;
 

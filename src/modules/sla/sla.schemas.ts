@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { intParam, isoDuration, teamKey } from '../../http/schema-types';
+import { intParamWithDefault, isoDuration, teamKey } from '../../http/schema-types';
 import { ticketNumber } from '../tickets/ticket.schemas';
 import { CHANNELS, PRIORITIES, TYPES } from '../tickets/ticket.types';
 
@@ -30,6 +30,6 @@ export const policyParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{24}
 export const ackParams = z.strictObject({ number: ticketNumber, id: z.string().regex(/^[a-f0-9]{24}$/, 'an escalation id') });
 export const escalationsQuery = z.strictObject({
   team: teamKey.optional(),
-  limit: intParam({ min: 1, max: 200 }).default(50),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
   unacknowledged: z.enum(['true', 'false']).optional(),
 });

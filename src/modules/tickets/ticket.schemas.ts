@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, intParam, listParam, teamKey } from '../../http/schema-types';
+import { email, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
@@ -13,7 +13,7 @@ export const listTicketsQuery = z.strictObject({
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   customer: objectId.optional(),
   q: z.string().min(1).max(200).optional(),
-  limit: intParam({ min: 1, max: 100 }).default(25),
+  limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
   cursor: objectId.optional(),
 });
 
@@ -60,7 +60,7 @@ export const messagesQuery = z.strictObject({ after: objectId.optional() });
 
 export const queueQuery = z.strictObject({
   team: teamKey.optional(),
-  limit: intParam({ min: 1, max: 200 }).default(50),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
   /** the `nextCursor` of the previous page: the last item's integer score and id */
   cursor: z
     .string()
