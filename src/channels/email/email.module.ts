@@ -12,6 +12,8 @@ import { MailStore } from './mail-store';
 import { notAMailFile } from './raw-check';
 import { mailRefModel } from './mail-ref.model';
 import { SmtpIntake } from './smtp-intake';
+import { SmtpLimits } from './smtp-limits';
+import { AttachmentRetention, RetentionResult } from './attachment-retention';
 import { TeamAddresses } from './team-addresses';
 
 /** Acknowledgements per sender and hour: enough for a real customer, too few for a mail loop. */
@@ -24,6 +26,8 @@ export interface EmailModule extends AppModule {
   readonly delivery: EmailDelivery;
   /** deletes raw inbound mails older than MAIL_RETENTION (also a scheduled job in the workers) */
   pruneRawMail(): Promise<number>;
+  /** deletes attachments of tickets closed longer than ATTACHMENT_RETENTION (also scheduled when set) */
+  pruneAttachments(): Promise<RetentionResult>;
 }
 
 /**
@@ -61,12 +65,20 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
     return jobId;
   };
 
+  const limits = new SmtpLimits(
+    { maxConnectionsPerIp: core.config.smtpMaxConnectionsPerIp, messagesPerIpPerHour: core.config.smtpMessagesPerIpPerHour, diskQuotaBytes: core.config.mailDiskQuotaBytes, maxMessageBytes: core.config.mailMaxBytes },
+    core.redis,
+    core.config.queuePrefix,
+    store.inboundDir,
+  );
   const smtp = new SmtpIntake(
     { host: core.config.host, port: core.config.smtpPort, maxBytes: core.config.mailMaxBytes },
     addresses,
     (stream, env) => accept(stream, core.config.mailMaxBytes, { via: 'smtp', ...env }),
     log,
+    limits,
   );
+  const retention = new AttachmentRetention(core.models.Ticket, core.models.Message, store, core.config.attachmentRetentionMs, core.clock, core.log.child({ component: 'attachment-retention' }));
 
   const pruneRawMail = () => store.pruneInbound(new Date(core.clock.now().getTime() - core.config.mailRetentionMs));
 
@@ -85,12 +97,15 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
     ],
     routes: (api) => [attachmentRoutes(api, { tickets: core.tickets, Message: core.models.Message, store })],
     pruneRawMail,
+    pruneAttachments: () => retention.sweep(),
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail },
+      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail, 'prune-attachments': () => retention.sweep() },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {
       await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
+      if (retention.enabled) await core.queues.get('mail-in').upsertJobScheduler('attachment-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-attachments', data: {} });
+      else await core.queues.get('mail-in').removeJobScheduler('attachment-retention');
     },
     startApi: () => smtp.start(),
     stopApi: () => smtp.stop(),

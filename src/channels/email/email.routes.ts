@@ -58,12 +58,14 @@ export function attachmentRoutes(api: ApiRegistry, d: { tickets: TicketService; 
       summary: 'Download an attachment of a ticket',
       auth: 'agent',
       produces: ['application/octet-stream'],
+      errors: [410],
       params: z.strictObject({ number: ticketNumber, id: z.string().regex(/^[a-f0-9]{24}$/) }),
     },
     async ({ params, principal, res }) => {
       const ticket = await d.tickets.visible(params.number, principal);
       const message = await d.Message.findOne({ ticketId: ticket._id, 'attachments.id': params.id }, { attachments: 1, internal: 1 });
       const att = message?.attachments.find((a) => a.id === params.id);
+      if (att?.removedAt) throw new AppError(410, 'attachment_removed', 'This attachment was deleted after the retention period of closed tickets (ATTACHMENT_RETENTION)');
       if (!att?.hash) throw new NotFoundError('Attachment');
       const file = d.store.attachmentFile(att.hash);
       const stat = await fs.promises.stat(file).catch(() => null);
