@@ -90,11 +90,15 @@ export class ApiRegistry {
     });
   }
 
-  /** The methods the documented routes answer at a concrete path (HEAD wherever GET is). */
+  /**
+   * The methods the documented routes answer at a concrete path (HEAD wherever GET is). A path
+   * documented literally (/api/customers/lookup) is that operation only, not also /api/customers/{id}.
+   */
   private methodsAt(path: string): Set<string> {
     const out = new Set<string>();
+    const literal = this.specs.some((s) => !s.path.includes(':') && pathPattern(s.path).test(path));
     for (const s of this.specs) {
-      if (!pathPattern(s.path).test(path)) continue;
+      if ((literal && s.path.includes(':')) || !pathPattern(s.path).test(path)) continue;
       out.add(s.method.toUpperCase());
       if (s.method === 'get') out.add('HEAD');
     }

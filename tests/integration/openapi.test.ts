@@ -123,8 +123,11 @@ describe('GET /api/openapi.json', () => {
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD, POST');
     expect(res.body.error.code).toBe('method_not_allowed');
-    // a path parameter is one segment: /api/customers/lookup is GET only, /api/customers/:id also PATCH
-    expect((await app.http().put('/api/customers/lookup')).headers.allow).toBe('GET, HEAD, PATCH');
+    // a path documented literally is its own operation: /api/customers/lookup is not also /api/customers/{id}
+    const lookup = await app.http().patch('/api/customers/lookup');
+    expect(lookup.status).toBe(405);
+    expect(lookup.headers.allow).toBe('GET, HEAD');
+    expect((await app.http().put('/api/customers/0123456789abcdef01234567')).headers.allow).toBe('GET, HEAD, PATCH');
     expect((await app.http().get('/api/no-such-thing')).status).toBe(404);
   });
 });
