@@ -1,45 +1,13 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ValidationError } from '../errors';
+import { toJson } from './json-schema';
 import { buildOpenApi } from './openapi';
-import { badText, documentedAs, TEXT_PATTERN } from './schema-types';
+import type { RouteSpec } from './route-spec';
+import { badText } from './schema-types';
 import type { Principal } from '../modules/auth/principal';
-import type { Role } from '../modules/tickets/ticket.types';
 
-/**
- * One route = one zod-described contract. The same schemas validate the request and produce the
- * OpenAPI document, so the document cannot drift from what the server accepts.
- */
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  tag: string;
-  /** 'public', 'agent' (any signed-in agent), or the roles allowed */
-  auth: 'public' | 'agent' | readonly Role[];
-  params?: P;
-  query?: Q;
-  body?: B;
-  response?: z.ZodType;
-  /** status of a successful answer (without a `response` schema and status: 204) */
-  status?: number;
-  /** the request content type when not JSON */
-  contentType?: string;
-  // What follows only documents: the OpenAPI document must say what the server does.
-  /** how a public route checks its caller (a webhook secret, a signature); default: bearer unless public */
-  security?: readonly SecurityScheme[];
-  /** error statuses beyond those every route of its kind can give (400, 401, 403, 404, 413, 415) */
-  errors?: readonly number[];
-  /** content types of the successful answer when not (only) JSON, e.g. text/html, text/xml, text/csv */
-  produces?: readonly string[];
-  /** further successful statuses (a Twilio webhook answers TwiML or 204) */
-  alsoStatus?: readonly number[];
-  /** statuses answered with an HTML page rather than the JSON error (the customer's survey page) */
-  pageStatus?: readonly number[];
-}
-
-/** The security schemes of the document (components.securitySchemes). */
-export type SecurityScheme = 'bearer' | 'webhookSecret' | 'twilioSignature';
+export type { RouteSpec, SecurityScheme } from './route-spec';
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -106,31 +74,8 @@ export class ApiRegistry {
   }
 
   openApi(info: { title: string; version: string }): object {
-    return buildOpenApi(this.specs, Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])), info, toJson);
+    return buildOpenApi(this.specs, Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])), info);
   }
-}
-
-/** Keywords a `documentedAs` entry replaces (a `default` or `description` of a wrapper stays). */
-const REPLACED = ['type', 'pattern', 'format', 'minLength', 'maxLength', 'anyOf', 'items', 'enum', 'minimum', 'maximum'];
-
-export function toJson(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    override: (ctx) => {
-      const target = ctx.jsonSchema as Record<string, unknown>;
-      const doc = documentedAs.get(ctx.zodSchema as unknown as z.ZodType);
-      if (doc) {
-        for (const k of REPLACED) delete target[k];
-        Object.assign(target, doc);
-      }
-      // what parse() refuses in every string, said where no stricter pattern or format says more
-      if (target.additionalProperties && typeof target.additionalProperties === 'object' && !Object.keys(target.additionalProperties).length) target.additionalProperties = true;
-      if (target.type === 'string' && !target.pattern && !target.format && !target.enum && target.const === undefined) target.pattern = TEXT_PATTERN;
-    },
-  }) as Record<string, unknown>;
-  delete json.$schema; // the document's own dialect (OpenAPI 3.1's) applies
-  return json;
 }
 
 const patterns = new Map<string, RegExp>();

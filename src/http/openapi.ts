@@ -1,8 +1,8 @@
-import { z } from 'zod';
-import type { RouteSpec, SecurityScheme } from './api-route';
+import type { z } from 'zod';
+import { toJson } from './json-schema';
+import type { RouteSpec, SecurityScheme } from './route-spec';
 
 type Spec = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
-type ToJson = (schema: z.ZodType) => Record<string, unknown>;
 
 /** What each error status means, as the document says it. */
 const ERROR_TEXT: Record<number, string> = {
@@ -46,7 +46,7 @@ function errorStatuses(s: Spec): number[] {
   return [...codes].sort((a, b) => a - b);
 }
 
-function parameters(s: Spec, toJson: ToJson): unknown[] {
+function parameters(s: Spec): unknown[] {
   const out: unknown[] = [];
   for (const [where, schema] of [['path', s.params], ['query', s.query]] as const) {
     if (!schema) continue;
@@ -67,7 +67,7 @@ function parameters(s: Spec, toJson: ToJson): unknown[] {
   return out;
 }
 
-function successResponses(s: Spec, toJson: ToJson): Record<string, unknown> {
+function successResponses(s: Spec): Record<string, unknown> {
   const status = s.status ?? 200;
   const content: Record<string, unknown> = {};
   if (s.response) content['application/json'] = { schema: toJson(s.response) };
@@ -84,10 +84,10 @@ function successResponses(s: Spec, toJson: ToJson): Record<string, unknown> {
  * The OpenAPI 3.1 document of every route registered through ApiRegistry: parameters and bodies
  * from the same zod schemas that validate them, every status a route can answer, how it is secured.
  */
-export function buildOpenApi(specs: readonly Spec[], components: Record<string, unknown>, info: { title: string; version: string }, toJson: ToJson): object {
+export function buildOpenApi(specs: readonly Spec[], components: Record<string, unknown>, info: { title: string; version: string }): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const s of specs) {
-    const responses = successResponses(s, toJson);
+    const responses = successResponses(s);
     const pages = new Set(s.pageStatus ?? []);
     for (const code of new Set([...errorStatuses(s), ...pages])) {
       const content: Record<string, unknown> = {};
@@ -96,7 +96,7 @@ export function buildOpenApi(specs: readonly Spec[], components: Record<string, 
       if (pages.has(code)) content['text/html'] = { schema: { type: 'string' } };
       responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content };
     }
-    const op: Record<string, unknown> = { summary: s.summary, tags: [s.tag], operationId: operationId(s), parameters: parameters(s, toJson), responses };
+    const op: Record<string, unknown> = { summary: s.summary, tags: [s.tag], operationId: operationId(s), parameters: parameters(s), responses };
     if (s.body) op.requestBody = { required: true, content: { [s.contentType ?? 'application/json']: { schema: toJson(s.body) } } };
     // a raw body (a mail): no zod schema, the route reads the stream itself
     else if (s.contentType) op.requestBody = { required: true, content: { [s.contentType]: { schema: { type: 'string', description: 'the raw message, as bytes' } } } };
