@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { ApiRegistry } from './http/api-route';
+import { ClientIp } from './http/client-ip';
 import { Clock, systemClock } from './infra/clock';
 import { connectMongo, ensureIndexes } from './infra/mongo';
 import { Queues } from './infra/queues';
@@ -80,12 +81,13 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
   const ticketQuery = new TicketQuery(models.Ticket, models.Message);
   const messageBatcher = new CustomerMessageBatcher(tickets, models.Ticket, models.Message, clock, log.child({ component: 'message-batcher' }));
   const live = new LiveTicketObserver(queueIndex, realtime, models.Agent, models.Customer);
+  const clientIp = new ClientIp(config.trustProxy);
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
   const templates = new Templates();
   const mailer = new Mailer(config);
   const outbox = new MailOutbox(queues);
 
-  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, auth, teams, agents, customers, audit, tickets, ticketQuery, messageBatcher, live, templates, mailer, outbox };
+  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, clientIp, auth, teams, agents, customers, audit, tickets, ticketQuery, messageBatcher, live, templates, mailer, outbox };
   const modules: AppModule[] = buildModules(core);
   // The live view observes last, so sockets and the queue show what the other observers did too.
   tickets.observe(live);
@@ -115,6 +117,7 @@ export type Core = {
   realtime: Realtime;
   queueIndex: QueueIndex;
   api: ApiRegistry;
+  clientIp: ClientIp;
   auth: AuthService;
   teams: TeamService;
   agents: AgentService;

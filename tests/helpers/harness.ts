@@ -13,6 +13,8 @@ import { RunningServer, startServer } from '../../src/server';
 import { runWorkers } from '../../src/workers';
 
 export const DEMO_PASSWORD = 'demo-password';
+/** EMAIL_WEBHOOK_SECRET of every test app (at least 16 characters, as the config demands) */
+export const WEBHOOK_SECRET = 'webhook-secret-of-the-tests';
 
 export function storeUrls(dbName: string): { mongo: string; redis: string } {
   const mongo = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
@@ -47,7 +49,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     SMTP_PORT: '0',
     QUEUE_PREFIX: `t${id}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    EMAIL_WEBHOOK_SECRET: 'webhook-secret',
+    EMAIL_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TWILIO_AUTH_TOKEN: 'twilio-test-token',
     ...opts.env,
   };

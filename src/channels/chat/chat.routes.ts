@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import type { ApiRegistry } from '../../http/api-route';
+import { requestIp } from '../../http/client-ip';
 import { TooManyRequestsError } from '../../errors';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AgentAvailability } from './chat.availability';
@@ -29,7 +30,7 @@ export function chatRoutes(api: ApiRegistry, deps: { chat: ChatService; availabi
     { method: 'post', path: '/api/chat/offline', tag: 'chat', summary: 'The widget\'s offline form: a ticket answered by email', auth: 'public', body: offlineSchema, response: offlineResult, status: 201 },
     async ({ body, req }) => {
       try {
-        await deps.offlineLimiter.consume(req.ip ?? 'unknown');
+        await deps.offlineLimiter.consume(requestIp(req));
       } catch (err) {
         if (err instanceof RateLimiterRes) throw new TooManyRequestsError('Too many messages; wait a moment', Math.ceil(err.msBeforeNext / 1000));
         throw err;
