@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { ApiRegistry } from '../../http/api-route';
 import { requestIp } from '../../http/client-ip';
+import { allowEmbedding } from '../../http/security-headers';
 import { TooManyRequestsError } from '../../errors';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AgentAvailability } from './chat.availability';
@@ -13,6 +14,8 @@ const WIDGET = path.resolve(__dirname, '..', '..', '..', 'public', 'build', 'cha
 /** The widget script, the availability probe and the offline form for pages that post it without a socket. */
 export function chatRoutes(api: ApiRegistry, deps: { chat: ChatService; availability: AgentAvailability; defaultTeam: string; offlineLimiter: RateLimiterRedis }): Router {
   const r = Router();
+  // embedded by <script src> on other sites: loadable cross-origin
+  r.use(['/chat-widget.js', '/chat-widget.js.map'], allowEmbedding);
   r.get('/chat-widget.js', (_req, res, next) => {
     res.sendFile(WIDGET, { headers: { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' } }, (err) => err && next(err));
   });
