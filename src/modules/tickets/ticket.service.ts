@@ -385,8 +385,11 @@ export class TicketService {
     return updated;
   }
 
-  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<void> {
+  /** Moves every ticket of customer `from` to `into` (a merge); answers the tickets moved, as they were. */
+  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<TicketDoc[]> {
+    const moved = await this.Ticket.find({ customerId: from });
     await this.Ticket.updateMany({ customerId: from }, { $set: { customerId: into } });
+    return moved;
   }
 
   // ---- internals -----------------------------------------------------------------------------
