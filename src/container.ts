@@ -26,7 +26,7 @@ import { CustomerMessageBatcher } from './modules/tickets/message-batcher';
 import { ticketModel } from './modules/tickets/ticket.model';
 import { TicketQuery } from './modules/tickets/ticket.query';
 import { TicketService } from './modules/tickets/ticket.service';
-import { Realtime } from './realtime/realtime';
+import { Realtime, rooms } from './realtime/realtime';
 import { buildModules } from './modules';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
@@ -72,9 +72,9 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
   const realtime = new Realtime(makeRedis('command'), `${prefix}-socket.io`);
   const queueIndex = new QueueIndex(redis, prefix);
 
-  const auth = new AuthService(models.Agent, redis, prefix);
+  const auth = new AuthService(models.Agent, redis, prefix, realtime);
   const teams = new TeamService(models.Team);
-  const agents = new AgentService(models.Agent, teams, clock, (id) => auth.revokeAll(id));
+  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : realtime.disconnectAgents(rooms.agent(id))));
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const tickets = new TicketService(models.Ticket, models.Message, models.Counter, models.Agent, customers, audit, teams, clock, log.child({ component: 'tickets' }));

@@ -103,7 +103,7 @@ describe('email channel', () => {
     expect(ok.headers['content-disposition']).toContain(encodeURIComponent('维修单据.pdf'));
 
     const a1 = await app.as('agent1@demo.local'); // support and tech only
-    expect((await a1.get(att.url)).status).toBe(403);
+    expect((await a1.get(att.url)).status).toBe(404); // another team's ticket: as if it did not exist
     expect((await a2.get(`/api/tickets/${complaint.number}/attachments/${'0'.repeat(24)}`)).status).toBe(404);
     expect((await app.http().get(att.url)).status).toBe(401);
   });

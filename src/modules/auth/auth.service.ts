@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { UnauthorizedError } from '../../errors';
 import { redisLimiter, take } from '../../infra/rate-limit';
+import { rooms } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
 import type { Role } from '../tickets/ticket.types';
 import { Principal } from './principal';
@@ -37,6 +38,8 @@ export class AuthService {
     private readonly Agent: AgentModel,
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** closes the live sockets of a revoked session or agent, on every API node */
+    private readonly sockets: { disconnectAgents(room: string): void } = { disconnectAgents: () => undefined },
   ) {
     this.perAccountAddress = redisLimiter(redis, prefix, 'login-account-address', LOGIN_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, LOGIN_WINDOW_SEC);
     this.perAddress = redisLimiter(redis, prefix, 'login-address', LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_SEC);
@@ -67,16 +70,19 @@ export class AuthService {
     return this.dummyHash;
   }
 
+  /** Revokes this session: its token stops working, and its sockets close. */
   async logout(principal: Principal): Promise<void> {
     await this.redis.del(`${this.prefix}:session:${principal.tokenHash}`);
+    this.sockets.disconnectAgents(rooms.session(principal.tokenHash));
   }
 
-  /** Revokes every session of an agent (deactivation, password change). */
+  /** Revokes every session of an agent (deactivation, password change), and closes their sockets. */
   async revokeAll(agentId: string): Promise<void> {
     const stream = this.redis.scanStream({ match: `${this.prefix}:session:*`, count: 500 });
     for await (const keys of stream as AsyncIterable<string[]>) {
       for (const key of keys) if ((await this.redis.get(key)) === agentId) await this.redis.del(key);
     }
+    this.sockets.disconnectAgents(rooms.agent(agentId));
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
