@@ -39,6 +39,7 @@ const envSchema = z.object({
   // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
   EMAIL_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  VISITOR_TOKEN_TTL: isoDuration('P30D'),
   SURVEY_DELAY: isoDuration('PT1H'),
   FOLLOWUP_DELAY: isoDuration('P3D'),
   AUTO_CLOSE_AFTER: isoDuration('P4D'),
@@ -78,6 +79,8 @@ export type Config = Readonly<{
   pbxApiToken?: string;
   emailWebhookSecret?: string;
   sessionSecret: string;
+  /** a chat visitor token's lifetime since its last use */
+  visitorTokenTtlMs: number;
   surveyDelayMs: number;
   followupDelayMs: number;
   autoCloseAfterMs: number;
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    visitorTokenTtlMs: e.VISITOR_TOKEN_TTL,
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,

@@ -44,7 +44,7 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
       setupChatNamespace(nsp, {
         chat,
         state,
-        tokens: new VisitorTokens(core.config.sessionSecret),
+        tokens: new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock),
         emitter: new ChatEmitter(core.redis, core.realtime.key),
         realtime: core.realtime,
         teamExists: (t) => core.teams.exists(t),

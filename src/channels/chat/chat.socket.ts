@@ -63,9 +63,11 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
       const auth = parse(chatAuthSchema, socket.handshake.auth ?? {});
       if (auth.team && !(await d.teamExists(auth.team))) throw new ValidationError(`Unknown team ${auth.team}`);
       let vid = d.tokens.verify(auth.visitorToken);
-      let token = auth.visitorToken ?? '';
-      if (!vid) {
-        // No token, or not ours (e.g. the secret changed): a new visitor, told its token in `session`.
+      let token: string;
+      if (vid) {
+        token = d.tokens.tokenFor(vid); // renewed on use: `session` hands the visitor a fresh one
+      } else {
+        // No token, expired, or not ours (e.g. the secret changed): a new visitor, told its token in `session`.
         ({ visitorId: vid, token } = d.tokens.issue());
         await d.state.markNew(vid);
       }
