@@ -61,6 +61,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const server: RunningServer = await startServer(c, { port: 0, host: '127.0.0.1' });
   let workers = opts.workers === false ? null : await runWorkers(c);
   const sockets: Socket[] = [];
+  let socketCount = 0;
 
   const app = {
     c,
@@ -91,8 +92,14 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     async agentSocket(email: string): Promise<Socket> {
       return connectAgent(server.url, await app.login(email), sockets);
     },
+    /**
+     * A socket.io client of `nsp`. Each comes from its own client address (X-Forwarded-For), which
+     * counts when the app trusts the loopback proxy (`env: {TRUST_PROXY: 'loopback'}`): then the
+     * per-address limits of /chat see many visitors, as on the web, not one test process.
+     */
     socket(nsp: string, auth: Record<string, unknown> = {}): Socket {
-      const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true });
+      const from = `198.18.${(++socketCount >> 8) & 255}.${socketCount & 255}`;
+      const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true, extraHeaders: { 'X-Forwarded-For': from } });
       sockets.push(s);
       return s;
     },

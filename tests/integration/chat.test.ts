@@ -9,7 +9,7 @@ type Ack = { id: string; ticketNumber: number } & { error?: { code: string; mess
 describe('live chat (/chat namespace)', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ env: { TRUST_PROXY: 'loopback' } }); // each visitor socket its own address (harness)
   });
   afterAll(() => app.close());
 
@@ -203,6 +203,10 @@ describe('live chat (/chat namespace)', () => {
     const ack = await send(s, { body: 'How do I descale the coffee machine?', clientId: 'e-1' });
     const a1 = await app.as('agent1@demo.local');
     await a1.post(`/api/tickets/${ack.ticketNumber}/messages`).send({ body: 'Use the descaling programme, menu 4.' });
+    // the transcript goes only to a proven address: Tina confirms hers with the mailed code
+    expect(await s.timeout(10000).emitWithAck('email:verify', { email: 'tina@example.com' })).toEqual({ sent: true });
+    const codeMail = await eventually(async () => (await mailsTo('tina@example.com')).find((m) => /\b\d{6}\b/.test(m.text)), 15000);
+    expect(await s.timeout(10000).emitWithAck('email:confirm', { code: /\b(\d{6})\b/.exec(codeMail.text)![1] })).toMatchObject({ verified: true });
     const ended = await s.timeout(10000).emitWithAck('chat:end', { transcript: true });
     expect(ended).toEqual({ ticketNumber: ack.ticketNumber, transcript: true });
     const rated = await s.timeout(10000).emitWithAck('chat:rate', { score: 5, comment: 'Quick and kind' });
