@@ -60,7 +60,7 @@ def before_call(ctx, case, **kwargs):
         values = [_form_value(v) for v in (value if isinstance(value, list) else [value])]
         if None in values:
             return  # nested junk: not a form Twilio could send, left with the generated signature
-        for v in sorted(values):
+        for v in sorted(set(values)):
             signed += key + v
     digest = hmac.new(_TOKEN.encode(), signed.encode("utf-8", "surrogatepass"), hashlib.sha1).digest()
     headers[name] = base64.b64encode(digest).decode()

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { MovableClock } from '../../src/infra/clock';
 import { buildMail } from '../fixtures/mail/build';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { eventually, startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 
 const DAY = 86400_000;
 
@@ -21,7 +21,7 @@ describe('attachment retention', () => {
   /** a mail with the photo attached, through the webhook; answers the ticket and the attachment's URL path */
   const mailIn = async (n: number) => {
     const raw = buildMail({ from: { name: `Owner ${n}`, address: `owner${n}@example.com` }, to: 'support@demo.local', subject: `Cracked door ${n}`, messageId: `<retention-${n}@example.com>`, text: 'Photo attached.', attachments: [{ filename: 'door.jpg', content: photo, contentType: 'image/jpeg' }] });
-    const res = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', 'webhook-secret').send(raw);
+    const res = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', WEBHOOK_SECRET).send(raw);
     expect(res.status).toBe(202);
     const ticket = await eventually(() => app.c.models.Ticket.findOne({ subject: `Cracked door ${n}` }), 15000);
     const admin = await app.as('admin@demo.local');

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from '../helpers/harness';
+import { startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 
 /**
  * What a fuzzer found the server accepted or choked on: each gets a clear 4xx and changes nothing.
@@ -107,7 +107,7 @@ describe('bad input found by fuzzing', () => {
   });
 
   it('answers an empty or garbage raw mail with 400 and a JSON error, and a real one with 202', async () => {
-    const post = (body: string | Buffer) => app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', 'webhook-secret').send(body);
+    const post = (body: string | Buffer) => app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', WEBHOOK_SECRET).send(body);
     for (const garbage of ['', 'hello world', '\n\nno header at all', 'Subject: no sender\r\n\r\nbody', Buffer.from([0xff, 0xfe, 0x00, 0x01])]) {
       const res = await post(garbage);
       expect(res.status).toBe(400);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { redisLimiter } from '../../infra/rate-limit';
 
 export interface SmtpLimitOptions {
   /** open connections one address may hold on this node */
@@ -46,7 +47,7 @@ export class SmtpLimits {
     private readonly inboundDir: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.rate = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:smtp-rate`, points: opts.messagesPerIpPerHour, duration: 3600 });
+    this.rate = redisLimiter(redis, keyPrefix, 'smtp-messages', opts.messagesPerIpPerHour, 3600);
   }
 
   /** A new connection from `ip` (session `id`): refused with 421 over the per-address limit. */
