@@ -65,8 +65,12 @@ async function main() {
   if (!env.MONGODB_URI) {
     const m = await startMongo({ maxHeap: '512m' });
     stores.push(m);
-    env.MONGODB_URI = `${m.url}/fuzz_${crypto.randomBytes(3).toString('hex')}`;
+    env.MONGODB_URI = m.url;
   }
+  // a database of its own (dropped at the end), also on a server that was given
+  const mongoUrl = new URL(env.MONGODB_URI);
+  mongoUrl.pathname = `/fuzz_${crypto.randomBytes(3).toString('hex')}`;
+  env.MONGODB_URI = mongoUrl.toString();
   if (!env.REDIS_URL) {
     const r = await startRedis();
     stores.push(r);

@@ -50,10 +50,13 @@ export class ApiRegistry {
         next(err);
       }
     });
+    // OPTIONS and other methods answer with the documented methods of this path only (express's
+    // own OPTIONS would also list those of /api/customers/:id for /api/customers/lookup)
     router.all(spec.path, (req: Request, res: Response, next: NextFunction) => {
       const allowed = this.methodsAt(req.path);
-      if (allowed.has(req.method) || req.method === 'OPTIONS') return next();
+      if (allowed.has(req.method)) return next();
       res.setHeader('Allow', [...allowed].join(', '));
+      if (req.method === 'OPTIONS') return void res.status(204).end();
       next(new AppError(405, 'method_not_allowed', `${req.method} is not a method of ${req.path}; use ${[...allowed].join(', ')}`));
     });
   }

@@ -128,6 +128,9 @@ describe('GET /api/openapi.json', () => {
     expect(lookup.status).toBe(405);
     expect(lookup.headers.allow).toBe('GET, HEAD');
     expect((await app.http().put('/api/customers/0123456789abcdef01234567')).headers.allow).toBe('GET, HEAD, PATCH');
+    const options = await app.http().options('/api/customers/lookup');
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe('GET, HEAD');
     expect((await app.http().get('/api/no-such-thing')).status).toBe(404);
   });
 });
