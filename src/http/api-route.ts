@@ -41,6 +41,8 @@ export class ApiRegistry {
         }
         const params = parse(spec.params, req.params, 'path parameters');
         const query = parse(spec.query, req.query, 'query');
+        // the document says a body is required: a request without one (not even {}) is refused, not read as {}
+        if (spec.body && req.body === undefined) throw new ValidationError(`A request body is required (${spec.contentType ?? 'application/json'})`);
         const body = spec.body ? parse(spec.body, req.body, 'body') : undefined;
         const result = await handler({ params, query, body, principal, req, res } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
         if (res.headersSent) return;

@@ -118,6 +118,14 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(doc.paths['/api/agents/{id}'].patch.responses)).toContain('409');
   });
 
+  it('refuses a request without the body the document requires, even where every field is optional', async () => {
+    const admin = await app.as('admin@demo.local');
+    const none = await admin.patch('/api/teams/support');
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toMatch(/body is required/);
+    expect((await admin.patch('/api/teams/support').send({})).status).toBe(200);
+  });
+
   it('answers another method on a documented path with 405 and Allow', async () => {
     const res = await app.http().delete('/api/tickets');
     expect(res.status).toBe(405);
