@@ -53,7 +53,7 @@ export function listParam<T extends readonly [string, ...string[]]>(values: T) {
   return documented(
     z
       .union([z.string(), z.array(z.string())])
-      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')))
       .pipe(z.array(z.enum(values))),
     { type: 'array', items: { type: 'string', enum: [...values] } },
   );

@@ -26,6 +26,8 @@ describe('request schema building blocks', () => {
     expect(status.parse('new,open')).toEqual(['new', 'open']);
     expect(status.parse(['new', 'solved'])).toEqual(['new', 'solved']);
     expect(status.safeParse('new,asap').success).toBe(false);
+    // exactly the documented values: an empty item (kind=) or a padded one is refused, not dropped
+    for (const bad of ['', 'new,', ' new', ['new', '']]) expect({ bad, ok: status.safeParse(bad).success }).toEqual({ bad, ok: false });
   });
 
   it('badText() names NUL, control characters, lone surrogates and U+FFFD, and lets text through', () => {
