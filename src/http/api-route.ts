@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { Principal } from '../modules/auth/principal';
-import type { Role } from '../modules/tickets/ticket.types';
+import type { Role } from '../core/types';
 
 /**
  * One route = one zod-described contract. The same schemas validate the request and produce the

@@ -1,5 +1,5 @@
 import { MovableClock } from '../../src/infra/clock';
-import { SYSTEM } from '../../src/modules/tickets/ticket.types';
+import { SYSTEM } from '../../src/core/types';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 describe('supervisor dashboard and canned responses', () => {

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../../src/infra/clock';
-import { SYSTEM } from '../../src/modules/tickets/ticket.types';
+import { SYSTEM } from '../../src/core/types';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 /**

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
-import { SYSTEM } from '../../src/modules/tickets/ticket.types';
+import { SYSTEM } from '../../src/core/types';
 
 const ack = <T = any>(s: Socket, event: string, payload: unknown): Promise<T> => new Promise((resolve) => s.emit(event, payload, resolve));
 
@@ -122,6 +122,22 @@ describe('presence, chat routing and ticket collision', () => {
     expect((await a1.put('/api/agents/me/presence').send({ status: 'dancing' })).status).toBe(400);
     await a1.put('/api/agents/me/presence').send({ status: 'offline' });
     await mgr.put('/api/agents/me/presence').send({ status: 'offline' });
+  });
+
+  it.failing('shows a chat routed on arrival as assigned in the live queue and in its ticket:created event (#15)', async () => {
+    await app.c.models.Agent.updateMany({}, { $set: { 'presence.status': 'offline' } });
+    await app.c.models.Agent.updateOne({ _id: agent1Id }, { $set: { chatCapacity: 50 } });
+    const a1 = await app.agentSocket('agent1@demo.local');
+    await ack(a1, 'presence:set', { status: 'online' });
+    const created = nextEvent(a1, 'ticket:created', (p) => p.subject === 'Chat with Queue');
+    const t = await chat('Queue');
+    expect(await assigneeOf(t.number)).toBe(agent1Id);
+    expect((await created).assignee).toMatchObject({ id: agent1Id });
+    const queue = await (await app.as('agent1@demo.local')).get('/api/queue?team=support&limit=200');
+    const item = queue.body.items.find((i: { number: number }) => i.number === t.number);
+    expect(item.assignee).toMatchObject({ id: agent1Id, name: 'Chen Jie (陈杰)' });
+    await ack(a1, 'presence:set', { status: 'offline' });
+    a1.disconnect();
   });
 
   it('shows who views and types on a ticket, and refuses tickets of other teams', async () => {

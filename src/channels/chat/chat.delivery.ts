@@ -4,7 +4,7 @@ import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { Deliver, TicketService } from '../../modules/tickets/ticket.service';
 import type { CustomerService } from '../../modules/customers/customer.service';
 import type { MailOutbox } from '../../mail/outbox';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { Realtime } from '../../realtime/realtime';
 import type { ChatState } from './chat.state';
 import { visitorMessage } from './chat.view';

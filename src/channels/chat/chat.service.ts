@@ -3,7 +3,7 @@ import type { Core } from '../../container';
 import type { MessageDoc } from '../../modules/tickets/message.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { NewMessageInput } from '../../modules/tickets/ticket.service';
-import type { Actor, Locale } from '../../modules/tickets/ticket.types';
+import type { Actor, Locale } from '../../core/types';
 import type { AgentAvailability } from './chat.availability';
 import type { SessionPayload, VisitorMessage } from './chat.events';
 import type { ChatQueue } from './chat.queue';

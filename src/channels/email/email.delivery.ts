@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import type { Core } from '../../container';
 import type { MessageDoc } from '../../modules/tickets/message.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import { cleanSubject } from './quote';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
 

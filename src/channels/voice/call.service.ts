@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors';
 import type { CallbackService } from '../../modules/callbacks/callback.service';
 import { normalizePhone } from '../../modules/customers/customer.service';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import { callModel, CallDoc, CallModel } from './call.model';
 import { hotlineLocale, PromptBook, VoiceSettings } from './voice.settings';
 

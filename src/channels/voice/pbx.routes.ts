@@ -7,6 +7,7 @@ import { UnauthorizedError, ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
 import { bearerToken } from '../../modules/auth/auth.service';
 import type { CallService } from './call.service';
+import { ROLE_SETS } from '../../core/types';
 
 export const pbxEventBody = z.strictObject({
   event: z.enum(['call.ringing', 'call.answered', 'call.ended', 'call.missed', 'voicemail']),
@@ -49,7 +50,7 @@ export function pbxRoutes(api: ApiRegistry, core: Core, calls: CallService): Rou
       if (!token) throw new UnauthorizedError('Send Authorization: Bearer <PBX_API_TOKEN or an admin token>');
       if (!(core.config.pbxApiToken && sameSecret(token, core.config.pbxApiToken))) {
         const principal = await core.auth.authenticate(token);
-        principal.require(['admin']);
+        principal.require(ROLE_SETS.admins);
       }
       const ref = { callId: body.callId, source: 'pbx' as const, from: body.from, to: body.to || null, team: body.team ?? null };
       let call;

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import type { Core } from '../../container';
 import { AppError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { CallService, MissReason } from './call.service';
 import { agentFromClient, clientIdentity, HotlineTwiml } from './twilio.twiml';
 import { hotlineLocale, ringTimeout, teamForDigit, type VoiceSettings } from './voice.settings';
+import { ROLE_SETS } from '../../core/types';
 
 export const TWILIO_BASE_PATH = '/webhooks/voice/twilio';
 
@@ -68,7 +69,7 @@ export function twilioRoutes(api: ApiRegistry, core: Core, calls: CallService, s
     const team = teamForDigit(settings, p.Digits);
     const call = await calls.routed(ref(p), team);
     const locale = call.locale as Locale;
-    const agents = await core.models.Agent.find({ active: true, teams: team, role: { $in: ['agent', 'supervisor'] }, 'presence.status': { $in: ['online', 'away'] } }, { _id: 1 }).limit(10).lean();
+    const agents = await core.models.Agent.find({ active: true, teams: team, role: { $in: [...ROLE_SETS.frontLine] }, 'presence.status': { $in: ['online', 'away'] } }, { _id: 1 }).limit(10).lean();
     if (!agents.length) await calls.missed(ref(p), 'no-agents');
     xml(res, twiml.dial(locale, team, agents.map((a) => clientIdentity(String(a._id))), ringTimeout(settings, team)));
   });

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import { hashPassword } from '../auth/auth.service';
-import type { Role } from '../tickets/ticket.types';
+import type { Role } from '../../core/types';
 import type { AgentDoc, AgentModel, Presence } from './agent.model';
 
 export interface AgentInput {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError, UnauthorizedError } from '../../errors';
 import type { AgentModel } from '../agents/agent.model';
-import type { Role } from '../tickets/ticket.types';
+import type { Role } from '../../core/types';
 import { Principal } from './principal';
 
 const SESSION_TTL_SEC = 12 * 3600;

@@ -3,7 +3,7 @@ import type { Core } from '../../container';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import { normalizePhone } from '../customers/customer.service';
-import type { Actor } from '../tickets/ticket.types';
+import type { Actor } from '../../core/types';
 import { CallbackNotifier } from './callback.notify';
 import {
   AttemptOutcome,

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import { serializeCustomerDoc } from '../tickets/ticket.routes';
+import { serializeCustomerDoc } from './customer.serialize';
 import { objectId } from '../tickets/ticket.schemas';
 import type { TicketService } from '../tickets/ticket.service';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 import type { CustomerService } from './customer.service';
 
 const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: z.coerce.date().optional(), warrantyExpires: z.coerce.date().optional() });

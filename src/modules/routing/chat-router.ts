@@ -5,14 +5,13 @@ import type { TeamModel } from '../teams/team.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
 import type { TicketChanges, TicketObserver } from '../tickets/ticket.observer';
 import type { TicketService } from '../tickets/ticket.service';
-import { Actor, LIVE_STATUSES } from '../tickets/ticket.types';
+import { Actor, hasRole, ROLE_SETS } from '../../core/types';
+import { LIVE_STATUSES } from '../tickets/ticket.types';
 import { AgentLock } from './agent-lock';
 
 /** A chat waits for an agent while it is new or open and nobody has it. */
 const WAITING_STATUSES = ['new', 'open'];
 export const ROUTING_ACTOR: Actor = { type: 'system', name: 'Routing' };
-/** who is offered chats: front-line agents and the team leads who work alongside them, not managers */
-const ROUTED_ROLES = ['agent', 'supervisor'];
 
 export function isWaitingChat(t: TicketDoc): boolean {
   return t.channel === 'chat' && !t.assigneeId && WAITING_STATUSES.includes(t.status as string);
@@ -51,7 +50,7 @@ export class ChatRouter implements TicketObserver {
   async fillAgent(agentId: string): Promise<number> {
     const taken = await this.lock.run(agentId, async () => {
       const agent = await this.d.Agent.findById(agentId);
-      if (!agent || !agent.active || agent.presence?.status !== 'online' || !ROUTED_ROLES.includes(agent.role as string)) return 0;
+      if (!agent || !agent.active || agent.presence?.status !== 'online' || !hasRole(agent.role, ROLE_SETS.frontLine)) return 0;
       let free = agent.chatCapacity - (await this.chatLoads([agentId])).get(agentId)!;
       let n = 0;
       while (free > 0) {
@@ -70,7 +69,7 @@ export class ChatRouter implements TicketObserver {
   /** A waiting chat goes to one online agent of its team with room, by the team's assignment rule. */
   async routeTicket(ticket: TicketDoc): Promise<string | null> {
     const team = await this.d.Team.findOne({ key: ticket.team }, { assignment: 1 }).lean();
-    const agents: AgentDoc[] = await this.d.Agent.find({ teams: ticket.team, active: true, role: { $in: ROUTED_ROLES }, 'presence.status': 'online' });
+    const agents: AgentDoc[] = await this.d.Agent.find({ teams: ticket.team, active: true, role: { $in: [...ROLE_SETS.frontLine] }, 'presence.status': 'online' });
     if (!agents.length) return null;
     const ids = agents.map((a) => String(a._id));
     const [loads, turns] = await Promise.all([this.chatLoads(ids), this.d.redis.hmget(this.turnKey(ticket.team), ...ids)]);

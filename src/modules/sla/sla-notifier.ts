@@ -1,6 +1,6 @@
 import type { Core } from '../../container';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { DueEvent, Escalation } from './sla-state';
 
 export interface Recipient {

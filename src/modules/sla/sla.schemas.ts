@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS, PRIORITIES, TYPES } from '../tickets/ticket.types';
+import { CHANNELS } from '../../core/types';
+import { PRIORITIES, TYPES } from '../tickets/ticket.types';
 
 const duration = z.string().regex(/^P(?!$)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/, 'an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. PT1H or P2D');
 

@@ -3,7 +3,8 @@ import { Types } from 'mongoose';
 import type { Core } from '../../container';
 import type { Principal } from '../auth/principal';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Locale, TicketType } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
+import type { TicketType } from '../tickets/ticket.types';
 import type { SurveyDoc, SurveyModel, SurveyStatus } from './survey.model';
 import { SURVEY_TOKEN_TTL_MS, SurveyTokens } from './survey.token';
 

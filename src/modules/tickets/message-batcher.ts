@@ -4,7 +4,8 @@ import type { Clock } from '../../infra/clock';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import { previewOf, type NewMessageInput, type TicketService } from './ticket.service';
-import type { Actor, TicketStatus } from './ticket.types';
+import type { Actor } from '../../core/types';
+import type { TicketStatus } from './ticket.types';
 
 export interface Received {
   ticket: TicketDoc;

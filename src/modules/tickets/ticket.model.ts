@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, InferSchemaType, Schema, Types, HydratedDocument, Model } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
+import { CHANNELS } from '../../core/types';
+import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 const slaTarget = new Schema(
   {

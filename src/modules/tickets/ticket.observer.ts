@@ -1,6 +1,6 @@
 import type { MessageDoc } from './message.model';
 import type { TicketDoc } from './ticket.model';
-import type { Actor } from './ticket.types';
+import type { Actor } from '../../core/types';
 
 export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject', [unknown, unknown]>>;
 

@@ -8,6 +8,7 @@ import type { TeamService } from '../teams/team.service';
 import type { QueueIndex } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { TicketQuery } from './ticket.query';
+import { serializeCustomerDoc } from '../customers/customer.serialize';
 import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, queueQuery, replyBody, ticketNumberParams } from './ticket.schemas';
 import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
 import type { TicketService } from './ticket.service';
@@ -102,25 +103,4 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   });
 
   return r;
-}
-
-export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get']>>, customers: CustomerService) {
-  return {
-    id: String(c._id),
-    name: c.name,
-    emails: c.emails,
-    phones: c.phones,
-    locale: c.locale,
-    company: c.company ?? null,
-    notes: c.notes,
-    products: c.products.map((p) => ({
-      id: String(p._id),
-      model: p.model,
-      serial: p.serial ?? null,
-      purchaseDate: p.purchaseDate ?? null,
-      warrantyExpires: p.warrantyExpires ?? null,
-      warranty: customers.warrantyStatus(c, p.serial ?? p.model),
-    })),
-    createdAt: (c as unknown as { createdAt: Date }).createdAt,
-  };
 }

@@ -10,8 +10,10 @@ import { nextSequence } from '../counters/counter.model';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketChanges, TicketObserver } from './ticket.observer';
-import type { Actor, Channel, Priority, TicketStatus, TicketType } from './ticket.types';
+import type { Actor, Channel } from '../../core/types';
+import type { Priority, TicketStatus, TicketType } from './ticket.types';
 import type { AuditLog } from '../audit/audit.service';
+import { hasRole, ROLE_SETS } from '../../core/types';
 
 export interface AttachmentRef {
   id: string;
@@ -352,7 +354,7 @@ export class TicketService {
         if (!Types.ObjectId.isValid(patch.assignee)) throw new ValidationError('assignee is not an agent id');
         const a = await this.Agent.findById(patch.assignee);
         if (!a || !a.active) throw new ValidationError('No such active agent');
-        if (!a.teams.includes(team) && !['manager', 'director', 'admin'].includes(a.role)) throw new ValidationError(`${a.name} does not work in team ${team}`);
+        if (!a.teams.includes(team) && !hasRole(a.role, ROLE_SETS.allTeams)) throw new ValidationError(`${a.name} does not work in team ${team}`);
       }
       const claimingSelf = principal && patch.assignee === principal.id && !ticket.assigneeId;
       if (principal && !claimingSelf && !principal.canReassign(ticket.team)) throw new ForbiddenError('Only a supervisor or manager can reassign tickets');
