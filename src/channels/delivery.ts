@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { MessageDoc } from '../modules/tickets/message.model';
 import type { TicketDoc } from '../modules/tickets/ticket.model';
-import type { Deliver } from '../modules/tickets/ticket.service';
+import type { Deliver } from '../modules/tickets/ticket.messages';
 import type { Channel } from '../core/types';
 
 /**

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Container } from '../container';
+import type { Container } from '../main/container';
 import { SYSTEM } from '../core/types';
 
 const MIN = 60 * 1000;

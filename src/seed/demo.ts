@@ -1,4 +1,4 @@
-import type { Container } from '../container';
+import type { Container } from '../main/container';
 import { SYSTEM } from '../core/types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';

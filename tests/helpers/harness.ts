@@ -5,12 +5,12 @@ import path from 'node:path';
 import { io as ioClient, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
-import { Container, createContainer } from '../../src/container';
+import { Container, createContainer } from '../../src/main/container';
 import { Clock, MovableClock } from '../../src/infra/clock';
 import { createLogger } from '../../src/logger';
 import { seedDemo } from '../../src/seed/demo';
-import { RunningServer, startServer } from '../../src/server';
-import { runWorkers } from '../../src/workers';
+import { RunningServer, startServer } from '../../src/main/server';
+import { runWorkers } from '../../src/main/run-workers';
 
 export const DEMO_PASSWORD = 'demo-password';
 

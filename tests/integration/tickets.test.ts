@@ -151,7 +151,7 @@ describe('tickets API', () => {
     const { body: t } = await a1.post('/api/tickets').send({ channel: 'email', subject: 'Remote lost', body: 'lost it', customer: { name: 'Dee', email: 'dee@example.com' } });
     await a1.patch(`/api/tickets/${t.number}`).send({ status: 'solved' });
     const doc = await app.c.tickets.byNumber(t.number);
-    const r1 = await app.c.tickets.receiveFromCustomer(doc, { body: 'Still broken', channel: 'email' }, { type: 'customer', name: 'Dee' });
+    const r1 = await app.c.timeline.receiveFromCustomer(doc, { body: 'Still broken', channel: 'email' }, { type: 'customer', name: 'Dee' });
     expect(r1.ticket.number).toBe(t.number);
     expect(r1.ticket.status).toBe('open');
     expect(r1.ticket.reopenCount).toBe(1);
@@ -159,7 +159,7 @@ describe('tickets API', () => {
     await a1.patch(`/api/tickets/${t.number}`).send({ status: 'closed' });
     expect((await a1.patch(`/api/tickets/${t.number}`).send({ status: 'open' })).status).toBe(409);
     const closed = await app.c.tickets.byNumber(t.number);
-    const r2 = await app.c.tickets.receiveFromCustomer(closed, { body: 'Again!', channel: 'email' }, { type: 'customer', name: 'Dee' });
+    const r2 = await app.c.timeline.receiveFromCustomer(closed, { body: 'Again!', channel: 'email' }, { type: 'customer', name: 'Dee' });
     expect(r2.ticket.number).not.toBe(t.number);
     expect(r2.ticket.linkedFrom).toBe(t.number);
   });

@@ -46,7 +46,7 @@ export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; ma
 }
 
 /** Attachments of a ticket's messages, to agents who may see the ticket and to nobody else. */
-export function attachmentRoutes(api: ApiRegistry, d: { tickets: TicketService; Message: MessageModel; store: MailStore }): Router {
+export function attachmentRoutes(api: ApiRegistry, d: { tickets: Pick<TicketService, 'visible'>; Message: MessageModel; store: MailStore }): Router {
   const r = Router();
   api.route(
     r,

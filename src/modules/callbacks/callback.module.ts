@@ -1,14 +1,40 @@
 import type { Job } from 'bullmq';
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
+import type { CustomerService } from '../customers/customer.service';
+import type { TicketMessages } from '../tickets/ticket.messages';
+import type { TicketService } from '../tickets/ticket.service';
+import type { TicketUpdates } from '../tickets/ticket.updates';
+import { callbackModel } from './callback.model';
+import { CallbackNotifier } from './callback.notify';
 import { callbackRoutes } from './callback.routes';
-import type { CallbackService } from './callback.service';
+import { type BusinessHours, CallbackService } from './callback.service';
 
 const SWEEP_EVERY_MS = 60 * 1000;
 
+export interface CallbacksModuleDeps {
+  tickets: Pick<TicketService, 'byId' | 'visible'>;
+  timeline: Pick<TicketMessages, 'addEvent' | 'receiveFromCustomer'>;
+  updates: Pick<TicketUpdates, 'update'>;
+  customers: Pick<CustomerService, 'get'>;
+  hours: BusinessHours;
+}
+
 /** Callback tasks: the HTTP API, the due-time jobs and the sweeper that repairs lost jobs. */
-export function callbacksModule(core: Core, callbacks: CallbackService): AppModule & { callbacks: CallbackService } {
+export function callbacksModule(core: Core, d: CallbacksModuleDeps): AppModule & { callbacks: CallbackService } {
   const log = core.log.child({ component: 'callbacks' });
+  const { Agent } = core.models;
+  const notifier = new CallbackNotifier({ Agent, realtime: core.realtime, timeline: d.timeline, log });
+  const callbacks = new CallbackService({
+    Callback: callbackModel(core.conn, core.clock),
+    Agent,
+    ...d,
+    notifier,
+    queues: core.queues,
+    clock: core.clock,
+    log,
+    retryDelayMs: core.config.callbackRetryDelayMs,
+  });
   return {
     name: 'callbacks',
     callbacks,

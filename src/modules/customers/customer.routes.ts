@@ -4,7 +4,7 @@ import { ForbiddenError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
 import { serializeCustomerDoc } from './customer.serialize';
 import { objectId } from '../tickets/ticket.schemas';
-import type { TicketService } from '../tickets/ticket.service';
+import type { TicketUpdates } from '../tickets/ticket.updates';
 import { LOCALES } from '../../core/types';
 import type { CustomerService } from './customer.service';
 
@@ -19,7 +19,7 @@ const customerPatch = z.strictObject({
   products: z.array(product).max(100).optional(),
 });
 
-export function customerRoutes(api: ApiRegistry, customers: CustomerService, tickets: TicketService): Router {
+export function customerRoutes(api: ApiRegistry, customers: CustomerService, tickets: Pick<TicketUpdates, 'moveCustomer'>): Router {
   const r = Router();
   api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer by email or phone', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query }) => {
     const c = await customers.findByContact(query);

@@ -18,7 +18,7 @@ type Strings = Record<string, string> & { scores: Record<string, string> };
 export interface SurveyRouteDeps {
   surveys: SurveyService;
   answers: SurveyAnswers;
-  tickets: TicketService;
+  tickets: Pick<TicketService, 'byId'>;
   templates: Templates;
   log: Logger;
 }

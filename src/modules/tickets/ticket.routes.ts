@@ -11,10 +11,14 @@ import type { TicketQuery } from './ticket.query';
 import { serializeCustomerDoc } from '../customers/customer.serialize';
 import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, queueQuery, replyBody, ticketNumberParams } from './ticket.schemas';
 import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
+import type { TicketMessages } from './ticket.messages';
 import type { TicketService } from './ticket.service';
+import type { TicketUpdates } from './ticket.updates';
 
 export interface TicketRouteDeps {
   tickets: TicketService;
+  timeline: TicketMessages;
+  updates: TicketUpdates;
   query: TicketQuery;
   queueIndex: QueueIndex;
   customers: CustomerService;
@@ -78,12 +82,12 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   });
 
   api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201 }, async ({ params, body, principal }) => {
-    const { message } = await d.tickets.reply(params.number, principal, body);
+    const { message } = await d.timeline.reply(params.number, principal, body);
     return serializeMessage(message);
   });
 
   api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
-    const t = await d.tickets.update(params.number, body, principal);
+    const t = await d.updates.update(params.number, body, principal);
     return view(t);
   });
 
