@@ -182,12 +182,11 @@ export class TicketEvents {
     for (const t of tickets) {
       for (const e of (t.effects ?? []) as EffectEntry[]) {
         if (e.nextAt.getTime() > now.getTime()) continue;
-        const claimed = await this.d.Ticket.findOneAndUpdate(
-          { _id: t._id, effects: { $elemMatch: { id: e.id, nextAt: e.nextAt } } },
-          { $set: { 'effects.$.nextAt': new Date(now.getTime() + RUNNING_LEASE_MS) } },
-          { new: true },
-        );
-        if (!claimed) continue; // another worker took it, or it was settled meanwhile
+        // The claim: one atomic update answering the document before it; only the worker that saw
+        // the entry still due (its nextAt unchanged) runs it.
+        const claimed = await this.d.Ticket.findOneAndUpdate({ _id: t._id, 'effects.id': e.id }, { $set: { 'effects.$.nextAt': new Date(now.getTime() + RUNNING_LEASE_MS) } }, { new: false });
+        const seen = (claimed?.effects ?? []).find((x) => x.id === e.id);
+        if (!claimed || !seen || seen.nextAt.getTime() !== e.nextAt.getTime()) continue; // settled meanwhile, or another worker took it
         const entry: EffectEntry = { ...e, pending: [...(e.pending ?? [])] };
         let call: ((o: TicketObserver, x: TicketDoc) => Promise<TicketDoc | void> | undefined) | null = null;
         if (e.event === 'created') call = (o, x) => o.created?.(x);
