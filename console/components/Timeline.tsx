@@ -1,21 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { download } from '../api';
 import { useT } from '../i18n';
+import type { Message } from '../types';
 import { ChannelIcon, Icon, Time } from './common';
-
-export interface Message {
-  id: string;
-  kind: 'message' | 'event';
-  author: { type: 'customer' | 'agent' | 'system'; id: string | null; name: string };
-  body: string;
-  fullBody?: string;
-  internal: boolean;
-  channel: string;
-  delivery: { status: string; error: string | null };
-  event: { type: string; data: unknown } | null;
-  createdAt: string;
-  attachments: { id: string; filename: string; size: number; url: string }[];
-}
 
 /** Calls, mails, chat lines, notes and status events in order; bodies are shown as text, never as HTML. */
 export function Timeline({ messages }: { messages: Message[] }) {
@@ -47,10 +34,10 @@ export function Timeline({ messages }: { messages: Message[] }) {
               <ul class="attachments">
                 {m.attachments.map((a) => (
                   <li>
-                    <a href={a.url} data-attachment={a.id} onClick={(e) => { e.preventDefault(); void download(a.url, a.filename).catch((err: Error) => alert(err.message)); }}>
+                    <a href={a.url} data-attachment={a.id} onClick={(e) => { e.preventDefault(); void download(a.url, a.filename ?? 'attachment').catch((err: Error) => alert(err.message)); }}>
                       <Icon name="clip" /> {a.filename}
                     </a>{' '}
-                    <span class="muted small">{Math.ceil(a.size / 1024)} KB</span>
+                    <span class="muted small">{Math.ceil((a.size ?? 0) / 1024)} KB</span>
                   </li>
                 ))}
               </ul>
