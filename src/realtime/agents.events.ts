@@ -4,98 +4,20 @@
  * type-only and bundles nothing of the server. Client → server payloads are validated with the
  * zod schemas of agents.schemas.ts, which are checked against these types.
  *
- * A new server → client event is one line in AgentsServerEvents (and its payload interface here,
- * e.g. `'workorder:updated': (w: WorkOrderPayload) => void;`); Realtime.toTeam/toAgents/toRoom then
- * accept exactly that payload and the console's useLive hands it over typed.
+ * A new server → client event is one line in AgentsServerEvents, e.g.
+ * `'workorder:updated': (w: WorkOrderPayload) => void;`, with its payload a plain interface in the
+ * domain's leaf `<domain>.payloads.ts` (imports nothing of the server); Realtime.toTeam/toAgents/
+ * toRoom then accept exactly that payload and the console's useLive hands it over typed.
  */
-import type { TimelineEvent } from '../modules/tickets/timeline.events';
+import type { CallbackPayload } from '../modules/callbacks/callback.payloads';
+import type { MessagePayload, TicketPayload, TicketUpdatePayload } from '../modules/tickets/ticket.payloads';
+
+export type { CallbackPayload, MessagePayload, TicketPayload, TicketUpdatePayload };
 
 export interface ErrorAck {
   error: { code: string; message: string; details?: unknown };
 }
 export type Ack<T> = (answer: T | ErrorAck) => void;
-
-export interface SlaTargetPayload {
-  dueAt: string | null;
-  status: string;
-}
-
-export interface SlaPayload {
-  policy: string | null;
-  calendar: string | null;
-  firstResponse?: SlaTargetPayload;
-  nextResponse?: SlaTargetPayload;
-  resolution?: SlaTargetPayload;
-  escalationLevel: number;
-}
-
-export interface TicketPayload {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  type: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
-  tags: string[];
-  product: { model: string; serial: string | null } | null;
-  sla: SlaPayload | null;
-  linkedFrom: number | null;
-  firstResponseAt: string | null;
-  solvedAt: string | null;
-  closedAt: string | null;
-  reopenCount: number;
-  messageCount: number;
-  lastMessageId: string | null;
-  preview: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** A changed ticket; `changes` names the fields that changed (or `sla` when only due times moved). */
-export interface TicketUpdatePayload extends TicketPayload {
-  changes?: string[];
-}
-
-export interface MessagePayload {
-  id: string;
-  ticketNumber: number;
-  kind: 'message' | 'event';
-  author: { type: 'customer' | 'agent' | 'system'; id: string | null; name: string };
-  body: string;
-  fullBody?: string;
-  html?: string;
-  internal: boolean;
-  automatic: boolean;
-  channel: string;
-  delivery: { status: string; error: string | null };
-  /** a timeline event: rendered from its type and data in the reader's language */
-  event: TimelineEvent | null;
-  clientId: string | null;
-  createdAt: string;
-  attachments: { id: string; filename?: string | null; contentType?: string | null; size?: number | null; url: string }[];
-}
-
-export interface CallbackPayload {
-  id: string;
-  ticketNumber: number;
-  kind: string;
-  phone: string | null;
-  dueAt: string;
-  status: string;
-  attempts: { at: string; agentId: string | null; agent: string | null; outcome: string; note: string | null; satisfied: boolean | null; resolved: boolean | null }[];
-  assignee: { id: string; name: string } | null;
-  team: string;
-  outcome: string | null;
-  satisfied: boolean | null;
-  resolved: boolean | null;
-  note: string | null;
-  completedAt: string | null;
-  createdAt: string;
-}
 
 /** An SLA warning or breach, a failed callback, a low survey score: what a lead must look at. */
 export interface EscalationPayload {

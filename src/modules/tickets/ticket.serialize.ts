@@ -1,4 +1,4 @@
-import type { MessagePayload, SlaPayload, TicketPayload } from '../../realtime/agents.events';
+import type { MessagePayload, SlaPayload, TicketPayload } from './ticket.payloads';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { MessageDoc } from './message.model';
