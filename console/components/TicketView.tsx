@@ -125,6 +125,11 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
             </div>
           )}
+          {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
+            <div class="identity" data-testid="unverified">
+              {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
+            </div>
+          )}
         </header>
         <Timeline messages={messages} />
         <Composer me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />

@@ -19,7 +19,7 @@ export function setupAgentsNamespace(ns: AgentsNamespace, authenticate: (token: 
   });
   ns.on('connection', (socket) => {
     const p = socket.data.principal;
-    const joined = [rooms.agent(p.id), rooms.role(p.role), ...(p.seesAllTeams ? [rooms.allTeams] : p.teams.map(rooms.team))];
+    const joined = [rooms.agent(p.id), rooms.session(p.tokenHash), rooms.role(p.role), ...(p.seesAllTeams ? [rooms.allTeams] : p.teams.map(rooms.team))];
     void socket.join(joined);
   });
 }

@@ -34,6 +34,8 @@ export interface TicketPayload {
   product: { model: string; serial: string | null } | null;
   sla: SlaPayload | null;
   linkedFrom: number | null;
+  /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
+  identity: { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null;
   firstResponseAt: string | null;
   solvedAt: string | null;
   closedAt: string | null;

@@ -64,6 +64,8 @@ export function serializeTicket(t: TicketDoc, names: Names): TicketPayload {
     product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
     sla: serializeSla(t.sla),
     linkedFrom: t.linkedFrom ?? null,
+    /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
+    identity: ((t.meta as { identity?: unknown } | undefined)?.identity ?? null) as TicketPayload['identity'],
     firstResponseAt: iso(t.firstResponseAt),
     solvedAt: iso(t.solvedAt),
     closedAt: iso(t.closedAt),
