@@ -95,10 +95,6 @@ export class TicketEvents {
     this.observers = [...observers].sort((a, b) => OBSERVER_ORDER.indexOf(a.name) - OBSERVER_ORDER.indexOf(b.name));
   }
 
-  names(): string[] {
-    return this.observers.map((o) => o.name);
-  }
-
   /** A journal entry for a create or change; push it with the write (`$push: { effects: entry }`). */
   entry(event: TicketEventKind, fields: { changes?: TicketChanges; actor?: Actor; messageId?: Types.ObjectId } = {}): EffectEntry {
     return {
