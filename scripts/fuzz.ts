@@ -18,11 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
+import { createContainer } from '../src/main/container';
 import { createLogger } from '../src/logger';
 import { seedDemo } from '../src/seed/demo';
-import { startServer } from '../src/server';
-import { runWorkers } from '../src/workers';
+import { startServer } from '../src/main/server';
+import { runWorkers } from '../src/main/run-workers';
 import { freePort, startMongo, startRedis, StoreHandle } from './lib/embedded-stores';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -102,6 +102,7 @@ async function main() {
   const stop = async () => {
     await workers.close().catch(() => undefined);
     await server.close().catch(() => undefined);
+    await c.events.flush(); // before the drop, which the late writes would undo
     await c.conn.dropDatabase().catch(() => undefined);
     await c.close();
     await Promise.all(stores.map((s) => s.stop()));

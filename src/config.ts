@@ -3,21 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
-import { isDuration, parseDuration } from './infra/duration';
+import { isoDuration as durationText, isoDurationMs, parseDuration } from './infra/duration';
 
-const isoDuration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((v) => {
-      try {
-        parseDuration(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an ISO 8601 duration such as PT1H or P3D')
-    .transform((v) => parseDuration(v));
+const isoDuration = isoDurationMs;
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -54,7 +42,7 @@ const envSchema = z.object({
   ATTACHMENT_RETENTION: z
     .string()
     .optional()
-    .refine((v) => !v || isDuration(v), 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
+    .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
     .transform((v) => (v ? parseDuration(v) : null)),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Role } from '../modules/tickets/ticket.types';
+import type { Role } from '../core/types';
 
 /**
  * One route = one zod-described contract. The same schemas validate the request and produce the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDuration, parseDuration } from '../infra/duration';
+import { DURATION_HINT, ISO_DURATION, parseDuration } from '../infra/duration';
 
 /**
  * The building blocks of request schemas that the fuzzer taught us to be strict about. Each one
@@ -74,19 +74,18 @@ export function email() {
     .refine((v) => v.lastIndexOf('@') <= LOCAL_PART_MAX, `the part before @ may have at most ${LOCAL_PART_MAX} characters`);
 }
 
-/** ISO 8601 durations in weeks, days, hours, minutes or seconds (PT1H, P2D, P1DT4H30M). */
-const ISO_DURATION = /^P(?!$)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
 /**
  * An ISO 8601 duration bounded to a sane range: `P89840051385W` passed the syntax check and made
- * every later due date an Invalid Date. Bounds are in milliseconds; the value stays the ISO string.
+ * every later due date an Invalid Date. The syntax is the system's one duration parser's
+ * (src/infra/duration.ts); bounds are in milliseconds; the value stays the ISO string.
  */
-export function isoDuration(opts: { min: number; max: number; what: string }) {
+export function boundedDuration(opts: { min: number; max: number; what: string }) {
   return z
     .string()
     .max(40)
-    .regex(ISO_DURATION, 'an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. PT1H or P2D')
+    .regex(ISO_DURATION, { message: DURATION_HINT, abort: true })
     .refine((v) => {
-      const ms = isDuration(v) ? parseDuration(v) : NaN;
+      const ms = parseDuration(v);
       return ms >= opts.min && ms <= opts.max;
     }, `must be between ${opts.what}`);
 }

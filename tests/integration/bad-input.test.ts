@@ -1,3 +1,4 @@
+import { buildTicketBody } from '../builders/ticket';
 import { startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 
 /**
@@ -14,7 +15,7 @@ describe('bad input found by fuzzing', () => {
 
   const ticketCount = () => app.c.models.Ticket.countDocuments();
   const newTicket = (fields: Record<string, unknown> = {}) =>
-    admin.post('/api/tickets').send({ channel: 'web', subject: 'Fridge is noisy', body: 'It hums loudly at night', customer: { name: 'Ana Ruiz', email: 'ana.ruiz@example.com' }, team: 'support', ...fields });
+    admin.post('/api/tickets').send(buildTicketBody({ channel: 'web', subject: 'Fridge is noisy', body: 'It hums loudly at night', ...fields }));
 
   it('answers a search for NUL with 400, not 500', async () => {
     const res = await admin.get('/api/tickets?q=%00');

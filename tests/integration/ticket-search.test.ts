@@ -1,3 +1,4 @@
+import { buildTicketBody } from '../builders/ticket';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 /** GET /api/tickets?q=: the interim search is scoped to the agent's teams before anything is cut off. */
@@ -11,7 +12,7 @@ describe('ticket search', () => {
   it("finds an agent's own match even when another team has thousands of matching messages", async () => {
     const admin = await app.as('admin@demo.local');
     const create = async (team: string, subject: string, body: string) => {
-      const res = await admin.post('/api/tickets').send({ channel: 'web', subject, body, team, customer: { name: 'Kim Lee', email: `kim.${team}@example.com` } });
+      const res = await admin.post('/api/tickets').send(buildTicketBody({ channel: 'web', subject, body, team }));
       expect(res.status).toBe(201);
       return res.body as { number: number; id: string };
     };

@@ -40,7 +40,7 @@ export const endSchema = z.strictObject({
   email: email().optional(),
 });
 
-export const verifySchema = z.strictObject({ email: z.email().max(254) });
+export const verifySchema = z.strictObject({ email: email() });
 export const confirmSchema = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') });
 
 export const rateSchema = z.strictObject({

@@ -22,26 +22,29 @@ export interface RetentionResult {
  * content once (the same photo in two tickets is one file). Idempotent: a message whose attachments
  * are all removed is not looked at again, so a sweep interrupted halfway is finished by the next.
  */
+export interface AttachmentRetentionDeps {
+  Ticket: TicketModel;
+  Message: MessageModel;
+  store: Pick<MailStore, 'attachmentFile'>;
+  /** ATTACHMENT_RETENTION; null keeps attachments */
+  retentionMs: number | null;
+  clock: Clock;
+  log: Logger;
+}
+
 export class AttachmentRetention {
-  constructor(
-    private readonly Ticket: TicketModel,
-    private readonly Message: MessageModel,
-    private readonly store: MailStore,
-    private readonly retentionMs: number | null,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly d: AttachmentRetentionDeps) {}
 
   get enabled(): boolean {
-    return this.retentionMs !== null;
+    return this.d.retentionMs !== null;
   }
 
   async sweep(): Promise<RetentionResult> {
     const result: RetentionResult = { messages: 0, attachments: 0, files: 0 };
-    if (this.retentionMs === null) return result;
-    const now = this.clock.now();
-    const cutoff = new Date(now.getTime() - this.retentionMs);
-    const closed = this.Ticket.find({ status: 'closed', closedAt: { $lt: cutoff } }, { _id: 1 }).lean().cursor({ batchSize: BATCH });
+    if (this.d.retentionMs === null) return result;
+    const now = this.d.clock.now();
+    const cutoff = new Date(now.getTime() - this.d.retentionMs);
+    const closed = this.d.Ticket.find({ status: 'closed', closedAt: { $lt: cutoff } }, { _id: 1 }).lean().cursor({ batchSize: BATCH });
     let batch: Types.ObjectId[] = [];
     const flush = async () => {
       const hashes = await this.removeFrom(batch, now, result);
@@ -53,14 +56,14 @@ export class AttachmentRetention {
       if (batch.length === BATCH) await flush();
     }
     if (batch.length) await flush();
-    if (result.attachments) this.log.info({ ...result, retentionMs: this.retentionMs }, 'attachments of closed tickets removed');
+    if (result.attachments) this.d.log.info({ ...result, retentionMs: this.d.retentionMs }, 'attachments of closed tickets removed');
     return result;
   }
 
   /** Marks the attachments of these tickets' messages removed; answers the hashes they referenced. */
   private async removeFrom(ticketIds: Types.ObjectId[], now: Date, result: RetentionResult): Promise<Set<string>> {
     const hashes = new Set<string>();
-    const messages = await this.Message.find({ ticketId: { $in: ticketIds }, attachments: { $elemMatch: { hash: { $nin: [null, ''] } } } }, { attachments: 1 }).lean();
+    const messages = await this.d.Message.find({ ticketId: { $in: ticketIds }, attachments: { $elemMatch: { hash: { $nin: [null, ''] } } } }, { attachments: 1 }).lean();
     for (const m of messages) {
       const attachments = m.attachments.map((a) => {
         if (!a.hash) return a;
@@ -68,15 +71,15 @@ export class AttachmentRetention {
         result.attachments++;
         return { ...a, hash: null, removedAt: now };
       });
-      await this.Message.updateOne({ _id: m._id }, { $set: { attachments } });
+      await this.d.Message.updateOne({ _id: m._id }, { $set: { attachments } });
       result.messages++;
     }
     return hashes;
   }
 
   private async deleteIfUnreferenced(hash: string): Promise<boolean> {
-    if (await this.Message.exists({ 'attachments.hash': hash })) return false;
-    await fs.promises.rm(this.store.attachmentFile(hash), { force: true });
+    if (await this.d.Message.exists({ 'attachments.hash': hash })) return false;
+    await fs.promises.rm(this.d.store.attachmentFile(hash), { force: true });
     return true;
   }
 }

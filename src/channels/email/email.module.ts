@@ -2,8 +2,13 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ValidationError } from '../../errors';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../../modules/app-module';
+import type { CustomerService } from '../../modules/customers/customer.service';
+import type { TeamService } from '../../modules/teams/team.service';
+import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
+import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { DeliveryRouter } from '../delivery';
 import { EmailDelivery, mailAddress } from './email.delivery';
 import { InboundJob, InboundMail } from './email.inbound';
@@ -38,16 +43,38 @@ export interface EmailModule extends AppModule {
 /** Raw inbound mail older than MAIL_RETENTION is deleted by a sweep this often. */
 const RETENTION_SWEEP_MS = 6 * 3600 * 1000;
 
-export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
+export interface EmailModuleDeps {
+  tickets: Pick<TicketService, 'byId' | 'byNumber' | 'visible' | 'message' | 'messageByKey'>;
+  timeline: Pick<TicketMessages, 'addEvent' | 'addAutomatic' | 'setDelivery' | 'assignMail'>;
+  inbound: Pick<TicketInbound, 'receive'>;
+  customers: Pick<CustomerService, 'get' | 'findByContact'>;
+  teams: Pick<TeamService, 'list'>;
+  /** the delivery router: email registers its adapter, and is the fallback of channels without one */
+  router?: DeliveryRouter;
+}
+
+export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const store = new MailStore(core.config.dataDir);
   const own = mailAddress(core.config.mailFrom);
-  const addresses = new TeamAddresses(core.teams, own ? [own] : []);
+  const addresses = new TeamAddresses(d.teams, own ? [own] : []);
   const MailRef = mailRefModel(core.conn);
-  const delivery = new EmailDelivery(core, MailRef);
-  router?.register('email', delivery.deliver);
-  router?.fallback(delivery.deliver);
+  const delivery = new EmailDelivery({ tickets: d.tickets, timeline: d.timeline, customers: d.customers, queues: core.queues, mailer: core.mailer, templates: core.templates, MailRef, mailFrom: core.config.mailFrom });
+  d.router?.register('email', delivery.deliver);
+  d.router?.fallback(delivery.deliver);
   const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });
-  const inbound = new InboundMail(core, store, addresses, delivery, ackLimiter, MailRef);
+  const inbound = new InboundMail({
+    tickets: d.tickets,
+    timeline: d.timeline,
+    inbound: d.inbound,
+    customers: d.customers,
+    templates: core.templates,
+    store,
+    addresses,
+    delivery,
+    ackLimiter,
+    MailRef,
+    log: core.log.child({ component: 'mail-in' }),
+  });
   const log = core.log.child({ component: 'mail-intake' });
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
@@ -79,7 +106,14 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
     log,
     limits,
   );
-  const retention = new AttachmentRetention(core.models.Ticket, core.models.Message, store, core.config.attachmentRetentionMs, core.clock, core.log.child({ component: 'attachment-retention' }));
+  const retention = new AttachmentRetention({
+    Ticket: core.models.Ticket,
+    Message: core.models.Message,
+    store,
+    retentionMs: core.config.attachmentRetentionMs,
+    clock: core.clock,
+    log: core.log.child({ component: 'attachment-retention' }),
+  });
 
   const pruneRawMail = () => store.pruneInbound(new Date(core.clock.now().getTime() - core.config.mailRetentionMs));
 
@@ -97,7 +131,7 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
         accept: (req, max) => accept(req, max, { via: 'webhook', rcpt: [], mailFrom: null }),
       }),
     ],
-    routes: (api) => [attachmentRoutes(api, { tickets: core.tickets, Message: core.models.Message, store })],
+    routes: (api) => [attachmentRoutes(api, { tickets: d.tickets, Message: core.models.Message, store })],
     pruneRawMail,
     pruneAttachments: () => retention.sweep(),
     processors: () => ({

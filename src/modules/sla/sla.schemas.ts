@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { intParamWithDefault, isoDuration, teamKey } from '../../http/schema-types';
+import { intParamWithDefault, boundedDuration, teamKey } from '../../http/schema-types';
+import { CHANNELS } from '../../core/types';
 import { ticketNumber } from '../tickets/ticket.schemas';
-import { CHANNELS, PRIORITIES, TYPES } from '../tickets/ticket.types';
+import { PRIORITIES, TYPES } from '../tickets/ticket.types';
 
 /** An SLA target: at least a second, at most a year (P89840051385W once made every due date Invalid Date). */
-const duration = isoDuration({ min: 1000, max: 366 * 86400_000, what: 'PT1S and P366D' });
+const duration = boundedDuration({ min: 1000, max: 366 * 86400_000, what: 'PT1S and P366D' });
 
 export const policyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -4,6 +4,7 @@ import type { ApiRegistry } from '../../http/api-route';
 import { email, teamKey } from '../../http/schema-types';
 import type { TeamService } from './team.service';
 import { serializeTeam } from './team.service';
+import { ROLE_SETS } from '../../core/types';
 
 const teamBody = z.strictObject({
   key: teamKey,
@@ -18,8 +19,8 @@ const teamPatch = teamBody.omit({ key: true }).partial().extend({ active: z.bool
 export function teamRoutes(api: ApiRegistry, teams: TeamService): Router {
   const r = Router();
   api.route(r, { method: 'get', path: '/api/teams', tag: 'teams', summary: 'All teams', auth: 'agent' }, async () => ({ teams: (await teams.list()).map(serializeTeam) }));
-  api.route(r, { method: 'post', path: '/api/teams', tag: 'teams', summary: 'Create a team (admin)', auth: ['admin'], body: teamBody, status: 201, errors: [409] }, async ({ body }) => serializeTeam(await teams.create(body)));
-  api.route(r, { method: 'patch', path: '/api/teams/:key', tag: 'teams', summary: 'Edit or deactivate a team (admin, manager)', auth: ['admin', 'manager'], params: z.strictObject({ key: teamKey }), body: teamPatch, errors: [409] }, async ({ params, body }) =>
+  api.route(r, { method: 'post', path: '/api/teams', tag: 'teams', summary: 'Create a team (admin)', auth: ROLE_SETS.admins, body: teamBody, status: 201, errors: [409] }, async ({ body }) => serializeTeam(await teams.create(body)));
+  api.route(r, { method: 'patch', path: '/api/teams/:key', tag: 'teams', summary: 'Edit or deactivate a team (admin, manager)', auth: ROLE_SETS.managers, params: z.strictObject({ key: teamKey }), body: teamPatch, errors: [409] }, async ({ params, body }) =>
     serializeTeam(await teams.update(params.key, body)),
   );
   return r;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { email, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
-import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
+import { CHANNELS } from '../../core/types';
+import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
 export const ticketNumber = intParam({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'the ticket number' });

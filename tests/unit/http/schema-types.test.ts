@@ -1,4 +1,4 @@
-import { badText, documentedAs, email, intParam, isoDuration, listParam } from '../../../src/http/schema-types';
+import { badText, documentedAs, email, intParam, boundedDuration, listParam } from '../../../src/http/schema-types';
 
 describe('request schema building blocks', () => {
   it('intParam takes decimal digits only, within its bounds', () => {
@@ -15,8 +15,8 @@ describe('request schema building blocks', () => {
     expect(e.safeParse(`a@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(57)}.com`).success).toBe(false); // 255 characters
   });
 
-  it('isoDuration() bounds durations, so no due date becomes an Invalid Date', () => {
-    const target = isoDuration({ min: 1000, max: 366 * 86400_000, what: 'PT1S and P366D' });
+  it('boundedDuration() bounds durations, so no due date becomes an Invalid Date', () => {
+    const target = boundedDuration({ min: 1000, max: 366 * 86400_000, what: 'PT1S and P366D' });
     for (const ok of ['PT1S', 'PT1H', 'P2D', 'P1DT4H30M', 'P52W']) expect(target.safeParse(ok).success).toBe(true);
     for (const bad of ['P89840051385W', 'P367D', 'PT0S', 'PT0.1S', 'P1M', 'P1Y', '1 hour', 'P', 'PT']) expect({ bad, ok: target.safeParse(bad).success }).toEqual({ bad, ok: false });
   });
