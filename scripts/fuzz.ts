@@ -6,6 +6,8 @@
  *
  *   npm run fuzz                      # 2 × 60 s, seed 1
  *   npm run fuzz -- --time 300 --seed 7
+ *   npm run fuzz -- --examples 3      # a fixed amount of work instead of a time budget: N cases per
+ *                                     # operation and phase, one pass (what npm test runs)
  *   npm run fuzz -- --serve           # only start the instance and print its URL and tokens
  *
  * Exit code 0 when schemathesis found nothing; the figures are printed and written to
@@ -52,6 +54,9 @@ interface RunFigures {
 
 async function main() {
   const seconds = Number(arg('time', '60'));
+  // a fixed amount of work (one pass, N cases per operation) instead of a time budget, so that a
+  // loaded machine takes longer but tests the same cases
+  const examples = process.argv.includes('--examples') ? Number(arg('examples', '3')) : null;
   const seed = arg('seed', '1');
   const serve = process.argv.includes('--serve');
   if (!serve && !fs.existsSync(SCHEMATHESIS)) {
@@ -136,7 +141,7 @@ async function main() {
       // schema-valid requests that a business rule refuses (an unknown team, a time zone, a range
       // from after to) are right to be refused with 400: that check is the one left out
       '--exclude-checks', 'positive_data_acceptance',
-      '--max-time', String(seconds),
+      ...(examples ? ['--max-examples', String(examples)] : ['--max-time', String(seconds)]),
       '--seed', seed,
       '--workers', '1',
       '--generation-allow-x00', 'false',
@@ -149,14 +154,14 @@ async function main() {
       '-H', `X-Webhook-Secret: ${WEBHOOK_SECRET}`,
       ...EXCLUDED,
     ];
-    console.log(`\n== schemathesis as ${r.role} (${seconds} s, seed ${seed})`);
+    console.log(`\n== schemathesis as ${r.role} (${examples ? `${examples} cases per operation` : `${seconds} s`}, seed ${seed})`);
     const hooksEnv = { SCHEMATHESIS_HOOKS: 'fuzz_hooks', PYTHONPATH: path.join(ROOT, 'scripts'), FUZZ_TWILIO_TOKEN: TWILIO_TOKEN, FUZZ_PUBLIC_URL: base };
     const exitCode = await run(SCHEMATHESIS, args, path.join(OUT, `${r.role}.txt`), hooksEnv);
     figures.push({ role: r.role, exitCode, ...countCases(report) });
   }
   await stop();
 
-  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify({ seed, seconds, figures }, null, 2));
+  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify({ seed, seconds: examples ? null : seconds, examples, figures }, null, 2));
   console.log('\nFuzzing summary (details in .tmp/fuzz/):');
   for (const f of figures) console.log(`  ${f.role.padEnd(6)} ${String(f.cases).padStart(6)} cases, ${f.failures} failures, ${f.errors} errors`);
   process.exit(figures.every((f) => f.exitCode === 0 && f.failures === 0 && f.errors === 0) ? 0 : 1);
