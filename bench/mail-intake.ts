@@ -51,7 +51,7 @@ function mail(i, bytes) {
 `;
 
 async function main() {
-  const app = await startBenchApp({ name: 'mail', logLevel: 'silent', mongoHeap: '1g' });
+  const app = await startBenchApp({ name: 'mail', logLevel: 'silent', mongoHeap: '1g', env: { SMTP_MESSAGES_PER_IP_PER_HOUR: '100000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' } });
   const { c } = app;
   const cancelDeadline = deadline(150_000, 'bench did not finish within 150 s', 1);
   try {

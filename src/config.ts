@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
-import { isoDurationMs } from './infra/duration';
+import { isoDuration as durationText, isoDurationMs, parseDuration } from './infra/duration';
 
 const isoDuration = isoDurationMs;
 
@@ -36,6 +36,14 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Aftercare Support <support@demo.local>'),
   MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MAIL_RETENTION: isoDuration('P90D'),
+  MAIL_DISK_QUOTA: z.coerce.number().int().positive().default(10 * 1024 ** 3),
+  SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  SMTP_MESSAGES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(1000),
+  ATTACHMENT_RETENTION: z
+    .string()
+    .optional()
+    .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
+    .transform((v) => (v ? parseDuration(v) : null)),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
@@ -77,6 +85,12 @@ export type Config = Readonly<{
   mailFrom: string;
   mailMaxBytes: number;
   mailRetentionMs: number;
+  /** bytes the raw inbound mail may take under DATA_DIR/mail/inbound; SMTP answers 452 past it */
+  mailDiskQuotaBytes: number;
+  smtpMaxConnectionsPerIp: number;
+  smtpMessagesPerIpPerHour: number;
+  /** attachments of tickets closed longer than this are deleted; null keeps them */
+  attachmentRetentionMs: number | null;
   publicUrl: string;
   seedDemo: boolean;
   demoPassword: string;
@@ -126,6 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     mailMaxBytes: e.MAIL_MAX_BYTES,
     mailRetentionMs: e.MAIL_RETENTION,
+    mailDiskQuotaBytes: e.MAIL_DISK_QUOTA,
+    smtpMaxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
+    smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,
+    attachmentRetentionMs: e.ATTACHMENT_RETENTION,
     publicUrl,
     seedDemo: e.SEED_DEMO,
     demoPassword: e.DEMO_PASSWORD,

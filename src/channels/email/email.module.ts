@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { ValidationError } from '../../errors';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../core/core';
 import type { AppModule } from '../../modules/app-module';
@@ -13,8 +15,11 @@ import { InboundJob, InboundMail } from './email.inbound';
 import { redisLimiter } from '../../infra/rate-limit';
 import { attachmentRoutes, emailWebhookRoutes, WEBHOOK_GUESSES_PER_ADDRESS } from './email.routes';
 import { MailStore } from './mail-store';
+import { notAMailFile } from './raw-check';
 import { mailRefModel } from './mail-ref.model';
 import { SmtpIntake } from './smtp-intake';
+import { SmtpLimits } from './smtp-limits';
+import { AttachmentRetention, RetentionResult } from './attachment-retention';
 import { TeamAddresses } from './team-addresses';
 
 /** Acknowledgements per sender and hour: enough for a real customer, too few for a mail loop. */
@@ -27,6 +32,8 @@ export interface EmailModule extends AppModule {
   readonly delivery: EmailDelivery;
   /** deletes raw inbound mails older than MAIL_RETENTION (also a scheduled job in the workers) */
   pruneRawMail(): Promise<number>;
+  /** deletes attachments of tickets closed longer than ATTACHMENT_RETENTION (also scheduled when set) */
+  pruneAttachments(): Promise<RetentionResult>;
 }
 
 /**
@@ -73,6 +80,12 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
   const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
     const blob = await store.writeInbound(source, maxBytes);
+    // the webhook answers a sender that can be told: garbage is a 400 and is not kept (SMTP clients are MTAs: they get 250 and the parser decides)
+    const why = envelope.via === 'webhook' ? await notAMailFile(blob.file) : null;
+    if (why) {
+      await fs.promises.rm(blob.file, { force: true });
+      throw new ValidationError(`Not an RFC 5322 mail: ${why}`);
+    }
     const jobId = `mail-${blob.hash}`;
     const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
     await core.queues.get('mail-in').add('inbound', data, { jobId });
@@ -80,12 +93,27 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     return jobId;
   };
 
+  const limits = new SmtpLimits(
+    { maxConnectionsPerIp: core.config.smtpMaxConnectionsPerIp, messagesPerIpPerHour: core.config.smtpMessagesPerIpPerHour, diskQuotaBytes: core.config.mailDiskQuotaBytes, maxMessageBytes: core.config.mailMaxBytes },
+    core.redis,
+    core.config.queuePrefix,
+    store.inboundDir,
+  );
   const smtp = new SmtpIntake(
     { host: core.config.host, port: core.config.smtpPort, maxBytes: core.config.mailMaxBytes },
     addresses,
     (stream, env) => accept(stream, core.config.mailMaxBytes, { via: 'smtp', ...env }),
     log,
+    limits,
   );
+  const retention = new AttachmentRetention({
+    Ticket: core.models.Ticket,
+    Message: core.models.Message,
+    store,
+    retentionMs: core.config.attachmentRetentionMs,
+    clock: core.clock,
+    log: core.log.child({ component: 'attachment-retention' }),
+  });
 
   const pruneRawMail = () => store.pruneInbound(new Date(core.clock.now().getTime() - core.config.mailRetentionMs));
 
@@ -105,12 +133,15 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     ],
     routes: (api) => [attachmentRoutes(api, { tickets: d.tickets, Message: core.models.Message, store })],
     pruneRawMail,
+    pruneAttachments: () => retention.sweep(),
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail },
+      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail, 'prune-attachments': () => retention.sweep() },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {
       await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
+      if (retention.enabled) await core.queues.get('mail-in').upsertJobScheduler('attachment-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-attachments', data: {} });
+      else await core.queues.get('mail-in').removeJobScheduler('attachment-retention');
     },
     startApi: () => smtp.start(),
     stopApi: () => smtp.stop(),

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
+import { email } from '../../http/schema-types';
 import type { AuditLog } from '../audit/audit.service';
 import { objectId } from '../tickets/ticket.schemas';
 import type { TicketUpdates } from '../tickets/ticket.updates';
@@ -9,13 +10,15 @@ import type { CustomerAccess } from './customer.access';
 import { serializeCustomerDoc } from './customer.serialize';
 import type { CustomerService } from './customer.service';
 
-const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: z.coerce.date().optional(), warrantyExpires: z.coerce.date().optional() });
+/** A date (`2030-03-01`, midnight UTC) or a date-time with an offset. */
+const day = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((s) => new Date(s));
+const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: day.optional(), warrantyExpires: day.optional() });
 const customerPatch = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   locale: z.enum(LOCALES).optional(),
   company: z.string().max(200).nullable().optional(),
   notes: z.string().max(5000).optional(),
-  emails: z.array(z.email()).max(10).optional(),
+  emails: z.array(email()).max(10).optional(),
   phones: z.array(z.string().regex(/^\+?[\d\s()-]{3,32}$/)).max(10).optional(),
   products: z.array(product).max(100).optional(),
 });
@@ -29,13 +32,13 @@ export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService
     return { customer: c ? view(c) : null };
   });
   api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record of your teams', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params, principal }) => view(await d.access.get(params.id, principal)));
-  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record of your teams (contacts, products)', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record of your teams (contacts, products)', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch, errors: [409] }, async ({ params, body, principal }) => {
     const c = await d.access.get(params.id, principal);
     return view(await d.customers.update(String(c._id), body));
   });
   api.route(
     r,
-    { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one (supervisors within the teams they lead, managers); audited', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) },
+    { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one (supervisors within the teams they lead, managers); audited', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }), errors: [409] },
     async ({ params, body, principal }) => {
       const [into, from] = await Promise.all([d.access.get(params.id, principal), d.access.get(body.from, principal)]);
       await d.access.assertMayMerge(into, from, principal);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { intParamWithDefault, teamKey } from '../../http/schema-types';
 
 export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -16,7 +17,7 @@ export const summaryQuery = z
     from: isoInstant.describe('start of the range, inclusive: tickets created at or after it'),
     to: isoInstant.describe('end of the range, exclusive'),
     groupBy: z.enum(GROUP_BY).default('channel'),
-    team: z.string().min(1).max(64).optional().describe('only this team'),
+    team: teamKey.optional().describe('only this team'),
     format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
   })
   .superRefine((q, ctx) => {
@@ -29,8 +30,8 @@ export type SummaryQuery = z.output<typeof summaryQuery>;
 
 export const productQualityQuery = z.strictObject({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM'),
-  team: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('how many product models'),
+  team: teamKey.optional(),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50, description: 'how many product models' }),
 });
 export type ProductQualityQuery = z.output<typeof productQualityQuery>;
 

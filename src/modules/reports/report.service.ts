@@ -42,7 +42,8 @@ interface Acc {
 const emptyAcc = (): Acc => ({ tickets: 0, resolved: 0, reopened: 0, complaints: 0, frHit: 0, frBreached: 0, rsHit: 0, rsBreached: 0, fr: [], rs: [], csatSum: 0, csatCount: 0, surveysOffered: 0, followUps: 0, followUpsDone: 0, calls: 0, callsFast: 0 });
 
 interface TicketGroup {
-  _id: unknown;
+  /** the report's key, and the UTC day: one result document per key and day, never one per key */
+  _id: { k: unknown; d: string };
   tickets: number;
   resolved: number;
   reopened: number;
@@ -89,7 +90,7 @@ export class ReportService {
     const businessMs = this.businessTime(q.from);
 
     for (const g of await this.ticketGroups(q, teams, now)) {
-      const key = keyOf(g._id);
+      const key = keyOf(g._id.k);
       const a = acc(key);
       a.tickets += g.tickets;
       a.resolved += g.resolved;
@@ -127,7 +128,7 @@ export class ReportService {
     };
   }
 
-  /** One $group over the tickets created in range: counters, and the durations to take medians of. */
+  /** One $group over the tickets created in range: counters, and the durations to take medians of, per key and day. */
   private ticketGroups(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined, now: Date): Promise<TicketGroup[]> {
     const match: Record<string, unknown> = { createdAt: { $gte: q.from, $lt: q.to } };
     if (teams) match.team = { $in: [...teams] };
@@ -143,7 +144,9 @@ export class ReportService {
       { $match: match },
       {
         $group: {
-          _id: TICKET_KEYS[q.groupBy],
+          // split by day as well: a group's pushed durations and ids would otherwise grow with the
+          // range, and two years of one channel passed MongoDB's 16 MB document limit (a 500)
+          _id: { k: TICKET_KEYS[q.groupBy], d: TICKET_KEYS.day },
           tickets: { $sum: 1 },
           resolved: { $sum: flag({ $or: [{ $eq: ['$status', 'solved'] }, { $eq: ['$status', 'closed'] }] }) },
           reopened: { $sum: flag({ $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] }) },

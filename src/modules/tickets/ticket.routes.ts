@@ -81,12 +81,12 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     return { messages: messages.map((m) => serializeMessage(m)) };
   });
 
-  api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201 }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201, errors: [409] }, async ({ params, body, principal }) => {
     const { message } = await d.timeline.reply(params.number, principal, body);
     return serializeMessage(message);
   });
 
-  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody, errors: [409] }, async ({ params, body, principal }) => {
     const t = await d.updates.update(params.number, body, principal);
     return view(t);
   });

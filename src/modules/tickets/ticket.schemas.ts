@@ -1,30 +1,26 @@
 import { z } from 'zod';
+import { email, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { CHANNELS } from '../../core/types';
 import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-export const ticketNumberParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
+export const ticketNumber = intParam({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'the ticket number' });
+export const ticketNumberParams = z.strictObject({ number: ticketNumber });
 
 export const listTicketsQuery = z.strictObject({
-  status: csvOf(STATUSES).optional(),
-  team: z.string().max(32).optional(),
+  status: listParam(STATUSES).optional(),
+  team: teamKey.optional(),
   channel: z.enum(CHANNELS).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   customer: objectId.optional(),
   q: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
   cursor: objectId.optional(),
 });
 
 export const customerRef = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  email: z.email().max(254).optional(),
+  email: email().optional(),
   phone: z.string().regex(/^\+?[\d\s()-]{3,32}$/, 'must be a phone number').optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
 });
@@ -36,7 +32,7 @@ export const createTicketBody = z.strictObject({
   customer: customerRef,
   type: z.enum(TYPES).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  team: z.string().max(32).optional(),
+  team: teamKey.optional(),
   tags: z.array(z.string().max(40)).max(20).optional(),
   product: z.strictObject({ model: z.string().max(100), serial: z.string().max(100).optional() }).optional(),
 });
@@ -54,7 +50,7 @@ export const patchTicketBody = z
     status: z.enum(STATUSES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     type: z.enum(TYPES).optional(),
-    team: z.string().max(32).optional(),
+    team: teamKey.optional(),
     assignee: z.union([objectId, z.null()]).optional(),
     subject: z.string().trim().min(1).max(500).optional(),
     tags: z.array(z.string().max(40)).max(20).optional(),
@@ -64,7 +60,12 @@ export const patchTicketBody = z
 export const messagesQuery = z.strictObject({ after: objectId.optional() });
 
 export const queueQuery = z.strictObject({
-  team: z.string().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^-?[\d.e+]+:[0-9a-f]{24}$/).optional(),
+  team: teamKey.optional(),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
+  /** the `nextCursor` of the previous page: the last item's integer score and id */
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}:[0-9a-f]{24}$/, { message: 'must be the nextCursor of a previous page', abort: true })
+    .refine((c) => Number.isSafeInteger(Number(c.split(':')[0])), 'must be the nextCursor of a previous page')
+    .optional(),
 });

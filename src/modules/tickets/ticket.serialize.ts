@@ -130,6 +130,8 @@ export function serializeMessage(m: MessageDoc, baseUrl = ''): MessagePayload {
       contentType: a.contentType,
       size: a.size,
       url: `${baseUrl}/api/tickets/${m.ticketNumber}/attachments/${a.id}`,
+      /** set when the file was deleted after ATTACHMENT_RETENTION; the download answers 410 */
+      removedAt: a.removedAt ?? null,
     })),
   };
 }
