@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { Job } from 'bullmq';
 import type { Types } from 'mongoose';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import sanitizeHtml from 'sanitize-html';
 import type { Core } from '../../container';
 import { guessLocale } from '../../modules/customers/customer.service';
 import type { MessageDoc } from '../../modules/tickets/message.model';
@@ -13,7 +12,7 @@ import type { EmailDelivery } from './email.delivery';
 import { attachmentId, ParsedMail, parseStoredMail } from './mail-parse';
 import type { MailStore } from './mail-store';
 import { bouncedMessageIds, classifyNoise } from './noise';
-import { htmlToText, splitReply } from './quote';
+import { mailTexts } from './mail-text';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
 import type { TeamAddresses } from './team-addresses';
 
@@ -29,22 +28,6 @@ export interface InboundJob {
 
 const DEFAULT_TEAM = 'support';
 const TEAM_TYPES: Record<string, TicketType> = { complaints: 'complaint', returns: 'return' };
-/**
- * Sanitising is the costliest step on HTML and runs in one synchronous call (~0.5 µs a character
- * of dense markup: 300 000 characters held the event loop ~150 ms); beyond this the agent gets the
- * text only.
- */
-const MAX_SANITIZE_CHARS = 100_000;
-
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'font', 'center', 'u', 's'],
-  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'], '*': ['style'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['cid'] }, // no remote images: they are tracking pixels in an agent's browser
-  allowedStyles: { '*': { color: [/^[#a-z0-9(),.\s%]+$/i], 'background-color': [/^[#a-z0-9(),.\s%]+$/i], 'text-align': [/^(left|right|center|justify)$/], 'font-weight': [/^\w+$/] } },
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
-};
-
 /**
  * The `mail-in` job: a stored raw mail becomes a message on the right ticket. Idempotent on the
  * Message-ID, so a retry (or the same mail delivered twice) lands once.
@@ -94,7 +77,7 @@ export class InboundMail {
     const name = mail.from?.name || sender.split('@')[0];
     const author: Actor = { type: 'customer', name };
     const input: NewMessageInput = {
-      ...this.texts(mail),
+      ...mailTexts(mail),
       channel: 'email',
       attachments: mail.attachments.map((a, i): AttachmentRef => ({ id: attachmentId(key, i), ...a })),
       mail: { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, from: sender, to: mail.to },
@@ -152,20 +135,6 @@ export class InboundMail {
     if (input.html?.includes('cid:')) await this.linkInlineImages(key);
     if (isNew) await this.acknowledge(ticket, sender);
     return { ticket: ticket.number, created: isNew };
-  }
-
-  /** The new text, the whole text and the sanitised HTML of a mail. */
-  private texts(mail: ParsedMail): Pick<NewMessageInput, 'body' | 'fullBody' | 'html'> {
-    const html = mail.html && mail.html.length <= MAX_SANITIZE_CHARS ? sanitizeHtml(mail.html, SANITIZE) : null;
-    if (mail.text.trim()) {
-      const full = mail.text.trim();
-      return { body: splitReply(full).body, fullBody: full, html };
-    }
-    if (mail.html) {
-      const full = htmlToText(mail.html);
-      return { body: splitReply(htmlToText(mail.html, true)).body || full, fullBody: full, html };
-    }
-    return { body: '', fullBody: null, html };
   }
 
   /**
