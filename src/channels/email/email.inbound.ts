@@ -9,10 +9,11 @@ import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { AttachmentRef, NewMessageInput } from '../../modules/tickets/ticket.service';
 import type { Actor, TicketType } from '../../modules/tickets/ticket.types';
 import type { EmailDelivery } from './email.delivery';
-import { attachmentId, ParsedMail, parseStoredMail } from './mail-parse';
+import { attachmentId, ParsedMail } from './mail-parse';
 import type { MailStore } from './mail-store';
 import { bouncedMessageIds, classifyNoise } from './noise';
-import { mailTexts } from './mail-text';
+import type { MailTexts } from './mail-text';
+import type { ParsedMessage } from './parse-pool';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
 import type { TeamAddresses } from './team-addresses';
 
@@ -42,6 +43,8 @@ export class InboundMail {
     private readonly delivery: EmailDelivery,
     private readonly ackLimiter: RateLimiterRedis,
     private readonly MailRef: MailRefModel,
+    /** parses a stored raw mail off the event loop (the parse pool) */
+    private readonly parse: (file: string) => Promise<ParsedMessage>,
   ) {
     this.log = core.log.child({ component: 'mail-in' });
   }
@@ -53,8 +56,9 @@ export class InboundMail {
       return { ignored: 'missing' };
     }
     let mail: ParsedMail;
+    let texts: MailTexts;
     try {
-      mail = await parseStoredMail(file, this.store);
+      ({ mail, texts } = await this.parse(file));
     } catch (err) {
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         this.log.error({ hash: job.data.hash, err }, 'mail could not be parsed; the raw file is kept');
@@ -77,7 +81,7 @@ export class InboundMail {
     const name = mail.from?.name || sender.split('@')[0];
     const author: Actor = { type: 'customer', name };
     const input: NewMessageInput = {
-      ...mailTexts(mail),
+      ...texts,
       channel: 'email',
       attachments: mail.attachments.map((a, i): AttachmentRef => ({ id: attachmentId(key, i), ...a })),
       mail: { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, from: sender, to: mail.to },

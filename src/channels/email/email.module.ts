@@ -8,6 +8,7 @@ import { InboundJob, InboundMail } from './email.inbound';
 import { attachmentRoutes, emailWebhookRoutes } from './email.routes';
 import { MailStore } from './mail-store';
 import { mailRefModel } from './mail-ref.model';
+import { MailParsePool } from './parse-pool';
 import { SmtpIntake } from './smtp-intake';
 import { TeamAddresses } from './team-addresses';
 
@@ -39,8 +40,10 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   router?.register('email', delivery.deliver);
   router?.fallback(delivery.deliver);
   const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });
-  const inbound = new InboundMail(core, store, addresses, delivery, ackLimiter, MailRef);
   const log = core.log.child({ component: 'mail-intake' });
+  // threads start with the first mail a worker process parses; API-only processes never start any
+  const parsePool = new MailParsePool({ threads: core.config.mailParseThreads, dataDir: core.config.dataDir, log });
+  const inbound = new InboundMail(core, store, addresses, delivery, ackLimiter, MailRef, (file) => parsePool.parse(file));
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
   const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
@@ -83,6 +86,7 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
     startWorkers: async () => {
       await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
     },
+    stopWorkers: () => parsePool.close(),
     startApi: () => smtp.start(),
     stopApi: () => smtp.stop(),
   };
