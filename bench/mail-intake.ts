@@ -10,7 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EmailModule } from '../src/channels/email/email.module';
-import { deadline, loadAverage, runBench, spawnClient, startBenchApp } from './lib/harness';
+import { deadline, loadAverage, runBench, spawnClient, startBenchApp, summary } from './lib/harness';
+
+/** CPU seconds a child process used so far (user + system, from /proc). */
+function processCpu(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const SMALL = Number(process.env.SMALL ?? 3000);
 const BIG = Number(process.env.BIG ?? 12); // 1 to 4 MB each, plus one of 10 MB
@@ -33,6 +40,7 @@ function mail(i, bytes) {
 (async () => {
   const jobs = [];
   const lat = [];
+  const acceptedAt = {};
   let failed = 0;
   const sizes = [];
   for (let i = 0; i < small; i++) sizes.push(0);
@@ -41,12 +49,12 @@ function mail(i, bytes) {
   const start = Date.now();
   for (let i = 0; i < sizes.length; i++) {
     const t0 = Date.now();
-    jobs.push(t.sendMail(mail(i, sizes[i])).then(() => lat.push(Date.now() - t0), (e) => { failed++; if (failed < 5) console.error('send failed', e.message); }));
+    jobs.push(t.sendMail(mail(i, sizes[i])).then(() => { const now = Date.now(); lat.push(now - t0); acceptedAt[i] = now; }, (e) => { failed++; if (failed < 5) console.error('send failed', e.message); }));
   }
   await Promise.all(jobs);
   t.close();
   lat.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ sent: sizes.length - failed, failed, ms: Date.now() - start, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], bytes: sizes.reduce((a, b) => a + b, 0) }));
+  process.stdout.write(JSON.stringify({ sent: sizes.length - failed, failed, ms: Date.now() - start, p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)], bytes: sizes.reduce((a, b) => a + b, 0), acceptedAt }));
 })();
 `;
 
@@ -60,6 +68,9 @@ async function main() {
     const total = SMALL + BIG + 1;
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
+    const cpu0 = process.cpuUsage();
+    const storeCpu0 = processCpu(app.stores.mongo.process.pid);
+    const redisCpu0 = processCpu(app.stores.redis.process.pid);
     const t0 = Date.now();
     const { child, result: sent } = spawnClient<Record<string, number>>(SENDER, { port, small: SMALL, big: BIG, connections: CONNECTIONS });
     console.log(`  load average at start: ${loadAverage()}`);
@@ -74,6 +85,10 @@ async function main() {
     }
     const ms = Date.now() - t0;
     h.disable();
+    const cpu = process.cpuUsage(cpu0);
+    const appCpu = (cpu.user + cpu.system) / 1e6;
+    const storeCpu = processCpu(app.stores.mongo.process.pid) - storeCpu0;
+    const redisCpu = processCpu(app.stores.redis.process.pid) - redisCpu0;
     const accepted = fs.readdirSync(inboundDir).length;
     if (!sender) child.kill();
     const s = (sender ?? { sent: accepted, failed: 0, ms, p50: NaN, p99: NaN, bytes: NaN }) as Record<string, number>;
@@ -82,7 +97,21 @@ async function main() {
     console.log(`mail intake: ${total} mails (${SMALL} small ~2 KB, ${BIG} of 1-4 MB, one 10 MB; ${(s.bytes / 1048576).toFixed(0)} MB of attachments) over ${CONNECTIONS} SMTP connections`);
     console.log(`  accepted (SMTP 250, stored + queued): ${sender ? s.sent : accepted} in ${(s.ms / 1000).toFixed(1)} s = ${(s.sent / (s.ms / 1000)).toFixed(0)} mails/s; per-mail latency p50 ${s.p50} ms, p99 ${s.p99} ms; failed ${s.failed}`);
     console.log(`  ingested (tickets stored): ${ingested} in ${(ms / 1000).toFixed(1)} s = ${(ingested / (ms / 1000)).toFixed(0)} mails/s; ${withAttachment} with attachments`);
+    // mail-to-ticket: from the intake's 250 to the ticket stored (its createdAt), per bench mail
+    const acceptedAt = (s as unknown as { acceptedAt?: Record<string, number> }).acceptedAt ?? {};
+    const tickets = await c.models.Ticket.find({ dedupeKey: /^mail:/ }, { dedupeKey: 1, createdAt: 1 }).lean();
+    const toTicket: number[] = [];
+    for (const t of tickets) {
+      const i = /<bench-(\d+)@/.exec(String(t.dedupeKey))?.[1];
+      if (i !== undefined && acceptedAt[i]) toTicket.push(new Date(t.createdAt as Date).getTime() - acceptedAt[i]);
+    }
+    const lat = summary(toTicket);
+    const pool = (c.modules.find((m) => m.name === 'email') as EmailModule).parseStats();
+    console.log(`  mail-to-ticket (SMTP 250 -> ticket stored): p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms over ${lat.n}`);
     console.log(`  event loop of the app process: max stall ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, mean ${(h.mean / 1e6).toFixed(1)} ms`);
+    console.log(`  parse pool: ${pool.threads} threads, ${pool.completed} mails parsed, ${pool.runMs.mean.toFixed(1)} ms each in a thread (p50 ${pool.runMs.p50.toFixed(1)}, p99 ${pool.runMs.p99.toFixed(1)}), waiting for a thread ${pool.waitMs.mean.toFixed(1)} ms (p99 ${pool.waitMs.p99.toFixed(1)})`);
+    const per = (sec: number) => ((sec * 1000) / Math.max(1, ingested)).toFixed(1);
+    console.log(`  CPU per ingested mail: app process (event loop + parse threads) ${per(appCpu)} ms, mongo-java-server ${per(storeCpu)} ms, redis ${per(redisCpu)} ms (${appCpu.toFixed(1)} / ${storeCpu.toFixed(1)} / ${redisCpu.toFixed(1)} s over ${(ms / 1000).toFixed(1)} s on 2 cores)`);
   } finally {
     cancelDeadline();
     await app.close();

@@ -46,6 +46,8 @@ const envSchema = z.object({
   MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MAIL_RETENTION: isoDuration('P90D'),
   MAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  MAIL_RETRY_FOR: isoDuration('PT12H'),
+  MAIL_RETRY_MAX_DELAY: isoDuration('PT10M'),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
@@ -78,6 +80,10 @@ export type Config = Readonly<{
   mailRetentionMs: number;
   /** worker threads that parse inbound mail; 0: one per CPU */
   mailParseThreads: number;
+  /** an inbound mail's job is retried for at least this long before it is dead-lettered */
+  mailRetryForMs: number;
+  /** the longest wait between two tries of an inbound mail's job */
+  mailRetryMaxDelayMs: number;
   publicUrl: string;
   seedDemo: boolean;
   demoPassword: string;
@@ -125,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailMaxBytes: e.MAIL_MAX_BYTES,
     mailRetentionMs: e.MAIL_RETENTION,
     mailParseThreads: e.MAIL_PARSE_THREADS,
+    mailRetryForMs: e.MAIL_RETRY_FOR,
+    mailRetryMaxDelayMs: e.MAIL_RETRY_MAX_DELAY,
     publicUrl,
     seedDemo: e.SEED_DEMO,
     demoPassword: e.DEMO_PASSWORD,

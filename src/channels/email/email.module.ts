@@ -6,9 +6,14 @@ import type { DeliveryRouter } from '../delivery';
 import { EmailDelivery, mailAddress } from './email.delivery';
 import { InboundJob, InboundMail } from './email.inbound';
 import { attachmentRoutes, emailWebhookRoutes } from './email.routes';
+import { DeadLetters } from './dead-letters';
+import { deadLetterRoutes } from './dead-letter.routes';
+import { mailIntakeModel } from './mail-intake.model';
+import { mailJobOptions } from './mail-retry';
 import { MailStore } from './mail-store';
 import { mailRefModel } from './mail-ref.model';
 import { MailParsePool } from './parse-pool';
+import { RawMailSweeper } from './raw-sweeper';
 import { SmtpIntake } from './smtp-intake';
 import { TeamAddresses } from './team-addresses';
 
@@ -22,6 +27,16 @@ export interface EmailModule extends AppModule {
   readonly delivery: EmailDelivery;
   /** deletes raw inbound mails older than MAIL_RETENTION (also a scheduled job in the workers) */
   pruneRawMail(): Promise<number>;
+  /** re-queues stored raw mails no job has taken in (also a scheduled job in the workers) */
+  sweepRawMail(): Promise<{ checked: number; requeued: number }>;
+  /**
+   * Takes a raw mail in as the SMTP intake does: stored durably, then its `mail-in` job queued;
+   * resolves with the job id once both are done (then, and only then, the source may be told
+   * "accepted"). For other doors to the same raw-mail store and job (IMAP).
+   */
+  accept(source: Readable, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string>;
+  /** the parse pool's figures (threads, mails parsed, run and wait times) */
+  parseStats(): ReturnType<MailParsePool['stats']>;
 }
 
 /**
@@ -30,12 +45,16 @@ export interface EmailModule extends AppModule {
  */
 /** Raw inbound mail older than MAIL_RETENTION is deleted by a sweep this often. */
 const RETENTION_SWEEP_MS = 6 * 3600 * 1000;
+/** Raw inbound mail no job took in is looked for this often. */
+const INTAKE_SWEEP_MS = 15 * 60 * 1000;
 
 export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   const store = new MailStore(core.config.dataDir);
   const own = mailAddress(core.config.mailFrom);
   const addresses = new TeamAddresses(core.teams, own ? [own] : []);
   const MailRef = mailRefModel(core.conn);
+  const MailIntake = mailIntakeModel(core.conn);
+  const jobOptions = mailJobOptions(core.config.mailRetryForMs, core.config.mailRetryMaxDelayMs);
   const delivery = new EmailDelivery(core, MailRef);
   router?.register('email', delivery.deliver);
   router?.fallback(delivery.deliver);
@@ -43,14 +62,14 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   const log = core.log.child({ component: 'mail-intake' });
   // threads start with the first mail a worker process parses; API-only processes never start any
   const parsePool = new MailParsePool({ threads: core.config.mailParseThreads, dataDir: core.config.dataDir, log });
-  const inbound = new InboundMail(core, store, addresses, delivery, ackLimiter, MailRef, (file) => parsePool.parse(file));
+  const inbound = new InboundMail(core, store, addresses, delivery, ackLimiter, MailRef, (file) => parsePool.parse(file), MailIntake);
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
   const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
     const blob = await store.writeInbound(source, maxBytes);
     const jobId = `mail-${blob.hash}`;
     const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
-    await core.queues.get('mail-in').add('inbound', data, { jobId });
+    await core.queues.get('mail-in').add('inbound', data, { jobId, ...jobOptions });
     log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
     return jobId;
   };
@@ -63,6 +82,21 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   );
 
   const pruneRawMail = () => store.pruneInbound(new Date(core.clock.now().getTime() - core.config.mailRetentionMs));
+  const sweeper = new RawMailSweeper(
+    store,
+    MailIntake,
+    async (hash, receivedAt) => {
+      const q = core.queues.get('mail-in');
+      if (await q.getJob(`mail-${hash}`)) return false;
+      const data: InboundJob = { hash, via: 'sweep', rcpt: [], mailFrom: null, receivedAt: receivedAt.toISOString() };
+      await q.add('inbound', data, { jobId: `mail-${hash}`, ...jobOptions });
+      return true;
+    },
+    core.clock,
+    log,
+  );
+  const sweepRawMail = () => sweeper.sweep();
+  const deadLetters = new DeadLetters(() => core.queues.get('mail-in'), store);
 
   return {
     name: 'email',
@@ -77,14 +111,18 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
         accept: (req, max) => accept(req, max, { via: 'webhook', rcpt: [], mailFrom: null }),
       }),
     ],
-    routes: (api) => [attachmentRoutes(api, { tickets: core.tickets, Message: core.models.Message, store })],
+    routes: (api) => [attachmentRoutes(api, { tickets: core.tickets, Message: core.models.Message, store }), deadLetterRoutes(api, deadLetters)],
     pruneRawMail,
+    sweepRawMail,
+    accept: (source, envelope) => accept(source, core.config.mailMaxBytes, envelope),
+    parseStats: () => parsePool.stats(),
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail },
+      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail, 'sweep-raw': sweepRawMail },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {
       await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
+      await core.queues.get('mail-in').upsertJobScheduler('mail-intake-sweep', { every: INTAKE_SWEEP_MS }, { name: 'sweep-raw', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
     },
     stopWorkers: () => parsePool.close(),
     startApi: () => smtp.start(),

@@ -58,6 +58,17 @@ export class MailParsePool {
     return (await this.piscina.run(task, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) })) as ParsedMessage;
   }
 
+  /** What the pool has done since it started: mails parsed, time in a thread and waiting for one (ms). */
+  stats(): { threads: number; completed: number; runMs: { mean: number; p50: number; p99: number }; waitMs: { mean: number; p99: number } } {
+    const h = this.pool?.histogram;
+    return {
+      threads: this.threads,
+      completed: this.pool?.completed ?? 0,
+      runMs: { mean: h?.runTime.mean ?? 0, p50: h?.runTime.p50 ?? 0, p99: h?.runTime.p99 ?? 0 },
+      waitMs: { mean: h?.waitTime.mean ?? 0, p99: h?.waitTime.p99 ?? 0 },
+    };
+  }
+
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
