@@ -1,5 +1,6 @@
 import { mailTexts } from '../../src/channels/email/mail-text';
-import { cleanSubject, htmlReply, htmlToText, splitReply } from '../../src/channels/email/quote';
+import { htmlReply, htmlToText } from '../../src/channels/email/html-text';
+import { cleanSubject, splitReply } from '../../src/channels/email/quote';
 import { buildMail } from '../fixtures/mail/build';
 import { useMailStore } from '../fixtures/mail/parse';
 import { REPLIES } from '../fixtures/mail/replies';

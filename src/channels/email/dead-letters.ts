@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Job, Queue } from 'bullmq';
 import { Libmime } from 'libmime';
-import type { InboundJob } from './email.inbound';
+import type { InboundJob } from './mail-job';
 import type { MailStore } from './mail-store';
 
 export interface DeadLetter {

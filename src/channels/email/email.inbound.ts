@@ -15,20 +15,12 @@ import { attachmentId, ParsedMail } from './mail-parse';
 import type { MailStore } from './mail-store';
 import { classifyNoise } from './noise';
 import type { ParsedMessage } from './parse-pool';
+import type { InboundJob } from './mail-job';
 import { SenderOrder } from './sender-order';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
 import type { TeamAddresses } from './team-addresses';
 
-export interface InboundJob {
-  hash: string;
-  /** how it came: SMTP, the raw webhook, or re-queued by the sweeper (envelope unknown) */
-  via: 'smtp' | 'webhook' | 'sweep';
-  /** envelope recipients (SMTP), empty for the webhook */
-  rcpt: string[];
-  /** envelope sender; '' is the null reverse-path, null when unknown (webhook) */
-  mailFrom: string | null;
-  receivedAt: string;
-}
+export type { InboundJob } from './mail-job';
 
 const DEFAULT_TEAM = 'support';
 const TEAM_TYPES: Record<string, TicketType> = { complaints: 'complaint', returns: 'return' };

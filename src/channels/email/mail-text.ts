@@ -1,5 +1,6 @@
 import { sanitizeMailHtml } from './html-sanitize';
-import { htmlReply, htmlToText, splitReply } from './quote';
+import { htmlReply, htmlToText } from './html-text';
+import { splitReply } from './quote';
 
 export interface MailTexts {
   /** the new text: the customer's own words with quoted history trimmed */
