@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MovableClock } from '../../src/infra/clock';
@@ -118,6 +119,13 @@ describe('mail intake', () => {
     await app.stopWorkers();
     const jobId = await mail.send(buildMail({ from: { address: 'lost@example.com' }, to, subject: 'Lost job', messageId: '<lost-1@example.com>', text: 'Nobody took me in.' }), { from: 'lost@example.com', to: [to] });
     await (await app.c.queues.get('mail-in').getJob(jobId))!.remove(); // Redis lost it
+    // and one stored long before sweeping began, by a version that kept no records: left alone
+    const old = buildMail({ from: { address: 'old@example.com' }, to, subject: 'Before', messageId: '<before-1@example.com>', text: 'old' });
+    const oldHash = crypto.createHash('sha256').update(old).digest('hex');
+    const oldFile = path.join(app.dataDir, 'mail', 'inbound', `${oldHash}.eml`);
+    fs.writeFileSync(oldFile, old);
+    const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
+    fs.utimesSync(oldFile, dayAgo, dayAgo);
     await app.startWorkers();
     const before = await app.c.models.Ticket.countDocuments({});
     expect(await mail.email().sweepRawMail()).toMatchObject({ requeued: 0 }); // too fresh: may still be on its way to its job
@@ -127,6 +135,7 @@ describe('mail intake', () => {
     const done = await mail.processed(jobId);
     expect(done.created).toBe(true);
     expect(await mail.email().sweepRawMail()).toMatchObject({ requeued: 0, checked: first.checked });
+    expect(await app.c.queues.get('mail-in').getJob(`mail-${oldHash}`)).toBeUndefined();
     expect(await app.c.models.Ticket.countDocuments({})).toBe(before + 1);
     const admin = await app.as('admin@demo.local');
     expect((await admin.get(`/api/tickets/${done.ticket}/messages`)).body.messages[0].body).toBe('Nobody took me in.');

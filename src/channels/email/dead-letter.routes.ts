@@ -34,7 +34,7 @@ export function deadLetterRoutes(api: ApiRegistry, deadLetters: DeadLetters): Ro
       method: 'get',
       path: '/api/mail/dead-letters',
       tag: 'email',
-      summary: 'Inbound mail that could not be taken in (unparseable, or failing past its retries), newest failure last (admin)',
+      summary: 'Inbound mail that could not be taken in (unparseable, or failing past its retries), latest failure first (admin)',
       auth: ['admin'],
       query: z.strictObject({ offset: z.coerce.number().int().min(0).max(1_000_000).default(0), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       response: z.object({ items: z.array(deadLetter), total: z.number().int() }),

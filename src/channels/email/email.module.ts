@@ -122,6 +122,7 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
     }),
     startWorkers: async () => {
       await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
+      await sweeper.start();
       await core.queues.get('mail-in').upsertJobScheduler('mail-intake-sweep', { every: INTAKE_SWEEP_MS }, { name: 'sweep-raw', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
     },
     stopWorkers: () => parsePool.close(),
