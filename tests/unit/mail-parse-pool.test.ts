@@ -29,18 +29,19 @@ describe('mail parse pool', () => {
     // HTML-only mails just under the sanitiser's cap: parsing, trimming and sanitising are all CPU
     const html = '<div><p>洗衣机 <b>E4</b> <a href="https://x.example/">manual</a></p></div>'.repeat(1300);
     const files = Array.from({ length: 6 }, (_, i) => mails.write(buildMail({ from: { address: `big${i}@example.com` }, to: 'support@demo.local', subject: `big ${i}`, html })));
+    // the event loop's busy time (ms) while the mails are parsed: here all of the parsing, from the
+    // pool only the hand-over of tasks and results
     const busy = async (parse: () => Promise<unknown>) => {
       const before = performance.eventLoopUtilization();
       await parse();
-      return performance.eventLoopUtilization(before).utilization;
+      return performance.eventLoopUtilization(before).active;
     };
-    await pool.parse(files[0]); // threads started, code loaded
+    await Promise.all(files.slice(0, 2).map((file) => pool.parse(file))); // both threads started, code loaded
     const here = await busy(async () => {
       for (const file of files) await parseTask({ file, dataDir: mails.dataDir });
     });
     const pooled = await busy(() => Promise.all(files.map((file) => pool.parse(file))));
-    expect(here).toBeGreaterThan(0.5);
-    expect(pooled).toBeLessThan(here / 2);
+    expect(pooled).toBeLessThan(here / 3);
   });
 
   it('rejects a mail that cannot be read', async () => {

@@ -10,7 +10,7 @@ const idParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{64}$/, 'a dead
 
 const deadLetter = z.object({
   id: z.string(),
-  via: z.enum(['smtp', 'webhook', 'sweep']),
+  via: z.enum(['smtp', 'webhook', 'imap', 'sweep']),
   mailFrom: z.string().nullable(),
   rcpt: z.array(z.string()),
   receivedAt: z.string(),

@@ -2,8 +2,8 @@
 export interface InboundJob {
   /** the raw mail's content hash: its file under DATA_DIR/mail/inbound */
   hash: string;
-  /** how it came: SMTP, the raw webhook, or re-queued by the sweeper (envelope unknown) */
-  via: 'smtp' | 'webhook' | 'sweep';
+  /** how it came: SMTP, the raw webhook, a team's mailbox (IMAP), or re-queued by the sweeper (envelope unknown) */
+  via: 'smtp' | 'webhook' | 'imap' | 'sweep';
   /** envelope recipients (SMTP), empty for the webhook */
   rcpt: string[];
   /** envelope sender; '' is the null reverse-path, null when unknown (webhook) */
