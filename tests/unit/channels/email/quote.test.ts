@@ -1,9 +1,9 @@
-import { mailTexts } from '../../src/channels/email/mail-text';
-import { htmlReply, htmlToText } from '../../src/channels/email/html-text';
-import { cleanSubject, splitReply } from '../../src/channels/email/quote';
-import { buildMail } from '../fixtures/mail/build';
-import { useMailStore } from '../fixtures/mail/parse';
-import { REPLIES } from '../fixtures/mail/replies';
+import { mailTexts } from '../../../../src/channels/email/mail-text';
+import { htmlReply, htmlToText } from '../../../../src/channels/email/html-text';
+import { cleanSubject, splitReply } from '../../../../src/channels/email/quote';
+import { buildMail } from '../../../fixtures/mail/build';
+import { useMailStore } from '../../../fixtures/mail/parse';
+import { REPLIES } from '../../../fixtures/mail/replies';
 
 describe('the new text of real replies (tests/fixtures/mail/replies.ts), through the whole parser', () => {
   const mails = useMailStore('replies');
