@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { createLogger } from '../../src/logger';
-import { MailParsePool } from '../../src/channels/email/parse-pool';
-import { parseTask } from '../../src/channels/email/parse-task';
-import { buildMail } from '../fixtures/mail/build';
-import { useMailStore } from '../fixtures/mail/parse';
+import { createLogger } from '../../../../src/logger';
+import { MailParsePool } from '../../../../src/channels/email/parse-pool';
+import { parseTask } from '../../../../src/channels/email/parse-task';
+import { buildMail } from '../../../fixtures/mail/build';
+import { useMailStore } from '../../../fixtures/mail/parse';
 
 /** The parse pool runs the parser in worker threads (started from jest too, whose transform threads do not get). */
 describe('mail parse pool', () => {

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
-import { charsetContext, pickCharset } from '../../src/channels/email/mail-charset';
-import { buildUndeclaredMail } from '../fixtures/mail/build';
-import { useMailStore } from '../fixtures/mail/parse';
+import { charsetContext, pickCharset } from '../../../../src/channels/email/mail-charset';
+import { buildUndeclaredMail } from '../../../fixtures/mail/build';
+import { useMailStore } from '../../../fixtures/mail/parse';
 
 /**
  * Mails from older clients that write raw GBK, Big5 or Shift_JIS bytes without saying so (or say

@@ -1,7 +1,7 @@
-import { parseStoredMail } from '../../src/channels/email/mail-parse';
-import { mailTexts } from '../../src/channels/email/mail-text';
-import { HOSTILE_MAILS } from '../fixtures/mail/hostile';
-import { useMailStore } from '../fixtures/mail/parse';
+import { parseStoredMail } from '../../../../src/channels/email/mail-parse';
+import { mailTexts } from '../../../../src/channels/email/mail-text';
+import { HOSTILE_MAILS } from '../../../fixtures/mail/hostile';
+import { useMailStore } from '../../../fixtures/mail/parse';
 
 /**
  * Mails crafted to make parsing cost grow faster than their size (the cases of issue #13: an 11 KB

@@ -1,4 +1,4 @@
-import { sanitizeMailHtml } from '../../src/channels/email/html-sanitize';
+import { sanitizeMailHtml } from '../../../../src/channels/email/html-sanitize';
 
 /** What an agent's browser loads when it shows a customer's HTML mail: nothing from elsewhere. */
 describe('mail HTML sanitiser', () => {
