@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Types } from 'mongoose';
+import { addParticipants, MAX_PARTICIPANTS, mailParticipantsModel, participantsOf } from '../../src/channels/email/mail-participants.model';
 import type { MovableClock } from '../../src/infra/clock';
 import { buildBounce, buildMail } from '../fixtures/mail/build';
 import { startSink, Sink } from '../fixtures/mail/sink';
@@ -81,6 +83,16 @@ describe('mail intake', () => {
     expect(own).toMatchObject({ ticket: number, created: false });
     const colleague = await mail.processed(await mail.send(buildMail({ from: { address: 'lin@example.cn' }, to, subject: 'Re: Washer E4', messageId: '<lin-1@example.cn>', inReplyTo: ids[1], text: 'Yes, the door is closed.' }), { from: 'lin@example.cn', to: [to] }));
     expect(colleague).toMatchObject({ ticket: number, created: false });
+  });
+
+  it('keeps every participant that mails landing on one ticket at once bring in, up to the cap', async () => {
+    const M = mailParticipantsModel(app.c.conn);
+    const ticketId = new Types.ObjectId();
+    // eight mails of different senders on one ticket, applied in parallel by the mail-in workers
+    await Promise.all(Array.from({ length: 8 }, (_, i) => addParticipants(M, ticketId, [`sender${i}@example.cn`, `cc${i}@example.cn`])));
+    expect((await participantsOf(M, ticketId)).sort()).toEqual(Array.from({ length: 8 }, (_, i) => [`cc${i}@example.cn`, `sender${i}@example.cn`]).flat().sort());
+    await addParticipants(M, ticketId, Array.from({ length: 100 }, (_, i) => `list${i}@example.cn`));
+    expect(await participantsOf(M, ticketId)).toHaveLength(MAX_PARTICIPANTS);
   });
 
   it('marks a reply failed only for a real DSN sent with a null reverse-path; forged bounces change nothing', async () => {
