@@ -44,6 +44,9 @@ const envSchema = z.object({
     .optional()
     .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
     .transform((v) => (v ? parseDuration(v) : null)),
+  MAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  MAIL_RETRY_FOR: isoDuration('PT12H'),
+  MAIL_RETRY_MAX_DELAY: isoDuration('PT10M'),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
@@ -91,6 +94,12 @@ export type Config = Readonly<{
   smtpMessagesPerIpPerHour: number;
   /** attachments of tickets closed longer than this are deleted; null keeps them */
   attachmentRetentionMs: number | null;
+  /** worker threads that parse inbound mail; 0: one per CPU */
+  mailParseThreads: number;
+  /** an inbound mail's job is retried for at least this long before it is dead-lettered */
+  mailRetryForMs: number;
+  /** the longest wait between two tries of an inbound mail's job */
+  mailRetryMaxDelayMs: number;
   publicUrl: string;
   seedDemo: boolean;
   demoPassword: string;
@@ -144,6 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpMaxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
     smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,
     attachmentRetentionMs: e.ATTACHMENT_RETENTION,
+    mailParseThreads: e.MAIL_PARSE_THREADS,
+    mailRetryForMs: e.MAIL_RETRY_FOR,
+    mailRetryMaxDelayMs: e.MAIL_RETRY_MAX_DELAY,
     publicUrl,
     seedDemo: e.SEED_DEMO,
     demoPassword: e.DEMO_PASSWORD,
