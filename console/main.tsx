@@ -22,7 +22,7 @@ export interface Me {
 
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
-export const isLead = (me: Me) => me.role !== 'agent';
+export const isLead = (me: Me) => me.role !== 'agent' && me.role !== 'engineer';
 
 /** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
 function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {

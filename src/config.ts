@@ -23,6 +23,10 @@ const bool = z
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** a duration an SLA target can be in business time (days, hours, minutes; no months) */
+const businessDuration = (fallback: string) =>
+  z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, 'must be an ISO 8601 duration in days, hours and minutes such as PT4H').default(fallback);
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const envSchema = z.object({
@@ -52,6 +56,10 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  ONSITE_TARGET: businessDuration('PT4H'),
+  ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
+  COMPANY_NAME: z.string().min(1).max(200).default('Aftercare Demo Appliances 售后服务中心'),
+  PDF_FONT: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
 });
 
 export type Config = Readonly<{
@@ -82,6 +90,14 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** the on-site target of a work order from dispatch, in the team's business hours (ISO 8601) */
+  onSiteTarget: string;
+  /** the on-site target of an emergency work order, around the clock */
+  onSiteEmergencyTarget: string;
+  /** the company header of service reports */
+  companyName: string;
+  /** a font file with CJK glyphs for service report PDFs (TTC collections allowed) */
+  pdfFont: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -128,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    onSiteTarget: e.ONSITE_TARGET,
+    onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
+    companyName: e.COMPANY_NAME,
+    pdfFont: e.PDF_FONT,
   });
 }
 

@@ -15,6 +15,7 @@ import { emailModule } from '../channels/email/email.module';
 import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import { workOrdersModule } from './workorders/workorders.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -53,5 +54,7 @@ export function buildModules(core: Core): AppModule[] {
     reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,
     sla,
+    // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
+    workOrdersModule(core, calendars.calendars),
   ];
 }

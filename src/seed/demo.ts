@@ -3,6 +3,7 @@ import { SYSTEM } from '../modules/tickets/ticket.types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';
 import { seedDemoHistory } from './demo-history';
+import { seedWorkOrders } from '../modules/workorders/workorders.seed';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -51,6 +52,7 @@ export async function seedDemo(c: Container): Promise<boolean> {
     { channel: 'web', subject: 'Spare filter for AC-3500', team: 'support', type: 'inquiry', customer: { name: 'Raj Patel', email: 'raj.patel@example.com' }, message: { channel: 'web', body: 'Where can I buy a replacement filter for the AC-3500?', author: { type: 'customer', name: 'Raj Patel' } } },
   ];
   for (const t of demo) await c.tickets.create(t, SYSTEM);
+  await seedWorkOrders(c);
   await seedCannedResponses(c.conn);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);

@@ -30,7 +30,7 @@ export function customerRoutes(api: ApiRegistry, customers: CustomerService, tic
     serializeCustomerDoc(await customers.update(params.id, body), customers),
   );
   api.route(r, { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) }, async ({ params, body, principal }) => {
-    if (principal.role === 'agent') throw new ForbiddenError('Merging customers needs a supervisor');
+    if (principal.role === 'agent' || principal.role === 'engineer') throw new ForbiddenError('Merging customers needs a supervisor');
     return serializeCustomerDoc(await customers.merge(params.id, body.from, (from, into) => tickets.moveCustomer(from, into)), customers);
   });
   return r;

@@ -18,7 +18,7 @@ export interface Recipient {
 export class SlaNotifier {
   constructor(private readonly core: Pick<Core, 'models' | 'realtime' | 'outbox' | 'config' | 'log'>) {}
 
-  async recipients(ticket: TicketDoc, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
+  async recipients(ticket: Pick<TicketDoc, 'assigneeId' | 'team'>, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
     const { Agent } = this.core.models;
     const or: Record<string, unknown>[] = [];
     if (e.level <= 1 && ticket.assigneeId) or.push({ _id: ticket.assigneeId });

@@ -4,7 +4,8 @@ import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
 export const ticketNumberParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
+/** A comma-separated query value of known words, e.g. `status=open,pending`. */
+export const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))

@@ -2,7 +2,7 @@ export const CHANNELS = ['email', 'chat', 'voice', 'web'] as const;
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TYPES = ['inquiry', 'fault', 'complaint', 'return', 'warranty'] as const;
-export const ROLES = ['agent', 'supervisor', 'manager', 'director', 'admin'] as const;
+export const ROLES = ['agent', 'engineer', 'supervisor', 'manager', 'director', 'admin'] as const;
 export const LOCALES = ['en', 'zh-CN'] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -1,0 +1,92 @@
+import type { Queues } from '../../infra/queues';
+import type { Logger } from '../../logger';
+import type { MailOutbox } from '../../mail/outbox';
+import type { Realtime } from '../../realtime/realtime';
+import type { AgentModel } from '../agents/agent.model';
+import type { TicketDoc } from '../tickets/ticket.model';
+import type { Locale } from '../tickets/ticket.types';
+import type { WorkOrderDoc } from './workorders.model';
+import type { WorkOrderChange } from './workorders.service';
+
+export interface EffectsDeps {
+  tickets: { byId(id: string): Promise<TicketDoc | null>; addEvent(ticket: TicketDoc, type: string, body: string, data?: unknown): Promise<unknown> };
+  realtime: Pick<Realtime, 'toTeam' | 'toAgents'>;
+  Agent: AgentModel;
+  outbox: Pick<MailOutbox, 'send'>;
+  queues: Pick<Queues, 'get'>;
+  config: { publicUrl: string };
+  log: Logger;
+}
+
+/** The timeline event type of a change: `workorder.<what happened>` (the console renders it in the reader's language). */
+export function timelineType(wo: WorkOrderDoc, change: WorkOrderChange): string | null {
+  if (change.kind === 'sla') return null;
+  if (change.kind === 'created') return 'workorder.created';
+  if (change.kind === 'report') return wo.report && (wo.report.version ?? 1) > 1 ? 'workorder.report_corrected' : 'workorder.report';
+  if (change.kind === 'payment') return 'workorder.paid';
+  if (change.kind === 'step') return `workorder.${change.step}`;
+  if (change.from !== change.to) return change.to === 'new' ? 'workorder.unplanned' : `workorder.${change.to}`;
+  if (change.engineer[0] !== change.engineer[1]) return 'workorder.reassigned';
+  if (change.window[0] !== change.window[1]) return 'workorder.rescheduled';
+  return 'workorder.updated';
+}
+
+/**
+ * What each work order change does outside the work order: the `workorder:updated` socket event
+ * (the work order's team, the ticket's team, the engineers before and after), a typed event on the
+ * ticket's timeline, and the customer's mails — appointment confirmed (with the window) when the
+ * engineer accepts or the accepted appointment moves, engineer on the way, report attached. Mails
+ * carry deterministic job ids, so a repeated change mails once.
+ */
+export class WorkOrderEffects {
+  constructor(private readonly d: EffectsDeps) {}
+
+  async apply(wo: WorkOrderDoc, change: WorkOrderChange): Promise<void> {
+    const engineer = wo.engineerId ? await this.d.Agent.findById(wo.engineerId, { name: 1, phone: 1 }).lean() : null;
+    const engineerView = engineer ? { id: String(engineer._id), name: engineer.name } : null;
+    const payload = { id: String(wo._id), number: wo.number, status: wo.status, engineer: engineerView, ticketNumber: wo.ticketNumber, team: wo.team, changes: change.kind };
+    this.d.realtime.toTeam(wo.team, 'workorder:updated', payload);
+    if (wo.ticketTeam !== wo.team) this.d.realtime.toTeam(wo.ticketTeam, 'workorder:updated', payload);
+    this.d.realtime.toAgents([...new Set(change.engineer.filter((x): x is string => !!x))], 'workorder:updated', payload);
+
+    const type = timelineType(wo, change);
+    if (type) {
+      const ticket = await this.d.tickets.byId(String(wo.ticketId));
+      const data = {
+        workOrderId: String(wo._id),
+        number: wo.number,
+        kind: wo.kind,
+        status: wo.status,
+        engineer: engineerView?.name ?? null,
+        window: wo.window?.start ? { start: wo.window.start.toISOString(), end: wo.window.end!.toISOString() } : null,
+        reason: change.reason ?? null,
+        by: change.actor.name,
+        ...(wo.report?.version ? { reportVersion: wo.report.version } : {}),
+      };
+      const body = `${wo.number}: ${type.replace('workorder.', '').replace(/_/g, ' ')}${data.engineer ? ` · ${data.engineer}` : ''} (${change.actor.name})`;
+      if (ticket) await this.d.tickets.addEvent(ticket, type, body, data);
+    }
+    await this.notifyCustomer(wo, change, engineerView?.name ?? '');
+  }
+
+  private async notifyCustomer(wo: WorkOrderDoc, change: WorkOrderChange, engineerName: string): Promise<void> {
+    const to = wo.contact?.email;
+    const locale: Locale = wo.contact?.locale === 'zh-CN' ? 'zh-CN' : 'en';
+    const base = { number: wo.number, ticketNumber: wo.ticketNumber, customerName: wo.contact?.name ?? '', engineerName, address: wo.address, window: wo.window?.start ? { start: wo.window.start.toISOString(), end: wo.window.end!.toISOString() } : null };
+    const headers = { 'X-Aftercare-Ticket': String(wo.ticketNumber) };
+    if (change.kind === 'report') {
+      // the PDF is rendered by a worker, which then sends the mail through the outbox
+      await this.d.queues.get('workorders').add('report-mail', { workOrderId: String(wo._id), version: wo.report?.version ?? 1 }, { jobId: `wo-report-mail-${wo._id}-v${wo.report?.version ?? 1}`, removeOnComplete: true });
+      return;
+    }
+    if (!to) return;
+    const confirmed = (change.kind === 'step' && change.step === 'accept') || (change.kind === 'planned' && wo.status === 'accepted' && change.window[0] !== change.window[1]);
+    if (confirmed && wo.window?.start) {
+      await this.d.outbox.send({ to, template: 'workorder-confirmed', locale, data: base, headers }, `wo-mail-confirmed-${wo._id}-${wo.window.start.getTime()}-${wo.engineerId}`);
+    }
+    if (change.kind === 'step' && change.step === 'depart') {
+      const last = wo.events[wo.events.length - 1];
+      await this.d.outbox.send({ to, template: 'workorder-en-route', locale, data: base, headers }, `wo-mail-enroute-${wo._id}-${last?._id ?? ''}`);
+    }
+  }
+}
