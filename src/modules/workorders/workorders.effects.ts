@@ -15,7 +15,17 @@ export interface EffectsDeps {
   outbox: Pick<MailOutbox, 'send'>;
   queues: Pick<Queues, 'get'>;
   config: { publicUrl: string };
+  timeZoneOf: (team: string) => Promise<string>;
   log: Logger;
+}
+
+/** A window as the customer reads it: local time of the team's zone, in their language. */
+export function windowText(w: { start: Date; end: Date } | null | undefined, locale: Locale, timeZone: string): string {
+  if (!w?.start) return '';
+  const lang = locale === 'zh-CN' ? 'zh-CN' : 'en-GB';
+  const day = w.start.toLocaleDateString(lang, { timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+  const time = (d: Date) => d.toLocaleTimeString(lang, { timeZone, hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${day} ${time(w.start)}–${time(w.end)} (${timeZone})`;
 }
 
 /** The timeline event type of a change: `workorder.<what happened>` (the console renders it in the reader's language). */
@@ -72,7 +82,8 @@ export class WorkOrderEffects {
   private async notifyCustomer(wo: WorkOrderDoc, change: WorkOrderChange, engineerName: string): Promise<void> {
     const to = wo.contact?.email;
     const locale: Locale = wo.contact?.locale === 'zh-CN' ? 'zh-CN' : 'en';
-    const base = { number: wo.number, ticketNumber: wo.ticketNumber, customerName: wo.contact?.name ?? '', engineerName, address: wo.address, window: wo.window?.start ? { start: wo.window.start.toISOString(), end: wo.window.end!.toISOString() } : null };
+    const window = wo.window?.start ? { start: wo.window.start, end: wo.window.end! } : null;
+    const base = { number: wo.number, ticketNumber: wo.ticketNumber, customerName: wo.contact?.name ?? '', engineerName, address: wo.address, windowText: windowText(window, locale, await this.d.timeZoneOf(wo.team)) };
     const headers = { 'X-Aftercare-Ticket': String(wo.ticketNumber) };
     if (change.kind === 'report') {
       // the PDF is rendered by a worker, which then sends the mail through the outbox

@@ -38,11 +38,12 @@ export function workOrdersModule(core: Core, calendars: CalendarService): AppMod
   });
   const workOrders = new WorkOrderService({ WorkOrder, Counter: core.models.Counter, Agent: core.models.Agent, tickets: core.tickets, customers: core.customers, teams: core.teams, onsite, clock: core.clock, log });
   onsite.bind(workOrders);
-  const effects = new WorkOrderEffects({ tickets: core.tickets, realtime: core.realtime, Agent: core.models.Agent, outbox: core.outbox, queues: core.queues, config: core.config, log });
-  // the timers and escalations first (they are what someone waits for), then sockets, timeline and mails
+  const board = new DispatchBoard({ WorkOrder, Agent: core.models.Agent, Team: core.models.Team, calendars });
+  const timeZoneOf = async (team: string) => (await board.timeZoneOf(team)).timeZone;
+  const effects = new WorkOrderEffects({ tickets: core.tickets, realtime: core.realtime, Agent: core.models.Agent, outbox: core.outbox, queues: core.queues, config: core.config, timeZoneOf, log });
+    // the timers and escalations first (they are what someone waits for), then sockets, timeline and mails
   workOrders.observe((wo, change) => onsite.afterWrite(wo, change));
   workOrders.observe((wo, change) => effects.apply(wo, change));
-  const board = new DispatchBoard({ WorkOrder, Agent: core.models.Agent, Team: core.models.Team, calendars });
   const reports = new ServiceReportService({
     WorkOrder,
     Report,
@@ -53,7 +54,7 @@ export function workOrdersModule(core: Core, calendars: CalendarService): AppMod
     store: new MailStore(core.config.dataDir),
     outbox: core.outbox,
     company: core.config.companyName,
-    timeZoneOf: async (team) => (await board.timeZoneOf(team)).timeZone,
+    timeZoneOf,
     log,
   });
 

@@ -76,8 +76,10 @@ export function workOrderRoutes(api: ApiRegistry, d: WorkOrderRouteDeps): Router
 
   api.route(r, { method: 'post', path: '/api/work-orders/:id/report', tag: 'workorders', summary: 'File the service report (技术服务报告单): completes the work order; a second report is 409 report_locked', auth: 'agent', params: workOrderParams, body: reportBody, status: 201 }, async ({ params, body, principal, res }) => {
     const { report, workOrder, replayed } = await d.reports.file(params.id, body, principal);
-    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
-    return { report: serializeReport(report), workOrder: await view(workOrder) };
+    const answer = { report: serializeReport(report), workOrder: await view(workOrder) };
+    if (!replayed) return answer;
+    res.status(200).setHeader('Idempotent-Replayed', 'true').json(answer); // the first result, not a second filing
+    return undefined;
   });
 
   api.route(r, { method: 'put', path: '/api/work-orders/:id/report', tag: 'workorders', summary: 'Correct a filed report: a new version (supervisors of the team, managers)', auth: ['supervisor', 'manager', 'director', 'admin'], params: workOrderParams, body: correctionBody, status: 201 }, async ({ params, body, principal }) => {
