@@ -9,6 +9,8 @@ import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
+import { DispatchBoard } from './components/workorders/DispatchBoard';
+import { EngineerView } from './components/workorders/EngineerView';
 import css from './styles.css';
 
 export interface Me {
@@ -24,13 +26,20 @@ const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 export const isLead = (me: Me) => me.role !== 'agent' && me.role !== 'engineer';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
-function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {
+export type View = 'queue' | 'dashboard' | 'reports' | 'dispatch' | 'visits';
+
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; anything else is the queue. */
+function parseHash(): { view: View; ticket: number | null; date: string | null } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
-  if (m) return { view: 'queue', ticket: Number(m[1]) };
-  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null };
+  if (m) return { view: 'queue', ticket: Number(m[1]), date: null };
+  const d = /^#\/dispatch\/(\d{4}-\d{2}-\d{2})/.exec(h);
+  const view: View = h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/dispatch') ? 'dispatch' : h.startsWith('#/visits') ? 'visits' : 'queue';
+  return { view, ticket: null, date: d?.[1] ?? null };
 }
+
+/** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
+export const isEngineer = (me: Me) => me.role === 'engineer';
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -110,7 +119,17 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+          {route.view === 'dashboard' && isLead(me) ? (
+            <Dashboard me={me} />
+          ) : route.view === 'reports' && isLead(me) ? (
+            <Reports me={me} />
+          ) : route.view === 'dispatch' && !isEngineer(me) ? (
+            <DispatchBoard me={me} date={route.date} />
+          ) : isEngineer(me) && (route.view === 'visits' || (route.view === 'queue' && !route.ticket)) ? (
+            <EngineerView />
+          ) : (
+            <Workspace me={me} ticket={route.ticket} />
+          )}
         </div>
       </Live.Provider>
     );

@@ -8,6 +8,7 @@ import { ChannelIcon, Due, Icon } from './common';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { Timeline, Message } from './Timeline';
+import { WorkOrderPanel } from './workorders/WorkOrderPanel';
 
 export interface Ticket {
   id: string;
@@ -144,7 +145,10 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
         <Timeline messages={messages} />
         <Composer me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />
       </section>
-      <CustomerPanel number={ticket.number} />
+      <div class="side">
+        <CustomerPanel number={ticket.number} />
+        <WorkOrderPanel ticketNumber={ticket.number} />
+      </div>
     </div>
   );
 }

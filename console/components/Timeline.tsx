@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { download } from '../api';
-import { useT } from '../i18n';
+import { T, useT } from '../i18n';
 import { ChannelIcon, Icon, Time } from './common';
 
 export interface Message {
@@ -15,6 +15,22 @@ export interface Message {
   event: { type: string; data: unknown } | null;
   createdAt: string;
   attachments: { id: string; filename: string; size: number; url: string }[];
+}
+
+/**
+ * A timeline event in the reader's language: the key `event.<type>` filled with the event's data;
+ * the stored English body for events without a translation.
+ */
+export function eventText(m: Message, t: T): string {
+  const type = m.event?.type;
+  if (!type) return m.body;
+  const key = `event.${type}`;
+  const data = (m.event?.data ?? {}) as Record<string, unknown>;
+  const vars: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(data)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+  if (typeof data.reason === 'string' && t(`wo.reason.${data.reason}`) !== `wo.reason.${data.reason}`) vars.reason = t(`wo.reason.${data.reason}`);
+  const text = t(key, vars);
+  return text === key ? m.body : text;
 }
 
 /** Calls, mails, chat lines, notes and status events in order; bodies are shown as text, never as HTML. */
@@ -36,7 +52,7 @@ export function Timeline({ messages }: { messages: Message[] }) {
               {m.author.type === 'agent' && !m.internal && m.delivery.status !== 'none' && <span class={`delivery d-${m.delivery.status}`}>{t(`ticket.delivery.${m.delivery.status}`)}</span>}
               <Time at={m.createdAt} />
             </div>
-            <div class="body">{m.body}</div>
+            <div class="body">{m.kind === 'event' ? eventText(m, t) : m.body}</div>
             {m.fullBody && (
               <details class="quoted">
                 <summary>…</summary>

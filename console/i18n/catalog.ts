@@ -5,8 +5,10 @@
  */
 import enCore from './en/core.json';
 import zhCore from './zh-CN/core.json';
+import enWorkorders from './en/workorders.json';
+import zhWorkorders from './zh-CN/workorders.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enWorkorders],
+  'zh-CN': [zhCore, zhWorkorders],
 };
