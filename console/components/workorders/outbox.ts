@@ -54,29 +54,32 @@ export function enqueue(item: Omit<Pending, 'clientId' | 'at'> & { clientId?: st
 /** Sends what is queued, oldest first; stops at the first item that cannot reach the server. */
 export function flush(): Promise<void> {
   if (flushing) return flushing;
-  flushing = (async () => {
+  const run = sendAll();
+  flushing = run;
+  // reset once settled (set here, after the assignment: sendAll may finish synchronously when nothing waits)
+  void run.finally(() => {
+    if (flushing === run) flushing = null;
+  });
+  return run;
+}
+
+async function sendAll(): Promise<void> {
+  for (;;) {
+    const [item] = pending();
+    if (!item) return;
     try {
-      for (;;) {
-        const [item] = pending();
-        if (!item) return;
-        try {
-          if (item.kind === 'step') await api(`/api/work-orders/${item.workOrderId}/events`, { method: 'POST', body: { type: item.type, clientId: item.clientId, at: item.at, ...(item.reason ? { reason: item.reason } : {}) } });
-          else await api(`/api/work-orders/${item.workOrderId}/report`, { method: 'POST', body: { ...item.body, clientId: item.clientId } });
-          save(pending().filter((p) => p.clientId !== item.clientId));
-        } catch (err) {
-          if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429) {
-            // the server decided: keeping it would block every later step
-            save(pending().filter((p) => p.clientId !== item.clientId), { item, message: err.message, code: err.code });
-            continue;
-          }
-          return; // offline, a timeout or a server error: stays queued for the next try
-        }
+      if (item.kind === 'step') await api(`/api/work-orders/${item.workOrderId}/events`, { method: 'POST', body: { type: item.type, clientId: item.clientId, at: item.at, ...(item.reason ? { reason: item.reason } : {}) } });
+      else await api(`/api/work-orders/${item.workOrderId}/report`, { method: 'POST', body: { ...item.body, clientId: item.clientId } });
+      save(pending().filter((p) => p.clientId !== item.clientId));
+    } catch (err) {
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429) {
+        // the server decided: keeping it would block every later step
+        save(pending().filter((p) => p.clientId !== item.clientId), { item, message: err.message, code: err.code });
+        continue;
       }
-    } finally {
-      flushing = null;
+      return; // offline, a timeout or a server error: stays queued for the next try
     }
-  })();
-  return flushing;
+  }
 }
 
 let started = false;
