@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseDuration } from './infra/duration';
 
@@ -52,6 +53,10 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  ORG_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin'),
 });
 
 export type Config = Readonly<{
@@ -82,6 +87,8 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** the organisation's time zone: warranty (三包) days are counted in its calendar */
+  orgTimeZone: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -128,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    orgTimeZone: e.ORG_TIME_ZONE,
   });
 }
 

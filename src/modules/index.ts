@@ -15,6 +15,9 @@ import { emailModule } from '../channels/email/email.module';
 import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import type { MoveCustomer } from './customers/customer.routes';
+import { productsModule } from './products/products.module';
+import { unitsModule } from './units/units.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -39,8 +42,17 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
+  // the product catalogue, and units with their warranty: tickets link to units
+  const catalogue = productsModule(core);
+  const units = unitsModule(core, catalogue.products);
+  const moveCustomer: MoveCustomer = async (from, into, actor) => {
+    await core.tickets.moveCustomer(from, into);
+    await units.moveCustomer(from, into, actor);
+  };
   return [
-    coreModule(core),
+    coreModule(core, { units: units.ticketLinks, moveCustomer }),
+    catalogue,
+    units,
     mailModule(core.templates, core.mailer),
     chat,
     email,
