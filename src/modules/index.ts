@@ -18,6 +18,7 @@ import { voiceModule } from '../channels/voice/voice.module';
 import type { MoveCustomer } from './customers/customer.routes';
 import { productsModule } from './products/products.module';
 import { unitsModule } from './units/units.module';
+import { returnsModule } from './returns/returns.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -53,6 +54,7 @@ export function buildModules(core: Core): AppModule[] {
     coreModule(core, { units: units.ticketLinks, moveCustomer }),
     catalogue,
     units,
+    returnsModule(core, units.units),
     mailModule(core.templates, core.mailer),
     chat,
     email,

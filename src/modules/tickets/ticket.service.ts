@@ -298,9 +298,14 @@ export class TicketService {
     return { ticket: updated, message };
   }
 
-  /** A system line on the timeline (call logged, bounce, survey answered). */
-  async addEvent(ticket: TicketDoc, type: string, body: string, data?: unknown, opts: { internal?: boolean } = {}): Promise<MessageDoc> {
-    const message = await this.storeMessage(ticket, { body, channel: ticket.channel as Channel, kind: 'event', event: { type, data }, internal: opts.internal ?? true }, { type: 'system', name: 'Aftercare' });
+  /** A system line on the timeline (call logged, bounce, survey answered); with a dedupeKey written once, however often retried. */
+  async addEvent(ticket: TicketDoc, type: string, body: string, data?: unknown, opts: { internal?: boolean; dedupeKey?: string } = {}): Promise<MessageDoc> {
+    if (opts.dedupeKey) {
+      const dup = await this.Message.findOne({ dedupeKey: opts.dedupeKey });
+      if (dup) return dup;
+    }
+    const message = await this.storeMessage(ticket, { body, channel: ticket.channel as Channel, kind: 'event', event: { type, data }, internal: opts.internal ?? true, dedupeKey: opts.dedupeKey }, { type: 'system', name: 'Aftercare' });
+    if (this.duplicates.delete(message)) return message;
     await this.touch(ticket, message, {}, {}, { preview: false });
     return message;
   }

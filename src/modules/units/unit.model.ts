@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema, Types } from 'mongoose';
 import type { Clock } from '../../infra/clock';
+import { lookupRowsModel } from '../../infra/lookup-rows';
 import { modelOnce } from '../../infra/mongo';
 
 const actor = new Schema({ id: String, name: String }, { _id: false });
@@ -44,18 +45,6 @@ export type UnitFields = InferSchemaType<ReturnType<typeof unitSchema>> & { crea
 export type UnitDoc = HydratedDocument<UnitFields>;
 export type UnitModel = Model<UnitFields>;
 
-/**
- * Lookup rows with unique keys, so that finding units by serial or by customer reads one document
- * by `_id` instead of scanning the units: `serial:<SERIAL>` and `customer:<id>` → unit ids. A row
- * is written before the unit, so a crash in between leaves at most an id that resolves to nothing.
- */
-export interface UnitIndexFields {
-  _id: string;
-  unitIds: Types.ObjectId[];
-}
-export type UnitIndexModel = Model<UnitIndexFields>;
-const unitIndexSchema = () => new Schema({ _id: String, unitIds: { type: [Schema.Types.ObjectId], default: [] } }, { versionKey: false });
-
 /** Append-only history of a unit: registration, warranty decisions, exchanges, moves between customers. */
 export interface UnitHistoryFields {
   unitId: Types.ObjectId;
@@ -82,7 +71,8 @@ const unitHistorySchema = (clock: Clock) =>
 export function unitModels(conn: Connection, clock: Clock) {
   return {
     Unit: modelOnce<UnitModel>(conn, 'Unit', () => unitSchema(clock)),
-    UnitIndex: modelOnce<UnitIndexModel>(conn, 'UnitIndex', unitIndexSchema),
+    /** lookup rows `serial:<SERIAL>` and `customer:<id>` → unit ids (src/infra/lookup-rows.ts) */
+    UnitIndex: lookupRowsModel(conn, 'UnitIndex'),
     UnitHistory: modelOnce<UnitHistoryModel>(conn, 'UnitHistory', () => unitHistorySchema(clock)),
   };
 }

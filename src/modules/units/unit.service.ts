@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import { LookupRows } from '../../infra/lookup-rows';
 import type { Principal } from '../auth/principal';
 import type { CustomerDoc } from '../customers/customer.model';
 import { termsOf, type ProductService } from '../products/product.service';
@@ -51,7 +52,11 @@ const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 
 /** Units: the products customers own, by serial (unique per model), with their warranty (三包). */
 export class UnitService {
-  constructor(private readonly d: UnitServiceDeps) {}
+  private readonly rows: LookupRows;
+
+  constructor(private readonly d: UnitServiceDeps) {
+    this.rows = new LookupRows(d.models.UnitIndex);
+  }
 
   get timeZone(): string {
     return this.d.timeZone;
@@ -78,17 +83,17 @@ export class UnitService {
   async bySerial(serial: string, model?: string): Promise<UnitDoc[]> {
     const s = normalizeSerial(serial);
     if (!s) return [];
-    const row = await this.d.models.UnitIndex.findById(SERIAL_KEY(s)).lean();
-    if (!row?.unitIds.length) return [];
-    const units = await this.Unit.find({ _id: { $in: row.unitIds } });
+    const ids = await this.rows.ids([SERIAL_KEY(s)]);
+    if (!ids.length) return [];
+    const units = await this.Unit.find({ _id: { $in: ids } });
     return units.filter((u) => u.serial === s && (!model || u.model === model)).sort((a, b) => a.model.localeCompare(b.model));
   }
 
   /** The units a customer owns, oldest registration first. */
   async ofCustomer(customerId: string | Types.ObjectId): Promise<UnitDoc[]> {
-    const row = await this.d.models.UnitIndex.findById(CUSTOMER_KEY(customerId)).lean();
-    if (!row?.unitIds.length) return [];
-    const units = await this.Unit.find({ _id: { $in: row.unitIds } }).sort({ _id: 1 });
+    const ids = await this.rows.ids([CUSTOMER_KEY(customerId)]);
+    if (!ids.length) return [];
+    const units = await this.Unit.find({ _id: { $in: ids } }).sort({ _id: 1 });
     return units.filter((u) => String(u.customerId) === String(customerId));
   }
 
@@ -174,8 +179,8 @@ export class UnitService {
 
     const _id = new Types.ObjectId();
     // lookup rows first: a crash after them leaves an id that resolves to nothing, never an unfindable unit
-    await this.index(SERIAL_KEY(serial), _id);
-    await this.index(CUSTOMER_KEY(customer._id), _id);
+    await this.rows.add(SERIAL_KEY(serial), _id);
+    await this.rows.add(CUSTOMER_KEY(customer._id), _id);
     let unit: UnitDoc;
     try {
       unit = await this.Unit.create({
@@ -191,7 +196,7 @@ export class UnitService {
       });
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
-      await this.unindex(_id, [SERIAL_KEY(serial), CUSTOMER_KEY(customer._id)]);
+      await this.rows.remove(_id, [SERIAL_KEY(serial), CUSTOMER_KEY(customer._id)]);
       const same = opts.originKey ? await this.Unit.findOne({ originKey: opts.originKey }) : null;
       if (same) return same; // lost a race with the same registration
       throw duplicateSerial(input.model, serial);
@@ -228,7 +233,7 @@ export class UnitService {
   async moveCustomer(from: Types.ObjectId, into: Types.ObjectId, actor: Actor): Promise<void> {
     const units = await this.ofCustomer(from);
     if (!units.length) return;
-    for (const u of units) await this.index(CUSTOMER_KEY(into), u._id);
+    for (const u of units) await this.rows.add(CUSTOMER_KEY(into), u._id);
     await this.Unit.updateMany({ _id: { $in: units.map((u) => u._id) } }, { $set: { customerId: into } });
     for (const u of units) await this.record(u._id, 'customer_merged', actor, { customerId: [String(from), String(into)] });
   }
@@ -239,14 +244,6 @@ export class UnitService {
   }
 
   // ---- internals -----------------------------------------------------------------------------
-
-  private async index(key: string, id: Types.ObjectId): Promise<void> {
-    await this.d.models.UnitIndex.updateOne({ _id: key }, { $addToSet: { unitIds: id } }, { upsert: true });
-  }
-
-  private async unindex(id: Types.ObjectId, keys: string[]): Promise<void> {
-    for (const key of keys) await this.d.models.UnitIndex.updateOne({ _id: key }, { $pull: { unitIds: id } });
-  }
 
   private async record(unitId: Types.ObjectId, action: UnitHistoryFields['action'], actor: Actor, changes: Record<string, unknown>, reason: string | null = null): Promise<void> {
     await this.d.models.UnitHistory.create({ unitId, action, actor: { type: actor.type, id: actor.id ?? null, name: actor.name }, changes, reason, at: this.d.clock.now() });
