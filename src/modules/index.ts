@@ -43,9 +43,10 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
-  // the product catalogue, and units with their warranty: tickets link to units
+  // the product catalogue, units with their warranty (tickets link to units), returns and exchanges
   const catalogue = productsModule(core);
   const units = unitsModule(core, catalogue.products);
+  const returns = returnsModule(core, units.units);
   const moveCustomer: MoveCustomer = async (from, into, actor) => {
     await core.tickets.moveCustomer(from, into);
     await units.moveCustomer(from, into, actor);
@@ -54,7 +55,7 @@ export function buildModules(core: Core): AppModule[] {
     coreModule(core, { units: units.ticketLinks, moveCustomer }),
     catalogue,
     units,
-    returnsModule(core, units.units),
+    returns,
     mailModule(core.templates, core.mailer),
     chat,
     email,
@@ -64,7 +65,7 @@ export function buildModules(core: Core): AppModule[] {
     callbacksModule(core, callbacks),
     voiceModule(core, callbacks),
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars)),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures),
     calendars.module,
     sla,
   ];

@@ -244,6 +244,26 @@ describe('returns and exchanges (退换货)', () => {
     }
   });
 
+  it('counts returns and exchanges by model and reason in the monthly product-quality report', async () => {
+    const mgr = await app.as('manager@demo.local');
+    const month = app.clock.now().toISOString().slice(0, 7);
+    const report = (await mgr.get(`/api/reports/product-quality?month=${month}`)).body;
+    expect(report.returns.total).toBe(4);
+    const [dw, ac] = report.returns.models;
+    expect(dw).toMatchObject({
+      model: 'DW-600',
+      total: 3,
+      kinds: { return: 1, exchange: 1, repair: 1 },
+      outcomes: { refund: 1, replace: 1, repair: 0, rejected: 0, open: 1 },
+      reasons: [{ code: 'performance_fault', count: 2 }, { code: 'damaged_on_arrival', count: 1 }],
+    });
+    expect(dw.examples.map((x: { reason: string }) => x.reason)).toEqual(['door hinge loose', 'Drain pump rattles from day one', '外壳右侧有明显划痕']);
+    expect(ac).toMatchObject({ model: 'AC-3500', total: 1, kinds: { exchange: 1 }, outcomes: { open: 1 } });
+    // a supervisor of support and tech sees the returns of their tickets only (Tom's and Zhang's)
+    const own = (await (await app.as('supervisor@demo.local')).get(`/api/reports/product-quality?month=${month}`)).body.returns;
+    expect(own.models.map((m: { model: string; total: number }) => [m.model, m.total])).toEqual([['AC-3500', 1], ['DW-600', 1]]);
+  });
+
   it('documents every returns route in OpenAPI', async () => {
     const doc = (await app.http().get('/api/openapi.json')).body;
     for (const p of ['/api/tickets/{number}/returns', '/api/returns', '/api/returns/{id}', '/api/returns/{id}/events', '/api/returns/{id}/attachments', '/api/returns/{id}/attachments/{attachmentId}']) expect(doc.paths[p]).toBeDefined();

@@ -6,13 +6,14 @@ import type { UnitService } from '../units/unit.service';
 import { ReturnAttachments } from './return.attachments';
 import { ReturnEffects } from './return.effects';
 import { returnModels } from './return.model';
+import { ReturnFigures } from './return.report';
 import { returnRoutes } from './return.routes';
 import { ReturnService } from './return.service';
 import { ReturnSteps } from './return.steps';
 
 const SWEEP_EVERY_MS = 60 * 1000;
 
-export type ReturnsModule = AppModule & { returns: ReturnService; steps: ReturnSteps; effects: ReturnEffects };
+export type ReturnsModule = AppModule & { returns: ReturnService; steps: ReturnSteps; effects: ReturnEffects; figures: ReturnFigures };
 
 /** Returns and exchanges (退换货): the records, their steps, the effects worker and its sweeper. */
 export function returnsModule(core: Pick<Core, 'conn' | 'clock' | 'config' | 'log' | 'models' | 'tickets' | 'customers' | 'teams' | 'outbox' | 'queues' | 'realtime'>, units: UnitService): ReturnsModule {
@@ -27,6 +28,7 @@ export function returnsModule(core: Pick<Core, 'conn' | 'clock' | 'config' | 'lo
     returns,
     steps,
     effects,
+    figures: new ReturnFigures(models.Return),
     routes: (api) => [returnRoutes(api, { returns, steps, attachments })],
     processors: () => ({
       returns: {
