@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseDuration } from './infra/duration';
 
@@ -60,6 +61,10 @@ const envSchema = z.object({
   ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
   COMPANY_NAME: z.string().min(1).max(200).default('Aftercare Demo Appliances 售后服务中心'),
   PDF_FONT: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  ORG_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin'),
 });
 
 export type Config = Readonly<{
@@ -98,6 +103,8 @@ export type Config = Readonly<{
   companyName: string;
   /** a font file with CJK glyphs for service report PDFs (TTC collections allowed) */
   pdfFont: string;
+  /** the organisation's time zone: warranty (三包) days are counted in its calendar */
+  orgTimeZone: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -148,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
     companyName: e.COMPANY_NAME,
     pdfFont: e.PDF_FONT,
+    orgTimeZone: e.ORG_TIME_ZONE,
   });
 }
 

@@ -15,6 +15,10 @@ import { emailModule } from '../channels/email/email.module';
 import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import type { MoveCustomer } from './customers/customer.routes';
+import { productsModule } from './products/products.module';
+import { unitsModule } from './units/units.module';
+import { returnsModule } from './returns/returns.module';
 import { workOrdersModule } from './workorders/workorders.module';
 
 /**
@@ -40,8 +44,19 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
+  // the product catalogue, units with their warranty (tickets link to units), returns and exchanges
+  const catalogue = productsModule(core);
+  const units = unitsModule(core, catalogue.products);
+  const returns = returnsModule(core, units.units);
+  const moveCustomer: MoveCustomer = async (from, into, actor) => {
+    await core.tickets.moveCustomer(from, into);
+    await units.moveCustomer(from, into, actor);
+  };
   return [
-    coreModule(core),
+    coreModule(core, { units: units.ticketLinks, moveCustomer }),
+    catalogue,
+    units,
+    returns,
     mailModule(core.templates, core.mailer),
     chat,
     email,
@@ -51,10 +66,10 @@ export function buildModules(core: Core): AppModule[] {
     callbacksModule(core, callbacks),
     voiceModule(core, callbacks),
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars)),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures),
     calendars.module,
     sla,
     // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
-    workOrdersModule(core, calendars.calendars),
+    workOrdersModule(core, calendars.calendars, units.units),
   ];
 }

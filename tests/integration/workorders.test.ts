@@ -1,4 +1,5 @@
 import { MovableClock } from '../../src/infra/clock';
+import type { WorkOrdersModule } from '../../src/modules/workorders/workorders.module';
 import { nextEvent, startTestApp, TestApp } from '../helpers/harness';
 
 type WO = { id: string; number: string; status: string; team: string; engineer: { id: string; name: string } | null; window: { start: string; end: string } | null; sla: { onSite: { dueAt: string | null; status: string } | null }; events: { type: string; at: string; by: { name: string } }[]; next: string[]; visit: number };
@@ -142,6 +143,31 @@ describe('work orders', () => {
     const mine = await eng1.get('/api/work-orders?engineer=me&from=2031-03-03T00:00:00Z&to=2031-03-04T00:00:00Z');
     expect(mine.body.workOrders.length).toBeGreaterThanOrEqual(1);
     expect(mine.body.workOrders.every((w: WO) => w.engineer?.id === engineer1)).toBe(true);
+  });
+
+  it('links the ticket\'s unit with a warranty snapshot; an out-of-warranty repair reaches dispatched only once paid (409 payment_required)', async () => {
+    const manager = await app.as('manager@demo.local');
+    const inWarranty: WO & { unitId: string; warranty: { status: string; serial: string } } = (await sup.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: 'E4', address: '上海' })).body;
+    expect(inWarranty.unitId).toBeTruthy();
+    expect(inWarranty.warranty).toMatchObject({ status: 'in', serial: 'AC35-2024-001982' });
+    expect(inWarranty).toMatchObject({ payment: { required: false, status: 'none' } });
+
+    const leak = (await app.c.models.Ticket.findOne({ subject: /Washer leaking/ }))!;
+    expect(leak.unitId).toBeTruthy();
+    const refused = await manager.post(`/api/tickets/${leak.number}/work-orders`).send({ kind: 'repair', description: 'Leaking again', address: '14 Kings Road, London', engineer: engineer1, window: win(6) });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('payment_required');
+    const wo = (await manager.post(`/api/tickets/${leak.number}/work-orders`).send({ kind: 'repair', description: 'Leaking again', address: '14 Kings Road, London', window: win(6) })).body;
+    expect(wo).toMatchObject({ status: 'scheduled', warranty: { status: 'out' }, payment: { required: true, status: 'awaiting' } });
+    const blocked = await manager.patch(`/api/work-orders/${wo.id}`).send({ engineer: engineer1 });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.code).toBe('payment_required');
+    expect((await manager.get(`/api/work-orders/${wo.id}`)).body).toMatchObject({ status: 'scheduled', engineer: null });
+    await (app.c.modules.find((m) => m.name === 'workorders') as WorkOrdersModule).workOrders.paymentCleared(wo.id, 'quote-1', { type: 'agent', name: 'Cashier' }); // what the quotes module will call
+    const paid = await manager.patch(`/api/work-orders/${wo.id}`).send({ engineer: engineer1 });
+    expect(paid.body).toMatchObject({ status: 'dispatched', payment: { required: true, quoteId: 'quote-1', status: 'paid' } });
+    // an inspection costs nothing: no payment needed even out of warranty
+    expect((await manager.post(`/api/tickets/${leak.number}/work-orders`).send({ kind: 'inspection', description: 'Look', address: 'London', engineer: engineer1, window: win(8) })).body.status).toBe('dispatched');
   });
 
   it('refuses bad input with clear errors and changes nothing', async () => {

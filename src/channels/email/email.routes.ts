@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { Request, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { sendDownload } from '../../http/send-file';
 import type { MessageModel } from '../../modules/tickets/message.model';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import { MailTooLargeError, MailStore } from './mail-store';
@@ -63,18 +62,7 @@ export function attachmentRoutes(api: ApiRegistry, d: { tickets: TicketService; 
       const message = await d.Message.findOne({ ticketId: ticket._id, 'attachments.id': params.id }, { attachments: 1, internal: 1 });
       const att = message?.attachments.find((a) => a.id === params.id);
       if (!att?.hash) throw new NotFoundError('Attachment');
-      const file = d.store.attachmentFile(att.hash);
-      const stat = await fs.promises.stat(file).catch(() => null);
-      if (!stat) throw new NotFoundError('Attachment');
-      const filename = att.filename || 'attachment';
-      res.status(200);
-      res.setHeader('Content-Type', att.contentType || 'application/octet-stream');
-      res.setHeader('Content-Length', String(stat.size));
-      // Never rendered inline: a mailed HTML or SVG file must not run in the console's origin.
-      res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', 'private, max-age=300');
-      await pipeline(fs.createReadStream(file), res);
+      await sendDownload(res, d.store.attachmentFile(att.hash), { filename: att.filename ?? '', contentType: att.contentType ?? '' });
       return undefined;
     },
   );

@@ -101,5 +101,19 @@ export const productQualityResponse = z.object({
       examples: z.array(z.object({ number: z.number(), subject: z.string(), type: z.string(), serial: z.string().nullable(), createdAt: z.string() })),
     }),
   ),
+  /** returns and exchanges (退换货) asked for in the month, by model and reason */
+  returns: z.object({
+    total: z.number(),
+    models: z.array(
+      z.object({
+        model: z.string(),
+        total: z.number(),
+        kinds: z.object({ return: z.number(), exchange: z.number(), repair: z.number() }),
+        outcomes: z.object({ refund: z.number(), replace: z.number(), repair: z.number(), rejected: z.number(), open: z.number() }),
+        reasons: z.array(z.object({ code: z.string(), count: z.number() })),
+        examples: z.array(z.object({ number: z.string(), ticketNumber: z.number(), kind: z.string(), reasonCode: z.string(), reason: z.string(), serial: z.string(), createdAt: z.string() })),
+      }),
+    ),
+  }),
 });
 export type ProductQualityReport = z.infer<typeof productQualityResponse>;

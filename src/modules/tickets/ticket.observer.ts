@@ -2,7 +2,7 @@ import type { MessageDoc } from './message.model';
 import type { TicketDoc } from './ticket.model';
 import type { Actor } from './ticket.types';
 
-export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject', [unknown, unknown]>>;
+export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'unitId', [unknown, unknown]>>;
 
 /**
  * What other modules do when a ticket changes (SLA clocks, surveys, the live queue, sockets).

@@ -10,7 +10,17 @@ import type { TicketDoc } from './ticket.model';
 import type { TicketQuery } from './ticket.query';
 import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, queueQuery, replyBody, ticketNumberParams } from './ticket.schemas';
 import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
-import type { TicketService } from './ticket.service';
+import type { TicketService, UnitRef } from './ticket.service';
+
+/** The units module as tickets see it: a ticket links to one unit of its customer. */
+export interface TicketUnitLinks {
+  /** the unit by id, 404 when there is none */
+  resolve(unitId: string): Promise<UnitRef>;
+  /** after a ticket was created or changed: the unit remembers the ticket */
+  linked(ticket: TicketDoc): Promise<void>;
+  /** the unit with its warranty and entitlement, for the ticket's view */
+  view(ticket: TicketDoc): Promise<unknown | null>;
+}
 
 export interface TicketRouteDeps {
   tickets: TicketService;
@@ -21,6 +31,7 @@ export interface TicketRouteDeps {
   audit: AuditLog;
   Agent: AgentModel;
   Customer: CustomerModel;
+  units: TicketUnitLinks;
 }
 
 export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
@@ -46,28 +57,29 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   api.route(r, { method: 'post', path: '/api/tickets', tag: 'tickets', summary: 'Register an inquiry (a phone call, a walk-in, a letter)', auth: 'agent', body: createTicketBody, status: 201 }, async ({ body, principal }) => {
     const team = body.team ?? principal.teams[0] ?? 'support';
     principal.assertTeam(team);
+    const unit = body.unitId ? await d.units.resolve(body.unitId) : null;
     const { ticket } = await d.tickets.create(
       {
         channel: body.channel,
         subject: body.subject,
         customer: body.customer,
+        ...(unit ? { customerId: unit.customerId, unitId: unit.id } : {}),
         team,
         type: body.type,
         priority: body.priority,
         tags: body.tags,
-        product: body.product,
+        product: unit ? { model: unit.model, serial: unit.serial } : body.product,
         message: { body: body.body, channel: body.channel, author: { type: 'customer', name: body.customer.name }, delivery: 'received' },
       },
       { type: 'agent', id: principal.id, name: principal.name },
     );
+    if (unit) await d.units.linked(ticket);
     return view(ticket);
   });
 
   api.route(r, { method: 'get', path: '/api/tickets/:number', tag: 'tickets', summary: 'One ticket by its number', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
     const t = await d.tickets.visible(params.number, principal);
-    const v = await view(t);
-    const customer = await d.customers.get(String(t.customerId));
-    return { ...v, warranty: d.customers.warrantyStatus(customer, t.product?.serial ?? t.product?.model) };
+    return { ...(await view(t)), unit: await d.units.view(t) };
   });
 
   api.route(r, { method: 'get', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'The timeline of a ticket', auth: 'agent', params: ticketNumberParams, query: messagesQuery }, async ({ params, query, principal }) => {
@@ -81,8 +93,11 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     return serializeMessage(message);
   });
 
-  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
-    const t = await d.tickets.update(params.number, body, principal);
+  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team, assignee or the linked unit (unitId)', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
+    const { unitId, ...patch } = body;
+    const unit = unitId === undefined ? undefined : unitId === null ? null : await d.units.resolve(unitId);
+    const t = await d.tickets.update(params.number, { ...patch, unit }, principal);
+    if (unit) await d.units.linked(t);
     return view(t);
   });
 

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
 import type { AgentModel } from '../agents/agent.model';
@@ -50,6 +50,8 @@ export interface CreateTicketInput {
   priority?: Priority;
   tags?: string[];
   product?: { model?: string; serial?: string };
+  /** the unit the ticket is about; `product` then names its model and serial */
+  unitId?: Types.ObjectId | null;
   linkedFrom?: number | null;
   visitorId?: string | null;
   /** makes creation idempotent: a second create with the same key returns the first ticket */
@@ -68,6 +70,16 @@ export interface TicketPatch {
   assignee?: string | null;
   subject?: string;
   tags?: string[];
+  /** link the ticket to a unit of its customer (null unlinks); resolved by the caller */
+  unit?: UnitRef | null;
+}
+
+/** A unit as the ticket sees it (src/modules/units resolves it). */
+export interface UnitRef {
+  id: Types.ObjectId;
+  customerId: Types.ObjectId;
+  model: string;
+  serial: string;
 }
 
 /** What a delivery adapter is asked to do with an agent's reply; set by the composition root. */
@@ -160,6 +172,7 @@ export class TicketService {
         customerId,
         tags: input.tags ?? [],
         product: input.product ?? {},
+        unitId: input.unitId ?? null,
         linkedFrom: input.linkedFrom ?? null,
         visitorId: input.visitorId ?? null,
         assigneeId: input.assigneeId ?? null,
@@ -206,6 +219,7 @@ export class TicketService {
           customer: { name: customer.name, email: customer.emails[0], phone: customer.phones[0] },
           linkedFrom: ticket.number,
           product: ticket.product?.model ? { model: ticket.product.model, serial: ticket.product.serial ?? undefined } : undefined,
+          unitId: ticket.unitId ?? null,
           message: { ...input, author },
         },
         author,
@@ -284,9 +298,14 @@ export class TicketService {
     return { ticket: updated, message };
   }
 
-  /** A system line on the timeline (call logged, bounce, survey answered). */
-  async addEvent(ticket: TicketDoc, type: string, body: string, data?: unknown, opts: { internal?: boolean } = {}): Promise<MessageDoc> {
-    const message = await this.storeMessage(ticket, { body, channel: ticket.channel as Channel, kind: 'event', event: { type, data }, internal: opts.internal ?? true }, { type: 'system', name: 'Aftercare' });
+  /** A system line on the timeline (call logged, bounce, survey answered); with a dedupeKey written once, however often retried. */
+  async addEvent(ticket: TicketDoc, type: string, body: string, data?: unknown, opts: { internal?: boolean; dedupeKey?: string } = {}): Promise<MessageDoc> {
+    if (opts.dedupeKey) {
+      const dup = await this.Message.findOne({ dedupeKey: opts.dedupeKey });
+      if (dup) return dup;
+    }
+    const message = await this.storeMessage(ticket, { body, channel: ticket.channel as Channel, kind: 'event', event: { type, data }, internal: opts.internal ?? true, dedupeKey: opts.dedupeKey }, { type: 'system', name: 'Aftercare' });
+    if (this.duplicates.delete(message)) return message;
     await this.touch(ticket, message, {}, {}, { preview: false });
     return message;
   }
@@ -336,6 +355,12 @@ export class TicketService {
       }
     }
     if (patch.tags) set.tags = [...new Set(patch.tags)];
+    if (patch.unit !== undefined && String(patch.unit?.id ?? null) !== String(ticket.unitId ?? null)) {
+      if (patch.unit && String(patch.unit.customerId) !== String(ticket.customerId)) throw new AppError(422, 'unit_of_other_customer', 'This unit belongs to another customer');
+      set.unitId = patch.unit?.id ?? null;
+      if (patch.unit) set.product = { model: patch.unit.model, serial: patch.unit.serial };
+      changes.unitId = [ticket.unitId ? String(ticket.unitId) : null, patch.unit ? String(patch.unit.id) : null];
+    }
     if (patch.team !== undefined && patch.team !== ticket.team) {
       if (principal && !principal.canReassign(ticket.team) && !principal.canSeeTeam(patch.team)) throw new ForbiddenError('You cannot move tickets to that team');
       if (!(await this.teams.exists(patch.team))) throw new ValidationError(`Unknown team ${patch.team}`);

@@ -3,6 +3,7 @@ import type { Core } from '../../container';
 import { MailStore } from '../../channels/email/mail-store';
 import type { AppModule } from '../app-module';
 import type { CalendarService } from '../calendars/calendar.service';
+import type { UnitService } from '../units/unit.service';
 import { SlaNotifier } from '../sla/sla-notifier';
 import { fireTimer, SlaTimers } from '../sla/sla-timers';
 import { DispatchBoard } from './dispatch-board';
@@ -17,8 +18,10 @@ import { WorkOrderService } from './workorders.service';
 
 const SWEEP_EVERY_MS = 30_000;
 
+export type WorkOrdersModule = ReturnType<typeof workOrdersModule>;
+
 /** Work orders and field service: dispatch, the engineer's steps, the on-site target, the service report. */
-export function workOrdersModule(core: Core, calendars: CalendarService): AppModule & { workOrders: WorkOrderService; onsite: OnSiteService; reports: ServiceReportService } {
+export function workOrdersModule(core: Core, calendars: CalendarService, units: Pick<UnitService, 'find' | 'warrantyOf'>): AppModule & { workOrders: WorkOrderService; onsite: OnSiteService; reports: ServiceReportService } {
   const WorkOrder = workOrderModel(core.conn, core.clock);
   const Report = serviceReportModel(core.conn, core.clock);
   const log = core.log.child({ component: 'workorders' });
@@ -38,6 +41,11 @@ export function workOrdersModule(core: Core, calendars: CalendarService): AppMod
   });
   const workOrders = new WorkOrderService({ WorkOrder, Counter: core.models.Counter, Agent: core.models.Agent, tickets: core.tickets, customers: core.customers, teams: core.teams, onsite, clock: core.clock, log });
   onsite.bind(workOrders);
+  workOrders.useUnits(async (id) => {
+    const unit = await units.find(id);
+    if (!unit) return null;
+    return { id: String(unit._id), customerId: String(unit.customerId), model: String(unit.model), serial: String(unit.serial), warranty: await units.warrantyOf(unit) };
+  });
   const board = new DispatchBoard({ WorkOrder, Agent: core.models.Agent, Team: core.models.Team, calendars });
   const timeZoneOf = async (team: string) => (await board.timeZoneOf(team)).timeZone;
   const effects = new WorkOrderEffects({ tickets: core.tickets, realtime: core.realtime, Agent: core.models.Agent, outbox: core.outbox, queues: core.queues, config: core.config, timeZoneOf, log });

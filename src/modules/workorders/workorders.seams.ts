@@ -11,7 +11,6 @@ export interface UnitWarranty {
   until?: string | Date | null;
   entitlement?: string[];
   override?: unknown;
-  [k: string]: unknown;
 }
 
 export interface UnitInfo {

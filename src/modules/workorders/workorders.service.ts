@@ -162,13 +162,15 @@ export class WorkOrderService {
     if (input.engineer || input.window) assertDispatch(p, team);
     if (input.window) checkWindow(input.window);
     const engineerId = input.engineer ? await this.engineerOf(input.engineer, team) : null;
-    const unit = input.unitId ? await this.unitOf(input.unitId, String(ticket.customerId)) : null;
+    // the ticket's own unit unless another is named
+    const unitId = input.unitId ?? (ticket.unitId ? String(ticket.unitId) : undefined);
+    const unit = unitId ? await this.unitOf(unitId, String(ticket.customerId)) : null;
     const warranty = unit ? { ...unit.warranty, model: unit.model, serial: unit.serial } : null;
     const payment = paymentOf(input.kind, warranty);
     const status = plannedStatus('new', { engineer: !!engineerId, window: !!input.window, sameEngineer: false })!;
     if (status === 'dispatched') assertPaymentCleared({ payment });
     const customer = await this.d.customers.get(String(ticket.customerId));
-    const previous = await this.d.WorkOrder.findOne({ $or: [{ ticketId: ticket._id }, ...(input.unitId ? [{ unitId: input.unitId }] : [])], status: { $ne: 'cancelled' } }, { _id: 1, visit: 1 }).sort({ _id: -1 });
+    const previous = await this.d.WorkOrder.findOne({ $or: [{ ticketId: ticket._id }, ...(unitId ? [{ unitId }] : [])], status: { $ne: 'cancelled' } }, { _id: 1, visit: 1 }).sort({ _id: -1 });
     const number = formatNumber(await nextSequence(this.d.Counter, 'workorder'));
     const now = this.d.clock.now();
     const created = await this.d.WorkOrder.create({
@@ -185,7 +187,7 @@ export class WorkOrderService {
       engineerId,
       window: input.window ?? null,
       emergency: !!input.emergency,
-      unitId: input.unitId ?? null,
+      unitId: unitId ?? null,
       warranty,
       payment,
       status: 'new',
