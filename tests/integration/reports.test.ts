@@ -35,8 +35,12 @@ function fig(
     resolved, resolutionRate, reopenRate, slaCompliance: sla, slaByTarget: { firstResponse: slaFr, resolution: slaRs },
     csatAverage: csat, csatResponses: csatN, csatResponseRate: csatRate, complaints, complaintRate, followUps, followUpCompletion: followUpRate,
     calls, callsAnsweredWithin30s: fast,
+    ...NO_WORK_ORDERS,
   };
 }
+
+/** This history has no work orders (tests/integration/workorders-kpi.test.ts counts those). */
+const NO_WORK_ORDERS = { workOrders: 0, onSiteCompliance: null, firstVisitFixRate: null, revisitRate: null, engineers: 0, workOrdersPerEngineer: null };
 
 /** RFC 4180 parsing, enough for the report (quoted cells, doubled quotes, CRLF). */
 function parseCsv(text: string): string[][] {

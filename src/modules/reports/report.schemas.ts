@@ -59,6 +59,17 @@ export const summaryRow = z.object({
   followUpCompletion: rate,
   calls: z.number(),
   callsAnsweredWithin30s: rate,
+  /** work orders (工单) raised in the range, not cancelled */
+  workOrders: z.number(),
+  /** on-site target hit / (hit + breached) */
+  onSiteCompliance: rate,
+  /** first visits completed and never revisited / first visits finished */
+  firstVisitFixRate: rate,
+  /** revisits (second and later work orders on a ticket or unit) / work orders — 错单率 */
+  revisitRate: rate,
+  /** distinct engineers of those work orders */
+  engineers: z.number(),
+  workOrdersPerEngineer: z.number().nullable(),
 });
 export type SummaryRow = z.infer<typeof summaryRow>;
 
@@ -77,7 +88,7 @@ export const SUMMARY_COLUMNS = [
   'key', 'label', 'tickets', 'firstResponseMedianSec', 'firstResponseP90Sec', 'resolutionMedianSec', 'resolutionP90Sec',
   'resolved', 'resolutionRate', 'reopenRate', 'slaCompliance', 'slaFirstResponse', 'slaResolution',
   'csatAverage', 'csatResponses', 'csatResponseRate', 'complaints', 'complaintRate', 'followUps', 'followUpCompletion',
-  'calls', 'callsAnsweredWithin30s',
+  'calls', 'callsAnsweredWithin30s', 'workOrders', 'onSiteCompliance', 'firstVisitFixRate', 'revisitRate', 'engineers', 'workOrdersPerEngineer',
 ] as const;
 
 export const productQualityResponse = z.object({

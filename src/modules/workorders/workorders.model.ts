@@ -34,6 +34,8 @@ export function workOrderSchema(clock: Clock) {
       ticketNumber: { type: Number, required: true },
       /** the ticket's team when the work order was raised: its agents see the work order too */
       ticketTeam: { type: String, required: true },
+      /** the ticket's channel, for reports grouped by channel */
+      ticketChannel: { type: String, default: null },
       customerId: { type: Schema.Types.ObjectId, required: true },
       /** who the engineer visits, copied from the customer archive for the phone */
       contact: { name: { type: String, default: '' }, phone: { type: String, default: null }, email: { type: String, default: null }, locale: { type: String, default: 'en' } },

@@ -178,6 +178,7 @@ export class WorkOrderService {
       ticketId: ticket._id,
       ticketNumber: ticket.number,
       ticketTeam: ticket.team,
+      ticketChannel: ticket.channel,
       customerId: ticket.customerId,
       contact: { name: customer.name, phone: customer.phones[0] ?? null, email: customer.emails[0] ?? null, locale: customer.locale },
       kind: input.kind,
