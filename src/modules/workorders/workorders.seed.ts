@@ -3,7 +3,7 @@ import type { Container } from '../../container';
 /**
  * The field-service part of the demo organisation (CONTRACT.md part 2): team `field` (现场服务/维修)
  * on the department's business hours, engineers engineer1 and engineer2, the supervisor leading
- * `field` too, and one work order raised from the AC fault ticket.
+ * `field` too (managers, directors and admins list it among their teams as well).
  */
 export async function seedWorkOrders(c: Container): Promise<void> {
   await c.teams.create({ key: 'field', name: 'Field service and repair', nameZh: '现场服务/维修', addresses: ['field@demo.local'], calendar: 'business-hours' });
