@@ -170,6 +170,16 @@ describe('work orders', () => {
     expect((await manager.post(`/api/tickets/${leak.number}/work-orders`).send({ kind: 'inspection', description: 'Look', address: 'London', engineer: engineer1, window: win(8) })).body.status).toBe('dispatched');
   });
 
+  it('every work order route is in the OpenAPI document', async () => {
+    const doc = (await app.http().get('/api/openapi.json')).body;
+    for (const [path, method] of [
+      ['/api/tickets/{number}/work-orders', 'post'], ['/api/work-orders', 'get'], ['/api/work-orders/{id}', 'get'], ['/api/work-orders/{id}', 'patch'],
+      ['/api/work-orders/{id}/events', 'post'], ['/api/dispatch/board', 'get'], ['/api/work-orders/{id}/report', 'post'], ['/api/work-orders/{id}/report', 'put'],
+      ['/api/work-orders/{id}/report.pdf', 'get'], ['/api/work-orders/{id}/photos', 'post'], ['/api/work-orders/{id}/photos/{photoId}', 'get'],
+    ]) expect({ path, method, documented: !!doc.paths[path]?.[method] }).toEqual({ path, method, documented: true });
+    expect(doc.paths['/api/work-orders/{id}/events'].post.requestBody.content['application/json'].schema.properties.type.enum).toEqual(['accept', 'reject', 'depart', 'arrive', 'complete', 'cannot_complete', 'cancel']);
+  });
+
   it('refuses bad input with clear errors and changes nothing', async () => {
     const wo: WO = (await sup.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: 'x', address: 'y' })).body;
     for (const [body, code] of [
