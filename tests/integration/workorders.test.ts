@@ -81,6 +81,13 @@ describe('work orders', () => {
     expect((await step(sup, wo.id, 'cancel')).body.error.code).toBe('invalid_transition');
     expect(done.body.events.map((e: { type: string }) => e.type)).toEqual(['created', 'scheduled', 'dispatched', 'accept', 'depart', 'arrive', 'complete']);
     expect(done.body.events.every((e: { at: string; by: { name: string } }) => e.at && e.by.name)).toBe(true);
+    // lookup rows (no scans): the ticket and the day keep it, the engineer's open work orders no longer do
+    const rows = app.c.conn.collection<{ _id: string; ids: unknown[] }>('workorderindexes');
+    const has = async (key: string) => ((await rows.findOne({ _id: key }))?.ids ?? []).map(String).includes(wo.id);
+    expect(await has(`ticket:${ticket}`)).toBe(true);
+    expect(await has('day:field:2031-03-03')).toBe(true);
+    expect(await has(`open:${engineer1}`)).toBe(false);
+    expect(await has('pool:field')).toBe(false);
 
     // every change is on the ticket's timeline, by type
     const timeline = await sup.get(`/api/tickets/${ticket}/messages`);

@@ -6,7 +6,9 @@ import type { CalendarService } from '../calendars/calendar.service';
 import type { UnitService } from '../units/unit.service';
 import { SlaNotifier } from '../sla/sla-notifier';
 import { fireTimer, SlaTimers } from '../sla/sla-timers';
-import { DispatchBoard } from './dispatch-board';
+import { LookupRows, lookupRowsModel } from '../../infra/lookup-rows';
+import { DispatchBoard, TeamTimeZones } from './dispatch-board';
+import { WorkOrderIndex } from './workorders.index';
 import { OnSiteService } from './onsite.service';
 import { ReportPdf } from './report-pdf';
 import { ServiceReportService } from './service-report.service';
@@ -39,15 +41,17 @@ export function workOrdersModule(core: Core, calendars: CalendarService, units: 
     clock: core.clock,
     log,
   });
-  const workOrders = new WorkOrderService({ WorkOrder, Counter: core.models.Counter, Agent: core.models.Agent, tickets: core.tickets, customers: core.customers, teams: core.teams, onsite, clock: core.clock, log });
+  const timeZones = new TeamTimeZones(core.models.Team, calendars);
+  const timeZoneOf = (team: string) => timeZones.of(team);
+  const index = new WorkOrderIndex(new LookupRows(lookupRowsModel(core.conn, 'WorkOrderIndex')), timeZoneOf);
+  const workOrders = new WorkOrderService({ WorkOrder, Counter: core.models.Counter, Agent: core.models.Agent, tickets: core.tickets, customers: core.customers, teams: core.teams, onsite, index, clock: core.clock, log });
   onsite.bind(workOrders);
   workOrders.useUnits(async (id) => {
     const unit = await units.find(id);
     if (!unit) return null;
     return { id: String(unit._id), customerId: String(unit.customerId), model: String(unit.model), serial: String(unit.serial), warranty: await units.warrantyOf(unit) };
   });
-  const board = new DispatchBoard({ WorkOrder, Agent: core.models.Agent, Team: core.models.Team, calendars });
-  const timeZoneOf = async (team: string) => (await board.timeZoneOf(team)).timeZone;
+  const board = new DispatchBoard({ WorkOrder, Agent: core.models.Agent, Team: core.models.Team, calendars, index });
   const effects = new WorkOrderEffects({ tickets: core.tickets, realtime: core.realtime, Agent: core.models.Agent, outbox: core.outbox, queues: core.queues, config: core.config, timeZoneOf, log });
     // the timers and escalations first (they are what someone waits for), then sockets, timeline and mails
   workOrders.observe((wo, change) => onsite.afterWrite(wo, change));

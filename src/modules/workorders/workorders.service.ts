@@ -13,6 +13,7 @@ import type { WorkOrderDoc, WorkOrderModel } from './workorders.model';
 import { DISPATCHER_STEPS, FINAL, nextStatus, plannedStatus, WoKind, WoStatus, WoStep } from './workorder-state';
 import type { OnSiteSla } from './onsite-sla';
 import { assertPaymentCleared, paymentOf, UnitLookup } from './workorders.seams';
+import { keys, WorkOrderIndex } from './workorders.index';
 
 export interface Window {
   start: Date;
@@ -92,6 +93,7 @@ export interface WorkOrderDeps {
   customers: { get(id: string): Promise<CustomerDoc> };
   teams: { exists(key: string): Promise<boolean> };
   onsite: OnSitePlanner;
+  index: WorkOrderIndex;
   clock: Clock;
   log: Logger;
 }
@@ -143,6 +145,8 @@ export class WorkOrderService {
 
   async list(p: Principal, f: { status?: WoStatus[]; engineer?: string; team?: string; from?: Date; to?: Date; ticket?: number; limit: number }): Promise<WorkOrderDoc[]> {
     const q: Record<string, unknown> = { ...listScope(p, f.team) };
+    const candidates = await this.candidates(p, f);
+    if (candidates) q._id = { $in: candidates };
     if (f.status?.length) q.status = { $in: f.status };
     if (f.engineer === 'none') q.engineerId = null;
     else if (f.engineer) q.engineerId = new Types.ObjectId(f.engineer === 'me' ? p.id : f.engineer);
@@ -151,6 +155,27 @@ export class WorkOrderService {
     if (f.to) q['window.start'] = { $lt: f.to };
     if (f.from) q['window.end'] = { $gt: f.from };
     return this.d.WorkOrder.find(q).sort({ 'window.start': 1, _id: 1 }).limit(f.limit);
+  }
+
+  /**
+   * The ids a list can be answered from without a scan: the ticket's row, or an engineer's open
+   * work orders and their teams' days in a range of up to a week. Null: the query scans.
+   */
+  private async candidates(p: Principal, f: { status?: WoStatus[]; engineer?: string; team?: string; from?: Date; to?: Date; ticket?: number }): Promise<Types.ObjectId[] | null> {
+    if (f.ticket) return this.d.index.ids([keys.ticket(f.ticket)]);
+    if (!f.engineer || f.engineer === 'none') return null;
+    const engineerId = f.engineer === 'me' ? p.id : f.engineer;
+    const onlyOpen = !!f.status?.length && f.status.every((x) => !FINAL.includes(x));
+    const ranged = f.from && f.to && f.to.getTime() - f.from.getTime() <= 7 * 24 * 3600_000;
+    if (!onlyOpen && !ranged) return null;
+    const rows = [keys.open(engineerId)];
+    if (ranged) {
+      const teams = f.engineer === 'me' ? [...p.teams] : ((await this.d.Agent.findById(engineerId, { teams: 1 }).lean())?.teams ?? []);
+      for (const team of f.team ? [f.team] : teams) {
+        for (const day of await this.d.index.daysIn(team, f.from!, f.to!)) rows.push(keys.day(team, day));
+      }
+    }
+    return this.d.index.ids(rows);
   }
 
   // ---- raising -------------------------------------------------------------------------------
@@ -170,10 +195,14 @@ export class WorkOrderService {
     const status = plannedStatus('new', { engineer: !!engineerId, window: !!input.window, sameEngineer: false })!;
     if (status === 'dispatched') assertPaymentCleared({ payment });
     const customer = await this.d.customers.get(String(ticket.customerId));
-    const previous = await this.d.WorkOrder.findOne({ $or: [{ ticketId: ticket._id }, ...(unitId ? [{ unitId }] : [])], status: { $ne: 'cancelled' } }, { _id: 1, visit: 1 }).sort({ _id: -1 });
+    const earlier = await this.d.index.ids([keys.ticket(ticket.number), ...(unitId ? [keys.unit(unitId)] : [])]);
+    const previous = earlier.length ? await this.d.WorkOrder.findOne({ _id: { $in: earlier }, status: { $ne: 'cancelled' } }, { _id: 1, visit: 1 }).sort({ _id: -1 }) : null;
     const number = formatNumber(await nextSequence(this.d.Counter, 'workorder'));
     const now = this.d.clock.now();
+    const _id = new Types.ObjectId();
+    await this.d.index.prepare(_id, null, { team, ticketNumber: ticket.number, unitId: unitId ?? null, engineerId: null, status: 'new', window: null });
     const created = await this.d.WorkOrder.create({
+      _id,
       number,
       ticketId: ticket._id,
       ticketNumber: ticket.number,
@@ -336,8 +365,17 @@ export class WorkOrderService {
       const sla = draft.sla !== undefined ? draft.sla : await this.d.onsite.plan(cur, { status, emergency, window, team: cur.team, customerReschedule: !!draft.customerReschedule, at: draft.at ?? this.d.clock.now() });
       const update: Record<string, unknown> = { $set: { ...draft.set, sla }, $inc: { rev: 1 } };
       if (draft.event) update.$push = { events: { $each: [draft.event], $slice: -MAX_EVENTS } };
+      const { stale } = await this.d.index.prepare(cur._id, cur, {
+        team: cur.team,
+        ticketNumber: cur.ticketNumber,
+        unitId: cur.unitId,
+        engineerId: draft.set.engineerId !== undefined ? draft.set.engineerId : cur.engineerId,
+        status,
+        window,
+      });
       const updated = await this.d.WorkOrder.findOneAndUpdate({ _id: cur._id, rev: cur.rev }, update, { new: true });
       if (!updated) continue;
+      await this.d.index.prune(cur._id, stale);
       await this.emit(updated, {
         kind: draft.kind,
         step: draft.step,
