@@ -200,7 +200,7 @@ export class WorkOrderService {
     const number = formatNumber(await nextSequence(this.d.Counter, 'workorder'));
     const now = this.d.clock.now();
     const _id = new Types.ObjectId();
-    await this.d.index.prepare(_id, null, { team, ticketNumber: ticket.number, unitId: unitId ?? null, engineerId: null, status: 'new', window: null });
+    await this.d.index.prepare(_id, null, { team, ticketNumber: ticket.number, unitId: unitId ?? null, engineerId, status: 'new', window: input.window ?? null });
     const created = await this.d.WorkOrder.create({
       _id,
       number,
