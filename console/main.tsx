@@ -9,6 +9,8 @@ import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
+import { ProductsView } from './components/units/ProductsView';
+import { ReturnsView } from './components/units/ReturnsView';
 import css from './styles.css';
 
 export interface Me {
@@ -24,12 +26,15 @@ const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 export const isLead = (me: Me) => me.role !== 'agent';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
-function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; anything else is the queue. */
+function parseHash(): { view: 'queue' | 'dashboard' | 'reports' | 'returns' | 'products'; ticket: number | null; returnId: string | null } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
-  if (m) return { view: 'queue', ticket: Number(m[1]) };
-  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null };
+  if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null };
+  const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
+  if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null };
+  if (h.startsWith('#/products')) return { view: 'products', ticket: null, returnId: null };
+  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null, returnId: null };
 }
 
 function App() {
@@ -110,7 +115,7 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : route.view === 'returns' ? <ReturnsView selected={route.returnId} /> : route.view === 'products' ? <ProductsView /> : <Workspace me={me} ticket={route.ticket} />}
         </div>
       </Live.Provider>
     );

@@ -5,8 +5,10 @@
  */
 import enCore from './en/core.json';
 import zhCore from './zh-CN/core.json';
+import enUnits from './en/units.json';
+import zhUnits from './zh-CN/units.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enUnits],
+  'zh-CN': [zhCore, zhUnits],
 };
