@@ -11,6 +11,8 @@ import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
 import { DispatchBoard } from './components/workorders/DispatchBoard';
 import { EngineerView } from './components/workorders/EngineerView';
+import { ProductsView } from './components/units/ProductsView';
+import { ReturnsView } from './components/units/ReturnsView';
 import css from './styles.css';
 
 export interface Me {
@@ -26,16 +28,19 @@ const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 export const isLead = (me: Me) => me.role !== 'agent' && me.role !== 'engineer';
 
-export type View = 'queue' | 'dashboard' | 'reports' | 'dispatch' | 'visits';
+export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'dispatch' | 'visits';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; anything else is the queue. */
-function parseHash(): { view: View; ticket: number | null; date: string | null } {
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; anything else is the queue. */
+function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
-  if (m) return { view: 'queue', ticket: Number(m[1]), date: null };
+  if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null, date: null };
+  const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
+  if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null, date: null };
+  if (h.startsWith('#/products')) return { view: 'products', ticket: null, returnId: null, date: null };
   const d = /^#\/dispatch\/(\d{4}-\d{2}-\d{2})/.exec(h);
   const view: View = h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/dispatch') ? 'dispatch' : h.startsWith('#/visits') ? 'visits' : 'queue';
-  return { view, ticket: null, date: d?.[1] ?? null };
+  return { view, ticket: null, returnId: null, date: d?.[1] ?? null };
 }
 
 /** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
@@ -123,6 +128,10 @@ function App() {
             <Dashboard me={me} />
           ) : route.view === 'reports' && isLead(me) ? (
             <Reports me={me} />
+          ) : route.view === 'returns' ? (
+            <ReturnsView selected={route.returnId} />
+          ) : route.view === 'products' ? (
+            <ProductsView />
           ) : route.view === 'dispatch' && !isEngineer(me) ? (
             <DispatchBoard me={me} date={route.date} />
           ) : isEngineer(me) && (route.view === 'visits' || (route.view === 'queue' && !route.ticket)) ? (

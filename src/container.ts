@@ -74,7 +74,7 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
   const auth = new AuthService(models.Agent, redis, prefix);
   const teams = new TeamService(models.Team);
   const agents = new AgentService(models.Agent, teams, clock, (id) => auth.revokeAll(id));
-  const customers = new CustomerService(models.Customer, models.Contact, clock);
+  const customers = new CustomerService(models.Customer, models.Contact);
   const audit = new AuditLog(models.Audit);
   const tickets = new TicketService(models.Ticket, models.Message, models.Counter, models.Agent, customers, audit, teams, clock, log.child({ component: 'tickets' }));
   const ticketQuery = new TicketQuery(models.Ticket, models.Message);

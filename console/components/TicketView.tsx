@@ -9,6 +9,8 @@ import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { Timeline, Message } from './Timeline';
 import { WorkOrderPanel } from './workorders/WorkOrderPanel';
+import { TicketUnit } from './units/TicketUnit';
+import type { Unit } from './units/units-common';
 
 export interface Ticket {
   id: string;
@@ -23,6 +25,9 @@ export interface Ticket {
   customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
   sla: { firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
   lastMessageId: string | null;
+  unitId?: string | null;
+  /** the linked unit with its warranty (GET /api/tickets/:number only) */
+  unit?: Unit | null;
 }
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
@@ -87,9 +92,11 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
   if (error) return <section class="ticket"><p class="error">{t('error.generic', { message: error })}</p></section>;
   if (!ticket) return <section class="ticket muted">{t('ticket.loading')}</section>;
 
+  const reloadTicket = () => void api<Ticket>(`/api/tickets/${ticket.number}`).then(setTicket).catch(() => undefined);
   const patch = async (body: Record<string, unknown>) => {
     try {
-      setTicket(await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body }));
+      const changed = await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body });
+      setTicket((old) => ({ ...changed, unit: old?.unit }));
     } catch (err) {
       setError((err as Error).message);
     }
@@ -141,12 +148,13 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
             </div>
           )}
+          <TicketUnit ticket={ticket} me={me} onChanged={reloadTicket} />
         </header>
         <Timeline messages={messages} />
         <Composer me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />
       </section>
       <div class="side">
-        <CustomerPanel number={ticket.number} />
+        <CustomerPanel number={ticket.number} me={me} />
         <WorkOrderPanel ticketNumber={ticket.number} />
       </div>
     </div>

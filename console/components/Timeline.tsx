@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { download } from '../api';
 import { T, useT } from '../i18n';
 import { ChannelIcon, Icon, Time } from './common';
+import { timelineText } from './units/return-events';
 
 export interface Message {
   id: string;
@@ -52,7 +53,7 @@ export function Timeline({ messages }: { messages: Message[] }) {
               {m.author.type === 'agent' && !m.internal && m.delivery.status !== 'none' && <span class={`delivery d-${m.delivery.status}`}>{t(`ticket.delivery.${m.delivery.status}`)}</span>}
               <Time at={m.createdAt} />
             </div>
-            <div class="body">{m.kind === 'event' ? eventText(m, t) : m.body}</div>
+            <div class="body">{m.kind === 'event' ? ((m.event && timelineText(t, m.event.type, m.event.data as Record<string, unknown> | null)) || eventText(m, t)) : m.body}</div>
             {m.fullBody && (
               <details class="quoted">
                 <summary>…</summary>

@@ -1,5 +1,6 @@
 import { LOCALES, Locale, useT } from '../i18n';
 import { isEngineer, isLead, Me, View } from '../main';
+import { mayEditCatalogue, seesReturns } from './units/units-common';
 
 export function TopBar(p: { me: Me; view: View; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
   const { t } = useT();
@@ -15,6 +16,8 @@ export function TopBar(p: { me: Me; view: View; connected: boolean; presence: st
         {!isEngineer(p.me) && <a href="#/dispatch" class={p.view === 'dispatch' ? 'active' : ''} data-nav="dispatch">{t('nav.dispatch')}</a>}
         {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
+        {seesReturns(p.me) && <a href="#/returns" class={p.view === 'returns' ? 'active' : ''} data-nav="returns">{t('nav.returns')}</a>}
+        {mayEditCatalogue(p.me) && <a href="#/products" class={p.view === 'products' ? 'active' : ''} data-nav="products">{t('nav.products')}</a>}
       </nav>
       <span class="spacer" />
       <span class={`live ${p.connected ? 'on' : 'off'}`} data-live={p.connected ? 'on' : 'off'}>{p.connected ? t('live.connected') : t('live.disconnected')}</span>

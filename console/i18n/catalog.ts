@@ -7,8 +7,10 @@ import enCore from './en/core.json';
 import zhCore from './zh-CN/core.json';
 import enWorkorders from './en/workorders.json';
 import zhWorkorders from './zh-CN/workorders.json';
+import enUnits from './en/units.json';
+import zhUnits from './zh-CN/units.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enWorkorders],
-  'zh-CN': [zhCore, zhWorkorders],
+  en: [enCore, enUnits, enWorkorders],
+  'zh-CN': [zhCore, zhUnits, zhWorkorders],
 };

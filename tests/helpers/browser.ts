@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -18,4 +18,17 @@ export function ensureConsoleBundle(): void {
   const out = path.join(ROOT, 'public/build/console.js');
   const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A fresh browser context signed in to the console as `email` (demo password), live socket connected. */
+export async function signInConsole(browser: Browser, baseUrl: string, email: string, opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'en-US', acceptDownloads: opts.acceptDownloads });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
+  await page.goto(`${baseUrl}/console${opts.hash ?? ''}`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill('demo-password');
+  await page.locator('form.login button[type=submit]').click();
+  await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
+  return page;
 }

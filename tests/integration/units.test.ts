@@ -219,5 +219,8 @@ describe('products, units and warranty (三包)', () => {
     const rajUnits = (await a1.get(`/api/customers/${raj._id}/units`)).body.units.map((u: { serial: string }) => u.serial);
     expect(rajUnits).toEqual(expect.arrayContaining(['AC35-LEGACY-1', 'TD2-LEGACY-2']));
     expect((await a1.get('/api/units?serial=AC35-LEGACY-1')).body.customerId).toBe(String(raj._id));
+    // the merged-away record answers for the one it went into
+    expect((await a1.get(`/api/customers/${legacy._id}/units`)).body.units.map((u: { serial: string }) => u.serial)).toEqual(expect.arrayContaining(['AC35-LEGACY-1', 'TD2-LEGACY-2']));
+    expect((await a1.get('/api/customers/000000000000000000000000/units')).status).toBe(404);
   });
 });

@@ -25,15 +25,15 @@ export function customerRoutes(api: ApiRegistry, customers: CustomerService, mov
   const r = Router();
   api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer by email or phone', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query }) => {
     const c = await customers.findByContact(query);
-    return { customer: c ? serializeCustomerDoc(c, customers) : null };
+    return { customer: c ? serializeCustomerDoc(c) : null };
   });
-  api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params }) => serializeCustomerDoc(await customers.get(params.id), customers));
+  api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params }) => serializeCustomerDoc(await customers.get(params.id)));
   api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record (contacts, language, notes); units are registered with POST /api/customers/:id/units', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body }) =>
-    serializeCustomerDoc(await customers.update(params.id, body), customers),
+    serializeCustomerDoc(await customers.update(params.id, body)),
   );
   api.route(r, { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) }, async ({ params, body, principal }) => {
     if (principal.role === 'agent' || principal.role === 'engineer') throw new ForbiddenError('Merging customers needs a supervisor');
-    return serializeCustomerDoc(await customers.merge(params.id, body.from, (from, into) => moveCustomer(from, into, { type: 'agent', id: principal.id, name: principal.name })), customers);
+    return serializeCustomerDoc(await customers.merge(params.id, body.from, (from, into) => moveCustomer(from, into, { type: 'agent', id: principal.id, name: principal.name })));
   });
   return r;
 }

@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
-import type { Clock } from '../../infra/clock';
 import type { Locale } from '../tickets/ticket.types';
 import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
 
@@ -35,7 +34,6 @@ export class CustomerService {
   constructor(
     private readonly Customer: CustomerModel,
     private readonly Contact: ContactModel,
-    private readonly clock: Clock,
   ) {}
 
   async findByContact(input: { email?: string | null; phone?: string | null }): Promise<CustomerDoc | null> {
@@ -87,7 +85,7 @@ export class CustomerService {
     return c;
   }
 
-  async update(id: string, patch: Partial<{ name: string; locale: Locale; company: string | null; notes: string; emails: string[]; phones: string[]; products: unknown[] }>): Promise<CustomerDoc> {
+  async update(id: string, patch: Partial<{ name: string; locale: Locale; company: string | null; notes: string; emails: string[]; phones: string[] }>): Promise<CustomerDoc> {
     const c = await this.get(id);
     const { emails, phones, ...rest } = patch;
     Object.assign(c, rest);
@@ -135,11 +133,6 @@ export class CustomerService {
     return c;
   }
 
-  warrantyStatus(c: CustomerDoc, serialOrModel?: string | null): 'in_warranty' | 'out_of_warranty' | 'unknown' {
-    const product = serialOrModel ? c.products.find((p) => p.serial === serialOrModel || p.model === serialOrModel) : c.products[0];
-    if (!product?.warrantyExpires) return 'unknown';
-    return product.warrantyExpires.getTime() >= this.clock.now().getTime() ? 'in_warranty' : 'out_of_warranty';
-  }
 }
 
 function contactKeys(input: { email?: string | null; phone?: string | null }): string[] {

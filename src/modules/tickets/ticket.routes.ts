@@ -106,12 +106,12 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     return { entries: await d.audit.forTicket(t) };
   });
 
-  api.route(r, { method: 'get', path: '/api/tickets/:number/customer', tag: 'tickets', summary: 'The customer panel: contacts, products, warranty and earlier tickets', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
+  api.route(r, { method: 'get', path: '/api/tickets/:number/customer', tag: 'tickets', summary: 'The customer panel: contacts and earlier tickets (units: GET /api/customers/:id/units)', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
     const t = await d.tickets.visible(params.number, principal);
     const c = await d.customers.get(String(t.customerId));
     const { tickets } = await d.query.list({ customer: String(c._id), limit: 20 }, principal);
     return {
-      customer: serializeCustomerDoc(c, d.customers),
+      customer: serializeCustomerDoc(c),
       tickets: (await views(tickets.filter((x) => x.number !== t.number))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, createdAt: x.createdAt })),
     };
   });
@@ -119,7 +119,8 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   return r;
 }
 
-export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get']>>, customers: CustomerService) {
+/** A customer record; the units they own are at GET /api/customers/:id/units. */
+export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get']>>) {
   return {
     id: String(c._id),
     name: c.name,
@@ -128,14 +129,6 @@ export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get'
     locale: c.locale,
     company: c.company ?? null,
     notes: c.notes,
-    products: c.products.map((p) => ({
-      id: String(p._id),
-      model: p.model,
-      serial: p.serial ?? null,
-      purchaseDate: p.purchaseDate ?? null,
-      warrantyExpires: p.warrantyExpires ?? null,
-      warranty: customers.warrantyStatus(c, p.serial ?? p.model),
-    })),
     createdAt: (c as unknown as { createdAt: Date }).createdAt,
   };
 }

@@ -89,8 +89,12 @@ export class UnitService {
     return units.filter((u) => u.serial === s && (!model || u.model === model)).sort((a, b) => a.model.localeCompare(b.model));
   }
 
-  /** The units a customer owns, oldest registration first. */
+  /** The units a customer owns, oldest registration first (a merged record answers for the one it went into; 404 for none). */
   async ofCustomer(customerId: string | Types.ObjectId): Promise<UnitDoc[]> {
+    return this.unitsOf((await this.d.customers.get(customerId))._id);
+  }
+
+  private async unitsOf(customerId: Types.ObjectId): Promise<UnitDoc[]> {
     const ids = await this.rows.ids([CUSTOMER_KEY(customerId)]);
     if (!ids.length) return [];
     const units = await this.Unit.find({ _id: { $in: ids } }).sort({ _id: 1 });
@@ -231,7 +235,7 @@ export class UnitService {
 
   /** A customer merged into another: their units move along. */
   async moveCustomer(from: Types.ObjectId, into: Types.ObjectId, actor: Actor): Promise<void> {
-    const units = await this.ofCustomer(from);
+    const units = await this.unitsOf(from);
     if (!units.length) return;
     for (const u of units) await this.rows.add(CUSTOMER_KEY(into), u._id);
     await this.Unit.updateMany({ _id: { $in: units.map((u) => u._id) } }, { $set: { customerId: into } });
