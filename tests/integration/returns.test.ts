@@ -40,7 +40,7 @@ describe('returns and exchanges (退换货)', () => {
     expect(created.status).toBe(201);
     const r = created.body;
     expect(r).toMatchObject({ number: expect.stringMatching(/^RT-\d{6}$/), ticketNumber: ticket.number, team: 'returns', kind: 'return', status: 'requested', reasonCode: 'damaged_on_arrival', serial: unit.serial, warranty: { status: 'in', days: 1, reasonCode: 'return_window' }, override: null, nextSteps: ['approve', 'reject'] });
-    expect(await requested).toMatchObject({ id: r.id, number: r.number, status: 'requested', ticketNumber: ticket.number });
+    expect(await requested).toMatchObject({ id: r.id, number: r.number, status: 'requested', ticketNumber: ticket.number, unitId: unit.id, customerId: String((await customer('liu.fang@example.cn'))._id) });
     // the same request again (a double click, a retry): the same return
     const again = await agent2.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'return', unitId: unit.id, reason: '外壳右侧有明显划痕', clientId: 'req-1' });
     expect(again.status).toBe(200);
