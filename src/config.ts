@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseTrustProxy, TrustProxy } from './http/client-ip';
 import { parseDuration } from './infra/duration';
 
 const isoDuration = (fallback: string) =>
@@ -40,8 +41,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  EMAIL_WEBHOOK_SECRET: z.string().optional(),
+  // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
+  EMAIL_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  VISITOR_TOKEN_TTL: isoDuration('P30D'),
   SURVEY_DELAY: isoDuration('PT1H'),
   FOLLOWUP_DELAY: isoDuration('P3D'),
   AUTO_CLOSE_AFTER: isoDuration('P4D'),
@@ -65,6 +68,15 @@ const envSchema = z.object({
     .string()
     .default('Asia/Shanghai')
     .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin'),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const r = parseTrustProxy(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }),
 });
 
 export type Config = Readonly<{
@@ -80,6 +92,8 @@ export type Config = Readonly<{
   pbxApiToken?: string;
   emailWebhookSecret?: string;
   sessionSecret: string;
+  /** a chat visitor token's lifetime since its last use */
+  visitorTokenTtlMs: number;
   surveyDelayMs: number;
   followupDelayMs: number;
   autoCloseAfterMs: number;
@@ -105,6 +119,8 @@ export type Config = Readonly<{
   pdfFont: string;
   /** the organisation's time zone: warranty (三包) days are counted in its calendar */
   orgTimeZone: string;
+  /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
+  trustProxy: TrustProxy;
 }>;
 
 export class ConfigError extends Error {}
@@ -136,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    visitorTokenTtlMs: e.VISITOR_TOKEN_TTL,
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
@@ -156,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     companyName: e.COMPANY_NAME,
     pdfFont: e.PDF_FONT,
     orgTimeZone: e.ORG_TIME_ZONE,
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

@@ -28,6 +28,8 @@ export interface Ticket {
   unitId?: string | null;
   /** the linked unit with its warranty (GET /api/tickets/:number only) */
   unit?: Unit | null;
+  /** chat: whether the visitor proved who they typed they are */
+  identity?: { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null;
 }
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
@@ -149,6 +151,11 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
             </div>
           )}
           <TicketUnit ticket={ticket} me={me} onChanged={reloadTicket} />
+          {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
+            <div class="identity" data-testid="unverified">
+              {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
+            </div>
+          )}
         </header>
         <Timeline messages={messages} />
         <Composer me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />

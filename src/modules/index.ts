@@ -15,7 +15,6 @@ import { emailModule } from '../channels/email/email.module';
 import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
-import type { MoveCustomer } from './customers/customer.routes';
 import { productsModule } from './products/products.module';
 import { unitsModule } from './units/units.module';
 import { returnsModule } from './returns/returns.module';
@@ -48,12 +47,10 @@ export function buildModules(core: Core): AppModule[] {
   const catalogue = productsModule(core);
   const units = unitsModule(core, catalogue.products);
   const returns = returnsModule(core, units.units);
-  const moveCustomer: MoveCustomer = async (from, into, actor) => {
-    await core.tickets.moveCustomer(from, into);
-    await units.moveCustomer(from, into, actor);
-  };
+  const coreMod = coreModule(core, { units: units.ticketLinks, moveUnits: (from, into, actor) => units.moveCustomer(from, into, actor) });
+  units.useCustomerAccess(coreMod.customerAccess);
   return [
-    coreModule(core, { units: units.ticketLinks, moveCustomer }),
+    coreMod,
     catalogue,
     units,
     returns,

@@ -23,8 +23,15 @@ describe('units, warranty and returns in the console (headless Chromium)', () =>
     await sink?.close();
   });
 
+  // every page signed in here must run under the CSP without a single violation
+  const violations: string[][] = [];
+  afterEach(() => {
+    expect(violations.flat()).toEqual([]);
+    violations.length = 0;
+  });
+
   async function signIn(email: string, hash = ''): Promise<Page> {
-    return signInConsole(browser, app.url, email, { hash, viewport: { width: 1400, height: 900 } });
+    return signInConsole(browser, app.url, email, { hash, viewport: { width: 1400, height: 900 }, violations });
   }
 
   it('an agent sees the unit\'s entitlement on a ticket and asks for an exchange; the returns team walks it to its outcome', async () => {
@@ -92,6 +99,10 @@ describe('units, warranty and returns in the console (headless Chromium)', () =>
   });
 
   it('finds a unit by serial from the queue column, and a warranty technician overrides its warranty with a reason', async () => {
+    // Emma's washer becomes a warranty claim: the warranty team now sees her and her units
+    const mgr = await app.as('manager@demo.local');
+    const washer = (await mgr.get('/api/units?serial=WM8-2021-77310')).body;
+    expect((await mgr.post('/api/tickets').send({ channel: 'voice', subject: 'Warranty claim: drum bearing', body: 'Bearing noise again', customer: { name: 'Emma Clarke' }, type: 'warranty', team: 'warranty', unitId: washer.id })).status).toBe(201);
     const tech = await signIn('warranty@demo.local');
     await tech.locator('input[name=serial-search]').fill('wm8-2021-77310');
     await tech.locator('.unit-search button[type=submit]').click();
@@ -107,12 +118,17 @@ describe('units, warranty and returns in the console (headless Chromium)', () =>
     expect(await found.locator('.reason').textContent()).toBe('Zhou Qiang (周强) 判定为保修期内：批次缺陷，免费维修');
     expect(await found.locator('[data-computed]').getAttribute('data-computed')).toBe('out');
 
-    // an agent outside team warranty sees the decision beside the rule, and may not decide
-    const agent = await signIn('agent1@demo.local');
+    // an agent of Emma's complaint sees the decision beside the rule, and may not decide
+    const agent = await signIn('agent2@demo.local');
     await agent.locator('input[name=serial-search]').fill('WM8-2021-77310');
     await agent.locator('.unit-search button[type=submit]').click();
     await agent.locator('[data-testid=unit-found] [data-warranty=in]').waitFor();
     await agent.locator('[data-testid=unit-found] [data-computed=out]').waitFor();
     expect(await agent.locator('[data-testid=unit-found] button', { hasText: 'Warranty decision' }).count()).toBe(0);
+    // an agent of teams that never had her tickets is not told the unit exists
+    const stranger = await signIn('agent1@demo.local');
+    await stranger.locator('input[name=serial-search]').fill('WM8-2021-77310');
+    await stranger.locator('.unit-search button[type=submit]').click();
+    await stranger.locator('.unit-search', { hasText: 'No unit with this serial number.' }).waitFor();
   });
 });

@@ -20,10 +20,31 @@ export function ensureConsoleBundle(): void {
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
+/**
+ * Collects the Content Security Policy violations of a page from here on: the browser's own report
+ * on the console and the `securitypolicyviolation` events (shadow roots and sub-resources included).
+ */
+export async function cspViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|CSP violation/.test(m.text())) seen.push(m.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`), true);
+  });
+  return seen;
+}
+
 /** A fresh browser context signed in to the console as `email` (demo password), live socket connected. */
-export async function signInConsole(browser: Browser, baseUrl: string, email: string, opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<Page> {
+export async function signInConsole(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
+): Promise<Page> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'en-US', acceptDownloads: opts.acceptDownloads });
   const page = await context.newPage();
+  if (opts.violations) opts.violations.push(await cspViolations(page));
   page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
   await page.goto(`${baseUrl}/console${opts.hash ?? ''}`);
   await page.locator('input[name=email]').fill(email);

@@ -18,7 +18,7 @@ describe('returns and exchanges (退换货)', () => {
   const customer = async (email: string) => (await app.c.customers.findByContact({ email }))!;
   const unitOf = async (email: string) => {
     const c = await customer(email);
-    const a = await app.as('agent1@demo.local');
+    const a = await app.as('admin@demo.local');
     return (await a.get(`/api/customers/${c._id}/units`)).body.units[0] as { id: string; serial: string; warranty: { entitlement: string[] } };
   };
   const ticketOf = async (email: string) => (await app.c.models.Ticket.findOne({ customerId: (await customer(email))._id }).sort({ number: 1 }))!;
@@ -40,7 +40,7 @@ describe('returns and exchanges (退换货)', () => {
     expect(created.status).toBe(201);
     const r = created.body;
     expect(r).toMatchObject({ number: expect.stringMatching(/^RT-\d{6}$/), ticketNumber: ticket.number, team: 'returns', kind: 'return', status: 'requested', reasonCode: 'damaged_on_arrival', serial: unit.serial, warranty: { status: 'in', days: 1, reasonCode: 'return_window' }, override: null, nextSteps: ['approve', 'reject'] });
-    expect(await requested).toMatchObject({ id: r.id, number: r.number, status: 'requested', ticketNumber: ticket.number });
+    expect(await requested).toMatchObject({ id: r.id, number: r.number, status: 'requested', ticketNumber: ticket.number, unitId: unit.id, customerId: String((await customer('liu.fang@example.cn'))._id) });
     // the same request again (a double click, a retry): the same return
     const again = await agent2.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'return', unitId: unit.id, reason: '外壳右侧有明显划痕', clientId: 'req-1' });
     expect(again.status).toBe(200);
@@ -193,14 +193,17 @@ describe('returns and exchanges (退换货)', () => {
 
     const agent1 = await app.as('agent1@demo.local'); // support, tech
     const sup = await app.as('supervisor@demo.local'); // leads support, tech
-    expect((await agent1.get(`/api/returns/${liuReturn.id}`)).status).toBe(403); // a returns-team ticket
+    expect((await agent1.get(`/api/returns/${liuReturn.id}`)).status).toBe(404); // a returns-team ticket's: as if it did not exist
     expect((await agent1.get(`/api/returns/${zhangReturn.id}`)).status).toBe(200); // their ticket's return
     const list = (await agent1.get('/api/returns')).body.returns.map((x: { id: string }) => x.id);
     expect(list).toContain(zhangReturn.id);
     expect(list).not.toContain(liuReturn.id);
     expect((await agent1.get('/api/returns?team=returns')).status).toBe(403);
     expect((await sup.post(`/api/returns/${zhangReturn.id}/events`).send({ type: 'approve', clientId: 's1' })).status).toBe(403);
-    expect((await agent1.get(`/api/returns/${liuReturn.id}/attachments/${liuReturn.attachments[0].id}`)).status).toBe(403);
+    expect((await agent1.get(`/api/returns/${liuReturn.id}/attachments/${liuReturn.attachments[0].id}`)).status).toBe(404);
+    expect((await agent1.post(`/api/returns/${liuReturn.id}/events`).send({ type: 'close', clientId: 'a1' })).status).toBe(404);
+    // nor can they ask for a return on another team's ticket
+    expect((await agent1.post(`/api/tickets/${liuReturn.ticketNumber}/returns`).send({ kind: 'repair', unitId: liuReturn.unitId, reason: 'x' })).status).toBe(404);
     expect((await agent1.get('/api/returns/000000000000000000000000')).status).toBe(404);
 
     // sockets: agent1 hears of the tech ticket's return, never of the returns-team one

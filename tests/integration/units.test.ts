@@ -107,21 +107,31 @@ describe('products, units and warranty (三包)', () => {
 
   it('lets only warranty technicians, their supervisors and managers override, with a reason, audited', async () => {
     const emma = await customerOf('emma.clarke@example.com');
-    const a1 = await app.as('agent1@demo.local');
-    const [washer] = (await a1.get(`/api/customers/${emma._id}/units`)).body.units;
+    const mgr = await app.as('manager@demo.local');
+    const [washer] = (await mgr.get(`/api/customers/${emma._id}/units`)).body.units;
     expect(washer.warranty).toMatchObject({ status: 'out', entitlement: ['paid_repair'] });
     expect(washer.warranty.override).toBeUndefined();
+    // Emma's complaint goes to the warranty team as a claim: now both teams see her and her washer
+    const claim = await mgr.post('/api/tickets').send({ channel: 'voice', subject: 'Warranty claim: drum bearing', body: 'Bearing noise again', customer: { name: 'Emma Clarke' }, type: 'warranty', team: 'warranty', unitId: washer.id });
+    expect(claim.status).toBe(201);
+    await app.c.agents.create({ name: 'Complaints Lead', email: 'complaints.lead@demo.local', password: 'demo-password', role: 'supervisor', teams: ['complaints'] });
+    await app.c.agents.create({ name: 'Warranty Lead', email: 'warranty.lead@demo.local', password: 'demo-password', role: 'supervisor', teams: ['warranty'] });
 
-    const refused = await a1.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'customer is unhappy' });
+    const agent2 = await app.as('agent2@demo.local'); // complaints, returns: sees the washer, may not decide
+    const refused = await agent2.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'customer is unhappy' });
     expect(refused.status).toBe(403);
-    const sup = await app.as('supervisor@demo.local'); // leads support and tech, not warranty
-    expect((await sup.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'customer is unhappy' })).status).toBe(403);
+    const otherLead = await app.as('complaints.lead@demo.local'); // leads a team that sees her, not warranty
+    expect((await otherLead.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'customer is unhappy' })).status).toBe(403);
+    const a1 = await app.as('agent1@demo.local'); // support, tech: does not see Emma at all
+    expect((await a1.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'customer is unhappy' })).status).toBe(404);
+    expect((await a1.get(`/api/units/${washer.id}`)).status).toBe(404);
+    expect((await a1.get(`/api/units?serial=${washer.serial}`)).status).toBe(404);
     const tech = await app.as('warranty@demo.local');
     const noReason = await tech.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in' });
     expect(noReason.status).toBe(400);
     const blank = await tech.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: '  ' });
     expect(blank.status).toBe(400);
-    expect((await a1.get(`/api/units/${washer.id}`)).body.warranty.status).toBe('out');
+    expect((await agent2.get(`/api/units/${washer.id}`)).body.warranty.status).toBe('out');
 
     const decided = await tech.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'Drum bearing: known batch defect, free repair' });
     expect(decided.status).toBe(200);
@@ -131,19 +141,22 @@ describe('products, units and warranty (三包)', () => {
       override: { status: 'in', reason: 'Drum bearing: known batch defect, free repair', by: { name: 'Zhou Qiang (周强)' } },
       computed: { status: 'out', entitlement: ['paid_repair'] },
     });
-    // everyone sees the decision beside the computed status
-    expect((await a1.get(`/api/units/${washer.id}`)).body.warranty).toMatchObject({ status: 'in', computed: { status: 'out' } });
+    // everyone who sees the unit sees the decision beside the computed status
+    expect((await agent2.get(`/api/units/${washer.id}`)).body.warranty).toMatchObject({ status: 'in', computed: { status: 'out' } });
+    // the warranty team's supervisor may decide too
+    const lead = await app.as('warranty.lead@demo.local');
+    expect((await lead.patch(`/api/units/${washer.id}/warranty`).send({ status: 'in', reason: 'Confirmed with R&D: batch 2021-07' })).status).toBe(200);
 
-    const mgr = await app.as('manager@demo.local');
-    const back = await mgr.patch(`/api/units/${washer.id}/warranty`).send({ status: null, reason: 'Batch defect not confirmed by R&D' });
+    const back = await mgr.patch(`/api/units/${washer.id}/warranty`).send({ status: null, reason: 'Batch defect not confirmed after all' });
     expect(back.status).toBe(200);
     expect(back.body.warranty.status).toBe('out');
     expect(back.body.warranty.override).toBeUndefined();
 
-    const history = (await a1.get(`/api/units/${washer.id}/history`)).body.entries;
-    expect(history.map((h: { action: string }) => h.action)).toEqual(['registered', 'warranty_override', 'warranty_override_cleared']);
+    const history = (await agent2.get(`/api/units/${washer.id}/history`)).body.entries;
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['registered', 'warranty_override', 'warranty_override', 'warranty_override_cleared']);
     expect(history[1]).toMatchObject({ actor: { type: 'agent', name: 'Zhou Qiang (周强)' }, changes: { status: [null, 'in'] }, reason: 'Drum bearing: known batch defect, free repair' });
-    expect(history[2]).toMatchObject({ actor: { name: 'Wang Min (王敏)' }, changes: { status: ['in', null] }, reason: 'Batch defect not confirmed by R&D' });
+    expect(history[2]).toMatchObject({ actor: { name: 'Warranty Lead' }, changes: { status: ['in', 'in'] }, reason: 'Confirmed with R&D: batch 2021-07' });
+    expect(history[3]).toMatchObject({ actor: { name: 'Wang Min (王敏)' }, changes: { status: ['in', null] }, reason: 'Batch defect not confirmed after all' });
   });
 
   it('links a ticket to one unit of its customer, on creation or later, and shows the unit on the ticket', async () => {
@@ -170,9 +183,8 @@ describe('products, units and warranty (三包)', () => {
     expect(audit.at(-1)).toMatchObject({ action: 'updated', changes: { unitId: [null, ac.id] } });
 
     // a unit of someone else is refused, and nothing changes
-    const emma = await customerOf('emma.clarke@example.com');
-    const [washer] = (await a1.get(`/api/customers/${emma._id}/units`)).body.units;
-    const wrong = await a1.patch(`/api/tickets/${plain.body.number}`).send({ unitId: washer.id });
+    const rajsAc = (await a1.get('/api/units?serial=AC35-2025-000777&model=AC-3500')).body;
+    const wrong = await a1.patch(`/api/tickets/${plain.body.number}`).send({ unitId: rajsAc.id });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.code).toBe('unit_of_other_customer');
     expect((await a1.get(`/api/tickets/${plain.body.number}`)).body.unitId).toBe(ac.id);
@@ -203,7 +215,7 @@ describe('products, units and warranty (三包)', () => {
     expect(await units.migrate()).toEqual({ skipped: false, units: 3, kept: 0 });
     expect(await units.migrate()).toEqual({ skipped: true, units: 0, kept: 0 });
 
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await app.as('admin@demo.local'); // the old record has no tickets: no team sees it
     const got = (await a1.get(`/api/customers/${legacy._id}/units`)).body.units;
     expect(got).toHaveLength(3);
     expect(got[0]).toMatchObject({ model: 'AC-3500', serial: 'AC35-LEGACY-1', warranty: { status: 'in', daysSincePurchase: 10, entitlement: ['exchange', 'repair'] } });
@@ -214,8 +226,8 @@ describe('products, units and warranty (三包)', () => {
 
     // merging the old record into Raj's moves the units
     const raj = await customerOf('raj.patel@example.com');
-    const sup = await app.as('supervisor@demo.local');
-    expect((await sup.post(`/api/customers/${raj._id}/merge`).send({ from: String(legacy._id) })).status).toBe(200);
+    const mgr = await app.as('manager@demo.local');
+    expect((await mgr.post(`/api/customers/${raj._id}/merge`).send({ from: String(legacy._id) })).status).toBe(200);
     const rajUnits = (await a1.get(`/api/customers/${raj._id}/units`)).body.units.map((u: { serial: string }) => u.serial);
     expect(rajUnits).toEqual(expect.arrayContaining(['AC35-LEGACY-1', 'TD2-LEGACY-2']));
     expect((await a1.get('/api/units?serial=AC35-LEGACY-1')).body.customerId).toBe(String(raj._id));

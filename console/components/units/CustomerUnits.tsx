@@ -15,8 +15,8 @@ export function CustomerUnits({ customerId, me }: { customerId: string; me: Me }
     setUnits(null);
     void load();
   }, [customerId]);
-  // an exchange adds a unit, a return takes one: the panel follows
-  useLive('return:updated', () => void load());
+  // an exchange adds a unit, a return takes one: the panel follows its customer's returns
+  useLive('return:updated', (p) => p.customerId === customerId && void load());
   const replace = (u: Unit) => setUnits((list) => (list ?? []).map((x) => (x.id === u.id ? u : x)));
   return (
     <section class="units" data-testid="customer-units">

@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import type { AuditLog } from '../audit/audit.service';
 import { serializeCustomerDoc } from '../tickets/ticket.routes';
 import { objectId } from '../tickets/ticket.schemas';
+import type { TicketService } from '../tickets/ticket.service';
 import type { Types } from 'mongoose';
 import type { Actor } from '../tickets/ticket.types';
 import { LOCALES } from '../tickets/ticket.types';
+import type { CustomerAccess } from './customer.access';
 import type { CustomerService } from './customer.service';
 
 const customerPatch = z.strictObject({
@@ -18,22 +20,37 @@ const customerPatch = z.strictObject({
   phones: z.array(z.string().regex(/^\+?[\d\s()-]{3,32}$/)).max(10).optional(),
 });
 
-/** What moves with a merged customer record besides contacts: tickets, units. */
+/** What else moves with a merged customer record (units). */
 export type MoveCustomer = (from: Types.ObjectId, into: Types.ObjectId, actor: Actor) => Promise<void>;
 
-export function customerRoutes(api: ApiRegistry, customers: CustomerService, moveCustomer: MoveCustomer): Router {
+/** The customer archive, scoped by CustomerAccess: agents see the customers of their teams' tickets. */
+export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService; access: CustomerAccess; tickets: TicketService; audit: AuditLog; moveUnits: MoveCustomer }): Router {
   const r = Router();
-  api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer by email or phone', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query }) => {
-    const c = await customers.findByContact(query);
-    return { customer: c ? serializeCustomerDoc(c) : null };
+  const view = serializeCustomerDoc;
+  api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer of your teams by email or phone (null when none)', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query, principal }) => {
+    const c = await d.access.lookup(query, principal);
+    return { customer: c ? view(c) : null };
   });
-  api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params }) => serializeCustomerDoc(await customers.get(params.id)));
-  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record (contacts, language, notes); units are registered with POST /api/customers/:id/units', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body }) =>
-    serializeCustomerDoc(await customers.update(params.id, body)),
+  api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record of your teams', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params, principal }) => view(await d.access.get(params.id, principal)));
+  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record of your teams (contacts, language, notes); units are registered with POST /api/customers/:id/units', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body, principal }) => {
+    const c = await d.access.get(params.id, principal);
+    return view(await d.customers.update(String(c._id), body));
+  });
+  api.route(
+    r,
+    { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one (supervisors within the teams they lead, managers); audited', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) },
+    async ({ params, body, principal }) => {
+      const [into, from] = await Promise.all([d.access.get(params.id, principal), d.access.get(body.from, principal)]);
+      await d.access.assertMayMerge(into, from, principal);
+      const actor = { type: 'agent' as const, id: principal.id, name: principal.name };
+      const merged = await d.customers.merge(into, from, actor, async (fromId, intoId) => {
+        const moved = await d.tickets.moveCustomer(fromId, intoId);
+        for (const t of moved) await d.audit.record(t, actor, 'customer_merged', { customer: [String(fromId), String(intoId)] });
+        await d.moveUnits(fromId, intoId, actor);
+        return moved.map((t) => t.number);
+      });
+      return view(merged);
+    },
   );
-  api.route(r, { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) }, async ({ params, body, principal }) => {
-    if (principal.role === 'agent' || principal.role === 'engineer') throw new ForbiddenError('Merging customers needs a supervisor');
-    return serializeCustomerDoc(await customers.merge(params.id, body.from, (from, into) => moveCustomer(from, into, { type: 'agent', id: principal.id, name: principal.name })));
-  });
   return r;
 }

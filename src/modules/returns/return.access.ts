@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import type { ReturnFields } from './return.model';
 
@@ -12,8 +12,9 @@ export function canWork(r: Pick<ReturnFields, 'team'>, p: Principal): boolean {
   return p.seesAllTeams || p.teams.includes(r.team);
 }
 
+/** Like another team's ticket, another team's return answers 404, as if it did not exist. */
 export function assertRead(r: Pick<ReturnFields, 'team' | 'ticketTeam'>, p: Principal): void {
-  if (!canRead(r, p)) throw new ForbiddenError('This return belongs to a team you do not work in');
+  if (!canRead(r, p)) throw new NotFoundError('Return');
 }
 
 export function assertWork(r: Pick<ReturnFields, 'team'>, p: Principal): void {

@@ -63,7 +63,7 @@ export class ReturnEffects {
     await this.queue(r._id, event.id);
   }
 
-  /** `return:updated` on /agents to the working team, the ticket's team and those who see every team. */
+  /** `return:updated` {id, number, status, kind, ticketNumber, team, unitId, customerId} on /agents to the working team, the ticket's team and those who see every team. */
   announce(r: ReturnDoc): void {
     this.d.realtime.toRoom([...new Set([rooms.team(r.team), rooms.team(r.ticketTeam)]), rooms.allTeams], 'return:updated', {
       id: String(r._id),
@@ -72,6 +72,8 @@ export class ReturnEffects {
       kind: r.kind,
       ticketNumber: r.ticketNumber,
       team: r.team,
+      unitId: String(r.unitId),
+      customerId: String(r.customerId),
     });
   }
 

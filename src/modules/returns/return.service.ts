@@ -56,7 +56,7 @@ export class ReturnService {
     return r;
   }
 
-  /** 404 when it does not exist, 403 when neither the working team nor the ticket's team is the reader's. */
+  /** 404 when it does not exist or neither the working team nor the ticket's team is the reader's. */
   async visible(id: string, principal: Principal): Promise<ReturnDoc> {
     const r = await this.get(id);
     assertRead(r, principal);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ApiRegistry } from '../../http/api-route';
+import type { Principal } from '../auth/principal';
 import type { AuditLog } from '../audit/audit.service';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
@@ -14,8 +15,8 @@ import type { TicketService, UnitRef } from './ticket.service';
 
 /** The units module as tickets see it: a ticket links to one unit of its customer. */
 export interface TicketUnitLinks {
-  /** the unit by id, 404 when there is none */
-  resolve(unitId: string): Promise<UnitRef>;
+  /** the unit by id, 404 when there is none or the principal may not see its owner */
+  resolve(unitId: string, principal: Principal): Promise<UnitRef>;
   /** after a ticket was created or changed: the unit remembers the ticket */
   linked(ticket: TicketDoc): Promise<void>;
   /** the unit with its warranty and entitlement, for the ticket's view */
@@ -57,7 +58,7 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   api.route(r, { method: 'post', path: '/api/tickets', tag: 'tickets', summary: 'Register an inquiry (a phone call, a walk-in, a letter)', auth: 'agent', body: createTicketBody, status: 201 }, async ({ body, principal }) => {
     const team = body.team ?? principal.teams[0] ?? 'support';
     principal.assertTeam(team);
-    const unit = body.unitId ? await d.units.resolve(body.unitId) : null;
+    const unit = body.unitId ? await d.units.resolve(body.unitId, principal) : null;
     const { ticket } = await d.tickets.create(
       {
         channel: body.channel,
@@ -95,7 +96,7 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
 
   api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team, assignee or the linked unit (unitId)', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
     const { unitId, ...patch } = body;
-    const unit = unitId === undefined ? undefined : unitId === null ? null : await d.units.resolve(unitId);
+    const unit = unitId === undefined ? undefined : unitId === null ? null : await d.units.resolve(unitId, principal);
     const t = await d.tickets.update(params.number, { ...patch, unit }, principal);
     if (unit) await d.units.linked(t);
     return view(t);
@@ -129,6 +130,8 @@ export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get'
     locale: c.locale,
     company: c.company ?? null,
     notes: c.notes,
+    teams: c.teams ?? [],
+    merges: (c.merges ?? []).map((m) => ({ from: String(m.from), by: m.by ?? null, at: m.at ?? null, tickets: m.tickets ?? [] })),
     createdAt: (c as unknown as { createdAt: Date }).createdAt,
   };
 }

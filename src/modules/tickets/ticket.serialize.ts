@@ -61,6 +61,8 @@ export function serializeTicket(t: TicketDoc, names: Names) {
     unitId: t.unitId ? String(t.unitId) : null,
     sla: serializeSla(t.sla),
     linkedFrom: t.linkedFrom ?? null,
+    /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
+    identity: ((t.meta as { identity?: unknown } | undefined)?.identity ?? null) as { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null,
     firstResponseAt: t.firstResponseAt ?? null,
     solvedAt: t.solvedAt ?? null,
     closedAt: t.closedAt ?? null,

@@ -149,7 +149,7 @@ export class UnitService {
    * A warranty decision that replaces the computed one (`status: null` returns to the rule), with a
    * mandatory reason; only warranty technicians, their leads and managers; kept in the unit's history.
    */
-  async setOverride(id: string, input: { status: WarrantyStatus | null; reason: string }, principal: Principal): Promise<UnitDoc> {
+  async setOverride(id: string | Types.ObjectId, input: { status: WarrantyStatus | null; reason: string }, principal: Principal): Promise<UnitDoc> {
     if (!mayDecideWarranty(principal)) throw new ForbiddenError('Only the warranty team (三包), its supervisors and managers decide warranty');
     const unit = await this.byId(id);
     const before = unit.override?.status ?? null;
