@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { ForbiddenError } from '../../errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Principal } from '../auth/principal';
 
 interface Scoped {
@@ -21,8 +21,9 @@ export function canSee(p: Principal, wo: Scoped): boolean {
   return p.role !== 'engineer' && p.teams.includes(wo.ticketTeam);
 }
 
-export function assertSee(p: Principal, wo: Scoped): void {
-  if (!canSee(p, wo)) throw new ForbiddenError('This work order belongs to a team you do not work in');
+/** Another team's work order answers 404 like a missing one (as tickets do): its existence is not told either. */
+export function assertSee(p: Principal, wo: Scoped & { _id?: unknown }): void {
+  if (!canSee(p, wo)) throw new NotFoundError(`Work order ${String(wo._id ?? '')}`.trim());
 }
 
 export function canDispatch(p: Principal, team: string): boolean {
