@@ -1,9 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Socket } from 'socket.io-client';
 import { api, session } from './api';
 import { I18n, Locale, translator } from './i18n';
-import { connect, Live } from './live';
+import { AgentsSocket, connect, Live } from './live';
+import { isEngineer, isLead, type Me, type View } from './session';
+import type { PresenceStatus } from '../src/realtime/agents.events';
 import { Login } from './components/Login';
 import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
@@ -15,20 +16,8 @@ import { ProductsView } from './components/units/ProductsView';
 import { ReturnsView } from './components/units/ReturnsView';
 import css from './styles.css';
 
-export interface Me {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  teams: string[];
-  locale: Locale;
-}
-
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
-export const isLead = (me: Me) => me.role !== 'agent' && me.role !== 'engineer';
-
-export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'dispatch' | 'visits';
 
 /** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; anything else is the queue. */
 function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null } {
@@ -43,15 +32,12 @@ function parseHash(): { view: View; ticket: number | null; returnId: string | nu
   return { view, ticket: null, returnId: null, date: d?.[1] ?? null };
 }
 
-/** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
-export const isEngineer = (me: Me) => me.role === 'engineer';
-
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [checking, setChecking] = useState(!!session.token);
   const [locale, setLocale] = useState<Locale>((sessionStorage.getItem(LOCALE_KEY) as Locale) || 'en');
   const [route, setRoute] = useState(parseHash());
-  const [socket, setSocket] = useState<Socket | null>(null);
+  const [socket, setSocket] = useState<AgentsSocket | null>(null);
   const [connected, setConnected] = useState(false);
   const [presence, setPresence] = useState<string>(sessionStorage.getItem(PRESENCE_KEY) || 'online');
 
@@ -75,10 +61,10 @@ function App() {
   useEffect(() => {
     if (!me || !session.token) return;
     const s = connect(session.token);
-    (window as unknown as { __aftercareSocket?: Socket }).__aftercareSocket = s; // for the browser tests
+    (window as unknown as { __aftercareSocket?: AgentsSocket }).__aftercareSocket = s; // for the browser tests
     s.on('connect', () => {
       setConnected(true);
-      s.emit('presence:set', { status: sessionStorage.getItem(PRESENCE_KEY) || 'online' }, () => undefined);
+      s.emit('presence:set', { status: (sessionStorage.getItem(PRESENCE_KEY) as PresenceStatus) || 'online' }, () => undefined);
     });
     s.on('disconnect', (reason) => {
       setConnected(false);
@@ -89,7 +75,7 @@ function App() {
     s.on('connect_error', (err: Error & { data?: { error?: { code?: string } } }) => {
       if (err.data?.error?.code === 'unauthorized') window.dispatchEvent(new Event('aftercare:unauthorized'));
     });
-    s.on('agent:presence', (p: { id: string; presence: string }) => {
+    s.on('agent:presence', (p) => {
       if (p.id === me.id) setPresence(p.presence);
     });
     setSocket(s);
@@ -115,7 +101,7 @@ function App() {
   function changePresence(status: string) {
     sessionStorage.setItem(PRESENCE_KEY, status);
     setPresence(status);
-    socket?.emit('presence:set', { status }, () => undefined);
+    socket?.emit('presence:set', { status: status as PresenceStatus }, () => undefined);
   }
 
   const i18n = useMemo(() => ({ locale, t: translator(locale) }), [locale]);

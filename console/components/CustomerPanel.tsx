@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useT } from '../i18n';
-import type { Me } from '../main';
+import type { Me } from '../session';
 import { ChannelIcon, Icon } from './common';
 import { CustomerUnits } from './units/CustomerUnits';
 

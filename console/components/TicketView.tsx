@@ -1,36 +1,19 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useT } from '../i18n';
-import { emitAck, Live, useLive } from '../live';
-import type { Me } from '../main';
-import { isLead } from '../main';
+import { emitAck, isError, Live, useLive } from '../live';
+import { isLead, type Me } from '../session';
+import type { Message, Ticket } from '../types';
 import { ChannelIcon, Due, Icon } from './common';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
-import { Timeline, Message } from './Timeline';
+import { Timeline } from './Timeline';
 import { WorkOrderPanel } from './workorders/WorkOrderPanel';
 import { TicketUnit } from './units/TicketUnit';
 import type { Unit } from './units/units-common';
 
-export interface Ticket {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  type: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
-  sla: { firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
-  lastMessageId: string | null;
-  unitId?: string | null;
-  /** the linked unit with its warranty (GET /api/tickets/:number only) */
-  unit?: Unit | null;
-  /** chat: whether the visitor proved who they typed they are */
-  identity?: { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null;
-}
+/** A ticket as GET /api/tickets/:number answers it: with the linked unit and its warranty. */
+type TicketWithUnit = Ticket & { unit?: Unit | null };
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -40,7 +23,7 @@ const TYPES = ['inquiry', 'fault', 'complaint', 'return', 'warranty'];
 export function TicketView({ me, number }: { me: Me; number: number | null }) {
   const { t } = useT();
   const socket = useContext(Live);
-  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [ticket, setTicket] = useState<TicketWithUnit | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [others, setOthers] = useState<{ viewers: { id: string; name: string }[]; typing: { id: string; name: string }[] }>({ viewers: [], typing: [] });
@@ -59,7 +42,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
     setOthers({ viewers: [], typing: [] });
     if (!number) return;
     let gone = false;
-    Promise.all([api<Ticket>(`/api/tickets/${number}`), loadMessages(number)])
+    Promise.all([api<TicketWithUnit>(`/api/tickets/${number}`), loadMessages(number)])
       .then(([tk]) => {
         if (gone) return;
         setTicket(tk);
@@ -74,7 +57,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
   // collision: join the ticket's room while it is open; rejoin after a reconnect
   useEffect(() => {
     if (!number || !socket) return;
-    const join = () => void emitAck(socket, 'ticket:join', { ticketNumber: number }).then((s) => s && !s.error && setOthers({ viewers: s.viewers, typing: s.typing }));
+    const join = () => void emitAck(socket, 'ticket:join', { ticketNumber: number }).then((s) => !isError(s) && setOthers({ viewers: s.viewers, typing: s.typing }));
     join();
     socket.on('connect', join);
     return () => {
@@ -94,7 +77,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
   if (error) return <section class="ticket"><p class="error">{t('error.generic', { message: error })}</p></section>;
   if (!ticket) return <section class="ticket muted">{t('ticket.loading')}</section>;
 
-  const reloadTicket = () => void api<Ticket>(`/api/tickets/${ticket.number}`).then(setTicket).catch(() => undefined);
+  const reloadTicket = () => void api<TicketWithUnit>(`/api/tickets/${ticket.number}`).then(setTicket).catch(() => undefined);
   const patch = async (body: Record<string, unknown>) => {
     try {
       const changed = await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body });

@@ -1,5 +1,5 @@
 import { LOCALES, Locale, useT } from '../i18n';
-import { isEngineer, isLead, Me, View } from '../main';
+import { isEngineer, isLead, type Me, type View } from '../session';
 import { mayEditCatalogue, seesReturns } from './units/units-common';
 
 export function TopBar(p: { me: Me; view: View; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {

@@ -4,13 +4,15 @@
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
 import enCore from './en/core.json';
-import zhCore from './zh-CN/core.json';
-import enWorkorders from './en/workorders.json';
-import zhWorkorders from './zh-CN/workorders.json';
+import enTimeline from './en/timeline.json';
 import enUnits from './en/units.json';
+import enWorkorders from './en/workorders.json';
+import zhCore from './zh-CN/core.json';
+import zhTimeline from './zh-CN/timeline.json';
 import zhUnits from './zh-CN/units.json';
+import zhWorkorders from './zh-CN/workorders.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enUnits, enWorkorders],
-  'zh-CN': [zhCore, zhUnits, zhWorkorders],
+  en: [enCore, enTimeline, enUnits, enWorkorders],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders],
 };

@@ -1,9 +1,13 @@
-import type { Container } from '../container';
-import { SYSTEM } from '../modules/tickets/ticket.types';
+import type { Container } from '../main/container';
+import { SYSTEM } from '../core/types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';
 import { seedDemoHistory } from './demo-history';
+import type { AppModule } from '../modules/app-module';
+import type { ProductsModule } from '../modules/products/products.module';
+import type { UnitsModule } from '../modules/units/units.module';
 import { seedUnits } from '../modules/units/units.seed';
+import type { WorkOrdersModule } from '../modules/workorders/workorders.module';
 import { seedWorkOrders } from '../modules/workorders/workorders.seed';
 
 /**
@@ -46,8 +50,12 @@ export async function seedDemo(c: Container): Promise<boolean> {
     { channel: 'web', subject: 'Spare filter for AC-3500', team: 'support', type: 'inquiry', customer: { name: 'Raj Patel', email: 'raj.patel@example.com' }, message: { channel: 'web', body: 'Where can I buy a replacement filter for the AC-3500?', author: { type: 'customer', name: 'Raj Patel' } } },
   ];
   for (const t of demo) await c.tickets.create(t, SYSTEM);
-  await seedUnits(c); // team warranty, its login, the catalogue, the customers' units linked to their tickets
-  await seedWorkOrders(c);
+  const mod = <M extends AppModule>(name: string) => c.modules.find((m) => m.name === name) as M;
+  const base = { teams: c.teams, agents: c.agents, Ticket: c.models.Ticket, clock: c.clock, demoPassword: pw };
+  // team warranty, its login, the catalogue, the customers' units linked to their tickets
+  await seedUnits({ ...base, customers: c.customers, updates: c.updates, products: mod<ProductsModule>('products').products, units: mod<UnitsModule>('units').units });
+  // team field, the engineers, and outside tests a work order on the board and one in the pool
+  await seedWorkOrders({ ...base, Agent: c.models.Agent, workOrders: mod<WorkOrdersModule>('workorders').workOrders, withSamples: c.config.env !== 'test' });
   await seedCannedResponses(c.conn);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);

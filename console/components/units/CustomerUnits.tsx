@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { useLive } from '../../live';
-import type { Me } from '../../main';
+import type { Me } from '../../session';
 import { errorText, FormActions, type Product, type Unit, UnitCard } from './units-common';
 
 /** The customer panel's units (客户档案: products by serial with warranty), and registering one. */

@@ -44,7 +44,7 @@ export function ReturnsView({ selected }: { selected: string | null }) {
 }
 
 function ReturnDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
-  const { t } = useT();
+  const { t, locale } = useT();
   const [r, setR] = useState<Return | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
@@ -135,7 +135,7 @@ function ReturnDetail({ id, onChanged }: { id: string; onChanged: () => void }) 
       <ol class="return-events">
         {r.events.map((e) => (
           <li data-event={e.type}>
-            <Time at={e.at} /> {returnEventText(t, e, r)}{e.note ? ` — ${e.note}` : ''}
+            <Time at={e.at} /> {returnEventText(t, locale, e, r)}{e.note ? ` — ${e.note}` : ''}
           </li>
         ))}
       </ol>

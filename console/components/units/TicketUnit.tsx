@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { useLive } from '../../live';
-import type { Me } from '../../main';
+import type { Me } from '../../session';
 import { KINDS, REASON_CODES, type Return } from './return-types';
 import { errorText, FormActions, mayDecideWarranty, newClientId, type Unit, UnitCard } from './units-common';
 

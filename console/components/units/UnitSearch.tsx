@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { useT } from '../../i18n';
-import type { Me } from '../../main';
+import type { Me } from '../../session';
 import { errorText, type Unit, UnitCard } from './units-common';
 
 /** Find a unit by its serial (the plate, the warranty card): its owner, warranty and tickets. */

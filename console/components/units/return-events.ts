@@ -1,24 +1,17 @@
-import type { T } from '../../i18n';
-import { yuan } from './units-common';
+import type { Locale, T } from '../../i18n';
+import type { TimelineEvent } from '../../../src/modules/tickets/timeline.events';
+import { eventText } from '../../timeline-text';
+import type { Return, ReturnEvent } from './return-types';
 
-const TYPE: Record<string, string> = {
+const TYPE = {
   request: 'return_requested', approve: 'return_approved', reject: 'return_rejected', receive: 'return_received', inspect: 'return_inspected',
   refund: 'return_refunded', replace: 'return_replaced', repair: 'return_repaired', close: 'return_closed',
-};
+} as const;
 
-/** A return step in the reader's language, from its type and data (the ticket timeline uses the same keys). */
-export function returnEventText(t: T, e: { type: string; by: { name: string }; data: Record<string, unknown> }, r: { number: string; kind: string; model: string; serial: string }): string {
-  return timelineText(t, TYPE[e.type] ?? e.type, { ...e.data, by: e.by.name, number: r.number, kind: r.kind, model: r.model, serial: r.serial }) ?? e.type;
-}
-
-/** Timeline events of returns (`return_*`) rendered from their data; null for other types. */
-export function timelineText(t: T, type: string, data: Record<string, unknown> | null): string | null {
-  if (!type.startsWith('return_') || !data) return null;
-  const key = `event.${type}`;
-  const vars: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(data)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
-  if (typeof data.kind === 'string') vars.kind = t(`returns.kind.${data.kind}`).toLowerCase();
-  if (typeof data.amount === 'number') vars.amount = yuan(data.amount);
-  const text = t(key, vars);
-  return text === key ? null : text;
+/** A step in a return's own history, in the reader's language: the same sentence as its line on the ticket's timeline (console/timeline-text.ts). */
+export function returnEventText(t: T, locale: Locale, e: ReturnEvent, r: Return): string {
+  const type = TYPE[e.type as keyof typeof TYPE];
+  if (!type) return e.type;
+  const data = { ...e.data, returnId: r.id, number: r.number, kind: r.kind, model: r.model, serial: r.serial, by: e.by.name, note: e.note ?? null };
+  return eventText({ type, data } as TimelineEvent, e.type, t, locale);
 }

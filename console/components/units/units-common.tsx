@@ -2,14 +2,14 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import type { T } from '../../i18n';
 import { useT } from '../../i18n';
-import type { Me } from '../../main';
-import type { ProductView } from '../../../src/modules/products/product.schemas';
-import type { UnitView } from '../../../src/modules/units/unit.schemas';
+import type { Me } from '../../session';
+import type { ProductPayload } from '../../../src/modules/products/product.payloads';
+import type { UnitPayload } from '../../../src/modules/units/unit.payloads';
 
-/** The server's own view types (type-only imports: nothing of the server enters the bundle). */
-export type Unit = UnitView;
-export type Warranty = UnitView['warranty'];
-export type Product = ProductView;
+/** The server's own wire shapes (type-only imports of its leaves: nothing of the server enters the bundle). */
+export type Unit = UnitPayload;
+export type Warranty = UnitPayload['warranty'];
+export type Product = ProductPayload;
 
 const ALL_TEAMS = ['manager', 'director', 'admin'];
 /** Same rule as the server's mayDecideWarranty: team warranty (members and leads) and managers. */
@@ -19,7 +19,7 @@ export const seesReturns = (me: Me) => me.role !== 'agent' || me.teams.includes(
 /** Managers and admins write the catalogue (as the server's POST/PUT /api/products). */
 export const mayEditCatalogue = (me: Me) => me.role === 'manager' || me.role === 'admin';
 
-export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+export { yuan } from '../../i18n/translate';
 export const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`);
 
 /** A server error in the reader's language when the console knows its code, else its message. */

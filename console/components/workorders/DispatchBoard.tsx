@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { useLive } from '../../live';
-import type { Me } from '../../main';
+import type { Me } from '../../session';
 import { Due } from '../common';
 import { axisOf, instantAt, moved, overlapping, place, Span, withinHours } from './board-layout';
 import type { Board, WorkOrder } from './types';

@@ -2,13 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
 import type { AuditLog } from '../audit/audit.service';
-import { serializeCustomerDoc } from '../tickets/ticket.routes';
 import { objectId } from '../tickets/ticket.schemas';
-import type { TicketService } from '../tickets/ticket.service';
 import type { Types } from 'mongoose';
-import type { Actor } from '../tickets/ticket.types';
-import { LOCALES } from '../tickets/ticket.types';
+import type { TicketUpdates } from '../tickets/ticket.updates';
+import { type Actor, LOCALES } from '../../core/types';
 import type { CustomerAccess } from './customer.access';
+import { serializeCustomerDoc } from './customer.serialize';
 import type { CustomerService } from './customer.service';
 
 const customerPatch = z.strictObject({
@@ -20,11 +19,11 @@ const customerPatch = z.strictObject({
   phones: z.array(z.string().regex(/^\+?[\d\s()-]{3,32}$/)).max(10).optional(),
 });
 
-/** What else moves with a merged customer record (units). */
+/** What else moves with a merged customer record (their units: registered with the customers module's onMerge). */
 export type MoveCustomer = (from: Types.ObjectId, into: Types.ObjectId, actor: Actor) => Promise<void>;
 
 /** The customer archive, scoped by CustomerAccess: agents see the customers of their teams' tickets. */
-export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService; access: CustomerAccess; tickets: TicketService; audit: AuditLog; moveUnits: MoveCustomer }): Router {
+export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService; access: CustomerAccess; tickets: Pick<TicketUpdates, 'moveCustomer'>; audit: AuditLog; moveAlso: MoveCustomer }): Router {
   const r = Router();
   const view = serializeCustomerDoc;
   api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer of your teams by email or phone (null when none)', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query, principal }) => {
@@ -46,7 +45,7 @@ export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService
       const merged = await d.customers.merge(into, from, actor, async (fromId, intoId) => {
         const moved = await d.tickets.moveCustomer(fromId, intoId);
         for (const t of moved) await d.audit.record(t, actor, 'customer_merged', { customer: [String(fromId), String(intoId)] });
-        await d.moveUnits(fromId, intoId, actor);
+        await d.moveAlso(fromId, intoId, actor);
         return moved.map((t) => t.number);
       });
       return view(merged);

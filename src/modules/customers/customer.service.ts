@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import type { Clock } from '../../infra/clock';
 import { NotFoundError, ValidationError } from '../../errors';
-import type { Locale } from '../tickets/ticket.types';
+import type { Clock } from '../../infra/clock';
+import type { Locale } from '../../core/types';
 import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
 
 export interface CustomerInput {
@@ -138,7 +138,6 @@ export class CustomerService {
     for (let hops = 0; c?.mergedInto && hops < 5; hops++) c = await this.Customer.findById(c.mergedInto);
     return c;
   }
-
 }
 
 function contactKeys(input: { email?: string | null; phone?: string | null }): string[] {

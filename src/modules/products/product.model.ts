@@ -1,6 +1,7 @@
 import { Connection, HydratedDocument, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import { modelOnce } from '../../infra/mongo';
+import type { ProductPayload } from './product.payloads';
 
 /** The default three-guarantees (三包) windows: return within 7 days, exchange within 15. */
 export const DEFAULT_RETURN_DAYS = 7;
@@ -29,15 +30,8 @@ export function productSchema(clock: Clock) {
   );
 }
 
-export interface ProductFields {
-  model: string;
-  name: { en: string; 'zh-CN': string };
-  category: string;
-  warrantyMonths: number;
-  returnDays: number;
-  exchangeDays: number;
-  maintenance: { firstAfterMonths: number; everyMonths: number } | null;
-  active: boolean;
+/** A catalogue entry as stored: the wire shape of product.payloads.ts with real dates. */
+export interface ProductFields extends Omit<ProductPayload, 'createdAt' | 'updatedAt'> {
   createdAt: Date;
   updatedAt: Date;
 }

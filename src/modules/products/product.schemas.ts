@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProductPayload } from './product.payloads';
 
 export const modelCode = z
   .string()
@@ -41,8 +42,9 @@ export const productView = z.object({
   active: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}) satisfies z.ZodType<ProductPayload>;
 
 export type CreateProductInput = z.output<typeof createProductBody>;
 export type ProductTermsInput = z.output<typeof putProductBody>;
+/** the console reads the same shape from the leaf product.payloads.ts */
 export type ProductView = z.infer<typeof productView>;

@@ -1,16 +1,19 @@
 import type { Types } from 'mongoose';
+import type { Locale } from '../../core/types';
 import type { Clock } from '../../infra/clock';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { MailOutbox } from '../../mail/outbox';
 import { rooms, type Realtime } from '../../realtime/realtime';
 import type { CustomerDoc } from '../customers/customer.model';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
-import type { Locale } from '../tickets/ticket.types';
+import type { TimelineEventType } from '../tickets/timeline.events';
 import { formatReturnNumber, type ReturnDoc, type ReturnEvent, type ReturnModels } from './return.model';
+import type { ReturnPayload, ReturnTimelineData } from './return.payloads';
 
 /** Timeline event types, one per step: `return_requested`, `return_approved`, … (rendered in the reader's language by the console). */
-export const TIMELINE_TYPE: Record<ReturnEvent['type'], string> = {
+export const TIMELINE_TYPE: Record<ReturnEvent['type'], Extract<TimelineEventType, `return_${string}`>> = {
   request: 'return_requested',
   approve: 'return_approved',
   reject: 'return_rejected',
@@ -39,7 +42,8 @@ export function yuan(fen: number): string {
 
 export interface ReturnEffectsDeps {
   models: ReturnModels;
-  tickets: Pick<TicketService, 'byId' | 'addEvent'>;
+  tickets: Pick<TicketService, 'byId'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
   customers: { get(id: string | Types.ObjectId): Promise<CustomerDoc> };
   outbox: MailOutbox;
   queues: Queues;
@@ -65,7 +69,7 @@ export class ReturnEffects {
 
   /** `return:updated` {id, number, status, kind, ticketNumber, team, unitId, customerId} on /agents to the working team, the ticket's team and those who see every team. */
   announce(r: ReturnDoc): void {
-    this.d.realtime.toRoom([...new Set([rooms.team(r.team), rooms.team(r.ticketTeam)]), rooms.allTeams], 'return:updated', {
+    const payload: ReturnPayload = {
       id: String(r._id),
       number: formatReturnNumber(r.number),
       status: r.status,
@@ -74,7 +78,8 @@ export class ReturnEffects {
       team: r.team,
       unitId: String(r.unitId),
       customerId: String(r.customerId),
-    });
+    };
+    this.d.realtime.toRoom([...new Set([rooms.team(r.team), rooms.team(r.ticketTeam)]), rooms.allTeams], 'return:updated', payload);
   }
 
   async queue(returnId: Types.ObjectId, eventId: string): Promise<void> {
@@ -88,7 +93,7 @@ export class ReturnEffects {
     if (!r || !event || event.effectsDone) return;
     const ticket = await this.d.tickets.byId(r.ticketId);
     if (ticket) {
-      await this.d.tickets.addEvent(ticket, TIMELINE_TYPE[event.type], timelineText(r, event), timelineData(r, event), { dedupeKey: `return-event:${eventId}` });
+      await this.d.timeline.addEvent(ticket, { type: TIMELINE_TYPE[event.type], data: timelineData(r, event) }, timelineText(r, event), { key: `return-event:${eventId}` });
     }
     const template = MAIL_TEMPLATE[event.type];
     if (template) await this.mail(r, event, template);
@@ -160,7 +165,7 @@ function timelineText(r: ReturnDoc, e: ReturnEvent): string {
   return `${what[e.type]}${e.note ? `: ${e.note}` : ''}`;
 }
 
-function timelineData(r: ReturnDoc, e: ReturnEvent): Record<string, unknown> {
+function timelineData(r: ReturnDoc, e: ReturnEvent): ReturnTimelineData {
   return {
     returnId: String(r._id),
     number: formatReturnNumber(r.number),

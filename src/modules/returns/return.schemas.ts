@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RETURN_EVENTS, RETURN_KINDS, RETURN_REASON_CODES, RETURN_STATUSES } from './return.machine';
+import type { ReturnViewPayload } from './return.payloads';
 
 const hexId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
 const clientId = z.string().trim().min(1).max(100).regex(/^[\w.:-]+$/, 'letters, digits and - _ . : only');
@@ -82,7 +83,8 @@ export const returnView = z.object({
   createdBy: by,
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}) satisfies z.ZodType<ReturnViewPayload>;
+/** the console reads the same shape from the leaf return.payloads.ts */
 export type ReturnView = z.infer<typeof returnView>;
 
 export const stepResult = returnView.extend({ event: eventView, replayed: z.boolean() });

@@ -6,6 +6,7 @@ import { LookupRows } from '../../infra/lookup-rows';
 import type { Principal } from '../auth/principal';
 import { nextSequence, type CounterModel } from '../counters/counter.model';
 import type { TicketService } from '../tickets/ticket.service';
+import type { TicketUpdates } from '../tickets/ticket.updates';
 import { mayDecideWarranty, type UnitService } from '../units/unit.service';
 import { assertRead, canRead } from './return.access';
 import type { ReturnEffects } from './return.effects';
@@ -28,7 +29,8 @@ export interface CreateReturnInput {
 export interface ReturnServiceDeps {
   models: ReturnModels;
   Counter: CounterModel;
-  tickets: Pick<TicketService, 'visible' | 'update'>;
+  tickets: Pick<TicketService, 'visible'>;
+  updates: Pick<TicketUpdates, 'update'>;
   units: UnitService;
   teams: { exists(key: string): Promise<boolean>; list(): Promise<{ key: string }[]> };
   effects: ReturnEffects;
@@ -128,7 +130,7 @@ export class ReturnService {
       throw err;
     }
     if (!ticket.unitId) {
-      await this.d.tickets.update(ticket.number, { unit: { id: unit._id, customerId: unit.customerId as Types.ObjectId, model: unit.model, serial: unit.serial } }, principal);
+      await this.d.updates.update(ticket.number, { unit: { id: unit._id, customerId: unit.customerId as Types.ObjectId, model: unit.model, serial: unit.serial } }, principal);
     }
     await this.d.units.noteTicket(unit._id, ticket.number);
     await this.d.effects.stepped(ret, event);

@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import { ConflictError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { Principal } from '../auth/principal';
-import type { Actor } from '../tickets/ticket.types';
+import type { Actor } from '../../core/types';
 import type { UnitDoc } from '../units/unit.model';
 import type { UnitService } from '../units/unit.service';
 import { assertWork } from './return.access';

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { ApiRegistry } from '../../http/api-route';
-import type { Principal } from '../auth/principal';
 import type { AuditLog } from '../audit/audit.service';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
@@ -9,22 +8,18 @@ import type { TeamService } from '../teams/team.service';
 import type { QueueIndex } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { TicketQuery } from './ticket.query';
+import { serializeCustomerDoc } from '../customers/customer.serialize';
 import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, queueQuery, replyBody, ticketNumberParams } from './ticket.schemas';
 import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
-import type { TicketService, UnitRef } from './ticket.service';
-
-/** The units module as tickets see it: a ticket links to one unit of its customer. */
-export interface TicketUnitLinks {
-  /** the unit by id, 404 when there is none or the principal may not see its owner */
-  resolve(unitId: string, principal: Principal): Promise<UnitRef>;
-  /** after a ticket was created or changed: the unit remembers the ticket */
-  linked(ticket: TicketDoc): Promise<void>;
-  /** the unit with its warranty and entitlement, for the ticket's view */
-  view(ticket: TicketDoc): Promise<unknown | null>;
-}
+import type { TicketMessages } from './ticket.messages';
+import type { TicketService } from './ticket.service';
+import type { TicketUnitLinks } from './ticket.units';
+import type { TicketUpdates } from './ticket.updates';
 
 export interface TicketRouteDeps {
   tickets: TicketService;
+  timeline: TicketMessages;
+  updates: TicketUpdates;
   query: TicketQuery;
   queueIndex: QueueIndex;
   customers: CustomerService;
@@ -32,6 +27,7 @@ export interface TicketRouteDeps {
   audit: AuditLog;
   Agent: AgentModel;
   Customer: CustomerModel;
+  /** the unit a ticket is about (src/modules/units, plugged in through TicketUnits) */
   units: TicketUnitLinks;
 }
 
@@ -90,14 +86,14 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   });
 
   api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201 }, async ({ params, body, principal }) => {
-    const { message } = await d.tickets.reply(params.number, principal, body);
+    const { message } = await d.timeline.reply(params.number, principal, body);
     return serializeMessage(message);
   });
 
   api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team, assignee or the linked unit (unitId)', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
     const { unitId, ...patch } = body;
     const unit = unitId === undefined ? undefined : unitId === null ? null : await d.units.resolve(unitId, principal);
-    const t = await d.tickets.update(params.number, { ...patch, unit }, principal);
+    const t = await d.updates.update(params.number, { ...patch, unit }, principal);
     if (unit) await d.units.linked(t);
     return view(t);
   });
@@ -118,20 +114,4 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   });
 
   return r;
-}
-
-/** A customer record; the units they own are at GET /api/customers/:id/units. */
-export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get']>>) {
-  return {
-    id: String(c._id),
-    name: c.name,
-    emails: c.emails,
-    phones: c.phones,
-    locale: c.locale,
-    company: c.company ?? null,
-    notes: c.notes,
-    teams: c.teams ?? [],
-    merges: (c.merges ?? []).map((m) => ({ from: String(m.from), by: m.by ?? null, at: m.at ?? null, tickets: m.tickets ?? [] })),
-    createdAt: (c as unknown as { createdAt: Date }).createdAt,
-  };
 }

@@ -20,12 +20,12 @@ export class UnitAccess {
   constructor(
     private readonly units: UnitService,
     private readonly customers: { get(id: string | Types.ObjectId): Promise<CustomerDoc> },
-    private readonly visibility: () => CustomerVisibility,
+    private readonly visibility: CustomerVisibility,
   ) {}
 
   /** The customer record, if the principal may see it (404 otherwise). */
   customer(id: string, p: Principal): Promise<CustomerDoc> {
-    return this.visibility().get(id, p);
+    return this.visibility.get(id, p);
   }
 
   async unit(id: string, p: Principal): Promise<UnitDoc> {
@@ -43,6 +43,6 @@ export class UnitAccess {
 
   private async mayRead(u: UnitDoc, p: Principal): Promise<boolean> {
     if (p.seesAllTeams) return true;
-    return this.visibility().canSee(await this.customers.get(u.customerId as Types.ObjectId), p);
+    return this.visibility.canSee(await this.customers.get(u.customerId as Types.ObjectId), p);
   }
 }

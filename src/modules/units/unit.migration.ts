@@ -4,7 +4,7 @@ import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { ProductService } from '../products/product.service';
-import { SYSTEM } from '../tickets/ticket.types';
+import { SYSTEM } from '../../core/types';
 import type { UnitService } from './unit.service';
 
 const MARKER = 'migration:customer-products-to-units';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelCode } from '../products/product.schemas';
+import type { UnitPayload } from './unit.payloads';
 
 export const unitIdParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id') });
 export const customerIdParams = unitIdParams;
@@ -52,7 +53,8 @@ export const unitView = z.object({
   replaces: z.string().nullable(),
   replacedBy: z.string().nullable(),
   createdAt: z.string(),
-});
+}) satisfies z.ZodType<UnitPayload>;
+/** the console reads the same shape from the leaf unit.payloads.ts */
 export type UnitView = z.infer<typeof unitView>;
 
 export const unitHistoryView = z.object({

@@ -5,7 +5,7 @@ import { LookupRows } from '../../infra/lookup-rows';
 import type { Principal } from '../auth/principal';
 import type { CustomerDoc } from '../customers/customer.model';
 import { termsOf, type ProductService } from '../products/product.service';
-import type { Actor } from '../tickets/ticket.types';
+import type { Actor } from '../../core/types';
 import { normalizeSerial, type UnitDoc, type UnitHistoryFields, type UnitModels } from './unit.model';
 import type { UnitView } from './unit.schemas';
 import { serializeUnit } from './unit.serialize';

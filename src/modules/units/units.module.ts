@@ -1,35 +1,38 @@
 import type { Types } from 'mongoose';
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
+import type { CustomerService } from '../customers/customer.service';
 import type { ProductService } from '../products/product.service';
-import type { TicketUnitLinks } from '../tickets/ticket.routes';
-import type { Actor } from '../tickets/ticket.types';
+import type { TicketUnitLinks } from '../tickets/ticket.units';
+import type { Actor } from '../../core/types';
 import { migrateCustomerProducts } from './unit.migration';
 import { unitModels } from './unit.model';
 import { UnitAccess, type CustomerVisibility } from './unit.access';
 import { unitRoutes } from './unit.routes';
 import { UnitService } from './unit.service';
 
+export interface UnitsModuleDeps {
+  products: ProductService;
+  customers: Pick<CustomerService, 'get'>;
+  /** who may see which customer record (the customers module's CustomerAccess): units are read as their owners are */
+  access: CustomerVisibility;
+}
+
 export type UnitsModule = AppModule & {
   units: UnitService;
-  /** what the ticket routes need of units */
+  /** what the ticket routes need of units (plugged into the tickets module's TicketUnits) */
   ticketLinks: TicketUnitLinks;
+  /** a merged customer's units follow (registered with the customers module's onMerge) */
   moveCustomer(from: Types.ObjectId, into: Types.ObjectId, actor: Actor): Promise<void>;
   migrate(): ReturnType<typeof migrateCustomerProducts>;
-  /** who may see which customer (the core module's CustomerAccess): units are read as their owners are */
-  useCustomerAccess(visibility: CustomerVisibility): void;
 };
 
 /** Units (products customers own) and their warranty; the one-off migration of customers' products at start. */
-export function unitsModule(core: Pick<Core, 'conn' | 'clock' | 'config' | 'customers' | 'models' | 'log'>, products: ProductService): UnitsModule {
-  const units = new UnitService({ models: unitModels(core.conn, core.clock), products, customers: core.customers, clock: core.clock, timeZone: core.config.orgTimeZone });
+export function unitsModule(core: Core, d: UnitsModuleDeps): UnitsModule {
+  const units = new UnitService({ models: unitModels(core.conn, core.clock), products: d.products, customers: d.customers, clock: core.clock, timeZone: core.config.orgTimeZone });
   const log = core.log.child({ component: 'units' });
-  let visibility: CustomerVisibility | null = null;
-  const access = new UnitAccess(units, core.customers, () => {
-    if (!visibility) throw new Error('units: customer access is not wired');
-    return visibility;
-  });
-  const migrate = () => migrateCustomerProducts({ Customer: core.models.Customer, Counter: core.models.Counter, units, products, log });
+  const access = new UnitAccess(units, d.customers, d.access);
+  const migrate = () => migrateCustomerProducts({ Customer: core.models.Customer, Counter: core.models.Counter, units, products: d.products, log });
   const ticketLinks: TicketUnitLinks = {
     resolve: async (unitId, principal) => {
       const u = await access.unit(unitId, principal);
@@ -49,7 +52,6 @@ export function unitsModule(core: Pick<Core, 'conn' | 'clock' | 'config' | 'cust
     ticketLinks,
     moveCustomer: (from, into, actor) => units.moveCustomer(from, into, actor),
     migrate,
-    useCustomerAccess: (v) => void (visibility = v),
     routes: (api) => [unitRoutes(api, units, access)],
     async startApi() {
       await migrate();

@@ -1,8 +1,12 @@
-import type { Container } from '../../container';
+import { SYSTEM } from '../../core/types';
+import type { Clock } from '../../infra/clock';
+import type { AgentService } from '../agents/agent.service';
+import type { CustomerService } from '../customers/customer.service';
 import type { ProductService } from '../products/product.service';
-import type { ProductsModule } from '../products/products.module';
-import { SYSTEM } from '../tickets/ticket.types';
-import type { UnitsModule } from './units.module';
+import type { TeamService } from '../teams/team.service';
+import type { TicketModel } from '../tickets/ticket.model';
+import type { TicketUpdates } from '../tickets/ticket.updates';
+import type { UnitService } from './unit.service';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -22,11 +26,22 @@ export async function seedCatalogue(products: ProductService): Promise<void> {
  * `warranty@demo.local` (also in `returns`), the catalogue, and the demo customers' units linked
  * to their tickets. Runs after the demo tickets exist.
  */
-export async function seedUnits(c: Container): Promise<void> {
-  const { products } = c.modules.find((m) => m.name === 'products') as ProductsModule;
-  const { units } = c.modules.find((m) => m.name === 'units') as UnitsModule;
+export interface UnitsSeedDeps {
+  teams: Pick<TeamService, 'create'>;
+  agents: Pick<AgentService, 'create'>;
+  customers: Pick<CustomerService, 'findByContact'>;
+  Ticket: TicketModel;
+  updates: Pick<TicketUpdates, 'update'>;
+  products: ProductService;
+  units: UnitService;
+  clock: Clock;
+  demoPassword: string;
+}
+
+export async function seedUnits(c: UnitsSeedDeps): Promise<void> {
+  const { products, units } = c;
   await c.teams.create({ key: 'warranty', name: 'Warranty (three guarantees)', nameZh: '三包' });
-  await c.agents.create({ name: 'Zhou Qiang (周强)', email: 'warranty@demo.local', password: c.config.demoPassword, role: 'agent', teams: ['warranty', 'returns'], locale: 'zh-CN' });
+  await c.agents.create({ name: 'Zhou Qiang (周强)', email: 'warranty@demo.local', password: c.demoPassword, role: 'agent', teams: ['warranty', 'returns'], locale: 'zh-CN' });
   await seedCatalogue(products);
 
   const now = c.clock.now().getTime();
@@ -41,9 +56,9 @@ export async function seedUnits(c: Container): Promise<void> {
     if (!customer) continue;
     const unit = await units.register(customer._id, o, SYSTEM);
     // the demo tickets of this customer are about this unit
-    const tickets = await c.models.Ticket.find({ customerId: customer._id }, { number: 1 }).lean();
+    const tickets = await c.Ticket.find({ customerId: customer._id }, { number: 1 }).lean();
     for (const t of tickets) {
-      const linked = await c.tickets.update(t.number, { unit: { id: unit._id, customerId: customer._id, model: unit.model, serial: unit.serial } }, null, SYSTEM);
+      const linked = await c.updates.update(t.number, { unit: { id: unit._id, customerId: customer._id, model: unit.model, serial: unit.serial } }, null, SYSTEM);
       await units.noteTicket(unit._id, linked.number);
     }
   }

@@ -9,7 +9,7 @@ import type { SlaNotifier } from '../sla/sla-notifier';
 import type { Ctx } from '../sla/sla-state';
 import type { SlaTimers } from '../sla/sla-timers';
 import type { TeamModel } from '../teams/team.model';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import { arrived, dispatched, emptyOnSite, evaluateOnSite, halted, nextOnSiteCheck, OnSiteEscalation, OnSiteSla, onSiteTimers, relaid, rescheduled } from './onsite-sla';
 import { FINAL, WoStatus } from './workorder-state';
 import type { WorkOrderDoc, WorkOrderModel } from './workorders.model';

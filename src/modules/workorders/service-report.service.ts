@@ -5,7 +5,7 @@ import type { Logger } from '../../logger';
 import type { MailOutbox } from '../../mail/outbox';
 import type { AgentModel } from '../agents/agent.model';
 import type { Principal } from '../auth/principal';
-import type { Actor } from '../tickets/ticket.types';
+import type { Actor } from '../../core/types';
 import type { ReportPdf, ReportPdfData } from './report-pdf';
 import { canDispatch } from './workorders.access';
 import type { ServiceReportDoc, ServiceReportModel, WorkOrderDoc, WorkOrderModel } from './workorders.model';

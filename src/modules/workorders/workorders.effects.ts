@@ -1,18 +1,25 @@
+import type { Locale } from '../../core/types';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { MailOutbox } from '../../mail/outbox';
 import type { Realtime } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
-import type { TicketDoc } from '../tickets/ticket.model';
-import type { Locale } from '../tickets/ticket.types';
+import type { TicketMessages } from '../tickets/ticket.messages';
+import type { TicketService } from '../tickets/ticket.service';
+import type { TimelineEventType } from '../tickets/timeline.events';
 import type { WorkOrderDoc } from './workorders.model';
+import type { WorkOrderPayload, WorkOrderTimelineData } from './workorders.payloads';
+import type { CustomerSms } from './workorders.seams';
 import type { WorkOrderChange } from './workorders.service';
 
 export interface EffectsDeps {
-  tickets: { byId(id: string): Promise<TicketDoc | null>; addEvent(ticket: TicketDoc, type: string, body: string, data?: unknown): Promise<unknown> };
+  tickets: Pick<TicketService, 'byId'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
   realtime: Pick<Realtime, 'toTeam' | 'toAgents'>;
   Agent: AgentModel;
   outbox: Pick<MailOutbox, 'send'>;
+  /** texts to the customer's phone; null while SMS is not configured (workorders.seams.ts) */
+  sms: CustomerSms | null;
   queues: Pick<Queues, 'get'>;
   config: { publicUrl: string };
   timeZoneOf: (team: string) => Promise<string>;
@@ -29,13 +36,15 @@ export function windowText(w: { start: Date; end: Date } | null | undefined, loc
 }
 
 /** The timeline event type of a change: `workorder.<what happened>` (the console renders it in the reader's language). */
-export function timelineType(wo: WorkOrderDoc, change: WorkOrderChange): string | null {
+export type WorkOrderEventType = Extract<TimelineEventType, `workorder.${string}`>;
+
+export function timelineType(wo: WorkOrderDoc, change: WorkOrderChange): WorkOrderEventType | null {
   if (change.kind === 'sla') return null;
   if (change.kind === 'created') return 'workorder.created';
   if (change.kind === 'report') return wo.report && (wo.report.version ?? 1) > 1 ? 'workorder.report_corrected' : 'workorder.report';
   if (change.kind === 'payment') return 'workorder.paid';
-  if (change.kind === 'step') return `workorder.${change.step}`;
-  if (change.from !== change.to) return change.to === 'new' ? 'workorder.unplanned' : `workorder.${change.to}`;
+  if (change.kind === 'step') return `workorder.${change.step!}`;
+  if (change.from !== change.to) return change.to === 'new' ? 'workorder.unplanned' : (`workorder.${change.to}` as WorkOrderEventType);
   if (change.engineer[0] !== change.engineer[1]) return 'workorder.reassigned';
   if (change.window[0] !== change.window[1]) return 'workorder.rescheduled';
   return 'workorder.updated';
@@ -54,7 +63,7 @@ export class WorkOrderEffects {
   async apply(wo: WorkOrderDoc, change: WorkOrderChange): Promise<void> {
     const engineer = wo.engineerId ? await this.d.Agent.findById(wo.engineerId, { name: 1, phone: 1 }).lean() : null;
     const engineerView = engineer ? { id: String(engineer._id), name: engineer.name } : null;
-    const payload = { id: String(wo._id), number: wo.number, status: wo.status, engineer: engineerView, ticketNumber: wo.ticketNumber, team: wo.team, changes: change.kind };
+    const payload: WorkOrderPayload = { id: String(wo._id), number: wo.number, status: wo.status, engineer: engineerView, ticketNumber: wo.ticketNumber, team: wo.team, changes: change.kind };
     this.d.realtime.toTeam(wo.team, 'workorder:updated', payload);
     if (wo.ticketTeam !== wo.team) this.d.realtime.toTeam(wo.ticketTeam, 'workorder:updated', payload);
     this.d.realtime.toAgents([...new Set(change.engineer.filter((x): x is string => !!x))], 'workorder:updated', payload);
@@ -62,7 +71,7 @@ export class WorkOrderEffects {
     const type = timelineType(wo, change);
     if (type) {
       const ticket = await this.d.tickets.byId(String(wo.ticketId));
-      const data = {
+      const data: WorkOrderTimelineData = {
         workOrderId: String(wo._id),
         number: wo.number,
         kind: wo.kind,
@@ -74,9 +83,17 @@ export class WorkOrderEffects {
         ...(wo.report?.version ? { reportVersion: wo.report.version } : {}),
       };
       const body = `${wo.number}: ${type.replace('workorder.', '').replace(/_/g, ' ')}${data.engineer ? ` · ${data.engineer}` : ''} (${change.actor.name})`;
-      if (ticket) await this.d.tickets.addEvent(ticket, type, body, data);
+      // keyed by the write (its rev): a re-driven change writes its line once
+      if (ticket) await this.d.timeline.addEvent(ticket, { type, data }, body, { key: `workorder:${wo._id}:${wo.rev}` });
     }
     await this.notifyCustomer(wo, change, engineerView?.name ?? '');
+  }
+
+  /** A text beside the mail, when SMS is configured and the customer has a phone; a refused text (opted out, rate limited) never holds up the rest. */
+  private async text(wo: WorkOrderDoc, template: 'appointment-confirmed' | 'engineer-on-the-way', vars: Record<string, string | number>, locale: Locale, reference: string): Promise<void> {
+    const phone = wo.contact?.phone;
+    if (!this.d.sms || !phone) return;
+    await this.d.sms.send({ phone }, template, vars, locale, { reference, ticketId: String(wo.ticketId) }).catch((err: Error) => this.d.log.warn({ workOrder: wo.number, template, err: err.message }, 'work order text not sent'));
   }
 
   private async notifyCustomer(wo: WorkOrderDoc, change: WorkOrderChange, engineerName: string): Promise<void> {
@@ -90,14 +107,16 @@ export class WorkOrderEffects {
       await this.d.queues.get('workorders').add('report-mail', { workOrderId: String(wo._id), version: wo.report?.version ?? 1 }, { jobId: `wo-report-mail-${wo._id}-v${wo.report?.version ?? 1}`, removeOnComplete: true });
       return;
     }
-    if (!to) return;
     const confirmed = (change.kind === 'step' && change.step === 'accept') || (change.kind === 'planned' && wo.status === 'accepted' && change.window[0] !== change.window[1]);
     if (confirmed && wo.window?.start) {
-      await this.d.outbox.send({ to, template: 'workorder-confirmed', locale, data: base, headers }, `wo-mail-confirmed-${wo._id}-${wo.window.start.getTime()}-${wo.engineerId}`);
+      const key = `${wo._id}-${wo.window.start.getTime()}-${wo.engineerId}`;
+      if (to) await this.d.outbox.send({ to, template: 'workorder-confirmed', locale, data: base, headers }, `wo-mail-confirmed-${key}`);
+      await this.text(wo, 'appointment-confirmed', base, locale, `wo-sms-confirmed-${key}`);
     }
     if (change.kind === 'step' && change.step === 'depart') {
       const last = wo.events[wo.events.length - 1];
-      await this.d.outbox.send({ to, template: 'workorder-en-route', locale, data: base, headers }, `wo-mail-enroute-${wo._id}-${last?._id ?? ''}`);
+      if (to) await this.d.outbox.send({ to, template: 'workorder-en-route', locale, data: base, headers }, `wo-mail-enroute-${wo._id}-${last?._id ?? ''}`);
+      await this.text(wo, 'engineer-on-the-way', base, locale, `wo-sms-enroute-${wo._id}-${last?._id ?? ''}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { Locale } from '../../core/types';
 import { ConflictError } from '../../errors';
 
 /**
@@ -65,3 +66,14 @@ export interface PartsLedger {
 }
 
 export const noPartsLedger: PartsLedger = { consume: async () => undefined };
+
+/**
+ * SMS to the customer (the `channels` branch, #22, brings SmsService with the templates
+ * `appointment-confirmed` and `engineer-on-the-way`; its `send` has this shape). The work order
+ * texts the customer's phone when the appointment is confirmed and when the engineer sets off,
+ * beside the mails, with a reference unique per notice so a repeated change texts once. Null
+ * until SMS is configured: then only mails go out.
+ */
+export interface CustomerSms {
+  send(to: { phone: string }, template: 'appointment-confirmed' | 'engineer-on-the-way', vars: Record<string, string | number>, locale: Locale, opts: { reference: string; ticketId?: string }): Promise<unknown>;
+}

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { CounterModel, nextSequence } from '../counters/counter.model';
 import type { CustomerDoc } from '../customers/customer.model';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Actor } from '../tickets/ticket.types';
+import type { Actor } from '../../core/types';
 import { assertDispatch, assertSee, canDispatch, listScope } from './workorders.access';
 import type { WorkOrderDoc, WorkOrderModel } from './workorders.model';
 import { DISPATCHER_STEPS, FINAL, nextStatus, plannedStatus, WoKind, WoStatus, WoStep } from './workorder-state';
@@ -93,6 +93,8 @@ export interface WorkOrderDeps {
   customers: { get(id: string): Promise<CustomerDoc> };
   teams: { exists(key: string): Promise<boolean> };
   onsite: OnSitePlanner;
+  /** units (#16): a work order takes its ticket's unit, or a named one, with its warranty now */
+  units: UnitLookup;
   index: WorkOrderIndex;
   clock: Clock;
   log: Logger;
@@ -115,18 +117,12 @@ const actorOf = (p: Principal): Actor => ({ type: 'agent', id: p.id, name: p.nam
  */
 export class WorkOrderService {
   private readonly listeners: WorkOrderListener[] = [];
-  private units: UnitLookup | null = null;
 
   constructor(private readonly d: WorkOrderDeps) {}
 
   /** Listeners run after each write, in order; a failing one is logged (its effects are idempotent or swept). */
   observe(fn: WorkOrderListener): void {
     this.listeners.push(fn);
-  }
-
-  /** The units module (#16) plugs in here: unit by id with its warranty. */
-  useUnits(lookup: UnitLookup): void {
-    this.units = lookup;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -413,8 +409,7 @@ export class WorkOrderService {
   }
 
   private async unitOf(unitId: string, customerId: string) {
-    if (!this.units) return null; // units (#16) not wired yet: the id is kept, the warranty unknown
-    const unit = await this.units(unitId);
+    const unit = await this.d.units(unitId);
     if (!unit) throw new ValidationError(`Unknown unit ${unitId}`, [{ path: 'unitId', message: 'no such unit' }]);
     if (unit.customerId !== customerId) throw new ValidationError('The unit belongs to another customer', [{ path: 'unitId', message: "not this ticket's customer's unit" }]);
     return unit;
