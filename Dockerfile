@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# the CJK font embedded in service report PDFs (PDF_FONT)
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # exactly the committed lock, never rewritten
 RUN npm ci --no-audit --no-fund --include=dev

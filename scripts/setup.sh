@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Aftercare needs and is missing: npm packages, Debian's redis-server, Java and Maven,
-# the mongo-java-server jars; with --test also Debian's chromium (browser tests), docker-compose
-# (checks docker-compose.yml) and the API fuzzer (schemathesis from PyPI into .tmp/venv); with --npm
-# only the npm packages (what `npm run build` needs). Stores given by MONGODB_URI / REDIS_URL need
-# nothing installed.
+# the mongo-java-server jars, the Noto CJK fonts (service report PDFs); with --test also Debian's
+# chromium (browser tests), poppler-utils (pdftotext), docker-compose (checks docker-compose.yml)
+# and the API fuzzer (schemathesis from PyPI into .tmp/venv); with --npm only the npm packages
+# (what `npm run build` needs). Stores given by MONGODB_URI / REDIS_URL need nothing installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0; [ "${1:-}" = "--test" ] && want_test=1
@@ -39,7 +39,10 @@ if [ -z "${MONGODB_URI:-}" ]; then
   command -v java >/dev/null || apt_pkgs+=(default-jre-headless)
   [ -d scripts/mongo/lib ] || command -v mvn >/dev/null || apt_pkgs+=(maven)
 fi
+# the CJK font the service report PDFs embed (PDF_FONT); pdftotext reads them back in the tests
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || apt_pkgs+=(fonts-noto-cjk)
 if [ "$want_test" = 1 ]; then
+  command -v pdftotext >/dev/null || apt_pkgs+=(poppler-utils)
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
   command -v docker-compose >/dev/null || apt_pkgs+=(docker-compose)
 fi

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
 import { isoDuration as durationText, isoDurationMs, parseDuration } from './infra/duration';
@@ -11,6 +12,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** a duration an SLA target can be in business time (days, hours, minutes; no months) */
+const businessDuration = (fallback: string) =>
+  z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, 'must be an ISO 8601 duration in days, hours and minutes such as PT4H').default(fallback);
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -54,6 +59,14 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  ONSITE_TARGET: businessDuration('PT4H'),
+  ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
+  COMPANY_NAME: z.string().min(1).max(200).default('Aftercare Demo Appliances 售后服务中心'),
+  PDF_FONT: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  ORG_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin'),
   TRUST_PROXY: z
     .string()
     .default('')
@@ -107,6 +120,16 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** the on-site target of a work order from dispatch, in the team's business hours (ISO 8601) */
+  onSiteTarget: string;
+  /** the on-site target of an emergency work order, around the clock */
+  onSiteEmergencyTarget: string;
+  /** the company header of service reports */
+  companyName: string;
+  /** a font file with CJK glyphs for service report PDFs (TTC collections allowed) */
+  pdfFont: string;
+  /** the organisation's time zone: warranty (三包) days are counted in its calendar */
+  orgTimeZone: string;
   /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
   trustProxy: TrustProxy;
 }>;
@@ -163,6 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    onSiteTarget: e.ONSITE_TARGET,
+    onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
+    companyName: e.COMPANY_NAME,
+    pdfFont: e.PDF_FONT,
+    orgTimeZone: e.ORG_TIME_ZONE,
     trustProxy: e.TRUST_PROXY,
   });
 }

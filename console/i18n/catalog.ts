@@ -5,10 +5,14 @@
  */
 import enCore from './en/core.json';
 import enTimeline from './en/timeline.json';
+import enUnits from './en/units.json';
+import enWorkorders from './en/workorders.json';
 import zhCore from './zh-CN/core.json';
 import zhTimeline from './zh-CN/timeline.json';
+import zhUnits from './zh-CN/units.json';
+import zhWorkorders from './zh-CN/workorders.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline],
-  'zh-CN': [zhCore, zhTimeline],
+  en: [enCore, enTimeline, enUnits, enWorkorders],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders],
 };

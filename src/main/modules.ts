@@ -14,6 +14,8 @@ import { calendarsModule } from '../modules/calendars/calendars.module';
 import { callbacksModule } from '../modules/callbacks/callback.module';
 import { cannedModule } from '../modules/canned/canned.module';
 import { customersModule } from '../modules/customers/customers.module';
+import { productsModule } from '../modules/products/products.module';
+import { returnsModule } from '../modules/returns/returns.module';
 import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
@@ -27,7 +29,10 @@ import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
 import type { TicketService } from '../modules/tickets/ticket.service';
+import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
+import { unitsModule } from '../modules/units/units.module';
+import { workOrdersModule } from '../modules/workorders/workorders.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -45,6 +50,8 @@ export interface Base {
   inbound: TicketInbound;
   queueIndex: QueueIndex;
   live: LiveTicketObserver;
+  /** where the units module plugs in the unit a ticket is about */
+  ticketUnits: TicketUnits;
   ticketsModule: AppModule;
 }
 
@@ -63,12 +70,23 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
+  // the customer archive; other domains read what a customer owns as the customer is seen
+  const customerArchive = customersModule(core, { customers, updates, audit: b.audit });
+  // the product catalogue, units with their warranty (a ticket links to one; they follow a customer merge), returns and exchanges
+  const catalogue = productsModule(core);
+  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access });
+  b.ticketUnits.use(units.ticketLinks);
+  customerArchive.onMerge(units.moveCustomer);
+  const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
   return [
     b.ticketsModule,
     authModule(b.auth),
     agentsModule(agents),
     teamsModule(teams),
-    customersModule(core, { customers, updates, audit: b.audit }),
+    customerArchive,
+    catalogue,
+    units,
+    returns,
     mailModule(core.templates, core.mailer),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
     // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
@@ -79,9 +97,12 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     cannedModule(core, { teams }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars)),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures),
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
-    // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),
+    // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
+    // (sms: null until the channels branch's SmsService is wired here)
+    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null }),
+    // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }

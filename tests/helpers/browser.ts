@@ -34,3 +34,22 @@ export async function cspViolations(page: Page): Promise<string[]> {
   });
   return seen;
 }
+
+/** A fresh browser context signed in to the console as `email` (demo password), live socket connected. */
+export async function signInConsole(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'en-US', acceptDownloads: opts.acceptDownloads });
+  const page = await context.newPage();
+  if (opts.violations) opts.violations.push(await cspViolations(page));
+  page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
+  await page.goto(`${baseUrl}/console${opts.hash ?? ''}`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill('demo-password');
+  await page.locator('form.login button[type=submit]').click();
+  await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
+  return page;
+}

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { Request, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ApiRegistry } from '../../http/api-route';
+import { sendDownload } from '../../http/send-file';
 import { sameSecret } from '../../infra/secrets';
 import { requestIp } from '../../http/client-ip';
 import { take } from '../../infra/rate-limit';
@@ -71,18 +70,7 @@ export function attachmentRoutes(api: ApiRegistry, d: { tickets: Pick<TicketServ
       const att = message?.attachments.find((a) => a.id === params.id);
       if (att?.removedAt) throw new AppError(410, 'attachment_removed', 'This attachment was deleted after the retention period of closed tickets (ATTACHMENT_RETENTION)');
       if (!att?.hash) throw new NotFoundError('Attachment');
-      const file = d.store.attachmentFile(att.hash);
-      const stat = await fs.promises.stat(file).catch(() => null);
-      if (!stat) throw new NotFoundError('Attachment');
-      const filename = att.filename || 'attachment';
-      res.status(200);
-      res.setHeader('Content-Type', att.contentType || 'application/octet-stream');
-      res.setHeader('Content-Length', String(stat.size));
-      // Never rendered inline: a mailed HTML or SVG file must not run in the console's origin.
-      res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', 'private, max-age=300');
-      await pipeline(fs.createReadStream(file), res);
+      await sendDownload(res, d.store.attachmentFile(att.hash), { filename: att.filename ?? '', contentType: att.contentType ?? '' });
       return undefined;
     },
   );

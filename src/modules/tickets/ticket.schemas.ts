@@ -35,6 +35,8 @@ export const createTicketBody = z.strictObject({
   team: teamKey.optional(),
   tags: z.array(z.string().max(40)).max(20).optional(),
   product: z.strictObject({ model: z.string().max(100), serial: z.string().max(100).optional() }).optional(),
+  /** the unit the inquiry is about: the ticket's customer is then the unit's owner */
+  unitId: objectId.optional(),
 });
 
 export const replyBody = z.strictObject({
@@ -54,6 +56,8 @@ export const patchTicketBody = z
     assignee: z.union([objectId, z.null()]).optional(),
     subject: z.string().trim().min(1).max(500).optional(),
     tags: z.array(z.string().max(40)).max(20).optional(),
+    /** link a unit of the ticket's customer; null unlinks */
+    unitId: z.union([objectId, z.null()]).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 

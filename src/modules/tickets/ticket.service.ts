@@ -22,6 +22,8 @@ export interface CreateTicketInput {
   priority?: Priority;
   tags?: string[];
   product?: { model?: string; serial?: string };
+  /** the unit the ticket is about; `product` then names its model and serial */
+  unitId?: Types.ObjectId | null;
   linkedFrom?: number | null;
   visitorId?: string | null;
   /** makes creation idempotent: a second create with the same key returns the first ticket */
@@ -116,6 +118,7 @@ export class TicketService {
         customerId,
         tags: input.tags ?? [],
         product: input.product ?? {},
+        unitId: input.unitId ?? null,
         linkedFrom: input.linkedFrom ?? null,
         visitorId: input.visitorId ?? null,
         assigneeId: input.assigneeId ?? null,
