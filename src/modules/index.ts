@@ -15,6 +15,8 @@ import { emailModule } from '../channels/email/email.module';
 import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import { searchModule } from './search/search.module';
+import { kbModule } from './kb/kb.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -39,6 +41,9 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
+  // search by words (tickets' index observes them) and the knowledge base on the same analysis
+  const search = searchModule(core);
+  const kb = kbModule(core, search.analyzer, search.addSweep);
   return [
     coreModule(core),
     mailModule(core.templates, core.mailer),
@@ -53,5 +58,7 @@ export function buildModules(core: Core): AppModule[] {
     reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,
     sla,
+    search,
+    kb,
   ];
 }

@@ -3,6 +3,7 @@ import { SYSTEM } from '../modules/tickets/ticket.types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';
 import { seedDemoHistory } from './demo-history';
+import { seedKnowledgeBase } from '../modules/kb/kb.seed';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -52,6 +53,7 @@ export async function seedDemo(c: Container): Promise<boolean> {
   ];
   for (const t of demo) await c.tickets.create(t, SYSTEM);
   await seedCannedResponses(c.conn);
+  await seedKnowledgeBase(c);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);
   c.log.info('demo organisation seeded');

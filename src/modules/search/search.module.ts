@@ -1,0 +1,54 @@
+import type { Core } from '../../container';
+import type { AppModule } from '../app-module';
+import { Analyzer } from './analyzer';
+import { TicketSearchIndex } from './ticket-index';
+import { TicketSearch } from './ticket-search';
+
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+
+export type SearchModule = AppModule & {
+  /** the shared analysis (one dictionary load per process): KB, help centre, tickets, rule conditions */
+  analyzer: Analyzer;
+  tickets: TicketSearchIndex;
+  /** more indexes to check on every sweep (the knowledge base adds its own) */
+  addSweep(ensure: () => Promise<unknown>): void;
+};
+
+/**
+ * Search by words. Tickets: the index observes every ticket and message; `GET /api/tickets?q=`
+ * reads it. The worker rebuilds a missing index (first start, a new vocabulary, Redis lost) and a
+ * sweeper checks every ten minutes.
+ */
+export function searchModule(core: Core): SearchModule {
+  const analyzer = new Analyzer();
+  const log = core.log.child({ component: 'search' });
+  const tickets = new TicketSearchIndex(core.redis, core.config.queuePrefix, analyzer, log);
+  core.tickets.observe(tickets);
+  core.ticketQuery.useTextSearch(new TicketSearch(core.models.Ticket, tickets, async () => (await core.teams.list()).map((t) => t.key)));
+  const sweeps: (() => Promise<unknown>)[] = [];
+  const rebuildTickets = async () => {
+    // a lock so that two workers do not rebuild side by side
+    const lock = await core.redis.set(`${tickets.postings.base}:rebuilding`, '1', 'EX', 3600, 'NX');
+    if (!lock) return 'busy';
+    try {
+      return await tickets.rebuild(core.models.Ticket, core.models.Message);
+    } finally {
+      await core.redis.del(`${tickets.postings.base}:rebuilding`);
+    }
+  };
+  const sweep = async () => {
+    if (!(await tickets.isBuilt())) await core.queues.schedule('search', 'rebuild-tickets', {}, { jobId: 'search-rebuild-tickets' });
+    for (const s of sweeps) await s();
+  };
+  return {
+    name: 'search',
+    analyzer,
+    tickets,
+    addSweep: (ensure) => sweeps.push(ensure),
+    processors: () => ({ search: { 'rebuild-tickets': rebuildTickets, sweep } }),
+    startWorkers: async () => {
+      await sweep();
+      await core.queues.get('search').upsertJobScheduler('search-sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+    },
+  };
+}
