@@ -5,8 +5,10 @@
  */
 import enCore from './en/core.json';
 import zhCore from './zh-CN/core.json';
+import enKb from './en/kb.json';
+import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enKb],
+  'zh-CN': [zhCore, zhKb],
 };

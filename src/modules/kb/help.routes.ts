@@ -48,6 +48,12 @@ export function visitorLocale(req: Request): Locale {
  */
 export function helpRoutes(api: ApiRegistry, d: HelpRouteDeps): Router {
   const r = Router();
+  // the widget runs on the company's own site, another origin: public, read-mostly, no credentials
+  r.use('/api/help', (req, res, next) => {
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '600' });
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
 
   const page = (res: Response, status: number, locale: Locale, data: Record<string, unknown>) => {
     const t = d.strings[locale];
