@@ -76,8 +76,14 @@ export class TicketSearchIndex implements TicketObserver {
     const words = this.analyzer.query(query.q).slice(0, 8);
     if (!words.length || !query.teams.length) return [];
     const vis: Visibility[] = query.internal ? ['p', 'i'] : ['p'];
+    // A concept's set holds every ticket with any of its words (the word always brings the concept
+    // along), so a word with a concept is matched by that one set: no union of large sets.
+    const terms = words.map((w) => {
+      const concept = w.alternatives.find((a) => a.term.startsWith('~') && a.weight >= 1);
+      return concept ? [concept.term] : w.alternatives.map((a) => a.term);
+    });
     const groups = query.teams.map((team) => ({
-      alternatives: words.map((w) => w.alternatives.flatMap((a) => vis.map((v) => this.postings.groupKey(team, `${v}:${a.term}`)))),
+      alternatives: terms.map((alts) => alts.flatMap((t) => vis.map((v) => this.postings.groupKey(team, `${v}:${t}`)))),
     }));
     const ids = await this.postings.all(groups, query.limit, query.below);
     return ids.map(Number);
@@ -105,11 +111,9 @@ export class TicketSearchIndex implements TicketObserver {
     for (;;) {
       const page = await Ticket.find(last ? { _id: { $gt: last } } : {}, { number: 1, team: 1, subject: 1, product: 1, tags: 1 }).sort({ _id: 1 }).limit(batch).lean();
       if (!page.length) break;
-      for (const t of page) {
-        teamOf.set(String(t._id), { number: t.number, team: t.team });
-        // the team the index already knows wins (a move observed during the rebuild)
-        await this.indexTicketFields(t as unknown as TicketDoc);
-      }
+      for (const t of page) teamOf.set(String(t._id), { number: t.number, team: t.team });
+      // side by side: ioredis pipelines the scripts; the team the index already knows wins (a move seen meanwhile)
+      await Promise.all(page.map((t) => this.indexTicketFields(t as unknown as TicketDoc)));
       tickets += page.length;
       last = page[page.length - 1]._id;
     }
@@ -118,10 +122,12 @@ export class TicketSearchIndex implements TicketObserver {
     for (;;) {
       const page = await Message.find({ ...(last ? { _id: { $gt: last } } : {}), kind: 'message' }, { ticketId: 1, body: 1, fullBody: 1, internal: 1, automatic: 1 }).sort({ _id: 1 }).limit(batch).lean();
       if (!page.length) break;
-      for (const m of page) {
-        const t = teamOf.get(String(m.ticketId));
-        if (t && !m.automatic) await this.add(t, m.internal ? 'i' : 'p', [m.body, m.fullBody ?? ''].join('\n'));
-      }
+      await Promise.all(
+        page.map((m) => {
+          const t = teamOf.get(String(m.ticketId));
+          return t && !m.automatic ? this.add(t, m.internal ? 'i' : 'p', [m.body, m.fullBody ?? ''].join('\n')) : undefined;
+        }),
+      );
       messages += page.length;
       last = page[page.length - 1]._id;
     }

@@ -36,9 +36,10 @@ export class TicketSearch {
       const t = await this.Ticket.findOne({ number: asNumber });
       if (t && accept(t)) found.push(t);
     }
-    const batch = Math.max(50, filter.limit * 3);
+    // without other filters nearly every candidate is shown: read a page and one, then more per round
+    let batch = filter.limit + 1;
     let exhausted = false;
-    for (let round = 0; round < ROUNDS && found.length <= filter.limit; round++) {
+    for (let round = 0; round < ROUNDS && found.length <= filter.limit; round++, batch = Math.min(batch * 4, 400)) {
       const numbers = await this.index.search({ q: filter.q, teams, limit: batch, below, internal: true });
       if (numbers.length) {
         const docs = await this.Ticket.find({ number: { $in: numbers } });
