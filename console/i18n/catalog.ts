@@ -4,11 +4,13 @@
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
 import enCore from './en/core.json';
+import enTimeline from './en/timeline.json';
 import zhCore from './zh-CN/core.json';
+import zhTimeline from './zh-CN/timeline.json';
 import enKb from './en/kb.json';
 import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enKb],
-  'zh-CN': [zhCore, zhKb],
+  en: [enCore, enTimeline, enKb],
+  'zh-CN': [zhCore, zhTimeline, zhKb],
 };

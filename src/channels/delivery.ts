@@ -1,8 +1,8 @@
 import type { Logger } from '../logger';
 import type { MessageDoc } from '../modules/tickets/message.model';
 import type { TicketDoc } from '../modules/tickets/ticket.model';
-import type { Deliver } from '../modules/tickets/ticket.service';
-import type { Channel } from '../modules/tickets/ticket.types';
+import type { Deliver } from '../modules/tickets/ticket.messages';
+import type { Channel } from '../core/types';
 
 /**
  * The one delivery function of the composition root: an agent's reply goes out through the adapter

@@ -1,8 +1,9 @@
-import type { Container } from '../container';
-import { SYSTEM } from '../modules/tickets/ticket.types';
+import type { Container } from '../main/container';
+import { SYSTEM } from '../core/types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';
 import { seedDemoHistory } from './demo-history';
+import type { KbModule } from '../modules/kb/kb.module';
 import { seedKnowledgeBase } from '../modules/kb/kb.seed';
 
 const DAY = 24 * 3600 * 1000;
@@ -53,7 +54,8 @@ export async function seedDemo(c: Container): Promise<boolean> {
   ];
   for (const t of demo) await c.tickets.create(t, SYSTEM);
   await seedCannedResponses(c.conn);
-  await seedKnowledgeBase(c);
+  const kb = c.modules.find((m): m is KbModule => m.name === 'kb');
+  if (kb) await seedKnowledgeBase(kb.kb);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);
   c.log.info('demo organisation seeded');

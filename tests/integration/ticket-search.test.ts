@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
 import type { SearchModule } from '../../src/modules/search/search.module';
+import { SYSTEM } from '../../src/core/types';
+import { buildCustomer } from '../builders/ticket';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 /** Ticket search by words (GET /api/tickets?q=) through the search index, team-scoped inside the query. */
@@ -63,6 +65,20 @@ describe('ticket search by words', () => {
     const a2 = await app.as('agent2@demo.local');
     expect(numbers(await a2.get('/api/tickets').query({ q: '压缩机噪音' }))).toContain(n);
     expect(numbers(await a1.get('/api/tickets').query({ q: '压缩机噪音' }))).not.toContain(n);
+  });
+
+  it('indexes the first message of a ticket whose creation a crash cut short, once the effects sweeper re-drives it', async () => {
+    // the crash: the ticket and its first message were written with the creation's journal entry, and no observer ran
+    const messageId = new Types.ObjectId();
+    const entry = { ...app.c.events.entry('created', { actor: SYSTEM, messageId }), nextAt: new Date(Date.now() - 1000) };
+    const customer = await app.c.customers.findOrCreate(buildCustomer());
+    const t = await app.c.models.Ticket.create({ number: 990_001, subject: 'Strange smell', channel: 'email', team: 'support', customerId: customer._id, effects: [entry] });
+    await app.c.models.Message.create({ _id: messageId, ticketId: t._id, ticketNumber: t.number, author: { type: 'customer', name: customer.name }, body: '烘干机烘衣服的时候有焦糊味', channel: 'email' });
+    const a1 = await app.as('agent1@demo.local');
+    expect(numbers(await a1.get('/api/tickets').query({ q: '烘干机焦糊味' }))).not.toContain(990_001);
+    expect(await app.c.events.redrive()).toMatchObject({ failed: 0 });
+    expect(numbers(await a1.get('/api/tickets').query({ q: '烘干机焦糊味' }))).toContain(990_001);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'strange smell' }))).toContain(990_001);
   });
 
   it("an agent never misses their team's matches because of another team's volume, and pages through them", async () => {

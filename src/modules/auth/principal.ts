@@ -1,8 +1,5 @@
 import { ForbiddenError } from '../../errors';
-import type { Role } from '../tickets/ticket.types';
-
-/** Roles that see every team. */
-export const ALL_TEAMS_ROLES: readonly Role[] = ['manager', 'director', 'admin'];
+import { hasRole, ROLE_SETS, type Role } from '../../core/types';
 
 /** The signed-in agent of a request or socket, with the access rules in one place. */
 export class Principal {
@@ -17,11 +14,16 @@ export class Principal {
   ) {}
 
   get seesAllTeams(): boolean {
-    return ALL_TEAMS_ROLES.includes(this.role);
+    return hasRole(this.role, ROLE_SETS.allTeams);
   }
 
   canSeeTeam(team: string): boolean {
     return this.seesAllTeams || this.teams.includes(team);
+  }
+
+  /** Whether any of `teams` is visible (a customer record: the teams of its tickets). */
+  canSeeAnyTeam(teams: readonly string[]): boolean {
+    return this.seesAllTeams || teams.some((t) => this.teams.includes(t));
   }
 
   /** Teams visible to this agent; undefined means all. */

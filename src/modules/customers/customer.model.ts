@@ -1,6 +1,6 @@
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 
 export function customerSchema(clock: Clock) {
   return new Schema(
@@ -20,7 +20,14 @@ export function customerSchema(clock: Clock) {
         ],
         default: [],
       },
+      /** the teams of the customer's tickets: who may see the record (CustomerTeams keeps it) */
+      teams: { type: [String], default: [] },
       mergedInto: { type: Schema.Types.ObjectId, default: null },
+      /** merges into this record, newest last: who joined which record, when */
+      merges: {
+        type: [new Schema({ from: Schema.Types.ObjectId, by: { id: String, name: String }, at: Date, emails: [String], phones: [String], tickets: [Number] }, { _id: false })],
+        default: [],
+      },
     },
     { timestamps: { currentTime: () => clock.now() } },
   );

@@ -1,10 +1,10 @@
 import { Request, Response, Router } from 'express';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { TooManyRequestsError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { take } from '../../infra/rate-limit';
 import type { Templates } from '../../mail/templates';
-import { LOCALES, type Locale } from '../tickets/ticket.types';
+import { LOCALES, type Locale } from '../../core/types';
 import type { KbIndex } from './kb.index';
 import type { KbArticleDoc } from './kb.model';
 import { renderMarkdown } from './kb.render';
@@ -82,11 +82,7 @@ export function helpRoutes(api: ApiRegistry, d: HelpRouteDeps): Router {
     r,
     { method: 'post', path: '/api/help/deflections', tag: 'help centre', summary: '"This answered my question": the visitor leaves without a ticket; counted once per visitor (or suggestion) and article', auth: 'public', body: deflectionBody, status: 202, response: z.object({ counted: z.boolean() }) },
     async ({ body, req }) => {
-      try {
-        await d.deflectionLimiter.consume(req.ip ?? 'unknown');
-      } catch {
-        throw new TooManyRequestsError('Too many requests; try again later');
-      }
+      await take(d.deflectionLimiter, req.ip ?? 'unknown', 'Too many requests; try again later');
       const a = await d.kb.byId(body.articleId).catch(() => null);
       if (!a || !isPublic(a)) return { counted: false };
       const visitor = d.verifyVisitor(body.visitorToken);

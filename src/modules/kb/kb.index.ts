@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
 import { ANALYSIS_VERSION, Analyzer, QueryGroup } from '../search/analyzer';
 import { KeyGroup, Postings } from '../search/postings';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { KbArticleDoc, KbArticleModel } from './kb.model';
 import { plainText } from './kb.render';
 

@@ -1,7 +1,7 @@
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import { modelOnce } from '../../infra/mongo';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 
 export const KB_VISIBILITY = ['public', 'internal'] as const;
 export const KB_STATUS = ['draft', 'published'] as const;

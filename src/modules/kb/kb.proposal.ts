@@ -2,7 +2,7 @@ import { ConflictError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import type { MessageDoc } from '../tickets/message.model';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { KB_CATEGORIES } from './kb.schemas';
 
 export interface ProposalWords {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
 import type { Principal } from '../auth/principal';
-import { LOCALES, type Locale } from '../tickets/ticket.types';
+import { LOCALES, type Locale } from '../../core/types';
 import type { KbIndex } from './kb.index';
 import type { KbArticleDoc } from './kb.model';
 import { proposalFromTicket, type ProposalTickets, type ProposalWords } from './kb.proposal';

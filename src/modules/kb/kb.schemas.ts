@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { objectId } from '../tickets/ticket.schemas';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 import { KB_STATUS, KB_VISIBILITY } from './kb.model';
 
 /** The help centre's sections; their names are in templates/pages/help.locales.json. */

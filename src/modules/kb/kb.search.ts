@@ -1,6 +1,6 @@
 import type { Analyzer } from '../search/analyzer';
 import { snippet } from '../search/snippet';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { KbAudience, KbIndex } from './kb.index';
 import type { KbArticleDoc } from './kb.model';
 import { plainText } from './kb.render';

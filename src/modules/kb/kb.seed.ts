@@ -1,7 +1,5 @@
-import type { Container } from '../../container';
 import { Principal } from '../auth/principal';
-import type { KbModule } from './kb.module';
-import type { CreateArticleInput } from './kb.service';
+import type { CreateArticleInput, KbService } from './kb.service';
 
 type Seed = Omit<CreateArticleInput, 'locale' | 'title' | 'body' | 'status' | 'visibility' | 'translationOf' | 'sourceTicket'> & {
   visibility?: 'public' | 'internal';
@@ -84,14 +82,12 @@ export const KB_SEED: Seed[] = [
 ];
 
 /** Writes the demo articles as the system (published, each pair linked) — once, on the demo seed. */
-export async function seedKnowledgeBase(c: Container): Promise<void> {
-  const kb = c.modules.find((m): m is KbModule => m.name === 'kb');
-  if (!kb) return;
+export async function seedKnowledgeBase(kb: Pick<KbService, 'create'>): Promise<void> {
   const author = new Principal('000000000000000000000000', 'Aftercare', 'kb@demo.local', 'admin', [], 'en', '');
   for (const s of KB_SEED) {
     const { en, zh, visibility = 'public', status = 'published', ...rest } = s;
     const common = { visibility, status, models: rest.models ?? [], tags: rest.tags ?? [], category: rest.category ?? 'general' };
-    const first = zh ? await kb.kb.create({ ...common, locale: 'zh-CN', ...zh }, author) : null;
-    if (en) await kb.kb.create({ ...common, locale: 'en', ...en, translationOf: first ? String(first._id) : undefined }, author);
+    const first = zh ? await kb.create({ ...common, locale: 'zh-CN', ...zh }, author) : null;
+    if (en) await kb.create({ ...common, locale: 'en', ...en, translationOf: first ? String(first._id) : undefined }, author);
   }
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
 import type { Principal } from '../auth/principal';
 import { nextSequence, type CounterModel } from '../counters/counter.model';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { KbIndex } from './kb.index';
 import type { KbArticleDoc, KbModels } from './kb.model';
 import type { createArticleBody, updateArticleBody } from './kb.schemas';

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from '../tickets/message.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observer';
+import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import { ANALYSIS_VERSION, Analyzer } from './analyzer';
 import { Postings } from './postings';
 
@@ -30,7 +30,7 @@ export interface TicketTextQuery {
  * MongoDB by `rebuild()` (the worker does it when the index of this analysis version is missing).
  */
 export class TicketSearchIndex implements TicketObserver {
-  readonly name = 'search';
+  readonly name = 'search' as const;
   readonly postings: Postings;
 
   constructor(
@@ -44,9 +44,9 @@ export class TicketSearchIndex implements TicketObserver {
 
   // ---- observer ----------------------------------------------------------------------------------
 
-  async created(ticket: TicketDoc, message: MessageDoc | null): Promise<void> {
+  async created(ticket: TicketDoc, first: MessageDoc | null): Promise<void> {
     await this.indexTicketFields(ticket);
-    if (message) await this.messageAdded(ticket, message);
+    if (first) await this.messageAdded(ticket, first);
   }
 
   async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
