@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
 import { ANALYSIS_VERSION, Analyzer, QueryGroup } from '../search/analyzer';
-import { KeyGroup, Postings } from '../search/postings';
+import { indexBase, KeyGroup, Postings } from '../search/postings';
 import type { Locale } from '../../core/types';
 import type { KbArticleDoc, KbArticleModel } from './kb.model';
 import { plainText } from './kb.render';
@@ -50,7 +50,7 @@ export class KbIndex {
     private readonly Article: KbArticleModel,
     private readonly log: Logger,
   ) {
-    this.postings = new Postings(redis, `${prefix}:search:${ANALYSIS_VERSION}:kb`);
+    this.postings = new Postings(redis, indexBase(prefix, 'kb'));
   }
 
   private scope(locale: string, audience: KbListScope): string {

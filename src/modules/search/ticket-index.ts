@@ -4,7 +4,7 @@ import type { MessageDoc, MessageModel } from '../tickets/message.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
 import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import { ANALYSIS_VERSION, Analyzer } from './analyzer';
-import { Postings } from './postings';
+import { indexBase, Postings } from './postings';
 
 /** Postings of what customers and agents wrote openly, and of internal notes (agents of the team only). */
 type Visibility = 'p' | 'i';
@@ -39,7 +39,7 @@ export class TicketSearchIndex implements TicketObserver {
     private readonly analyzer: Analyzer,
     private readonly log: Logger,
   ) {
-    this.postings = new Postings(redis, `${prefix}:search:${ANALYSIS_VERSION}:tickets`);
+    this.postings = new Postings(redis, indexBase(prefix, 'tickets'));
   }
 
   // ---- observer ----------------------------------------------------------------------------------
@@ -56,12 +56,14 @@ export class TicketSearchIndex implements TicketObserver {
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     if (changes.team) await this.postings.moveGrouped(String(ticket.number), ticket.number, ticket.team);
-    // a new subject adds its words; the old subject's stay findable (the ticket was called that)
+    // the new subject's words replace the old one's (a word a message has too stays)
     if (changes.subject) await this.indexTicketFields(ticket);
   }
 
+  /** The ticket's own fields (subject, model, tags): set anew each time, so words of an old subject leave. */
   private async indexTicketFields(ticket: Pick<TicketDoc, 'number' | 'team' | 'subject' | 'product' | 'tags'>): Promise<void> {
-    await this.add(ticket, 'p', [ticket.subject, ticket.product?.model ?? '', ...(ticket.tags ?? [])].join('\n'));
+    const terms = this.analyzer.terms([ticket.subject, ticket.product?.model ?? '', ...(ticket.tags ?? [])].join('\n'));
+    await this.postings.setFields(String(ticket.number), ticket.number, ticket.team, terms.map((t) => `p:${t}`));
   }
 
   private async add(ticket: Pick<TicketDoc, 'number' | 'team'>, vis: Visibility, text: string): Promise<void> {
