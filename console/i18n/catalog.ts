@@ -11,8 +11,10 @@ import zhCore from './zh-CN/core.json';
 import zhTimeline from './zh-CN/timeline.json';
 import zhUnits from './zh-CN/units.json';
 import zhWorkorders from './zh-CN/workorders.json';
+import enKb from './en/kb.json';
+import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enUnits, enWorkorders],
-  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb],
 };

@@ -16,10 +16,12 @@ import { cannedModule } from '../modules/canned/canned.module';
 import { customersModule } from '../modules/customers/customers.module';
 import { productsModule } from '../modules/products/products.module';
 import { returnsModule } from '../modules/returns/returns.module';
+import { kbModule } from '../modules/kb/kb.module';
 import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
 import { routingModule } from '../modules/routing/routing.module';
+import { searchModule } from '../modules/search/search.module';
 import { slaModule } from '../modules/sla/sla.module';
 import { surveyModule } from '../modules/surveys/survey.module';
 import { teamsModule } from '../modules/teams/teams.module';
@@ -28,6 +30,7 @@ import type { QueueIndex } from '../modules/tickets/queue-index';
 import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
+import type { TicketQuery } from '../modules/tickets/ticket.query';
 import type { TicketService } from '../modules/tickets/ticket.service';
 import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
@@ -48,6 +51,8 @@ export interface Base {
   updates: TicketUpdates;
   /** the inbound contract: how every channel's contact reaches a ticket */
   inbound: TicketInbound;
+  /** listing and search of tickets (`GET /api/tickets`) */
+  query: TicketQuery;
   queueIndex: QueueIndex;
   live: LiveTicketObserver;
   /** where the units module plugs in the unit a ticket is about */
@@ -78,6 +83,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   b.ticketUnits.use(units.ticketLinks);
   customerArchive.onMerge(units.moveCustomer);
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
+  // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
+  const search = searchModule(core, { teams, query: b.query });
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -103,6 +110,9 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
     // (sms: null until the channels branch's SmsService is wired here)
     workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null }),
+    search,
+    // the knowledge base (知识库), the help centre /help and the widget's suggestions
+    kbModule(core, { search, tickets, customers }),
     // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }

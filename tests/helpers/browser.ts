@@ -13,11 +13,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Rebuilds the console bundle when a source file is newer than it. */
+/** Rebuilds the browser bundles (the console and the chat widget) when a source file is newer than its bundle. */
 export function ensureConsoleBundle(): void {
-  const out = path.join(ROOT, 'public/build/console.js');
   const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const stale = (bundle: string, sources: string) => {
+    const out = path.join(ROOT, 'public/build', bundle);
+    return !fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, sources));
+  };
+  if (stale('console.js', 'console') || stale('chat-widget.js', 'widget')) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**
