@@ -52,6 +52,13 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  SECRETS_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)').optional(),
+  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3 to 32 letters or digits').optional(),
+  WECHAT_APPID: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the AppID of the Official Account').optional(),
+  WECHAT_SECRET: z.string().min(8).max(128).optional(),
+  WECHAT_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
+  WECHAT_API_BASE: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
+  SMS_URL: z.string().regex(/^(twilio|tencent|log):\/\//, 'must be twilio://SID:TOKEN@api.twilio.com?from=+1…, tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com?… or log://').optional(),
 });
 
 export type Config = Readonly<{
@@ -82,6 +89,13 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** AES-256-GCM key of secrets stored in MongoDB (mailbox passwords, WeChat secrets) */
+  secretsKey: Buffer;
+  /** the WeChat Official Account `default`, when WECHAT_TOKEN is set */
+  wechat?: { token: string; appId?: string; secret?: string; aesKey?: string };
+  wechatApiBase: string;
+  /** the SMS provider adapter and its credentials as a URL; unset: SMS off */
+  smsUrl?: string;
 }>;
 
 export class ConfigError extends Error {}
@@ -112,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilioAuthToken: e.TWILIO_AUTH_TOKEN,
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
-    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir, 'session-secret'),
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
@@ -128,12 +142,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    secretsKey: Buffer.from(e.SECRETS_KEY ?? persistentSecret(dataDir, 'secrets-key'), 'hex'),
+    wechat: e.WECHAT_TOKEN ? { token: e.WECHAT_TOKEN, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, aesKey: e.WECHAT_AES_KEY } : undefined,
+    wechatApiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+    smsUrl: e.SMS_URL,
   });
 }
 
-/** SESSION_SECRET when unset: generated once and kept under DATA_DIR so tokens and links survive restarts. */
-function persistentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
+/**
+ * SESSION_SECRET or SECRETS_KEY when unset: generated once and kept under DATA_DIR so tokens,
+ * links and stored secrets survive restarts.
+ */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {

@@ -15,6 +15,7 @@ import { emailModule } from '../channels/email/email.module';
 import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import { wechatModule } from '../channels/wechat/wechat.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -29,7 +30,7 @@ export function buildModules(core: Core): AppModule[] {
   const sla = slaModule(core, calendars.calendars);
   // agents' replies: one delivery function, dispatching by the ticket's channel to each channel's adapter
   const delivery = new DeliveryRouter(core.log.child({ component: 'delivery' }));
-  core.tickets.useDelivery(delivery.deliver);
+  core.tickets.useDelivery(delivery.deliver, delivery.check);
   // before routing: its observer may assign a new chat at once, after the chat joined the waiting queue
   const chat = chatModule(core, delivery);
   chat.chat.useCallbacks(callbacks);
@@ -39,6 +40,8 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
+  // WeChat Official Account: signed webhook, replies inside the 48-hour window
+  const wechat = wechatModule(core, delivery, { smsEnabled: !!core.config.smsUrl });
   return [
     coreModule(core),
     mailModule(core.templates, core.mailer),
@@ -49,6 +52,7 @@ export function buildModules(core: Core): AppModule[] {
     cannedModule(core),
     callbacksModule(core, callbacks),
     voiceModule(core, callbacks),
+    wechat,
     surveys,
     reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,

@@ -72,6 +72,8 @@ export interface TicketPatch {
 
 /** What a delivery adapter is asked to do with an agent's reply; set by the composition root. */
 export type Deliver = (ticket: TicketDoc, message: MessageDoc) => Promise<void>;
+/** Refuses (throws an AppError) a reply the channel cannot deliver now, before it is stored (WeChat's 48-hour window). */
+export type ReplyGuard = (ticket: TicketDoc, channel: Channel) => Promise<void>;
 
 const PREVIEW_CHARS = 160;
 
@@ -82,6 +84,7 @@ export function previewOf(body: string): string {
 /** The ticket lifecycle: registration, messages from every side, status rules, assignment. */
 export class TicketService {
   private deliver: Deliver = async () => undefined;
+  private replyGuard: ReplyGuard = async () => undefined;
   private readonly observers: TicketObserver[] = [];
   private readonly duplicates = new WeakSet<MessageDoc>();
 
@@ -101,8 +104,9 @@ export class TicketService {
     this.observers.push(observer);
   }
 
-  useDelivery(deliver: Deliver): void {
+  useDelivery(deliver: Deliver, guard?: ReplyGuard): void {
     this.deliver = deliver;
+    if (guard) this.replyGuard = guard;
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -129,6 +133,10 @@ export class TicketService {
     if (!opts.includeInternal) filter.internal = false;
     if (opts.after && Types.ObjectId.isValid(opts.after)) filter._id = { $gt: new Types.ObjectId(opts.after) };
     return this.Message.find(filter).sort({ _id: 1 }).limit(opts.limit ?? 1000);
+  }
+
+  async message(id: Types.ObjectId | string): Promise<MessageDoc | null> {
+    return this.Message.findById(id);
   }
 
   /** The customer's open (not solved or closed) ticket on a channel, newest first. */
@@ -238,7 +246,7 @@ export class TicketService {
   async reply(
     number: number,
     principal: Principal,
-    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null },
+    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null; channel?: Channel },
   ): Promise<{ ticket: TicketDoc; message: MessageDoc }> {
     const ticket = await this.visible(number, principal);
     if (ticket.status === 'closed' && !input.internal) throw new ConflictError('This ticket is closed; the customer\'s next message opens a new one', 'ticket_closed');
@@ -250,7 +258,10 @@ export class TicketService {
     }
     const author: Actor = { type: 'agent', id: principal.id, name: principal.name };
     const internal = !!input.internal;
-    const message = await this.storeMessage(ticket, { body: input.body, channel: ticket.channel as Channel, internal, delivery: internal ? 'none' : 'queued' }, author);
+    // a reply may go out on another channel than the ticket's (SMS or mail when WeChat's window is shut)
+    const channel = input.channel ?? (ticket.channel as Channel);
+    if (!internal) await this.replyGuard(ticket, channel);
+    const message = await this.storeMessage(ticket, { body: input.body, channel, internal, delivery: internal ? 'none' : 'queued' }, author);
     const now = this.clock.now();
     const set: Record<string, unknown> = {};
     const changes: TicketChanges = {};
@@ -314,6 +325,18 @@ export class TicketService {
       const fresh = await this.Message.findById(message._id);
       if (fresh) await this.notify('messageAdded', (o) => o.messageAdded?.(ticket, fresh));
     }
+  }
+
+  /** Channel state on the ticket (`meta.<key>`: the WeChat openid a reply goes to). */
+  async setMeta(ticket: TicketDoc, key: string, value: unknown): Promise<void> {
+    await this.Ticket.updateOne({ _id: ticket._id }, { $set: { [`meta.${key}`]: value } });
+  }
+
+  /** Tells the observers (live view) that a stored message changed, e.g. an attachment fetched later. */
+  async messageChanged(messageId: Types.ObjectId | string): Promise<void> {
+    const fresh = await this.Message.findById(messageId);
+    const ticket = fresh ? await this.byId(fresh.ticketId as Types.ObjectId) : null;
+    if (fresh && ticket) await this.notify('messageAdded', (o) => o.messageAdded?.(ticket, fresh));
   }
 
   // ---- changes -------------------------------------------------------------------------------

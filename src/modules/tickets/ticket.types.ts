@@ -1,4 +1,4 @@
-export const CHANNELS = ['email', 'chat', 'voice', 'web'] as const;
+export const CHANNELS = ['email', 'chat', 'voice', 'web', 'wechat', 'sms'] as const;
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TYPES = ['inquiry', 'fault', 'complaint', 'return', 'warranty'] as const;

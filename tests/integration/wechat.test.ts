@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import { WechatTokens } from '../../src/channels/wechat/wechat.api';
+import { WechatCipher, wechatSignature } from '../../src/channels/wechat/wechat.crypto';
+import type { MovableClock } from '../../src/infra/clock';
+import { createRedis } from '../../src/infra/redis';
+import { createLogger } from '../../src/logger';
+import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { FakeWechat, startFakeWechat } from '../helpers/fake-wechat';
+
+const TOKEN = 'aftercareToken1';
+const APPID = 'wx2c2769f8efd9abc2';
+const SECRET = 'app-secret-of-the-account';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+
+describe('WeChat Official Account channel', () => {
+  let fake: FakeWechat;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    fake = await startFakeWechat({ appId: APPID, secret: SECRET });
+    app = await startTestApp({ env: { WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, WECHAT_API_BASE: fake.url } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fake?.close();
+  });
+
+  const now = () => Math.floor(app.clock.now().getTime() / 1000);
+  const signed = (extra: Record<string, string> = {}, token = TOKEN) => {
+    const timestamp = String(now());
+    const nonce = crypto.randomBytes(5).toString('hex');
+    return { signature: wechatSignature(token, timestamp, nonce), timestamp, nonce, ...extra };
+  };
+  const xml = (openId: string, inner: string, createTime = now()) =>
+    `<xml><ToUserName><![CDATA[gh_aftercare]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime>${inner}</xml>`;
+  const textPush = (openId: string, content: string, msgId: string) => xml(openId, `<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId>`);
+  const post = (body: string, query: Record<string, string>, account = 'default') => app.http().post(`/webhooks/wechat/${account}`).query(query).set('Content-Type', 'text/xml').send(body);
+  const msgId = () => String(6_000_000_000_000_000_000n + BigInt(crypto.randomInt(1, 2 ** 40)));
+
+  /** The ticket the worker threaded the customer's pushes into. */
+  async function ticketOf(openId: string, account = 'default') {
+    return eventually(async () => {
+      const u = (await app.c.conn.model('WechatUser').findById(`${account}:${openId}`).lean()) as { ticketId?: unknown } | null;
+      return u?.ticketId ? app.c.models.Ticket.findById(u.ticketId) : null;
+    }, 10_000);
+  }
+
+  it('answers the URL check (echostr) only with the right signature', async () => {
+    const ok = await app.http().get('/webhooks/wechat/default').query(signed({ echostr: 'echo-1234567890' }));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('echo-1234567890');
+
+    const forged = await app.http().get('/webhooks/wechat/default').query(signed({ echostr: 'x' }, 'someOtherToken'));
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('invalid_signature');
+
+    const missing = await app.http().get('/webhooks/wechat/default').query({ echostr: 'x' });
+    expect(missing.status).toBe(401);
+
+    const old = signed({ echostr: 'x' });
+    const stale = { ...old, timestamp: String(now() - 3600) };
+    stale.signature = wechatSignature(TOKEN, stale.timestamp, stale.nonce);
+    const replay = await app.http().get('/webhooks/wechat/default').query(stale);
+    expect(replay.status).toBe(403);
+    expect(replay.body.error.code).toBe('stale_timestamp');
+
+    expect((await app.http().get('/webhooks/wechat/nope').query(signed({ echostr: 'x' }))).status).toBe(404);
+  });
+
+  it('refuses a push with a forged signature and stores nothing', async () => {
+    const before = await app.c.models.Message.countDocuments({ channel: 'wechat' });
+    const res = await post(textPush('o_forger', '伪造的消息', msgId()), signed({}, 'guessedToken'));
+    expect(res.status).toBe(403);
+    expect(await app.c.conn.model('WechatInbound').countDocuments({ 'fields.FromUserName': 'o_forger' })).toBe(0);
+    expect(await app.c.models.Message.countDocuments({ channel: 'wechat' })).toBe(before);
+  });
+
+  it('stores a message once across WeChat\'s three retries, answering success each time', async () => {
+    const openId = 'o_retry_customer';
+    const body = textPush(openId, '空调不制冷，E4 故障', msgId());
+    for (let i = 0; i < 3; i++) {
+      const res = await post(body, signed());
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('success');
+    }
+    const ticket = await ticketOf(openId);
+    expect(ticket.channel).toBe('wechat');
+    expect(ticket.team).toBe('support');
+    await eventually(async () => (await app.c.conn.model('WechatInbound').countDocuments({ 'fields.FromUserName': openId, processedAt: { $ne: null } })) === 1);
+    const messages = await app.c.models.Message.find({ ticketId: ticket._id, kind: 'message' });
+    expect(messages.map((m) => m.body)).toEqual(['空调不制冷，E4 故障']);
+
+    // a second message threads into the same ticket
+    await post(textPush(openId, '型号 AC-3500', msgId()), signed());
+    await eventually(async () => (await app.c.models.Message.countDocuments({ ticketId: ticket._id, kind: 'message' })) === 2);
+    const agent = await app.as('agent1@demo.local');
+    const view = await agent.get(`/api/tickets/${ticket.number}`);
+    expect(view.body.channel).toBe('wechat');
+    expect(view.body.customer.locale).toBe('zh-CN');
+  });
+
+  it('fetches an image from the media API and keeps it as a downloadable attachment', async () => {
+    const openId = 'o_image_sender';
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), crypto.randomBytes(200)]);
+    fake.addMedia('MEDIA_ID_1', 'image/png', png, 'MEDIA_ID_1.png');
+    await post(xml(openId, `<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl><MediaId><![CDATA[MEDIA_ID_1]]></MediaId><MsgId>${msgId()}</MsgId>`), signed());
+    const ticket = await ticketOf(openId);
+    const agent = await app.as('agent1@demo.local');
+    const msgs = await eventually(async () => {
+      const r = await agent.get(`/api/tickets/${ticket.number}/messages`);
+      return r.body.messages?.find((m: { attachments: unknown[] }) => m.attachments.length) ? r.body.messages : null;
+    }, 15_000);
+    const att = msgs.find((m: { attachments: unknown[] }) => m.attachments.length).attachments[0];
+    expect(att).toMatchObject({ filename: 'MEDIA_ID_1.png', contentType: 'image/png', size: png.length });
+    const file = await agent.get(`/api/tickets/${ticket.number}/attachments/${att.id}`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(Buffer.compare(file.body as Buffer, png)).toBe(0);
+  });
+
+  it('safe mode: an encrypted push is decrypted, checked by msg_signature and stored', async () => {
+    const admin = await app.as('admin@demo.local');
+    const put = await admin.put('/api/wechat/accounts/secure').send({ appId: APPID, token: 'secureToken', secret: SECRET, aesKey: AES_KEY, mode: 'safe', team: 'tech' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ key: 'secure', mode: 'safe', hasSecret: true, hasAesKey: true });
+    expect(JSON.stringify(put.body)).not.toContain(SECRET);
+    expect(JSON.stringify((await admin.get('/api/wechat/accounts')).body)).not.toContain(AES_KEY);
+
+    const openId = 'o_safe_mode_user';
+    const inner = textPush(openId, '安全模式下的消息', msgId());
+    const encrypt = new WechatCipher(AES_KEY, APPID).encrypt(inner);
+    const q = signed({ encrypt_type: 'aes', openid: openId }, 'secureToken');
+    const msgSignature = wechatSignature('secureToken', q.timestamp, q.nonce, encrypt);
+    const outer = `<xml><ToUserName><![CDATA[gh_aftercare]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+
+    const forged = await post(outer, { ...q, msg_signature: msgSignature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }, 'secure');
+    expect(forged.status).toBe(403);
+    const plain = await post(inner, signed({}, 'secureToken'), 'secure');
+    expect(plain.status).toBe(403);
+    expect(plain.body.error.code).toBe('encryption_required');
+    const wrongApp = new WechatCipher(AES_KEY, 'wx0000000000000000').encrypt(inner);
+    const other = await post(`<xml><Encrypt><![CDATA[${wrongApp}]]></Encrypt></xml>`, { ...q, msg_signature: wechatSignature('secureToken', q.timestamp, q.nonce, wrongApp) }, 'secure');
+    expect(other.status).toBe(403);
+
+    const ok = await post(outer, { ...q, msg_signature: msgSignature }, 'secure');
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('success');
+    const ticket = await ticketOf(openId, 'secure');
+    expect(ticket.team).toBe('tech');
+    const m = await app.c.models.Message.findOne({ ticketId: ticket._id, kind: 'message' });
+    expect(m?.body).toBe('安全模式下的消息');
+  });
+
+  it('delivers an agent\'s reply through the customer-service API, refreshing an expired token once', async () => {
+    const openId = 'o_reply_customer';
+    await post(textPush(openId, '洗衣机漏水', msgId()), signed());
+    const ticket = await ticketOf(openId);
+    const agent = await app.as('agent1@demo.local');
+
+    const res = await agent.post(`/api/tickets/${ticket.number}/messages`).send({ body: '您好，我们会安排工程师上门。' });
+    expect(res.status).toBe(201);
+    const sent = await eventually(async () => fake.sent.find((s) => s.touser === openId));
+    expect(sent).toMatchObject({ msgtype: 'text', text: { content: '您好，我们会安排工程师上门。' } });
+    await eventually(async () => (await app.c.models.Message.findById(res.body.id))?.delivery?.status === 'sent');
+
+    const tokensBefore = fake.state.tokenRequests;
+    fake.expireTokens();
+    const again = await agent.post(`/api/tickets/${ticket.number}/messages`).send({ body: '工程师明天上午到。' });
+    await eventually(async () => fake.sent.find((s) => s.text?.content === '工程师明天上午到。'));
+    expect(fake.state.tokenRequests).toBe(tokensBefore + 1);
+    await eventually(async () => (await app.c.models.Message.findById(again.body.id))?.delivery?.status === 'sent');
+  });
+
+  it('refuses a reply outside the 48-hour window, says why, and offers a callback', async () => {
+    const openId = 'o_late_customer';
+    await post(textPush(openId, '上周的维修还没好', msgId()), signed());
+    const ticket = await ticketOf(openId);
+    const agent = await app.as('agent1@demo.local');
+    await agent.patch(`/api/customers/${ticket.customerId}`).send({ phones: ['+86 139 1234 5678'] }).expect(200);
+    expect((await agent.get(`/api/tickets/${ticket.number}/reply-window`)).body).toMatchObject({ open: true, reason: null, remaining: 20 });
+
+    (app.clock as MovableClock).advance(49 * 3600 * 1000);
+    const window = await agent.get(`/api/tickets/${ticket.number}/reply-window`);
+    expect(window.body).toMatchObject({ open: false, reason: 'window_closed', alternatives: expect.arrayContaining([{ kind: 'callback', phone: '+8613912345678' }]) });
+
+    const sentBefore = fake.sent.length;
+    const refused = await agent.post(`/api/tickets/${ticket.number}/messages`).send({ body: '请问问题解决了吗？' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('wechat_window_closed');
+    expect(refused.body.error.message).toMatch(/48 hours/);
+    expect(refused.body.error.details.alternatives).toEqual(expect.arrayContaining([{ kind: 'callback', phone: '+8613912345678' }]));
+    expect(await app.c.models.Message.countDocuments({ ticketId: ticket._id, 'author.type': 'agent' })).toBe(0);
+    expect(fake.sent.length).toBe(sentBefore);
+
+    const cb = await agent.post('/api/callbacks').send({ ticketNumber: ticket.number, phone: '+8613912345678', dueAt: app.clock.now().toISOString() });
+    expect(cb.status).toBe(201);
+    expect(cb.body).toMatchObject({ ticketNumber: ticket.number, kind: 'requested' });
+
+    // the customer writes again: the window opens again
+    await post(textPush(openId, '还是不行', msgId()), signed());
+    await eventually(async () => (await agent.get(`/api/tickets/${ticket.number}/reply-window`)).body.open === true);
+  });
+
+  it('refreshes the access token in one process only, however many ask at once', async () => {
+    const log = createLogger('silent');
+    const clients = [0, 1, 2].map(() => createRedis(app.config.redisUrl, 'command', log));
+    try {
+      await Promise.all(clients.map((c) => new Promise((r) => (c.status === 'ready' ? r(null) : c.once('ready', r)))));
+      const prefix = `tok-${crypto.randomBytes(3).toString('hex')}`;
+      const before = fake.state.tokenRequests;
+      const tokens = await Promise.all(clients.flatMap((c) => [0, 1, 2].map(() => new WechatTokens(c, prefix, fake.url).get({ appId: APPID, secret: SECRET }))));
+      expect(new Set(tokens).size).toBe(1);
+      expect(fake.state.tokenRequests).toBe(before + 1);
+    } finally {
+      await Promise.all(clients.map((c) => c.quit()));
+    }
+  });
+});
