@@ -16,6 +16,7 @@ import { calendarsModule } from './calendars/calendars.module';
 import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
 import { wechatModule } from '../channels/wechat/wechat.module';
+import { smsModule } from '../channels/sms/sms.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -40,6 +41,8 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
+  // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS
+  const sms = smsModule(core, delivery);
   // WeChat Official Account: signed webhook, replies inside the 48-hour window
   const wechat = wechatModule(core, delivery, { smsEnabled: !!core.config.smsUrl });
   return [
@@ -53,6 +56,7 @@ export function buildModules(core: Core): AppModule[] {
     callbacksModule(core, callbacks),
     voiceModule(core, callbacks),
     wechat,
+    sms,
     surveys,
     reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,
