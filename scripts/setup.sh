@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Aftercare needs and is missing: npm packages, Debian's redis-server, Java and Maven,
 # the mongo-java-server jars; with --test also Debian's chromium (browser tests) and docker-compose
-# (checks docker-compose.yml). Stores given by MONGODB_URI / REDIS_URL need nothing installed.
+# (checks docker-compose.yml) and dovecot-imapd (the IMAP tests). Stores given by MONGODB_URI / REDIS_URL need nothing installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0; [ "${1:-}" = "--test" ] && want_test=1
@@ -23,6 +23,8 @@ fi
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
   command -v docker-compose >/dev/null || apt_pkgs+=(docker-compose)
+  # the IMAP tests start a throwaway Dovecot (tests/helpers/dovecot.ts)
+  command -v dovecot >/dev/null || apt_pkgs+=(dovecot-imapd)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

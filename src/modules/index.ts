@@ -17,6 +17,7 @@ import { slaModule } from './sla/sla.module';
 import { voiceModule } from '../channels/voice/voice.module';
 import { wechatModule } from '../channels/wechat/wechat.module';
 import { smsModule } from '../channels/sms/sms.module';
+import { imapModule } from '../channels/imap/imap.module';
 
 /**
  * Every domain module, in the order their observers run. Each channel and domain adds itself here
@@ -41,6 +42,8 @@ export function buildModules(core: Core): AppModule[] {
   surveys.service.useChatPresence((t) => chat.chat.visitorOnline(t.visitorId));
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, delivery);
+  // existing mailboxes (IMAP) fetched into the same intake as SMTP
+  const imap = imapModule(core, email);
   // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS
   const sms = smsModule(core, delivery);
   // WeChat Official Account: signed webhook, replies inside the 48-hour window
@@ -57,6 +60,7 @@ export function buildModules(core: Core): AppModule[] {
     voiceModule(core, callbacks),
     wechat,
     sms,
+    imap,
     surveys,
     reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,

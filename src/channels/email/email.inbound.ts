@@ -19,7 +19,9 @@ import type { TeamAddresses } from './team-addresses';
 
 export interface InboundJob {
   hash: string;
-  via: 'smtp' | 'webhook';
+  via: 'smtp' | 'webhook' | 'imap';
+  /** the team whose mailbox the mail was fetched from (IMAP); else the team of the recipients */
+  team?: string;
   /** envelope recipients (SMTP), empty for the webhook */
   rcpt: string[];
   /** envelope sender; '' is the null reverse-path, null when unknown (webhook) */
@@ -115,7 +117,7 @@ export class InboundMail {
       duplicate = r.duplicate;
       isNew = !r.duplicate && r.ticket.number !== thread.number; // a reply to a closed ticket opened a new one
     } else {
-      const team = (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
+      const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
       const r = await this.core.tickets.create(
         {
           channel: 'email',

@@ -21,6 +21,18 @@ export interface EmailModule extends AppModule {
   readonly delivery: EmailDelivery;
   /** deletes raw inbound mails older than MAIL_RETENTION (also a scheduled job in the workers) */
   pruneRawMail(): Promise<number>;
+  /**
+   * The intake every door shares (SMTP, webhook, IMAP): the raw mail durably on disk, then its
+   * `mail-in` job; resolves with the job id only then. Throws MailTooLargeError over `maxBytes`.
+   */
+  accept(source: Readable, maxBytes: number, envelope: AcceptEnvelope): Promise<string>;
+}
+
+export interface AcceptEnvelope {
+  via: InboundJob['via'];
+  rcpt: string[];
+  mailFrom: string | null;
+  team?: string;
 }
 
 /**
@@ -43,10 +55,10 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
   const log = core.log.child({ component: 'mail-intake' });
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
-  const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
+  const accept = async (source: Readable, maxBytes: number, envelope: AcceptEnvelope): Promise<string> => {
     const blob = await store.writeInbound(source, maxBytes);
     const jobId = `mail-${blob.hash}`;
-    const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
+    const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString(), ...(envelope.team ? { team: envelope.team } : {}) };
     await core.queues.get('mail-in').add('inbound', data, { jobId });
     log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
     return jobId;
@@ -67,6 +79,7 @@ export function emailModule(core: Core, router?: DeliveryRouter): EmailModule {
       return smtp.port;
     },
     delivery,
+    accept,
     rawRoutes: (api) => [
       emailWebhookRoutes(api, {
         secret: core.config.emailWebhookSecret,
