@@ -47,7 +47,7 @@ export function buildModules(core: Core): AppModule[] {
   // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS
   const sms = smsModule(core, delivery);
   // WeChat Official Account: signed webhook, replies inside the 48-hour window
-  const wechat = wechatModule(core, delivery, { smsEnabled: !!core.config.smsUrl });
+  const wechat = wechatModule(core, delivery, { sms: sms.sms });
   return [
     coreModule(core),
     mailModule(core.templates, core.mailer),

@@ -6,6 +6,7 @@ import { createRedis } from '../../src/infra/redis';
 import { createLogger } from '../../src/logger';
 import { eventually, startTestApp, TestApp } from '../helpers/harness';
 import { FakeWechat, startFakeWechat } from '../helpers/fake-wechat';
+import { FakeSms, startFakeSms } from '../helpers/fake-sms';
 
 const TOKEN = 'aftercareToken1';
 const APPID = 'wx2c2769f8efd9abc2';
@@ -14,15 +15,18 @@ const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 describe('WeChat Official Account channel', () => {
   let fake: FakeWechat;
+  let sms: FakeSms;
   let app: TestApp;
 
   beforeAll(async () => {
     fake = await startFakeWechat({ appId: APPID, secret: SECRET });
-    app = await startTestApp({ env: { WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, WECHAT_API_BASE: fake.url } });
+    sms = await startFakeSms({ twilio: { sid: 'AC1', token: 'sms-token' } });
+    app = await startTestApp({ env: { WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, WECHAT_API_BASE: fake.url, SMS_URL: `twilio://AC1:sms-token@api.twilio.com?from=%2B15550001111&base=${encodeURIComponent(sms.url)}` } });
   });
   afterAll(async () => {
     await app?.close();
     await fake?.close();
+    await sms?.close();
   });
 
   const now = () => Math.floor(app.clock.now().getTime() / 1000);
@@ -198,9 +202,44 @@ describe('WeChat Official Account channel', () => {
     expect(cb.status).toBe(201);
     expect(cb.body).toMatchObject({ ticketNumber: ticket.number, kind: 'requested' });
 
+    // or the reply goes by SMS instead, and shows its delivery on the timeline
+    expect(window.body.alternatives).toEqual(expect.arrayContaining([{ kind: 'sms', phone: '+8613912345678' }]));
+    const bySms = await agent.post(`/api/tickets/${ticket.number}/reply-via`).send({ via: 'sms', body: '您好，维修已安排在明天上午。' });
+    expect(bySms.status).toBe(201);
+    expect(bySms.body.channel).toBe('sms');
+    await eventually(async () => sms.twilio.find((m) => m.To === '+8613912345678' && m.Body === '您好，维修已安排在明天上午。'));
+    await eventually(async () => (await app.c.models.Message.findById(bySms.body.id))?.delivery?.status === 'sent');
+
     // the customer writes again: the window opens again
     await post(textPush(openId, '还是不行', msgId()), signed());
     await eventually(async () => (await agent.get(`/api/tickets/${ticket.number}/reply-window`)).body.open === true);
+  });
+
+  it('links the WeChat customer to the record of a phone only with the code sent to that phone', async () => {
+    const openId = 'o_binding_customer';
+    const emma = (await app.c.customers.findByContact({ phone: '+442079460018' }))!;
+    await post(textPush(openId, '我的电话是 +44 20 7946 0018，洗衣机坏了', msgId()), signed());
+    const ticket = await ticketOf(openId);
+    // a number typed in a message proves nothing: the records stay apart
+    expect(String(ticket.customerId)).not.toBe(String(emma._id));
+    expect((await app.c.customers.get(String(ticket.customerId))).phones).toEqual([]);
+
+    await post(textPush(openId, '绑定 +44 20 7946 0018', msgId()), signed());
+    const codeSms = await eventually(async () => sms.twilio.find((m) => m.To === '+442079460018' && /\d{6}/.test(m.Body)));
+    const code = /(\d{6})/.exec(codeSms.Body)![1];
+    await eventually(async () => fake.sent.find((m) => m.touser === openId && m.text?.content.includes('验证码已发送')));
+
+    const wrong = code === '000000' ? '111111' : '000000';
+    await post(textPush(openId, wrong, msgId()), signed());
+    await eventually(async () => fake.sent.find((m) => m.touser === openId && m.text?.content.includes('验证码不正确')));
+    expect(String((await app.c.models.Ticket.findById(ticket._id))!.customerId)).not.toBe(String(emma._id));
+
+    await post(textPush(openId, code, msgId()), signed());
+    await eventually(async () => fake.sent.find((m) => m.touser === openId && m.text?.content.includes('绑定成功')));
+    expect(String((await app.c.models.Ticket.findById(ticket._id))!.customerId)).toBe(String(emma._id));
+    // the verification texts never became ticket messages
+    const bodies = (await app.c.models.Message.find({ ticketId: ticket._id, kind: 'message' })).map((m) => m.body);
+    expect(bodies).toEqual(['我的电话是 +44 20 7946 0018，洗衣机坏了']);
   });
 
   it('refreshes the access token in one process only, however many ask at once', async () => {

@@ -15,7 +15,7 @@ import type { SmsFields, SmsModels } from './sms.model';
 import { SmsProvider, SmsProviderError, SmsStatus } from './sms.provider';
 
 /** The SMS templates other domains send (templates/sms/<locale>/<name>.hbs). */
-export const SMS_TEMPLATES = ['appointment-confirmed', 'engineer-on-the-way', 'survey-link', 'status-link', 'agent-message'] as const;
+export const SMS_TEMPLATES = ['appointment-confirmed', 'engineer-on-the-way', 'survey-link', 'status-link', 'agent-message', 'verify-code'] as const;
 export type SmsTemplate = (typeof SMS_TEMPLATES)[number];
 
 /** Provider-side template parameters in order (templates/sms/params.json). */

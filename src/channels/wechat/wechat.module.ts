@@ -6,6 +6,7 @@ import { MailStore } from '../email/mail-store';
 import { WechatAccounts } from './wechat.accounts';
 import { WechatApi, WechatTokens } from './wechat.api';
 import { WechatDelivery } from './wechat.delivery';
+import { CodeSender, WechatIdentity } from './wechat.identity';
 import { WechatInbound } from './wechat.inbound';
 import { wechatModels } from './wechat.model';
 import { wechatApiRoutes, wechatWebhookRoutes } from './wechat.routes';
@@ -29,13 +30,14 @@ export interface WechatModule extends AppModule {
  * queues `wechat/inbound`; the worker threads it into the customer's `wechat` ticket and fetches
  * media; agents' replies go out through the customer-service message API inside the 48-hour window.
  */
-export function wechatModule(core: Core, router: DeliveryRouter, opts: { smsEnabled: boolean }): WechatModule {
+export function wechatModule(core: Core, router: DeliveryRouter, opts: { sms: CodeSender | null }): WechatModule {
   const models = { ...wechatModels(core.conn, core.clock), Message: core.models.Message };
   const accounts = new WechatAccounts(models.WechatAccount, new SecretBox(core.config.secretsKey), core.teams, core.config.wechat);
   const api = new WechatApi(core.config.wechatApiBase, new WechatTokens(core.redis, core.config.queuePrefix, core.config.wechatApiBase));
   const log = core.log.child({ component: 'wechat' });
-  const inbound = new WechatInbound({ models, tickets: core.tickets, customers: core.customers, accounts, api, store: new MailStore(core.config.dataDir), queues: core.queues, clock: core.clock, log });
-  const delivery = new WechatDelivery({ models, tickets: core.tickets, customers: core.customers, accounts, api, queues: core.queues, clock: core.clock, smsEnabled: opts.smsEnabled });
+  const identity = new WechatIdentity({ models, customers: core.customers, tickets: core.tickets, accounts, api, sms: opts.sms, clock: core.clock, log });
+  const inbound = new WechatInbound({ models, tickets: core.tickets, customers: core.customers, accounts, api, store: new MailStore(core.config.dataDir), queues: core.queues, clock: core.clock, log, identity });
+  const delivery = new WechatDelivery({ models, tickets: core.tickets, customers: core.customers, accounts, api, queues: core.queues, clock: core.clock, smsEnabled: !!opts.sms });
   router.register('wechat', delivery.deliver);
   router.guard('wechat', delivery.guard);
   const deps = { accounts, inbound, delivery, tickets: core.tickets, clock: core.clock, log };
