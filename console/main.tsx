@@ -9,6 +9,7 @@ import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
+import { Channels } from './components/Channels';
 import css from './styles.css';
 
 export interface Me {
@@ -25,12 +26,13 @@ const PRESENCE_KEY = 'aftercare.presence';
 export const isLead = (me: Me) => me.role !== 'agent';
 
 /** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
-function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {
+function parseHash(): { view: 'queue' | 'dashboard' | 'reports' | 'channels'; ticket: number | null } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
   if (m) return { view: 'queue', ticket: Number(m[1]) };
-  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null };
+  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/channels') ? 'channels' : 'queue', ticket: null };
 }
+const isChannelAdmin = (me: Me) => me.role === 'admin' || me.role === 'manager';
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -110,7 +112,7 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+          {route.view === 'channels' && isChannelAdmin(me) ? <Channels me={me} /> : route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
         </div>
       </Live.Provider>
     );

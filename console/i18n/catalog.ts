@@ -5,8 +5,10 @@
  */
 import enCore from './en/core.json';
 import zhCore from './zh-CN/core.json';
+import enChannels from './en/channels.json';
+import zhChannels from './zh-CN/channels.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enChannels],
+  'zh-CN': [zhCore, zhChannels],
 };
