@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { wechatSignature } from '../../src/channels/wechat/wechat.crypto';
 import type { MovableClock } from '../../src/infra/clock';
 import { FakeSms, startFakeSms } from '../helpers/fake-sms';
 import { FakeWechat, startFakeWechat } from '../helpers/fake-wechat';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
+import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
 import { eventually, startTestApp, TestApp } from '../helpers/harness';
 
 const TOKEN = 'browserToken1';
@@ -31,19 +31,6 @@ describe('the composer of a WeChat ticket in headless Chromium', () => {
     await sms?.close();
   });
 
-  async function signIn(email: string, hash: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
-    await context.addInitScript(() => sessionStorage.setItem('aftercare.locale', 'zh-CN'));
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
-    await page.goto(`${app.url}/console${hash}`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill('demo-password');
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
-    return page;
-  }
-
   it('shows in Chinese why WeChat cannot deliver after 48 hours and sends the draft by SMS instead', async () => {
     const openId = 'o_browser_customer';
     const ts = String(Math.floor(app.clock.now().getTime() / 1000));
@@ -57,7 +44,7 @@ describe('the composer of a WeChat ticket in headless Chromium', () => {
     await app.c.customers.update(String(ticket.customerId), { phones: ['+8613700001111'] });
     (app.clock as MovableClock).advance(49 * 3600_000);
 
-    const page = await signIn('agent1@demo.local', `#/ticket/${ticket.number}`);
+    const page = await signInConsole(browser, app.url, 'agent1@demo.local', { hash: `#/ticket/${ticket.number}`, locale: 'zh-CN' });
     const notice = page.locator('[data-testid=reply-window]');
     await notice.waitFor({ timeout: 15000 });
     expect(await notice.getAttribute('data-reason')).toBe('window_closed');

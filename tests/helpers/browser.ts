@@ -19,3 +19,17 @@ export function ensureConsoleBundle(): void {
   const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
   if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
+
+/** A fresh browser context signed in to the console at `url` + `hash`, once its live socket is up. */
+export async function signInConsole(browser: Browser, url: string, email: string, opts: { hash?: string; locale?: 'en' | 'zh-CN' } = {}): Promise<import('playwright-core').Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: opts.locale === 'zh-CN' ? 'zh-CN' : 'en-US' });
+  if (opts.locale) await context.addInitScript((l) => sessionStorage.setItem('aftercare.locale', l), opts.locale);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
+  await page.goto(`${url}/console${opts.hash ?? ''}`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill('demo-password');
+  await page.locator('form.login button[type=submit]').click();
+  await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
+  return page;
+}
