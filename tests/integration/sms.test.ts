@@ -132,6 +132,8 @@ describe('SMS through Tencent Cloud', () => {
 
     const sent = await eventually(async () => ((await agent.get(`/api/sms/${res.body.id}`)).body.providerId ? (await agent.get(`/api/sms/${res.body.id}`)).body : null));
     const token = tencentCallbackToken(app.config.sessionSecret);
+    const urls = (await (await app.as('admin@demo.local')).get('/api/sms/callbacks')).body;
+    expect(urls.statusUrl).toBe(`${PUBLIC_URL}/webhooks/sms/tencent/status?token=${token}`);
     const report = [{ user_receive_time: '2026-12-01 10:00:00', nationcode: '86', mobile: '13800138000', report_status: 'SUCCESS', errmsg: 'DELIVRD', description: '用户短信送达成功', sid: sent.providerId }];
     expect((await app.http().post('/webhooks/sms/tencent/status').query({ token: 'wrong' }).send(report)).status).toBe(403);
     const ok = await app.http().post('/webhooks/sms/tencent/status').query({ token }).send(report);

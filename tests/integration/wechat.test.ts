@@ -242,6 +242,17 @@ describe('WeChat Official Account channel', () => {
     expect(bodies).toEqual(['我的电话是 +44 20 7946 0018，洗衣机坏了']);
   });
 
+  it('describes the webhook, its signature and the settings in the OpenAPI document', async () => {
+    const doc = (await app.http().get('/api/openapi.json')).body;
+    expect(doc.paths['/webhooks/wechat/{account}'].get.summary).toMatch(/signature/);
+    expect(doc.paths['/webhooks/wechat/{account}'].post.summary).toMatch(/Security: `signature`/);
+    expect(doc.paths['/webhooks/wechat/{account}'].post.requestBody.content['text/xml']).toBeTruthy();
+    expect(doc.paths['/api/wechat/accounts/{account}'].put.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['appId', 'token']));
+    expect(doc.paths['/api/tickets/{number}/reply-window'].get).toBeTruthy();
+    expect(doc.paths['/api/teams/{key}'].put.requestBody.content['application/json'].schema.properties.mailboxes).toBeTruthy();
+    expect(doc.paths['/api/sms'].post).toBeTruthy();
+  });
+
   it('refreshes the access token in one process only, however many ask at once', async () => {
     const log = createLogger('silent');
     const clients = [0, 1, 2].map(() => createRedis(app.config.redisUrl, 'command', log));

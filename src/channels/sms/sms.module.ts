@@ -33,12 +33,13 @@ export function smsModule(core: Core, router: DeliveryRouter): SmsModule {
     log,
   });
   router.register('sms', sms.deliverReply);
+  const tencentToken = tencentCallbackToken(core.config.sessionSecret);
   return {
     name: 'sms',
     sms,
     routes: (api) => [
-      smsRoutes(api, { sms, tickets: core.tickets }),
-      smsWebhookRoutes(api, { sms, twilioAuthToken: config.provider === 'twilio' ? config.authToken : undefined, publicUrl: core.config.publicUrl, tencentToken: tencentCallbackToken(core.config.sessionSecret) }),
+      smsRoutes(api, { sms, tickets: core.tickets, publicUrl: core.config.publicUrl, tencentToken }),
+      smsWebhookRoutes(api, { sms, twilioAuthToken: config.provider === 'twilio' ? config.authToken : undefined, publicUrl: core.config.publicUrl, tencentToken }),
     ],
     processors: () => ({ sms: { send: (job) => sms.deliver(job) } }),
   };

@@ -43,8 +43,16 @@ export function tencentCallbackToken(secret: string): string {
   return crypto.createHmac('sha256', secret).update('sms-callback').digest('hex').slice(0, 32);
 }
 
-export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: TicketService }): Router {
+export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: TicketService; publicUrl: string; tencentToken: string }): Router {
   const r = Router();
+  api.route(
+    r,
+    { method: 'get', path: '/api/sms/callbacks', tag: 'sms', summary: 'The callback URLs to enter at the SMS provider (admin): delivery reports and replies', auth: ['admin'], response: z.object({ provider: z.string(), statusUrl: z.string(), replyUrl: z.string() }) },
+    async () =>
+      d.sms.provider === 'tencent'
+        ? { provider: 'tencent', statusUrl: `${d.publicUrl}/webhooks/sms/tencent/status?token=${d.tencentToken}`, replyUrl: `${d.publicUrl}/webhooks/sms/tencent/reply?token=${d.tencentToken}` }
+        : { provider: d.sms.provider, statusUrl: `${d.publicUrl}/webhooks/sms/twilio/status`, replyUrl: `${d.publicUrl}/webhooks/sms/twilio/inbound` },
+  );
   api.route(
     r,
     { method: 'post', path: '/api/sms', tag: 'sms', summary: 'Send a templated text message (appointment confirmed, engineer on the way, survey link, status link) to a customer or a number', auth: 'agent', body: sendBody, status: 201, response: smsView },

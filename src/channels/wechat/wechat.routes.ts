@@ -106,7 +106,7 @@ export function wechatWebhookRoutes(api: ApiRegistry, d: WechatRouteDeps): Route
       method: 'post',
       path: '/webhooks/wechat/:account',
       tag: 'wechat',
-      summary: 'WeChat pushes (text, image, voice, video, location, link; events subscribe, unsubscribe, CLICK, VIEW), plaintext or safe mode (encrypt_type=aes, msg_signature); stored before the answer `success`',
+      summary: 'WeChat pushes (text, image, voice, video, location, link; events subscribe, unsubscribe, CLICK, VIEW), plaintext or safe mode (encrypt_type=aes, msg_signature); stored before the answer `success`. Security: `signature` = sha1(sort(token, timestamp, nonce)) in the query (401 without, 403 when wrong or the timestamp is over 5 minutes off); safe mode also `msg_signature` over the ciphertext and the AppID inside it',
       auth: 'public',
       params: accountParam,
       query: signedQuery,
