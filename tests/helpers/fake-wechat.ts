@@ -65,16 +65,26 @@ export async function startFakeWechat(opts: { appId: string; secret: string }) {
       if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') {
         const bad = checkToken(token);
         if (bad) return json(res, bad);
-        const m = media.get(url.searchParams.get('media_id') ?? '');
+        const id = url.searchParams.get('media_id') ?? '';
+        const m = media.get(id);
         if (!m) return json(res, { errcode: 40007, errmsg: 'invalid media_id' });
+        // videos are answered with a download link, as WeChat does
+        if (m.contentType.startsWith('video/')) return json(res, { video_url: `http://127.0.0.1:${port}/video/${encodeURIComponent(id)}` });
         res.writeHead(200, { 'Content-Type': m.contentType, 'Content-Length': String(m.body.length), 'Content-disposition': `attachment; filename="${m.filename}"` });
         return res.end(m.body);
+      }
+      const video = /^\/video\/(.+)$/.exec(url.pathname);
+      const v = video ? media.get(decodeURIComponent(video[1])) : undefined;
+      if (req.method === 'GET' && v) {
+        res.writeHead(200, { 'Content-Type': v.contentType, 'Content-Length': String(v.body.length) });
+        return res.end(v.body);
       }
       res.writeHead(404).end();
     });
   });
+  let port = 0;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     sent,

@@ -1,4 +1,7 @@
 import { ImapFlow } from 'imapflow';
+import type { ImapModule } from '../../src/channels/imap/imap.module';
+import { MailboxSupervisor } from '../../src/channels/imap/imap.supervisor';
+import { createLogger } from '../../src/logger';
 import { eventually, startTestApp, TestApp } from '../helpers/harness';
 import { Dovecot, removeDovecot, startDovecot } from '../helpers/dovecot';
 

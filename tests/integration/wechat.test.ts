@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { WechatTokens } from '../../src/channels/wechat/wechat.api';
 import { WechatCipher, wechatSignature } from '../../src/channels/wechat/wechat.crypto';
+import type { WechatModule } from '../../src/channels/wechat/wechat.module';
 import type { MovableClock } from '../../src/infra/clock';
 import { createRedis } from '../../src/infra/redis';
 import { createLogger } from '../../src/logger';
@@ -122,6 +123,15 @@ describe('WeChat Official Account channel', () => {
       res.on('end', () => cb(null, Buffer.concat(chunks)));
     });
     expect(Buffer.compare(file.body as Buffer, png)).toBe(0);
+
+    // a video comes as a download link; an expired media id is noted on the ticket, not retried for hours
+    const mp4 = crypto.randomBytes(300);
+    fake.addMedia('VIDEO_1', 'video/mp4', mp4, 'v.mp4');
+    await post(xml(openId, `<MsgType><![CDATA[video]]></MsgType><MediaId><![CDATA[VIDEO_1]]></MediaId><ThumbMediaId><![CDATA[T]]></ThumbMediaId><MsgId>${msgId()}</MsgId>`), signed());
+    await post(xml(openId, `<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[EXPIRED_1]]></MediaId><Format><![CDATA[amr]]></Format><MsgId>${msgId()}</MsgId>`), signed());
+    await eventually(async () => (await app.c.models.Message.findOne({ ticketId: ticket._id, body: '[video]' }))?.attachments.some((a) => a.contentType === 'video/mp4' && a.size === mp4.length), 15_000);
+    const note = await eventually(async () => app.c.models.Message.findOne({ ticketId: ticket._id, 'event.type': 'wechat_media_failed' }), 15_000);
+    expect(note.body).toMatch(/invalid media_id/);
   });
 
   it('safe mode: an encrypted push is decrypted, checked by msg_signature and stored', async () => {
@@ -240,6 +250,22 @@ describe('WeChat Official Account channel', () => {
     // the verification texts never became ticket messages
     const bodies = (await app.c.models.Message.find({ ticketId: ticket._id, kind: 'message' })).map((m) => m.body);
     expect(bodies).toEqual(['我的电话是 +44 20 7946 0018，洗衣机坏了']);
+  });
+
+  it('a push stored whose job was lost (Redis restarted, crash) is queued again by the sweeper', async () => {
+    const openId = 'o_lost_job';
+    const id = `default:${msgId()}`;
+    await app.c.conn.model('WechatInbound').create({
+      _id: id,
+      account: 'default',
+      fields: { ToUserName: 'gh_aftercare', FromUserName: openId, CreateTime: String(now()), MsgType: 'text', Content: '这条消息的任务丢了', MsgId: id.split(':')[1] },
+      receivedAt: new Date(app.clock.now().getTime() - 120_000),
+      processedAt: null,
+    });
+    const wechat = app.c.modules.find((m) => m.name === 'wechat') as WechatModule;
+    expect(await wechat.sweep()).toBeGreaterThanOrEqual(1);
+    const ticket = await ticketOf(openId);
+    expect((await app.c.models.Message.findOne({ ticketId: ticket._id, kind: 'message' }))?.body).toBe('这条消息的任务丢了');
   });
 
   it('describes the webhook, its signature and the settings in the OpenAPI document', async () => {

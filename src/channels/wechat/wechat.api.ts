@@ -127,15 +127,27 @@ export class WechatApi {
       // errors come back as JSON (or text/plain holding JSON) with HTTP 200
       if (type === 'application/json' || type === 'text/plain') {
         const body = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string; video_url?: string };
+        // a video comes as a link to download it from
+        if (body.video_url && /^https?:\/\//.test(body.video_url)) return this.download(body.video_url);
         throw new WechatApiError(body.errcode ?? -1, body.errmsg ?? 'no media');
       }
-      if (!res.ok || !res.body) throw new WechatApiError(-1, `HTTP ${res.status}`);
-      const declared = Number(res.headers.get('content-length') ?? 0);
-      if (declared > MAX_MEDIA_BYTES) throw new WechatApiError(-2, `media of ${declared} bytes is over the limit`);
-      const disposition = res.headers.get('content-disposition') ?? '';
-      const filename = /filename="?([^";]{1,200})"?/.exec(disposition)?.[1] ?? null;
-      return { contentType: type, filename, stream: capped(Readable.fromWeb(res.body as unknown as WebReadableStream), MAX_MEDIA_BYTES) };
+      return this.stream(res);
     });
+  }
+
+  private async download(url: string): Promise<WechatMedia> {
+    const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    return this.stream(res);
+  }
+
+  private stream(res: Response): WechatMedia {
+    const type = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+    if (!res.ok || !res.body) throw new WechatApiError(-1, `HTTP ${res.status}`);
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > MAX_MEDIA_BYTES) throw new WechatApiError(-2, `media of ${declared} bytes is over the limit`);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="?([^";]{1,200})"?/.exec(disposition)?.[1] ?? null;
+    return { contentType: type, filename, stream: capped(Readable.fromWeb(res.body as unknown as WebReadableStream), MAX_MEDIA_BYTES) };
   }
 
   private async withToken<T>(cred: WechatCredentials, call: (token: string) => Promise<T>): Promise<T> {

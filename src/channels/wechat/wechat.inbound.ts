@@ -11,7 +11,7 @@ import type { Actor } from '../../modules/tickets/ticket.types';
 import { attachmentId } from '../email/mail-parse';
 import type { MailStore } from '../email/mail-store';
 import type { WechatAccounts } from './wechat.accounts';
-import type { WechatApi } from './wechat.api';
+import { WechatApi, WechatApiError } from './wechat.api';
 import type { WechatModels, WechatUserFields } from './wechat.model';
 import { pushKey, toPush, WechatPush } from './wechat.xml';
 
@@ -167,7 +167,16 @@ export class WechatInbound {
     if (message.attachments.some((a) => a.id === id)) return { skipped: 'already stored' };
     const account = await this.d.accounts.require(job.data.account);
     if (!account.secret) return { skipped: 'no AppSecret configured' };
-    const media = await this.d.api.getMedia({ appId: account.appId, secret: account.secret }, job.data.mediaId);
+    let media;
+    try {
+      media = await this.d.api.getMedia({ appId: account.appId, secret: account.secret }, job.data.mediaId);
+    } catch (err) {
+      // a refusal (media expired after 3 days, invalid id) stays one: noted, not retried for hours
+      if (!(err instanceof WechatApiError) || err.transient || err.tokenInvalid || err.errcode === -1) throw err;
+      const ticket = await this.d.tickets.byId(message.ticketId as Types.ObjectId);
+      if (ticket) await this.d.tickets.addEvent(ticket, 'wechat_media_failed', `WeChat media could not be fetched: ${err.errmsg}`, { messageId: String(message._id), errcode: err.errcode });
+      return { failed: err.errcode };
+    }
     const blob = await this.d.store.writeAttachment(media.stream);
     const filename = media.filename ?? `${job.data.kind}-${job.data.mediaId.slice(0, 16)}.${MEDIA_EXT[media.contentType] ?? 'bin'}`;
     const att = { id, filename, contentType: media.contentType, size: blob.size, hash: blob.hash, inline: false };

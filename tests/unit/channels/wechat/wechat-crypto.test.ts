@@ -34,6 +34,11 @@ describe('WeChat message security (WXBizMsgCrypt)', () => {
     });
   });
 
+  it('encrypts like WeChat\'s own SDK test (WXBizMsgCryptTest: fixed random, Chinese text)', () => {
+    const c = new WechatCipher(SAMPLE.aesKey, 'wxb11529c136998cb6');
+    expect(c.encrypt('我是中文abcd123', Buffer.from('aaaabbbbccccdddd'))).toBe('jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg==');
+  });
+
   it('refuses the sample under another AppID (the appid check)', () => {
     expect(() => new WechatCipher(SAMPLE.aesKey, 'wx0000000000000000').decrypt(SAMPLE.encrypt)).toThrow(WechatCryptoError);
   });
