@@ -27,7 +27,7 @@ describe('SMS through Twilio', () => {
   const customerId = async (phone: string) => String((await app.c.customers.findByContact({ phone }))!._id);
 
   it('sends the appointment confirmation in each customer\'s language and follows the delivery callbacks', async () => {
-    const agent = await app.as('agent1@demo.local');
+    const agent = await app.as('supervisor@demo.local');
     const zh = await agent.post('/api/sms').send({ customerId: await customerId(ZHANG), template: 'appointment-confirmed', vars: { number: 1042, window: '12月3日 09:00–11:00' } });
     expect(zh.status).toBe(201);
     expect(zh.body).toMatchObject({ to: ZHANG, locale: 'zh-CN', status: 'queued', provider: 'twilio' });
@@ -53,7 +53,7 @@ describe('SMS through Twilio', () => {
 
   it('honours STOP: the number is opted out and nothing more is sent to it; START opts back in', async () => {
     const phone = '+15557770001';
-    const agent = await app.as('agent1@demo.local');
+    const agent = await app.as('supervisor@demo.local');
     const reply = await form('/webhooks/sms/twilio/inbound', { From: phone, To: '+15550006666', Body: 'stop', MessageSid: 'SMreply1' });
     expect(reply.status).toBe(200);
     expect(reply.text).toContain('<Response>');
@@ -72,7 +72,7 @@ describe('SMS through Twilio', () => {
   });
 
   it('retries a provider outage with backoff, fails a refused number without retrying', async () => {
-    const agent = await app.as('agent1@demo.local');
+    const agent = await app.as('supervisor@demo.local');
     fake.failTwilio(503, 20503);
     const retried = await agent.post('/api/sms').send({ phone: '+15557770002', template: 'status-link', vars: { number: 9, url: 'https://help.example.com/status/t' }, locale: 'en' });
     await eventually(async () => (await agent.get(`/api/sms/${retried.body.id}`)).body.status === 'sent', 30_000);
@@ -84,7 +84,7 @@ describe('SMS through Twilio', () => {
   }, 45_000);
 
   it('limits text messages per number and hour', async () => {
-    const agent = await app.as('agent1@demo.local');
+    const agent = await app.as('supervisor@demo.local');
     const send = () => agent.post('/api/sms').send({ phone: '+15557770004', template: 'status-link', vars: { number: 1, url: 'u' }, locale: 'en' });
     for (let i = 0; i < 5; i++) expect((await send()).status).toBe(201);
     const over = await send();
@@ -92,8 +92,25 @@ describe('SMS through Twilio', () => {
     expect(over.body.error.code).toBe('rate_limited');
   });
 
+  it('lets an agent text only about a ticket of their teams, and read only those texts', async () => {
+    const lead = await app.as('supervisor@demo.local');
+    const agent2 = await app.as('agent2@demo.local'); // complaints and returns
+    const agent1 = await app.as('agent1@demo.local'); // support and tech
+    const body = { phone: '+15557770006', template: 'status-link', vars: { number: 1, url: 'u' }, locale: 'en' };
+    expect((await agent1.post('/api/sms').send(body)).status).toBe(403);
+    const support = (await app.c.models.Ticket.findOne({ team: 'support' }))!;
+    const own = await agent1.post('/api/sms').send({ ...body, ticketNumber: support.number });
+    expect(own.status).toBe(201);
+    expect((await agent1.get(`/api/sms/${own.body.id}`)).status).toBe(200);
+    expect((await agent2.get(`/api/sms/${own.body.id}`)).status).toBe(404);
+    // another team's ticket: refused (403 today; 404 once tickets of other teams are hidden everywhere)
+    expect([403, 404]).toContain((await agent2.post('/api/sms').send({ ...body, ticketNumber: support.number })).status);
+    const loose = await lead.post('/api/sms').send({ ...body, phone: '+15557770007' });
+    expect((await agent1.get(`/api/sms/${loose.body.id}`)).status).toBe(404);
+  });
+
   it('sends the same reference once', async () => {
-    const agent = await app.as('agent1@demo.local');
+    const agent = await app.as('supervisor@demo.local');
     const body = { phone: '+15557770005', template: 'engineer-on-the-way', vars: { engineer: 'Li', eta: '10:30', number: 12 }, locale: 'en', reference: 'wo-12-depart' };
     const a = await agent.post('/api/sms').send(body);
     const b = await agent.post('/api/sms').send(body);
@@ -120,7 +137,7 @@ describe('SMS through Tencent Cloud', () => {
   });
 
   it('sends with a signed SendSms request, the template of the customer\'s language, and takes delivery reports and 退订', async () => {
-    const agent = await app.as('agent1@demo.local');
+    const agent = await app.as('supervisor@demo.local');
     const zhang = String((await app.c.customers.findByContact({ phone: ZHANG }))!._id);
     const res = await agent.post('/api/sms').send({ customerId: zhang, template: 'engineer-on-the-way', vars: { engineer: '王师傅', eta: '10:30', number: 1042 } });
     expect(res.status).toBe(201);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError, ValidationError } from '../../errors';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
 import { objectId } from '../../modules/tickets/ticket.schemas';
 import type { TicketService } from '../../modules/tickets/ticket.service';
@@ -57,11 +57,20 @@ export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: Ticke
     r,
     { method: 'post', path: '/api/sms', tag: 'sms', summary: 'Send a templated text message (appointment confirmed, engineer on the way, survey link, status link) to a customer or a number', auth: 'agent', body: sendBody, status: 201, response: smsView },
     async ({ body, principal }) => {
+      // an agent texts about a ticket they may see; team leads and managers may text anyone
+      if (!body.ticketNumber && principal.role === 'agent') throw new ForbiddenError('Agents send text messages about a ticket: give ticketNumber');
       const ticket = body.ticketNumber ? await d.tickets.visible(body.ticketNumber, principal) : null;
       return d.sms.send(body.customerId ? { customerId: body.customerId } : { phone: body.phone! }, body.template, body.vars, body.locale, { reference: body.reference, ticketId: ticket ? String(ticket._id) : undefined });
     },
   );
-  api.route(r, { method: 'get', path: '/api/sms/:id', tag: 'sms', summary: 'One text message and its delivery states', auth: 'agent', params: z.strictObject({ id: objectId }), response: smsView }, async ({ params }) => d.sms.get(params.id));
+  api.route(r, { method: 'get', path: '/api/sms/:id', tag: 'sms', summary: 'One text message and its delivery states (agents: of their teams\' tickets)', auth: 'agent', params: z.strictObject({ id: objectId }), response: smsView }, async ({ params, principal }) => {
+    const { view, ticketId } = await d.sms.getWithTicket(params.id);
+    const ticket = ticketId ? await d.tickets.byId(ticketId) : null;
+    if (ticket) {
+      if (!principal.canSeeTeam(ticket.team)) throw new NotFoundError('SMS');
+    } else if (principal.role === 'agent') throw new NotFoundError('SMS');
+    return view;
+  });
   api.route(
     r,
     { method: 'get', path: '/api/sms-opt-outs/:phone', tag: 'sms', summary: 'Whether a number opted out of text messages', auth: 'agent', params: z.strictObject({ phone }), response: z.object({ phone: z.string(), optedOut: z.boolean() }) },

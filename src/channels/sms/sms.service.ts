@@ -114,9 +114,14 @@ export class SmsService {
   }
 
   async get(id: string): Promise<SmsView> {
+    return (await this.getWithTicket(id)).view;
+  }
+
+  /** The SMS and the ticket it belongs to, if any (who may read it depends on that ticket's team). */
+  async getWithTicket(id: string): Promise<{ view: SmsView; ticketId: Types.ObjectId | null }> {
     const sms = Types.ObjectId.isValid(id) ? await this.d.models.Sms.findById(id).lean() : null;
     if (!sms) throw new NotFoundError('SMS');
-    return serializeSms(sms);
+    return { view: serializeSms(sms), ticketId: sms.ticketId ?? null };
   }
 
   /** The `sms/send` job: one provider call per SMS; a retry after a lost answer is the provider's risk, never a second row. */
