@@ -185,6 +185,11 @@ describe('WeChat Official Account channel', () => {
     await eventually(async () => fake.sent.find((s) => s.text?.content === '工程师明天上午到。'));
     expect(fake.state.tokenRequests).toBe(tokensBefore + 1);
     await eventually(async () => (await app.c.models.Message.findById(again.body.id))?.delivery?.status === 'sent');
+
+    // by SMS instead: this customer has no phone yet, so the reply is refused before it is stored
+    const noPhone = await agent.post(`/api/tickets/${ticket.number}/reply-via`).send({ via: 'sms', body: 'x' });
+    expect(noPhone.status).toBe(409);
+    expect(noPhone.body.error.code).toBe('no_phone');
   });
 
   it('refuses a reply outside the 48-hour window, says why, and offers a callback', async () => {

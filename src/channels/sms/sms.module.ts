@@ -33,6 +33,7 @@ export function smsModule(core: Core, router: DeliveryRouter): SmsModule {
     log,
   });
   router.register('sms', sms.deliverReply);
+  router.guard('sms', sms.guard);
   const tencentToken = tencentCallbackToken(core.config.sessionSecret);
   return {
     name: 'sms',

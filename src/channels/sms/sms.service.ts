@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Types } from 'mongoose';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import { NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
@@ -174,6 +174,13 @@ export class SmsService {
   async setOptOut(phone: string, optedOut: boolean, via: string): Promise<void> {
     await this.d.models.SmsOptOut.updateOne({ _id: normalizePhone(phone) }, { $set: { optedOut, via, at: this.d.clock.now() } }, { upsert: true });
   }
+
+  /** The reply guard of the `sms` channel: no phone, or a number that opted out, is refused before the reply is stored. */
+  readonly guard = async (ticket: { customerId: unknown }): Promise<void> => {
+    const c = await this.d.customers.get(String(ticket.customerId));
+    if (!c.phones[0]) throw new ConflictError('The customer has no phone number to text', 'no_phone');
+    if (await this.optedOut(c.phones[0])) throw new ConflictError('The customer opted out of text messages', 'sms_opted_out');
+  };
 
   /** The delivery adapter of the `sms` channel: an agent's reply sent as a text to the ticket's customer. */
   readonly deliverReply = async (ticket: { _id: unknown; customerId: unknown }, message: { _id: unknown; body: string }): Promise<void> => {

@@ -1,7 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Handlebars from 'handlebars';
 import type { Types } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
@@ -11,6 +8,7 @@ import type { Locale } from '../../modules/tickets/ticket.types';
 import type { WechatAccounts } from './wechat.accounts';
 import type { WechatApi } from './wechat.api';
 import type { WechatModels, WechatUserFields } from './wechat.model';
+import { WechatText, wechatText } from './wechat.texts';
 import type { WechatPush } from './wechat.xml';
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -18,11 +16,6 @@ const MAX_TRIES = 5;
 const BIND = /^\s*(?:绑定|綁定|bind)\s*[:：]?\s*(\+?[\d\s-]{7,20})\s*$/i;
 const CODE = /^\s*(\d{6})\s*$/;
 
-type Texts = Record<'codeSent' | 'linked' | 'wrongCode' | 'expired' | 'smsUnavailable' | 'badPhone', string>;
-const TEXTS: Record<Locale, Texts> = {
-  en: JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'templates', 'wechat', 'en.json'), 'utf8')),
-  'zh-CN': JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'templates', 'wechat', 'zh-CN.json'), 'utf8')),
-};
 
 export interface CodeSender {
   send(to: { phone: string }, template: 'verify-code', vars: { code: string }, locale?: Locale, opts?: { reference?: string }): Promise<unknown>;
@@ -108,10 +101,10 @@ export class WechatIdentity {
   }
 
   /** An answer to the customer through the customer-service API (they just wrote: the window is open). */
-  private async say(user: WechatUserFields, locale: Locale, key: keyof Texts, vars: Record<string, string> = {}): Promise<void> {
+  private async say(user: WechatUserFields, locale: Locale, key: WechatText, vars: Record<string, string> = {}): Promise<void> {
     const account = await this.d.accounts.get(user.account);
     if (!account?.secret) return;
-    const text = Handlebars.compile(TEXTS[locale][key], { noEscape: true })(vars);
+    const text = wechatText(locale, key, vars);
     await this.d.api.sendText({ appId: account.appId, secret: account.secret }, user.openId, text).catch((err: Error) => this.d.log.warn({ err: err.message }, 'wechat answer not sent'));
   }
 }

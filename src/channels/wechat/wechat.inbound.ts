@@ -13,6 +13,7 @@ import type { MailStore } from '../email/mail-store';
 import type { WechatAccounts } from './wechat.accounts';
 import { WechatApi, WechatApiError } from './wechat.api';
 import type { WechatModels, WechatUserFields } from './wechat.model';
+import { wechatText } from './wechat.texts';
 import { pushKey, toPush, WechatPush } from './wechat.xml';
 
 export interface WechatInJob {
@@ -100,7 +101,8 @@ export class WechatInbound {
       u = (await WechatUser.findById(_id).lean())!;
     }
     if (u.customerId) return u;
-    const customer = await this.d.customers.findOrCreate({ name: `微信用户 ${openId.slice(-6)}`, locale: 'zh-CN' });
+    // an Official Account's followers are mostly Chinese-speaking; an agent can change the locale
+    const customer = await this.d.customers.findOrCreate({ name: wechatText('zh-CN', 'customerName', { id: openId.slice(-6) }), locale: 'zh-CN' });
     // the first writer's customer is the record (a racing loser's fresh one stays empty and unused)
     await WechatUser.updateOne({ _id, customerId: null }, { $set: { customerId: customer._id } });
     return (await WechatUser.findById(_id).lean())!;
