@@ -68,7 +68,15 @@ function App() {
       setConnected(true);
       s.emit('presence:set', { status: sessionStorage.getItem(PRESENCE_KEY) || 'online' }, () => undefined);
     });
-    s.on('disconnect', () => setConnected(false));
+    s.on('disconnect', (reason) => {
+      setConnected(false);
+      // the server closes sockets whose access changed (new teams or role): connect again to join what we may see now
+      if (reason === 'io server disconnect') s.connect();
+    });
+    // a revoked session (signed out elsewhere, deactivated, new password) cannot reconnect: back to the login
+    s.on('connect_error', (err: Error & { data?: { error?: { code?: string } } }) => {
+      if (err.data?.error?.code === 'unauthorized') window.dispatchEvent(new Event('aftercare:unauthorized'));
+    });
     s.on('agent:presence', (p: { id: string; presence: string }) => {
       if (p.id === me.id) setPresence(p.presence);
     });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, TrustProxy } from './http/client-ip';
 import { parseDuration } from './infra/duration';
 
 const isoDuration = (fallback: string) =>
@@ -35,8 +36,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  EMAIL_WEBHOOK_SECRET: z.string().optional(),
+  // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
+  EMAIL_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  VISITOR_TOKEN_TTL: isoDuration('P30D'),
   SURVEY_DELAY: isoDuration('PT1H'),
   FOLLOWUP_DELAY: isoDuration('P3D'),
   AUTO_CLOSE_AFTER: isoDuration('P4D'),
@@ -59,6 +62,15 @@ const envSchema = z.object({
   WECHAT_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
   WECHAT_API_BASE: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
   SMS_URL: z.string().regex(/^(twilio|tencent|log):\/\//, 'must be twilio://SID:TOKEN@api.twilio.com?from=+1…, tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com?… or log://').optional(),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const r = parseTrustProxy(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }),
 });
 
 export type Config = Readonly<{
@@ -74,6 +86,8 @@ export type Config = Readonly<{
   pbxApiToken?: string;
   emailWebhookSecret?: string;
   sessionSecret: string;
+  /** a chat visitor token's lifetime since its last use */
+  visitorTokenTtlMs: number;
   surveyDelayMs: number;
   followupDelayMs: number;
   autoCloseAfterMs: number;
@@ -96,6 +110,8 @@ export type Config = Readonly<{
   wechatApiBase: string;
   /** the SMS provider adapter and its credentials as a URL; unset: SMS off */
   smsUrl?: string;
+  /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
+  trustProxy: TrustProxy;
 }>;
 
 export class ConfigError extends Error {}
@@ -127,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir, 'session-secret'),
+    visitorTokenTtlMs: e.VISITOR_TOKEN_TTL,
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
@@ -146,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechat: e.WECHAT_TOKEN ? { token: e.WECHAT_TOKEN, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, aesKey: e.WECHAT_AES_KEY } : undefined,
     wechatApiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
     smsUrl: e.SMS_URL,
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

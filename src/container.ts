@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { ApiRegistry } from './http/api-route';
+import { ClientIp } from './http/client-ip';
 import { Clock, systemClock } from './infra/clock';
 import { connectMongo, ensureIndexes } from './infra/mongo';
 import { Queues } from './infra/queues';
@@ -25,7 +26,7 @@ import { CustomerMessageBatcher } from './modules/tickets/message-batcher';
 import { ticketModel } from './modules/tickets/ticket.model';
 import { TicketQuery } from './modules/tickets/ticket.query';
 import { TicketService } from './modules/tickets/ticket.service';
-import { Realtime } from './realtime/realtime';
+import { Realtime, rooms } from './realtime/realtime';
 import { buildModules } from './modules';
 import { Mailer } from './mail/mailer';
 import { MailOutbox } from './mail/outbox';
@@ -71,21 +72,22 @@ export async function createContainer(config: Config, opts: ContainerOptions = {
   const realtime = new Realtime(makeRedis('command'), `${prefix}-socket.io`);
   const queueIndex = new QueueIndex(redis, prefix);
 
-  const auth = new AuthService(models.Agent, redis, prefix);
+  const auth = new AuthService(models.Agent, redis, prefix, realtime);
   const teams = new TeamService(models.Team);
-  const agents = new AgentService(models.Agent, teams, clock, (id) => auth.revokeAll(id));
+  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : realtime.disconnectAgents(rooms.agent(id))));
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const tickets = new TicketService(models.Ticket, models.Message, models.Counter, models.Agent, customers, audit, teams, clock, log.child({ component: 'tickets' }));
   const ticketQuery = new TicketQuery(models.Ticket, models.Message);
   const messageBatcher = new CustomerMessageBatcher(tickets, models.Ticket, models.Message, clock, log.child({ component: 'message-batcher' }));
   const live = new LiveTicketObserver(queueIndex, realtime, models.Agent, models.Customer);
+  const clientIp = new ClientIp(config.trustProxy);
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
   const templates = new Templates();
   const mailer = new Mailer(config);
   const outbox = new MailOutbox(queues);
 
-  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, auth, teams, agents, customers, audit, tickets, ticketQuery, messageBatcher, live, templates, mailer, outbox };
+  const core = { config, clock, log, conn, models, redis, makeRedis, queues, realtime, queueIndex, api, clientIp, auth, teams, agents, customers, audit, tickets, ticketQuery, messageBatcher, live, templates, mailer, outbox };
   const modules: AppModule[] = buildModules(core);
   // The live view observes last, so sockets and the queue show what the other observers did too.
   tickets.observe(live);
@@ -115,6 +117,7 @@ export type Core = {
   realtime: Realtime;
   queueIndex: QueueIndex;
   api: ApiRegistry;
+  clientIp: ClientIp;
   auth: AuthService;
   teams: TeamService;
   agents: AgentService;

@@ -22,6 +22,8 @@ export interface Ticket {
   customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
   sla: { firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
   lastMessageId: string | null;
+  /** chat: whether the visitor proved who they typed they are */
+  identity?: { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null;
 }
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
@@ -138,6 +140,11 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
             <div class="collision" data-testid="collision">
               {otherViewers.length > 0 && <span class="viewers"><Icon name="eye" /> {t('ticket.alsoViewing', { names: otherViewers.map((v) => v.name).join(', ') })}</span>}
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
+            </div>
+          )}
+          {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
+            <div class="identity" data-testid="unverified">
+              {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
             </div>
           )}
         </header>

@@ -31,7 +31,7 @@ export function setupAgentsNamespace(ns: Namespace, c: Container): void {
   });
   ns.on('connection', (socket) => {
     const p: Principal = socket.data.principal;
-    const joined = [rooms.agent(p.id), rooms.role(p.role), ...(p.seesAllTeams ? [rooms.allTeams] : p.teams.map(rooms.team))];
+    const joined = [rooms.agent(p.id), rooms.session(p.tokenHash), rooms.role(p.role), ...(p.seesAllTeams ? [rooms.allTeams] : p.teams.map(rooms.team))];
     void socket.join(joined);
   });
 }

@@ -8,6 +8,8 @@ export const rooms = {
   /** managers, directors and admins: every team's events */
   allTeams: 'all-teams',
   role: (role: string) => `role:${role}`,
+  /** the sockets signed in with one session token (by its hash): what a logout ends */
+  session: (tokenHash: string) => `session:${tokenHash}`,
   ticket: (number: number) => `ticket:${number}`,
   /** the /chat namespace: the visitor(s) of one chat ticket */
   chat: (ticketNumber: number) => `chat:${ticketNumber}`,
@@ -35,6 +37,15 @@ export class Realtime {
 
   toRoom(room: string | string[], event: string, payload: unknown): void {
     this.emitter.of('/agents').to(room).emit(event, payload);
+  }
+
+  /**
+   * Closes the /agents sockets in `room` on every API node (through the Redis adapter). Used when
+   * access ends or changes: a revoked session must stop receiving at once, and an agent whose teams
+   * or role changed reconnects and joins the rooms of what they may see now.
+   */
+  disconnectAgents(room: string | string[]): void {
+    this.emitter.of('/agents').in(room).disconnectSockets(true);
   }
 
   toChat(ticketNumber: number, event: string, payload: unknown): void {

@@ -27,7 +27,14 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     await sink?.close();
   });
 
-  const signIn = (email: string, hash = ''): Promise<Page> => signInConsole(browser, app.url, email, { hash });
+  // every page signed in here must run under the CSP without a single violation
+  const violations: string[][] = [];
+  afterEach(() => {
+    expect(violations.flat()).toEqual([]);
+    violations.length = 0;
+  });
+
+  const signIn = (email: string, hash = ''): Promise<Page> => signInConsole(browser, app.url, email, { hash, violations });
 
   it('shows a mailed-in ticket live, replies from the composer to the SMTP sink, shows a second viewer, and updates the dashboard live', async () => {
     const agent = await signIn('agent1@demo.local');

@@ -44,7 +44,8 @@ describe('the composer of a WeChat ticket in headless Chromium', () => {
     await app.c.customers.update(String(ticket.customerId), { phones: ['+8613700001111'] });
     (app.clock as MovableClock).advance(49 * 3600_000);
 
-    const page = await signInConsole(browser, app.url, 'agent1@demo.local', { hash: `#/ticket/${ticket.number}`, locale: 'zh-CN' });
+    const violations: string[][] = [];
+    const page = await signInConsole(browser, app.url, 'agent1@demo.local', { hash: `#/ticket/${ticket.number}`, locale: 'zh-CN', violations });
     const notice = page.locator('[data-testid=reply-window]');
     await notice.waitFor({ timeout: 15000 });
     expect(await notice.getAttribute('data-reason')).toBe('window_closed');
@@ -58,5 +59,6 @@ describe('the composer of a WeChat ticket in headless Chromium', () => {
     await notice.locator('[role=status]', { hasText: '已通过短信发送' }).waitFor({ timeout: 15000 });
     await eventually(async () => sms.twilio.find((m) => m.To === '+8613700001111' && m.Body === '您好，师傅明天上午上门。'));
     expect(wechat.sent.find((m) => m.touser === openId)).toBeUndefined();
+    expect(violations.flat()).toEqual([]);
   });
 });

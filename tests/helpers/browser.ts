@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -21,10 +21,12 @@ export function ensureConsoleBundle(): void {
 }
 
 /** A fresh browser context signed in to the console at `url` + `hash`, once its live socket is up. */
-export async function signInConsole(browser: Browser, url: string, email: string, opts: { hash?: string; locale?: 'en' | 'zh-CN' } = {}): Promise<import('playwright-core').Page> {
+export async function signInConsole(browser: Browser, url: string, email: string, opts: { hash?: string; locale?: 'en' | 'zh-CN'; violations?: string[][] } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: opts.locale === 'zh-CN' ? 'zh-CN' : 'en-US' });
   if (opts.locale) await context.addInitScript((l) => sessionStorage.setItem('aftercare.locale', l), opts.locale);
   const page = await context.newPage();
+  // the CSP violations of the page from here on, for the caller to assert there are none
+  opts.violations?.push(await cspViolations(page));
   page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
   await page.goto(`${url}/console${opts.hash ?? ''}`);
   await page.locator('input[name=email]').fill(email);
@@ -32,4 +34,19 @@ export async function signInConsole(browser: Browser, url: string, email: string
   await page.locator('form.login button[type=submit]').click();
   await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
   return page;
+}
+
+/**
+ * Collects the Content Security Policy violations of a page from here on: the browser's own report
+ * on the console and the `securitypolicyviolation` events (shadow roots and sub-resources included).
+ */
+export async function cspViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|CSP violation/.test(m.text())) seen.push(m.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`), true);
+  });
+  return seen;
 }

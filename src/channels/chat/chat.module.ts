@@ -5,7 +5,9 @@ import type { DeliveryRouter } from '../delivery';
 import { AgentAvailability } from './chat.availability';
 import { chatDelivery } from './chat.delivery';
 import { ChatEmitter } from './chat.emitter';
+import { ChatLimits } from './chat.limits';
 import { ChatObserver } from './chat.observer';
+import { ChatVerification } from './chat.verify';
 import { ChatQueue } from './chat.queue';
 import { chatRoutes } from './chat.routes';
 import { ChatService } from './chat.service';
@@ -26,6 +28,8 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
   const queue = new ChatQueue(state, core.realtime);
   const availability = new AgentAvailability(core.models.Agent);
   const chat = new ChatService(core, state, queue, availability);
+  const verification = new ChatVerification(core.redis, prefix, core.outbox);
+  chat.useVerification(verification);
   core.tickets.observe(new ChatObserver(queue, core.realtime, core.models.Agent));
   delivery.register(
     'chat',
@@ -44,13 +48,14 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
       setupChatNamespace(nsp, {
         chat,
         state,
-        tokens: new VisitorTokens(core.config.sessionSecret),
+        tokens: new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock),
         emitter: new ChatEmitter(core.redis, core.realtime.key),
         realtime: core.realtime,
         teamExists: (t) => core.teams.exists(t),
         defaultTeam: DEFAULT_CHAT_TEAM,
-        messageLimiter: limiter('msg', 20, 10),
-        actionLimiter: limiter('action', 10, 60),
+        limits: new ChatLimits(core.redis, prefix),
+        clientIp: core.clientIp,
+        verification,
         Ticket: core.models.Ticket,
         log,
       });

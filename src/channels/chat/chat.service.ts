@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors';
+import type { Types } from 'mongoose';
+import { AppError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors';
 import type { Core } from '../../container';
 import type { MessageDoc } from '../../modules/tickets/message.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
@@ -19,6 +20,14 @@ export interface Visitor {
   phone?: string;
   locale: Locale;
   team: string;
+}
+
+/** Whether the person chatting is who they typed they are (shown to agents on the ticket). */
+export interface ChatIdentity {
+  verified: boolean;
+  /** the typed email or phone matched a customer on file */
+  matched: boolean;
+  claimed: { email: string | null; phone: string | null };
 }
 
 /** Who files callback requests; the callbacks module's service when it is there. */
@@ -46,6 +55,38 @@ export class ChatService {
   ) {}
 
   private ratings: ChatRatings | null = null;
+  private verification: { verified(vid: string): Promise<string | null> } | null = null;
+
+  /** Which addresses visitors proved (ChatVerification; set by the module). */
+  useVerification(verification: { verified(vid: string): Promise<string | null> }): void {
+    this.verification = verification;
+  }
+
+  /**
+   * The customer of a visitor's new chat. What a visitor types is a claim, not a proof: when it
+   * matches a customer on file the chat joins that record but adds nothing to it (no phone, no
+   * address), and the ticket says `identity: {verified:false, matched:true, claimed}` so that the
+   * agent sees a stranger may be speaking before sharing the record's details. A proven address
+   * (email:confirm) makes it verified.
+   */
+  private async customerFor(v: Visitor, phone?: string | null): Promise<{ customerId: Types.ObjectId; identity: ChatIdentity }> {
+    const claimed = { email: v.email || null, phone: phone || v.phone || null };
+    const found = await this.core.customers.findByContact(claimed);
+    const customer = found ?? (await this.core.customers.findOrCreate({ name: v.name, ...claimed, locale: v.locale }));
+    const proven = await this.verification?.verified(v.id);
+    return { customerId: customer._id, identity: { verified: !!proven && customer.emails.includes(proven), matched: !!found, claimed } };
+  }
+
+  /** The visitor proved `email`: their chat's identity is verified when that is the customer's address. */
+  async identityVerified(v: Visitor, email: string, ticketNumber?: number): Promise<void> {
+    const number = ticketNumber ?? (await this.state.chatOf(v.id)).ticket;
+    const ticket = number ? await this.core.models.Ticket.findOne({ number }) : null;
+    if (!ticket || ticket.visitorId !== v.id) return;
+    const customer = await this.core.customers.get(String(ticket.customerId));
+    const verified = customer.emails.includes(email);
+    await this.core.models.Ticket.updateOne({ _id: ticket._id }, { $set: { 'meta.identity.verified': verified, 'meta.identity.provenEmail': email } });
+    await this.core.tickets.addEvent(ticket, 'identity_verified', verified ? 'The visitor proved the customer\'s email address' : 'The visitor proved an email address that is not this customer\'s', { verified });
+  }
 
   useCallbacks(callbacks: CallbackRequests): void {
     this.callbacks = callbacks;
@@ -99,15 +140,17 @@ export class ChatService {
     const r = chat.ticket ? await this.core.messageBatcher.receive(chat.ticket, msg, author).catch((err: unknown) => (err instanceof NotFoundError ? null : Promise.reject(err))) : null;
     if (!r) {
       // One chat per visitor at a time: racing first messages (two tabs, a retry) share this key.
+      const { customerId, identity } = await this.customerFor(v);
       const c = await this.core.tickets.create(
         {
           channel: 'chat',
           subject: subjectOf(input.body),
           customer: { name: v.name, email: v.email || null, phone: v.phone || null, locale: v.locale },
+          customerId,
           team: v.team,
           visitorId: v.id,
           dedupeKey: `chat:${v.id}:after:${chat.last ?? 0}`,
-          meta: { chat: { locale: v.locale } },
+          meta: { chat: { locale: v.locale }, identity },
           message: { ...msg, author },
         },
         author,
@@ -144,8 +187,15 @@ export class ChatService {
     return msgs.map(visitorMessage);
   }
 
-  /** Ends the visitor's chat; the ticket stays open for the agents. Emails the transcript when asked. */
-  async end(v: Visitor, opts: { transcript?: boolean; email?: string }): Promise<{ ticketNumber: number | null; transcript: boolean; ended: TicketDoc | null }> {
+  /**
+   * Ends the visitor's chat; the ticket stays open for the agents. Emails the transcript when asked,
+   * only to the address the visitor proved (`verified`, see ChatVerification): a transcript holds the
+   * visitor's own words, and must not be a way to mail them to anyone.
+   */
+  async end(v: Visitor, opts: { transcript?: boolean; email?: string; verified: string | null }): Promise<{ ticketNumber: number | null; transcript: boolean; ended: TicketDoc | null }> {
+    if (opts.transcript && (!opts.verified || (opts.email && opts.email.trim().toLowerCase() !== opts.verified))) {
+      throw new AppError(403, 'email_unverified', 'Confirm your email address first: the transcript goes only to an address you proved (email:verify)');
+    }
     const chat = await this.state.chatOf(v.id);
     const number = chat.ticket ?? chat.last;
     if (!number) return { ticketNumber: null, transcript: false, ended: null };
@@ -158,13 +208,10 @@ export class ChatService {
       await this.queue.leave(ticket.team, ticket.number);
     }
     let transcript = false;
-    if (opts.transcript) {
+    if (opts.transcript && opts.verified) {
       const customer = await this.core.customers.get(String(ticket.customerId));
-      const to = opts.email ?? customer.emails[0];
-      if (to) {
-        await this.sendTranscript(ticket, to, (customer.locale as Locale) ?? v.locale);
-        transcript = true;
-      }
+      await this.sendTranscript(ticket, opts.verified, (customer.locale as Locale) ?? v.locale);
+      transcript = true;
     }
     return { ticketNumber: ticket.number, transcript, ended: chat.ticket ? ticket : null };
   }
@@ -220,8 +267,9 @@ export class ChatService {
     let ticket = chat.ticket ? await this.core.models.Ticket.findOne({ number: chat.ticket }) : null;
     if (!ticket) {
       const author: Actor = { type: 'customer', name: displayName(v) };
+      const { customerId, identity } = await this.customerFor(v, input.phone);
       ({ ticket } = await this.core.tickets.create(
-        { channel: 'chat', subject: `Callback request ${input.phone}`, customer: { name: v.name, email: v.email || null, phone: input.phone, locale: v.locale }, team: v.team, visitorId: v.id, dedupeKey: `chat:${v.id}:after:${chat.last ?? 0}` },
+        { channel: 'chat', subject: `Callback request ${input.phone}`, customer: { name: v.name, email: v.email || null, phone: input.phone, locale: v.locale }, customerId, team: v.team, visitorId: v.id, dedupeKey: `chat:${v.id}:after:${chat.last ?? 0}`, meta: { identity } },
         author,
       ));
       await this.state.setCurrent(v.id, ticket.number);

@@ -86,7 +86,8 @@ export class WechatIdentity {
     let customerId: Types.ObjectId;
     if (owner && String(owner._id) !== mine) {
       // the phone's customer is the record: the WeChat one (its tickets, its contacts) joins it
-      const merged = await this.d.customers.merge(String(owner._id), mine, (from, into) => this.d.tickets.moveCustomer(from, into));
+      const from = await this.d.customers.get(mine);
+      const merged = await this.d.customers.merge(owner, from, { name: 'WeChat phone verification' }, async (f, i) => (await this.d.tickets.moveCustomer(f, i)).map((t) => t.number));
       customerId = merged._id;
     } else {
       customerId = (await this.d.customers.update(mine, { phones: [p.phone] }))._id;

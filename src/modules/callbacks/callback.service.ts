@@ -123,7 +123,7 @@ export class CallbackService {
     const customer = await this.core.customers.get(String(ticket.customerId));
     const phone = input.phone ?? customer.phones[0] ?? null;
     if (!phone || !normalizePhone(phone).replace('+', '')) throw new ValidationError('No phone number to call: give `phone`');
-    if (input.assigneeId && !Types.ObjectId.isValid(input.assigneeId)) throw new ValidationError('assigneeId is not an agent id');
+    if (input.assigneeId) await this.core.agents.assignable(input.assigneeId, ticket.team);
     return this.create({ kind: 'requested', ticketId: String(ticket._id), team: ticket.team, phone, dueAt: input.dueAt, note: input.note, assigneeId: input.assigneeId ?? null });
   }
 
@@ -148,7 +148,7 @@ export class CallbackService {
   /** Records one call attempt. Concurrent attempts on the same task: the second gets 409. */
   async recordAttempt(id: string, principal: Principal, input: AttemptInput): Promise<CallbackDoc> {
     const cb = await this.get(id);
-    principal.assertTeam(cb.team);
+    if (!principal.canSeeTeam(cb.team)) throw new NotFoundError('Callback'); // as if absent: ids of other teams' tasks tell nothing
     if (!(OPEN_CALLBACK_STATUSES as readonly string[]).includes(cb.status)) throw new ConflictError(`This callback is already ${cb.status}`, 'callback_closed');
     const now = this.core.clock.now();
     const count = cb.attempts.length + 1;

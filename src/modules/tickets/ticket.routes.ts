@@ -121,6 +121,8 @@ export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get'
       warrantyExpires: p.warrantyExpires ?? null,
       warranty: customers.warrantyStatus(c, p.serial ?? p.model),
     })),
+    teams: c.teams ?? [],
+    merges: (c.merges ?? []).map((m) => ({ from: String(m.from), by: m.by ?? null, at: m.at ?? null, tickets: m.tickets ?? [] })),
     createdAt: (c as unknown as { createdAt: Date }).createdAt,
   };
 }

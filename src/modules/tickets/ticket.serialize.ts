@@ -60,6 +60,8 @@ export function serializeTicket(t: TicketDoc, names: Names) {
     product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
     sla: serializeSla(t.sla),
     linkedFrom: t.linkedFrom ?? null,
+    /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
+    identity: ((t.meta as { identity?: unknown } | undefined)?.identity ?? null) as { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null,
     firstResponseAt: t.firstResponseAt ?? null,
     solvedAt: t.solvedAt ?? null,
     closedAt: t.closedAt ?? null,

@@ -121,10 +121,13 @@ export class TicketService {
     return this.Ticket.findById(id);
   }
 
-  /** The ticket if the principal may see it: 404 when it does not exist, 403 when it is another team's. */
+  /**
+   * The ticket if the principal may see it; 404 both when it does not exist and when it is another
+   * team's, so that numbers do not tell which tickets exist (every route addressing a ticket by number).
+   */
   async visible(number: number, principal: Principal): Promise<TicketDoc> {
-    const t = await this.byNumber(number);
-    principal.assertTeam(t.team);
+    const t = await this.Ticket.findOne({ number });
+    if (!t || !principal.canSeeTeam(t.team)) throw new NotFoundError(`Ticket #${number}`);
     return t;
   }
 
@@ -408,8 +411,11 @@ export class TicketService {
     return updated;
   }
 
-  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<void> {
+  /** Moves every ticket of customer `from` to `into` (a merge); answers the tickets moved, as they were. */
+  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<TicketDoc[]> {
+    const moved = await this.Ticket.find({ customerId: from });
     await this.Ticket.updateMany({ customerId: from }, { $set: { customerId: into } });
+    return moved;
   }
 
   // ---- internals -----------------------------------------------------------------------------
