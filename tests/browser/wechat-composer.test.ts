@@ -7,6 +7,7 @@ import { FakeSms, startFakeSms } from '../helpers/fake-sms';
 import { FakeWechat, startFakeWechat } from '../helpers/fake-wechat';
 import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
 import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { freePort } from '../../scripts/lib/embedded-stores';
 
 const TOKEN = 'browserToken1';
 const APPID = 'wx1234567890abcdef';
@@ -59,6 +60,24 @@ describe('the composer of a WeChat ticket in headless Chromium', () => {
     await notice.locator('[role=status]', { hasText: '已通过短信发送' }).waitFor({ timeout: 15000 });
     await eventually(async () => sms.twilio.find((m) => m.To === '+8613700001111' && m.Body === '您好，师傅明天上午上门。'));
     expect(wechat.sent.find((m) => m.touser === openId)).toBeUndefined();
+    expect(violations.flat()).toEqual([]);
+  });
+
+  it('shows the WeChat accounts and a mailbox\'s connection error on the Channels page', async () => {
+    const admin = await app.as('admin@demo.local');
+    const closedPort = await freePort(); // nothing listens there
+    await admin.put('/api/teams/tech').send({ mailboxes: [{ host: '127.0.0.1', port: closedPort, secure: false, user: 'tech@acme.test', password: 'pw-123456' }] }).expect(200);
+    await eventually(async () => (await admin.get('/api/teams/tech/mailboxes')).body.mailboxes[0]?.state === 'error', 20_000);
+
+    const violations: string[][] = [];
+    const page = await signInConsole(browser, app.url, 'admin@demo.local', { hash: '#/channels', violations });
+    await page.locator('[data-account=default]').waitFor({ timeout: 15000 });
+    expect(await page.locator('[data-account=default]').textContent()).toContain(APPID);
+    const row = page.locator('[data-team=tech] tr[data-mailbox]');
+    await row.waitFor();
+    expect(await row.locator('[data-state]').getAttribute('data-state')).toBe('error');
+    expect(await row.textContent()).toContain('Connection refused');
+    expect(await page.textContent('main.channels-settings')).not.toContain('pw-123456');
     expect(violations.flat()).toEqual([]);
   });
 });
