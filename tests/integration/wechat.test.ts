@@ -230,6 +230,29 @@ describe('WeChat Official Account channel', () => {
     await eventually(async () => (await agent.get(`/api/tickets/${ticket.number}/reply-window`)).body.open === true);
   });
 
+  it('keeps to the replies allowed per window, and shows WeChat\'s own refusal on the timeline', async () => {
+    const openId = 'o_chatty_customer';
+    await post(textPush(openId, '请尽快回复', msgId()), signed());
+    const ticket = await ticketOf(openId);
+    const agent = await app.as('agent1@demo.local');
+
+    // WeChat itself refuses (45047: over its count): the reply fails visibly, with the reason
+    fake.failNext(45047);
+    const refused = await agent.post(`/api/tickets/${ticket.number}/messages`).send({ body: '第一条回复' });
+    expect(refused.status).toBe(201);
+    await eventually(async () => (await app.c.models.Message.findById(refused.body.id))?.delivery?.status === 'failed');
+    expect((await app.c.models.Message.findById(refused.body.id))?.delivery?.error).toBe('wechat_window_limit');
+    const note = await eventually(async () => app.c.models.Message.findOne({ ticketId: ticket._id, 'event.type': 'wechat_reply_refused' }));
+    expect(note.event?.data).toMatchObject({ reason: 'window_limit' });
+
+    // our own count: with the window's allowance used up the composer is refused before anything is stored
+    await app.c.conn.model('WechatUser').updateOne({ _id: `default:${openId}` }, { $set: { sentInWindow: 20 } });
+    const over = await agent.post(`/api/tickets/${ticket.number}/messages`).send({ body: '第二十一条' });
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe('wechat_window_limit');
+    expect((await agent.get(`/api/tickets/${ticket.number}/reply-window`)).body).toMatchObject({ open: false, reason: 'window_limit', remaining: 0 });
+  });
+
   it('links the WeChat customer to the record of a phone only with the code sent to that phone', async () => {
     const openId = 'o_binding_customer';
     const emma = (await app.c.customers.findByContact({ phone: '+442079460018' }))!;
