@@ -104,6 +104,29 @@ describe('WeChat Official Account channel', () => {
     expect(view.body.customer.locale).toBe('zh-CN');
   });
 
+  it('takes events: following opens no ticket and makes no customer; a menu click is noted once on the open ticket', async () => {
+    const openId = 'o_follower';
+    const customersBefore = await app.c.models.Customer.countDocuments({});
+    const sub = xml(openId, '<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>');
+    for (let i = 0; i < 3; i++) expect((await post(sub, signed())).text).toBe('success');
+    await eventually(async () => (await app.c.conn.model('WechatInbound').countDocuments({ 'fields.FromUserName': openId, processedAt: { $ne: null } })) === 1);
+    expect(await app.c.conn.model('WechatInbound').countDocuments({ 'fields.FromUserName': openId })).toBe(1);
+    const follower = (await app.c.conn.model('WechatUser').findById(`default:${openId}`).lean()) as unknown as { customerId: unknown; ticketId: unknown; lastInteractionAt: Date };
+    expect(follower).toMatchObject({ customerId: null, ticketId: null });
+    expect(follower.lastInteractionAt).toBeTruthy(); // following opens the reply window
+    expect(await app.c.models.Customer.countDocuments({})).toBe(customersBefore);
+
+    await post(textPush(openId, '我要报修', msgId()), signed());
+    const ticket = await ticketOf(openId);
+    const click = xml(openId, '<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[BOOK_REPAIR]]></EventKey>', now() + 1);
+    await post(click, signed());
+    await post(click, signed());
+    const note = await eventually(async () => app.c.models.Message.findOne({ ticketId: ticket._id, 'event.type': 'wechat_event' }));
+    expect(note.event?.data).toMatchObject({ event: 'CLICK', key: 'BOOK_REPAIR' });
+    await eventually(async () => (await app.c.conn.model('WechatInbound').countDocuments({ 'fields.FromUserName': openId, 'fields.Event': 'CLICK', processedAt: { $ne: null } })) === 1);
+    expect(await app.c.models.Message.countDocuments({ ticketId: ticket._id, 'event.type': 'wechat_event' })).toBe(1);
+  });
+
   it('fetches an image from the media API and keeps it as a downloadable attachment', async () => {
     const openId = 'o_image_sender';
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), crypto.randomBytes(200)]);

@@ -72,7 +72,8 @@ export class WechatInbound {
     if (stored.processedAt) return { skipped: 'done' };
     const push = toPush(stored.fields);
     const account = await this.d.accounts.get(stored.account);
-    const user = await this.user(stored.account, push.base.openId);
+    // a follower becomes a customer record with their first message, not by following or a menu click
+    const user = await this.user(stored.account, push.base.openId, push.kind !== 'event');
     const at = new Date(push.base.createTime * 1000);
     // every message or action of the customer opens a new 48-hour window with a fresh allowance
     await this.d.models.WechatUser.updateOne(
@@ -88,7 +89,7 @@ export class WechatInbound {
   }
 
   /** The openid's record, with a customer made for it on first contact (race-free: the unique _id decides). */
-  async user(account: string, openId: string): Promise<WechatUserFields> {
+  async user(account: string, openId: string, withCustomer = true): Promise<WechatUserFields> {
     const _id = `${account}:${openId}`;
     const { WechatUser } = this.d.models;
     let u = await WechatUser.findById(_id).lean();
@@ -100,7 +101,7 @@ export class WechatInbound {
       }
       u = (await WechatUser.findById(_id).lean())!;
     }
-    if (u.customerId) return u;
+    if (u.customerId || !withCustomer) return u;
     // an Official Account's followers are mostly Chinese-speaking; an agent can change the locale
     const customer = await this.d.customers.findOrCreate({ name: wechatText('zh-CN', 'customerName', { id: openId.slice(-6) }), locale: 'zh-CN' });
     // the first writer's customer is the record (a racing loser's fresh one stays empty and unused)
