@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { ImapModule } from '../../src/channels/imap/imap.module';
 import { MailboxSupervisor } from '../../src/channels/imap/imap.supervisor';
@@ -95,6 +97,50 @@ describe('Existing mailboxes (IMAP)', () => {
     expect(await app.c.models.Message.countDocuments({ 'mail.messageId': '<imap-test-1@example.com>' })).toBe(1);
   }, 120_000);
 
+  it('streams a large message with an attachment into the same raw-mail store and attachment files', async () => {
+    const pdf = Buffer.alloc(3 * 1024 * 1024, 7); // 3 MB, ~4 MB in base64
+    const raw = [
+      'From: Big Sender <big@example.com>',
+      'To: service@acme.test',
+      'Subject: Service manual scan',
+      'Message-ID: <imap-big-1@example.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The scan of the manual is attached.',
+      '--b1',
+      'Content-Type: application/pdf; name="manual.pdf"',
+      'Content-Disposition: attachment; filename="manual.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      '--b1--',
+      '',
+    ].join('\r\n');
+    await imap.append(FOLDER, raw);
+    await eventually(async () => (await ticketsWith('Service manual scan')) === 1, 30_000);
+    const t = await app.c.models.Ticket.findOne({ subject: 'Service manual scan' });
+    const m = await eventually(async () => app.c.models.Message.findOne({ ticketId: t!._id, 'attachments.0': { $exists: true } }));
+    expect(m.attachments[0]).toMatchObject({ filename: 'manual.pdf', contentType: 'application/pdf', size: pdf.length });
+    const stored = fs.readdirSync(path.join(app.dataDir, 'mail', 'inbound')).map((f) => fs.statSync(path.join(app.dataDir, 'mail', 'inbound', f)).size);
+    expect(Math.max(...stored)).toBeGreaterThan(4 * 1024 * 1024);
+  }, 60_000);
+
+  it('fetches each mailbox in one worker process only', async () => {
+    const imapModule = app.c.modules.find((m) => m.name === 'imap') as ImapModule;
+    const held = imapModule.supervisor()!.holding();
+    expect(held).toHaveLength(1);
+    // a second worker process on the same Redis finds the mailbox taken
+    const other = new MailboxSupervisor(app.c.redis, app.config.queuePrefix, imapModule.mailboxes, async () => 'unused', { clientName: 'x', clientVersion: '0', maxBytes: 1 }, createLogger('silent'));
+    await other.reconcile();
+    expect(other.holding()).toEqual([]);
+    await other.stop();
+    expect(imapModule.supervisor()!.holding()).toEqual(held);
+  });
+
   it('shows a connection error on the team\'s settings, and keeps the password when it is left out', async () => {
     const admin = await app.as('admin@demo.local');
     const res = await admin.put('/api/teams/tech').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, password: 'wrong-password', folder: FOLDER }] });
@@ -107,9 +153,11 @@ describe('Existing mailboxes (IMAP)', () => {
     expect(new Date(failed.lastError.at).getTime()).toBeGreaterThan(0);
 
     // settings saved again without the password: it is kept, and so is the checkpoint
+    const [before] = await mailboxes();
     const keep = await admin.put('/api/teams/support').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, folder: FOLDER }] });
     expect(keep.status).toBe(200);
-    expect(keep.body.mailboxes[0]).toMatchObject({ hasPassword: true, state: 'connected', checkpoint: { lastUid: 2 } });
+    expect(keep.body.mailboxes[0]).toMatchObject({ hasPassword: true, state: 'connected', checkpoint: before.checkpoint });
+    expect(before.checkpoint.lastUid).toBeGreaterThan(0);
 
     const noPassword = await admin.put('/api/teams/returns').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: 'other@acme.test', folder: FOLDER }] });
     expect(noPassword.status).toBe(400);
