@@ -46,14 +46,14 @@ describe('Existing mailboxes (IMAP)', () => {
   });
 
   const ticketsWith = (subject: string) => app.c.models.Ticket.countDocuments({ subject });
-  const mailboxes = async (team = 'support') => (await (await app.as('admin@demo.local')).get(`/api/teams/${team}/mailboxes`)).body.mailboxes;
+  const mailboxes = async (team = 'tech') => (await (await app.as('admin@demo.local')).get(`/api/teams/${team}/mailboxes`)).body.mailboxes;
 
   it('fetches a team\'s mailbox once: backfill, IDLE, a restart, a UIDVALIDITY change', async () => {
     await imap.append(FOLDER, mail(1, 'Washer WM-800 leaks'));
     await imap.append(FOLDER, mail(2, '空调 AC-3500 不制冷'));
 
     const admin = await app.as('admin@demo.local');
-    const put = await admin.put('/api/teams/support').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, password: PASSWORD, folder: FOLDER }] });
+    const put = await admin.put('/api/teams/tech').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, password: PASSWORD, folder: FOLDER }] });
     expect(put.status).toBe(200);
     expect(put.body.mailboxes[0]).toMatchObject({ user: USER, folder: FOLDER, hasPassword: true });
     expect(JSON.stringify(put.body)).not.toContain(PASSWORD);
@@ -61,7 +61,7 @@ describe('Existing mailboxes (IMAP)', () => {
     // what was already there (within the backfill window) becomes tickets of the mailbox's team
     await eventually(async () => (await ticketsWith('Washer WM-800 leaks')) === 1 && (await ticketsWith('空调 AC-3500 不制冷')) === 1, 20_000);
     const t1 = await app.c.models.Ticket.findOne({ subject: 'Washer WM-800 leaks' });
-    expect(t1).toMatchObject({ channel: 'email', team: 'support' });
+    expect(t1).toMatchObject({ channel: 'email', team: 'tech' }); // the mailbox's team, whatever the recipient
     const m1 = await app.c.models.Message.findOne({ ticketId: t1!._id });
     expect(m1?.body).toBe('Message number 1: Washer WM-800 leaks');
     // the client said who it is (RFC 2971 ID), as 163/126 mailboxes demand
@@ -143,10 +143,10 @@ describe('Existing mailboxes (IMAP)', () => {
 
   it('shows a connection error on the team\'s settings, and keeps the password when it is left out', async () => {
     const admin = await app.as('admin@demo.local');
-    const res = await admin.put('/api/teams/tech').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, password: 'wrong-password', folder: FOLDER }] });
+    const res = await admin.put('/api/teams/returns').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, password: 'wrong-password', folder: FOLDER }] });
     expect(res.status).toBe(200);
     const [failed] = await eventually(async () => {
-      const list = await mailboxes('tech');
+      const list = await mailboxes('returns');
       return list[0]?.state === 'error' ? list : null;
     }, 20_000);
     expect(failed.lastError.message).toMatch(/Login failed/i);
@@ -154,12 +154,12 @@ describe('Existing mailboxes (IMAP)', () => {
 
     // settings saved again without the password: it is kept, and so is the checkpoint
     const [before] = await mailboxes();
-    const keep = await admin.put('/api/teams/support').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, folder: FOLDER }] });
+    const keep = await admin.put('/api/teams/tech').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: USER, folder: FOLDER }] });
     expect(keep.status).toBe(200);
     expect(keep.body.mailboxes[0]).toMatchObject({ hasPassword: true, state: 'connected', checkpoint: before.checkpoint });
     expect(before.checkpoint.lastUid).toBeGreaterThan(0);
 
-    const noPassword = await admin.put('/api/teams/returns').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: 'other@acme.test', folder: FOLDER }] });
+    const noPassword = await admin.put('/api/teams/complaints').send({ mailboxes: [{ host: dovecot.host, port: dovecot.port, secure: false, user: 'other@acme.test', folder: FOLDER }] });
     expect(noPassword.status).toBe(400);
     const agent = await app.as('agent1@demo.local');
     expect((await agent.put('/api/teams/support').send({ mailboxes: [] })).status).toBe(403);
