@@ -24,6 +24,9 @@ const bool = z
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** `VAR=` (as docker compose passes `${VAR:-}`) means unset, not an invalid value. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const envSchema = z.object({
@@ -55,13 +58,13 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
-  SECRETS_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)').optional(),
-  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3 to 32 letters or digits').optional(),
-  WECHAT_APPID: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the AppID of the Official Account').optional(),
-  WECHAT_SECRET: z.string().min(8).max(128).optional(),
-  WECHAT_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
+  SECRETS_KEY: unsetWhenEmpty(z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')),
+  WECHAT_TOKEN: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3 to 32 letters or digits')),
+  WECHAT_APPID: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the AppID of the Official Account')),
+  WECHAT_SECRET: unsetWhenEmpty(z.string().min(8).max(128)),
+  WECHAT_AES_KEY: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')),
   WECHAT_API_BASE: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
-  SMS_URL: z.string().regex(/^(twilio|tencent|log):\/\//, 'must be twilio://SID:TOKEN@api.twilio.com?from=+1…, tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com?… or log://').optional(),
+  SMS_URL: unsetWhenEmpty(z.string().regex(/^(twilio|tencent|log):\/\//, 'must be twilio://SID:TOKEN@api.twilio.com?from=+1…, tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com?… or log://')),
   TRUST_PROXY: z
     .string()
     .default('')

@@ -62,6 +62,8 @@ describe('config', () => {
     expect(c.wechatApiBase).toBe('https://api.weixin.qq.com');
     expect(c.smsUrl).toBe('log://');
     expect(loadConfig(base).wechat).toBeUndefined();
+    // docker compose passes `${VAR:-}` as an empty value: that is unset, not wrong
+    expect(loadConfig({ ...base, WECHAT_TOKEN: '', SMS_URL: '', SECRETS_KEY: '', WECHAT_AES_KEY: '' })).toMatchObject({ wechat: undefined, smsUrl: undefined });
   });
 });
 
