@@ -80,7 +80,7 @@ async function main() {
       numbers.push(ticket.number);
     }
     const t0 = performance.now();
-    for (const n of numbers) await c.tickets.update(n, { status: 'solved' }, null);
+    for (const n of numbers) await c.updates.update(n, { status: 'solved' }, null);
     const solvedMs = performance.now() - t0;
     while (mailed < N && performance.now() - t0 < 90_000) await new Promise((r) => setTimeout(r, 50));
     console.log(`solved ${N} tickets in ${solvedMs.toFixed(0)} ms (observer: survey row + delayed job each)`);

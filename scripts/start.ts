@@ -45,7 +45,7 @@ async function main() {
     env.SEED_DEMO = 'true';
     const config = loadConfig(env); // fail fast, with one line, before starting anything else
     // `node --import tsx`, not the tsx CLI, which would add a wrapper process (~50 MB) per child.
-    for (const [name, entry] of [['api', 'src/main/api.ts'], ['workers', 'workers/index.ts']]) {
+    for (const [name, entry] of [['api', 'src/main/api.ts'], ['workers', 'src/main/workers.ts']]) {
       const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
       child.on('exit', (code, signal) => {
         if (!stopping) {

@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import { loadConfig } from '../../src/config';
-import { Container, createContainer } from '../../src/container';
+import { Container, createContainer } from '../../src/main/container';
 import { createLogger } from '../../src/logger';
 import { seedDemo } from '../../src/seed/demo';
-import { RunningServer, startServer } from '../../src/server';
-import { runWorkers } from '../../src/workers';
+import { RunningServer, startServer } from '../../src/main/server';
+import { runWorkers } from '../../src/main/run-workers';
 import { startMongo, startRedis, StoreHandle } from '../../scripts/lib/embedded-stores';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

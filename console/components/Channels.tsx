@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { useT } from '../i18n';
-import type { Me } from '../main';
+import { hasRole, ROLE_SETS } from '../../src/core/types';
+import type { Me } from '../session';
 
 interface Account {
   key: string;
@@ -33,7 +34,7 @@ export function Channels({ me }: { me: Me }) {
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [teams, setTeams] = useState<{ key: string; name: string; mailboxes: Mailbox[] }[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const admin = me.role === 'admin';
+  const admin = hasRole(me.role, ROLE_SETS.admins);
   const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(locale) : '—');
 
   async function load() {

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { useT } from '../i18n';
-import type { Ticket } from './TicketView';
+import type { Ticket } from '../types';
 
 export interface ReplyWindowState {
   open: boolean;

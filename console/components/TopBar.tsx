@@ -1,5 +1,6 @@
 import { LOCALES, Locale, useT } from '../i18n';
-import { isLead, Me } from '../main';
+import { hasRole, ROLE_SETS } from '../../src/core/types';
+import { isLead, type Me } from '../session';
 
 export function TopBar(p: { me: Me; view: string; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
   const { t } = useT();
@@ -10,7 +11,7 @@ export function TopBar(p: { me: Me; view: string; connected: boolean; presence: 
         <a href="#/" class={p.view === 'queue' ? 'active' : ''}>{t('nav.queue')}</a>
         {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
-        {(p.me.role === 'admin' || p.me.role === 'manager') && <a href="#/channels" class={p.view === 'channels' ? 'active' : ''} data-nav="channels">{t('nav.channels')}</a>}
+        {hasRole(p.me.role, ROLE_SETS.managers) && <a href="#/channels" class={p.view === 'channels' ? 'active' : ''} data-nav="channels">{t('nav.channels')}</a>}
       </nav>
       <span class="spacer" />
       <span class={`live ${p.connected ? 'on' : 'off'}`} data-live={p.connected ? 'on' : 'off'}>{p.connected ? t('live.connected') : t('live.disconnected')}</span>

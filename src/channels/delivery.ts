@@ -1,13 +1,15 @@
 import type { Logger } from '../logger';
 import type { MessageDoc } from '../modules/tickets/message.model';
 import type { TicketDoc } from '../modules/tickets/ticket.model';
-import type { Deliver, ReplyGuard } from '../modules/tickets/ticket.service';
-import type { Channel } from '../modules/tickets/ticket.types';
+import type { Channel } from '../core/types';
+import type { Deliver, ReplyGuard } from '../modules/tickets/ticket.messages';
 
 /**
  * The one delivery function of the composition root: an agent's reply goes out through the adapter
- * of its ticket's channel (chat: to the open chat, email: a threaded mail). Channel modules register
- * their adapter; a channel without one (voice, web) uses the fallback (email) when there is one.
+ * of its message's channel — the ticket's (chat: to the open chat, email: a threaded mail), or the
+ * one the agent chose instead (SMS, mail when WeChat's window is shut). Channel modules register
+ * their adapter, and a guard when a channel can refuse a reply before it is stored (WeChat's
+ * 48-hour window); a channel without an adapter (voice, web) uses the fallback (email) when there is one.
  */
 export class DeliveryRouter {
   private readonly adapters = new Map<Channel, Deliver>();

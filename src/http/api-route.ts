@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import type { Principal } from '../modules/auth/principal';
-import type { Role } from '../modules/tickets/ticket.types';
+import type { Role } from '../core/types';
 
 /**
  * One route = one zod-described contract. The same schemas validate the request and produce the
@@ -123,7 +123,7 @@ export function parse<T extends z.ZodType | undefined>(schema: T, value: unknown
   if (!schema) return value as never;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new ValidationError(`Invalid ${where}`, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw ValidationError.fromZod(where, result.error);
   }
   return result.data as never;
 }

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { JobHandlers, Queues } from '../infra/queues';
-import type { Locale } from '../modules/tickets/ticket.types';
+import type { Locale } from '../core/types';
 import type { Mailer } from './mailer';
 import type { Templates } from './templates';
 

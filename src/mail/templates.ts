@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { Locale } from '../modules/tickets/ticket.types';
+import type { Locale } from '../core/types';
 
 const ROOT = path.resolve(__dirname, '..', '..', 'templates');
 

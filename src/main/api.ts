@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../config';
-import { createContainer } from '../container';
+import { createContainer } from './container';
 import { createLogger } from '../logger';
 import { seedDemo } from '../seed/demo';
-import { startServer } from '../server';
+import { startServer } from './server';
 import { onShutdown } from './lifecycle';
 
 /** Entry point: the API process (HTTP, Socket.IO, SMTP intake). */

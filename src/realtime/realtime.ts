@@ -1,5 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
+import type { Namespace } from 'socket.io';
+import type { ServerToVisitor } from '../channels/chat/chat.events';
+import type { Principal } from '../modules/auth/principal';
+import type { AgentsClientEvents, AgentsPayload, AgentsServerEvent, AgentsServerEvents } from './agents.events';
 
 /** Rooms of the /agents namespace. */
 export const rooms = {
@@ -15,10 +19,20 @@ export const rooms = {
   chat: (ticketNumber: number) => `chat:${ticketNumber}`,
 };
 
+export interface AgentSocketData {
+  principal: Principal;
+}
+
+/** The /agents namespace, typed by its event maps (agents.events.ts). */
+export type AgentsNamespace = Namespace<AgentsClientEvents, AgentsServerEvents, Record<string, never>, AgentSocketData>;
+
+type VisitorEvent = keyof ServerToVisitor;
+type VisitorPayload<E extends VisitorEvent> = Parameters<ServerToVisitor[E]>[0];
+
 /**
  * Every server→client event leaves through Redis (socket.io-redis-emitter), from API nodes and
  * workers alike; the Redis adapter of each API node delivers it to its sockets. There is no
- * in-process event bus, so two API processes behave as one.
+ * in-process event bus, so two API processes behave as one. The event maps type every payload.
  */
 export class Realtime {
   private readonly emitter: Emitter;
@@ -27,15 +41,15 @@ export class Realtime {
     this.emitter = new Emitter(redis, { key });
   }
 
-  toTeam(team: string, event: string, payload: unknown): void {
+  toTeam<E extends AgentsServerEvent>(team: string, event: E, payload: AgentsPayload<E>): void {
     this.emitter.of('/agents').to([rooms.team(team), rooms.allTeams]).emit(event, payload);
   }
 
-  toAgents(agentIds: string[], event: string, payload: unknown): void {
+  toAgents<E extends AgentsServerEvent>(agentIds: string[], event: E, payload: AgentsPayload<E>): void {
     if (agentIds.length) this.emitter.of('/agents').to(agentIds.map(rooms.agent)).emit(event, payload);
   }
 
-  toRoom(room: string | string[], event: string, payload: unknown): void {
+  toRoom<E extends AgentsServerEvent>(room: string | string[], event: E, payload: AgentsPayload<E>): void {
     this.emitter.of('/agents').to(room).emit(event, payload);
   }
 
@@ -48,7 +62,7 @@ export class Realtime {
     this.emitter.of('/agents').in(room).disconnectSockets(true);
   }
 
-  toChat(ticketNumber: number, event: string, payload: unknown): void {
+  toChat<E extends VisitorEvent>(ticketNumber: number, event: E, payload: VisitorPayload<E>): void {
     this.emitter.of('/chat').to(rooms.chat(ticketNumber)).emit(event, payload);
   }
 }

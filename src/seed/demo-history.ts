@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
-import type { Container } from '../container';
-import { SYSTEM } from '../modules/tickets/ticket.types';
+import type { Container } from '../main/container';
+import { SYSTEM } from '../core/types';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;

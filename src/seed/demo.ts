@@ -1,5 +1,5 @@
-import type { Container } from '../container';
-import { SYSTEM } from '../modules/tickets/ticket.types';
+import type { Container } from '../main/container';
+import { SYSTEM } from '../core/types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';
 import { seedDemoHistory } from './demo-history';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import type { EmailModule } from '../../src/channels/email/email.module';
-import { SYSTEM } from '../../src/modules/tickets/ticket.types';
+import { SYSTEM } from '../../src/core/types';
 import { startSink, Sink } from '../fixtures/mail/sink';
 import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { io as ioClient, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
-import { Container, createContainer } from '../../src/container';
+import { Container, createContainer } from '../../src/main/container';
 import { Clock, MovableClock } from '../../src/infra/clock';
 import { createLogger } from '../../src/logger';
 import { seedDemo } from '../../src/seed/demo';
-import { RunningServer, startServer } from '../../src/server';
-import { runWorkers } from '../../src/workers';
+import { RunningServer, startServer } from '../../src/main/server';
+import { runWorkers } from '../../src/main/run-workers';
 
 export const DEMO_PASSWORD = 'demo-password';
 /** EMAIL_WEBHOOK_SECRET of every test app (at least 16 characters, as the config demands) */
@@ -114,6 +114,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
       for (const s of sockets) s.disconnect();
       await workers?.close().catch(() => undefined);
       await server.close().catch(() => undefined);
+      await c.events.flush(); // before the drop, which the late writes would undo
       await c.conn.dropDatabase().catch(() => undefined);
       await c.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -86,8 +86,8 @@ describe('the customer archive is team-scoped', () => {
     // as a record of an older version: no teams, and the one-off backfill not yet run
     await app.c.models.Customer.collection.updateOne({ _id: new Types.ObjectId(t.customer.id) }, { $unset: { teams: '' } });
     await app.c.models.Counter.deleteOne({ _id: 'migration:customer-teams' });
-    const core = app.c.modules.find((m) => m.name === 'core')!;
-    await core.startApi!();
+    const customers = app.c.modules.find((m) => m.name === 'customers')!;
+    await customers.startApi!();
     expect((await app.c.models.Customer.findById(t.customer.id).lean())!.teams).toEqual(['returns']);
     expect((await a2.get(`/api/customers/${t.customer.id}`)).status).toBe(200);
   });

@@ -230,6 +230,30 @@ describe('email channel', () => {
     expect(await app.c.models.Ticket.countDocuments({ dedupeKey: 'mail:<twice-1@example.com>' })).toBe(1);
   });
 
+  it('acknowledges a new ticket once when the worker died between the ticket and its acknowledgement (#13)', async () => {
+    const raw = buildMail({ from: { name: 'Omar', address: 'omar.crash@example.com' }, to: 'support@demo.local', subject: 'Fridge light', messageId: '<crash-ack-1@example.com>', text: 'The fridge light stays off.' });
+    // what the first attempt stored before the worker died: the ticket and the mail, not the acknowledgement
+    const first = await app.c.inbound.receive({
+      channel: 'email',
+      customer: { name: 'Omar', email: 'omar.crash@example.com' },
+      open: { key: 'mail:<crash-ack-1@example.com>', subject: 'Fridge light', team: 'support' },
+      message: { body: 'The fridge light stays off.', dedupeKey: 'mail:<crash-ack-1@example.com>', delivery: 'received', mail: { messageId: '<crash-ack-1@example.com>', from: 'omar.crash@example.com' } },
+    });
+    expect(first.outcome).toBe('opened');
+    const number = first.ticket.number;
+    const acks = () => app.c.models.Message.countDocuments({ ticketId: first.ticket._id, automatic: true });
+    expect(await acks()).toBe(0);
+    // the retry of the same mail: stored once, and the acknowledgement goes out now
+    expect(await processed(await send(raw, { from: 'omar.crash@example.com', to: ['support@demo.local'] }))).toMatchObject({ duplicate: true, ticket: number });
+    const ack = await sink.next((m) => m.parsed.subject?.includes(`[#${number}]`) === true);
+    expect(ack.rcpt).toEqual(['omar.crash@example.com']);
+    expect(await acks()).toBe(1);
+    // and a third delivery sends no second one
+    await processed(await send(`Received: from relay.example.com\r\n${raw}`, { from: 'omar.crash@example.com', to: ['support@demo.local'] }));
+    expect(await acks()).toBe(1);
+    expect(await app.c.models.Ticket.countDocuments({ dedupeKey: 'mail:<crash-ack-1@example.com>' })).toBe(1);
+  });
+
   it('deletes raw mail older than MAIL_RETENTION and keeps the recent, and the ticket stays readable', async () => {
     const raw = buildMail({ from: { name: 'Old', address: 'old.raw@example.com' }, to: 'support@demo.local', subject: 'Old mail', messageId: '<old-raw@example.com>', text: 'from long ago' });
     const done = await processed(await send(raw, { from: 'old.raw@example.com', to: ['support@demo.local'] }));

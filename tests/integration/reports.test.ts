@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../../src/infra/clock';
-import { SYSTEM } from '../../src/modules/tickets/ticket.types';
+import { SYSTEM } from '../../src/core/types';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 /**
@@ -118,7 +118,7 @@ describe('reports: the KPI summary', () => {
     await status(a2, 'T4', at(D2, '09:00'), 'solved');
     await create('T5', at(D2, '09:00'), { channel: 'email', team: 'returns', type: 'return', product: { model: 'WM-800', serial: 'W1' } });
     clock.set(at(D2, '09:30'));
-    await c.tickets.receiveFromCustomer(await c.tickets.byNumber(tickets.T4), { body: 'Still leaking', channel: 'voice' }, { type: 'customer', name: 'Customer T4' });
+    await c.timeline.receiveFromCustomer(await c.tickets.byNumber(tickets.T4), { body: 'Still leaking', channel: 'voice' }, { type: 'customer', name: 'Customer T4' });
     await status(a2, 'T4', at(D2, '12:00'), 'solved');
     await status(a1, 'T2', at(D2, '10:00'), 'solved');
     await reply(a1, 'T6', at(D2, '10:00'));

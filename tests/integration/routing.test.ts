@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
-import { SYSTEM } from '../../src/modules/tickets/ticket.types';
+import { SYSTEM } from '../../src/core/types';
+import { buildCustomer, buildTicket } from '../builders/ticket';
 
 const ack = <T = any>(s: Socket, event: string, payload: unknown): Promise<T> => new Promise((resolve) => s.emit(event, payload, resolve));
 
@@ -19,7 +20,7 @@ describe('presence, chat routing and ticket collision', () => {
 
   const presenceOf = async (id: string) => (await app.c.models.Agent.findById(id))!.presence!.status;
   const chat = async (name: string) =>
-    (await app.c.tickets.create({ channel: 'chat', subject: `Chat with ${name}`, team: 'support', customer: { name, email: `${name.toLowerCase()}@example.com` }, message: { channel: 'chat', body: 'hello?', author: { type: 'customer', name } } }, SYSTEM)).ticket;
+    (await app.c.tickets.create(buildTicket({ channel: 'chat', subject: `Chat with ${name}`, customer: buildCustomer({ name }), body: 'hello?' }), SYSTEM)).ticket;
   const assigneeOf = async (n: number) => {
     const t = await app.c.tickets.byNumber(n);
     return t.assigneeId ? String(t.assigneeId) : null;
@@ -56,7 +57,7 @@ describe('presence, chat routing and ticket collision', () => {
 
     // agent1 solves their chat → the waiting chat moves to them immediately
     const moved = nextEvent(a1, 'ticket:assigned', (p) => p.number === waiting.number);
-    await app.c.tickets.update(t.number, { status: 'solved' }, null);
+    await app.c.updates.update(t.number, { status: 'solved' }, null);
     await moved;
     expect(await assigneeOf(waiting.number)).toBe(agent1Id);
 
@@ -77,7 +78,7 @@ describe('presence, chat routing and ticket collision', () => {
 
   it('round robin alternates; least loaded prefers the agent with fewer chats; never assigns one chat twice', async () => {
     // clear the earlier chats
-    for (const t of await app.c.models.Ticket.find({ channel: 'chat', status: { $in: ['new', 'open'] } })) await app.c.tickets.update(t.number, { status: 'solved' }, null);
+    for (const t of await app.c.models.Ticket.find({ channel: 'chat', status: { $in: ['new', 'open'] } })) await app.c.updates.update(t.number, { status: 'solved' }, null);
     await app.c.models.Team.updateOne({ key: 'support' }, { $set: { assignment: 'round_robin' } });
     const a1 = await app.agentSocket('agent1@demo.local');
     const a2 = await app.agentSocket('agent2@demo.local');
@@ -92,7 +93,7 @@ describe('presence, chat routing and ticket collision', () => {
     await app.c.models.Team.updateOne({ key: 'support' }, { $set: { assignment: 'least_loaded' } });
     // agent1 hands one chat back: agent1 has 1, agent2 has 2 → the next chat goes to agent1
     const mine = await app.c.models.Ticket.findOne({ channel: 'chat', assigneeId: agent1Id, status: { $in: ['new', 'open'] } });
-    await app.c.tickets.update(mine!.number, { status: 'solved' }, null);
+    await app.c.updates.update(mine!.number, { status: 'solved' }, null);
     expect(await assigneeOf((await chat('Hal')).number)).toBe(agent1Id);
 
     // many chats at once from concurrent callers: each assigned once, nobody over capacity (3)
@@ -124,6 +125,22 @@ describe('presence, chat routing and ticket collision', () => {
     await mgr.put('/api/agents/me/presence').send({ status: 'offline' });
   });
 
+  it('shows a chat routed on arrival as assigned in the live queue and in its ticket:created event (#15)', async () => {
+    await app.c.models.Agent.updateMany({}, { $set: { 'presence.status': 'offline' } });
+    await app.c.models.Agent.updateOne({ _id: agent1Id }, { $set: { chatCapacity: 50 } });
+    const a1 = await app.agentSocket('agent1@demo.local');
+    await ack(a1, 'presence:set', { status: 'online' });
+    const created = nextEvent(a1, 'ticket:created', (p) => p.subject === 'Chat with Queue');
+    const t = await chat('Queue');
+    expect(await assigneeOf(t.number)).toBe(agent1Id);
+    expect((await created).assignee).toMatchObject({ id: agent1Id });
+    const queue = await (await app.as('agent1@demo.local')).get('/api/queue?team=support&limit=200');
+    const item = queue.body.items.find((i: { number: number }) => i.number === t.number);
+    expect(item.assignee).toMatchObject({ id: agent1Id, name: 'Chen Jie (陈杰)' });
+    await ack(a1, 'presence:set', { status: 'offline' });
+    a1.disconnect();
+  });
+
   it('shows who views and types on a ticket, and refuses tickets of other teams', async () => {
     const a1 = await app.agentSocket('agent1@demo.local');
     const sup = await app.agentSocket('supervisor@demo.local');
@@ -140,7 +157,7 @@ describe('presence, chat routing and ticket collision', () => {
     const left = nextEvent(a1, 'presence:ticket', (p) => p.viewers.length === 1 && p.typing.length === 0);
     sup.disconnect();
     await left;
-    const other = await app.c.tickets.create({ channel: 'email', subject: 'refund', team: 'returns', customer: { name: 'Kim', email: 'kim@example.com' } }, SYSTEM);
+    const other = await app.c.tickets.create(buildTicket({ subject: 'refund', team: 'returns', body: null }), SYSTEM);
     expect(await ack(a1, 'ticket:join', { ticketNumber: other.ticket.number })).toMatchObject({ error: { code: 'not_found' } });
     expect(await ack(a1, 'ticket:join', { ticketNumber: 'x' })).toMatchObject({ error: { code: 'validation_failed' } });
     expect(await ack(a2, 'ticket:join', { ticketNumber: 999999 })).toMatchObject({ error: { code: 'not_found' } });

@@ -215,6 +215,34 @@ describe('WeChat Official Account channel', () => {
     expect(noPhone.body.error.code).toBe('no_phone');
   });
 
+  it('a message on a solved ticket reopens it; one after it closed opens a linked ticket that replies reach', async () => {
+    const openId = 'o_returning_customer';
+    await post(textPush(openId, '冰箱不制冷', msgId()), signed());
+    const first = await ticketOf(openId);
+    const agent = await app.as('agent1@demo.local');
+    await agent.patch(`/api/tickets/${first.number}`).send({ status: 'solved' }).expect(200);
+
+    await post(textPush(openId, '又不制冷了', msgId()), signed());
+    await eventually(async () => (await app.c.models.Ticket.findById(first._id))?.status === 'open');
+    expect((await app.c.models.Ticket.findById(first._id))!.reopenCount).toBe(1);
+
+    await agent.patch(`/api/tickets/${first.number}`).send({ status: 'solved' }).expect(200);
+    await agent.patch(`/api/tickets/${first.number}`).send({ status: 'closed' }).expect(200);
+    await post(textPush(openId, '一个月后又坏了', msgId()), signed());
+    const linked = await eventually(async () => {
+      const t = await ticketOf(openId);
+      return t.number !== first.number ? t : null;
+    });
+    expect(linked).toMatchObject({ channel: 'wechat', linkedFrom: first.number, customerId: first.customerId });
+    expect((await app.c.models.Message.find({ ticketId: linked._id, kind: 'message' })).map((m) => m.body)).toEqual(['一个月后又坏了']);
+
+    // the linked ticket knows whom to answer: the reply goes out on WeChat
+    const reply = await agent.post(`/api/tickets/${linked.number}/messages`).send({ body: '我们再安排一次上门。' });
+    expect(reply.status).toBe(201);
+    await eventually(async () => fake.sent.find((m) => m.touser === openId && m.text?.content === '我们再安排一次上门。'));
+    await eventually(async () => (await app.c.models.Message.findById(reply.body.id))?.delivery?.status === 'sent');
+  });
+
   it('refuses a reply outside the 48-hour window, says why, and offers a callback', async () => {
     const openId = 'o_late_customer';
     await post(textPush(openId, '上周的维修还没好', msgId()), signed());
@@ -281,6 +309,7 @@ describe('WeChat Official Account channel', () => {
     const emma = (await app.c.customers.findByContact({ phone: '+442079460018' }))!;
     await post(textPush(openId, '我的电话是 +44 20 7946 0018，洗衣机坏了', msgId()), signed());
     const ticket = await ticketOf(openId);
+    const agent = await app.as('agent1@demo.local');
     // a number typed in a message proves nothing: the records stay apart
     expect(String(ticket.customerId)).not.toBe(String(emma._id));
     expect((await app.c.customers.get(String(ticket.customerId))).phones).toEqual([]);
@@ -298,6 +327,9 @@ describe('WeChat Official Account channel', () => {
     await post(textPush(openId, code, msgId()), signed());
     await eventually(async () => fake.sent.find((m) => m.touser === openId && m.text?.content.includes('绑定成功')));
     expect(String((await app.c.models.Ticket.findById(ticket._id))!.customerId)).toBe(String(emma._id));
+    // the merge is on the moved ticket's audit trail, as the verification that made it
+    const audit = (await agent.get(`/api/tickets/${ticket.number}/audit`)).body.entries as { action: string; actor: { name: string } }[];
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'customer_merged', actor: expect.objectContaining({ name: 'WeChat phone verification' }) })]));
     // the verification texts never became ticket messages
     const bodies = (await app.c.models.Message.find({ ticketId: ticket._id, kind: 'message' })).map((m) => m.body);
     expect(bodies).toEqual(['我的电话是 +44 20 7946 0018，洗衣机坏了']);

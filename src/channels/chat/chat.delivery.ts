@@ -1,10 +1,10 @@
 import type { Logger } from '../../logger';
 import type { MessageDoc } from '../../modules/tickets/message.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { Deliver, TicketService } from '../../modules/tickets/ticket.service';
+import type { Deliver, TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { CustomerService } from '../../modules/customers/customer.service';
 import type { MailOutbox } from '../../mail/outbox';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { Realtime } from '../../realtime/realtime';
 import type { ChatState } from './chat.state';
 import { visitorMessage } from './chat.view';
@@ -18,8 +18,8 @@ import { visitorMessage } from './chat.view';
 export function chatDelivery(deps: {
   realtime: Realtime;
   state: ChatState;
-  tickets: TicketService;
-  customers: CustomerService;
+  timeline: Pick<TicketMessages, 'setDelivery'>;
+  customers: Pick<CustomerService, 'get'>;
   outbox: MailOutbox;
   emailAdapter: () => Deliver | null;
   log: Logger;
@@ -28,7 +28,7 @@ export function chatDelivery(deps: {
     // Emitted in any case: a visitor reconnecting right now gets it live, and the replay covers the rest.
     deps.realtime.toChat(ticket.number, 'message:new', visitorMessage(message));
     if (await deps.state.isOnline(ticket.visitorId)) {
-      await deps.tickets.setDelivery(message, 'sent');
+      await deps.timeline.setDelivery(message, 'sent');
       return;
     }
     const customer = await deps.customers.get(String(ticket.customerId));

@@ -1,6 +1,7 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../../modules/app-module';
+import type { TeamService } from '../../modules/teams/team.service';
 import type { DeliveryRouter } from '../delivery';
 import { AgentAvailability } from './chat.availability';
 import { chatDelivery } from './chat.delivery';
@@ -10,7 +11,7 @@ import { ChatObserver } from './chat.observer';
 import { ChatVerification } from './chat.verify';
 import { ChatQueue } from './chat.queue';
 import { chatRoutes } from './chat.routes';
-import { ChatService } from './chat.service';
+import { ChatService, type ChatServiceDeps } from './chat.service';
 import { setupAgentTyping, setupChatNamespace } from './chat.socket';
 import { ChatState, PRESENCE_TTL_MS } from './chat.state';
 import { VisitorTokens } from './visitor-token';
@@ -18,22 +19,51 @@ import { VisitorTokens } from './visitor-token';
 /** Mail and chat go to this team unless told otherwise (CONTRACT.md routing defaults). */
 export const DEFAULT_CHAT_TEAM = 'support';
 
+export type ChatModuleDeps = Pick<ChatServiceDeps, 'tickets' | 'timeline' | 'updates' | 'inbound' | 'customers' | 'callbacks' | 'ratings'> & {
+  delivery: DeliveryRouter;
+  teams: Pick<TeamService, 'exists' | 'list'>;
+};
+
+/** Whether a chat ticket's visitor has a socket open (presence in Redis, any node): what the survey module asks. */
+export function chatVisitorPresence(core: Core): (ticket: { visitorId?: string | null }) => Promise<boolean> {
+  const state = new ChatState(core.redis, core.config.queuePrefix, core.models.Ticket);
+  return (ticket) => state.isOnline(ticket.visitorId);
+}
+
 /**
  * Live chat: the /chat namespace, the widget script, chat delivery of agents' replies, the
  * waiting queue and the offline form.
  */
-export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { chat: ChatService; rebuildQueue(): Promise<number> } {
+export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: ChatService; rebuildQueue(): Promise<number> } {
   const prefix = core.config.queuePrefix;
-  const state = new ChatState(core.redis, prefix, core.models.Ticket);
+  const { Ticket, Message, Agent } = core.models;
+  const { delivery } = d;
+  const state = new ChatState(core.redis, prefix, Ticket);
   const queue = new ChatQueue(state, core.realtime);
-  const availability = new AgentAvailability(core.models.Agent);
-  const chat = new ChatService(core, state, queue, availability);
+  const availability = new AgentAvailability(Agent);
   const verification = new ChatVerification(core.redis, prefix, core.outbox);
-  chat.useVerification(verification);
-  core.tickets.observe(new ChatObserver(queue, core.realtime, core.models.Agent));
+  const chat = new ChatService({
+    Ticket,
+    Message,
+    Agent,
+    tickets: d.tickets,
+    timeline: d.timeline,
+    updates: d.updates,
+    inbound: d.inbound,
+    customers: d.customers,
+    outbox: core.outbox,
+    clock: core.clock,
+    state,
+    queue,
+    availability,
+    callbacks: d.callbacks,
+    ratings: d.ratings,
+    verification,
+  });
+  const observer = new ChatObserver(queue, core.realtime, Agent);
   delivery.register(
     'chat',
-    chatDelivery({ realtime: core.realtime, state, tickets: core.tickets, customers: core.customers, outbox: core.outbox, emailAdapter: () => delivery.adapter('email'), log: core.log.child({ component: 'chat-delivery' }) }),
+    chatDelivery({ realtime: core.realtime, state, timeline: d.timeline, customers: d.customers, outbox: core.outbox, emailAdapter: () => delivery.adapter('email'), log: core.log.child({ component: 'chat-delivery' }) }),
   );
   const limiter = (name: string, points: number, duration: number) => new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${prefix}:rl:chat-${name}`, points, duration });
   let refresh: NodeJS.Timeout | null = null;
@@ -42,6 +72,7 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
     name: 'chat',
     chat,
     routes: (api) => [chatRoutes(api, { chat, availability, defaultTeam: DEFAULT_CHAT_TEAM, offlineLimiter: limiter('offline-ip', 10, 600) })],
+    ticketObservers: () => [observer],
     sockets(io, agents) {
       const nsp = io.of('/chat');
       const log = core.log.child({ component: 'chat' });
@@ -51,15 +82,15 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
         tokens: new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock),
         emitter: new ChatEmitter(core.redis, core.realtime.key),
         realtime: core.realtime,
-        teamExists: (t) => core.teams.exists(t),
+        teamExists: (t) => d.teams.exists(t),
         defaultTeam: DEFAULT_CHAT_TEAM,
         limits: new ChatLimits(core.redis, prefix),
         clientIp: core.clientIp,
         verification,
-        Ticket: core.models.Ticket,
+        Ticket,
         log,
       });
-      setupAgentTyping(agents, { Ticket: core.models.Ticket, realtime: core.realtime, log });
+      setupAgentTyping(agents, { Ticket, realtime: core.realtime, log });
       // Presence of this node's visitor sockets is refreshed well within its expiry; a node that dies stops refreshing.
       refresh = setInterval(() => {
         const entries = [...nsp.sockets.values()].map((s) => ({ vid: (s.data as { visitor: { id: string } }).visitor.id, socketId: s.id }));
@@ -70,9 +101,9 @@ export function chatModule(core: Core, delivery: DeliveryRouter): AppModule & { 
     async stopApi() {
       if (refresh) clearInterval(refresh);
     },
-    rebuildQueue: async () => queue.rebuild(core.models.Ticket, (await core.teams.list()).map((t) => t.key)),
+    rebuildQueue: async () => queue.rebuild(Ticket, (await d.teams.list()).map((t) => t.key)),
     startWorkers: async () => {
-      await queue.rebuild(core.models.Ticket, (await core.teams.list()).map((t) => t.key));
+      await queue.rebuild(Ticket, (await d.teams.list()).map((t) => t.key));
     },
   };
 }

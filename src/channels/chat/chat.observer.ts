@@ -1,6 +1,6 @@
 import type { AgentModel } from '../../modules/agents/agent.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../../modules/tickets/ticket.observer';
+import type { TicketChanges, TicketObserver } from '../../modules/tickets/ticket.observers';
 import { LIVE_STATUSES, TicketStatus } from '../../modules/tickets/ticket.types';
 import type { Realtime } from '../../realtime/realtime';
 import type { ChatQueue } from './chat.queue';

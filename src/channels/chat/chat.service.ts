@@ -1,10 +1,16 @@
 import type { Types } from 'mongoose';
-import { AppError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../../errors';
-import type { Core } from '../../container';
-import type { MessageDoc } from '../../modules/tickets/message.model';
-import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { NewMessageInput } from '../../modules/tickets/ticket.service';
-import type { Actor, Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
+import { AppError, ConflictError, PayloadTooLargeError, ValidationError } from '../../errors';
+import type { Clock } from '../../infra/clock';
+import type { MailOutbox } from '../../mail/outbox';
+import type { AgentModel } from '../../modules/agents/agent.model';
+import type { CustomerService } from '../../modules/customers/customer.service';
+import type { MessageDoc, MessageModel } from '../../modules/tickets/message.model';
+import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
+import type { TicketDoc, TicketModel } from '../../modules/tickets/ticket.model';
+import type { TicketService } from '../../modules/tickets/ticket.service';
+import type { TicketUpdates } from '../../modules/tickets/ticket.updates';
 import type { AgentAvailability } from './chat.availability';
 import type { SessionPayload, VisitorMessage } from './chat.events';
 import type { ChatQueue } from './chat.queue';
@@ -42,25 +48,31 @@ export interface CallbackRequests {
 /** Replay overlaps this far before the last message the visitor saw: ids of two API nodes are not strictly ordered. */
 const REPLAY_OVERLAP_MS = 5000;
 
-type Deps = Pick<Core, 'models' | 'tickets' | 'messageBatcher' | 'outbox' | 'clock' | 'customers' | 'log'>;
+export interface ChatServiceDeps {
+  Ticket: TicketModel;
+  Message: MessageModel;
+  Agent: AgentModel;
+  tickets: Pick<TicketService, 'byNumber'>;
+  timeline: Pick<TicketMessages, 'addEvent' | 'setDelivery'>;
+  updates: Pick<TicketUpdates, 'setMeta'>;
+  inbound: Pick<TicketInbound, 'receive'>;
+  customers: Pick<CustomerService, 'get' | 'findByContact' | 'findOrCreate'>;
+  outbox: MailOutbox;
+  clock: Clock;
+  state: ChatState;
+  queue: ChatQueue;
+  availability: AgentAvailability;
+  /** the callbacks module files callback requests; without it they are only noted on the ticket */
+  callbacks: CallbackRequests | null;
+  /** the survey module records chat ratings as survey answers */
+  ratings: ChatRatings | null;
+  /** which addresses visitors proved (ChatVerification) */
+  verification: { verified(vid: string): Promise<string | null> } | null;
+}
 
 /** Live chat: a visitor's messages become a chat ticket; ending, rating, offline messages, callbacks. */
 export class ChatService {
-  constructor(
-    private readonly core: Deps,
-    private readonly state: ChatState,
-    private readonly queue: ChatQueue,
-    private readonly availability: AgentAvailability,
-    private callbacks: CallbackRequests | null = null,
-  ) {}
-
-  private ratings: ChatRatings | null = null;
-  private verification: { verified(vid: string): Promise<string | null> } | null = null;
-
-  /** Which addresses visitors proved (ChatVerification; set by the module). */
-  useVerification(verification: { verified(vid: string): Promise<string | null> }): void {
-    this.verification = verification;
-  }
+  constructor(private readonly d: ChatServiceDeps) {}
 
   /**
    * The customer of a visitor's new chat. What a visitor types is a claim, not a proof: when it
@@ -71,43 +83,35 @@ export class ChatService {
    */
   private async customerFor(v: Visitor, phone?: string | null): Promise<{ customerId: Types.ObjectId; identity: ChatIdentity }> {
     const claimed = { email: v.email || null, phone: phone || v.phone || null };
-    const found = await this.core.customers.findByContact(claimed);
-    const customer = found ?? (await this.core.customers.findOrCreate({ name: v.name, ...claimed, locale: v.locale }));
-    const proven = await this.verification?.verified(v.id);
+    const found = await this.d.customers.findByContact(claimed);
+    const customer = found ?? (await this.d.customers.findOrCreate({ name: v.name, ...claimed, locale: v.locale }));
+    const proven = await this.d.verification?.verified(v.id);
     return { customerId: customer._id, identity: { verified: !!proven && customer.emails.includes(proven), matched: !!found, claimed } };
   }
 
   /** The visitor proved `email`: their chat's identity is verified when that is the customer's address. */
   async identityVerified(v: Visitor, email: string, ticketNumber?: number): Promise<void> {
-    const number = ticketNumber ?? (await this.state.chatOf(v.id)).ticket;
-    const ticket = number ? await this.core.models.Ticket.findOne({ number }) : null;
+    const number = ticketNumber ?? (await this.d.state.chatOf(v.id)).ticket;
+    const ticket = number ? await this.d.Ticket.findOne({ number }) : null;
     if (!ticket || ticket.visitorId !== v.id) return;
-    const customer = await this.core.customers.get(String(ticket.customerId));
+    const customer = await this.d.customers.get(String(ticket.customerId));
     const verified = customer.emails.includes(email);
-    await this.core.models.Ticket.updateOne({ _id: ticket._id }, { $set: { 'meta.identity.verified': verified, 'meta.identity.provenEmail': email } });
-    await this.core.tickets.addEvent(ticket, 'identity_verified', verified ? 'The visitor proved the customer\'s email address' : 'The visitor proved an email address that is not this customer\'s', { verified });
-  }
-
-  useCallbacks(callbacks: CallbackRequests): void {
-    this.callbacks = callbacks;
-  }
-
-  /** The survey module records chat ratings as satisfaction survey answers (set by the composition root). */
-  useRatings(ratings: ChatRatings): void {
-    this.ratings = ratings;
+    await this.d.updates.setMeta(ticket, { 'identity.verified': verified, 'identity.provenEmail': email });
+    const body = verified ? 'The visitor proved the customer\'s email address' : 'The visitor proved an email address that is not this customer\'s';
+    await this.d.timeline.addEvent(ticket, { type: 'identity_verified', data: { verified } }, body);
   }
 
   /** Whether the chat's visitor has a socket open (the survey module offers in the widget, else by email). */
   visitorOnline(visitorId: string | null | undefined): Promise<boolean> {
-    return this.state.isOnline(visitorId);
+    return this.d.state.isOnline(visitorId);
   }
 
   async session(v: Visitor, visitorToken: string): Promise<SessionPayload> {
-    const [chat, agentsOnline] = await Promise.all([this.state.chatOf(v.id), this.availability.online(v.team)]);
-    const ticket = chat.ticket ? await this.core.models.Ticket.findOne({ number: chat.ticket }) : null;
+    const [chat, agentsOnline] = await Promise.all([this.d.state.chatOf(v.id), this.d.availability.online(v.team)]);
+    const ticket = chat.ticket ? await this.d.Ticket.findOne({ number: chat.ticket }) : null;
     let agent: { name: string } | null = null;
     if (ticket?.assigneeId) {
-      const a = await this.core.models.Agent.findById(ticket.assigneeId, { name: 1 }).lean();
+      const a = await this.d.Agent.findById(ticket.assigneeId, { name: 1 }).lean();
       if (a) agent = { name: a.name };
     }
     return {
@@ -116,73 +120,49 @@ export class ChatService {
       team: ticket?.team ?? v.team,
       agentsOnline,
       agent,
-      position: ticket && !ticket.assigneeId ? await this.state.position(ticket.team, ticket.number) : null,
+      position: ticket && !ticket.assigneeId ? await this.d.state.position(ticket.team, ticket.number) : null,
       ended: !ticket && !!chat.last,
     };
   }
 
   /**
-   * Stores a visitor's message (opening the chat on the first one) and returns it; a message whose
-   * clientId was seen before is not stored again: the first copy is returned.
+   * Stores a visitor's message through the inbound contract: onto the open chat (the batched hot
+   * path), or a new chat ticket on the first message (after an ended chat: a new one; after a
+   * closed ticket: a linked one). A message whose clientId was seen before is stored once.
    */
   async send(v: Visitor, input: { body: string; clientId?: string }): Promise<{ message: MessageDoc; ticketNumber: number; duplicate: boolean; opened: boolean }> {
     if (input.body.length > MAX_MESSAGE_CHARS) throw new PayloadTooLargeError(`A message may have at most ${MAX_MESSAGE_CHARS} characters`);
-    const dedupeKey = input.clientId ? `chat:${v.id}:${input.clientId}` : undefined;
-    const chat = await this.state.chatOf(v.id);
-    // In an open chat receiveFromCustomer drops the repeat; before it (or after the chat ended) we do.
-    if (dedupeKey && !chat.ticket) {
-      const dup = await this.core.models.Message.findOne({ dedupeKey });
-      if (dup) return { message: dup, ticketNumber: dup.ticketNumber, duplicate: true, opened: false };
-    }
-    const author: Actor = { type: 'customer', name: displayName(v) };
-    const msg: NewMessageInput = { body: input.body, channel: 'chat', clientId: input.clientId ?? null, dedupeKey, delivery: 'received' };
-    // An open chat: the message joins the batched write (a closed one opens a linked ticket on the slow path).
-    const r = chat.ticket ? await this.core.messageBatcher.receive(chat.ticket, msg, author).catch((err: unknown) => (err instanceof NotFoundError ? null : Promise.reject(err))) : null;
-    if (!r) {
-      // One chat per visitor at a time: racing first messages (two tabs, a retry) share this key.
-      const { customerId, identity } = await this.customerFor(v);
-      const c = await this.core.tickets.create(
-        {
-          channel: 'chat',
-          subject: subjectOf(input.body),
-          customer: { name: v.name, email: v.email || null, phone: v.phone || null, locale: v.locale },
-          customerId,
-          team: v.team,
-          visitorId: v.id,
-          dedupeKey: `chat:${v.id}:after:${chat.last ?? 0}`,
-          meta: { chat: { locale: v.locale }, identity },
-          message: { ...msg, author },
-        },
-        author,
-      );
-      await this.state.setCurrent(v.id, c.ticket.number);
-      if (c.created && c.message) return { message: c.message, ticketNumber: c.ticket.number, duplicate: false, opened: true };
-      const again = await this.core.tickets.receiveFromCustomer(c.ticket, msg, { ...author, id: String(c.ticket.customerId) });
-      return { message: again.message, ticketNumber: again.ticket.number, duplicate: again.duplicate, opened: false };
-    }
-    let opened = false;
-    if (r.ticket.number !== chat.ticket) {
-      // The chat had been closed: the message opened a new ticket linked to it, which is now the chat.
-      await this.core.models.Ticket.updateOne({ _id: r.ticket._id }, { $set: { visitorId: v.id } });
-      await this.state.setCurrent(v.id, r.ticket.number);
-      opened = true;
-    }
-    return { message: r.message, ticketNumber: r.ticket.number, duplicate: r.duplicate, opened };
+    const chat = await this.d.state.chatOf(v.id);
+    // a first message opens the chat: who the visitor claims to be is settled before (customerFor)
+    const who = chat.ticket ? null : await this.customerFor(v);
+    const r = await this.d.inbound.receive({
+      channel: 'chat',
+      customer: { name: v.name, email: v.email || null, phone: v.phone || null, locale: v.locale },
+      customerId: who?.customerId,
+      author: { type: 'customer', name: displayName(v) },
+      thread: chat.ticket ? { number: chat.ticket } : null,
+      // one chat per visitor at a time: racing first messages (two tabs, a retry) share this key
+      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: subjectOf(input.body), team: v.team, visitorId: v.id, meta: { chat: { locale: v.locale }, ...(who ? { identity: who.identity } : {}) } },
+      message: { body: input.body, clientId: input.clientId ?? null, dedupeKey: input.clientId ? `chat:${v.id}:${input.clientId}` : undefined, delivery: 'received' },
+    });
+    const duplicate = r.outcome === 'duplicate';
+    if (!duplicate && r.ticket.number !== chat.ticket) await this.d.state.setCurrent(v.id, r.ticket.number);
+    return { message: r.message!, ticketNumber: r.ticket.number, duplicate, opened: r.outcome === 'opened' || r.outcome === 'linked' };
   }
 
   /** What the visitor has not seen of the chat, from shortly before `lastMessageId` (see chat.events.ts). */
   async missed(ticketNumber: number, lastMessageId?: string): Promise<VisitorMessage[]> {
-    const ticket = await this.core.models.Ticket.findOne({ number: ticketNumber }, { _id: 1 }).lean();
+    const ticket = await this.d.Ticket.findOne({ number: ticketNumber }, { _id: 1 }).lean();
     if (!ticket) return [];
     const filter: Record<string, unknown> = { ticketId: ticket._id, internal: false, kind: 'message' };
     if (lastMessageId && /^[a-f0-9]{24}$/i.test(lastMessageId)) {
-      const last = await this.core.models.Message.findById(lastMessageId, { createdAt: 1, ticketId: 1 }).lean();
+      const last = await this.d.Message.findById(lastMessageId, { createdAt: 1, ticketId: 1 }).lean();
       if (last && String(last.ticketId) === String(ticket._id)) filter.createdAt = { $gte: new Date(new Date(last.createdAt).getTime() - REPLAY_OVERLAP_MS) };
     }
-    const msgs = (await this.core.models.Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(500)).filter(visibleToVisitor);
+    const msgs = (await this.d.Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(500)).filter(visibleToVisitor);
     // Replies that waited for the visitor (no email to fall back on) reach them now: the agent sees them sent.
     for (const m of msgs) {
-      if (m.author.type === 'agent' && m.delivery?.status === 'queued') await this.core.tickets.setDelivery(m, 'sent');
+      if (m.author.type === 'agent' && m.delivery?.status === 'queued') await this.d.timeline.setDelivery(m, 'sent');
     }
     return msgs.map(visitorMessage);
   }
@@ -196,20 +176,20 @@ export class ChatService {
     if (opts.transcript && (!opts.verified || (opts.email && opts.email.trim().toLowerCase() !== opts.verified))) {
       throw new AppError(403, 'email_unverified', 'Confirm your email address first: the transcript goes only to an address you proved (email:verify)');
     }
-    const chat = await this.state.chatOf(v.id);
+    const chat = await this.d.state.chatOf(v.id);
     const number = chat.ticket ?? chat.last;
     if (!number) return { ticketNumber: null, transcript: false, ended: null };
-    const ticket = await this.core.tickets.byNumber(number);
+    const ticket = await this.d.tickets.byNumber(number);
     // Ending twice is fine: the widget ends at once and asks for the transcript with the rating afterwards.
     if (chat.ticket) {
-      await this.core.models.Ticket.updateOne({ _id: ticket._id }, { $set: { 'meta.chatEndedAt': this.core.clock.now() } });
-      await this.core.tickets.addEvent(ticket, 'chat_ended', 'The visitor ended the chat', {});
-      await this.state.end(v.id, ticket.number);
-      await this.queue.leave(ticket.team, ticket.number);
+      await this.d.updates.setMeta(ticket, { chatEndedAt: this.d.clock.now() });
+      await this.d.timeline.addEvent(ticket, { type: 'chat_ended', data: {} }, 'The visitor ended the chat', { key: `chat-ended:${ticket._id}` });
+      await this.d.state.end(v.id, ticket.number);
+      await this.d.queue.leave(ticket.team, ticket.number);
     }
     let transcript = false;
     if (opts.transcript && opts.verified) {
-      const customer = await this.core.customers.get(String(ticket.customerId));
+      const customer = await this.d.customers.get(String(ticket.customerId));
       await this.sendTranscript(ticket, opts.verified, (customer.locale as Locale) ?? v.locale);
       transcript = true;
     }
@@ -217,8 +197,8 @@ export class ChatService {
   }
 
   private async sendTranscript(ticket: TicketDoc, to: string, locale: Locale): Promise<void> {
-    const msgs = await this.core.models.Message.find({ ticketId: ticket._id, internal: false, kind: 'message' }).sort({ createdAt: 1, _id: 1 }).limit(1000);
-    await this.core.outbox.send(
+    const msgs = await this.d.Message.find({ ticketId: ticket._id, internal: false, kind: 'message' }).sort({ createdAt: 1, _id: 1 }).limit(1000);
+    await this.d.outbox.send(
       {
         to,
         template: 'chat-transcript',
@@ -231,57 +211,56 @@ export class ChatService {
 
   /** The satisfaction rating of the visitor's current or just-ended chat (the survey module may take this over). */
   async rate(v: Visitor, input: { score: number; comment?: string }): Promise<void> {
-    const chat = await this.state.chatOf(v.id);
+    const chat = await this.d.state.chatOf(v.id);
     const number = chat.ticket ?? chat.last;
     if (!number) throw new ConflictError('There is no chat to rate yet', 'no_chat');
-    const ticket = await this.core.tickets.byNumber(number);
-    const rating = { score: input.score, comment: input.comment ?? null, at: this.core.clock.now() };
-    await this.core.models.Ticket.updateOne({ _id: ticket._id }, { $set: { 'meta.chatRating': rating } });
-    await this.core.tickets.addEvent(ticket, 'chat_rating', `Chat rated ${input.score}/5${input.comment ? `: ${input.comment}` : ''}`, rating);
+    const ticket = await this.d.tickets.byNumber(number);
+    const rating = { score: input.score, comment: input.comment ?? null, at: this.d.clock.now() };
+    await this.d.updates.setMeta(ticket, { chatRating: rating });
+    await this.d.timeline.addEvent(ticket, { type: 'chat_rating', data: rating }, `Chat rated ${input.score}/5${input.comment ? `: ${input.comment}` : ''}`);
     // the rating is the survey answer of this solve: attributed, reported, a low score called back
-    if (this.ratings) await this.ratings.recordChatRating(ticket.number, input.score, input.comment ?? null);
+    if (this.d.ratings) await this.d.ratings.recordChatRating(ticket.number, input.score, input.comment ?? null);
   }
 
   /** The offline form: a ticket answered by email. */
   async offline(input: { name: string; email: string; phone?: string; body: string; clientId?: string; team?: string; locale?: Locale }, fallbackTeam: string): Promise<TicketDoc> {
-    const team = input.team ?? fallbackTeam;
-    const author: Actor = { type: 'customer', name: input.name };
-    const { ticket } = await this.core.tickets.create(
-      {
-        channel: 'email',
+    const { ticket } = await this.d.inbound.receive({
+      channel: 'email',
+      customer: { name: input.name, email: input.email, phone: input.phone ?? null, locale: input.locale },
+      author: { type: 'customer', name: input.name },
+      open: {
+        ...(input.clientId ? { key: `chat-offline:${input.email.toLowerCase()}:${input.clientId}` } : {}),
         subject: subjectOf(input.body),
-        customer: { name: input.name, email: input.email, phone: input.phone ?? null, locale: input.locale },
-        team,
+        team: input.team ?? fallbackTeam,
         meta: { chat: { offline: true } },
-        ...(input.clientId ? { dedupeKey: `chat-offline:${input.email.toLowerCase()}:${input.clientId}` } : {}),
-        message: { body: input.body, channel: 'email', delivery: 'received', author, mail: { from: input.email } },
       },
-      author,
-    );
+      message: { body: input.body, delivery: 'received', mail: { from: input.email } },
+    });
     return ticket;
   }
 
   /** A callback request from the widget, filed with the callbacks module (or noted on the ticket when it is absent). */
   async requestCallback(v: Visitor, input: { phone: string; at?: string }): Promise<{ ticketNumber: number; callbackId: string | null }> {
-    const chat = await this.state.chatOf(v.id);
-    let ticket = chat.ticket ? await this.core.models.Ticket.findOne({ number: chat.ticket }) : null;
-    if (!ticket) {
-      const author: Actor = { type: 'customer', name: displayName(v) };
-      const { customerId, identity } = await this.customerFor(v, input.phone);
-      ({ ticket } = await this.core.tickets.create(
-        { channel: 'chat', subject: `Callback request ${input.phone}`, customer: { name: v.name, email: v.email || null, phone: input.phone, locale: v.locale }, customerId, team: v.team, visitorId: v.id, dedupeKey: `chat:${v.id}:after:${chat.last ?? 0}`, meta: { identity } },
-        author,
-      ));
-      await this.state.setCurrent(v.id, ticket.number);
-    }
-    const dueAt = input.at ? new Date(input.at) : this.core.clock.now();
+    const chat = await this.d.state.chatOf(v.id);
+    const who = chat.ticket ? null : await this.customerFor(v, input.phone);
+    // no words: a chat ticket of its own when none is open, with the request on its timeline
+    const { ticket } = await this.d.inbound.receive({
+      channel: 'chat',
+      customer: { name: v.name, email: v.email || null, phone: input.phone, locale: v.locale },
+      customerId: who?.customerId,
+      author: { type: 'customer', name: displayName(v) },
+      thread: chat.ticket ? { number: chat.ticket } : null,
+      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: `Callback request ${input.phone}`, team: v.team, visitorId: v.id, ...(who ? { meta: { identity: who.identity } } : {}) },
+    });
+    if (ticket.number !== chat.ticket) await this.d.state.setCurrent(v.id, ticket.number);
+    const dueAt = input.at ? new Date(input.at) : this.d.clock.now();
     if (Number.isNaN(dueAt.getTime())) throw new ValidationError('at is not a date');
     let callbackId: string | null = null;
-    if (this.callbacks) {
-      const created = (await this.callbacks.create({ kind: 'requested', ticketId: String(ticket._id), phone: input.phone, dueAt, team: ticket.team })) as { id?: unknown; _id?: unknown } | null;
+    if (this.d.callbacks) {
+      const created = (await this.d.callbacks.create({ kind: 'requested', ticketId: String(ticket._id), phone: input.phone, dueAt, team: ticket.team })) as { id?: unknown; _id?: unknown } | null;
       callbackId = created ? String(created.id ?? created._id ?? '') || null : null;
     }
-    await this.core.tickets.addEvent(ticket, 'callback_requested', `Callback requested: ${input.phone} at ${dueAt.toISOString()}`, { phone: input.phone, dueAt, callbackId });
+    await this.d.timeline.addEvent(ticket, { type: 'callback_requested', data: { phone: input.phone, dueAt, callbackId } }, `Callback requested: ${input.phone} at ${dueAt.toISOString()}`);
     return { ticketNumber: ticket.number, callbackId };
   }
 }

@@ -1,11 +1,12 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AppError, errorBody, ValidationError } from '../../errors';
+import { errorBody, ValidationError } from '../../errors';
 import type { ClientIp } from '../../http/client-ip';
 import type { Logger } from '../../logger';
-import type { Principal } from '../../modules/auth/principal';
 import type { TicketModel } from '../../modules/tickets/ticket.model';
-import { rooms, type Realtime } from '../../realtime/realtime';
+import { agentsClientSchemas } from '../../realtime/agents.schemas';
+import { type AgentsNamespace, rooms, type Realtime } from '../../realtime/realtime';
+import { socketHandler } from '../../realtime/socket-events';
 import { chatRooms, type ChatEmitter } from './chat.emitter';
 import { callbackSchema, chatAuthSchema, confirmSchema, endSchema, offlineSchema, rateSchema, sendSchema, typingSchema, verifySchema } from './chat.schemas';
 import type { ChatVerification } from './chat.verify';
@@ -45,7 +46,7 @@ const TYPING_EVERY_MS = 300;
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const r = schema.safeParse(payload);
-  if (!r.success) throw new ValidationError('Invalid payload', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!r.success) throw ValidationError.fromZod('payload', r.error);
   return r.data;
 }
 
@@ -95,16 +96,7 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
 
     const ip = data.ip;
     const on = <S extends z.ZodType>(event: string, schema: S, limits: [ChatLimitName, string][], fn: (p: z.output<S>) => Promise<unknown>) => {
-      socket.on(event, async (...args: unknown[]) => {
-        const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : () => undefined;
-        try {
-          await d.limits.take(...limits);
-          ack(await fn(parse(schema, args[0])));
-        } catch (err) {
-          if (!(err instanceof AppError)) d.log.error({ event, err }, 'chat event failed');
-          ack(errorBody(err));
-        }
-      });
+      socket.on(event, socketHandler(schema, fn, { log: d.log, event, before: () => d.limits.take(...limits) }));
     };
 
     on('message:send', sendSchema, [['messageSocket', socket.id], ['messageVisitor', v.id], ['messageIp', ip]], async (p) => {
@@ -184,20 +176,21 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
 }
 
 /** Agents' typing on a chat ticket (`typing` `{ticketNumber, typing}` on /agents) reaches the visitor. */
-export function setupAgentTyping(agents: Namespace, d: Pick<ChatSocketDeps, 'Ticket' | 'realtime' | 'log'>): void {
-  agents.on('connection', (socket: Socket) => {
+export function setupAgentTyping(agents: AgentsNamespace, d: Pick<ChatSocketDeps, 'Ticket' | 'realtime' | 'log'>): void {
+  agents.on('connection', (socket) => {
     let last = 0;
     socket.on('typing', async (payload: unknown) => {
-      const p = payload as { ticketNumber?: unknown; typing?: unknown } | null;
-      // The routing module validates and answers this event (ticket viewers); here it only reaches the visitor.
-      if (!p || typeof p.ticketNumber !== 'number' || (p.typing !== undefined && typeof p.typing !== 'boolean')) return;
+      // The routing module answers this event (ticket viewers); here it only reaches the visitor.
+      const r = agentsClientSchemas.typing.safeParse(payload);
+      if (!r.success) return;
+      const p = r.data;
       const typing = p.typing ?? true;
       const now = Date.now();
       if (typing && now - last < TYPING_EVERY_MS) return;
       last = now;
       try {
         const t = await d.Ticket.findOne({ number: p.ticketNumber }, { channel: 1, team: 1 }).lean();
-        const principal = socket.data.principal as Principal;
+        const principal = socket.data.principal;
         if (t?.channel === 'chat' && principal.canSeeTeam(t.team)) d.realtime.toChat(p.ticketNumber, 'typing', { typing, name: principal.name });
       } catch (err) {
         d.log.warn({ err: (err as Error).message }, 'agent typing not forwarded');

@@ -1,9 +1,14 @@
 import { Job, UnrecoverableError } from 'bullmq';
 import type { Types } from 'mongoose';
-import type { Core } from '../../container';
+import type { Locale } from '../../core/types';
+import type { Queues } from '../../infra/queues';
+import type { Mailer } from '../../mail/mailer';
+import type { Templates } from '../../mail/templates';
+import type { CustomerService } from '../../modules/customers/customer.service';
 import type { MessageDoc } from '../../modules/tickets/message.model';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { TicketService } from '../../modules/tickets/ticket.service';
 import { cleanSubject } from './quote';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
 
@@ -25,6 +30,18 @@ export function mailAddress(mailFrom: string): string | null {
   return m ? m[1].toLowerCase() : null;
 }
 
+export interface EmailDeliveryDeps {
+  tickets: Pick<TicketService, 'byId' | 'message'>;
+  timeline: Pick<TicketMessages, 'setDelivery' | 'assignMail'>;
+  customers: Pick<CustomerService, 'get'>;
+  queues: Queues;
+  mailer: Mailer;
+  templates: Templates;
+  MailRef: MailRefModel;
+  /** MAIL_FROM */
+  mailFrom: string;
+}
+
 /**
  * Agent replies (and acknowledgements) as threaded mail. `deliver` only enqueues; the `mail-out`
  * worker renders the template in the customer's language and sends. Other channels call `deliver`
@@ -33,16 +50,13 @@ export function mailAddress(mailFrom: string): string | null {
 export class EmailDelivery {
   private readonly domain: string;
 
-  constructor(
-    private readonly core: Core,
-    private readonly MailRef: MailRefModel,
-  ) {
-    this.domain = mailDomain(core.config.mailFrom);
+  constructor(private readonly d: EmailDeliveryDeps) {
+    this.domain = mailDomain(d.mailFrom);
   }
 
   /** Whether this ticket's customer can be reached by mail at all. */
   async reachable(ticket: TicketDoc): Promise<boolean> {
-    const c = await this.core.customers.get(String(ticket.customerId)).catch(() => null);
+    const c = await this.d.customers.get(String(ticket.customerId)).catch(() => null);
     return !!c?.emails.length;
   }
 
@@ -53,21 +67,20 @@ export class EmailDelivery {
 
   async enqueue(message: MessageDoc, template: ReplyJob['template']): Promise<void> {
     const data: ReplyJob = { messageId: String(message._id), template };
-    await this.core.queues.get('mail-out').add('reply', data, { jobId: `reply-${message._id}`, attempts: 6, backoff: { type: 'exponential', delay: 2000 } });
+    await this.d.queues.get('mail-out').add('reply', data, { jobId: `reply-${message._id}`, attempts: 6, backoff: { type: 'exponential', delay: 2000 } });
   }
 
   /** The worker side: one job per message; a retry reuses the Message-ID stored before the first try. */
   async send(job: Job<ReplyJob>): Promise<unknown> {
-    const { Message } = this.core.models;
-    const message = await Message.findById(job.data.messageId);
+    const message = await this.d.tickets.message(job.data.messageId);
     if (!message) return { skipped: 'message gone' };
     if (message.delivery?.status === 'sent') return { skipped: 'already sent' };
-    const ticket = await this.core.tickets.byId(message.ticketId as Types.ObjectId);
+    const ticket = await this.d.tickets.byId(message.ticketId as Types.ObjectId);
     if (!ticket) return { skipped: 'ticket gone' };
-    const customer = await this.core.customers.get(String(ticket.customerId));
+    const customer = await this.d.customers.get(String(ticket.customerId));
     const to = customer.emails[0];
     if (!to) {
-      await this.core.tickets.setDelivery(message, 'failed', 'The customer has no email address');
+      await this.d.timeline.setDelivery(message, 'failed', 'The customer has no email address');
       return { failed: 'no address' };
     }
 
@@ -80,20 +93,18 @@ export class EmailDelivery {
         messageId: `<${message._id}.${ticket.number}@${this.domain}>`,
         inReplyTo: last?.messageId ?? null,
         references,
-        from: mailAddress(this.core.config.mailFrom),
+        from: mailAddress(this.d.mailFrom),
         to: [to],
       };
       // Stored before the first attempt: a retry after a lost answer sends the same Message-ID, so
       // the customer's client shows one mail, and a reply to either copy threads.
-      const stored = await Message.updateOne({ _id: message._id, 'mail.messageId': null }, { $set: { mail: fresh } });
-      // only when an earlier attempt stored its Message-ID first is there another to read back
-      mail = stored.modifiedCount === 1 ? fresh : ((await Message.findById(message._id))?.mail ?? fresh);
-      await recordMailRef(this.MailRef, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
+      mail = await this.d.timeline.assignMail(message, fresh);
+      await recordMailRef(this.d.MailRef, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
     }
 
     const locale = (customer.locale ?? 'en') as Locale;
     const agentName = message.author.type === 'agent' ? message.author.name : '';
-    const rendered = this.core.templates.renderMail(job.data.template, locale, {
+    const rendered = this.d.templates.renderMail(job.data.template, locale, {
       number: ticket.number,
       subject: cleanSubject(ticket.subject) || `#${ticket.number}`,
       body: message.body,
@@ -103,7 +114,7 @@ export class EmailDelivery {
     const token = `[#${ticket.number}]`;
     const subject = rendered.subject.includes(token) ? rendered.subject : `${rendered.subject} ${token}`;
     try {
-      await this.core.mailer.send({
+      await this.d.mailer.send({
         to,
         subject,
         text: rendered.text,
@@ -120,12 +131,12 @@ export class EmailDelivery {
       const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
       const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || lastTry) {
-        await this.core.tickets.setDelivery(message, 'failed', e.message.slice(0, 500));
+        await this.d.timeline.setDelivery(message, 'failed', e.message.slice(0, 500));
         if (permanent) throw new UnrecoverableError(e.message);
       }
       throw err;
     }
-    await this.core.tickets.setDelivery(message, 'sent');
+    await this.d.timeline.setDelivery(message, 'sent');
     return { sent: mail!.messageId };
   }
 }

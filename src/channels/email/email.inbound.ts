@@ -3,12 +3,16 @@ import type { Job } from 'bullmq';
 import type { Types } from 'mongoose';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import sanitizeHtml from 'sanitize-html';
-import type { Core } from '../../container';
-import { guessLocale } from '../../modules/customers/customer.service';
-import type { MessageDoc } from '../../modules/tickets/message.model';
+import type { Actor, Locale } from '../../core/types';
+import type { Logger } from '../../logger';
+import type { Templates } from '../../mail/templates';
+import { guessLocale, type CustomerService } from '../../modules/customers/customer.service';
+import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { AttachmentRef, NewMessageInput } from '../../modules/tickets/ticket.service';
-import type { Actor, TicketType } from '../../modules/tickets/ticket.types';
+import type { TicketService } from '../../modules/tickets/ticket.service';
+import type { AttachmentRef } from '../../modules/tickets/ticket.store';
+import type { TicketType } from '../../modules/tickets/ticket.types';
 import type { EmailDelivery } from './email.delivery';
 import { attachmentId, ParsedMail, parseStoredMail } from './mail-parse';
 import type { MailStore } from './mail-store';
@@ -47,22 +51,36 @@ const SANITIZE: sanitizeHtml.IOptions = {
   transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
 };
 
+export interface InboundMailDeps {
+  tickets: Pick<TicketService, 'byId' | 'byNumber' | 'message' | 'messageByKey'>;
+  timeline: Pick<TicketMessages, 'addEvent' | 'addAutomatic' | 'setDelivery'>;
+  inbound: Pick<TicketInbound, 'receive'>;
+  customers: Pick<CustomerService, 'get' | 'findByContact'>;
+  templates: Templates;
+  store: MailStore;
+  addresses: TeamAddresses;
+  delivery: Pick<EmailDelivery, 'enqueue'>;
+  ackLimiter: RateLimiterRedis;
+  MailRef: MailRefModel;
+  log: Logger;
+}
+
 /**
- * The `mail-in` job: a stored raw mail becomes a message on the right ticket. Idempotent on the
- * Message-ID, so a retry (or the same mail delivered twice) lands once.
+ * The `mail-in` job: a stored raw mail becomes a message on the right ticket, through the inbound
+ * contract. Idempotent on the Message-ID, so a retry (or the same mail delivered twice) lands once,
+ * and the mail that opened a ticket is acknowledged once, even when a crash came in between.
  */
 export class InboundMail {
-  private readonly log;
+  private readonly store: MailStore;
+  private readonly addresses: TeamAddresses;
+  private readonly MailRef: MailRefModel;
+  private readonly log: Logger;
 
-  constructor(
-    private readonly core: Core,
-    private readonly store: MailStore,
-    private readonly addresses: TeamAddresses,
-    private readonly delivery: EmailDelivery,
-    private readonly ackLimiter: RateLimiterRedis,
-    private readonly MailRef: MailRefModel,
-  ) {
-    this.log = core.log.child({ component: 'mail-in' });
+  constructor(private readonly d: InboundMailDeps) {
+    this.store = d.store;
+    this.addresses = d.addresses;
+    this.MailRef = d.MailRef;
+    this.log = d.log;
   }
 
   async process(job: Job<InboundJob>): Promise<unknown> {
@@ -90,74 +108,42 @@ export class InboundMail {
     const sender = mail.from?.address ?? (job.data.mailFrom || null);
     if (!sender) return { ignored: 'no sender' };
     const key = `mail:${mail.messageId ?? `sha256:${job.data.hash}`}`;
-    // Checked before threading: a mail stored once must not open a ticket if it no longer threads.
-    const dup = await this.core.models.Message.findOne({ dedupeKey: key }, { ticketNumber: 1 });
-    if (dup) return { duplicate: true, ticket: dup.ticketNumber };
     const name = mail.from?.name || sender.split('@')[0];
     const author: Actor = { type: 'customer', name };
-    const input: NewMessageInput = {
-      ...this.texts(mail),
-      channel: 'email',
-      attachments: mail.attachments.map((a, i): AttachmentRef => ({ id: attachmentId(key, i), ...a })),
+    const texts = this.texts(mail);
+    const attachments = mail.attachments.map((a, i): AttachmentRef => ({ id: attachmentId(key, i), ...a }));
+    const html = texts.html;
+    const input = {
+      ...texts,
+      // inline images point at their stored attachment, under the number of the ticket the mail lands on
+      html: html?.includes('cid:') ? (ticketNumber: number) => linkInlineImages(html, attachments, ticketNumber) : html,
+      attachments,
       mail: { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, from: sender, to: mail.to },
       dedupeKey: key,
-      delivery: 'received',
+      delivery: 'received' as const,
     };
-
+    // what the next reply on this ticket threads to: the customer's latest mail
     const lastMail = mail.messageId ? { messageId: mail.messageId, references: mail.references.slice(-20) } : null;
-    const thread = await this.findThread(mail, sender);
-    let ticket: TicketDoc;
-    let isNew: boolean;
-    let duplicate = false;
-    let message: MessageDoc | null;
-    if (thread) {
-      const r = await this.core.tickets.receiveFromCustomer(thread, input, author);
-      ticket = r.ticket;
-      message = r.message;
-      duplicate = r.duplicate;
-      isNew = !r.duplicate && r.ticket.number !== thread.number; // a reply to a closed ticket opened a new one
-    } else {
-      const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
-      const r = await this.core.tickets.create(
-        {
-          channel: 'email',
-          subject: mail.subject || '(no subject)',
-          team,
-          type: TEAM_TYPES[team],
-          customer: { name, email: sender, locale: guessLocale(mail.subject, name, input.body.slice(0, 2000)) },
-          dedupeKey: key,
-          message: { ...input, author },
-          // what the next reply on this ticket threads to, set with the ticket instead of after it
-          ...(lastMail ? { meta: { lastMail } } : {}),
-        },
-        author,
-      );
-      ticket = r.ticket;
-      message = r.message;
-      isNew = r.created;
-      // A retry after the ticket was made but before its message: add the message now.
-      if (!r.created) {
-        const again = await this.core.tickets.receiveFromCustomer(r.ticket, input, author);
-        ticket = again.ticket;
-        message = again.message;
-        duplicate = again.duplicate;
-      }
-    }
-    if (duplicate) return { duplicate: true, ticket: ticket.number };
-    if (message && lastMail) {
-      await recordMailRef(this.MailRef, { _id: lastMail.messageId, ticketId: ticket._id, messageId: message._id, direction: 'in' });
-      // What the next reply on this ticket threads to: the customer's latest mail (a ticket this
-      // job created got it with its creation).
-      const createdWithIt = isNew && !thread;
-      if (!createdWithIt) await this.core.models.Ticket.updateOne({ _id: ticket._id }, { $set: { 'meta.lastMail': lastMail } });
-    }
-    if (input.html?.includes('cid:')) await this.linkInlineImages(key);
-    if (isNew) await this.acknowledge(ticket, sender);
-    return { ticket: ticket.number, created: isNew };
+    // a mailbox's team (IMAP) decides, else the team of the recipients
+    const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
+    const r = await this.d.inbound.receive({
+      channel: 'email',
+      customer: { name, email: sender, locale: guessLocale(mail.subject, name, texts.body.slice(0, 2000)) },
+      author,
+      thread: await this.findThread(mail, sender),
+      open: { key, subject: mail.subject || '(no subject)', team, type: TEAM_TYPES[team] },
+      message: input,
+      ...(lastMail ? { meta: { lastMail } } : {}),
+    });
+    // idempotent, so a retry after a crash past the store repairs what the first attempt left undone
+    if (r.message && lastMail) await recordMailRef(this.MailRef, { _id: lastMail.messageId, ticketId: r.ticket._id, messageId: r.message._id, direction: 'in' });
+    if (r.opened) await this.acknowledge(r.ticket, sender);
+    if (r.outcome === 'duplicate') return { duplicate: true, ticket: r.ticket.number };
+    return { ticket: r.ticket.number, created: r.outcome === 'opened' || r.outcome === 'linked' };
   }
 
   /** The new text, the whole text and the sanitised HTML of a mail. */
-  private texts(mail: ParsedMail): Pick<NewMessageInput, 'body' | 'fullBody' | 'html'> {
+  private texts(mail: ParsedMail): { body: string; fullBody: string | null; html: string | null } {
     const html = mail.html && mail.html.length <= MAX_SANITIZE_CHARS ? sanitizeHtml(mail.html, SANITIZE) : null;
     if (mail.text.trim()) {
       const full = mail.text.trim();
@@ -181,14 +167,14 @@ export class InboundMail {
       const hits = await this.MailRef.find({ _id: { $in: refs } }).lean();
       // the most recent mail of the chain that we know
       const hit = refs.map((r) => hits.find((h) => h._id === r)).find(Boolean);
-      const t = hit ? await this.core.tickets.byId(hit.ticketId) : null;
+      const t = hit ? await this.d.tickets.byId(hit.ticketId) : null;
       if (t) return t;
     }
     const token = /\[#(\d{1,9})\]/.exec(mail.subject);
     if (token) {
-      const t = await this.core.models.Ticket.findOne({ number: Number(token[1]) });
+      const t = await this.d.tickets.byNumber(Number(token[1])).catch(() => null);
       if (t) {
-        const customer = await this.core.customers.findByContact({ email: sender });
+        const customer = await this.d.customers.findByContact({ email: sender });
         if (customer && String(customer._id) === String(t.customerId)) return t;
         this.log.info({ ticket: t.number }, 'ticket token from someone who is not its customer: new ticket');
       }
@@ -196,35 +182,27 @@ export class InboundMail {
     return null;
   }
 
-  /** Inline images point at their stored attachment once the ticket number is known. */
-  private async linkInlineImages(key: string): Promise<void> {
-    const m = await this.core.models.Message.findOne({ dedupeKey: key });
-    if (!m?.html || !m.html.includes('cid:')) return;
-    let html = m.html;
-    for (const a of m.attachments) {
-      if (!a.cid) continue;
-      html = html.split(`cid:${a.cid}`).join(`/api/tickets/${m.ticketNumber}/attachments/${a.id}`);
-    }
-    if (html !== m.html) await this.core.models.Message.updateOne({ _id: m._id }, { $set: { html } });
-  }
-
   /**
-   * One acknowledgement per new ticket, and only a few per sender an hour, whatever arrives. Called
-   * only by the job that created the ticket, so no acknowledgement exists yet (addAutomatic is
-   * idempotent on the key all the same).
+   * One acknowledgement per new ticket, and only a few per sender an hour, whatever arrives.
+   * Idempotent on the ticket: a retry of the mail that opened it (a crash before the
+   * acknowledgement went out) queues the one not yet sent, and never a second.
    */
   private async acknowledge(ticket: TicketDoc, sender: string): Promise<void> {
-    try {
-      await this.ackLimiter.consume(sender);
-    } catch (err) {
-      if (err instanceof Error) this.log.warn({ err }, 'acknowledgement rate limiter unavailable');
-      else this.log.info({ ticket: ticket.number }, 'acknowledgement suppressed: too many from this sender');
-      return;
+    const ackKey = `ack:${ticket._id}`;
+    let message = await this.d.tickets.messageByKey(ackKey);
+    if (!message) {
+      try {
+        await this.d.ackLimiter.consume(sender);
+      } catch (err) {
+        if (err instanceof Error) this.log.warn({ err }, 'acknowledgement rate limiter unavailable');
+        else this.log.info({ ticket: ticket.number }, 'acknowledgement suppressed: too many from this sender');
+        return;
+      }
+      const customer = await this.d.customers.get(String(ticket.customerId));
+      const rendered = this.d.templates.renderMail('ticket-ack', customer.locale as Locale, { number: ticket.number, subject: ticket.subject, customerName: customer.name, body: '' });
+      ({ message } = await this.d.timeline.addAutomatic(ticket, { body: rendered.text, dedupeKey: ackKey }));
     }
-    const customer = await this.core.customers.get(String(ticket.customerId));
-    const rendered = this.core.templates.renderMail('ticket-ack', customer.locale as 'en' | 'zh-CN', { number: ticket.number, subject: ticket.subject, customerName: customer.name, body: '' });
-    const { message } = await this.core.tickets.addAutomatic(ticket, { body: rendered.text, dedupeKey: `ack:${ticket._id}` });
-    if (message.delivery?.status === 'queued') await this.delivery.enqueue(message, 'ticket-ack');
+    if (message.delivery?.status === 'queued') await this.d.delivery.enqueue(message, 'ticket-ack');
   }
 
   /** A bounce of our mail: noted on the ticket, and the bounced message shows it failed. */
@@ -232,18 +210,25 @@ export class InboundMail {
     const ids = await bouncedMessageIds(file, mail.messageId);
     if (!ids.length) return;
     const ref = await this.MailRef.findOne({ _id: { $in: ids }, direction: 'out' }).lean();
-    const original = ref ? await this.core.models.Message.findById(ref.messageId) : null;
+    const original = ref ? await this.d.tickets.message(ref.messageId) : null;
     if (!original) return;
-    const ticket = await this.core.tickets.byId(original.ticketId as Types.ObjectId);
+    const ticket = await this.d.tickets.byId(original.ticketId as Types.ObjectId);
     if (!ticket) return;
     const diagnostic = (/^Diagnostic-Code\s*:\s*(.{1,300})$/im.exec(mail.text) ?? /^Status\s*:\s*(.{1,300})$/im.exec(mail.text))?.[1]?.trim() ?? mail.subject;
-    const already = await this.core.models.Message.exists({ ticketId: ticket._id, 'event.type': 'mail_bounced', 'event.data.messageId': original.mail?.messageId });
-    if (already) return;
-    await this.core.tickets.addEvent(ticket, 'mail_bounced', `Mail to ${original.mail?.to?.join(', ') || 'the customer'} bounced: ${diagnostic}`, {
-      messageId: original.mail?.messageId,
-      bounceMessageId: mail.messageId,
-      diagnostic,
-    });
-    await this.core.tickets.setDelivery(original, 'failed', `bounced: ${diagnostic}`.slice(0, 500));
+    const key = `mail-bounced:${original._id}`;
+    if (await this.d.tickets.messageByKey(`event:${key}`)) return; // noted before: one note per bounced mail
+    const to = original.mail?.to?.join(', ') || null;
+    await this.d.timeline.addEvent(ticket, { type: 'mail_bounced', data: { messageId: original.mail?.messageId ?? null, bounceMessageId: mail.messageId, diagnostic, to } }, `Mail to ${to || 'the customer'} bounced: ${diagnostic}`, { key });
+    await this.d.timeline.setDelivery(original, 'failed', `bounced: ${diagnostic}`.slice(0, 500));
   }
+}
+
+/** Inline images (`cid:`) point at the ticket's download URL of their stored attachment. */
+function linkInlineImages(html: string, attachments: AttachmentRef[], ticketNumber: number): string {
+  let out = html;
+  for (const a of attachments) {
+    if (!a.cid) continue;
+    out = out.split(`cid:${a.cid}`).join(`/api/tickets/${ticketNumber}/attachments/${a.id}`);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ export class TeamAddresses {
   private loading: Promise<Map<string, string>> | null = null;
 
   constructor(
-    private readonly teams: TeamService,
+    private readonly teams: Pick<TeamService, 'list'>,
     private readonly extraOwn: string[] = [],
   ) {}
 

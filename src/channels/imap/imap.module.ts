@@ -1,6 +1,7 @@
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import { SecretBox } from '../../infra/secrets';
 import type { AppModule } from '../../modules/app-module';
+import type { TeamService } from '../../modules/teams/team.service';
 import type { EmailModule } from '../email/email.module';
 import { mailboxModel } from './imap.model';
 import { mailboxRoutes } from './imap.routes';
@@ -14,12 +15,18 @@ export interface ImapModule extends AppModule {
   supervisor(): MailboxSupervisor | null;
 }
 
+export interface ImapModuleDeps {
+  /** the email channel's intake: a fetched mail goes where an SMTP one goes */
+  email: Pick<EmailModule, 'accept'>;
+  teams: Pick<TeamService, 'get'>;
+}
+
 /**
  * Existing mailboxes (IMAP) per team: settings by `PUT /api/teams/:key`, fetched in the worker
  * process into the same raw-mail store and `mail-in` job as the SMTP intake — the same parsing,
  * threading and dedupe, nothing parsed twice.
  */
-export function imapModule(core: Core, email: EmailModule, opts: { reconcileMs?: number } = {}): ImapModule {
+export function imapModule(core: Core, d: ImapModuleDeps, opts: { reconcileMs?: number } = {}): ImapModule {
   const mailboxes = new MailboxService(mailboxModel(core.conn, core.clock), new SecretBox(core.config.secretsKey), core.clock);
   const log = core.log.child({ component: 'imap' });
   let supervisor: MailboxSupervisor | null = null;
@@ -27,13 +34,13 @@ export function imapModule(core: Core, email: EmailModule, opts: { reconcileMs?:
     name: 'imap',
     mailboxes,
     supervisor: () => supervisor,
-    routes: (api) => [mailboxRoutes(api, { mailboxes, teams: core.teams })],
+    routes: (api) => [mailboxRoutes(api, { mailboxes, teams: d.teams })],
     startWorkers: async () => {
       supervisor = new MailboxSupervisor(
         core.redis,
         core.config.queuePrefix,
         mailboxes,
-        (source, team) => email.accept(source, core.config.mailMaxBytes, { via: 'imap', rcpt: [], mailFrom: null, team }),
+        (source, team) => d.email.accept(source, core.config.mailMaxBytes, { via: 'imap', rcpt: [], mailFrom: null, team }),
         { clientName: 'Aftercare', clientVersion: '1.0', maxBytes: core.config.mailMaxBytes, reconcileMs: opts.reconcileMs },
         log,
       );

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { ROLE_SETS } from '../../core/types';
 import type { ApiRegistry } from '../../http/api-route';
 import type { TeamService } from '../../modules/teams/team.service';
 import { MailboxService, serializeMailbox } from './imap.service';
@@ -32,11 +33,11 @@ export const mailboxView = z.object({
 const teamKey = z.strictObject({ key: z.string().regex(/^[a-z0-9_-]{2,32}$/) });
 
 /** A team's existing mailboxes (IMAP), fetched by the workers; the last connection error shows here. */
-export function mailboxRoutes(api: ApiRegistry, d: { mailboxes: MailboxService; teams: TeamService }): Router {
+export function mailboxRoutes(api: ApiRegistry, d: { mailboxes: MailboxService; teams: Pick<TeamService, 'get'> }): Router {
   const r = Router();
   api.route(
     r,
-    { method: 'put', path: '/api/teams/:key', tag: 'teams', summary: 'Set the existing mailboxes (IMAP) the team\'s mail is fetched from (admin, manager); passwords are write-only and stored encrypted', auth: ['admin', 'manager'], params: teamKey, body: z.strictObject({ mailboxes: z.array(mailbox).max(10) }), response: z.object({ key: z.string(), mailboxes: z.array(mailboxView) }) },
+    { method: 'put', path: '/api/teams/:key', tag: 'teams', summary: 'Set the existing mailboxes (IMAP) the team\'s mail is fetched from (admin, manager); passwords are write-only and stored encrypted', auth: ROLE_SETS.managers, params: teamKey, body: z.strictObject({ mailboxes: z.array(mailbox).max(10) }), response: z.object({ key: z.string(), mailboxes: z.array(mailboxView) }) },
     async ({ params, body }) => {
       await d.teams.get(params.key);
       return { key: params.key, mailboxes: (await d.mailboxes.replace(params.key, body.mailboxes)).map(serializeMailbox) };
@@ -44,7 +45,7 @@ export function mailboxRoutes(api: ApiRegistry, d: { mailboxes: MailboxService; 
   );
   api.route(
     r,
-    { method: 'get', path: '/api/teams/:key/mailboxes', tag: 'teams', summary: 'The team\'s mailboxes with their connection state, last error and checkpoint', auth: ['admin', 'manager', 'supervisor'], params: teamKey, response: z.object({ key: z.string(), mailboxes: z.array(mailboxView) }) },
+    { method: 'get', path: '/api/teams/:key/mailboxes', tag: 'teams', summary: 'The team\'s mailboxes with their connection state, last error and checkpoint', auth: ROLE_SETS.leads, params: teamKey, response: z.object({ key: z.string(), mailboxes: z.array(mailboxView) }) },
     async ({ params }) => {
       await d.teams.get(params.key);
       return { key: params.key, mailboxes: (await d.mailboxes.list(params.key)).map(serializeMailbox) };

@@ -1,7 +1,7 @@
 import { Connection, Model, Schema, Types } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import { modelOnce } from '../../infra/mongo';
-import { LOCALES } from '../../modules/tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 
 export const SMS_STATES = ['queued', 'sent', 'delivered', 'failed'] as const;
 

@@ -1,4 +1,4 @@
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 
 export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'failed';
 

@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { hasRole, LOCALES, ROLE_SETS } from '../../core/types';
 import type { ApiRegistry } from '../../http/api-route';
+import { sameSecret } from '../../infra/secrets';
 import { objectId } from '../../modules/tickets/ticket.schemas';
 import type { TicketService } from '../../modules/tickets/ticket.service';
-import { LOCALES } from '../../modules/tickets/ticket.types';
 import { verifyTwilioSignature } from '../voice/twilio.routes';
 import { twilioStatus } from './sms.providers';
 import { SMS_TEMPLATES, SmsService } from './sms.service';
@@ -43,11 +44,11 @@ export function tencentCallbackToken(secret: string): string {
   return crypto.createHmac('sha256', secret).update('sms-callback').digest('hex').slice(0, 32);
 }
 
-export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: TicketService; publicUrl: string; tencentToken: string }): Router {
+export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: Pick<TicketService, 'visible' | 'byId'>; publicUrl: string; tencentToken: string }): Router {
   const r = Router();
   api.route(
     r,
-    { method: 'get', path: '/api/sms/callbacks', tag: 'sms', summary: 'The callback URLs to enter at the SMS provider (admin): delivery reports and replies', auth: ['admin'], response: z.object({ provider: z.string(), statusUrl: z.string(), replyUrl: z.string() }) },
+    { method: 'get', path: '/api/sms/callbacks', tag: 'sms', summary: 'The callback URLs to enter at the SMS provider (admin): delivery reports and replies', auth: ROLE_SETS.admins, response: z.object({ provider: z.string(), statusUrl: z.string(), replyUrl: z.string() }) },
     async () =>
       d.sms.provider === 'tencent'
         ? { provider: 'tencent', statusUrl: `${d.publicUrl}/webhooks/sms/tencent/status?token=${d.tencentToken}`, replyUrl: `${d.publicUrl}/webhooks/sms/tencent/reply?token=${d.tencentToken}` }
@@ -58,7 +59,7 @@ export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: Ticke
     { method: 'post', path: '/api/sms', tag: 'sms', summary: 'Send a templated text message (appointment confirmed, engineer on the way, survey link, status link) to a customer or a number', auth: 'agent', body: sendBody, status: 201, response: smsView },
     async ({ body, principal }) => {
       // an agent texts about a ticket they may see; team leads and managers may text anyone
-      if (!body.ticketNumber && principal.role === 'agent') throw new ForbiddenError('Agents send text messages about a ticket: give ticketNumber');
+      if (!body.ticketNumber && !hasRole(principal.role, ROLE_SETS.leads)) throw new ForbiddenError('Agents send text messages about a ticket: give ticketNumber');
       const ticket = body.ticketNumber ? await d.tickets.visible(body.ticketNumber, principal) : null;
       return d.sms.send(body.customerId ? { customerId: body.customerId } : { phone: body.phone! }, body.template, body.vars, body.locale, { reference: body.reference, ticketId: ticket ? String(ticket._id) : undefined });
     },
@@ -68,7 +69,7 @@ export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: Ticke
     const ticket = ticketId ? await d.tickets.byId(ticketId) : null;
     if (ticket) {
       if (!principal.canSeeTeam(ticket.team)) throw new NotFoundError('SMS');
-    } else if (principal.role === 'agent') throw new NotFoundError('SMS');
+    } else if (!hasRole(principal.role, ROLE_SETS.leads)) throw new NotFoundError('SMS');
     return view;
   });
   api.route(
@@ -78,7 +79,7 @@ export function smsRoutes(api: ApiRegistry, d: { sms: SmsService; tickets: Ticke
   );
   api.route(
     r,
-    { method: 'put', path: '/api/sms-opt-outs/:phone', tag: 'sms', summary: 'Record that a number opts out of (or back into) text messages', auth: ['supervisor', 'manager', 'admin'], params: z.strictObject({ phone }), body: z.strictObject({ optedOut: z.boolean() }), response: z.object({ phone: z.string(), optedOut: z.boolean() }) },
+    { method: 'put', path: '/api/sms-opt-outs/:phone', tag: 'sms', summary: 'Record that a number opts out of (or back into) text messages', auth: ROLE_SETS.leads, params: z.strictObject({ phone }), body: z.strictObject({ optedOut: z.boolean() }), response: z.object({ phone: z.string(), optedOut: z.boolean() }) },
     async ({ params, body }) => (await d.sms.setOptOut(params.phone, body.optedOut, 'agent'), { phone: params.phone, optedOut: body.optedOut }),
   );
   return r;
@@ -110,10 +111,8 @@ export function smsWebhookRoutes(api: ApiRegistry, d: { sms: SmsService; twilioA
 
   const tencentQuery = z.looseObject({ token: z.string().max(64).optional() });
   const checkToken = (token?: string) => {
-    const a = crypto.createHash('sha256').update(token ?? '').digest();
-    const b = crypto.createHash('sha256').update(d.tencentToken).digest();
     if (!token) throw new AppError(401, 'unauthorized', 'token is required');
-    if (!crypto.timingSafeEqual(a, b)) throw new AppError(403, 'invalid_token', 'Wrong callback token');
+    if (!sameSecret(token, d.tencentToken)) throw new AppError(403, 'invalid_token', 'Wrong callback token');
   };
   const report = z.object({ sid: z.string().min(1).max(128), report_status: z.string().max(16), errmsg: z.string().max(200).optional(), description: z.string().max(200).optional(), mobile: z.string().max(32).optional() });
   api.route(

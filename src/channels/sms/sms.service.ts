@@ -3,14 +3,15 @@ import path from 'node:path';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Types } from 'mongoose';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Locale } from '../../core/types';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { Templates } from '../../mail/templates';
-import { CustomerService, normalizePhone } from '../../modules/customers/customer.service';
+import { type CustomerService, normalizePhone } from '../../modules/customers/customer.service';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketService } from '../../modules/tickets/ticket.service';
-import type { Locale } from '../../modules/tickets/ticket.types';
 import type { SmsFields, SmsModels } from './sms.model';
 import { SmsProvider, SmsProviderError, SmsStatus } from './sms.provider';
 
@@ -30,8 +31,9 @@ export type SmsView = ReturnType<typeof serializeSms>;
 export interface SmsServiceDeps {
   models: SmsModels;
   provider: SmsProvider;
-  customers: CustomerService;
-  tickets: TicketService;
+  customers: Pick<CustomerService, 'get' | 'findByContact'>;
+  tickets: Pick<TicketService, 'message'>;
+  timeline: Pick<TicketMessages, 'setDelivery'>;
   templates: Templates;
   queues: Queues;
   /** messages per phone number and hour */
@@ -188,7 +190,7 @@ export class SmsService {
       await this.send({ customerId: String(ticket.customerId) }, 'agent-message', { body: message.body }, undefined, { reference: `reply:${message._id}`, ticketId: String(ticket._id), messageId: String(message._id) });
     } catch (err) {
       const msg = await this.d.tickets.message(String(message._id));
-      if (msg) await this.d.tickets.setDelivery(msg, 'failed', (err as Error).message.slice(0, 300));
+      if (msg) await this.d.timeline.setDelivery(msg, 'failed', (err as Error).message.slice(0, 300));
     }
   };
 
@@ -206,7 +208,7 @@ export class SmsService {
   private async followMessage(sms: Pick<SmsFields, 'messageId' | 'status' | 'error'>): Promise<void> {
     if (!sms.messageId || sms.status === 'queued') return;
     const msg = await this.d.tickets.message(sms.messageId);
-    if (msg) await this.d.tickets.setDelivery(msg, sms.status === 'failed' ? 'failed' : 'sent', sms.status === 'failed' ? (sms.error ?? 'failed') : null);
+    if (msg) await this.d.timeline.setDelivery(msg, sms.status === 'failed' ? 'failed' : 'sent', sms.status === 'failed' ? (sms.error ?? 'failed') : null);
   }
 }
 

@@ -1,11 +1,18 @@
 import { Types } from 'mongoose';
-import type { Core } from '../../container';
+import type { Locale } from '../../core/types';
 import { NotFoundError } from '../../errors';
+import type { Clock } from '../../infra/clock';
+import type { Logger } from '../../logger';
+import type { AgentModel } from '../../modules/agents/agent.model';
 import type { CallbackService } from '../../modules/callbacks/callback.service';
 import { normalizePhone } from '../../modules/customers/customer.service';
+import type { TeamService } from '../../modules/teams/team.service';
+import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { Locale } from '../../modules/tickets/ticket.types';
-import { callModel, CallDoc, CallModel } from './call.model';
+import type { TicketService } from '../../modules/tickets/ticket.service';
+import type { TicketUpdates } from '../../modules/tickets/ticket.updates';
+import type { CallDoc, CallModel } from './call.model';
 import { hotlineLocale, PromptBook, VoiceSettings } from './voice.settings';
 
 /** What any telephony source reports about a call; Twilio's webhooks and the PBX API both map to it. */
@@ -26,6 +33,19 @@ function callerPhone(from: string | null | undefined): string | null {
   return p.replace('+', '').length >= 3 ? p : null;
 }
 
+export interface CallServiceDeps {
+  Call: CallModel;
+  Agent: AgentModel;
+  tickets: Pick<TicketService, 'byId'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
+  updates: Pick<TicketUpdates, 'update'>;
+  inbound: Pick<TicketInbound, 'receive'>;
+  teams: Pick<TeamService, 'exists'>;
+  callbacks: Pick<CallbackService, 'create' | 'cancelForTicket' | 'byKey' | 'upgradeToVoicemail'>;
+  clock: Clock;
+  log: Logger;
+}
+
 /**
  * The hotline pipeline: every call lands on a ticket of channel `voice` (the caller's open one, else
  * a new one), every step is a line on its timeline, and a call nobody took becomes a callback task.
@@ -33,14 +53,15 @@ function callerPhone(from: string | null | undefined): string | null {
  */
 export class CallService {
   readonly Call: CallModel;
+  private readonly callbacks: CallServiceDeps['callbacks'];
 
   constructor(
-    private readonly core: Core,
-    private readonly callbacks: CallbackService,
+    private readonly d: CallServiceDeps,
     private readonly settings: VoiceSettings,
     private readonly prompts: PromptBook,
   ) {
-    this.Call = callModel(core.conn, core.clock);
+    this.Call = d.Call;
+    this.callbacks = d.callbacks;
   }
 
   /** The call, created on first sight, with its ticket. */
@@ -56,7 +77,7 @@ export class CallService {
 
   /** The callback task a call left behind, if any. */
   async callbackOf(callId: string) {
-    return this.callbacks.Callback.findOne({ dedupeKey: `call:${callId}` });
+    return this.callbacks.byKey(`call:${callId}`);
   }
 
   /** The IVR picked a team. A ticket this call opened moves there; a caller's existing case stays where it is. */
@@ -64,16 +85,16 @@ export class CallService {
     const { call, ticket } = await this.ringing(ref);
     if (call.team === team) return call;
     await this.Call.updateOne({ _id: call._id }, { $set: { team } });
-    if (ticket.dedupeKey === `call:${call.callId}` && ticket.team !== team && (await this.core.teams.exists(team))) {
-      await this.core.tickets.update(ticket.number, { team }, null);
+    if (ticket.dedupeKey === `call:${call.callId}` && ticket.team !== team && (await this.d.teams.exists(team))) {
+      await this.d.updates.update(ticket.number, { team }, null);
     }
     return (await this.Call.findById(call._id)) ?? call;
   }
 
   async answered(ref: CallRef, agentId?: string | null): Promise<CallDoc> {
     const { call, ticket } = await this.ringing(ref);
-    const now = this.core.clock.now();
-    const agent = agentId && Types.ObjectId.isValid(agentId) ? await this.core.models.Agent.findById(agentId, { name: 1, teams: 1 }).lean() : null;
+    const now = this.d.clock.now();
+    const agent = agentId && Types.ObjectId.isValid(agentId) ? await this.d.Agent.findById(agentId, { name: 1, teams: 1 }).lean() : null;
     const won = await this.Call.findOneAndUpdate(
       { _id: call._id, answeredAt: null },
       { $set: { status: 'answered', answeredAt: now, agentId: agent?._id ?? null, waitSec: secondsBetween(call.startedAt, now) } },
@@ -83,15 +104,12 @@ export class CallService {
       if (agent && !call.agentId) await this.Call.updateOne({ _id: call._id, agentId: null }, { $set: { agentId: agent._id } });
       return (await this.Call.findById(call._id)) ?? call;
     }
-    await this.core.tickets.addEvent(ticket, 'call_answered', `Call answered${agent ? ` by ${agent.name}` : ''} after ${won.waitSec ?? 0} s`, {
-      callId: call.callId,
-      agentId: agent ? String(agent._id) : null,
-      waitSec: won.waitSec,
-    });
+    const answered = { callId: call.callId, agentId: agent ? String(agent._id) : null, agentName: agent?.name ?? null, waitSec: won.waitSec ?? null };
+    await this.d.timeline.addEvent(ticket, { type: 'call_answered', data: answered }, `Call answered${agent ? ` by ${agent.name}` : ''} after ${won.waitSec ?? 0} s`);
     // The customer got through: earlier missed-call tasks on this case are moot.
     await this.callbacks.cancelForTicket(String(ticket._id), ['missed_call', 'voicemail']);
     if (agent && !ticket.assigneeId && (agent.teams ?? []).includes(ticket.team)) {
-      await this.core.tickets.update(ticket.number, { assignee: String(agent._id) }, null).catch((err) => this.core.log.warn({ err: (err as Error).message }, 'call: could not assign'));
+      await this.d.updates.update(ticket.number, { assignee: String(agent._id) }, null).catch((err) => this.d.log.warn({ err: (err as Error).message }, 'call: could not assign'));
     }
     return won;
   }
@@ -99,7 +117,7 @@ export class CallService {
   /** Nobody took the call (no answer, busy, no agent, or the caller hung up first): a callback task. */
   async missed(ref: CallRef, reason: MissReason): Promise<CallDoc> {
     const { call, ticket } = await this.ringing(ref);
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     const status = reason === 'abandoned' ? 'abandoned' : 'missed';
     const won = await this.Call.findOneAndUpdate(
       { _id: call._id, status: 'ringing', answeredAt: null },
@@ -107,11 +125,9 @@ export class CallService {
       { new: true },
     );
     if (won) {
-      await this.core.tickets.addEvent(ticket, status === 'abandoned' ? 'call_abandoned' : 'call_missed', `${status === 'abandoned' ? 'Caller hung up before anyone answered' : 'Missed call'} (${reason}) from ${call.from ?? 'an unknown number'}`, {
-        callId: call.callId,
-        reason,
-        waitSec: won.waitSec,
-      });
+      const missed = { callId: call.callId, reason, waitSec: won.waitSec ?? null, from: call.from ?? null };
+      const body = `${status === 'abandoned' ? 'Caller hung up before anyone answered' : 'Missed call'} (${reason}) from ${call.from ?? 'an unknown number'}`;
+      await this.d.timeline.addEvent(ticket, status === 'abandoned' ? { type: 'call_abandoned', data: missed } : { type: 'call_missed', data: missed }, body);
     }
     const fresh = won ?? (await this.Call.findById(call._id)) ?? call;
     if (fresh.status === 'missed' || fresh.status === 'abandoned') await this.callbackFor(fresh, ticket, 'missed_call');
@@ -120,7 +136,7 @@ export class CallService {
 
   async ended(ref: CallRef, durationSec?: number | null): Promise<CallDoc> {
     const { call } = await this.ringing(ref);
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     if (call.status === 'ringing') await this.missed(ref, 'abandoned');
     const done = await this.Call.findOneAndUpdate(
       { _id: call._id, endedAt: null },
@@ -128,8 +144,8 @@ export class CallService {
       { new: true },
     );
     if (done?.status === 'answered') {
-      const ticket = await this.core.tickets.byId(done.ticketId as Types.ObjectId);
-      if (ticket) await this.core.tickets.addEvent(ticket, 'call_ended', `Call ended after ${done.durationSec ?? 0} s`, { callId: done.callId, durationSec: done.durationSec });
+      const ticket = await this.d.tickets.byId(done.ticketId as Types.ObjectId);
+      if (ticket) await this.d.timeline.addEvent(ticket, { type: 'call_ended', data: { callId: done.callId, durationSec: done.durationSec ?? null } }, `Call ended after ${done.durationSec ?? 0} s`);
     }
     return done ?? (await this.Call.findById(call._id)) ?? call;
   }
@@ -139,7 +155,7 @@ export class CallService {
     const existing = await this.find(ref.callId);
     if (!existing && !ref.from) throw new NotFoundError(`Call ${ref.callId}`);
     const { call, ticket } = await this.ringing(ref);
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     const won = await this.Call.findOneAndUpdate(
       { _id: call._id, recordingUrl: null },
       {
@@ -152,7 +168,7 @@ export class CallService {
       { new: true },
     );
     if (won) {
-      await this.core.tickets.addEvent(ticket, 'voicemail', `Voicemail${durationSec ? ` (${durationSec} s)` : ''}: ${recordingUrl}`, { callId: call.callId, recordingUrl, durationSec: durationSec ?? null });
+      await this.d.timeline.addEvent(ticket, { type: 'voicemail', data: { callId: call.callId, recordingUrl, durationSec: durationSec ?? null } }, `Voicemail${durationSec ? ` (${durationSec} s)` : ''}: ${recordingUrl}`);
     }
     const fresh = won ?? (await this.Call.findById(call._id)) ?? call;
     if (!fresh.answeredAt) await this.callbackFor(fresh, ticket, 'voicemail');
@@ -164,9 +180,7 @@ export class CallService {
     const phone = callerPhone(call.from);
     if (!phone) return; // a withheld number cannot be called back; the timeline still shows the call
     const cb = await this.callbacks.create({ kind, ticketId: String(ticket._id), team: ticket.team, phone, dedupeKey: `call:${call.callId}` });
-    if (kind === 'voicemail' && cb.kind === 'missed_call') {
-      await this.callbacks.Callback.updateOne({ _id: cb._id, kind: 'missed_call' }, { $set: { kind: 'voicemail', note: call.recordingUrl } });
-    }
+    if (kind === 'voicemail' && cb.kind === 'missed_call') await this.callbacks.upgradeToVoicemail(cb, call.recordingUrl ?? null);
   }
 
   private async upsert(ref: CallRef): Promise<CallDoc> {
@@ -180,7 +194,7 @@ export class CallService {
       to: ref.to ?? null,
       team: ref.team ?? this.settings.defaultTeam,
       locale,
-      startedAt: this.core.clock.now(),
+      startedAt: this.d.clock.now(),
       status: 'ringing',
     };
     try {
@@ -193,42 +207,37 @@ export class CallService {
     }
   }
 
-  /** The caller's open voice ticket, else a new one (idempotent per call); only the first to link it writes the timeline line. */
+  /**
+   * The call's ticket through the inbound contract: the caller's open voice ticket, else a new one
+   * (one per call, `call:<callId>`). Only the first to link the call writes the timeline line.
+   */
   private async ensureTicket(call: CallDoc): Promise<TicketDoc> {
     if (call.ticketId) {
-      const t = await this.core.tickets.byId(call.ticketId as Types.ObjectId);
+      const t = await this.d.tickets.byId(call.ticketId as Types.ObjectId);
       if (t) return t;
     }
     const locale = (call.locale as Locale) ?? 'en';
     const phone = callerPhone(call.from);
     const name = phone ?? this.prompts.text(locale, 'anonymousCaller');
-    let ticket: TicketDoc | null = null;
-    const customer = phone ? await this.core.customers.findOrCreate({ phone, name, locale }) : null;
-    if (customer) ticket = await this.core.tickets.openTicketOf(customer._id, ['voice']);
-    if (!ticket) {
-      const team = (await this.core.teams.exists(call.team)) ? call.team : this.settings.defaultTeam;
-      ({ ticket } = await this.core.tickets.create(
-        {
-          channel: 'voice',
-          subject: this.prompts.text(locale, 'ticketSubject', { from: phone ?? name }),
-          customer: { name, phone, locale },
-          customerId: customer?._id,
-          team,
-          dedupeKey: `call:${call.callId}`,
-          meta: { callId: call.callId },
-        },
-        { type: 'customer', name },
-      ));
-    }
+    const team = (await this.d.teams.exists(call.team)) ? call.team : this.settings.defaultTeam;
+    const { ticket } = await this.d.inbound.receive({
+      channel: 'voice',
+      customer: { name, phone, locale },
+      author: { type: 'customer', name },
+      // a withheld number is nobody we know: a ticket of its own
+      continueOpenOn: phone ? ['voice'] : undefined,
+      open: { key: `call:${call.callId}`, subject: this.prompts.text(locale, 'ticketSubject', { from: phone ?? name }), team, meta: { callId: call.callId } },
+    });
     const linked = await this.Call.findOneAndUpdate({ _id: call._id, ticketId: null }, { $set: { ticketId: ticket._id } }, { new: true });
     if (!linked) {
       const other = await this.Call.findById(call._id);
-      const t = other?.ticketId ? await this.core.tickets.byId(other.ticketId as Types.ObjectId) : null;
+      const t = other?.ticketId ? await this.d.tickets.byId(other.ticketId as Types.ObjectId) : null;
       return t ?? ticket;
     }
     call.ticketId = ticket._id;
-    await this.core.tickets.addEvent(ticket, 'call_received', `Incoming call from ${phone ?? name}${call.to ? ` to ${call.to}` : ''}`, { callId: call.callId, from: call.from, to: call.to });
-    return (await this.core.tickets.byId(ticket._id)) ?? ticket;
+    const received = { callId: call.callId, from: call.from ?? null, to: call.to ?? null, caller: phone ?? name };
+    await this.d.timeline.addEvent(ticket, { type: 'call_received', data: received }, `Incoming call from ${phone ?? name}${call.to ? ` to ${call.to}` : ''}`);
+    return (await this.d.tickets.byId(ticket._id)) ?? ticket;
   }
 }
 

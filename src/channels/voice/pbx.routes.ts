@@ -1,12 +1,14 @@
-import crypto from 'node:crypto';
 import { Router } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { Core } from '../../container';
 import { UnauthorizedError, ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import { bearerToken } from '../../modules/auth/auth.service';
+import { sameSecret } from '../../infra/secrets';
+import type { AgentModel } from '../../modules/agents/agent.model';
+import { bearerToken, type AuthService } from '../../modules/auth/auth.service';
+import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { CallService } from './call.service';
+import { ROLE_SETS } from '../../core/types';
 
 export const pbxEventBody = z.strictObject({
   event: z.enum(['call.ringing', 'call.answered', 'call.ended', 'call.missed', 'voicemail']),
@@ -23,14 +25,18 @@ export const pbxEventBody = z.strictObject({
 
 const pbxEventResult = z.object({ callId: z.string(), status: z.string(), ticketNumber: z.number().nullable(), callbackId: z.string().nullable() });
 
-function sameSecret(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
+export interface PbxRouteDeps {
+  auth: Pick<AuthService, 'authenticate'>;
+  /** PBX_API_TOKEN */
+  pbxApiToken?: string;
+  Agent: AgentModel;
+  tickets: Pick<TicketService, 'byId'>;
+  calls: CallService;
 }
 
 /** Any PBX feeds the same pipeline as Twilio: a static PBX_API_TOKEN, or an admin's bearer token. */
-export function pbxRoutes(api: ApiRegistry, core: Core, calls: CallService): Router {
+export function pbxRoutes(api: ApiRegistry, d: PbxRouteDeps): Router {
+  const { calls } = d;
   const r = Router();
   api.route(
     r,
@@ -47,9 +53,9 @@ export function pbxRoutes(api: ApiRegistry, core: Core, calls: CallService): Rou
     async ({ body, req }) => {
       const token = bearerToken(req.headers.authorization);
       if (!token) throw new UnauthorizedError('Send Authorization: Bearer <PBX_API_TOKEN or an admin token>');
-      if (!(core.config.pbxApiToken && sameSecret(token, core.config.pbxApiToken))) {
-        const principal = await core.auth.authenticate(token);
-        principal.require(['admin']);
+      if (!(d.pbxApiToken && sameSecret(token, d.pbxApiToken))) {
+        const principal = await d.auth.authenticate(token);
+        principal.require(ROLE_SETS.admins);
       }
       const ref = { callId: body.callId, source: 'pbx' as const, from: body.from, to: body.to || null, team: body.team ?? null };
       let call;
@@ -58,7 +64,7 @@ export function pbxRoutes(api: ApiRegistry, core: Core, calls: CallService): Rou
           call = (await calls.ringing(ref)).call;
           break;
         case 'call.answered':
-          call = await calls.answered(ref, await agentId(core, body.agent));
+          call = await calls.answered(ref, await agentId(d.Agent, body.agent));
           break;
         case 'call.ended':
           call = await calls.ended(ref, body.durationSec ?? null);
@@ -71,7 +77,7 @@ export function pbxRoutes(api: ApiRegistry, core: Core, calls: CallService): Rou
           call = await calls.voicemail(ref, body.recordingUrl, body.durationSec ?? null);
           break;
       }
-      const ticket = call.ticketId ? await core.tickets.byId(call.ticketId as Types.ObjectId) : null;
+      const ticket = call.ticketId ? await d.tickets.byId(call.ticketId as Types.ObjectId) : null;
       const cb = await calls.callbackOf(call.callId);
       return { callId: call.callId, status: call.status, ticketNumber: ticket?.number ?? null, callbackId: cb ? String(cb._id) : null };
     },
@@ -79,9 +85,9 @@ export function pbxRoutes(api: ApiRegistry, core: Core, calls: CallService): Rou
   return r;
 }
 
-async function agentId(core: Core, agent: string | undefined): Promise<string | null> {
+async function agentId(Agent: AgentModel, agent: string | undefined): Promise<string | null> {
   if (!agent) return null;
-  const found = Types.ObjectId.isValid(agent) ? await core.models.Agent.findById(agent, { _id: 1 }).lean() : await core.models.Agent.findOne({ email: agent.trim().toLowerCase() }, { _id: 1 }).lean();
+  const found = Types.ObjectId.isValid(agent) ? await Agent.findById(agent, { _id: 1 }).lean() : await Agent.findOne({ email: agent.trim().toLowerCase() }, { _id: 1 }).lean();
   if (!found) throw new ValidationError(`No agent ${agent}`);
   return String(found._id);
 }

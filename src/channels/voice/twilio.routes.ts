@@ -1,13 +1,14 @@
 import { Router, type RequestHandler } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { Core } from '../../container';
 import { AppError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { AgentModel } from '../../modules/agents/agent.model';
+import type { Locale } from '../../core/types';
 import type { CallService, MissReason } from './call.service';
 import { agentFromClient, clientIdentity, HotlineTwiml } from './twilio.twiml';
 import { hotlineLocale, ringTimeout, teamForDigit, type VoiceSettings } from './voice.settings';
+import { ROLE_SETS } from '../../core/types';
 
 export const TWILIO_BASE_PATH = '/webhooks/voice/twilio';
 
@@ -48,9 +49,21 @@ const recordingParams = z.looseObject({
 
 const FORM = 'application/x-www-form-urlencoded';
 
-export function twilioRoutes(api: ApiRegistry, core: Core, calls: CallService, settings: VoiceSettings, twiml: HotlineTwiml): Router {
+export interface TwilioRouteDeps {
+  /** TWILIO_AUTH_TOKEN */
+  authToken?: string;
+  /** PUBLIC_URL: Twilio signs the URL it called */
+  publicUrl: string;
+  Agent: AgentModel;
+  calls: CallService;
+  settings: VoiceSettings;
+  twiml: HotlineTwiml;
+}
+
+export function twilioRoutes(api: ApiRegistry, d: TwilioRouteDeps): Router {
+  const { calls, settings, twiml } = d;
   const r = Router();
-  r.use(TWILIO_BASE_PATH, verifyTwilioSignature(core.config.twilioAuthToken, core.config.publicUrl));
+  r.use(TWILIO_BASE_PATH, verifyTwilioSignature(d.authToken, d.publicUrl));
   const xml = (res: import('express').Response, body: string) => res.status(200).type('text/xml').send(body);
   const ref = (p: { CallSid: string; From?: string; To?: string }) => ({ callId: p.CallSid, source: 'twilio' as const, from: p.From ?? null, to: p.To ?? null });
   const localeOf = async (p: { CallSid: string; To?: string }): Promise<Locale> => ((await calls.find(p.CallSid))?.locale as Locale | undefined) ?? hotlineLocale(settings, p.To);
@@ -68,7 +81,7 @@ export function twilioRoutes(api: ApiRegistry, core: Core, calls: CallService, s
     const team = teamForDigit(settings, p.Digits);
     const call = await calls.routed(ref(p), team);
     const locale = call.locale as Locale;
-    const agents = await core.models.Agent.find({ active: true, teams: team, role: { $in: ['agent', 'supervisor'] }, 'presence.status': { $in: ['online', 'away'] } }, { _id: 1 }).limit(10).lean();
+    const agents = await d.Agent.find({ active: true, teams: team, role: { $in: [...ROLE_SETS.frontLine] }, 'presence.status': { $in: ['online', 'away'] } }, { _id: 1 }).limit(10).lean();
     if (!agents.length) await calls.missed(ref(p), 'no-agents');
     xml(res, twiml.dial(locale, team, agents.map((a) => clientIdentity(String(a._id))), ringTimeout(settings, team)));
   });

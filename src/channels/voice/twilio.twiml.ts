@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { PromptBook } from './voice.settings';
 
 const { VoiceResponse } = twilio.twiml;

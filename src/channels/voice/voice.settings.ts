@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { normalizePhone } from '../../modules/customers/customer.service';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 
 /** How the hotline behaves: the language of each hotline number, the IVR digits, how long a team rings. */
 export interface VoiceSettings {

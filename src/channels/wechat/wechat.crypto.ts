@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sameSecret } from '../../infra/secrets';
 
 /**
  * The WeChat Official Account message security (WXBizMsgCrypt): the URL signature every request
@@ -12,11 +13,9 @@ export function wechatSignature(...parts: string[]): string {
   return crypto.createHash('sha1').update([...parts].sort().join('')).digest('hex');
 }
 
-/** Constant-time comparison of two hex signatures (a wrong length is simply unequal). */
+/** Constant-time comparison of two hex signatures (hex case ignored; a wrong length is simply unequal). */
 export function sameSignature(given: string, expected: string): boolean {
-  const a = Buffer.from(given.toLowerCase(), 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  return sameSecret(given.toLowerCase(), expected.toLowerCase());
 }
 
 export class WechatCryptoError extends Error {
@@ -77,13 +76,7 @@ export class WechatCipher {
     if (20 + length > unpadded.length) throw new WechatCryptoError('bad_length', 'The message length exceeds the plaintext');
     const message = unpadded.subarray(20, 20 + length).toString('utf8');
     const appId = unpadded.subarray(20 + length).toString('utf8');
-    if (!sameText(appId, this.appId)) throw new WechatCryptoError('wrong_appid', 'The message is for another AppID');
+    if (!sameSecret(appId, this.appId)) throw new WechatCryptoError('wrong_appid', 'The message is for another AppID');
     return message;
   }
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = crypto.createHash('sha256').update(a).digest();
-  const y = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(x, y);
 }

@@ -4,7 +4,8 @@ import { ConflictError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { Queues } from '../../infra/queues';
 import type { CustomerService } from '../../modules/customers/customer.service';
-import type { MessageDoc, MessageModel } from '../../modules/tickets/message.model';
+import type { MessageDoc } from '../../modules/tickets/message.model';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { WechatAccounts } from './wechat.accounts';
@@ -30,9 +31,10 @@ export interface ReplyWindow {
 }
 
 export interface WechatDeliveryDeps {
-  models: WechatModels & { Message: MessageModel };
-  tickets: TicketService;
-  customers: CustomerService;
+  models: WechatModels;
+  tickets: Pick<TicketService, 'byId' | 'message'>;
+  timeline: Pick<TicketMessages, 'setDelivery' | 'addEvent'>;
+  customers: Pick<CustomerService, 'get'>;
   accounts: WechatAccounts;
   api: WechatApi;
   queues: Queues;
@@ -107,27 +109,29 @@ export class WechatDelivery {
   };
 
   async send(job: Job<SendJob>): Promise<unknown> {
-    const message = await this.d.models.Message.findById(job.data.messageId);
+    const message = await this.d.tickets.message(job.data.messageId);
     if (!message) return { skipped: 'message gone' };
     if (message.delivery?.status === 'sent' || message.delivery?.status === 'failed') return { skipped: message.delivery.status };
     const ticket = await this.d.tickets.byId(message.ticketId as Types.ObjectId);
     const user = ticket ? await this.userOf(ticket) : null;
     if (!ticket || !user) {
-      await this.d.tickets.setDelivery(message, 'failed', 'No WeChat customer on this ticket');
+      await this.d.timeline.setDelivery(message, 'failed', 'No WeChat customer on this ticket');
       return { failed: 'not linked' };
     }
     const account = await this.d.accounts.get(user.account);
     if (!account?.secret) {
-      await this.d.tickets.setDelivery(message, 'failed', 'The WeChat account has no AppSecret configured');
+      await this.d.timeline.setDelivery(message, 'failed', 'The WeChat account has no AppSecret configured');
       return { failed: 'no secret' };
     }
-    // A slot of the window, taken atomically before the send (and once per message: a retry reuses it).
-    if (!(message.delivery as { slot?: boolean } | undefined)?.slot) {
-      const since = new Date(this.d.clock.now().getTime() - WINDOW_MS);
-      const took = await this.d.models.WechatUser.updateOne({ _id: user._id, lastInteractionAt: { $gt: since }, sentInWindow: { $lt: WINDOW_MESSAGES } }, { $inc: { sentInWindow: 1 } });
-      if (!took.modifiedCount) return this.refused(ticket, message, WINDOW_CLOSED);
-      await this.d.models.Message.updateOne({ _id: message._id }, { $set: { 'delivery.slot': true } }, { strict: false });
-    }
+    // A slot of the window, taken atomically before the send, once per message: a retry finds its slot held.
+    const mine = String(message._id);
+    const since = new Date(this.d.clock.now().getTime() - WINDOW_MS);
+    const { WechatUser } = this.d.models;
+    const took = await WechatUser.updateOne(
+      { _id: user._id, lastInteractionAt: { $gt: since }, sentInWindow: { $lt: WINDOW_MESSAGES }, windowSlots: { $ne: mine } },
+      { $inc: { sentInWindow: 1 }, $push: { windowSlots: mine } },
+    );
+    if (!took.modifiedCount && !(await WechatUser.exists({ _id: user._id, windowSlots: mine }))) return this.refused(ticket, message, WINDOW_CLOSED);
     try {
       await this.d.api.sendText({ appId: account.appId, secret: account.secret }, user.openId, message.body.slice(0, MAX_TEXT_CHARS));
     } catch (err) {
@@ -135,20 +139,25 @@ export class WechatDelivery {
       const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const permanent = err instanceof WechatApiError && !err.transient && !err.tokenInvalid;
       if (permanent || lastTry) {
-        await this.d.tickets.setDelivery(message, 'failed', (err as Error).message.slice(0, 500));
+        await this.d.timeline.setDelivery(message, 'failed', (err as Error).message.slice(0, 500));
         if (permanent) throw new UnrecoverableError((err as Error).message);
       }
       throw err;
     }
-    await this.d.tickets.setDelivery(message, 'sent');
+    await this.d.timeline.setDelivery(message, 'sent');
     return { sent: true };
   }
 
   /** WeChat (or our count) says the window is shut: the reply fails visibly, with the alternatives on the timeline. */
   private async refused(ticket: TicketDoc, message: MessageDoc, errcode: number): Promise<unknown> {
     const reason = errcode === WINDOW_LIMIT ? 'window_limit' : 'window_closed';
-    await this.d.tickets.setDelivery(message, 'failed', `wechat_${reason}`);
-    await this.d.tickets.addEvent(ticket, 'wechat_reply_refused', `WeChat refused the reply (${reason}); call back, send an SMS or mail instead`, { messageId: String(message._id), reason, alternatives: await this.alternatives(ticket) });
+    await this.d.timeline.setDelivery(message, 'failed', `wechat_${reason}`);
+    await this.d.timeline.addEvent(
+      ticket,
+      { type: 'wechat_reply_refused', data: { messageId: String(message._id), reason, alternatives: await this.alternatives(ticket) } },
+      `WeChat refused the reply (${reason}); call back, send an SMS or mail instead`,
+      { key: `wechat-refused:${message._id}` },
+    );
     return { failed: reason };
   }
 }

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
 import type { Types } from 'mongoose';
+import type { Actor, Locale } from '../../core/types';
 import type { Clock } from '../../infra/clock';
+import { sameSecret } from '../../infra/secrets';
 import type { Logger } from '../../logger';
-import { CustomerService, normalizePhone } from '../../modules/customers/customer.service';
-import type { TicketService } from '../../modules/tickets/ticket.service';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { AuditLog } from '../../modules/audit/audit.service';
+import { type CustomerService, normalizePhone } from '../../modules/customers/customer.service';
+import type { TicketUpdates } from '../../modules/tickets/ticket.updates';
 import type { WechatAccounts } from './wechat.accounts';
 import type { WechatApi } from './wechat.api';
 import type { WechatModels, WechatUserFields } from './wechat.model';
@@ -15,7 +17,8 @@ const CODE_TTL_MS = 10 * 60_000;
 const MAX_TRIES = 5;
 const BIND = /^\s*(?:绑定|綁定|bind)\s*[:：]?\s*(\+?[\d\s-]{7,20})\s*$/i;
 const CODE = /^\s*(\d{6})\s*$/;
-
+/** who links the records: on the customer's merge record and each moved ticket's audit trail */
+const VERIFIER: Actor = { type: 'system', name: 'WeChat phone verification' };
 
 export interface CodeSender {
   send(to: { phone: string }, template: 'verify-code', vars: { code: string }, locale?: Locale, opts?: { reference?: string }): Promise<unknown>;
@@ -23,8 +26,9 @@ export interface CodeSender {
 
 export interface WechatIdentityDeps {
   models: WechatModels;
-  customers: CustomerService;
-  tickets: TicketService;
+  customers: Pick<CustomerService, 'get' | 'findByContact' | 'merge' | 'update'>;
+  updates: Pick<TicketUpdates, 'moveCustomer'>;
+  audit: Pick<AuditLog, 'record'>;
   accounts: WechatAccounts;
   api: WechatApi;
   /** SmsService; without it phones cannot be verified (and are never linked unverified) */
@@ -77,9 +81,7 @@ export class WechatIdentity {
       await this.d.models.WechatUser.updateOne({ _id: user._id }, { $set: { pendingPhone: null } });
       return this.say(user, locale, 'expired');
     }
-    const given = Buffer.from(hash(user._id, code), 'hex');
-    const expected = Buffer.from(p.codeHash, 'hex');
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return this.say(user, locale, 'wrongCode');
+    if (!sameSecret(hash(user._id, code), p.codeHash)) return this.say(user, locale, 'wrongCode');
 
     const mine = String(user.customerId);
     const owner = await this.d.customers.findByContact({ phone: p.phone });
@@ -87,7 +89,11 @@ export class WechatIdentity {
     if (owner && String(owner._id) !== mine) {
       // the phone's customer is the record: the WeChat one (its tickets, its contacts) joins it
       const from = await this.d.customers.get(mine);
-      const merged = await this.d.customers.merge(owner, from, { name: 'WeChat phone verification' }, async (f, i) => (await this.d.tickets.moveCustomer(f, i)).map((t) => t.number));
+      const merged = await this.d.customers.merge(owner, from, VERIFIER, async (f, i) => {
+        const moved = await this.d.updates.moveCustomer(f, i);
+        for (const t of moved) await this.d.audit.record(t, VERIFIER, 'customer_merged', { customer: [String(f), String(i)] });
+        return moved.map((t) => t.number);
+      });
       customerId = merged._id;
     } else {
       customerId = (await this.d.customers.update(mine, { phones: [p.phone] }))._id;

@@ -1,13 +1,12 @@
 import type { Job } from 'bullmq';
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Clock } from '../../infra/clock';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { CustomerService } from '../../modules/customers/customer.service';
-import type { MessageDoc, MessageModel } from '../../modules/tickets/message.model';
-import type { TicketDoc } from '../../modules/tickets/ticket.model';
-import type { NewMessageInput, TicketService } from '../../modules/tickets/ticket.service';
-import type { Actor } from '../../modules/tickets/ticket.types';
+import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
+import type { TicketService } from '../../modules/tickets/ticket.service';
 import { attachmentId } from '../email/mail-parse';
 import type { MailStore } from '../email/mail-store';
 import type { WechatAccounts } from './wechat.accounts';
@@ -27,9 +26,12 @@ export interface WechatMediaJob {
 }
 
 export interface WechatInboundDeps {
-  models: WechatModels & { Message: MessageModel };
-  tickets: TicketService;
-  customers: CustomerService;
+  models: WechatModels;
+  tickets: Pick<TicketService, 'byId' | 'message'>;
+  timeline: Pick<TicketMessages, 'addEvent' | 'addAttachment'>;
+  /** the inbound contract: every message reaches its ticket through it */
+  inbound: Pick<TicketInbound, 'receive'>;
+  customers: Pick<CustomerService, 'get' | 'findOrCreate'>;
   accounts: WechatAccounts;
   api: WechatApi;
   store: MailStore;
@@ -44,8 +46,9 @@ const MEDIA_EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'p
 
 /**
  * The worker half of the WeChat channel. The webhook stored the push (WechatInbound) and queued
- * `wechat/inbound`; this turns it into a message on the customer's ticket, once: the message's
- * dedupe key is the push's key, so a retried job or a push WeChat resent lands one message.
+ * `wechat/inbound`; this hands it to the inbound contract as a message on the follower's ticket,
+ * once: the message's dedupe key is the push's key, so a retried job or a push WeChat resent lands
+ * one message.
  */
 export class WechatInbound {
   constructor(private readonly d: WechatInboundDeps) {}
@@ -78,7 +81,7 @@ export class WechatInbound {
     // every message or action of the customer opens a new 48-hour window with a fresh allowance
     await this.d.models.WechatUser.updateOne(
       { _id: user._id, $or: [{ lastInteractionAt: null }, { lastInteractionAt: { $lt: at } }] },
-      { $set: { lastInteractionAt: at, sentInWindow: 0, ...(push.kind === 'event' && push.event === 'unsubscribe' ? { subscribed: false } : { subscribed: true }) } },
+      { $set: { lastInteractionAt: at, sentInWindow: 0, windowSlots: [], ...(push.kind === 'event' && push.event === 'unsubscribe' ? { subscribed: false } : { subscribed: true }) } },
     );
     let result: unknown;
     if (push.kind === 'event') result = await this.event(user, push);
@@ -110,61 +113,46 @@ export class WechatInbound {
   }
 
   private async event(user: WechatUserFields, push: Extract<WechatPush, { kind: 'event' }>): Promise<unknown> {
-    // subscriptions and menu clicks open the window but are not requests: noted on an open ticket only
-    const ticket = user.ticketId ? await this.d.tickets.byId(user.ticketId as unknown as Types.ObjectId) : null;
+    // subscriptions and menu clicks open the window but are not requests: noted on an open ticket only, once
+    const ticket = user.ticketId ? await this.d.tickets.byId(String(user.ticketId)) : null;
     if (ticket && !['solved', 'closed'].includes(ticket.status)) {
-      const dedupeKey = `wechat-event:${user._id}:${push.base.createTime}:${push.eventName}`;
-      const exists = await this.d.models.Message.exists({ dedupeKey });
-      if (!exists) await this.d.tickets.addEvent(ticket, 'wechat_event', `WeChat: ${push.eventName}${push.eventKey ? ` ${push.eventKey}` : ''}`, { event: push.eventName, key: push.eventKey });
+      await this.d.timeline.addEvent(ticket, { type: 'wechat_event', data: { event: push.eventName, key: push.eventKey } }, `WeChat: ${push.eventName}${push.eventKey ? ` ${push.eventKey}` : ''}`, {
+        key: `wechat-event:${user._id}:${push.base.createTime}:${push.eventName}`,
+      });
     }
     return { event: push.eventName };
   }
 
+  /** A message of the follower, through the inbound contract: threaded to their current ticket, or a new one. */
   private async message(account: string, team: string, user: WechatUserFields, push: Exclude<WechatPush, { kind: 'event' }>, key: string): Promise<unknown> {
     const customer = await this.d.customers.get(String(user.customerId));
-    const author: Actor = { type: 'customer', id: String(customer._id), name: customer.name };
-    const input: NewMessageInput = { body: bodyOf(push), channel: 'wechat', dedupeKey: `wechat:${key}`, delivery: 'received' };
-    const meta = { wechat: { account, openId: user.openId } };
-    let ticket: TicketDoc | null = user.ticketId ? await this.d.tickets.byId(user.ticketId as unknown as Types.ObjectId) : null;
-    let message: MessageDoc | null = null;
-    let duplicate = false;
-    if (ticket) {
-      const r = await this.d.tickets.receiveFromCustomer(ticket, input, author);
-      ({ ticket, message, duplicate } = r);
-    } else {
-      const c = await this.d.tickets.create(
-        {
-          channel: 'wechat',
-          subject: subjectOf(push),
-          team,
-          customerId: customer._id,
-          customer: { name: customer.name },
-          // racing first messages of one customer share this key, so they open one ticket
-          dedupeKey: `wechat-ticket:${user._id}:after:${user.ticketId ?? 'none'}`,
-          meta,
-          message: { ...input, author },
-        },
-        author,
-      );
-      ticket = c.ticket;
-      message = c.message;
-      if (!c.created) ({ ticket, message, duplicate } = await this.d.tickets.receiveFromCustomer(c.ticket, input, author));
+    const current = user.ticketId ? await this.d.tickets.byId(String(user.ticketId)) : null;
+    const r = await this.d.inbound.receive({
+      channel: 'wechat',
+      customer: { name: customer.name },
+      customerId: customer._id,
+      author: { type: 'customer', id: String(customer._id), name: customer.name },
+      // the follower's current ticket: a message reopens it when solved, opens a linked ticket when closed
+      thread: current,
+      // racing first messages of one follower share this key, so they open one ticket
+      open: { key: `wechat-ticket:${user._id}:after:${user.ticketId ?? 'none'}`, subject: subjectOf(push), team },
+      message: { body: bodyOf(push), dedupeKey: `wechat:${key}`, delivery: 'received' },
+      // whom a reply goes to, kept on whichever ticket the message lands on
+      meta: { wechat: { account, openId: user.openId } },
+    });
+    // a new ticket (first contact, or after a closed one): the next message threads to it. Also on
+    // a duplicate, and the media job below too: a retry repairs what a crashed attempt left undone.
+    if (String(r.ticket._id) !== String(user.ticketId ?? '')) await this.d.models.WechatUser.updateOne({ _id: user._id }, { $set: { ticketId: r.ticket._id } });
+    if (r.message && (push.kind === 'image' || push.kind === 'voice' || push.kind === 'video')) {
+      const data: WechatMediaJob = { account, messageId: String(r.message._id), mediaId: push.mediaId, kind: push.kind };
+      await this.d.queues.get('wechat').add('media', data, { jobId: `wechat-media-${r.message._id}`, attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
     }
-    if (String(ticket._id) !== String(user.ticketId ?? '')) {
-      // a new ticket (first contact, or after a closed one): the next message threads to it
-      await this.d.models.WechatUser.updateOne({ _id: user._id }, { $set: { ticketId: ticket._id } });
-      if (!(ticket.meta as { wechat?: unknown } | null)?.wechat) await this.d.tickets.setMeta(ticket, 'wechat', meta.wechat);
-    }
-    if (!duplicate && message && (push.kind === 'image' || push.kind === 'voice' || push.kind === 'video')) {
-      const data: WechatMediaJob = { account, messageId: String(message._id), mediaId: push.mediaId, kind: push.kind };
-      await this.d.queues.get('wechat').add('media', data, { jobId: `wechat-media-${message._id}`, attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
-    }
-    return { ticket: ticket.number, duplicate };
+    return { ticket: r.ticket.number, duplicate: r.outcome === 'duplicate' };
   }
 
   /** `wechat/media`: the customer's image, voice or video fetched from WeChat and kept like a mail attachment. */
   async fetchMedia(job: Job<WechatMediaJob>): Promise<unknown> {
-    const message = await this.d.models.Message.findById(job.data.messageId);
+    const message = await this.d.tickets.message(job.data.messageId);
     if (!message) return { skipped: 'message gone' };
     const id = attachmentId(message.dedupeKey, 0);
     if (message.attachments.some((a) => a.id === id)) return { skipped: 'already stored' };
@@ -174,17 +162,19 @@ export class WechatInbound {
     try {
       media = await this.d.api.getMedia({ appId: account.appId, secret: account.secret }, job.data.mediaId);
     } catch (err) {
-      // a refusal (media expired after 3 days, invalid id) stays one: noted, not retried for hours
+      // a refusal (media expired after 3 days, invalid id) stays one: noted once, not retried for hours
       if (!(err instanceof WechatApiError) || err.transient || err.tokenInvalid || err.errcode === -1) throw err;
       const ticket = await this.d.tickets.byId(message.ticketId as Types.ObjectId);
-      if (ticket) await this.d.tickets.addEvent(ticket, 'wechat_media_failed', `WeChat media could not be fetched: ${err.errmsg}`, { messageId: String(message._id), errcode: err.errcode });
+      if (ticket) {
+        await this.d.timeline.addEvent(ticket, { type: 'wechat_media_failed', data: { messageId: String(message._id), errcode: err.errcode, errmsg: err.errmsg } }, `WeChat media could not be fetched: ${err.errmsg}`, {
+          key: `wechat-media-failed:${message._id}`,
+        });
+      }
       return { failed: err.errcode };
     }
     const blob = await this.d.store.writeAttachment(media.stream);
     const filename = media.filename ?? `${job.data.kind}-${job.data.mediaId.slice(0, 16)}.${MEDIA_EXT[media.contentType] ?? 'bin'}`;
-    const att = { id, filename, contentType: media.contentType, size: blob.size, hash: blob.hash, inline: false };
-    const r = await this.d.models.Message.updateOne({ _id: message._id, 'attachments.id': { $ne: id } }, { $push: { attachments: att } });
-    if (r.modifiedCount) await this.d.tickets.messageChanged(message._id);
+    await this.d.timeline.addAttachment(message._id as Types.ObjectId, { id, filename, contentType: media.contentType, size: blob.size, hash: blob.hash, inline: false });
     return { stored: blob.hash };
   }
 }

@@ -30,6 +30,8 @@ export interface WechatUserFields {
   lastInteractionAt: Date | null;
   /** customer-service messages sent since that interaction */
   sentInWindow: number;
+  /** the replies (message ids) that took those slots: a retried send takes none again */
+  windowSlots: string[];
   subscribed: boolean;
   /** a phone the customer named, until they prove it with the code sent there */
   pendingPhone: { phone: string; codeHash: string; expiresAt: Date; tries: number } | null;
@@ -78,6 +80,7 @@ export function wechatModels(conn: Connection, clock: Clock) {
           ticketId: { type: Schema.Types.ObjectId, default: null },
           lastInteractionAt: { type: Date, default: null },
           sentInWindow: { type: Number, default: 0 },
+          windowSlots: { type: [String], default: [] },
           subscribed: { type: Boolean, default: true },
           pendingPhone: { type: new Schema({ phone: String, codeHash: String, expiresAt: Date, tries: Number }, { _id: false }), default: null },
           verifiedPhone: { type: String, default: null },

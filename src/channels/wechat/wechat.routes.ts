@@ -1,9 +1,11 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../../errors';
+import { ROLE_SETS } from '../../core/types';
 import type { ApiRegistry } from '../../http/api-route';
 import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
+import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import { serializeAccount, WechatAccount, WechatAccounts } from './wechat.accounts';
 import { sameSignature, WechatCipher, WechatCryptoError, wechatSignature } from './wechat.crypto';
@@ -56,7 +58,8 @@ export interface WechatRouteDeps {
   accounts: WechatAccounts;
   inbound: WechatInbound;
   delivery: WechatDelivery;
-  tickets: TicketService;
+  tickets: Pick<TicketService, 'visible' | 'message'>;
+  timeline: Pick<TicketMessages, 'reply'>;
   clock: Clock;
   log: Logger;
 }
@@ -149,12 +152,12 @@ export function wechatWebhookRoutes(api: ApiRegistry, d: WechatRouteDeps): Route
 /** Admin settings of the accounts, and the reply window the composer shows. */
 export function wechatApiRoutes(api: ApiRegistry, d: WechatRouteDeps): Router {
   const r = Router();
-  api.route(r, { method: 'get', path: '/api/wechat/accounts', tag: 'wechat', summary: 'The WeChat Official Accounts (secrets never shown)', auth: ['admin', 'manager'], response: z.object({ accounts: z.array(accountView) }) }, async () => ({
+  api.route(r, { method: 'get', path: '/api/wechat/accounts', tag: 'wechat', summary: 'The WeChat Official Accounts (secrets never shown)', auth: ROLE_SETS.managers, response: z.object({ accounts: z.array(accountView) }) }, async () => ({
     accounts: (await d.accounts.list()).map(serializeAccount),
   }));
   api.route(
     r,
-    { method: 'put', path: '/api/wechat/accounts/:account', tag: 'wechat', summary: 'Create or change an Official Account (admin); secrets are write-only', auth: ['admin'], params: accountParam, body: accountBody, response: accountView },
+    { method: 'put', path: '/api/wechat/accounts/:account', tag: 'wechat', summary: 'Create or change an Official Account (admin); secrets are write-only', auth: ROLE_SETS.admins, params: accountParam, body: accountBody, response: accountView },
     async ({ params, body }) => serializeAccount(await d.accounts.put(params.account, body)),
   );
   api.route(
@@ -188,7 +191,7 @@ export function wechatApiRoutes(api: ApiRegistry, d: WechatRouteDeps): Router {
       response: z.object({ id: z.string(), channel: z.string(), delivery: z.string() }),
     },
     async ({ params, body, principal }) => {
-      const { message } = await d.tickets.reply(params.number, principal, { body: body.body, channel: body.via });
+      const { message } = await d.timeline.reply(params.number, principal, { body: body.body, channel: body.via });
       const fresh = (await d.tickets.message(message._id)) ?? message;
       return { id: String(fresh._id), channel: fresh.channel, delivery: fresh.delivery?.status ?? 'queued' };
     },

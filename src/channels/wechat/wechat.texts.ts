@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { Locale } from '../../modules/tickets/ticket.types';
+import type { Locale } from '../../core/types';
 
 /** What the channel itself says to a WeChat customer (templates/wechat/<locale>.json). */
 export type WechatText = 'codeSent' | 'linked' | 'wrongCode' | 'expired' | 'smsUnavailable' | 'badPhone' | 'customerName';

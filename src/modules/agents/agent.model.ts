@@ -1,6 +1,6 @@
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { LOCALES, ROLES } from '../tickets/ticket.types';
+import { LOCALES, ROLES } from '../../core/types';
 
 export const PRESENCE = ['online', 'away', 'offline'] as const;
 export type Presence = (typeof PRESENCE)[number];

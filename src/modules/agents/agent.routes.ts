@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
 import { objectId } from '../tickets/ticket.schemas';
-import { LOCALES, ROLES } from '../tickets/ticket.types';
 import { PRESENCE } from './agent.model';
 import type { AgentService } from './agent.service';
 import { serializeAgent } from './agent.service';
+import { LOCALES, ROLE_SETS, ROLES } from '../../core/types';
 
 const agentBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -27,8 +27,8 @@ export function agentRoutes(api: ApiRegistry, agents: AgentService): Router {
     const visible = principal.visibleTeams();
     return { agents: list.filter((a) => !visible || a.teams.some((t) => visible.includes(t))).map(serializeAgent) };
   });
-  api.route(r, { method: 'post', path: '/api/agents', tag: 'agents', summary: 'Create an agent (admin)', auth: ['admin'], body: agentBody, status: 201 }, async ({ body }) => serializeAgent(await agents.create(body)));
-  api.route(r, { method: 'patch', path: '/api/agents/:id', tag: 'agents', summary: 'Edit or deactivate an agent (admin)', auth: ['admin'], params: idParams, body: agentPatch }, async ({ params, body }) =>
+  api.route(r, { method: 'post', path: '/api/agents', tag: 'agents', summary: 'Create an agent (admin)', auth: ROLE_SETS.admins, body: agentBody, status: 201 }, async ({ body }) => serializeAgent(await agents.create(body)));
+  api.route(r, { method: 'patch', path: '/api/agents/:id', tag: 'agents', summary: 'Edit or deactivate an agent (admin)', auth: ROLE_SETS.admins, params: idParams, body: agentPatch }, async ({ params, body }) =>
     serializeAgent(await agents.update(params.id, body)),
   );
   api.route(r, { method: 'put', path: '/api/agents/me/presence', tag: 'agents', summary: 'Set your presence', auth: 'agent', body: z.strictObject({ status: z.enum(PRESENCE) }) }, async ({ body, principal }) => {

@@ -2,8 +2,7 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import { hashPassword } from '../auth/auth.service';
-import { ALL_TEAMS_ROLES } from '../auth/principal';
-import type { Role } from '../tickets/ticket.types';
+import { hasRole, ROLE_SETS, type Role } from '../../core/types';
 import type { AgentDoc, AgentModel, Presence } from './agent.model';
 
 export interface AgentInput {
@@ -44,7 +43,7 @@ export class AgentService {
   async assignable(id: string, team: string): Promise<AgentDoc> {
     const a = Types.ObjectId.isValid(id) ? await this.Agent.findById(id) : null;
     if (!a || !a.active) throw new ValidationError('No such active agent');
-    if (!a.teams.includes(team) && !ALL_TEAMS_ROLES.includes(a.role as Role)) throw new ValidationError(`${a.name} does not work in team ${team}`);
+    if (!a.teams.includes(team) && !hasRole(a.role, ROLE_SETS.allTeams)) throw new ValidationError(`${a.name} does not work in team ${team}`);
     return a;
   }
 

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Actor } from '../tickets/ticket.types';
+import type { Actor } from '../../core/types';
 
 type AuditModel = Model<{ ticketId: unknown; ticketNumber: number; actor: { type: string; id?: string; name: string }; action: string; changes: Record<string, unknown>; at: Date }>;
 

@@ -6,7 +6,7 @@ import { UnauthorizedError } from '../../errors';
 import { redisLimiter, take } from '../../infra/rate-limit';
 import { rooms } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
-import type { Role } from '../tickets/ticket.types';
+import type { Role } from '../../core/types';
 import { Principal } from './principal';
 
 const SESSION_TTL_SEC = 12 * 3600;

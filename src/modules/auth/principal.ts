@@ -1,8 +1,5 @@
 import { ForbiddenError } from '../../errors';
-import type { Role } from '../tickets/ticket.types';
-
-/** Roles that see every team. */
-export const ALL_TEAMS_ROLES: readonly Role[] = ['manager', 'director', 'admin'];
+import { hasRole, ROLE_SETS, type Role } from '../../core/types';
 
 /** The signed-in agent of a request or socket, with the access rules in one place. */
 export class Principal {
@@ -17,7 +14,7 @@ export class Principal {
   ) {}
 
   get seesAllTeams(): boolean {
-    return ALL_TEAMS_ROLES.includes(this.role);
+    return hasRole(this.role, ROLE_SETS.allTeams);
   }
 
   canSeeTeam(team: string): boolean {

@@ -1,4 +1,4 @@
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
 import { calendarModel } from './calendar.model';
 import { calendarRoutes } from './calendar.routes';

@@ -1,14 +1,30 @@
 import type { Job } from 'bullmq';
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
+import { callbackModel } from './callback.model';
+import { CallbackNotifier } from './callback.notify';
 import { callbackRoutes } from './callback.routes';
-import type { CallbackService } from './callback.service';
+import { CallbackService, type CallbackServiceDeps } from './callback.service';
 
 const SWEEP_EVERY_MS = 60 * 1000;
 
+export type CallbacksModuleDeps = Pick<CallbackServiceDeps, 'agents' | 'tickets' | 'timeline' | 'updates' | 'customers' | 'hours'>;
+
 /** Callback tasks: the HTTP API, the due-time jobs and the sweeper that repairs lost jobs. */
-export function callbacksModule(core: Core, callbacks: CallbackService): AppModule & { callbacks: CallbackService } {
+export function callbacksModule(core: Core, d: CallbacksModuleDeps): AppModule & { callbacks: CallbackService } {
   const log = core.log.child({ component: 'callbacks' });
+  const { Agent } = core.models;
+  const notifier = new CallbackNotifier({ Agent, realtime: core.realtime, timeline: d.timeline, log });
+  const callbacks = new CallbackService({
+    Callback: callbackModel(core.conn, core.clock),
+    Agent,
+    ...d,
+    notifier,
+    queues: core.queues,
+    clock: core.clock,
+    log,
+    retryDelayMs: core.config.callbackRetryDelayMs,
+  });
   return {
     name: 'callbacks',
     callbacks,

@@ -1,13 +1,20 @@
 import { Types } from 'mongoose';
-import type { Core } from '../../container';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import type { Clock } from '../../infra/clock';
+import type { Queues } from '../../infra/queues';
+import type { Logger } from '../../logger';
+import type { AgentModel } from '../agents/agent.model';
+import type { AgentService } from '../agents/agent.service';
 import type { Principal } from '../auth/principal';
-import { normalizePhone } from '../customers/customer.service';
-import type { Actor } from '../tickets/ticket.types';
-import { CallbackNotifier } from './callback.notify';
+import { normalizePhone, type CustomerService } from '../customers/customer.service';
+import type { TicketMessages } from '../tickets/ticket.messages';
+import type { TicketDoc } from '../tickets/ticket.model';
+import type { TicketService } from '../tickets/ticket.service';
+import type { TicketUpdates } from '../tickets/ticket.updates';
+import type { Actor } from '../../core/types';
+import type { CallbackNotifier } from './callback.notify';
 import {
   AttemptOutcome,
-  callbackModel,
   CallbackDoc,
   CallbackKind,
   CallbackModel,
@@ -21,6 +28,24 @@ export interface BusinessHours {
   nextOpening(team: string, at: Date): Promise<Date>;
 }
 export const ALWAYS_OPEN: BusinessHours = { nextOpening: async (_team, at) => at };
+
+export interface CallbackServiceDeps {
+  Callback: CallbackModel;
+  Agent: AgentModel;
+  agents: Pick<AgentService, 'assignable'>;
+  tickets: Pick<TicketService, 'byId' | 'visible'>;
+  timeline: Pick<TicketMessages, 'addEvent' | 'receiveFromCustomer'>;
+  updates: Pick<TicketUpdates, 'update'>;
+  customers: Pick<CustomerService, 'get'>;
+  notifier: CallbackNotifier;
+  queues: Queues;
+  /** when a team can next take a call (the calendars module), for tasks without a due time */
+  hours: BusinessHours;
+  clock: Clock;
+  log: Logger;
+  /** CALLBACK_RETRY_DELAY */
+  retryDelayMs: number;
+}
 
 /** A task gives up after this many attempts without reaching the customer. */
 export const MAX_ATTEMPTS = 3;
@@ -63,32 +88,28 @@ export interface CallbackFilter {
  */
 export class CallbackService {
   readonly Callback: CallbackModel;
-  private readonly notifier: CallbackNotifier;
 
-  constructor(
-    private readonly core: Core,
-    private hours: BusinessHours = ALWAYS_OPEN,
-  ) {
-    this.Callback = callbackModel(core.conn, core.clock);
-    this.notifier = new CallbackNotifier(core);
+  constructor(private readonly d: CallbackServiceDeps) {
+    this.Callback = d.Callback;
   }
 
-  /** The composition root plugs in the business-hours calendars when they exist. */
-  useHours(hours: BusinessHours): void {
-    this.hours = hours;
+  /** The task of one cause (`call:<callId>`, `followup-...`), if any. */
+  byKey(dedupeKey: string): Promise<CallbackDoc | null> {
+    return this.d.Callback.findOne({ dedupeKey });
   }
 
   async create(input: CreateCallbackInput): Promise<CallbackDoc> {
+    const { Callback } = this.d;
     if (input.dedupeKey) {
-      const existing = await this.Callback.findOne({ dedupeKey: input.dedupeKey });
+      const existing = await Callback.findOne({ dedupeKey: input.dedupeKey });
       if (existing) return existing;
     }
-    const ticket = Types.ObjectId.isValid(input.ticketId) ? await this.core.tickets.byId(input.ticketId) : null;
+    const ticket = Types.ObjectId.isValid(input.ticketId) ? await this.d.tickets.byId(input.ticketId) : null;
     if (!ticket) throw new NotFoundError('Ticket');
-    const dueAt = input.dueAt ?? (await this.hours.nextOpening(input.team, this.core.clock.now()));
+    const dueAt = input.dueAt ?? (await this.d.hours.nextOpening(input.team, this.d.clock.now()));
     let cb: CallbackDoc;
     try {
-      cb = await this.Callback.create({
+      cb = await Callback.create({
         kind: input.kind,
         ticketId: ticket._id,
         ticketNumber: ticket.number,
@@ -102,33 +123,28 @@ export class CallbackService {
       });
     } catch (err) {
       if ((err as { code?: number }).code === 11000 && input.dedupeKey) {
-        const existing = await this.Callback.findOne({ dedupeKey: input.dedupeKey });
+        const existing = await Callback.findOne({ dedupeKey: input.dedupeKey });
         if (existing) return existing;
       }
       throw err;
     }
-    await this.core.tickets.addEvent(ticket, 'callback_scheduled', `Callback (${cb.kind}) scheduled for ${dueAt.toISOString()}`, {
-      callbackId: String(cb._id),
-      kind: cb.kind,
-      dueAt,
-      phone: cb.phone,
-    });
+    await this.d.timeline.addEvent(ticket, { type: 'callback_scheduled', data: { callbackId: String(cb._id), kind: cb.kind, dueAt, phone: cb.phone ?? null } }, `Callback (${cb.kind}) scheduled for ${dueAt.toISOString()}`, { key: `callback-scheduled:${cb._id}` });
     await this.schedule(cb);
     return cb;
   }
 
   /** An agent (or an integration acting as one) schedules a callback the customer asked for. */
   async request(principal: Principal, input: { ticketNumber: number; phone?: string | null; dueAt: Date; note?: string; assigneeId?: string | null }): Promise<CallbackDoc> {
-    const ticket = await this.core.tickets.visible(input.ticketNumber, principal);
-    const customer = await this.core.customers.get(String(ticket.customerId));
+    const ticket = await this.d.tickets.visible(input.ticketNumber, principal);
+    const customer = await this.d.customers.get(String(ticket.customerId));
     const phone = input.phone ?? customer.phones[0] ?? null;
     if (!phone || !normalizePhone(phone).replace('+', '')) throw new ValidationError('No phone number to call: give `phone`');
-    if (input.assigneeId) await this.core.agents.assignable(input.assigneeId, ticket.team);
+    if (input.assigneeId) await this.d.agents.assignable(input.assigneeId, ticket.team);
     return this.create({ kind: 'requested', ticketId: String(ticket._id), team: ticket.team, phone, dueAt: input.dueAt, note: input.note, assigneeId: input.assigneeId ?? null });
   }
 
   async get(id: string): Promise<CallbackDoc> {
-    const cb = Types.ObjectId.isValid(id) ? await this.Callback.findById(id) : null;
+    const cb = Types.ObjectId.isValid(id) ? await this.d.Callback.findById(id) : null;
     if (!cb) throw new NotFoundError('Callback');
     return cb;
   }
@@ -138,10 +154,10 @@ export class CallbackService {
     if (!Types.ObjectId.isValid(ticketId)) return 0;
     const filter: Record<string, unknown> = { ticketId: new Types.ObjectId(ticketId), status: { $in: [...OPEN_CALLBACK_STATUSES] } };
     if (kinds) filter.kind = { $in: kinds };
-    const open = await this.Callback.find(filter, { _id: 1, attempts: 1 });
+    const open = await this.d.Callback.find(filter, { _id: 1, attempts: 1 });
     if (!open.length) return 0;
-    const res = await this.Callback.updateMany({ _id: { $in: open.map((c) => c._id) }, status: { $in: [...OPEN_CALLBACK_STATUSES] } }, { $set: { status: 'cancelled', completedAt: this.core.clock.now() } });
-    for (const c of open) await this.core.queues.remove('callbacks', jobId(c)).catch(() => undefined);
+    const res = await this.d.Callback.updateMany({ _id: { $in: open.map((c) => c._id) }, status: { $in: [...OPEN_CALLBACK_STATUSES] } }, { $set: { status: 'cancelled', completedAt: this.d.clock.now() } });
+    for (const c of open) await this.d.queues.remove('callbacks', jobId(c)).catch(() => undefined);
     return res.modifiedCount;
   }
 
@@ -150,7 +166,7 @@ export class CallbackService {
     const cb = await this.get(id);
     if (!principal.canSeeTeam(cb.team)) throw new NotFoundError('Callback'); // as if absent: ids of other teams' tasks tell nothing
     if (!(OPEN_CALLBACK_STATUSES as readonly string[]).includes(cb.status)) throw new ConflictError(`This callback is already ${cb.status}`, 'callback_closed');
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     const count = cb.attempts.length + 1;
     const set: Record<string, unknown> = { outcome: input.outcome };
     if (input.note !== undefined) set.note = input.note;
@@ -159,9 +175,9 @@ export class CallbackService {
     let failed = false;
     if (input.outcome === 'reached') Object.assign(set, { status: 'done', completedAt: now });
     else if (input.outcome === 'wrong_number' || count >= MAX_ATTEMPTS) (failed = true), Object.assign(set, { status: 'failed', completedAt: now });
-    else Object.assign(set, { status: 'scheduled', dueAt: new Date(now.getTime() + this.core.config.callbackRetryDelayMs) });
+    else Object.assign(set, { status: 'scheduled', dueAt: new Date(now.getTime() + this.d.retryDelayMs) });
     const attempt = { at: now, agentId: new Types.ObjectId(principal.id), outcome: input.outcome, note: input.note ?? null, satisfied: input.satisfied ?? null, resolved: input.resolved ?? null };
-    const updated = await this.Callback.findOneAndUpdate(
+    const updated = await this.d.Callback.findOneAndUpdate(
       { _id: cb._id, status: { $in: [...OPEN_CALLBACK_STATUSES] }, attempts: { $size: cb.attempts.length } },
       { $set: set, $push: { attempts: attempt } },
       { new: true },
@@ -169,9 +185,9 @@ export class CallbackService {
     if (!updated) throw new ConflictError('Someone recorded an attempt on this callback meanwhile; reload it', 'stale_view');
 
     const actor: Actor = { type: 'agent', id: principal.id, name: principal.name };
-    const ticket = await this.core.tickets.byId(updated.ticketId as Types.ObjectId);
+    const ticket = await this.d.tickets.byId(updated.ticketId as Types.ObjectId);
     if (ticket) {
-      await this.core.tickets.addEvent(ticket, 'callback_attempt', `${principal.name}: callback attempt ${count} (${input.outcome})${input.note ? ` — ${input.note}` : ''}`, {
+      const data = {
         callbackId: String(updated._id),
         kind: updated.kind,
         attempt: count,
@@ -180,10 +196,13 @@ export class CallbackService {
         resolved: input.resolved ?? null,
         status: updated.status,
         nextDueAt: updated.status === 'scheduled' ? updated.dueAt : null,
-      });
+        by: principal.name,
+        note: input.note ?? null,
+      };
+      await this.d.timeline.addEvent(ticket, { type: 'callback_attempt', data }, `${principal.name}: callback attempt ${count} (${input.outcome})${input.note ? ` — ${input.note}` : ''}`, { key: `callback-attempt:${updated._id}:${count}` });
     }
     if (updated.status === 'scheduled') await this.schedule(updated);
-    if (failed) await this.notifier.failed(updated, ticket);
+    if (failed) await this.d.notifier.failed(updated, ticket);
     // A follow-up call where the customer says the problem persists puts the case back into work.
     if (input.outcome === 'reached' && input.resolved === false && (updated.kind === 'follow_up' || updated.kind === 'low_rating') && ticket) {
       await this.reopen(ticket, input.note, actor);
@@ -197,7 +216,7 @@ export class CallbackService {
     if (filter.kind?.length) q.kind = { $in: filter.kind };
     if (filter.mine) q.assigneeId = new Types.ObjectId(principal.id);
     if (filter.ticketNumber) q.ticketNumber = filter.ticketNumber;
-    const docs = await this.Callback.find(q).sort({ dueAt: 1, _id: 1 }).limit(filter.limit ?? 100);
+    const docs = await this.d.Callback.find(q).sort({ dueAt: 1, _id: 1 }).limit(filter.limit ?? 100);
     return this.views(docs);
   }
 
@@ -206,7 +225,7 @@ export class CallbackService {
   }
 
   async views(cbs: CallbackDoc[]): Promise<CallbackView[]> {
-    const names = await loadAgentNames(cbs, this.core.models.Agent);
+    const names = await loadAgentNames(cbs, this.d.Agent);
     return cbs.map((cb) => serializeCallback(cb, names));
   }
 
@@ -214,46 +233,52 @@ export class CallbackService {
 
   /** The trigger: a delayed job for the task's current attempt. A lost job is repaired by the sweeper. */
   async schedule(cb: CallbackDoc): Promise<void> {
-    const delay = Math.max(0, cb.dueAt.getTime() - this.core.clock.now().getTime());
+    const delay = Math.max(0, cb.dueAt.getTime() - this.d.clock.now().getTime());
     try {
-      await this.core.queues.schedule('callbacks', 'due', { callbackId: String(cb._id) }, { jobId: jobId(cb), delay, replace: true });
+      await this.d.queues.schedule('callbacks', 'due', { callbackId: String(cb._id) }, { jobId: jobId(cb), delay, replace: true });
     } catch (err) {
-      this.core.log.warn({ callback: String(cb._id), err: (err as Error).message }, 'callback timer not set; the sweeper will deliver it');
+      this.d.log.warn({ callback: String(cb._id), err: (err as Error).message }, 'callback timer not set; the sweeper will deliver it');
     }
   }
 
   /** Makes a scheduled task due once its time has come and tells the agents; idempotent. */
   async fire(id: string): Promise<boolean> {
     if (!Types.ObjectId.isValid(id)) return false;
-    const now = this.core.clock.now().getTime();
-    const cb = await this.Callback.findOneAndUpdate(
+    const now = this.d.clock.now().getTime();
+    const cb = await this.d.Callback.findOneAndUpdate(
       { _id: new Types.ObjectId(id), status: 'scheduled', dueAt: { $lte: new Date(now + EARLY_TOLERANCE_MS) } },
       { $set: { status: 'due' } },
       { new: true },
     );
     if (!cb) return false; // done, cancelled, already due, or rescheduled: nothing to do
-    await this.notifier.due(cb, await this.view(cb));
+    await this.d.notifier.due(cb, await this.view(cb));
     return true;
   }
 
   /** Makes due whatever is past its time and still scheduled (a lost job, a worker that was down). */
   async sweep(): Promise<{ due: number }> {
-    const now = this.core.clock.now();
-    const late = await this.Callback.find({ status: 'scheduled', dueAt: { $lte: now } }, { _id: 1 }).sort({ dueAt: 1 }).limit(500).lean();
+    const now = this.d.clock.now();
+    const late = await this.d.Callback.find({ status: 'scheduled', dueAt: { $lte: now } }, { _id: 1 }).sort({ dueAt: 1 }).limit(500).lean();
     let due = 0;
     for (const c of late) if (await this.fire(String(c._id))) due++;
     return { due };
   }
 
-  private async reopen(ticket: NonNullable<Awaited<ReturnType<Core['tickets']['byId']>>>, note: string | undefined, actor: Actor): Promise<void> {
+  /** The customer says the problem persists: back into work (a voicemail-task upgrade aside, the only way a task changes its ticket). */
+  private async reopen(ticket: TicketDoc, note: string | undefined, actor: Actor): Promise<void> {
     if (ticket.status === 'closed') {
       // A closed ticket never changes: the customer's words open a linked one, as a new message would.
-      const customer = await this.core.customers.get(String(ticket.customerId));
-      await this.core.tickets.receiveFromCustomer(ticket, { body: note?.trim() || 'Follow-up call: not resolved', channel: 'voice' }, { type: 'customer', id: String(customer._id), name: customer.name });
+      const customer = await this.d.customers.get(String(ticket.customerId));
+      await this.d.timeline.receiveFromCustomer(ticket, { body: note?.trim() || 'Follow-up call: not resolved', channel: 'voice' }, { type: 'customer', id: String(customer._id), name: customer.name });
       return;
     }
     if (ticket.status === 'open' || ticket.status === 'new') return;
-    await this.core.tickets.update(ticket.number, { status: 'open' }, null, actor);
+    await this.d.updates.update(ticket.number, { status: 'open' }, null, actor);
+  }
+
+  /** A voicemail after a missed ring: the call's task becomes a voicemail task with the recording as its note. */
+  async upgradeToVoicemail(cb: CallbackDoc, recordingUrl: string | null): Promise<void> {
+    await this.d.Callback.updateOne({ _id: cb._id, kind: 'missed_call' }, { $set: { kind: 'voicemail', note: recordingUrl } });
   }
 }
 

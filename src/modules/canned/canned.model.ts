@@ -1,6 +1,6 @@
 import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 
 const cannedSchema = new Schema(
   {

@@ -2,8 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 import { CannedModel, serializeCanned } from './canned.model';
+import { ROLE_SETS } from '../../core/types';
 
 const createBody = z.strictObject({
   title: z.string().trim().min(1).max(120),
@@ -21,12 +22,12 @@ export function cannedRoutes(api: ApiRegistry, Canned: CannedModel, teams: { exi
     const list = await Canned.find(filter).sort({ locale: 1, title: 1 }).limit(500);
     return { responses: list.map(serializeCanned) };
   });
-  api.route(r, { method: 'post', path: '/api/canned-responses', tag: 'canned', summary: 'Add a canned response (supervisors for their teams, managers for all)', auth: ['supervisor', 'manager', 'director', 'admin'], body: createBody, status: 201 }, async ({ body, principal }) => {
+  api.route(r, { method: 'post', path: '/api/canned-responses', tag: 'canned', summary: 'Add a canned response (supervisors for their teams, managers for all)', auth: ROLE_SETS.leads, body: createBody, status: 201 }, async ({ body, principal }) => {
     if (body.team) {
       principal.assertTeam(body.team);
       if (!(await teams.exists(body.team))) throw new ValidationError(`Unknown team ${body.team}`);
     } else if (!principal.seesAllTeams) {
-      principal.require(['manager', 'director', 'admin']);
+      principal.require(ROLE_SETS.allTeams);
     }
     const c = await Canned.create({ ...body, team: body.team ?? null, createdBy: principal.id });
     return serializeCanned(c);

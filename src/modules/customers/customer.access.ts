@@ -14,7 +14,7 @@ import type { CustomerTeams } from './customer.teams';
  * through here (`get`, `lookup`, `assertMayMerge`).
  */
 export class CustomerAccess {
-  constructor(private readonly d: { customers: CustomerService; Ticket: TicketModel; teams: CustomerTeams }) {}
+  constructor(private readonly d: { customers: Pick<CustomerService, 'get' | 'findByContact'>; Ticket: TicketModel; teams: Pick<CustomerTeams, 'add'> }) {}
 
   async canSee(c: CustomerDoc, p: Principal): Promise<boolean> {
     if (p.canSeeAnyTeam(c.teams ?? [])) return true;

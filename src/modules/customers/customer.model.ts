@@ -1,6 +1,6 @@
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { LOCALES } from '../tickets/ticket.types';
+import { LOCALES } from '../../core/types';
 
 export function customerSchema(clock: Clock) {
   return new Schema(

@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
 import type { AuditLog } from '../audit/audit.service';
-import { serializeCustomerDoc } from '../tickets/ticket.routes';
 import { objectId } from '../tickets/ticket.schemas';
-import type { TicketService } from '../tickets/ticket.service';
-import { LOCALES } from '../tickets/ticket.types';
+import type { TicketUpdates } from '../tickets/ticket.updates';
+import { LOCALES } from '../../core/types';
 import type { CustomerAccess } from './customer.access';
+import { serializeCustomerDoc } from './customer.serialize';
 import type { CustomerService } from './customer.service';
 
 const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: z.coerce.date().optional(), warrantyExpires: z.coerce.date().optional() });
@@ -21,7 +21,7 @@ const customerPatch = z.strictObject({
 });
 
 /** The customer archive, scoped by CustomerAccess: agents see the customers of their teams' tickets. */
-export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService; access: CustomerAccess; tickets: TicketService; audit: AuditLog }): Router {
+export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService; access: CustomerAccess; tickets: Pick<TicketUpdates, 'moveCustomer'>; audit: AuditLog }): Router {
   const r = Router();
   const view = (c: Awaited<ReturnType<CustomerService['get']>>) => serializeCustomerDoc(c, d.customers);
   api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer of your teams by email or phone (null when none)', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query, principal }) => {

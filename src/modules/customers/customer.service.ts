@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
 
 export interface CustomerInput {

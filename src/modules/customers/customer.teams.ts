@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observer';
+import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import type { CustomerModel } from './customer.model';
 
 const BACKFILL_MARK = 'migration:customer-teams';
@@ -14,7 +14,7 @@ const BACKFILL_MARK = 'migration:customer-teams';
  * never a scan of the tickets (CustomerAccess; MONGO-SUBSET.md).
  */
 export class CustomerTeams implements TicketObserver {
-  readonly name = 'customer-teams';
+  readonly name = 'customers';
 
   constructor(private readonly d: { Customer: CustomerModel; Ticket: TicketModel; Counter: CounterModel; log: Logger }) {}
 

@@ -1,4 +1,4 @@
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
 import { businessTimeBetween, type CalendarSpec } from '../calendars/business-time';
 import type { CalendarService } from '../calendars/calendar.service';

@@ -5,9 +5,10 @@ import type { ProductQualityService } from './product-quality.service';
 import { toCsv } from './report.figures';
 import { productQualityQuery, productQualityResponse, SUMMARY_COLUMNS, summaryQuery, summaryResponse } from './report.schemas';
 import { csvRow, type ReportService } from './report.service';
+import { ROLE_SETS } from '../../core/types';
 
 /** Reports are for those who run teams: supervisors (their own teams), managers, directors, admins. */
-const REPORT_ROLES = ['supervisor', 'manager', 'director', 'admin'] as const;
+const REPORT_ROLES = ROLE_SETS.leads;
 
 /** The teams a report may cover: the one asked for (if the principal sees it), else all the principal sees. */
 function scope(principal: Principal, team?: string): readonly string[] | undefined {

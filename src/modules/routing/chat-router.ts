@@ -3,19 +3,28 @@ import type { Logger } from '../../logger';
 import type { AgentDoc, AgentModel } from '../agents/agent.model';
 import type { TeamModel } from '../teams/team.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observer';
-import type { TicketService } from '../tickets/ticket.service';
-import { Actor, LIVE_STATUSES } from '../tickets/ticket.types';
+import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
+import type { TicketUpdates } from '../tickets/ticket.updates';
+import { Actor, hasRole, ROLE_SETS } from '../../core/types';
+import { LIVE_STATUSES } from '../tickets/ticket.types';
 import { AgentLock } from './agent-lock';
 
 /** A chat waits for an agent while it is new or open and nobody has it. */
 const WAITING_STATUSES = ['new', 'open'];
 export const ROUTING_ACTOR: Actor = { type: 'system', name: 'Routing' };
-/** who is offered chats: front-line agents and the team leads who work alongside them, not managers */
-const ROUTED_ROLES = ['agent', 'supervisor'];
 
 export function isWaitingChat(t: TicketDoc): boolean {
   return t.channel === 'chat' && !t.assigneeId && WAITING_STATUSES.includes(t.status as string);
+}
+
+export interface ChatRouterDeps {
+  Ticket: TicketModel;
+  Agent: AgentModel;
+  Team: TeamModel;
+  updates: Pick<TicketUpdates, 'assignIfUnassigned'>;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
 }
 
 /**
@@ -28,34 +37,33 @@ export class ChatRouter implements TicketObserver {
   readonly name = 'routing';
   private readonly lock: AgentLock;
 
-  constructor(
-    private readonly d: { Ticket: TicketModel; Agent: AgentModel; Team: TeamModel; tickets: TicketService; redis: Redis; prefix: string; log: Logger },
-  ) {
+  constructor(private readonly d: ChatRouterDeps) {
     this.lock = new AgentLock(d.redis, d.prefix);
   }
 
-  async created(ticket: TicketDoc): Promise<void> {
-    if (isWaitingChat(ticket)) await this.routeTicket(ticket);
+  /** A new waiting chat: offered at once; the next observers read the assigned ticket. */
+  async created(ticket: TicketDoc): Promise<TicketDoc | void> {
+    if (isWaitingChat(ticket)) return (await this.routeTicket(ticket)) ?? undefined;
   }
 
-  async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
+  async changed(ticket: TicketDoc, changes: TicketChanges): Promise<TicketDoc | void> {
     if (ticket.channel !== 'chat') return;
     const freed = new Set<string>();
     if (changes.assignee?.[0]) freed.add(String(changes.assignee[0]));
     if (changes.status && ['solved', 'closed'].includes(ticket.status as string) && ticket.assigneeId) freed.add(String(ticket.assigneeId));
     for (const agentId of freed) await this.fillAgent(agentId);
-    if ((changes.assignee || changes.team || changes.status) && isWaitingChat(ticket)) await this.routeTicket(ticket);
+    if ((changes.assignee || changes.team || changes.status) && isWaitingChat(ticket)) return (await this.routeTicket(ticket)) ?? undefined;
   }
 
   /** The agent takes waiting chats of their teams, oldest first, up to their free capacity. */
   async fillAgent(agentId: string): Promise<number> {
     const taken = await this.lock.run(agentId, async () => {
       const agent = await this.d.Agent.findById(agentId);
-      if (!agent || !agent.active || agent.presence?.status !== 'online' || !ROUTED_ROLES.includes(agent.role as string)) return 0;
+      if (!agent || !agent.active || agent.presence?.status !== 'online' || !hasRole(agent.role, ROLE_SETS.frontLine)) return 0;
       let free = agent.chatCapacity - (await this.chatLoads([agentId])).get(agentId)!;
       let n = 0;
       while (free > 0) {
-        const t = await this.d.tickets.assignIfUnassigned({ channel: 'chat', status: { $in: WAITING_STATUSES }, team: { $in: agent.teams } }, agentId, ROUTING_ACTOR, { createdAt: 1, _id: 1 });
+        const t = await this.d.updates.assignIfUnassigned({ channel: 'chat', status: { $in: WAITING_STATUSES }, team: { $in: agent.teams } }, agentId, ROUTING_ACTOR, { createdAt: 1, _id: 1 });
         if (!t) break;
         await this.markAssigned(t.team, agentId);
         this.d.log.info({ ticket: t.number, agent: agentId }, 'waiting chat assigned');
@@ -67,10 +75,10 @@ export class ChatRouter implements TicketObserver {
     return taken ?? 0;
   }
 
-  /** A waiting chat goes to one online agent of its team with room, by the team's assignment rule. */
-  async routeTicket(ticket: TicketDoc): Promise<string | null> {
+  /** A waiting chat goes to one online agent of its team with room, by the team's assignment rule; answers the assigned ticket. */
+  async routeTicket(ticket: TicketDoc): Promise<TicketDoc | null> {
     const team = await this.d.Team.findOne({ key: ticket.team }, { assignment: 1 }).lean();
-    const agents: AgentDoc[] = await this.d.Agent.find({ teams: ticket.team, active: true, role: { $in: ROUTED_ROLES }, 'presence.status': 'online' });
+    const agents: AgentDoc[] = await this.d.Agent.find({ teams: ticket.team, active: true, role: { $in: [...ROLE_SETS.frontLine] }, 'presence.status': 'online' });
     if (!agents.length) return null;
     const ids = agents.map((a) => String(a._id));
     const [loads, turns] = await Promise.all([this.chatLoads(ids), this.d.redis.hmget(this.turnKey(ticket.team), ...ids)]);
@@ -85,12 +93,12 @@ export class ChatRouter implements TicketObserver {
       const got = await this.lock.run(agentId, async () => {
         const agent = await this.d.Agent.findById(agentId, { chatCapacity: 1, presence: 1, active: 1 });
         if (!agent || agent.presence?.status !== 'online' || agent.chatCapacity - (await this.chatLoads([agentId])).get(agentId)! <= 0) return null;
-        return this.d.tickets.assignIfUnassigned({ _id: ticket._id, status: { $in: WAITING_STATUSES } }, agentId, ROUTING_ACTOR);
+        return this.d.updates.assignIfUnassigned({ _id: ticket._id, status: { $in: WAITING_STATUSES } }, agentId, ROUTING_ACTOR);
       });
       if (got) {
         await this.markAssigned(got.team, agentId);
         this.d.log.info({ ticket: got.number, agent: agentId, rule: team?.assignment }, 'chat routed');
-        return agentId;
+        return got;
       }
       const fresh = await this.d.Ticket.findById(ticket._id, { assigneeId: 1, status: 1, channel: 1 });
       if (!fresh || !isWaitingChat(fresh)) return null; // someone else took it meanwhile

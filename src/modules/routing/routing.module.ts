@@ -1,25 +1,42 @@
-import type { Core } from '../../container';
-import { agentSocketHandlers } from '../../realtime/agents-namespace';
+import type { Core } from '../../core/core';
+import type { AgentService } from '../agents/agent.service';
 import type { AppModule } from '../app-module';
+import type { TicketService } from '../tickets/ticket.service';
+import type { TicketUpdates } from '../tickets/ticket.updates';
 import { ChatRouter } from './chat-router';
 import { PresenceService } from './presence.service';
+import { agentSocketHandlers } from './routing.socket';
 import { TicketViewers } from './ticket-viewers';
 
 /** Presence, chat capacity routing and who-is-on-this-ticket. */
 /** How often each API node checks for sockets that no node holds any more (a crashed node's). */
 const REAP_EVERY_MS = 30_000;
 
-export function routingModule(core: Core): AppModule & { router: ChatRouter; presence: PresenceService; viewers: TicketViewers; reapPresence(): Promise<string[]> } {
+export interface RoutingModuleDeps {
+  agents: AgentService;
+  tickets: Pick<TicketService, 'visible'>;
+  updates: Pick<TicketUpdates, 'assignIfUnassigned'>;
+}
+
+export interface RoutingModule extends AppModule {
+  router: ChatRouter;
+  presence: PresenceService;
+  viewers: TicketViewers;
+  reapPresence(): Promise<string[]>;
+  /** resolves once this node has cleaned up after every agent socket that disconnected so far */
+  socketsIdle(): Promise<void>;
+}
+
+export function routingModule(core: Core, d: RoutingModuleDeps): RoutingModule {
   let reapPresence: (() => Promise<string[]>) | undefined;
   const prefix = core.config.queuePrefix;
   const log = core.log.child({ component: 'routing' });
-  const router = new ChatRouter({ Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team, tickets: core.tickets, redis: core.redis, prefix, log });
-  const presence = new PresenceService({ redis: core.redis, prefix, agents: core.agents, realtime: core.realtime, log });
+  const router = new ChatRouter({ Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team, updates: d.updates, redis: core.redis, prefix, log });
+  const presence = new PresenceService({ redis: core.redis, prefix, agents: d.agents, realtime: core.realtime, log });
   const viewers = new TicketViewers({ redis: core.redis, prefix, realtime: core.realtime, clock: core.clock });
-  let handlers: { stop(): Promise<void> } | undefined;
+  let handlers: { stop(): Promise<void>; idle(): Promise<void> } | undefined;
   let reaper: NodeJS.Timeout | undefined;
-  core.tickets.observe(router);
-  core.agents.observePresence(async (agent) => {
+  d.agents.observePresence(async (agent) => {
     try {
       presence.announce(agent);
       if (agent.presence?.status === 'online') await router.fillAgent(String(agent._id));
@@ -32,8 +49,9 @@ export function routingModule(core: Core): AppModule & { router: ChatRouter; pre
     router,
     presence,
     viewers,
+    ticketObservers: () => [router],
     sockets: (_io, agents) => {
-      handlers = agentSocketHandlers(agents, { presence, viewers, tickets: core.tickets, log });
+      handlers = agentSocketHandlers(agents, { presence, viewers, tickets: d.tickets, log });
       reapPresence = async () => presence.reap(new Set((await agents.fetchSockets()).map((s) => s.id)));
     },
     startApi: async () => {
@@ -45,5 +63,6 @@ export function routingModule(core: Core): AppModule & { router: ChatRouter; pre
       await handlers?.stop();
     },
     reapPresence: () => reapPresence?.() ?? Promise.resolve([]),
+    socketsIdle: () => handlers?.idle() ?? Promise.resolve(),
   };
 }

@@ -1,7 +1,10 @@
-import type { Core } from '../../container';
+import type { Clock } from '../../infra/clock';
+import type { Realtime } from '../../realtime/realtime';
 import { NotFoundError } from '../../errors';
 import type { Principal } from '../auth/principal';
-import { plainSla, SlaService } from './sla.service';
+import type { TicketModel } from '../tickets/ticket.model';
+import type { TicketService } from '../tickets/ticket.service';
+import { plainSla, type SlaService } from './sla.service';
 import type { Escalation } from './sla-state';
 
 export function serializeEscalation(e: Escalation, ticket: { number: number; subject: string; team: string }) {
@@ -13,21 +16,26 @@ export function serializeEscalation(e: Escalation, ticket: { number: number; sub
     target: e.target,
     kind: e.kind,
     level: e.level,
-    at: e.at,
-    dueAt: e.dueAt ?? null,
+    at: new Date(e.at).toISOString(),
+    dueAt: e.dueAt ? new Date(e.dueAt).toISOString() : null,
     reason: e.reason ?? null,
     notified: e.notified ?? [],
     acknowledgedBy: e.acknowledgedBy ?? null,
-    acknowledgedAt: e.acknowledgedAt ?? null,
+    acknowledgedAt: e.acknowledgedAt ? new Date(e.acknowledgedAt).toISOString() : null,
   };
 }
 
 /** The escalation history of tickets: the dashboard feed and a supervisor's acknowledgement. */
+export interface EscalationServiceDeps {
+  Ticket: TicketModel;
+  tickets: Pick<TicketService, 'visible'>;
+  sla: Pick<SlaService, 'mutate'>;
+  realtime: Realtime;
+  clock: Clock;
+}
+
 export class EscalationService {
-  constructor(
-    private readonly core: Core,
-    private readonly sla: SlaService,
-  ) {}
+  constructor(private readonly d: EscalationServiceDeps) {}
 
   /** Recent escalations of the teams the principal sees, newest first. */
   async recent(principal: Principal, opts: { team?: string; limit: number; unacknowledged?: boolean }) {
@@ -35,7 +43,7 @@ export class EscalationService {
     const teams = opts.team ? [opts.team] : principal.visibleTeams();
     const filter: Record<string, unknown> = { 'sla.lastEscalationAt': { $ne: null } };
     if (teams) filter.team = { $in: [...teams] };
-    const tickets = await this.core.models.Ticket.find(filter, { number: 1, subject: 1, team: 1, sla: 1 }).sort({ 'sla.lastEscalationAt': -1 }).limit(opts.limit);
+    const tickets = await this.d.Ticket.find(filter, { number: 1, subject: 1, team: 1, sla: 1 }).sort({ 'sla.lastEscalationAt': -1 }).limit(opts.limit);
     const all = tickets.flatMap((t) => (plainSla(t)?.escalations ?? []).map((e) => serializeEscalation(e, t)));
     return all
       .filter((e) => !opts.unacknowledged || !e.acknowledgedAt)
@@ -45,18 +53,18 @@ export class EscalationService {
 
   /** Marks an escalation seen; acknowledging twice keeps the first acknowledgement. */
   async acknowledge(number: number, escalationId: string, principal: Principal) {
-    const ticket = await this.core.tickets.visible(number, principal);
+    const ticket = await this.d.tickets.visible(number, principal);
     let found: Escalation | undefined;
-    const updated = await this.sla.mutate(ticket, async (prev) => {
+    const updated = await this.d.sla.mutate(ticket, async (prev) => {
       found = prev?.escalations.find((e) => String(e._id) === escalationId);
       if (!prev || !found || found.acknowledgedAt) return undefined;
       found.acknowledgedBy = principal.id;
-      found.acknowledgedAt = this.core.clock.now();
+      found.acknowledgedAt = this.d.clock.now();
       return prev;
     });
     if (!found) throw new NotFoundError(`Escalation ${escalationId}`);
     const view = serializeEscalation(found, updated);
-    this.core.realtime.toTeam(updated.team, 'escalation:acknowledged', { ...view, acknowledgedByName: principal.name });
+    this.d.realtime.toTeam(updated.team, 'escalation:acknowledged', { ...view, acknowledgedByName: principal.name });
     return view;
   }
 }

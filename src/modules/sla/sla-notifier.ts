@@ -1,6 +1,9 @@
-import type { Core } from '../../container';
+import type { Logger } from '../../logger';
+import type { MailOutbox } from '../../mail/outbox';
+import type { Realtime } from '../../realtime/realtime';
+import type { AgentModel } from '../agents/agent.model';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import type { DueEvent, Escalation } from './sla-state';
 
 export interface Recipient {
@@ -15,11 +18,20 @@ export interface Recipient {
  * assignee and the team's supervisors (level 1), then the managers (2), then the directors (3).
  * Each recipient gets the `escalation` socket event and a mail in their own language.
  */
+export interface SlaNotifierDeps {
+  Agent: AgentModel;
+  realtime: Realtime;
+  outbox: MailOutbox;
+  /** PUBLIC_URL, for the link in the mail */
+  publicUrl: string;
+  log: Logger;
+}
+
 export class SlaNotifier {
-  constructor(private readonly core: Pick<Core, 'models' | 'realtime' | 'outbox' | 'config' | 'log'>) {}
+  constructor(private readonly d: SlaNotifierDeps) {}
 
   async recipients(ticket: TicketDoc, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
-    const { Agent } = this.core.models;
+    const { Agent } = this.d;
     const or: Record<string, unknown>[] = [];
     if (e.level <= 1 && ticket.assigneeId) or.push({ _id: ticket.assigneeId });
     if (e.level === 1) or.push({ role: 'supervisor', teams: ticket.team });
@@ -43,21 +55,21 @@ export class SlaNotifier {
       at: esc.at.toISOString(),
       ...(esc.reason ? { reason: esc.reason } : {}),
     };
-    if (esc.kind === 'warning' && esc.level === 0) this.core.realtime.toTeam(ticket.team, 'escalation', payload);
-    this.core.realtime.toAgents(recipients.map((r) => r.id), 'escalation', payload);
+    if (esc.kind === 'warning' && esc.level === 0) this.d.realtime.toTeam(ticket.team, 'escalation', payload);
+    this.d.realtime.toAgents(recipients.map((r) => r.id), 'escalation', payload);
     for (const r of recipients) {
       const locale: Locale = r.locale === 'zh-CN' ? 'zh-CN' : 'en';
-      await this.core.outbox
+      await this.d.outbox
         .send(
           {
             to: r.email,
             template: 'sla-escalation',
             locale,
-            data: { ...payload, recipientName: r.name, url: `${this.core.config.publicUrl}/console#/tickets/${ticket.number}` },
+            data: { ...payload, recipientName: r.name, url: `${this.d.publicUrl}/console#/tickets/${ticket.number}` },
           },
           `sla-mail-${esc._id}-${r.id}`,
         )
-        .catch((err: Error) => this.core.log.warn({ ticket: ticket.number, err: err.message }, 'escalation mail not queued'));
+        .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation mail not queued'));
     }
   }
 }

@@ -1,7 +1,8 @@
 import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { CHANNELS, PRIORITIES, TYPES } from '../tickets/ticket.types';
+import { CHANNELS } from '../../core/types';
+import { PRIORITIES, TYPES } from '../tickets/ticket.types';
 
 const policySchema = (clock: Clock) =>
   new Schema(

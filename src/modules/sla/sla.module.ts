@@ -1,8 +1,10 @@
 import type { Job } from 'bullmq';
-import type { Core } from '../../container';
+import type { Core } from '../../core/core';
 import type { CalendarSpec } from '../calendars/business-time';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { AppModule } from '../app-module';
+import type { LiveTicketObserver } from '../tickets/ticket.live';
+import type { TicketService } from '../tickets/ticket.service';
 import { EscalationService } from './sla-escalations';
 import { SlaNotifier } from './sla-notifier';
 import { slaPolicyModel } from './sla-policy.model';
@@ -17,12 +19,28 @@ const SWEEP_EVERY_MS = 30_000;
 const EARLY_WAIT_MS = 5_000;
 
 /** SLA policies, the applied SLA of each ticket, its timers, sweeper and escalations. */
-export function slaModule(core: Core, calendars: CalendarService): AppModule & { sla: SlaService } {
+export interface SlaModuleDeps {
+  calendars: CalendarService;
+  tickets: Pick<TicketService, 'byId' | 'visible'>;
+  live: Pick<LiveTicketObserver, 'refresh'>;
+}
+
+export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaService } {
+  const { Ticket, Agent } = core.models;
+  const { calendars } = d;
+  const log = core.log.child({ component: 'sla' });
   const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars, core.redis, core.config.queuePrefix);
   const timers = new SlaTimers(core.queues, core.clock);
-  const sla = new SlaService(core, policies, calendars, timers, new SlaNotifier(core));
-  const escalations = new EscalationService(core, sla);
-  core.tickets.observe(new SlaObserver(sla, calendars));
+  const notifier = new SlaNotifier({ Agent, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
+  const sla = new SlaService(
+    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs },
+    policies,
+    calendars,
+    timers,
+    notifier,
+  );
+  const escalations = new EscalationService({ Ticket, tickets: d.tickets, sla, realtime: core.realtime, clock: core.clock });
+  const observer = new SlaObserver(sla, calendars);
 
   // Edits move live deadlines in the workers (a policy may cover thousands of open tickets).
   const recompute = (data: object, key: string) => core.queues.get('sla').add('recompute', data, { jobId: `sla-recompute-${key}-${Date.now()}`, removeOnComplete: true });
@@ -43,6 +61,7 @@ export function slaModule(core: Core, calendars: CalendarService): AppModule & {
     name: 'sla',
     sla,
     routes: (api) => [slaRoutes(api, policies, escalations)],
+    ticketObservers: () => [observer],
     processors: () => ({
       sla: {
         warn: fire,

@@ -1,13 +1,13 @@
 import type { CalendarService } from '../calendars/calendar.service';
 import type { MessageDoc } from '../tickets/message.model';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observer';
+import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import { agentReplied, customerWrote, reconcile } from './sla-state';
 import type { SlaService } from './sla.service';
 
 /**
- * Turns ticket events into SLA transitions. Runs before the live observer, and hands it the saved
- * SLA on the same ticket object, so the queue and the sockets show the new due times at once.
+ * Turns ticket events into SLA transitions. Runs first (OBSERVER_ORDER) and returns the saved
+ * ticket, so the next observers and the live queue read the new due times at once.
  */
 export class SlaObserver implements TicketObserver {
   readonly name = 'sla';
@@ -17,11 +17,11 @@ export class SlaObserver implements TicketObserver {
     private readonly calendars: CalendarService,
   ) {}
 
-  async created(ticket: TicketDoc): Promise<void> {
-    adopt(ticket, await this.sla.apply(ticket, { created: true }));
+  async created(ticket: TicketDoc): Promise<TicketDoc> {
+    return this.sla.apply(ticket, { created: true });
   }
 
-  async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
+  async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void> {
     if (message.internal || message.kind === 'event' || !ticket.sla?.policyId) return;
     const human = message.author.type === 'agent' && !message.automatic;
     const customer = message.author.type === 'customer';
@@ -34,7 +34,7 @@ export class SlaObserver implements TicketObserver {
       if (!lastReply || lastReply > message.createdAt) return;
       if (nr?.status === 'active' || nr?.status === 'paused') return;
     }
-    const updated = await this.sla.mutate(ticket, async (prev, t) => {
+    return this.sla.mutate(ticket, async (prev, t) => {
       if (!prev) return undefined;
       const ctx = this.sla.ctx(await this.calendars.spec(prev.calendar));
       let next = prev;
@@ -45,22 +45,14 @@ export class SlaObserver implements TicketObserver {
       }
       return reconcile(next, t.status, ctx);
     });
-    adopt(ticket, updated);
   }
 
-  async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
+  async changed(ticket: TicketDoc, changes: TicketChanges): Promise<TicketDoc> {
     let updated = ticket;
     if (changes.priority || changes.type || changes.team || (changes as Record<string, unknown>).channel) updated = await this.sla.apply(updated);
     if (changes.status && updated.sla?.policyId) {
       updated = await this.sla.mutate(updated, async (prev, t) => (prev ? reconcile(prev, t.status, this.sla.ctx(await this.calendars.spec(prev.calendar))) : undefined));
     }
-    adopt(ticket, updated);
+    return updated;
   }
-}
-
-/** Copies the saved SLA onto the ticket object the next observers get (nothing saves that object). */
-function adopt(ticket: TicketDoc, updated: TicketDoc): void {
-  if (updated === ticket) return;
-  ticket.set('sla', updated.toObject().sla);
-  ticket.unmarkModified('sla');
 }

@@ -1,5 +1,5 @@
 import { bumpConfigVersion } from '../../infra/versioned-cache';
-import type { Container } from '../../container';
+import type { Core } from '../../core/core';
 import { calendarModel } from '../calendars/calendar.model';
 import { slaPolicyModel } from './sla-policy.model';
 
@@ -36,7 +36,7 @@ export const DEMO_POLICIES = [
   { name: 'General inquiries', order: 100, match: {}, targets: { firstResponse: 'PT1H', nextResponse: 'PT4H' }, calendar: 'business-hours' },
 ];
 
-export async function seedSla(c: Container): Promise<void> {
+export async function seedSla(c: Core): Promise<void> {
   await calendarModel(c.conn, c.clock).create(DEMO_CALENDAR);
   await slaPolicyModel(c.conn, c.clock).insertMany(DEMO_POLICIES.map((p) => ({ ...p, active: true })));
   await bumpConfigVersion(c.redis, c.config.queuePrefix, 'calendars');

@@ -1,8 +1,12 @@
 import { Types } from 'mongoose';
-import type { Core } from '../../container';
 import type { CalendarSpec } from '../calendars/business-time';
+import type { Clock } from '../../infra/clock';
+import type { Logger } from '../../logger';
+import type { Realtime } from '../../realtime/realtime';
 import type { CalendarService } from '../calendars/calendar.service';
-import type { TicketDoc } from '../tickets/ticket.model';
+import type { LiveTicketObserver } from '../tickets/ticket.live';
+import type { TicketService } from '../tickets/ticket.service';
+import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
 import { LIVE_STATUSES } from '../tickets/ticket.types';
 import type { SlaPolicyDoc } from './sla-policy.model';
 import type { SlaPolicyService } from './sla-policy.service';
@@ -51,6 +55,20 @@ const sameState = (a: SlaState | null, b: SlaState | null) => canonical(a && { .
 
 export const policyLike = (p: SlaPolicyDoc): PolicyLike => ({ id: String(p._id), name: p.name, calendar: p.calendar ?? null, targets: { firstResponse: p.targets?.firstResponse, nextResponse: p.targets?.nextResponse, resolution: p.targets?.resolution } });
 
+export interface SlaServiceDeps {
+  Ticket: TicketModel;
+  tickets: Pick<TicketService, 'byId'>;
+  /** the live queue orders by due time: it is refreshed when a timer moves them */
+  live: Pick<LiveTicketObserver, 'refresh'>;
+  realtime: Realtime;
+  clock: Clock;
+  log: Logger;
+  /** SLA_WARNING_RATIO */
+  warningRatio: number;
+  /** SLA_ESCALATION_STEP */
+  escalationStepMs: number;
+}
+
 /**
  * Applies SLA policies to tickets and keeps the applied state, its timers and its escalations in
  * step. Every write is a conditional update on `sla.rev`, so the observer, the timers and the
@@ -61,7 +79,7 @@ export class SlaService {
   private readonly recipients = new Map<string, Recipient[]>();
 
   constructor(
-    private readonly core: Core,
+    private readonly d: SlaServiceDeps,
     readonly policies: SlaPolicyService,
     private readonly calendars: CalendarService,
     private readonly timers: SlaTimers,
@@ -69,7 +87,7 @@ export class SlaService {
   ) {}
 
   ctx(calendar: CalendarSpec | null): Ctx {
-    return { now: this.core.clock.now(), calendar, warningRatio: this.core.config.slaWarningRatio };
+    return { now: this.d.clock.now(), calendar, warningRatio: this.d.warningRatio };
   }
 
   /**
@@ -77,7 +95,7 @@ export class SlaService {
    * its timers and sends the escalations it recorded. Returns the saved ticket.
    */
   async mutate(ticket: TicketDoc, fn: Mutation): Promise<TicketDoc> {
-    const { Ticket } = this.core.models;
+    const { Ticket } = this.d;
     let current: TicketDoc | null = ticket;
     for (let attempt = 0; attempt < 8 && current; attempt++) {
       const before = plainSla(current);
@@ -93,7 +111,7 @@ export class SlaService {
       for (const e of after?.escalations ?? []) if (!before?.escalations.some((b) => String(b._id) === String(e._id))) this.recipients.delete(String(e._id));
       current = await Ticket.findById(current._id);
     }
-    this.core.log.warn({ ticket: ticket.number }, 'sla write gave up after repeated conflicts');
+    this.d.log.warn({ ticket: ticket.number }, 'sla write gave up after repeated conflicts');
     return current ?? ticket;
   }
 
@@ -108,13 +126,13 @@ export class SlaService {
       await this.notifier.send(ticket, e, recipients);
     }
     const live = LIVE_STATUSES.includes(ticket.status as never);
-    await this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.core.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will'));
+    await this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will'));
   }
 
   /** Records escalation events on the state (who was told is decided now and kept with them). */
   async record(ticket: TicketDoc, sla: SlaState, events: (DueEvent & { reason?: string })[]): Promise<SlaState> {
     if (!events.length) return sla;
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     const added: Escalation[] = [];
     for (const e of events) {
       const recipients = await this.notifier.recipients(ticket, e);
@@ -131,12 +149,17 @@ export class SlaService {
     };
   }
 
-  /** A new ticket, or one whose priority, type, team or channel changed: the first matching policy applies. */
+  /**
+   * A new ticket, or one whose priority, type, team or channel changed: the first matching policy
+   * applies. On a new ticket it applies once: run again (the effects sweeper re-driving a failed
+   * creation), a ticket that has its SLA keeps it, and a policy alert is never recorded twice.
+   */
   async apply(ticket: TicketDoc, opts: { created?: boolean } = {}): Promise<TicketDoc> {
     const policy = await this.policies.match({ priority: ticket.priority, type: ticket.type, channel: ticket.channel, team: ticket.team });
     return this.mutate(ticket, async (prev, t) => {
+      if (opts.created && prev) return undefined;
       if (!policy) return prev ? null : undefined;
-      if (prev && prev.policyId === String(policy._id) && !opts.created) return undefined;
+      if (prev && prev.policyId === String(policy._id)) return undefined;
       const calendar = await this.calendars.spec(policy.calendar);
       const before = prev ? await this.calendars.spec(prev.calendar) : calendar;
       const next = applyPolicy(prev, policyLike(policy), this.facts(t), this.ctx(calendar), before);
@@ -149,7 +172,7 @@ export class SlaService {
 
   /** A policy or calendar was edited: live tickets on it get new deadlines, keeping the time spent. */
   async recompute(filter: { policyId?: string; calendar?: string }, calendarBefore?: CalendarSpec | null): Promise<number> {
-    const { Ticket } = this.core.models;
+    const { Ticket } = this.d;
     const query: Record<string, unknown> = { status: { $in: [...LIVE_STATUSES] } };
     if (filter.policyId) query['sla.policyId'] = filter.policyId;
     if (filter.calendar) query['sla.calendar'] = filter.calendar;
@@ -176,13 +199,13 @@ export class SlaService {
 
   /** The evaluator behind every timer: re-reads the ticket and acts only on what is due by the clock. */
   async check(ticketId: string): Promise<{ events: number; nextAt: number | null }> {
-    const ticket = await this.core.tickets.byId(ticketId);
+    const ticket = await this.d.tickets.byId(ticketId);
     if (!ticket?.sla?.policyId) return { events: 0, nextAt: null };
     let events = 0;
     const updated = await this.mutate(ticket, async (prev, t) => {
       if (!prev) return undefined;
       const calendar = await this.calendars.spec(prev.calendar);
-      const res = evaluate(prev, t.status, this.core.config.slaEscalationStepMs, this.ctx(calendar));
+      const res = evaluate(prev, t.status, this.d.escalationStepMs, this.ctx(calendar));
       events = res.events.length;
       return this.record(t, res.sla, res.events);
     });
@@ -192,8 +215,8 @@ export class SlaService {
 
   /** Repairs what timers may have missed: fires overdue checks, re-creates jobs due soon. */
   async sweep(): Promise<{ fired: number; repaired: number }> {
-    const now = this.core.clock.now().getTime();
-    const due: TicketDoc[] = await this.core.models.Ticket.find({ 'sla.nextCheckAt': { $ne: null, $lte: new Date(now + SWEEP_HORIZON_MS) }, status: { $in: [...LIVE_STATUSES] } }).limit(1000);
+    const now = this.d.clock.now().getTime();
+    const due: TicketDoc[] = await this.d.Ticket.find({ 'sla.nextCheckAt': { $ne: null, $lte: new Date(now + SWEEP_HORIZON_MS) }, status: { $in: [...LIVE_STATUSES] } }).limit(1000);
     let fired = 0;
     let repaired = 0;
     for (const t of due) {
@@ -209,8 +232,8 @@ export class SlaService {
 
   /** The live queue orders by the SLA: show the new due times. */
   async refreshLive(ticket: TicketDoc): Promise<void> {
-    const view = await this.core.live.refresh(ticket);
-    this.core.realtime.toTeam(ticket.team, 'ticket:updated', { ...view, changes: ['sla'] });
+    const view = await this.d.live.refresh(ticket);
+    this.d.realtime.toTeam(ticket.team, 'ticket:updated', { ...view, changes: ['sla'] });
   }
 
   facts(t: TicketDoc) {

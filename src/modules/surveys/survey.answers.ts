@@ -1,5 +1,12 @@
 import { Types } from 'mongoose';
-import type { Core } from '../../container';
+import type { Clock } from '../../infra/clock';
+import type { Queues } from '../../infra/queues';
+import type { Logger } from '../../logger';
+import type { Realtime } from '../../realtime/realtime';
+import type { AgentService } from '../agents/agent.service';
+import type { CustomerService } from '../customers/customer.service';
+import type { TicketMessages } from '../tickets/ticket.messages';
+import type { TicketService } from '../tickets/ticket.service';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { SurveyDoc } from './survey.model';
 import type { CallbackTasks, SurveyService } from './survey.service';
@@ -21,20 +28,33 @@ export type TokenState =
  * The customer's answer: recorded once (an atomic conditional update), then its consequences run
  * in a worker: the timeline event, a low-rating callback for the team's supervisor, an escalation.
  */
+export interface SurveyAnswersDeps {
+  surveys: SurveyService;
+  callbacks: CallbackTasks;
+  tickets: Pick<TicketService, 'byId' | 'byNumber'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
+  agents: Pick<AgentService, 'byRole'>;
+  customers: Pick<CustomerService, 'get'>;
+  queues: Queues;
+  realtime: Realtime;
+  clock: Clock;
+  log: Logger;
+}
+
 export class SurveyAnswers {
-  constructor(
-    private readonly core: Core,
-    private readonly surveys: SurveyService,
-    private readonly callbacks: CallbackTasks,
-  ) {}
+  constructor(private readonly d: SurveyAnswersDeps) {}
 
   private get Survey() {
-    return this.surveys.Survey;
+    return this.d.surveys.Survey;
+  }
+
+  private get surveys() {
+    return this.d.surveys;
   }
 
   /** What a survey link points at. Reading it changes nothing (mail scanners open links). */
   async inspect(token: string): Promise<TokenState> {
-    const check = this.surveys.tokens.verify(token, this.core.clock.now());
+    const check = this.surveys.tokens.verify(token, this.d.clock.now());
     if (!check.ok && check.reason === 'invalid') return { kind: 'invalid' };
     const survey = await this.Survey.findById(check.surveyId);
     if (!survey) return { kind: 'invalid' };
@@ -49,19 +69,19 @@ export class SurveyAnswers {
   async answer(surveyId: string | Types.ObjectId, score: number, comment: string | null, via: 'email' | 'chat' | null = null): Promise<{ recorded: boolean; survey: SurveyDoc | null }> {
     if (!Number.isInteger(score) || score < 1 || score > 5) throw new ValidationError('score must be a whole number from 1 to 5');
     const text = comment?.trim().slice(0, COMMENT_MAX) || null;
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     const set: Record<string, unknown> = { status: 'answered', score, comment: text, answeredAt: now };
     if (via) set.offeredVia = via;
     const survey = await this.Survey.findOneAndUpdate({ _id: surveyId, status: { $in: ['offered', 'scheduled'] } }, { $set: set }, { new: true });
     if (!survey) return { recorded: false, survey: await this.Survey.findById(surveyId) };
     // answered before the offer job ran (a chat rating): the job must not offer it afterwards
-    await this.core.queues.remove('surveys', surveyJobId(String(survey.ticketId), survey.round)).catch(() => undefined);
-    await this.enqueueHandle(String(survey._id)).catch((err) => this.core.log.warn({ survey: String(survey._id), err: (err as Error).message }, 'answer handling not queued; the sweeper will retry'));
+    await this.d.queues.remove('surveys', surveyJobId(String(survey.ticketId), survey.round)).catch(() => undefined);
+    await this.enqueueHandle(String(survey._id)).catch((err) => this.d.log.warn({ survey: String(survey._id), err: (err as Error).message }, 'answer handling not queued; the sweeper will retry'));
     return { recorded: true, survey };
   }
 
   async enqueueHandle(surveyId: string): Promise<void> {
-    await this.core.queues.schedule('surveys', 'answered', { surveyId }, { jobId: `survey-answered-${surveyId}` });
+    await this.d.queues.schedule('surveys', 'answered', { surveyId }, { jobId: `survey-answered-${surveyId}` });
   }
 
   /**
@@ -70,13 +90,13 @@ export class SurveyAnswers {
    */
   async recordChatRating(ticketNumber: number, score: number, comment?: string | null): Promise<{ recorded: boolean; surveyId: string | null }> {
     if (!Number.isInteger(score) || score < 1 || score > 5) throw new ValidationError('score must be a whole number from 1 to 5');
-    const ticket = await this.core.tickets.byNumber(ticketNumber);
+    const ticket = await this.d.tickets.byNumber(ticketNumber);
     const round = ticket.reopenCount + 1;
     const key = surveyJobId(String(ticket._id), round);
     let survey = await this.Survey.findOne({ dedupeKey: key });
     if (!survey) {
-      const customer = await this.core.customers.get(String(ticket.customerId)).catch(() => null);
-      const now = this.core.clock.now();
+      const customer = await this.d.customers.get(String(ticket.customerId)).catch(() => null);
+      const now = this.d.clock.now();
       try {
         survey = await this.Survey.create({
           ticketId: ticket._id,
@@ -110,15 +130,15 @@ export class SurveyAnswers {
   async handleAnswered(surveyId: string): Promise<{ lowRating: boolean } | null> {
     const s = Types.ObjectId.isValid(surveyId) ? await this.Survey.findById(surveyId) : null;
     if (!s || s.status !== 'answered' || s.handledAt) return null;
-    const ticket = await this.core.tickets.byId(s.ticketId as Types.ObjectId);
+    const ticket = await this.d.tickets.byId(s.ticketId as Types.ObjectId);
     if (!ticket) throw new NotFoundError('Ticket of the survey');
     const score = s.score ?? 0;
     const lowRating = score <= LOW_SCORE || CONTACT_REQUEST.test(s.comment ?? '');
     if (lowRating) {
-      const supervisors = await this.core.agents.byRole(['supervisor'], s.team);
-      const lead = supervisors[0] ?? (await this.core.agents.byRole(['manager'], s.team))[0] ?? null;
-      const customer = await this.core.customers.get(String(ticket.customerId)).catch(() => null);
-      await this.callbacks.create({
+      const supervisors = await this.d.agents.byRole(['supervisor'], s.team);
+      const lead = supervisors[0] ?? (await this.d.agents.byRole(['manager'], s.team))[0] ?? null;
+      const customer = await this.d.customers.get(String(ticket.customerId)).catch(() => null);
+      await this.d.callbacks.create({
         kind: 'low_rating',
         ticketId: String(ticket._id),
         phone: customer?.phones[0] ?? null,
@@ -127,18 +147,13 @@ export class SurveyAnswers {
         note: `Survey ${score}/5${s.comment ? `: ${s.comment}` : ''}`,
         dedupeKey: `low-rating-${s._id}`,
       });
-      this.core.realtime.toTeam(s.team, 'escalation', { ticketNumber: s.ticketNumber, target: 'satisfaction', kind: 'breach', level: 1, dueAt: null });
+      this.d.realtime.toTeam(s.team, 'escalation', { ticketNumber: s.ticketNumber, target: 'satisfaction', kind: 'breach', level: 1, dueAt: null });
     }
-    await this.core.tickets.addEvent(ticket, 'survey_answered', `Satisfaction survey answered: ${score}/5${s.comment ? ` — ${s.comment}` : ''}`, {
-      surveyId: String(s._id),
-      score,
-      comment: s.comment ?? null,
-      round: s.round,
-      agentId: s.agentId ? String(s.agentId) : null,
-      lowRating,
-    });
-    await this.Survey.updateOne({ _id: s._id }, { $set: { handledAt: this.core.clock.now() } });
-    this.core.log.child({ component: 'surveys' }).info({ ticket: s.ticketNumber, survey: String(s._id), score, lowRating }, 'survey answered');
+    // keyed: a retry after a crash past this line writes no second line on the timeline
+    const data = { surveyId: String(s._id), score, comment: s.comment ?? null, round: s.round, agentId: s.agentId ? String(s.agentId) : null, lowRating };
+    await this.d.timeline.addEvent(ticket, { type: 'survey_answered', data }, `Satisfaction survey answered: ${score}/5${s.comment ? ` — ${s.comment}` : ''}`, { key: `survey-answered:${s._id}` });
+    await this.Survey.updateOne({ _id: s._id }, { $set: { handledAt: this.d.clock.now() } });
+    this.d.log.info({ ticket: s.ticketNumber, survey: String(s._id), score, lowRating }, 'survey answered');
     return { lowRating };
   }
 }

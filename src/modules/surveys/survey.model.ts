@@ -1,7 +1,7 @@
 import { modelOnce } from '../../infra/mongo';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { CHANNELS, LOCALES } from '../tickets/ticket.types';
+import { CHANNELS, LOCALES } from '../../core/types';
 
 export const SURVEY_STATUSES = ['scheduled', 'offered', 'answered', 'cancelled', 'expired'] as const;
 export type SurveyStatus = (typeof SURVEY_STATUSES)[number];

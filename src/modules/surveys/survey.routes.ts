@@ -6,7 +6,7 @@ import type { ApiRegistry } from '../../http/api-route';
 import type { Logger } from '../../logger';
 import type { Templates } from '../../mail/templates';
 import type { TicketService } from '../tickets/ticket.service';
-import type { Locale } from '../tickets/ticket.types';
+import type { Locale } from '../../core/types';
 import { COMMENT_MAX, CONTACT_REQUEST, LOW_SCORE, SurveyAnswers, TokenState } from './survey.answers';
 import type { SurveyDoc } from './survey.model';
 import { listSurveysQuery, surveyAnswerBody, surveyPageQuery, surveyTokenParams, surveyView } from './survey.schemas';
@@ -18,7 +18,7 @@ type Strings = Record<string, string> & { scores: Record<string, string> };
 export interface SurveyRouteDeps {
   surveys: SurveyService;
   answers: SurveyAnswers;
-  tickets: TicketService;
+  tickets: Pick<TicketService, 'byId'>;
   templates: Templates;
   log: Logger;
 }

@@ -1,9 +1,18 @@
-import type { CallbackService } from '../callbacks/callback.service';
 import { Types } from 'mongoose';
-import type { Core } from '../../container';
+import type { Clock } from '../../infra/clock';
+import type { Queues } from '../../infra/queues';
+import type { Logger } from '../../logger';
+import type { MailOutbox } from '../../mail/outbox';
+import type { Realtime } from '../../realtime/realtime';
+import type { AgentModel } from '../agents/agent.model';
 import type { Principal } from '../auth/principal';
+import type { CallbackService } from '../callbacks/callback.service';
+import type { CustomerService } from '../customers/customer.service';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { Locale, TicketType } from '../tickets/ticket.types';
+import type { TicketService } from '../tickets/ticket.service';
+import type { Locale } from '../../core/types';
+import type { TicketType } from '../tickets/ticket.types';
 import type { SurveyDoc, SurveyModel, SurveyStatus } from './survey.model';
 import { SURVEY_TOKEN_TTL_MS, SurveyTokens } from './survey.token';
 
@@ -12,6 +21,23 @@ export type CallbackTasks = Pick<CallbackService, 'create' | 'cancelForTicket'>;
 
 /** Is the chat visitor of this ticket still connected? null: the chat module cannot tell. */
 export type ChatPresence = (ticket: TicketDoc) => Promise<boolean | null>;
+
+export interface SurveyServiceDeps {
+  Survey: SurveyModel;
+  Agent: AgentModel;
+  tickets: Pick<TicketService, 'byId'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
+  customers: Pick<CustomerService, 'get'>;
+  callbacks: CallbackTasks;
+  /** whether a chat's visitor is still there (else the survey goes by email) */
+  chatPresence: ChatPresence;
+  queues: Queues;
+  outbox: MailOutbox;
+  realtime: Realtime;
+  clock: Clock;
+  log: Logger;
+  config: { sessionSecret: string; publicUrl: string; surveyDelayMs: number; followupDelayMs: number };
+}
 
 export interface SurveyOptions {
   /** ticket types that get a follow-up call (回访) after they are solved */
@@ -34,42 +60,36 @@ export class SurveyService {
   readonly tokens: SurveyTokens;
   readonly followUpTypes: readonly TicketType[];
   readonly tokenTtlMs: number;
-  private chatPresence: ChatPresence = async () => null;
+  readonly Survey: SurveyModel;
 
   constructor(
-    private readonly core: Core,
-    readonly Survey: SurveyModel,
-    private readonly callbacks: CallbackTasks,
+    private readonly d: SurveyServiceDeps,
     opts: SurveyOptions = {},
   ) {
-    this.tokens = new SurveyTokens(core.config.sessionSecret);
+    this.Survey = d.Survey;
+    this.tokens = new SurveyTokens(d.config.sessionSecret);
     this.followUpTypes = opts.followUpTypes ?? DEFAULT_FOLLOW_UP_TYPES;
     this.tokenTtlMs = opts.tokenTtlMs ?? SURVEY_TOKEN_TTL_MS;
   }
 
-  /** The chat module tells whether a visitor is still there (else the survey goes by email). */
-  useChatPresence(fn: ChatPresence): void {
-    this.chatPresence = fn;
-  }
-
   private get log() {
-    return this.core.log.child({ component: 'surveys' });
+    return this.d.log;
   }
 
   // ---- solve and reopen ----------------------------------------------------------------------
 
   /** A ticket became solved: a survey after SURVEY_DELAY and, for some types, a follow-up call. */
   async onSolved(ticket: TicketDoc): Promise<SurveyDoc | null> {
-    const { config, clock } = this.core;
+    const { config, clock } = this.d;
     const now = clock.now();
-    const customer = await this.core.customers.get(String(ticket.customerId)).catch(() => null);
+    const customer = await this.d.customers.get(String(ticket.customerId)).catch(() => null);
     const survey = await this.createRound(ticket, ticket.reopenCount + 1, (customer?.locale as Locale) ?? 'en', now);
     if (survey.status === 'scheduled') {
-      await this.core.queues.schedule('surveys', 'offer', { surveyId: String(survey._id) }, { jobId: surveyJobId(String(ticket._id), survey.round), delay: config.surveyDelayMs });
+      await this.d.queues.schedule('surveys', 'offer', { surveyId: String(survey._id) }, { jobId: surveyJobId(String(ticket._id), survey.round), delay: config.surveyDelayMs });
     }
     if (this.followUpTypes.includes(ticket.type as TicketType)) {
       const agent = ticket.solvedBy ?? ticket.assigneeId;
-      await this.callbacks.create({
+      await this.d.callbacks.create({
         kind: 'follow_up',
         ticketId: String(ticket._id),
         phone: customer?.phones[0] ?? null,
@@ -87,7 +107,7 @@ export class SurveyService {
    * made the round's survey (answered), so the customer is not asked twice.
    */
   private async createRound(ticket: TicketDoc, round: number, locale: Locale, now: Date): Promise<SurveyDoc> {
-    const scheduledFor = new Date(now.getTime() + this.core.config.surveyDelayMs);
+    const scheduledFor = new Date(now.getTime() + this.d.config.surveyDelayMs);
     const doc = {
       ticketId: ticket._id,
       ticketNumber: ticket.number,
@@ -122,9 +142,9 @@ export class SurveyService {
     for (const s of pending) {
       const res = await this.Survey.updateOne({ _id: s._id, status: 'scheduled' }, { $set: { status: 'cancelled', reason: 'reopened' } });
       cancelled += res.modifiedCount;
-      await this.core.queues.remove('surveys', surveyJobId(String(ticket._id), s.round));
+      await this.d.queues.remove('surveys', surveyJobId(String(ticket._id), s.round));
     }
-    await this.callbacks.cancelForTicket(String(ticket._id), ['follow_up']);
+    await this.d.callbacks.cancelForTicket(String(ticket._id), ['follow_up']);
     if (cancelled) this.log.info({ ticket: ticket.number, cancelled }, 'pending survey cancelled by reopen');
     return cancelled;
   }
@@ -132,36 +152,36 @@ export class SurveyService {
   // ---- offering ------------------------------------------------------------------------------
 
   link(token: string): string {
-    return `${this.core.config.publicUrl}/survey/${token}`;
+    return `${this.d.config.publicUrl}/survey/${token}`;
   }
 
   /** The delayed job: re-read the world, then offer the survey on the ticket's channel. */
   async offer(surveyId: string): Promise<{ status: string; via?: string; reason?: string }> {
     const s = Types.ObjectId.isValid(surveyId) ? await this.Survey.findById(surveyId) : null;
     if (!s || s.status !== 'scheduled') return { status: s?.status ?? 'missing' };
-    const ticket = await this.core.tickets.byId(s.ticketId as Types.ObjectId);
+    const ticket = await this.d.tickets.byId(s.ticketId as Types.ObjectId);
     if (!ticket) return this.cancel(s, 'ticket_gone');
     if (ticket.status !== 'solved' && ticket.status !== 'closed') return this.cancel(s, 'reopened');
-    const customer = await this.core.customers.get(String(ticket.customerId)).catch(() => null);
+    const customer = await this.d.customers.get(String(ticket.customerId)).catch(() => null);
     const locale = ((customer?.locale as Locale) ?? s.locale ?? 'en') as Locale;
     const email = customer?.emails[0] ?? null;
-    const expiresAt = s.expiresAt ?? new Date(this.core.clock.now().getTime() + this.tokenTtlMs);
+    const expiresAt = s.expiresAt ?? new Date(this.d.clock.now().getTime() + this.tokenTtlMs);
     const token = this.tokens.sign(String(s._id), expiresAt);
 
     let via: 'email' | 'chat' | null = email ? 'email' : null;
     if (ticket.channel === 'chat') {
-      const present = await this.chatPresence(ticket).catch(() => null);
+      const present = await this.d.chatPresence(ticket).catch(() => null);
       // presence unknown: email is the surer way when there is an address, else try the widget
       if (present === true || (present === null && !email)) via = 'chat';
     }
     if (!via) {
-      await this.core.tickets.addEvent(ticket, 'survey_skipped', 'Satisfaction survey not sent: no email address or open chat', { surveyId: String(s._id), reason: 'no_contact' });
+      await this.d.timeline.addEvent(ticket, { type: 'survey_skipped', data: { surveyId: String(s._id), reason: 'no_contact' } }, 'Satisfaction survey not sent: no email address or open chat', { key: `survey-skipped:${s._id}` });
       return this.cancel(s, 'no_contact');
     }
 
     if (via === 'email') {
-      const agent = s.agentId ? await this.core.models.Agent.findById(s.agentId, { name: 1 }).lean() : null;
-      await this.core.outbox.send(
+      const agent = s.agentId ? await this.d.Agent.findById(s.agentId, { name: 1 }).lean() : null;
+      await this.d.outbox.send(
         {
           to: email!,
           template: 'survey-request',
@@ -171,14 +191,14 @@ export class SurveyService {
         `survey-mail-${s._id}`,
       );
     } else {
-      this.core.realtime.toChat(ticket.number, 'survey:offer', { token, ticketNumber: ticket.number, url: this.link(token), scale: 5, expiresAt: expiresAt.toISOString() });
+      this.d.realtime.toChat(ticket.number, 'survey:offer', { token, ticketNumber: ticket.number, url: this.link(token), scale: 5, expiresAt: expiresAt.toISOString() });
     }
     const res = await this.Survey.updateOne(
       { _id: s._id, status: 'scheduled' },
-      { $set: { status: 'offered', offeredAt: this.core.clock.now(), offeredVia: via, expiresAt, locale } },
+      { $set: { status: 'offered', offeredAt: this.d.clock.now(), offeredVia: via, expiresAt, locale } },
     );
     if (res.modifiedCount) {
-      await this.core.tickets.addEvent(ticket, 'survey_offered', via === 'email' ? `Satisfaction survey sent to ${email}` : 'Satisfaction survey offered in the chat', { surveyId: String(s._id), via, round: s.round });
+      await this.d.timeline.addEvent(ticket, { type: 'survey_offered', data: { surveyId: String(s._id), via, round: s.round, to: via === 'email' ? email : null } }, via === 'email' ? `Satisfaction survey sent to ${email}` : 'Satisfaction survey offered in the chat', { key: `survey-offered:${s._id}` });
     }
     this.log.info({ ticket: ticket.number, survey: String(s._id), via }, 'survey offered');
     return { status: 'offered', via };
@@ -207,11 +227,11 @@ export class SurveyService {
 
   /** Expires old offers and re-creates triggers lost with Redis (offer jobs, answer handling). */
   async sweep(enqueueHandle: (surveyId: string) => Promise<void>): Promise<{ expired: number; reoffered: number; rehandled: number }> {
-    const now = this.core.clock.now();
+    const now = this.d.clock.now();
     const expired = await this.Survey.updateMany({ status: 'offered', expiresAt: { $lte: now } }, { $set: { status: 'expired' } });
     const graceAgo = new Date(now.getTime() - 60_000);
     const late = await this.Survey.find({ status: 'scheduled', scheduledFor: { $lte: graceAgo } }, { _id: 1 }).limit(500).lean();
-    for (const s of late) await this.core.queues.schedule('surveys', 'offer', { surveyId: String(s._id) }, { jobId: `survey-resweep-${s._id}-${Math.floor(now.getTime() / 3_600_000)}` });
+    for (const s of late) await this.d.queues.schedule('surveys', 'offer', { surveyId: String(s._id) }, { jobId: `survey-resweep-${s._id}-${Math.floor(now.getTime() / 3_600_000)}` });
     const unhandled = await this.Survey.find({ status: 'answered', handledAt: null, answeredAt: { $lte: graceAgo } }, { _id: 1 }).limit(500).lean();
     for (const s of unhandled) await enqueueHandle(String(s._id));
     return { expired: expired.modifiedCount, reoffered: late.length, rehandled: unhandled.length };

@@ -1,21 +1,30 @@
-import type { Logger } from '../../logger';
+import type { Actor } from '../../core/types';
 import { NotFoundError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from './message.model';
+import type { Received, TicketMessages } from './ticket.messages';
 import type { TicketDoc, TicketModel } from './ticket.model';
-import { previewOf, type NewMessageInput, type TicketService } from './ticket.service';
-import type { Actor, TicketStatus } from './ticket.types';
+import type { TicketEvents } from './ticket.observers';
+import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
+import type { TicketStatus } from './ticket.types';
 
-export interface Received {
-  ticket: TicketDoc;
-  message: MessageDoc;
-  duplicate: boolean;
+export interface MessageBatcherDeps {
+  Ticket: TicketModel;
+  Message: MessageModel;
+  store: Pick<TicketStore, 'messageFields'>;
+  events: Pick<TicketEvents, 'messageAdded'>;
+  /** the ordinary path, for messages that reopen a solved ticket or follow a closed one */
+  timeline: Pick<TicketMessages, 'receiveFromCustomer'>;
+  clock: Clock;
+  log: Logger;
 }
 
 interface Pending {
   number: number;
   input: NewMessageInput;
   author: Actor;
+  opts: { visitorId?: string | null };
   resolve: (r: Received) => void;
   reject: (err: unknown) => void;
 }
@@ -35,17 +44,14 @@ export class CustomerMessageBatcher {
   private running = false;
 
   constructor(
-    private readonly tickets: TicketService,
-    private readonly Ticket: TicketModel,
-    private readonly Message: MessageModel,
-    private readonly clock: Clock,
-    private readonly log: Logger,
+    private readonly d: MessageBatcherDeps,
     private readonly maxBatch = 250,
   ) {}
 
-  receive(number: number, input: NewMessageInput, author: Actor): Promise<Received> {
+  /** `opts.visitorId`: the chat's visitor, for the linked ticket a message after a closed chat opens. */
+  receive(number: number, input: NewMessageInput, author: Actor, opts: { visitorId?: string | null } = {}): Promise<Received> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ number, input, author, resolve, reject });
+      this.queue.push({ number, input, author, opts, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -59,7 +65,7 @@ export class CustomerMessageBatcher {
       try {
         await this.write(batch);
       } catch (err) {
-        this.log.error({ err, size: batch.length }, 'message batch failed');
+        this.d.log.error({ err, size: batch.length }, 'message batch failed');
         for (const p of batch) p.reject(err);
       }
     }
@@ -69,22 +75,22 @@ export class CustomerMessageBatcher {
   private async write(batch: Pending[]): Promise<void> {
     const numbers = [...new Set(batch.map((p) => p.number))];
     // Only what routing a message needs; the re-read below is what observers see.
-    const found = await this.Ticket.find({ number: { $in: numbers } }, { _id: 1, number: 1, status: 1, customerId: 1 }).lean();
+    const found = await this.d.Ticket.find({ number: { $in: numbers } }, { _id: 1, number: 1, status: 1, customerId: 1 }).lean();
     const byNumber = new Map(found.map((t) => [t.number, t as unknown as Head]));
     const fast: { p: Pending; ticket: Head; doc: MessageDoc }[] = [];
     const slow: { p: Pending; ticket: Head }[] = [];
     for (const p of batch) {
       const ticket = byNumber.get(p.number);
       if (!ticket) p.reject(new NotFoundError(`Ticket #${p.number}`));
-      else if (UNCHANGED.includes(ticket.status as TicketStatus)) fast.push({ p, ticket, doc: new this.Message(this.tickets.messageFields(ticket, p.input, customer(p.author, ticket))) });
+      else if (UNCHANGED.includes(ticket.status as TicketStatus)) fast.push({ p, ticket, doc: new this.d.Message(this.d.store.messageFields(ticket, p.input, customer(p.author, ticket))) });
       else slow.push({ p, ticket });
     }
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     for (const f of fast) f.doc.set({ createdAt: now, updatedAt: now }); // a lean insertMany sets no timestamps
     const duplicates = await this.insert(fast.map((f) => f.doc));
     const stored = fast.filter((_, i) => !duplicates.has(i));
     if (stored.length) await this.touchTickets(stored);
-    const fresh = stored.length ? new Map((await this.Ticket.find({ _id: { $in: [...new Set(stored.map((s) => s.ticket._id))] } })).map((t) => [String(t._id), t])) : new Map<string, TicketDoc>();
+    const fresh = stored.length ? new Map((await this.d.Ticket.find({ _id: { $in: [...new Set(stored.map((s) => s.ticket._id))] } })).map((t) => [String(t._id), t])) : new Map<string, TicketDoc>();
     // Observers per ticket in message order; tickets side by side.
     const perTicket = new Map<string, typeof stored>();
     for (const s of stored) perTicket.set(String(s.ticket._id), [...(perTicket.get(String(s.ticket._id)) ?? []), s]);
@@ -95,23 +101,24 @@ export class CustomerMessageBatcher {
           for (const { p } of items) p.reject(new NotFoundError(`Ticket #${p.number}`)); // deleted meanwhile
           return;
         }
+        let current = ticket;
         for (const { p, doc } of items) {
-          await this.tickets.notifyMessageAdded(ticket, doc);
-          p.resolve({ ticket, message: doc, duplicate: false });
+          current = await this.d.events.messageAdded(current, doc);
+          p.resolve({ ticket: current, message: doc, outcome: 'added' });
         }
       }),
     );
     for (const i of duplicates) {
       const { p, ticket } = fast[i];
-      const dup = await this.Message.findOne({ dedupeKey: p.input.dedupeKey });
-      const full = dup && (await this.Ticket.findById(ticket._id));
-      if (dup && full) p.resolve({ ticket: full, message: dup, duplicate: true });
+      const dup = await this.d.Message.findOne({ dedupeKey: p.input.dedupeKey });
+      const full = dup && (await this.d.Ticket.findById(ticket._id));
+      if (dup && full) p.resolve({ ticket: full, message: dup, outcome: 'duplicate' });
       else p.reject(new Error('duplicate message vanished'));
     }
     for (const { p, ticket } of slow) {
-      const full = await this.Ticket.findById(ticket._id);
+      const full = await this.d.Ticket.findById(ticket._id);
       if (!full) p.reject(new NotFoundError(`Ticket #${p.number}`));
-      else await this.tickets.receiveFromCustomer(full, p.input, customer(p.author, full)).then(p.resolve, p.reject);
+      else await this.d.timeline.receiveFromCustomer(full, p.input, customer(p.author, full), p.opts).then(p.resolve, p.reject);
     }
   }
 
@@ -120,7 +127,7 @@ export class CustomerMessageBatcher {
     const duplicates = new Set<number>();
     if (!docs.length) return duplicates;
     try {
-      await this.Message.insertMany(docs.map((d) => d.toObject()), { ordered: false, lean: true });
+      await this.d.Message.insertMany(docs.map((d) => d.toObject()), { ordered: false, lean: true });
     } catch (err) {
       const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
       if (!writeErrors?.length) throw err;
@@ -133,13 +140,13 @@ export class CustomerMessageBatcher {
   }
 
   private async touchTickets(stored: { ticket: Head; doc: MessageDoc }[]): Promise<void> {
-    const now = this.clock.now();
+    const now = this.d.clock.now();
     const last = new Map<string, { count: number; doc: MessageDoc }>();
     for (const s of stored) {
       const id = String(s.ticket._id);
       last.set(id, { count: (last.get(id)?.count ?? 0) + 1, doc: s.doc });
     }
-    await this.Ticket.bulkWrite(
+    await this.d.Ticket.bulkWrite(
       [...last.entries()].map(([id, { count, doc }]) => ({
         updateOne: {
           filter: { _id: id },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { CHANNELS } from './ticket.types';
+import { CHANNELS } from '../../core/types';
 
 export const DELIVERY_STATES = ['none', 'received', 'queued', 'sent', 'failed'] as const;
 

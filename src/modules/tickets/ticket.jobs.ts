@@ -1,57 +1,76 @@
 import type { Job } from 'bullmq';
-import type { Core } from '../../container';
-import type { JobHandlers } from '../../infra/queues';
-import type { TicketDoc } from './ticket.model';
-import type { TicketChanges, TicketObserver } from './ticket.observer';
+import type { JobHandlers, Queues } from '../../infra/queues';
+import type { Clock } from '../../infra/clock';
+import type { AgentModel } from '../agents/agent.model';
+import type { CustomerModel } from '../customers/customer.model';
+import type { QueueIndex } from './queue-index';
+import type { TicketDoc, TicketModel } from './ticket.model';
+import type { TicketChanges, TicketEvents, TicketObserver } from './ticket.observers';
 import { loadNames, serializeTicket, toQueueItem } from './ticket.serialize';
+import type { TicketService } from './ticket.service';
 import { LIVE_STATUSES } from './ticket.types';
+import type { TicketUpdates } from './ticket.updates';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
+const EFFECTS_EVERY_MS = 60 * 1000;
+
+export interface TicketJobsDeps {
+  Ticket: TicketModel;
+  Agent: AgentModel;
+  Customer: CustomerModel;
+  tickets: Pick<TicketService, 'byId'>;
+  updates: Pick<TicketUpdates, 'update'>;
+  events: Pick<TicketEvents, 'redrive'>;
+  queueIndex: QueueIndex;
+  queues: Queues;
+  clock: Clock;
+  autoCloseAfterMs: number;
+}
 
 /**
  * Solved tickets close by themselves after AUTO_CLOSE_AFTER. The delayed job is a trigger; the
  * sweeper closes whatever a lost job left behind, and rebuilds the live queue index from MongoDB.
+ * The effects sweeper re-drives observers that failed or were cut short (ticket.observers.ts).
  */
 export class TicketJobs implements TicketObserver {
-  readonly name = 'ticket-jobs';
+  readonly name = 'jobs';
 
-  constructor(private readonly core: Core) {}
+  constructor(private readonly d: TicketJobsDeps) {}
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     if (!changes.status) return;
     const jobId = `close-${ticket._id}`;
     if (ticket.status === 'solved') {
-      await this.core.queues.schedule('tickets', 'auto-close', { ticketId: String(ticket._id) }, { jobId, delay: this.core.config.autoCloseAfterMs, replace: true });
+      await this.d.queues.schedule('tickets', 'auto-close', { ticketId: String(ticket._id) }, { jobId, delay: this.d.autoCloseAfterMs, replace: true });
     } else {
-      await this.core.queues.remove('tickets', jobId);
+      await this.d.queues.remove('tickets', jobId);
     }
   }
 
   async autoClose(ticketId: string): Promise<void> {
-    const t = await this.core.tickets.byId(ticketId);
+    const t = await this.d.tickets.byId(ticketId);
     if (!t || t.status !== 'solved' || !t.solvedAt) return;
-    if (t.solvedAt.getTime() + this.core.config.autoCloseAfterMs > this.core.clock.now().getTime() + 1000) return; // reopened and solved again: a newer job will come
-    await this.core.tickets.update(t.number, { status: 'closed' }, null);
+    if (t.solvedAt.getTime() + this.d.autoCloseAfterMs > this.d.clock.now().getTime() + 1000) return; // reopened and solved again: a newer job will come
+    await this.d.updates.update(t.number, { status: 'closed' }, null);
   }
 
   async sweep(): Promise<{ closed: number }> {
-    const cutoff = new Date(this.core.clock.now().getTime() - this.core.config.autoCloseAfterMs);
-    const due = await this.core.models.Ticket.find({ status: 'solved', solvedAt: { $lte: cutoff } }, { _id: 1 }).limit(500).lean();
+    const cutoff = new Date(this.d.clock.now().getTime() - this.d.autoCloseAfterMs);
+    const due = await this.d.Ticket.find({ status: 'solved', solvedAt: { $lte: cutoff } }, { _id: 1 }).limit(500).lean();
     for (const t of due) await this.autoClose(String(t._id));
     return { closed: due.length };
   }
 
   /** Rebuilds the live queue index from MongoDB, in batches. */
   async rebuildQueueIndex(): Promise<number> {
-    const { Ticket, Agent, Customer } = this.core.models;
-    await this.core.queueIndex.clear();
+    await this.d.queueIndex.clear();
     let count = 0;
     let last: unknown = null;
     for (;;) {
-      const batch: TicketDoc[] = await Ticket.find({ status: { $in: [...LIVE_STATUSES] }, ...(last ? { _id: { $gt: last } } : {}) }).sort({ _id: 1 }).limit(1000);
+      const batch: TicketDoc[] = await this.d.Ticket.find({ status: { $in: [...LIVE_STATUSES] }, ...(last ? { _id: { $gt: last } } : {}) }).sort({ _id: 1 }).limit(1000);
       if (!batch.length) break;
-      const names = await loadNames(batch, Agent, Customer);
-      for (const t of batch) await this.core.queueIndex.put(toQueueItem(serializeTicket(t, names)));
+      const names = await loadNames(batch, this.d.Agent, this.d.Customer);
+      for (const t of batch) await this.d.queueIndex.put(toQueueItem(serializeTicket(t, names)));
       count += batch.length;
       last = batch[batch.length - 1]._id;
     }
@@ -59,18 +78,22 @@ export class TicketJobs implements TicketObserver {
   }
 
   async start(): Promise<void> {
-    const q = this.core.queues.get('tickets');
+    const q = this.d.queues.get('tickets');
     await q.upsertJobScheduler('tickets-sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
+    await q.upsertJobScheduler('tickets-effects', { every: EFFECTS_EVERY_MS }, { name: 'effects', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
     await q.add('rebuild-index', {}, { jobId: `rebuild-index-${Math.floor(Date.now() / 60000)}` });
+    // a worker coming back re-drives what a crash left unfinished, without waiting a minute
+    await q.add('effects', {}, { jobId: `effects-start-${Date.now()}`, removeOnComplete: true });
   }
-}
 
-export function ticketProcessors(jobs: TicketJobs): JobHandlers {
-  return {
-    tickets: {
-      'auto-close': (job: Job) => jobs.autoClose(job.data.ticketId),
-      sweep: () => jobs.sweep(),
-      'rebuild-index': () => jobs.rebuildQueueIndex(),
-    },
-  };
+  processors(): JobHandlers {
+    return {
+      tickets: {
+        'auto-close': (job: Job) => this.autoClose(job.data.ticketId),
+        sweep: () => this.sweep(),
+        'rebuild-index': () => this.rebuildQueueIndex(),
+        effects: () => this.d.events.redrive(),
+      },
+    };
+  }
 }

@@ -4,8 +4,15 @@ import type { Realtime } from '../../realtime/realtime';
 import type { MessageDoc } from './message.model';
 import type { QueueIndex, QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
-import type { TicketChanges, TicketObserver } from './ticket.observer';
+import type { TicketChanges, TicketObserver } from './ticket.observers';
 import { loadNames, Names, serializeMessage, serializeTicket, toQueueItem } from './ticket.serialize';
+
+export interface LiveTicketDeps {
+  index: QueueIndex;
+  realtime: Realtime;
+  Agent: AgentModel;
+  Customer: CustomerModel;
+}
 
 /**
  * Keeps the live queue index and the agents' sockets in step with every ticket change. Payloads
@@ -14,38 +21,33 @@ import { loadNames, Names, serializeMessage, serializeTicket, toQueueItem } from
 export class LiveTicketObserver implements TicketObserver {
   readonly name = 'live';
 
-  constructor(
-    private readonly index: QueueIndex,
-    private readonly realtime: Realtime,
-    private readonly Agent: AgentModel,
-    private readonly Customer: CustomerModel,
-  ) {}
+  constructor(private readonly d: LiveTicketDeps) {}
 
   async refresh(ticket: TicketDoc, reuseNames = false): Promise<ReturnType<typeof serializeTicket>> {
-    const known = reuseNames ? await this.index.get(String(ticket._id)) : null;
-    const view = serializeTicket(ticket, (known && namesFromQueue(ticket, known)) || (await loadNames([ticket], this.Agent, this.Customer)));
-    await this.index.put(toQueueItem(view), known);
+    const known = reuseNames ? await this.d.index.get(String(ticket._id)) : null;
+    const view = serializeTicket(ticket, (known && namesFromQueue(ticket, known)) || (await loadNames([ticket], this.d.Agent, this.d.Customer)));
+    await this.d.index.put(toQueueItem(view), known);
     return view;
   }
 
   async created(ticket: TicketDoc): Promise<void> {
     const view = await this.refresh(ticket);
-    this.realtime.toTeam(ticket.team, 'ticket:created', view);
+    this.d.realtime.toTeam(ticket.team, 'ticket:created', view);
   }
 
   async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
     // A message changes neither the customer nor the assignee: their names come from the queue entry.
     const view = await this.refresh(ticket, true);
-    this.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
-    this.realtime.toTeam(ticket.team, 'ticket:updated', view);
+    this.d.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
+    this.d.realtime.toTeam(ticket.team, 'ticket:updated', view);
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     const view = await this.refresh(ticket);
     const payload = { ...view, changes: Object.keys(changes) };
-    this.realtime.toTeam(ticket.team, 'ticket:updated', payload);
-    if (changes.team && typeof changes.team[0] === 'string') this.realtime.toTeam(changes.team[0], 'ticket:updated', payload);
-    if (changes.assignee?.[1]) this.realtime.toAgents([String(changes.assignee[1])], 'ticket:assigned', payload);
+    this.d.realtime.toTeam(ticket.team, 'ticket:updated', payload);
+    if (changes.team && typeof changes.team[0] === 'string') this.d.realtime.toTeam(changes.team[0], 'ticket:updated', payload);
+    if (changes.assignee?.[1]) this.d.realtime.toAgents([String(changes.assignee[1])], 'ticket:assigned', payload);
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Connection, InferSchemaType, Schema, Types, HydratedDocument, Model } from 'mongoose';
 import type { Clock } from '../../infra/clock';
-import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
+import { CHANNELS } from '../../core/types';
+import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 const slaTarget = new Schema(
   {
@@ -34,6 +35,29 @@ const escalation = new Schema(
     reason: String,
   },
   { _id: true },
+);
+
+/**
+ * A side effect the ticket is owed: the observers of one event (created, changed, message) that
+ * have not done their part yet. A create or change writes its entry with the change itself, and
+ * the entry is removed once every observer is done; a failed observer leaves it for the effects
+ * sweeper, which re-drives exactly the observers named in `pending`.
+ */
+const effect = new Schema(
+  {
+    id: { type: String, required: true },
+    event: { type: String, enum: ['created', 'changed', 'message'], required: true },
+    changes: { type: Schema.Types.Mixed, default: null },
+    actor: { type: Schema.Types.Mixed, default: null },
+    messageId: { type: Schema.Types.ObjectId, default: null },
+    /** observers that still owe their part; empty: all of them (the chain never finished) */
+    pending: { type: [String], default: [] },
+    attempts: { type: Number, default: 0 },
+    /** when the sweeper may take it: after the running chain's lease, or at the next retry */
+    nextAt: { type: Date, required: true },
+    lastError: { type: String, default: null },
+  },
+  { _id: false },
 );
 
 export function ticketSchema(clock: Clock) {
@@ -95,6 +119,7 @@ export function ticketSchema(clock: Clock) {
       dedupeKey: { type: String, required: true, unique: true, default: () => `t:${randomUUID()}` },
       /** free space for channel and module state (survey ids, call ids) */
       meta: { type: Schema.Types.Mixed, default: {} },
+      effects: { type: [effect], default: [] },
     },
     { timestamps: { currentTime: () => clock.now() }, minimize: false },
   );
@@ -112,5 +137,6 @@ export function ticketModel(conn: Connection, clock: Clock): TicketModel {
   schema.index({ createdAt: 1 });
   schema.index({ 'sla.nextCheckAt': 1 });
   schema.index({ 'sla.lastEscalationAt': -1 });
+  schema.index({ 'effects.nextAt': 1 });
   return conn.model('Ticket', schema) as unknown as TicketModel;
 }

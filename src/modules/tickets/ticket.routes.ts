@@ -8,12 +8,17 @@ import type { TeamService } from '../teams/team.service';
 import type { QueueIndex } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { TicketQuery } from './ticket.query';
+import { serializeCustomerDoc } from '../customers/customer.serialize';
 import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, queueQuery, replyBody, ticketNumberParams } from './ticket.schemas';
 import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
+import type { TicketMessages } from './ticket.messages';
 import type { TicketService } from './ticket.service';
+import type { TicketUpdates } from './ticket.updates';
 
 export interface TicketRouteDeps {
   tickets: TicketService;
+  timeline: TicketMessages;
+  updates: TicketUpdates;
   query: TicketQuery;
   queueIndex: QueueIndex;
   customers: CustomerService;
@@ -77,12 +82,12 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   });
 
   api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201 }, async ({ params, body, principal }) => {
-    const { message } = await d.tickets.reply(params.number, principal, body);
+    const { message } = await d.timeline.reply(params.number, principal, body);
     return serializeMessage(message);
   });
 
   api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
-    const t = await d.tickets.update(params.number, body, principal);
+    const t = await d.updates.update(params.number, body, principal);
     return view(t);
   });
 
@@ -102,27 +107,4 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   });
 
   return r;
-}
-
-export function serializeCustomerDoc(c: Awaited<ReturnType<CustomerService['get']>>, customers: CustomerService) {
-  return {
-    id: String(c._id),
-    name: c.name,
-    emails: c.emails,
-    phones: c.phones,
-    locale: c.locale,
-    company: c.company ?? null,
-    notes: c.notes,
-    products: c.products.map((p) => ({
-      id: String(p._id),
-      model: p.model,
-      serial: p.serial ?? null,
-      purchaseDate: p.purchaseDate ?? null,
-      warrantyExpires: p.warrantyExpires ?? null,
-      warranty: customers.warrantyStatus(c, p.serial ?? p.model),
-    })),
-    teams: c.teams ?? [],
-    merges: (c.merges ?? []).map((m) => ({ from: String(m.from), by: m.by ?? null, at: m.at ?? null, tickets: m.tickets ?? [] })),
-    createdAt: (c as unknown as { createdAt: Date }).createdAt,
-  };
 }

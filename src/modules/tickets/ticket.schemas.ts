@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS, PRIORITIES, STATUSES, TYPES } from './ticket.types';
+import { CHANNELS } from '../../core/types';
+import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
 export const ticketNumberParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { SecretBox } from '../../../src/infra/secrets';
+import { SecretBox, sameSecret } from '../../../src/infra/secrets';
 
 describe('SecretBox (AES-256-GCM)', () => {
   const box = new SecretBox(crypto.randomBytes(32));
@@ -20,5 +20,15 @@ describe('SecretBox (AES-256-GCM)', () => {
     expect(() => new SecretBox(crypto.randomBytes(32)).open(box.seal('secret'))).toThrow();
     expect(() => box.open('plain text')).toThrow(/not a sealed secret/);
     expect(() => new SecretBox(Buffer.alloc(16))).toThrow();
+  });
+});
+
+describe('sameSecret', () => {
+  it('is true only for the same secret, whatever the lengths given', () => {
+    expect(sameSecret('webhook-secret-0123', 'webhook-secret-0123')).toBe(true);
+    expect(sameSecret('webhook-secret-0124', 'webhook-secret-0123')).toBe(false);
+    expect(sameSecret('short', 'webhook-secret-0123')).toBe(false);
+    expect(sameSecret('', 'webhook-secret-0123')).toBe(false);
+    expect(sameSecret(Buffer.from('验证码'), '验证码')).toBe(true);
   });
 });

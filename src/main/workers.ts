@@ -1,8 +1,8 @@
-import { ConfigError, loadConfig } from '../src/config';
-import { createContainer } from '../src/container';
-import { createLogger } from '../src/logger';
-import { onShutdown } from '../src/main/lifecycle';
-import { runWorkers } from '../src/workers';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { createContainer } from './container';
+import { onShutdown } from './lifecycle';
+import { runWorkers } from './run-workers';
 
 /** Entry point: the worker process (BullMQ processors and sweepers over the same services). */
 async function main() {

@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
+import { startWorkers as startBullWorkers, toProcessors } from '../infra/queues';
 import type { Container } from './container';
-import { startWorkers as startBullWorkers, toProcessors } from './infra/queues';
 
 /** The worker side of every module: BullMQ processors plus periodic sweepers. */
 export async function runWorkers(c: Container): Promise<{ workers: Worker[]; close(): Promise<void> }> {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import express, { Express } from 'express';
+import { errorHandler, notFoundHandler } from '../http/error-middleware';
+import { securityHeaders } from '../http/security-headers';
+import { healthRoutes } from '../modules/health/health.routes';
 import type { Container } from './container';
-import { errorHandler, notFoundHandler } from './http/error-middleware';
-import { securityHeaders } from './http/security-headers';
-import { healthRoutes } from './modules/health/health.routes';
 
-const PUBLIC_DIR = path.resolve(__dirname, '..', 'public');
+const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');
 
 /** The Express app without listening, so tests start it on port 0. */
 export function createApp(c: Container): Express {

@@ -1,0 +1,98 @@
+import type { DeliveryRouter } from '../channels/delivery';
+import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
+import { emailModule } from '../channels/email/email.module';
+import { imapModule } from '../channels/imap/imap.module';
+import { smsModule } from '../channels/sms/sms.module';
+import { voiceModule } from '../channels/voice/voice.module';
+import { wechatModule } from '../channels/wechat/wechat.module';
+import type { Core } from '../core/core';
+import { mailModule } from '../mail/mail.module';
+import { agentsModule } from '../modules/agents/agents.module';
+import type { AgentService } from '../modules/agents/agent.service';
+import type { AppModule } from '../modules/app-module';
+import type { AuditLog } from '../modules/audit/audit.service';
+import { authModule } from '../modules/auth/auth.module';
+import type { AuthService } from '../modules/auth/auth.service';
+import { calendarsModule } from '../modules/calendars/calendars.module';
+import { callbacksModule } from '../modules/callbacks/callback.module';
+import { cannedModule } from '../modules/canned/canned.module';
+import { customersModule } from '../modules/customers/customers.module';
+import type { CustomerService } from '../modules/customers/customer.service';
+import { dashboardModule } from '../modules/dashboard/dashboard.module';
+import { reportsModule, storedCalendars } from '../modules/reports/report.module';
+import { routingModule } from '../modules/routing/routing.module';
+import { slaModule } from '../modules/sla/sla.module';
+import { surveyModule } from '../modules/surveys/survey.module';
+import { teamsModule } from '../modules/teams/teams.module';
+import type { TeamService } from '../modules/teams/team.service';
+import type { QueueIndex } from '../modules/tickets/queue-index';
+import type { TicketInbound } from '../modules/tickets/ticket.inbound';
+import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
+import type { TicketMessages } from '../modules/tickets/ticket.messages';
+import type { TicketService } from '../modules/tickets/ticket.service';
+import type { TicketUpdates } from '../modules/tickets/ticket.updates';
+
+/** The services every domain may build on, made by the composition root before the modules. */
+export interface Base {
+  auth: AuthService;
+  teams: TeamService;
+  agents: AgentService;
+  customers: CustomerService;
+  audit: AuditLog;
+  /** agents' replies go out through the adapter of their ticket's channel */
+  delivery: DeliveryRouter;
+  tickets: TicketService;
+  timeline: TicketMessages;
+  updates: TicketUpdates;
+  /** the inbound contract: how every channel's contact reaches a ticket */
+  inbound: TicketInbound;
+  queueIndex: QueueIndex;
+  live: LiveTicketObserver;
+  ticketsModule: AppModule;
+}
+
+/**
+ * Every module of the system, wired with plain constructors: each factory gets the core (data and
+ * infrastructure) and exactly the services it uses. The order below is the order routes are
+ * mounted and start/stop hooks run; ticket observers run in OBSERVER_ORDER whatever the order here.
+ * A new domain adds itself with one line in the list (and builds above it first when another
+ * module needs its service).
+ */
+export function buildModules(core: Core, b: Base): AppModule[] {
+  const { tickets, timeline, updates, inbound, customers, teams, agents } = b;
+  // business hours: callbacks wait for the team's next opening, SLA clocks run on them
+  const calendars = calendarsModule(core);
+  // callback tasks: created by the hotline, the surveys (follow-ups), the chat widget and the API
+  const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
+  // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
+  const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
+  // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
+  const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
+  // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
+  const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
+  return [
+    b.ticketsModule,
+    authModule(b.auth),
+    agentsModule(agents),
+    teamsModule(teams),
+    customersModule(core, { customers, updates, audit: b.audit }),
+    mailModule(core.templates, core.mailer),
+    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
+    email,
+    // existing mailboxes (IMAP) fetched into the same intake as SMTP
+    imapModule(core, { email, teams }),
+    voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks }),
+    // WeChat Official Account: signed webhook, the inbound contract, replies inside the 48-hour window
+    wechatModule(core, { tickets, timeline, updates, inbound, customers, teams, audit: b.audit, router: b.delivery, sms: sms.sms }),
+    sms,
+    routingModule(core, { agents, tickets, updates }),
+    dashboardModule(core, { queueIndex: b.queueIndex, teams }),
+    cannedModule(core, { teams }),
+    callbacks,
+    surveys,
+    reportsModule(core, storedCalendars(calendars.calendars)),
+    calendars.module,
+    slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
+    // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),
+  ];
+}

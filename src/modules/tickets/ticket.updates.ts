@@ -1,0 +1,122 @@
+import { Types } from 'mongoose';
+import { hasRole, ROLE_SETS, SYSTEM, type Actor } from '../../core/types';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import type { Clock } from '../../infra/clock';
+import type { AgentModel } from '../agents/agent.model';
+import type { AuditLog } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import type { TicketMessages } from './ticket.messages';
+import type { TicketDoc, TicketModel } from './ticket.model';
+import type { TicketChanges, TicketEvents } from './ticket.observers';
+import { assertTransition, statusFields } from './ticket.rules';
+import type { TicketService } from './ticket.service';
+import type { Priority, TicketStatus, TicketType } from './ticket.types';
+
+export interface TicketPatch {
+  status?: TicketStatus;
+  priority?: Priority;
+  type?: TicketType;
+  team?: string;
+  assignee?: string | null;
+  subject?: string;
+  tags?: string[];
+}
+
+export interface TicketUpdatesDeps {
+  Ticket: TicketModel;
+  Agent: AgentModel;
+  tickets: TicketService;
+  timeline: Pick<TicketMessages, 'addEvent'>;
+  events: TicketEvents;
+  audit: AuditLog;
+  teams: { exists(key: string): Promise<boolean> };
+  clock: Clock;
+}
+
+/** Changes to a ticket and the rules behind them: who may move or reassign it, status transitions, assignment. */
+export class TicketUpdates {
+  constructor(private readonly d: TicketUpdatesDeps) {}
+
+  /** A change by an agent (`principal`), or by the system when there is none. Returns the ticket as the observers left it. */
+  async update(number: number, patch: TicketPatch, principal: Principal | null, actor?: Actor): Promise<TicketDoc> {
+    const { tickets } = this.d;
+    const ticket = principal ? await tickets.visible(number, principal) : await tickets.byNumber(number);
+    const who: Actor = actor ?? (principal ? { type: 'agent', id: principal.id, name: principal.name } : SYSTEM);
+    const set: Record<string, unknown> = {};
+    const changes: TicketChanges = {};
+    if (patch.status && patch.status !== ticket.status) {
+      assertTransition(ticket.status as TicketStatus, patch.status);
+      Object.assign(set, statusFields(patch.status, this.d.clock.now(), principal?.id));
+      if (ticket.status === 'solved' && patch.status !== 'closed') set.reopenCount = ticket.reopenCount + 1;
+      changes.status = [ticket.status, patch.status];
+    }
+    for (const f of ['priority', 'type', 'subject'] as const) {
+      if (patch[f] !== undefined && patch[f] !== ticket[f]) {
+        set[f] = patch[f];
+        changes[f] = [ticket[f], patch[f]];
+      }
+    }
+    if (patch.tags) set.tags = [...new Set(patch.tags)];
+    if (patch.team !== undefined && patch.team !== ticket.team) {
+      if (principal && !principal.canReassign(ticket.team) && !principal.canSeeTeam(patch.team)) throw new ForbiddenError('You cannot move tickets to that team');
+      if (!(await this.d.teams.exists(patch.team))) throw new ValidationError(`Unknown team ${patch.team}`);
+      set.team = patch.team;
+      changes.team = [ticket.team, patch.team];
+      if (patch.assignee === undefined && ticket.assigneeId) {
+        const a = await this.d.Agent.findById(ticket.assigneeId);
+        if (a && !a.teams.includes(patch.team)) (set.assigneeId = null), (changes.assignee = [String(ticket.assigneeId), null]);
+      }
+    }
+    if (patch.assignee !== undefined && String(patch.assignee) !== String(ticket.assigneeId ?? null)) {
+      const team = (set.team as string) ?? ticket.team;
+      if (patch.assignee !== null) {
+        if (!Types.ObjectId.isValid(patch.assignee)) throw new ValidationError('assignee is not an agent id');
+        const a = await this.d.Agent.findById(patch.assignee);
+        if (!a || !a.active) throw new ValidationError('No such active agent');
+        if (!a.teams.includes(team) && !hasRole(a.role, ROLE_SETS.allTeams)) throw new ValidationError(`${a.name} does not work in team ${team}`);
+      }
+      const claimingSelf = principal && patch.assignee === principal.id && !ticket.assigneeId;
+      if (principal && !claimingSelf && !principal.canReassign(ticket.team)) throw new ForbiddenError('Only a supervisor or manager can reassign tickets');
+      set.assigneeId = patch.assignee ? new Types.ObjectId(patch.assignee) : null;
+      changes.assignee = [ticket.assigneeId ? String(ticket.assigneeId) : null, patch.assignee];
+    }
+    if (!Object.keys(set).length) return ticket;
+    const entry = Object.keys(changes).length ? this.d.events.entry('changed', { changes, actor: who }) : null;
+    const updated = await this.d.Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: set, ...(entry ? { $push: { effects: entry } } : {}) }, { new: true });
+    if (!updated) throw new NotFoundError(`Ticket #${number}`);
+    if (!entry) return updated;
+    await this.d.audit.record(updated, who, 'updated', changes);
+    if (changes.status) {
+      const [from, to] = changes.status as [string, string];
+      await this.d.timeline.addEvent(updated, { type: 'status_changed', data: { from, to, by: who.name } }, `${who.name}: ${from} → ${to}`);
+    }
+    await this.d.events.changed(updated, changes, who, entry);
+    return (await tickets.byId(updated._id)) ?? updated;
+  }
+
+  /**
+   * Routing: gives the first ticket matching `filter` (in `sort` order) that has no assignee to the
+   * agent, in one conditional update, so two processes never assign one ticket twice. Null when none;
+   * else the ticket as the observers of the assignment left it.
+   */
+  async assignIfUnassigned(filter: Record<string, unknown>, agentId: string, actor: Actor, sort: Record<string, 1 | -1> = { createdAt: 1 }): Promise<TicketDoc | null> {
+    const changes: TicketChanges = { assignee: [null, agentId] };
+    const entry = this.d.events.entry('changed', { changes, actor });
+    const updated = await this.d.Ticket.findOneAndUpdate({ ...filter, assigneeId: null }, { $set: { assigneeId: new Types.ObjectId(agentId) }, $push: { effects: entry } }, { sort, new: true });
+    if (!updated) return null;
+    await this.d.audit.record(updated, actor, 'updated', changes);
+    return this.d.events.changed(updated, changes, actor, entry);
+  }
+
+  /** Channel and module state kept on the ticket (`meta.<field>`): one write, no observers, nothing audited. */
+  async setMeta(ticket: Pick<TicketDoc, '_id'>, fields: Record<string, unknown>): Promise<void> {
+    await this.d.Ticket.updateOne({ _id: ticket._id }, { $set: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`meta.${k}`, v])) });
+  }
+
+  /** Customer records merged: their tickets follow. Answers the tickets moved, as they were. */
+  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<TicketDoc[]> {
+    const moved = await this.d.Ticket.find({ customerId: from });
+    await this.d.Ticket.updateMany({ customerId: from }, { $set: { customerId: into } });
+    return moved;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Core } from '../../core/core';
+import type { AppModule } from '../app-module';
+import type { AuditLog } from '../audit/audit.service';
+import type { CustomerService } from '../customers/customer.service';
+import type { TeamService } from '../teams/team.service';
+import { CustomerMessageBatcher } from './message-batcher';
+import { QueueIndex } from './queue-index';
+import { TicketInbound } from './ticket.inbound';
+import { TicketJobs } from './ticket.jobs';
+import { LiveTicketObserver } from './ticket.live';
+import { type Deliver, type ReplyGuard, TicketMessages } from './ticket.messages';
+import { TicketEvents } from './ticket.observers';
+import { TicketQuery } from './ticket.query';
+import { ticketRoutes } from './ticket.routes';
+import { TicketService } from './ticket.service';
+import { TicketStore } from './ticket.store';
+import { TicketUpdates } from './ticket.updates';
+
+export interface TicketsModuleDeps {
+  customers: CustomerService;
+  teams: TeamService;
+  audit: AuditLog;
+  /** where agents' replies go out (the channels' delivery router) */
+  deliver: Deliver;
+  /** whether a reply's channel can deliver it now, asked before it is stored (the same router) */
+  guard?: ReplyGuard;
+}
+
+/**
+ * Tickets: reads and creation (`tickets`), messages and delivery (`timeline`), changes and
+ * assignment (`updates`), the inbound contract every channel uses (`inbound`), the observer
+ * chain (`events`), the live queue and the auto-close and effects sweepers.
+ */
+export function ticketsModule(core: Core, d: TicketsModuleDeps) {
+  const { Ticket, Message, Counter, Agent, Customer } = core.models;
+  const { clock } = core;
+  const log = core.log.child({ component: 'tickets' });
+  const events = new TicketEvents({ Ticket, Message, clock, log });
+  const store = new TicketStore({ Ticket, Message, clock });
+  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events });
+  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, guard: d.guard, clock, log });
+  const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, clock });
+  const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });
+  const inbound = new TicketInbound({ tickets, timeline, batcher, customers: d.customers });
+  const query = new TicketQuery(Ticket, Message);
+  const queueIndex = new QueueIndex(core.redis, core.config.queuePrefix);
+  const live = new LiveTicketObserver({ index: queueIndex, realtime: core.realtime, Agent, Customer });
+  const jobs = new TicketJobs({ Ticket, Agent, Customer, tickets, updates, events, queueIndex, queues: core.queues, clock, autoCloseAfterMs: core.config.autoCloseAfterMs });
+  const module: AppModule = {
+    name: 'tickets',
+    routes: (api) => [ticketRoutes(api, { tickets, timeline, updates, query, queueIndex, customers: d.customers, teams: d.teams, audit: d.audit, Agent, Customer })],
+    ticketObservers: () => [jobs, live],
+    processors: () => jobs.processors(),
+    startWorkers: () => jobs.start(),
+  };
+  return { module, tickets, timeline, updates, inbound, events, queueIndex, live, query, jobs };
+}

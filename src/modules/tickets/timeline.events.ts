@@ -1,0 +1,79 @@
+/**
+ * Every kind of timeline event and the data it is stored with. The reader's language comes from
+ * the type and the data: the console renders `event.<type>` of console/i18n/<lang>/timeline.json
+ * with these fields (console/timeline-text.ts), so the data carries what the sentence needs (names,
+ * not only ids). The English `body` stored beside it is for API clients and for events written
+ * before a field existed. A leaf: imported by the server and, type-only, by the console.
+ *
+ * A new kind of event is one line here, one line in console/timeline-text.ts and a key in each
+ * console/i18n/<lang>/timeline.json (tests/unit/console/timeline-text.test.ts checks all three).
+ */
+export interface TimelineEventData {
+  status_changed: { from: string; to: string; by?: string };
+  call_received: { callId: string; from: string | null; to: string | null; caller?: string };
+  call_answered: { callId: string; agentId: string | null; agentName?: string | null; waitSec: number | null };
+  call_missed: { callId: string; reason: string; waitSec: number | null; from?: string | null };
+  call_abandoned: { callId: string; reason: string; waitSec: number | null; from?: string | null };
+  call_ended: { callId: string; durationSec: number | null };
+  voicemail: { callId: string; recordingUrl: string; durationSec: number | null };
+  callback_scheduled: { callbackId: string; kind: string; dueAt: Date | string; phone: string | null };
+  callback_requested: { phone: string; dueAt: Date | string; callbackId: string | null };
+  callback_attempt: {
+    callbackId: string;
+    kind: string;
+    attempt: number;
+    outcome: string;
+    satisfied: boolean | null;
+    resolved: boolean | null;
+    status: string;
+    nextDueAt: Date | string | null;
+    by?: string;
+    note?: string | null;
+  };
+  callback_failed: { callbackId: string; kind: string; attempts: number; outcome: string | null; notified: string[] };
+  chat_ended: Record<string, never>;
+  chat_rating: { score: number; comment: string | null; at: Date | string };
+  survey_offered: { surveyId: string; via: 'email' | 'chat'; round: number; to?: string | null };
+  survey_skipped: { surveyId: string; reason: string };
+  survey_answered: { surveyId: string; score: number; comment: string | null; round: number; agentId: string | null; lowRating: boolean };
+  mail_bounced: { messageId: string | null; bounceMessageId: string | null; diagnostic: string; to?: string | null };
+  /** a chat visitor proved an email address: the customer's (`verified`), or another one */
+  identity_verified: { verified: boolean };
+  /** a WeChat follower's action noted on their open ticket: subscribe, unsubscribe, a menu CLICK or VIEW, SCAN... (`key`: the menu key or link) */
+  wechat_event: { event: string; key: string | null };
+  /** WeChat (or our count of its allowance) refused an agent's reply: the window is shut; what else reaches the customer */
+  wechat_reply_refused: { messageId: string; reason: 'window_closed' | 'window_limit'; alternatives: { kind: 'callback' | 'sms' | 'email'; phone?: string; address?: string }[] };
+  /** the customer's image, voice or video could not be fetched from WeChat (expired after three days, an invalid id) */
+  wechat_media_failed: { messageId: string; errcode: number; errmsg?: string };
+}
+
+export type TimelineEventType = keyof TimelineEventData;
+
+/** One event as stored on a message of kind `event`. */
+export type TimelineEvent = { [K in TimelineEventType]: { type: K; data: TimelineEventData[K] } }[TimelineEventType];
+
+const EVERY_TYPE: Record<TimelineEventType, true> = {
+  status_changed: true,
+  call_received: true,
+  call_answered: true,
+  call_missed: true,
+  call_abandoned: true,
+  call_ended: true,
+  voicemail: true,
+  callback_scheduled: true,
+  callback_requested: true,
+  callback_attempt: true,
+  callback_failed: true,
+  chat_ended: true,
+  chat_rating: true,
+  survey_offered: true,
+  survey_skipped: true,
+  survey_answered: true,
+  mail_bounced: true,
+  identity_verified: true,
+  wechat_event: true,
+  wechat_reply_refused: true,
+  wechat_media_failed: true,
+};
+/** Every event type (the compiler keeps the list complete), for tests and renderers that must cover them all. */
+export const TIMELINE_EVENT_TYPES = Object.keys(EVERY_TYPE) as TimelineEventType[];
