@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './infra/duration';
+import { hashTaggedPrefix, parseRedisUrl } from './infra/redis-url';
 
 const isoDuration = (fallback: string) =>
   z
@@ -32,7 +33,16 @@ const envSchema = z.object({
   SMTP_PORT: port(2525),
   DATA_DIR: z.string().default('./data'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  REDIS_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   EMAIL_WEBHOOK_SECRET: z.string().optional(),
@@ -49,9 +59,12 @@ const envSchema = z.object({
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]+$/).default('aftercare').transform(hashTaggedPrefix),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  // empty means unset (docker-compose passes `${METRICS_TOKEN:-}`)
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: port(9464),
 });
 
 export type Config = Readonly<{
@@ -79,9 +92,14 @@ export type Config = Readonly<{
   seedDemo: boolean;
   demoPassword: string;
   logLevel: string;
+  /** prefix of every Redis key, with a Cluster hash tag: `{aftercare}` */
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** bearer token of GET /metrics; unset: metrics are off (404) */
+  metricsToken?: string;
+  /** the worker process's own metrics port (GET /metrics, same token); 0 picks a free one */
+  metricsPort: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -128,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
   });
 }
 

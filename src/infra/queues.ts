@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { Job, JobsOptions, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import type { Metrics } from './metrics';
+import type { RedisClient } from './redis';
 
 /** Every BullMQ queue of the system. A queue is a trigger; the state it acts on lives in MongoDB. */
 export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify'] as const;
@@ -13,12 +15,15 @@ const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** Producers: one Queue per name on one fail-fast connection. */
+/**
+ * Producers: one Queue per name on one fail-fast connection. `prefix` carries a hash tag
+ * (`{aftercare}`): on a Redis Cluster BullMQ needs every key of a queue in one slot.
+ */
 export class Queues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly prefix: string,
   ) {}
 
@@ -82,14 +87,15 @@ export function toProcessors(all: JobHandlers[]): ProcessorMap {
 
 /** Consumers: one Worker per queue with a processor, on a blocking connection of its own. */
 export function startWorkers(
-  makeConnection: () => Redis,
+  makeConnection: () => RedisClient,
   prefix: string,
   processors: ProcessorMap,
   log: Logger,
   opts: Partial<WorkerOptions> = {},
+  metrics?: Metrics,
 ): Worker[] {
   return (Object.entries(processors) as [QueueName, Processor][]).map(([name, processor]) => {
-    const worker = new Worker(name, processor, {
+    const worker = new Worker(name, metrics ? measured(name, processor, metrics) : processor, {
       connection: makeConnection(),
       prefix,
       concurrency: name === 'mail-in' ? 4 : 8,
@@ -101,4 +107,25 @@ export function startWorkers(
     worker.on('error', (err) => log.warn({ queue: name, err: err.message }, 'worker error'));
     return worker;
   });
+}
+
+/**
+ * The processor, timed: how long the job waited once due (first attempts only: a retry's wait is
+ * its backoff) and how long it ran, by outcome.
+ */
+function measured(queue: QueueName, processor: Processor, metrics: Metrics): Processor {
+  return async (job, token, signal) => {
+    if (job.attemptsMade === 0 && job.processedOn) {
+      metrics.jobWait.observe({ queue }, Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000);
+    }
+    const start = performance.now();
+    let outcome = 'failed';
+    try {
+      const result = await processor(job, token, signal);
+      outcome = 'completed';
+      return result;
+    } finally {
+      metrics.jobDuration.observe({ queue, name: job.name, outcome }, (performance.now() - start) / 1000);
+    }
+  };
 }

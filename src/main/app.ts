@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Express } from 'express';
 import { errorHandler, notFoundHandler } from '../http/error-middleware';
+import { httpMetrics, metricsRoutes } from '../http/metrics';
 import { healthRoutes } from '../modules/health/health.routes';
 import type { Container } from './container';
 
@@ -11,7 +12,9 @@ export function createApp(c: Container): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(httpMetrics(c.metrics));
   app.use(healthRoutes(c.conn, c.redis));
+  app.use(metricsRoutes(c.metrics, c.config.metricsToken));
   for (const m of c.modules) for (const r of m.rawRoutes?.(c.api) ?? []) app.use(r);
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));

@@ -1,5 +1,5 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis';
+import { ShardedEmitter } from './sharded-emitter';
 
 /** Rooms of the /agents namespace. */
 export const rooms = {
@@ -14,15 +14,16 @@ export const rooms = {
 };
 
 /**
- * Every server→client event leaves through Redis (socket.io-redis-emitter), from API nodes and
- * workers alike; the Redis adapter of each API node delivers it to its sockets. There is no
- * in-process event bus, so two API processes behave as one.
+ * Every server→client event leaves through Redis (sharded Pub/Sub, src/realtime/sharded-emitter.ts),
+ * from API nodes and workers alike; the sharded Redis adapter of each API node delivers it to its
+ * sockets. There is no in-process event bus, so two API processes behave as one.
  */
 export class Realtime {
-  private readonly emitter: Emitter;
+  private readonly emitter: ShardedEmitter;
 
-  constructor(redis: Redis, readonly key: string) {
-    this.emitter = new Emitter(redis, { key });
+  /** `key`: the channel prefix the API nodes' adapters use (socketChannelPrefix) */
+  constructor(redis: RedisClient, readonly key: string) {
+    this.emitter = new ShardedEmitter(redis, key);
   }
 
   toTeam(team: string, event: string, payload: unknown): void {

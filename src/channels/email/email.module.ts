@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../core/core';
+import { mailOutcome } from '../../infra/metrics';
 import type { AppModule } from '../../modules/app-module';
 import type { CustomerService } from '../../modules/customers/customer.service';
 import type { TeamService } from '../../modules/teams/team.service';
@@ -75,6 +76,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     const jobId = `mail-${blob.hash}`;
     const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
     await core.queues.get('mail-in').add('inbound', data, { jobId });
+    core.metrics.mailAccepted.inc({ via: envelope.via });
     log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
     return jobId;
   };
@@ -104,7 +106,14 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     routes: (api) => [attachmentRoutes(api, { tickets: d.tickets, Message: core.models.Message, store })],
     pruneRawMail,
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail },
+      'mail-in': {
+        inbound: async (job) => {
+          const result = await inbound.process(job);
+          core.metrics.mailIngested.inc({ outcome: mailOutcome(result) });
+          return result;
+        },
+        'prune-raw': pruneRawMail,
+      },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../infra/redis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError, UnauthorizedError } from '../../errors';
 import type { AgentModel } from '../agents/agent.model';
@@ -23,7 +23,7 @@ export class AuthService {
 
   constructor(
     private readonly Agent: AgentModel,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.perAccount = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login:acct`, points: 5, duration: 15 * 60, useRedisPackage: false });
@@ -52,8 +52,7 @@ export class AuthService {
 
   /** Revokes every session of an agent (deactivation, password change). */
   async revokeAll(agentId: string): Promise<void> {
-    const stream = this.redis.scanStream({ match: `${this.prefix}:session:*`, count: 500 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
+    for await (const keys of scanKeys(this.redis, `${this.prefix}:session:*`)) {
       for (const key of keys) if ((await this.redis.get(key)) === agentId) await this.redis.del(key);
     }
   }
