@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Socket } from 'socket.io-client';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { eventually, nextEvent } from '../helpers/harness';
-import { RedisClusterHandle, startRedisCluster } from '../helpers/redis-cluster';
+import { RedisClusterHandle, startRedisCluster } from '../helpers/redis-topologies';
 import { multiNodeCases, Nodes } from './cases/multi-node.cases';
 
 /**
