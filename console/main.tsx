@@ -1,9 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Socket } from 'socket.io-client';
 import { api, session } from './api';
 import { I18n, Locale, translator } from './i18n';
-import { connect, Live } from './live';
+import { AgentsSocket, connect, Live } from './live';
+import { isLead, type Me } from './session';
+import type { PresenceStatus } from '../src/realtime/agents.events';
 import { Login } from './components/Login';
 import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
@@ -11,18 +12,8 @@ import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
 import css from './styles.css';
 
-export interface Me {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  teams: string[];
-  locale: Locale;
-}
-
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
-export const isLead = (me: Me) => me.role !== 'agent';
 
 /** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
 function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {
@@ -37,7 +28,7 @@ function App() {
   const [checking, setChecking] = useState(!!session.token);
   const [locale, setLocale] = useState<Locale>((sessionStorage.getItem(LOCALE_KEY) as Locale) || 'en');
   const [route, setRoute] = useState(parseHash());
-  const [socket, setSocket] = useState<Socket | null>(null);
+  const [socket, setSocket] = useState<AgentsSocket | null>(null);
   const [connected, setConnected] = useState(false);
   const [presence, setPresence] = useState<string>(sessionStorage.getItem(PRESENCE_KEY) || 'online');
 
@@ -61,13 +52,21 @@ function App() {
   useEffect(() => {
     if (!me || !session.token) return;
     const s = connect(session.token);
-    (window as unknown as { __aftercareSocket?: Socket }).__aftercareSocket = s; // for the browser tests
+    (window as unknown as { __aftercareSocket?: AgentsSocket }).__aftercareSocket = s; // for the browser tests
     s.on('connect', () => {
       setConnected(true);
-      s.emit('presence:set', { status: sessionStorage.getItem(PRESENCE_KEY) || 'online' }, () => undefined);
+      s.emit('presence:set', { status: (sessionStorage.getItem(PRESENCE_KEY) as PresenceStatus) || 'online' }, () => undefined);
     });
-    s.on('disconnect', () => setConnected(false));
-    s.on('agent:presence', (p: { id: string; presence: string }) => {
+    s.on('disconnect', (reason) => {
+      setConnected(false);
+      // the server closes sockets whose access changed (new teams or role): connect again to join what we may see now
+      if (reason === 'io server disconnect') s.connect();
+    });
+    // a revoked session (signed out elsewhere, deactivated, new password) cannot reconnect: back to the login
+    s.on('connect_error', (err: Error & { data?: { error?: { code?: string } } }) => {
+      if (err.data?.error?.code === 'unauthorized') window.dispatchEvent(new Event('aftercare:unauthorized'));
+    });
+    s.on('agent:presence', (p) => {
       if (p.id === me.id) setPresence(p.presence);
     });
     setSocket(s);
@@ -93,7 +92,7 @@ function App() {
   function changePresence(status: string) {
     sessionStorage.setItem(PRESENCE_KEY, status);
     setPresence(status);
-    socket?.emit('presence:set', { status }, () => undefined);
+    socket?.emit('presence:set', { status: status as PresenceStatus }, () => undefined);
   }
 
   const i18n = useMemo(() => ({ locale, t: translator(locale) }), [locale]);

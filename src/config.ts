@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, TrustProxy } from './http/client-ip';
 import { parseDuration } from './infra/duration';
 import { hashTaggedPrefix, parseRedisUrl } from './infra/redis-url';
 
@@ -45,8 +46,10 @@ const envSchema = z.object({
     .optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  EMAIL_WEBHOOK_SECRET: z.string().optional(),
+  // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
+  EMAIL_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  VISITOR_TOKEN_TTL: isoDuration('P30D'),
   SURVEY_DELAY: isoDuration('PT1H'),
   FOLLOWUP_DELAY: isoDuration('P3D'),
   AUTO_CLOSE_AFTER: isoDuration('P4D'),
@@ -65,6 +68,15 @@ const envSchema = z.object({
   // empty means unset (docker-compose passes `${METRICS_TOKEN:-}`)
   METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_PORT: port(9464),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const r = parseTrustProxy(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }),
 });
 
 export type Config = Readonly<{
@@ -80,6 +92,8 @@ export type Config = Readonly<{
   pbxApiToken?: string;
   emailWebhookSecret?: string;
   sessionSecret: string;
+  /** a chat visitor token's lifetime since its last use */
+  visitorTokenTtlMs: number;
   surveyDelayMs: number;
   followupDelayMs: number;
   autoCloseAfterMs: number;
@@ -100,6 +114,8 @@ export type Config = Readonly<{
   metricsToken?: string;
   /** the worker process's own metrics port (GET /metrics, same token); 0 picks a free one */
   metricsPort: number;
+  /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
+  trustProxy: TrustProxy;
 }>;
 
 export class ConfigError extends Error {}
@@ -131,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    visitorTokenTtlMs: e.VISITOR_TOKEN_TTL,
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
@@ -148,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

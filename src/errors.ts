@@ -15,9 +15,19 @@ export class AppError extends Error {
   }
 }
 
+/** The issues of a failed zod parse (structurally: errors.ts imports nothing). */
+interface ParseIssues {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}
+
 export class ValidationError extends AppError {
   constructor(message: string, details?: unknown) {
     super(400, 'validation_failed', message, details);
+  }
+
+  /** The one translation of a zod error: `Invalid <where>` with one `{path, message}` per issue (HTTP and sockets alike). */
+  static fromZod(where: string, error: ParseIssues): ValidationError {
+    return new ValidationError(`Invalid ${where}`, error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
   }
 }
 export class UnauthorizedError extends AppError {

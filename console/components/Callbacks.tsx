@@ -2,16 +2,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { useT } from '../i18n';
 import { debounce, useLive } from '../live';
+import type { Callback } from '../types';
 import { Icon, Time } from './common';
-
-interface Callback {
-  id: string;
-  ticketNumber: number;
-  kind: string;
-  phone: string | null;
-  dueAt: string;
-  status: string;
-}
 
 /** The agent's due and scheduled callbacks (回电/回访), refreshed when `callback:due` arrives. */
 export function Callbacks() {

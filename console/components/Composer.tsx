@@ -2,9 +2,8 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { useT } from '../i18n';
 import { Live } from '../live';
-import type { Me } from '../main';
-import type { Ticket } from './TicketView';
-import type { Message } from './Timeline';
+import type { Me } from '../session';
+import type { Message, Ticket } from '../types';
 
 interface Canned {
   id: string;

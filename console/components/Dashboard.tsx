@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { duration, useT } from '../i18n';
 import { debounce, useLive } from '../live';
-import type { Me } from '../main';
+import type { Me } from '../session';
+import type { EscalationPayload as Escalation } from '../../src/realtime/agents.events';
 import { Time } from './common';
 
 interface Snapshot {
@@ -10,18 +11,6 @@ interface Snapshot {
   agents: { id: string; name: string; role: string; teams: string[]; presence: string; since: string | null; load: number; chats: number; chatCapacity: number }[];
   generatedAt: string;
 }
-interface Escalation {
-  id?: string;
-  ticketNumber: number;
-  subject?: string;
-  team?: string;
-  target: string;
-  kind: 'warning' | 'breach';
-  level: number;
-  dueAt: string | null;
-  at?: string;
-}
-
 /**
  * The supervisor's live view: recomputed by the server whenever a ticket or an agent's presence
  * changes (a short debounce folds bursts); no timer asks the server anything.
@@ -55,7 +44,7 @@ export function Dashboard({ me }: { me: Me }) {
     return () => clearInterval(clock);
   }, []);
   useLive(['ticket:created', 'ticket:updated', 'ticket:assigned', 'agent:presence', 'connect'], reload);
-  useLive('escalation', (e: Escalation) => {
+  useLive('escalation', (e) => {
     setFeed((list) => [e, ...list.filter((x) => !(x.id && x.id === e.id))].slice(0, 50));
     reload();
   });

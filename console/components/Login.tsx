@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { LOCALES, useT } from '../i18n';
-import type { Me } from '../main';
+import type { Me } from '../session';
 
 export function Login({ onLogin }: { onLogin: (token: string, agent: Me) => void }) {
   const { t } = useT();

@@ -2,22 +2,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useT } from '../i18n';
 import { debounce, useLive } from '../live';
+import type { QueueItem } from '../types';
 import { ChannelIcon, Due } from './common';
-
-interface QueueItem {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { name: string };
-  dueAt: string | null;
-  slaStatus: string | null;
-  preview: string;
-}
 
 /** The live queue of the agent's teams, in the server's order (SLA due time, then priority). */
 export function Queue({ selected }: { selected: number | null }) {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, download } from '../api';
 import { duration, useT } from '../i18n';
-import type { Me } from '../main';
+import type { Me } from '../session';
 import { BarChart, Datum, Legend, LineChart } from './charts';
 import { QualityTable } from './QualityTable';
 import { dayLabel, daysOf, decimal, isoDay, percent, Preset, PRESETS, rangeOf } from './report-range';

@@ -1,28 +1,13 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useT } from '../i18n';
-import { emitAck, Live, useLive } from '../live';
-import type { Me } from '../main';
-import { isLead } from '../main';
+import { emitAck, isError, Live, useLive } from '../live';
+import { isLead, type Me } from '../session';
+import type { Message, Ticket } from '../types';
 import { ChannelIcon, Due, Icon } from './common';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
-import { Timeline, Message } from './Timeline';
-
-export interface Ticket {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  type: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
-  sla: { firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
-  lastMessageId: string | null;
-}
+import { Timeline } from './Timeline';
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -66,7 +51,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
   // collision: join the ticket's room while it is open; rejoin after a reconnect
   useEffect(() => {
     if (!number || !socket) return;
-    const join = () => void emitAck(socket, 'ticket:join', { ticketNumber: number }).then((s) => s && !s.error && setOthers({ viewers: s.viewers, typing: s.typing }));
+    const join = () => void emitAck(socket, 'ticket:join', { ticketNumber: number }).then((s) => !isError(s) && setOthers({ viewers: s.viewers, typing: s.typing }));
     join();
     socket.on('connect', join);
     return () => {
@@ -138,6 +123,11 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
             <div class="collision" data-testid="collision">
               {otherViewers.length > 0 && <span class="viewers"><Icon name="eye" /> {t('ticket.alsoViewing', { names: otherViewers.map((v) => v.name).join(', ') })}</span>}
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
+            </div>
+          )}
+          {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
+            <div class="identity" data-testid="unverified">
+              {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
             </div>
           )}
         </header>

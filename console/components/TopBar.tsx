@@ -1,5 +1,5 @@
 import { LOCALES, Locale, useT } from '../i18n';
-import { isLead, Me } from '../main';
+import { isLead, type Me } from '../session';
 
 export function TopBar(p: { me: Me; view: string; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
   const { t } = useT();

@@ -1,4 +1,4 @@
-import type { Me } from '../main';
+import type { Me } from '../session';
 import { Callbacks } from './Callbacks';
 import { Queue } from './Queue';
 import { TicketView } from './TicketView';

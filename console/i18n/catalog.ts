@@ -4,9 +4,11 @@
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
 import enCore from './en/core.json';
+import enTimeline from './en/timeline.json';
 import zhCore from './zh-CN/core.json';
+import zhTimeline from './zh-CN/timeline.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enTimeline],
+  'zh-CN': [zhCore, zhTimeline],
 };

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
+import { ClientIp } from '../http/client-ip';
 import { Clock, systemClock } from '../infra/clock';
 import { Metrics } from '../infra/metrics';
 import { connectMongo } from '../infra/mongo';
@@ -36,6 +37,8 @@ export interface Core {
   readonly outbox: MailOutbox;
   /** this process's Prometheus metrics (GET /metrics when METRICS_TOKEN is set) */
   readonly metrics: Metrics;
+  /** who the client of a request or socket is (TRUST_PROXY) */
+  readonly clientIp: ClientIp;
 }
 
 export interface CoreOptions {
@@ -73,6 +76,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     mailer: new Mailer(config),
     outbox: new MailOutbox(queues),
     metrics,
+    clientIp: new ClientIp(config.trustProxy),
     async close() {
       await queues.close().catch(() => undefined);
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));

@@ -123,7 +123,7 @@ export function parse<T extends z.ZodType | undefined>(schema: T, value: unknown
   if (!schema) return value as never;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new ValidationError(`Invalid ${where}`, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw ValidationError.fromZod(where, result.error);
   }
   return result.data as never;
 }

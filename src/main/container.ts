@@ -9,6 +9,7 @@ import { AuthService, bearerToken } from '../modules/auth/auth.service';
 import { CustomerService } from '../modules/customers/customer.service';
 import { TeamService } from '../modules/teams/team.service';
 import { ticketsModule } from '../modules/tickets/tickets.module';
+import { rooms } from '../realtime/realtime';
 import { buildModules } from './modules';
 
 /**
@@ -20,9 +21,10 @@ import { buildModules } from './modules';
 export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const core = await createCore(config, opts);
   const { models, clock, redis, log } = core;
-  const auth = new AuthService(models.Agent, redis, config.queuePrefix);
+  const auth = new AuthService(models.Agent, redis, config.queuePrefix, core.realtime);
   const teams = new TeamService(models.Team);
-  const agents = new AgentService(models.Agent, teams, clock, (id) => auth.revokeAll(id));
+  // a revoked agent's sessions end; one whose teams or role changed reconnects into the rooms of what they may see now
+  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))));
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const delivery = new DeliveryRouter(log.child({ component: 'delivery' }));

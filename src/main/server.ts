@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { setupAgentsNamespace } from '../realtime/agents-namespace';
+import type { AgentsNamespace } from '../realtime/realtime';
 import { createApp } from './app';
 import type { Container } from './container';
 
@@ -25,7 +26,8 @@ export async function startServer(c: Container, opts: { port?: number; host?: st
   const io = new Server(server, { cors: { origin: true, credentials: false }, maxHttpBufferSize: 1e6, connectionStateRecovery: undefined });
   io.adapter(createShardedAdapter(c.makeRedis('publisher'), c.makeRedis('subscriber'), { channelPrefix: c.realtime.key, subscriptionMode: 'dynamic' }));
   c.metrics.observeSockets(io);
-  const agents = io.of('/agents');
+  // one Server carries two namespaces with their own event maps: /agents is typed by agents.events.ts
+  const agents = io.of('/agents') as unknown as AgentsNamespace;
   setupAgentsNamespace(agents, (token) => c.auth.authenticate(token));
   for (const m of c.modules) m.sockets?.(io, agents);
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { EmailModule } from '../../src/channels/email/email.module';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { eventually, startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 import { buildBounce, buildMail } from '../fixtures/mail/build';
 import { startSink, Sink } from '../fixtures/mail/sink';
 
@@ -103,7 +103,7 @@ describe('email channel', () => {
     expect(ok.headers['content-disposition']).toContain(encodeURIComponent('维修单据.pdf'));
 
     const a1 = await app.as('agent1@demo.local'); // support and tech only
-    expect((await a1.get(att.url)).status).toBe(403);
+    expect((await a1.get(att.url)).status).toBe(404); // another team's ticket: as if it did not exist
     expect((await a2.get(`/api/tickets/${complaint.number}/attachments/${'0'.repeat(24)}`)).status).toBe(404);
     expect((await app.http().get(att.url)).status).toBe(401);
   });
@@ -290,7 +290,7 @@ describe('email channel', () => {
     const wrong = await post('not-the-secret');
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('forbidden');
-    const ok = await post('webhook-secret');
+    const ok = await post(WEBHOOK_SECRET);
     expect(ok.status).toBe(202);
     const result = await processed(ok.body.id);
     expect(await ticketCount()).toBe(before + 1);
@@ -302,7 +302,7 @@ describe('email channel', () => {
     expect(m.attachments[0]).toMatchObject({ filename: 'crack.png', contentType: 'image/png' });
     expect(m.html).toContain(m.attachments[0].url); // the inline image points at the stored attachment
     expect(m.html).not.toContain('tracker.example.com');
-    const huge = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', 'webhook-secret').send(Buffer.alloc(MAX_BYTES + 10, 65));
+    const huge = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', WEBHOOK_SECRET).send(Buffer.alloc(MAX_BYTES + 10, 65));
     expect(huge.status).toBe(413);
   });
 

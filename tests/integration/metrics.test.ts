@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startMetricsServer } from '../../src/http/metrics';
 import { METRIC_NAMES } from '../../src/infra/metrics';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { eventually, startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 
 const TOKEN = 'prometheus-scrape-token-0123';
 
@@ -65,7 +65,7 @@ describe('Prometheus metrics', () => {
     const res = await app
       .http()
       .post('/webhooks/email/raw')
-      .set('X-Webhook-Secret', 'webhook-secret')
+      .set('X-Webhook-Secret', WEBHOOK_SECRET)
       .set('Content-Type', 'message/rfc822')
       .send(Buffer.from('From: Nina <nina@example.com>\r\nTo: support@demo.local\r\nSubject: Oven door will not close\r\nMessage-ID: <metrics-1@example.com>\r\n\r\nThe hinge broke.\r\n'));
     expect(res.status).toBe(202);

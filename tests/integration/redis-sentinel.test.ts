@@ -1,4 +1,4 @@
-import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
+import { eventually, nextEvent, startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 import { RedisSentinelHandle, startRedisSentinel } from '../helpers/redis-topologies';
 
 /**
@@ -22,7 +22,7 @@ describe('Redis through Sentinel, across a failover', () => {
     app
       .http()
       .post('/webhooks/email/raw')
-      .set('X-Webhook-Secret', 'webhook-secret')
+      .set('X-Webhook-Secret', WEBHOOK_SECRET)
       .set('Content-Type', 'message/rfc822')
       .send(Buffer.from(`From: Sam <sam@example.com>\r\nTo: support@demo.local\r\nSubject: ${subject}\r\nMessage-ID: <${id}@example.com>\r\n\r\nIt stopped.\r\n`));
 

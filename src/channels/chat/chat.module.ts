@@ -6,7 +6,9 @@ import type { DeliveryRouter } from '../delivery';
 import { AgentAvailability } from './chat.availability';
 import { chatDelivery } from './chat.delivery';
 import { ChatEmitter } from './chat.emitter';
+import { ChatLimits } from './chat.limits';
 import { ChatObserver } from './chat.observer';
+import { ChatVerification } from './chat.verify';
 import { ChatQueue } from './chat.queue';
 import { chatRoutes } from './chat.routes';
 import { ChatService, type ChatServiceDeps } from './chat.service';
@@ -39,6 +41,7 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
   const state = new ChatState(core.redis, prefix, Ticket);
   const queue = new ChatQueue(state, core.realtime);
   const availability = new AgentAvailability(Agent);
+  const verification = new ChatVerification(core.redis, prefix, core.outbox);
   const chat = new ChatService({
     Ticket,
     Message,
@@ -55,6 +58,7 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
     availability,
     callbacks: d.callbacks,
     ratings: d.ratings,
+    verification,
   });
   const observer = new ChatObserver(queue, core.realtime, Agent);
   delivery.register(
@@ -75,13 +79,14 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
       setupChatNamespace(nsp, {
         chat,
         state,
-        tokens: new VisitorTokens(core.config.sessionSecret),
+        tokens: new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock),
         emitter: new ChatEmitter(core.redis, core.realtime.key),
         realtime: core.realtime,
         teamExists: (t) => d.teams.exists(t),
         defaultTeam: DEFAULT_CHAT_TEAM,
-        messageLimiter: limiter('msg', 20, 10),
-        actionLimiter: limiter('action', 10, 60),
+        limits: new ChatLimits(core.redis, prefix),
+        clientIp: core.clientIp,
+        verification,
         Ticket,
         log,
       });

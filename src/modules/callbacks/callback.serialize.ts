@@ -1,8 +1,9 @@
 import type { AgentModel } from '../agents/agent.model';
 import type { CallbackDoc } from './callback.model';
+import type { CallbackPayload } from './callback.payloads';
 
 /** A callback task as CONTRACT.md shapes it (plus the outcome fields), for HTTP and sockets alike. */
-export function serializeCallback(cb: CallbackDoc, agents: Map<string, { id: string; name: string }>) {
+export function serializeCallback(cb: CallbackDoc, agents: Map<string, { id: string; name: string }>): CallbackPayload {
   const assignee = cb.assigneeId ? (agents.get(String(cb.assigneeId)) ?? { id: String(cb.assigneeId), name: '' }) : null;
   return {
     id: String(cb._id),
@@ -30,7 +31,7 @@ export function serializeCallback(cb: CallbackDoc, agents: Map<string, { id: str
     createdAt: cb.createdAt.toISOString(),
   };
 }
-export type CallbackView = ReturnType<typeof serializeCallback>;
+export type CallbackView = CallbackPayload;
 
 /** The agents a set of tasks names (assignees and callers), in one query. */
 export async function loadAgentNames(cbs: CallbackDoc[], Agent: AgentModel): Promise<Map<string, { id: string; name: string }>> {

@@ -37,6 +37,8 @@ export interface TimelineEventData {
   survey_skipped: { surveyId: string; reason: string };
   survey_answered: { surveyId: string; score: number; comment: string | null; round: number; agentId: string | null; lowRating: boolean };
   mail_bounced: { messageId: string | null; bounceMessageId: string | null; diagnostic: string; to?: string | null };
+  /** a chat visitor proved an email address: the customer's (`verified`), or another one */
+  identity_verified: { verified: boolean };
 }
 
 export type TimelineEventType = keyof TimelineEventData;
@@ -62,6 +64,7 @@ const EVERY_TYPE: Record<TimelineEventType, true> = {
   survey_skipped: true,
   survey_answered: true,
   mail_bounced: true,
+  identity_verified: true,
 };
 /** Every event type (the compiler keeps the list complete), for tests and renderers that must cover them all. */
 export const TIMELINE_EVENT_TYPES = Object.keys(EVERY_TYPE) as TimelineEventType[];
