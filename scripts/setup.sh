@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Aftercare needs and is missing: npm packages, Debian's redis-server, Java and Maven,
 # the mongo-java-server jars; with --test also Debian's chromium (browser tests) and docker-compose
-# (checks docker-compose.yml). Stores given by MONGODB_URI / REDIS_URL need nothing installed.
+# (checks docker-compose.yml) and redis-server even with REDIS_URL set (the Redis Cluster and Sentinel
+# tests start their own). Stores given by MONGODB_URI / REDIS_URL need nothing installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0; [ "${1:-}" = "--test" ] && want_test=1
@@ -23,6 +24,7 @@ fi
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
   command -v docker-compose >/dev/null || apt_pkgs+=(docker-compose)
+  command -v redis-server >/dev/null || [[ " ${apt_pkgs[*]} " == *" redis-server "* ]] || apt_pkgs+=(redis-server)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
