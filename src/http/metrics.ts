@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import { UnauthorizedError } from '../errors';
 import type { Metrics } from '../infra/metrics';
+import { sameSecret } from '../infra/secrets';
 import type { Logger } from '../logger';
 import { errorHandler, notFoundHandler } from './error-middleware';
 
@@ -32,11 +32,10 @@ function routePattern(req: Request): string {
 export function metricsRoutes(metrics: Metrics, token: string | undefined): Router {
   const r = Router();
   if (!token) return r; // metrics off: GET /metrics is an unknown route like any other
-  const expected = digest(token);
   r.get('/metrics', async (req, res, next) => {
     try {
       const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!given || !crypto.timingSafeEqual(digest(given), expected)) {
+      if (!given || !sameSecret(given, token)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
         throw new UnauthorizedError('A valid metrics token is required');
       }
@@ -47,8 +46,6 @@ export function metricsRoutes(metrics: Metrics, token: string | undefined): Rout
   });
   return r;
 }
-
-const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 
 /**
  * The worker process's metrics: a small HTTP server of its own on METRICS_PORT (each worker

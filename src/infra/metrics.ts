@@ -1,7 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Server } from 'socket.io';
-import type { Queues } from './queues';
-import { QUEUE_NAMES } from './queues';
+import { type JobObserver, QUEUE_NAMES, type Queues } from './queues';
 
 
 /**
@@ -51,6 +50,12 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+
+  /** what the BullMQ workers report, into the two job histograms */
+  readonly jobs: JobObserver = {
+    waited: (queue, seconds) => this.jobWait.observe({ queue }, seconds),
+    ran: (queue, name, outcome, seconds) => this.jobDuration.observe({ queue, name, outcome }, seconds),
+  };
 
   constructor(opts: { processMetrics: boolean }) {
     // process CPU and memory, heap, GC, event-loop lag (nodejs_eventloop_lag_*): only where scraped

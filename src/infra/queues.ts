@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Job, JobsOptions, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
 import type { Logger } from '../logger';
-import type { Metrics } from './metrics';
 import type { RedisClient } from './redis';
 
 /** Every BullMQ queue of the system. A queue is a trigger; the state it acts on lives in MongoDB. */
@@ -85,6 +84,14 @@ export function toProcessors(all: JobHandlers[]): ProcessorMap {
   ) as ProcessorMap;
 }
 
+/** What the workers report of each job (src/infra/metrics.ts records it for Prometheus). */
+export interface JobObserver {
+  /** seconds between a job being due and a worker taking it (first attempts only) */
+  waited(queue: QueueName, seconds: number): void;
+  /** seconds a job ran, and how it ended */
+  ran(queue: QueueName, name: string, outcome: 'completed' | 'failed', seconds: number): void;
+}
+
 /** Consumers: one Worker per queue with a processor, on a blocking connection of its own. */
 export function startWorkers(
   makeConnection: () => RedisClient,
@@ -92,10 +99,10 @@ export function startWorkers(
   processors: ProcessorMap,
   log: Logger,
   opts: Partial<WorkerOptions> = {},
-  metrics?: Metrics,
+  observer?: JobObserver,
 ): Worker[] {
   return (Object.entries(processors) as [QueueName, Processor][]).map(([name, processor]) => {
-    const worker = new Worker(name, metrics ? measured(name, processor, metrics) : processor, {
+    const worker = new Worker(name, observer ? measured(name, processor, observer) : processor, {
       connection: makeConnection(),
       prefix,
       concurrency: name === 'mail-in' ? 4 : 8,
@@ -113,19 +120,17 @@ export function startWorkers(
  * The processor, timed: how long the job waited once due (first attempts only: a retry's wait is
  * its backoff) and how long it ran, by outcome.
  */
-function measured(queue: QueueName, processor: Processor, metrics: Metrics): Processor {
+function measured(queue: QueueName, processor: Processor, observer: JobObserver): Processor {
   return async (job, token, signal) => {
-    if (job.attemptsMade === 0 && job.processedOn) {
-      metrics.jobWait.observe({ queue }, Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000);
-    }
+    if (job.attemptsMade === 0 && job.processedOn) observer.waited(queue, Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000);
     const start = performance.now();
-    let outcome = 'failed';
+    let outcome: 'completed' | 'failed' = 'failed';
     try {
       const result = await processor(job, token, signal);
       outcome = 'completed';
       return result;
     } finally {
-      metrics.jobDuration.observe({ queue, name: job.name, outcome }, (performance.now() - start) / 1000);
+      observer.ran(queue, job.name, outcome, (performance.now() - start) / 1000);
     }
   };
 }
