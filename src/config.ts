@@ -5,6 +5,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
 import { isoDuration as durationText, isoDurationMs, parseDuration } from './infra/duration';
+import { hashTaggedPrefix, parseRedisUrl } from './infra/redis-url';
 
 const isoDuration = isoDurationMs;
 
@@ -28,7 +29,16 @@ const envSchema = z.object({
   SMTP_PORT: port(2525),
   DATA_DIR: z.string().default('./data'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  REDIS_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
@@ -58,7 +68,7 @@ const envSchema = z.object({
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]+$/).default('aftercare').transform(hashTaggedPrefix),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
   ONSITE_TARGET: businessDuration('PT4H'),
@@ -76,6 +86,9 @@ const envSchema = z.object({
   WECHAT_AES_KEY: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')),
   WECHAT_API_BASE: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
   SMS_URL: unsetWhenEmpty(z.string().regex(/^(twilio|tencent|log):\/\//, 'must be twilio://SID:TOKEN@api.twilio.com?from=+1…, tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com?… or log://')),
+  // empty means unset (docker-compose passes `${METRICS_TOKEN:-}`)
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: port(9464),
   TRUST_PROXY: z
     .string()
     .default('')
@@ -126,6 +139,7 @@ export type Config = Readonly<{
   seedDemo: boolean;
   demoPassword: string;
   logLevel: string;
+  /** prefix of every Redis key, with a Cluster hash tag: `{aftercare}` */
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
@@ -146,6 +160,10 @@ export type Config = Readonly<{
   wechatApiBase: string;
   /** the SMS provider adapter and its credentials as a URL; unset: SMS off */
   smsUrl?: string;
+  /** bearer token of GET /metrics; unset: metrics are off (404) */
+  metricsToken?: string;
+  /** the worker process's own metrics port (GET /metrics, same token); 0 picks a free one */
+  metricsPort: number;
   /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
   trustProxy: TrustProxy;
 }>;
@@ -211,6 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wechat: e.WECHAT_TOKEN ? { token: e.WECHAT_TOKEN, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, aesKey: e.WECHAT_AES_KEY } : undefined,
     wechatApiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
     smsUrl: e.SMS_URL,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     trustProxy: e.TRUST_PROXY,
   });
 }

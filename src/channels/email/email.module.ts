@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ValidationError } from '../../errors';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../core/core';
+import { mailOutcome } from '../../infra/metrics';
 import type { AppModule } from '../../modules/app-module';
 import type { CustomerService } from '../../modules/customers/customer.service';
 import type { TeamService } from '../../modules/teams/team.service';
@@ -124,6 +125,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     const jobId = `mail-${blob.hash}`;
     const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString(), ...(envelope.team ? { team: envelope.team } : {}) };
     await core.queues.get('mail-in').add('inbound', data, { jobId, ...jobOptions });
+    core.metrics.mailAccepted.inc({ via: envelope.via });
     log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
     return jobId;
   };
@@ -188,7 +190,16 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     sweepRawMail,
     parseStats: () => parsePool.stats(),
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail, 'sweep-raw': sweepRawMail, 'prune-attachments': () => retention.sweep() },
+      'mail-in': {
+        inbound: async (job) => {
+          const result = await inbound.process(job);
+          core.metrics.mailIngested.inc({ outcome: mailOutcome(result) });
+          return result;
+        },
+        'prune-raw': pruneRawMail,
+        'sweep-raw': sweepRawMail,
+        'prune-attachments': () => retention.sweep(),
+      },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {

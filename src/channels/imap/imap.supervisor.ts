@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import { AcceptMail, FetcherOptions, MailboxFetcher } from './imap.fetcher';
 import type { MailboxService } from './imap.service';
@@ -32,7 +32,7 @@ export class MailboxSupervisor {
   private reconciling: Promise<void> | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly mailboxes: MailboxService,
     private readonly accept: AcceptMail,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 
 /** What WeChat answers instead of a result: `{errcode, errmsg}`. */
 export class WechatApiError extends Error {
@@ -44,7 +44,7 @@ const MAX_MEDIA_BYTES = 20 * 1024 * 1024;
  */
 export class WechatTokens {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly base: string,
   ) {}
