@@ -70,7 +70,7 @@ export function kbRoutes(api: ApiRegistry, d: KbRouteDeps): Router {
     view(await d.kb.create(body, principal)),
   );
 
-  api.route(r, { method: 'put', path: '/api/kb/articles/:id', tag: 'knowledge base', summary: 'Change an article: a new version; published articles only by publishers; 409 version_conflict on a stale expectedVersion', auth: 'agent', params: articleIdParams, body: updateArticleBody, response: articleView }, async ({ params, body, principal }) =>
+  api.route(r, { method: 'put', path: '/api/kb/articles/:id', tag: 'knowledge base', summary: 'Change an article: a new version; published articles only by publishers; 409 version_conflict on a stale expectedVersion', auth: 'agent', errors: [409], params: articleIdParams, body: updateArticleBody, response: articleView }, async ({ params, body, principal }) =>
     view(await d.kb.update(params.id, body, principal)),
   );
 
