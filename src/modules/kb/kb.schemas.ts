@@ -60,10 +60,16 @@ export const helpSearchQuery = z.strictObject({
 export const listArticlesQuery = z.strictObject({
   locale: z.enum(LOCALES).default('en'),
   status: z.enum(KB_STATUS).default('published'),
+  /** public or internal only; both when absent */
+  visibility: z.enum(KB_VISIBILITY).optional(),
+  /** words: the list becomes the search among these articles (drafts too), best first */
+  q: z.string().trim().min(1).max(200).optional(),
   category: z.enum(KB_CATEGORIES).optional(),
   model: model.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
+
+export const previewBody = z.strictObject({ body: z.string().max(100_000) });
 
 export const proposalParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
