@@ -37,6 +37,25 @@ describe('ticket search follows a changed subject', () => {
     expect(numbers(await a1.get('/api/tickets').query({ q: 'dryer burnt' }))).not.toContain(n);
   });
 
+  it('follows the product model when another unit is linked: the old model stops finding the ticket', async () => {
+    const a1 = await app.as('agent1@demo.local');
+    const created = await a1.post('/api/tickets').send({ channel: 'voice', subject: '机器有异味', body: '用了一周就有异味。', team: 'tech', customer: { name: '周杰', phone: '+86 139 0000 5555' } });
+    const n = created.body.number as number;
+    const customer = created.body.customer.id as string;
+    const unit = async (model: string, serial: string) => {
+      const res = await a1.post(`/api/customers/${customer}/units`).send({ model, serial, purchaseDate: '2026-06-01' });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const ac = await unit('AC-3500', 'AC35-SEARCH-0001');
+    const washer = await unit('WM-800', 'WM80-SEARCH-0001');
+    expect((await a1.patch(`/api/tickets/${n}`).send({ unitId: ac })).status).toBe(200);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'AC-3500 异味' }))).toContain(n);
+    expect((await a1.patch(`/api/tickets/${n}`).send({ unitId: washer })).status).toBe(200);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'WM-800 异味' }))).toContain(n);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'AC-3500 异味' }))).not.toContain(n);
+  });
+
   it('after the index is rebuilt from MongoDB, the old subject finds nothing either', async () => {
     const a1 = await app.as('agent1@demo.local');
     const created = await a1.post('/api/tickets').send({ channel: 'voice', subject: '热水器点不着火', body: '需要上门。', team: 'support', customer: { name: '韩梅梅', phone: '+86 139 0000 4444' } });
