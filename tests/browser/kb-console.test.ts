@@ -1,8 +1,17 @@
+import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 const PHONE = { width: 390, height: 844 };
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** axe's violations inside `selector`, each with the elements it names (so that a failure says where). */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  await page.evaluate(AXE);
+  type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+  const result = await page.evaluate(async (sel) => (window as unknown as { axe: { run(c: string): Promise<Result> } }).axe.run(sel), selector);
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 const fitsWidth = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
 /**
@@ -111,6 +120,12 @@ describe('knowledge base in the console (headless Chromium)', () => {
     // what the agent typed is still there to copy
     expect(await body.inputValue()).toBe('随便改一下');
     await fitsWidth(page, PHONE.width);
+    expect(await axeViolations(page, '.kb-page')).toEqual([]);
+    // the list on the phone, from the nav entry every agent has
+    await page.locator('[data-nav=kb]').click();
+    await page.getByTestId('kb-list').locator(`[data-article="${articleId}"]`).waitFor();
+    await fitsWidth(page, PHONE.width);
+    expect(await axeViolations(page, '.kb-page')).toEqual([]);
     await page.context().close();
   });
 
@@ -142,6 +157,18 @@ describe('knowledge base in the console (headless Chromium)', () => {
     const v1 = second.getByTestId('kb-version');
     await v1.getByRole('heading', { name: '洗碗机门关不严、底下漏水怎么办' }).waitFor();
     await v1.filter({ hasText: 'Sarah Miller' }).waitFor();
+
+    // its English translation, from the editor: the pair links both ways
+    await first.reload();
+    await first.getByRole('link', { name: '撰写英文 (English)译文' }).click();
+    await first.getByText('“第二位编辑的标题”的译文').waitFor();
+    expect(await first.locator('select[name=locale]').inputValue()).toBe('en');
+    await first.getByLabel('标题').fill('Dishwasher door does not close and leaks');
+    await first.getByLabel('正文（Markdown）').fill('## Problem\n\nWater under the dishwasher.\n\n## Solution\n\nPress the door seal back into its groove.');
+    await first.getByRole('button', { name: '发布', exact: true }).click();
+    await first.getByTestId('kb-saved').filter({ hasText: '已发布（第 1 版）' }).waitFor();
+    await first.locator('.kb-side').getByRole('link', { name: '简体中文: 第二位编辑的标题' }).click();
+    await first.locator('.kb-side').getByRole('link', { name: '英文 (English): Dishwasher door does not close and leaks' }).waitFor();
     await first.context().close();
     await second.context().close();
   });

@@ -155,7 +155,7 @@ export function KbEditor(p: { me: Me; id: string | null; ticket: number | null; 
       </form>
       {article && (
         <aside class="kb-side">
-          <h4>{t('kb.translations')}</h4>
+          <h3>{t('kb.translations')}</h3>
           {article.translations.length ? (
             <ul class="plain">
               {article.translations.map((tr) => <li><a href={`#/kb/${tr.id}`}>{t(`kb.locale.${tr.locale}`)}: {tr.title}</a> <span class="badge">{t(`kb.status.${tr.status}`)}</span></li>)}

@@ -22,7 +22,7 @@ export function KbVersions(p: { article: Article; onCopy: (v: ArticleVersion) =>
 
   return (
     <div class="kb-versions" data-testid="kb-versions">
-      <h4>{t('kb.versions')}</h4>
+      <h3>{t('kb.versions')}</h3>
       <ol reversed>
         {[...p.article.versions].reverse().map((v) => (
           <li class={open?.version === v.version ? 'selected' : ''}>
