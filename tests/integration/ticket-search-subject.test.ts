@@ -37,6 +37,20 @@ describe('ticket search follows a changed subject', () => {
     expect(numbers(await a1.get('/api/tickets').query({ q: 'dryer burnt' }))).not.toContain(n);
   });
 
+  it('follows the tags: a removed tag stops finding the ticket, a new one finds it', async () => {
+    const a1 = await app.as('agent1@demo.local');
+    const created = await a1.post('/api/tickets').send({ channel: 'voice', subject: 'Oven question', body: 'How hot does it get?', team: 'support', customer: { name: 'Tom Hill', phone: '+86 139 0000 6666' } });
+    const n = created.body.number as number;
+    expect((await a1.patch(`/api/tickets/${n}`).send({ tags: ['recall-2026'] })).status).toBe(200);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'recall-2026' }))).toContain(n);
+    expect((await a1.patch(`/api/tickets/${n}`).send({ tags: ['vip'] })).status).toBe(200);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'vip oven' }))).toContain(n);
+    expect(numbers(await a1.get('/api/tickets').query({ q: 'recall-2026' }))).not.toContain(n);
+    // the change is in the ticket's audit like the others
+    const audit = (await a1.get(`/api/tickets/${n}/audit`)).body.entries;
+    expect(audit.at(-1)).toMatchObject({ action: 'updated', changes: { tags: [['recall-2026'], ['vip']] } });
+  });
+
   it('follows the product model when another unit is linked: the old model stops finding the ticket', async () => {
     const a1 = await app.as('agent1@demo.local');
     const created = await a1.post('/api/tickets').send({ channel: 'voice', subject: '机器有异味', body: '用了一周就有异味。', team: 'tech', customer: { name: '周杰', phone: '+86 139 0000 5555' } });
