@@ -1,8 +1,7 @@
-import type { z } from 'zod';
-import type { articleView } from '../../../src/modules/kb/kb.schemas';
+import type { ArticlePayload } from '../../../src/modules/kb/kb.payloads';
 
-/** The server's own wire shapes (type-only imports: nothing of the server enters the bundle). */
-export type Article = z.infer<typeof articleView>;
+/** The server's own wire shapes (type-only imports of its leaves: nothing of the server enters the bundle). */
+export type Article = ArticlePayload;
 export type ArticleLocale = Article['locale'];
 
 /** A row of GET /api/kb/articles. */

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { LOCALES, type Locale } from '../../core/types';
 import { listScope, type KbIndex } from './kb.index';
 import type { KbArticleDoc } from './kb.model';
+import type { ArticlePayload } from './kb.payloads';
 import { proposalFromTicket, type ProposalTickets, type ProposalWords } from './kb.proposal';
 import { plainText, renderMarkdown } from './kb.render';
 import {
@@ -33,7 +34,7 @@ export interface KbRouteDeps {
   proposalWords: Record<Locale, ProposalWords>;
 }
 
-export async function articleViewOf(a: KbArticleDoc, kb: KbService, search: KbSearch) {
+export async function articleViewOf(a: KbArticleDoc, kb: KbService, search: KbSearch): Promise<ArticlePayload> {
   const translations = await kb.translations(a);
   return {
     id: String(a._id),

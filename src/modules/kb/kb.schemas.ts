@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { objectId } from '../tickets/ticket.schemas';
 import { LOCALES } from '../../core/types';
 import { KB_STATUS, KB_VISIBILITY } from './kb.model';
+import type { ArticlePayload } from './kb.payloads';
 
 /** The help centre's sections; their names are in templates/pages/help.locales.json. */
 export const KB_CATEGORIES = ['troubleshooting', 'installation', 'maintenance', 'warranty', 'general'] as const;
@@ -113,7 +114,7 @@ export const articleView = z.object({
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),
   sourceTicket: z.number().nullable(),
-});
+}) satisfies z.ZodType<ArticlePayload>;
 
 export const searchResult = z.object({
   items: z.array(z.object({ id: z.string(), slug: z.string(), title: z.string(), snippet: z.string().describe('HTML: the passage escaped, query words in <mark>'), snippetText: z.string(), score: z.number(), locale: z.enum(LOCALES), url: z.string(), visibility: z.enum(KB_VISIBILITY) })),
