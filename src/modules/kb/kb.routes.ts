@@ -68,11 +68,11 @@ export function kbRoutes(api: ApiRegistry, d: KbRouteDeps): Router {
   const r = Router();
   const view = (a: KbArticleDoc) => articleViewOf(a, d.kb, d.search);
 
-  api.route(r, { method: 'post', path: '/api/kb/articles', tag: 'knowledge base', summary: 'Write an article (a draft unless a publisher publishes it); every change is a new version', auth: 'agent', body: createArticleBody, status: 201, response: articleView }, async ({ body, principal }) =>
+  api.route(r, { method: 'post', path: '/api/kb/articles', tag: 'knowledge base', summary: 'Write an article (a draft unless a publisher publishes it); every change is a new version', auth: 'agent', body: createArticleBody, status: 201, response: articleView, errors: [409] }, async ({ body, principal }) =>
     view(await d.kb.create(body, principal)),
   );
 
-  api.route(r, { method: 'put', path: '/api/kb/articles/:id', tag: 'knowledge base', summary: 'Change an article: a new version; published articles only by publishers; 409 version_conflict on a stale expectedVersion', auth: 'agent', params: articleIdParams, body: updateArticleBody, response: articleView }, async ({ params, body, principal }) =>
+  api.route(r, { method: 'put', path: '/api/kb/articles/:id', tag: 'knowledge base', summary: 'Change an article: a new version; published articles only by publishers; 409 version_conflict on a stale expectedVersion', auth: 'agent', params: articleIdParams, body: updateArticleBody, response: articleView, errors: [409] }, async ({ params, body, principal }) =>
     view(await d.kb.update(params.id, body, principal)),
   );
 
@@ -107,7 +107,7 @@ export function kbRoutes(api: ApiRegistry, d: KbRouteDeps): Router {
     d.search.search(query.q, { audience: 'agents', locales: query.locale ? [query.locale] : LOCALES, limit: query.limit }),
   );
 
-  api.route(r, { method: 'get', path: '/api/kb/proposals/tickets/:number', tag: 'knowledge base', summary: 'A draft article built from a solved ticket (subject, question, the agents\' replies), to edit and save', auth: 'agent', params: proposalParams }, async ({ params, principal }) =>
+  api.route(r, { method: 'get', path: '/api/kb/proposals/tickets/:number', tag: 'knowledge base', summary: 'A draft article built from a solved ticket (subject, question, the agents\' replies), to edit and save', auth: 'agent', params: proposalParams, errors: [409] }, async ({ params, principal }) =>
     proposalFromTicket(d.tickets, params.number, principal, d.proposalWords),
   );
 
