@@ -33,6 +33,8 @@ import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
 import { unitsModule } from '../modules/units/units.module';
 import { workOrdersModule } from '../modules/workorders/workorders.module';
+import { partsModule } from '../modules/parts/parts.module';
+import { quotesModule } from '../modules/quotes/quotes.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -78,6 +80,12 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   b.ticketUnits.use(units.ticketLinks);
   customerArchive.onMerge(units.moveCustomer);
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
+  // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
+  // (sms: null until the channels branch's SmsService is wired here)
+  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null });
+  // spare parts and stock: reservations for work orders, the report's consumption, old parts expected back
+  const parts = partsModule(core, { workOrders: workOrders.workOrders });
+  workOrders.useParts(parts.workOrderParts);
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -97,12 +105,13 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     cannedModule(core, { teams }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars), returns.figures),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures, parts.oldParts),
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
-    // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
-    // (sms: null until the channels branch's SmsService is wired here)
-    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null }),
+    workOrders,
+    parts,
+    // quotes and payment before paid work (先款后货): a paid quote clears its work order for dispatch
+    quotesModule(core, { tickets, customers, parts: parts.parts, workOrders: workOrders.workOrders }),
     // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }

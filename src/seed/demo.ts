@@ -9,6 +9,8 @@ import type { UnitsModule } from '../modules/units/units.module';
 import { seedUnits } from '../modules/units/units.seed';
 import type { WorkOrdersModule } from '../modules/workorders/workorders.module';
 import { seedWorkOrders } from '../modules/workorders/workorders.seed';
+import type { PartsModule } from '../modules/parts/parts.module';
+import { seedParts } from '../modules/parts/parts.seed';
 
 /**
  * The demo organisation of CONTRACT.md, created once on an empty database. A unique counter row
@@ -56,6 +58,8 @@ export async function seedDemo(c: Container): Promise<boolean> {
   await seedUnits({ ...base, customers: c.customers, updates: c.updates, products: mod<ProductsModule>('products').products, units: mod<UnitsModule>('units').units });
   // team field, the engineers, and outside tests a work order on the board and one in the pool
   await seedWorkOrders({ ...base, Agent: c.models.Agent, workOrders: mod<WorkOrdersModule>('workorders').workOrders, withSamples: c.config.env !== 'test' });
+  // the parts of the demo models in stock at central and on engineer1's van
+  await seedParts({ ...mod<PartsModule>('parts'), Agent: c.models.Agent });
   await seedCannedResponses(c.conn);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);

@@ -127,5 +127,10 @@ export const productQualityResponse = z.object({
       }),
     ),
   }),
+  /** defective parts (旧件) taken out on service reports in the month, by model and part */
+  defectiveParts: z.object({
+    total: z.number(),
+    models: z.array(z.object({ model: z.string(), total: z.number(), parts: z.array(z.object({ sku: z.string(), count: z.number() })) })),
+  }),
 });
 export type ProductQualityReport = z.infer<typeof productQualityResponse>;
