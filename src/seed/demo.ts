@@ -11,6 +11,10 @@ import type { WorkOrdersModule } from '../modules/workorders/workorders.module';
 import { seedWorkOrders } from '../modules/workorders/workorders.seed';
 import type { PartsModule } from '../modules/parts/parts.module';
 import { seedParts } from '../modules/parts/parts.seed';
+import type { KbModule } from '../modules/kb/kb.module';
+import { seedKnowledgeBase } from '../modules/kb/kb.seed';
+
+const DAY = 24 * 3600 * 1000;
 
 /**
  * The demo organisation of CONTRACT.md, created once on an empty database. A unique counter row
@@ -61,6 +65,8 @@ export async function seedDemo(c: Container): Promise<boolean> {
   // the parts of the demo models in stock at central and on engineer1's van
   await seedParts({ ...mod<PartsModule>('parts'), Agent: c.models.Agent });
   await seedCannedResponses(c.conn);
+  const kb = c.modules.find((m): m is KbModule => m.name === 'kb');
+  if (kb) await seedKnowledgeBase(kb.kb);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);
   c.log.info('demo organisation seeded');
