@@ -29,3 +29,56 @@ export interface StockChangedPayload {
   ref: string;
   reason: string;
 }
+
+/** The wire shapes of the parts API (checked against the zod views in parts.schemas.ts), for the console. */
+export interface PartPayload {
+  sku: string;
+  name: { en: string; 'zh-CN': string };
+  models: string[];
+  /** integer fen */
+  price: number;
+  currency: 'CNY';
+  unit: string | null;
+  returnable: boolean;
+  active: boolean;
+}
+
+export interface StockRowPayload {
+  sku: string;
+  location: string;
+  condition: 'new' | 'defective';
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export interface MovePayload {
+  id: string;
+  ref: string;
+  sku: string;
+  qty: number;
+  reason: string;
+  from: { location: string; condition: 'new' | 'defective' } | null;
+  to: { location: string; condition: 'new' | 'defective' } | null;
+  legs: { location: string; condition: 'new' | 'defective'; onHand: number; reserved: number; available: number }[];
+  state: 'pending' | 'applied' | 'rejected';
+  by: { id: string | null; name: string };
+  note: string | null;
+  workOrder: { id: string; number: string | null } | null;
+  createdAt: string;
+}
+
+export interface OldPartPayload {
+  id: string;
+  sku: string;
+  model: string | null;
+  qty: number;
+  defectiveSerial: string | null;
+  workOrder: { id: string; number: string };
+  ticketNumber: number | null;
+  engineerId: string | null;
+  takenAt: string;
+  dueAt: string;
+  status: 'outstanding' | 'returned' | 'overdue';
+  returnedAt: string | null;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { intParamWithDefault } from '../../http/schema-types';
 import { modelCode } from '../products/product.schemas';
 import { objectId } from '../tickets/ticket.schemas';
+import type { MovePayload, OldPartPayload, PartPayload, StockRowPayload } from './parts.payloads';
 import { CONDITIONS, MOVE_REASONS, MOVE_STATES, OLD_PART_STATUSES, STORE_REASONS } from './parts.model';
 
 export const sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a part number such as AC-CAP-35 (letters, digits, . _ -)');
@@ -41,10 +42,10 @@ export const partView = z.object({
   unit: z.string().nullable(),
   returnable: z.boolean(),
   active: z.boolean(),
-});
+}) satisfies z.ZodType<PartPayload>;
 
 export const stockQuery = z.strictObject({ sku: sku.optional(), location: location.optional(), condition: z.enum(CONDITIONS).optional() });
-export const stockRowView = z.object({ sku: z.string(), location: z.string(), condition: z.enum(CONDITIONS), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() });
+export const stockRowView = z.object({ sku: z.string(), location: z.string(), condition: z.enum(CONDITIONS), onHand: z.number().int(), reserved: z.number().int(), available: z.number().int() }) satisfies z.ZodType<StockRowPayload>;
 
 const place = z.strictObject({ location, condition: z.enum(CONDITIONS).default('new') });
 const ref = z.string().trim().min(1).max(120).regex(/^[\w.:\/-]+$/, 'letters, digits and . _ : / -').describe('your unique reference: a repeat answers the first result');
@@ -73,7 +74,7 @@ export const moveView = z.object({
   note: z.string().nullable(),
   workOrder: z.object({ id: z.string(), number: z.string().nullable() }).nullable(),
   createdAt: z.string(),
-});
+}) satisfies z.ZodType<MovePayload>;
 
 export const workOrderParams = z.strictObject({ id: objectId });
 export const reserveBody = z.strictObject({
@@ -103,7 +104,7 @@ export const oldPartView = z.object({
   dueAt: z.string(),
   status: z.enum([...OLD_PART_STATUSES, 'overdue']),
   returnedAt: z.string().nullable(),
-});
+}) satisfies z.ZodType<OldPartPayload>;
 
 export type PartView = z.infer<typeof partView>;
 export type StockRowView = z.infer<typeof stockRowView>;
