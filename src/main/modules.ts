@@ -129,7 +129,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     workOrders,
     parts,
     // quotes and payment before paid work (先款后货): a paid quote clears its work order for dispatch
-    quotesModule(core, { tickets, customers, parts: parts.parts, workOrders: workOrders.workOrders }),
+    quotesModule(core, { tickets, timeline, customers, parts: parts.parts, workOrders: workOrders.workOrders }),
     search,
     // the knowledge base (知识库), the help centre /help and the widget's suggestions
     kbModule(core, { search, tickets, customers }),

@@ -109,6 +109,10 @@ describe('quotes and payment', () => {
     expect((await agent2.get(`/api/tickets/${ticket}/quotes`)).body.quotes.map((q: { id: string; status: string }) => [q.id, q.status])).toEqual([[quote.id, 'paid']]);
     const page = await app.http().get(pathOf(link));
     expect(page.text).not.toContain('method="post"'); // answered: no form any more
+    // the ticket's timeline tells the story, by type
+    const timeline = (await agent2.get(`/api/tickets/${ticket}/messages`)).body.messages.filter((m: { kind: string; event?: { data: { number?: string } } }) => m.kind === 'event' && m.event?.data.number === quote.number);
+    expect(timeline.map((m: { event: { type: string } }) => m.event.type)).toEqual(['quote_sent', 'quote_accepted', 'quote_paid']);
+    expect(timeline[2].event.data).toMatchObject({ totalText: '¥368.00', reference: 'BANK-1', by: 'Wang Min (王敏)' });
   });
 
   it("shows the page in the customer's language with a switch, and expires unanswered quotes (derived on read, then by the timer's sweep)", async () => {

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal';
 import { CounterModel, nextSequence } from '../counters/counter.model';
 import type { CustomerService } from '../customers/customer.service';
 import type { PartService } from '../parts/parts.service';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import type { WorkOrderService } from '../workorders/workorders.service';
 import type { QuoteDoc, QuoteLine, QuoteModel, QuoteStatus } from './quote.model';
@@ -23,7 +24,8 @@ export const PAYERS = ['supervisor', 'manager', 'admin'] as const;
 export interface QuoteServiceDeps {
   Quote: QuoteModel;
   Counter: CounterModel;
-  tickets: Pick<TicketService, 'visible'>;
+  tickets: Pick<TicketService, 'visible' | 'byId'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
   customers: Pick<CustomerService, 'get'>;
   parts: Pick<PartService, 'bySkus'>;
   workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared'>;
@@ -102,7 +104,20 @@ export class QuoteService {
       );
     }
     this.emit(quote);
+    await this.note(quote, 'quote_sent', `Quote ${number} of ${yuan(total)} mailed to the customer`, p.name);
     return quote;
+  }
+
+  /** One line on the ticket's timeline per change of a quote (keyed: a retried job writes it once). */
+  private async note(q: QuoteDoc, type: 'quote_sent' | 'quote_accepted' | 'quote_declined' | 'quote_paid' | 'quote_expired', body: string, by: string | null = null): Promise<void> {
+    try {
+      const ticket = await this.d.tickets.byId(q.ticketId);
+      if (!ticket) return;
+      const data = { quoteId: String(q._id), number: q.number, total: q.total, totalText: yuan(q.total), by, reference: q.payment?.reference ?? null };
+      await this.d.timeline.addEvent(ticket, { type, data }, body, { key: `${type}:${q._id}` });
+    } catch (err) {
+      this.d.log.error({ err, quote: q.number, type }, 'quote timeline line not written');
+    }
   }
 
   link(q: QuoteDoc): string {
@@ -152,6 +167,7 @@ export class QuoteService {
     const done = await this.d.Quote.findOneAndUpdate({ _id: q._id, status: 'sent', validUntil: { $gt: now } }, { $set: { status: decision === 'accept' ? 'accepted' : 'declined', decidedAt: now } }, { new: true });
     if (done) {
       this.emit(done);
+      await this.note(done, decision === 'accept' ? 'quote_accepted' : 'quote_declined', `The customer ${decision === 'accept' ? 'accepted' : 'declined'} quote ${done.number} (${yuan(done.total)})`);
       this.d.log.info({ quote: done.number, decision }, 'quote answered');
       return { kind: 'recorded', quote: done };
     }
@@ -176,6 +192,7 @@ export class QuoteService {
     if (!paid) return this.pay(id, input, p); // raced with another payment: answer as a replay or a conflict
     await this.clear(paid, actorOf(p));
     this.emit(paid);
+    await this.note(paid, 'quote_paid', `Quote ${paid.number} paid: ${yuan(paid.total)}, reference ${input.reference}`, p.name);
     return { quote: paid, replayed: false };
   }
 
@@ -186,7 +203,10 @@ export class QuoteService {
   /** The timer's job and the sweeper: a sent quote past its validity turns expired. */
   async expire(id: string): Promise<boolean> {
     const q = await this.d.Quote.findOneAndUpdate({ _id: id, status: 'sent', validUntil: { $lte: this.d.clock.now() } }, { $set: { status: 'expired' } }, { new: true });
-    if (q) this.emit(q);
+    if (q) {
+      this.emit(q);
+      await this.note(q, 'quote_expired', `Quote ${q.number} (${yuan(q.total)}) expired unanswered`);
+    }
     return !!q;
   }
 

@@ -3,6 +3,7 @@ import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
 import type { CustomerService } from '../customers/customer.service';
 import type { PartService } from '../parts/parts.service';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import type { WorkOrderService } from '../workorders/workorders.service';
 import { quoteModel } from './quote.model';
@@ -13,7 +14,8 @@ import { QuoteTokens } from './quote.token';
 const SWEEP_EVERY_MS = 60_000;
 
 export interface QuotesModuleDeps {
-  tickets: Pick<TicketService, 'visible'>;
+  tickets: Pick<TicketService, 'visible' | 'byId'>;
+  timeline: Pick<TicketMessages, 'addEvent'>;
   customers: Pick<CustomerService, 'get'>;
   parts: Pick<PartService, 'bySkus'>;
   workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared'>;
