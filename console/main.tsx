@@ -15,6 +15,7 @@ import { DispatchBoard } from './components/workorders/DispatchBoard';
 import { EngineerView } from './components/workorders/EngineerView';
 import { ProductsView } from './components/units/ProductsView';
 import { ReturnsView } from './components/units/ReturnsView';
+import { PartsView } from './components/parts/PartsView';
 import { Channels } from './components/Channels';
 import { KbEditor } from './components/kb/KbEditor';
 import { KbList } from './components/kb/KbList';
@@ -24,7 +25,7 @@ import css from './styles.css';
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; "#/kb…" (see parseKbHash); anything else is the queue. */
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/parts[/old]"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; "#/kb…" (see parseKbHash); anything else is the queue. */
 function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null; kb?: KbRoute } {
   const h = location.hash;
   const kb = parseKbHash(h);
@@ -35,6 +36,7 @@ function parseHash(): { view: View; ticket: number | null; returnId: string | nu
   if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null, date: null };
   if (h.startsWith('#/channels')) return { view: 'channels', ticket: null, returnId: null, date: null };
   if (h.startsWith('#/products')) return { view: 'products', ticket: null, returnId: null, date: null };
+  if (h.startsWith('#/parts')) return { view: 'parts', ticket: null, returnId: h.startsWith('#/parts/old') ? 'old' : null, date: null };
   const d = /^#\/dispatch\/(\d{4}-\d{2}-\d{2})/.exec(h);
   const view: View = h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/dispatch') ? 'dispatch' : h.startsWith('#/visits') ? 'visits' : 'queue';
   return { view, ticket: null, returnId: null, date: d?.[1] ?? null };
@@ -139,6 +141,8 @@ function App() {
             <ReturnsView selected={route.returnId} />
           ) : route.view === 'products' ? (
             <ProductsView />
+          ) : route.view === 'parts' ? (
+            <PartsView me={me} tab={route.returnId === 'old' ? 'old' : 'catalogue'} />
           ) : route.view === 'dispatch' && !isEngineer(me) ? (
             <DispatchBoard me={me} date={route.date} />
           ) : isEngineer(me) && (route.view === 'visits' || (route.view === 'queue' && !route.ticket)) ? (

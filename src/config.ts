@@ -75,6 +75,7 @@ const envSchema = z.object({
   ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
   COMPANY_NAME: z.string().min(1).max(200).default('Aftercare Demo Appliances 售后服务中心'),
   PDF_FONT: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  OLD_PART_RETURN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   ORG_TIME_ZONE: z
     .string()
     .default('Asia/Shanghai')
@@ -151,6 +152,8 @@ export type Config = Readonly<{
   companyName: string;
   /** a font file with CJK glyphs for service report PDFs (TTC collections allowed) */
   pdfFont: string;
+  /** days a defective part taken out on a report may stay out before it is overdue */
+  oldPartReturnDays: number;
   /** the organisation's time zone: warranty (三包) days are counted in its calendar */
   orgTimeZone: string;
   /** AES-256-GCM key of secrets stored in MongoDB (mailbox passwords, WeChat secrets) */
@@ -224,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
     companyName: e.COMPANY_NAME,
     pdfFont: e.PDF_FONT,
+    oldPartReturnDays: e.OLD_PART_RETURN_DAYS,
     orgTimeZone: e.ORG_TIME_ZONE,
     secretsKey: Buffer.from(e.SECRETS_KEY ?? persistentSecret(dataDir, 'secrets-key'), 'hex'),
     wechat: e.WECHAT_TOKEN ? { token: e.WECHAT_TOKEN, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, aesKey: e.WECHAT_AES_KEY } : undefined,

@@ -19,6 +19,7 @@ export function TopBar(p: { me: Me; view: View; connected: boolean; presence: st
         {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
         {seesReturns(p.me) && <a href="#/returns" class={p.view === 'returns' ? 'active' : ''} data-nav="returns">{t('nav.returns')}</a>}
+        <a href="#/parts" class={p.view === 'parts' ? 'active' : ''} data-nav="parts">{t('nav.parts')}</a>
         {mayEditCatalogue(p.me) && <a href="#/products" class={p.view === 'products' ? 'active' : ''} data-nav="products">{t('nav.products')}</a>}
         {hasRole(p.me.role, ROLE_SETS.managers) && <a href="#/channels" class={p.view === 'channels' ? 'active' : ''} data-nav="channels">{t('nav.channels')}</a>}
       </nav>

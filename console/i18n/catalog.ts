@@ -8,15 +8,17 @@ import enCore from './en/core.json';
 import enTimeline from './en/timeline.json';
 import enUnits from './en/units.json';
 import enWorkorders from './en/workorders.json';
+import enParts from './en/parts.json';
 import zhChannels from './zh-CN/channels.json';
 import zhCore from './zh-CN/core.json';
 import zhTimeline from './zh-CN/timeline.json';
 import zhUnits from './zh-CN/units.json';
 import zhWorkorders from './zh-CN/workorders.json';
+import zhParts from './zh-CN/parts.json';
 import enKb from './en/kb.json';
 import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels],
-  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels, enParts],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels, zhParts],
 };

@@ -39,6 +39,8 @@ import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
 import { unitsModule } from '../modules/units/units.module';
 import { workOrdersModule } from '../modules/workorders/workorders.module';
+import { partsModule } from '../modules/parts/parts.module';
+import { quotesModule } from '../modules/quotes/quotes.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -92,6 +94,12 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
   // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
   const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
+  // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
+  // (texts beside the customer's mails when SMS_URL is set)
+  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: sms.sms });
+  // spare parts and stock: reservations for work orders, the report's consumption, old parts expected back
+  const parts = partsModule(core, { workOrders: workOrders.workOrders });
+  workOrders.useParts(parts.workOrderParts);
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -115,12 +123,13 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     cannedModule(core, { teams }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars), returns.figures),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures, parts.oldParts),
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
-    // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
-    // (texts beside the customer's mails when SMS_URL is set)
-    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: sms.sms }),
+    workOrders,
+    parts,
+    // quotes and payment before paid work (先款后货): a paid quote clears its work order for dispatch
+    quotesModule(core, { tickets, timeline, customers, parts: parts.parts, workOrders: workOrders.workOrders }),
     search,
     // the knowledge base (知识库), the help centre /help and the widget's suggestions
     kbModule(core, { search, tickets, customers }),

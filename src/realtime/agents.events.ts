@@ -11,10 +11,12 @@
  */
 import type { CallbackPayload } from '../modules/callbacks/callback.payloads';
 import type { ReturnPayload } from '../modules/returns/return.payloads';
+import type { OldPartOverduePayload, PartMissingPayload, StockChangedPayload } from '../modules/parts/parts.payloads';
+import type { QuotePayload } from '../modules/quotes/quote.payloads';
 import type { MessagePayload, TicketPayload, TicketUpdatePayload } from '../modules/tickets/ticket.payloads';
 import type { WorkOrderPayload } from '../modules/workorders/workorders.payloads';
 
-export type { CallbackPayload, MessagePayload, ReturnPayload, TicketPayload, TicketUpdatePayload, WorkOrderPayload };
+export type { CallbackPayload, MessagePayload, OldPartOverduePayload, PartMissingPayload, QuotePayload, ReturnPayload, StockChangedPayload, TicketPayload, TicketUpdatePayload, WorkOrderPayload };
 
 export interface ErrorAck {
   error: { code: string; message: string; details?: unknown };
@@ -97,6 +99,14 @@ export interface AgentsServerEvents {
   'workorder:updated': (w: WorkOrderPayload) => void;
   /** a return, exchange or repair moved a step: to its team, its ticket's team and those who see every team */
   'return:updated': (r: ReturnPayload) => void;
+  /** a work order ended cannot_complete for want of a part: to the dispatchers of its team */
+  'parts:missing': (p: PartMissingPayload) => void;
+  /** a defective part is overdue back at the store: to its engineer and the team's supervisors */
+  'oldpart:overdue': (p: OldPartOverduePayload) => void;
+  /** the stock of a part changed: to everyone signed in (the parts page and the report's parts picker re-read it) */
+  'stock:changed': (p: StockChangedPayload) => void;
+  /** a quote was sent, answered, paid or expired: to the ticket's team */
+  'quote:updated': (q: QuotePayload) => void;
 }
 
 export interface TicketRef {

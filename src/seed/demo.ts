@@ -9,6 +9,8 @@ import type { UnitsModule } from '../modules/units/units.module';
 import { seedUnits } from '../modules/units/units.seed';
 import type { WorkOrdersModule } from '../modules/workorders/workorders.module';
 import { seedWorkOrders } from '../modules/workorders/workorders.seed';
+import type { PartsModule } from '../modules/parts/parts.module';
+import { seedParts } from '../modules/parts/parts.seed';
 import type { KbModule } from '../modules/kb/kb.module';
 import { seedKnowledgeBase } from '../modules/kb/kb.seed';
 
@@ -60,6 +62,8 @@ export async function seedDemo(c: Container): Promise<boolean> {
   await seedUnits({ ...base, customers: c.customers, updates: c.updates, products: mod<ProductsModule>('products').products, units: mod<UnitsModule>('units').units });
   // team field, the engineers, and outside tests a work order on the board and one in the pool
   await seedWorkOrders({ ...base, Agent: c.models.Agent, workOrders: mod<WorkOrdersModule>('workorders').workOrders, withSamples: c.config.env !== 'test' });
+  // the parts of the demo models in stock at central and on engineer1's van
+  await seedParts({ ...mod<PartsModule>('parts'), Agent: c.models.Agent });
   await seedCannedResponses(c.conn);
   const kb = c.modules.find((m): m is KbModule => m.name === 'kb');
   if (kb) await seedKnowledgeBase(kb.kb);

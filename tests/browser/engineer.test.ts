@@ -76,7 +76,11 @@ describe('the engineer\'s phone (390 px) in headless Chromium', () => {
     await form.locator('textarea[name=work]').fill('更换启动电容，试机正常');
     await form.locator('input[name=labourMinutes]').fill('40');
     await form.locator('fieldset button', { hasText: '添加配件' }).tap(); // engineer1 works in Chinese
-    await form.locator('.part-row input[name=sku]').fill('CAP-35UF');
+    // the parts picker offers the catalogue's parts with what the van and central hold now (the demo van: 3 capacitors)
+    const picker = form.locator('.part-row select[name=sku]');
+    await picker.locator('option[value=AC-CAP-35]').waitFor({ state: 'attached' });
+    await eventually(async () => (await picker.locator('option[value=AC-CAP-35]').textContent())?.includes('工具车 3'));
+    await picker.selectOption('AC-CAP-35');
     await form.locator('.part-row input[name=defectiveSerial]').fill('OLD-1');
     await form.locator('.part-row input[name=newSerial]').fill('NEW-2');
     // the customer signs with a finger
@@ -97,7 +101,7 @@ describe('the engineer\'s phone (390 px) in headless Chromium', () => {
     });
     expect(done.events.map((e: { type: string }) => e.type)).toEqual(['created', 'dispatched', 'accept', 'depart', 'arrive', 'report']);
     const report = (await sup.get(`/api/work-orders/${wo.id}/report`)).body;
-    expect(report).toMatchObject({ diagnosis: '压缩机启动电容损坏', labourMinutes: 40, parts: [{ sku: 'CAP-35UF', qty: 1, defectiveSerial: 'OLD-1', newSerial: 'NEW-2' }], signature: { name: '张伟' } });
+    expect(report).toMatchObject({ diagnosis: '压缩机启动电容损坏', labourMinutes: 40, parts: [{ sku: 'AC-CAP-35', qty: 1, defectiveSerial: 'OLD-1', newSerial: 'NEW-2' }], signature: { name: '张伟' } });
     const png = Buffer.from(report.signature.png.split(',')[1], 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(1000); // ink, not an empty canvas

@@ -1,3 +1,4 @@
+import type { QuoteTimelineData } from '../../src/modules/quotes/quote.payloads';
 import type { ReturnTimelineData } from '../../src/modules/returns/return.payloads';
 import type { TimelineEvent, TimelineEventType } from '../../src/modules/tickets/timeline.events';
 import type { WorkOrderTimelineData } from '../../src/modules/workorders/workorders.payloads';
@@ -19,6 +20,12 @@ function workOrder<K extends WorkOrderType>(type: K, over: Partial<WorkOrderTime
     ...over,
   };
   const body = `${data.number}: ${type.replace('workorder.', '').replace(/_/g, ' ')}${data.engineer ? ` · ${data.engineer}` : ''} (${data.by})`;
+  return { event: { type, data } as Extract<TimelineEvent, { type: K }>, body };
+}
+
+/** A quote's change as quote.service.ts writes it. */
+function quote<K extends 'quote_sent' | 'quote_accepted' | 'quote_declined' | 'quote_paid' | 'quote_expired'>(type: K, body: string, by: string | null = null, reference: string | null = null) {
+  const data: QuoteTimelineData = { quoteId: '6650f1d2c0ffee00000000c1', number: 'Q-000003', total: 36800, totalText: '¥368.00', by, reference };
   return { event: { type, data } as Extract<TimelineEvent, { type: K }>, body };
 }
 
@@ -74,6 +81,11 @@ export function buildTimelineEvents(): { event: TimelineEvent; body: string }[] 
     'workorder.report': workOrder('workorder.report', { status: 'completed', reportVersion: 1, by: 'Zhou Qiang (周强)' }),
     'workorder.report_corrected': workOrder('workorder.report_corrected', { status: 'completed', reportVersion: 2 }),
     'workorder.paid': workOrder('workorder.paid', { status: 'new', engineer: null, window: null, by: 'Cashier' }),
+    quote_sent: quote('quote_sent', 'Quote Q-000003 of ¥368.00 mailed to the customer', 'Sarah Miller'),
+    quote_accepted: quote('quote_accepted', 'The customer accepted quote Q-000003 (¥368.00)'),
+    quote_declined: quote('quote_declined', 'The customer declined quote Q-000003 (¥368.00)'),
+    quote_paid: quote('quote_paid', 'Quote Q-000003 paid: ¥368.00, reference BANK-1', 'Wang Min (王敏)', 'BANK-1'),
+    quote_expired: quote('quote_expired', 'Quote Q-000003 (¥368.00) expired unanswered'),
     return_requested: returnStep('return_requested', 'Zhou Qiang (周强) asked for a return of DW-600 DW6-2025-004417 (RT-000007)'),
     return_approved: returnStep('return_approved', 'Zhou Qiang (周强) approved RT-000007'),
     return_rejected: returnStep('return_rejected', 'Zhou Qiang (周强) rejected RT-000007'),

@@ -151,6 +151,8 @@ export function DispatchBoard({ me, date: initialDate }: { me: Me; date: string 
       >
         <strong>{wo.number}</strong> {wo.window && <span class="small">{fmt(Date.parse(wo.window.start))}</span>}
         {warn && <span class="warn-mark" aria-label={warn.join('; ')}>⚠</span>}
+        <PaymentBadge wo={wo} />
+        {wo.outcome?.reason && <span class="badge" data-outcome={wo.outcome.reason}>{t(`wo.reason.${wo.outcome.reason}`)}</span>}
         <div class="small ellipsis">{wo.contact.name} · {wo.address}</div>
         {due && <Due dueAt={due.dueAt} status={due.status} />}
       </div>
@@ -200,10 +202,20 @@ export function DispatchBoard({ me, date: initialDate }: { me: Me; date: string 
               <p>{sel.description}</p>
               <p class="muted small">{sel.contact.name} · {sel.contact.phone} · {sel.address}</p>
               <p class="small">{t(`wo.status.${sel.status}`)}{sel.engineer ? ` · ${sel.engineer.name}` : ''}</p>
+              {sel.payment.required && sel.payment.status !== 'paid' && <p class="small warn" data-testid="payment-why">{t('wo.payment.why')}</p>}
+              {sel.outcome?.note && <p class="small">{sel.outcome.note}</p>}
             </aside>
           )}
         </>
       )}
     </main>
   );
+}
+
+/** Why an out-of-warranty repair waits in the pool: its quote is not paid yet (the dispatch gate answers 409 payment_required). */
+export function PaymentBadge({ wo }: { wo: WorkOrder }) {
+  const { t } = useT();
+  if (!wo.payment.required) return null;
+  const paid = wo.payment.status === 'paid';
+  return <span class={`badge ${paid ? 'pay-paid' : 'pay-awaiting'}`} data-payment={wo.payment.status} title={paid ? undefined : t('wo.payment.why')}>{t(paid ? 'wo.payment.paid' : 'wo.payment.awaiting')}</span>;
 }

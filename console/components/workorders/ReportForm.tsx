@@ -3,6 +3,7 @@ import { ApiError, session } from '../../api';
 import { useT } from '../../i18n';
 import { enqueue } from './outbox';
 import { SignaturePad } from './SignaturePad';
+import { PartPicker } from '../parts/PartPicker';
 import type { WorkOrder } from './types';
 
 interface PartRow {
@@ -74,7 +75,7 @@ export function ReportForm({ wo, onDone }: { wo: WorkOrder; onDone: () => void }
         <legend>{t('wo.report.parts')}</legend>
         {parts.map((p, i) => (
           <div class="part-row" data-part={i}>
-            <input name="sku" placeholder={t('wo.report.sku')} value={p.sku} onInput={(e) => setPart(i, { sku: e.currentTarget.value })} />
+            <PartPicker value={p.sku} onChange={(sku) => setPart(i, { sku })} model={wo.warranty?.model ?? null} engineerId={wo.engineer?.id ?? null} />
             <input name="qty" type="number" min={1} inputMode="numeric" value={p.qty} onInput={(e) => setPart(i, { qty: Number(e.currentTarget.value) })} />
             <input name="defectiveSerial" placeholder={t('wo.report.defectiveSerial')} value={p.defectiveSerial} onInput={(e) => setPart(i, { defectiveSerial: e.currentTarget.value })} />
             <input name="newSerial" placeholder={t('wo.report.newSerial')} value={p.newSerial} onInput={(e) => setPart(i, { newSerial: e.currentTarget.value })} />

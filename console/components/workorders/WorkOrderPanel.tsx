@@ -4,6 +4,7 @@ import { useT } from '../../i18n';
 import { useLive } from '../../live';
 import { Due } from '../common';
 import type { WorkOrder } from './types';
+import { PaymentBadge } from './DispatchBoard';
 
 const KINDS = ['repair', 'installation', 'maintenance', 'inspection'];
 
@@ -46,6 +47,7 @@ export function WorkOrderPanel({ ticketNumber }: { ticketNumber: number }) {
           <li data-wo={wo.number}>
             <strong>{wo.number}</strong> {t(`wo.kind.${wo.kind}`)} · <span class={`badge wst-${wo.status}`}>{t(`wo.status.${wo.status}`)}</span>
             {wo.visit > 1 && <span class="badge">{t('wo.revisit')}</span>}
+            <PaymentBadge wo={wo} />
             <div class="small muted">
               {wo.engineer?.name ?? t('wo.unassigned')}
               {wo.window ? ` · ${new Date(wo.window.start).toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}` : ''}

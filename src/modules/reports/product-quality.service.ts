@@ -25,10 +25,18 @@ export interface ReturnsByModelSource {
   byModel(from: Date, to: Date, teams: readonly string[] | undefined): Promise<ProductQualityReport['returns']>;
 }
 
+/** Defective parts taken out on reports by model and part (src/modules/parts/old-parts.service.ts). */
+export interface DefectivePartsSource {
+  byModel(from: Date, to: Date, teams: readonly string[] | undefined): Promise<ProductQualityReport['defectiveParts']>;
+}
+
+const noDefectiveParts: DefectivePartsSource = { byModel: async () => ({ total: 0, models: [] }) };
+
 export class ProductQualityService {
   constructor(
     private readonly Ticket: TicketModel,
     private readonly returns: ReturnsByModelSource,
+    private readonly defectiveParts: DefectivePartsSource = noDefectiveParts,
   ) {}
 
   async monthly(month: string, teams: readonly string[] | undefined, limit: number): Promise<ProductQualityReport> {
@@ -38,7 +46,7 @@ export class ProductQualityService {
     const prevFrom = new Date(from);
     prevFrom.setUTCMonth(prevFrom.getUTCMonth() - 1);
 
-    const [current, previous, returns] = await Promise.all([this.groups(from, to, teams, true), this.groups(prevFrom, from, teams, false), this.returns.byModel(from, to, teams)]);
+    const [current, previous, returns, defective] = await Promise.all([this.groups(from, to, teams, true), this.groups(prevFrom, from, teams, false), this.returns.byModel(from, to, teams), this.defectiveParts.byModel(from, to, teams)]);
     const prevByModel = new Map(previous.map((g) => [g._id, g.total]));
     const withoutModel = current.find((g) => g._id === '')?.total ?? 0;
     const models = current
@@ -73,6 +81,7 @@ export class ProductQualityService {
       previousMonthTickets: previous.reduce((n, g) => n + g.total, 0),
       models,
       returns: { total: returns.total, models: returns.models.slice(0, limit) },
+      defectiveParts: { total: defective.total, models: defective.models.slice(0, limit) },
     };
   }
 

@@ -128,6 +128,11 @@ export const productQualityResponse = z.object({
       }),
     ),
   }),
+  /** defective parts (旧件) taken out on service reports in the month, by model and part */
+  defectiveParts: z.object({
+    total: z.number(),
+    models: z.array(z.object({ model: z.string(), total: z.number(), parts: z.array(z.object({ sku: z.string(), count: z.number() })) })),
+  }),
 });
 export type ProductQualityReport = z.infer<typeof productQualityResponse>;
 // the console's plain copy of the returns part must stay what the schema says (both ways)

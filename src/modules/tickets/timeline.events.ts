@@ -1,3 +1,4 @@
+import type { QuoteTimelineData } from '../quotes/quote.payloads';
 import type { ReturnTimelineData } from '../returns/return.payloads';
 import type { WorkOrderTimelineData } from '../workorders/workorders.payloads';
 
@@ -61,6 +62,12 @@ export interface TimelineEventData {
   'workorder.report': WorkOrderTimelineData;
   'workorder.report_corrected': WorkOrderTimelineData;
   'workorder.paid': WorkOrderTimelineData;
+  // quotes and payment (src/modules/quotes/quote.service.ts): sent, answered, paid, expired
+  quote_sent: QuoteTimelineData;
+  quote_accepted: QuoteTimelineData;
+  quote_declined: QuoteTimelineData;
+  quote_paid: QuoteTimelineData;
+  quote_expired: QuoteTimelineData;
   // returns and exchanges (src/modules/returns/return.effects.ts): one type per step
   return_requested: ReturnTimelineData;
   return_approved: ReturnTimelineData;
@@ -86,6 +93,11 @@ export type TimelineEvent = { [K in TimelineEventType]: { type: K; data: Timelin
 
 const EVERY_TYPE: Record<TimelineEventType, true> = {
   status_changed: true,
+  quote_sent: true,
+  quote_accepted: true,
+  quote_declined: true,
+  quote_paid: true,
+  quote_expired: true,
   call_received: true,
   call_answered: true,
   call_missed: true,

@@ -70,7 +70,14 @@ export class ServiceReportService {
     const wo = await this.d.workOrders.visible(id, p);
     if (!(wo.engineerId && String(wo.engineerId) === p.id) && !canDispatch(p, wo.team)) throw new ForbiddenError('Only the engineer of this work order or its dispatchers file its report');
     if (wo.report?.version) {
-      if (input.clientId && wo.report.clientId === input.clientId) return { report: (await this.version(wo, wo.report.version))!, workOrder: wo, replayed: true };
+      if (input.clientId && wo.report.clientId === input.clientId) {
+        // the phone's retry: finishes what a crash after filing may have left (consumption is idempotent by its ref)
+        const first = (await this.version(wo, wo.report.version))!;
+        const v1 = wo.report.version === 1 ? first : await this.version(wo, 1);
+        const listed = (v1?.parts ?? []).map((x) => ({ sku: x.sku ?? '', qty: x.qty ?? 1, defectiveSerial: x.defectiveSerial ?? null, newSerial: x.newSerial ?? null }));
+        await this.d.parts.consume({ id, number: wo.number, engineerId: wo.engineerId ? String(wo.engineerId) : null }, listed, `report:${id}:v1`);
+        return { report: first, workOrder: wo, replayed: true };
+      }
       throw new ConflictError(`The report of ${wo.number} is filed and locked; a supervisor files a correction as a new version`, 'report_locked');
     }
     if (wo.status !== 'on_site' && wo.status !== 'completed') throw new ConflictError(`A report is filed on site; work order ${wo.number} is ${wo.status}`, 'invalid_transition');

@@ -19,7 +19,7 @@ import { WorkOrderEffects } from './workorders.effects';
 import { WorkOrderIndex } from './workorders.index';
 import { serviceReportModel, workOrderModel } from './workorders.model';
 import { workOrderRawRoutes, workOrderRoutes } from './workorders.routes';
-import { type CustomerSms, noPartsLedger, type UnitLookup } from './workorders.seams';
+import { type CustomerSms, noPartsLedger, type PartsLedger, type UnitLookup } from './workorders.seams';
 import { WorkOrderService } from './workorders.service';
 
 const SWEEP_EVERY_MS = 30_000;
@@ -42,7 +42,7 @@ export type WorkOrdersModule = ReturnType<typeof workOrdersModule>;
  * Work orders and field service: dispatch, the engineer's steps, the on-site target, the service report.
  * Customers are told by mail, and by text once an SMS service is wired in (`sms`, workorders.seams.ts).
  */
-export function workOrdersModule(core: Core, d: WorkOrdersModuleDeps): AppModule & { workOrders: WorkOrderService; onsite: OnSiteService; reports: ServiceReportService } {
+export function workOrdersModule(core: Core, d: WorkOrdersModuleDeps): AppModule & { workOrders: WorkOrderService; onsite: OnSiteService; reports: ServiceReportService; useParts(ledger: PartsLedger): void } {
   const { Agent, Team, Counter } = core.models;
   const { calendars } = d;
   const WorkOrder = workOrderModel(core.conn, core.clock);
@@ -78,12 +78,14 @@ export function workOrdersModule(core: Core, d: WorkOrdersModuleDeps): AppModule
   // the timers and escalations first (they are what someone waits for), then sockets, timeline and mails
   workOrders.observe((wo, change) => onsite.afterWrite(wo, change));
   workOrders.observe((wo, change) => effects.apply(wo, change));
+  // the parts module (built after this one, as it reserves for work orders) plugs its ledger in here
+  let partsLedger: PartsLedger = noPartsLedger;
   const reports = new ServiceReportService({
     WorkOrder,
     Report,
     Agent,
     workOrders,
-    parts: noPartsLedger,
+    parts: { consume: (wo, parts, ref) => partsLedger.consume(wo, parts, ref) },
     pdf: new ReportPdf(core.config.pdfFont),
     store: new MailStore(core.config.dataDir),
     outbox: core.outbox,
@@ -99,6 +101,9 @@ export function workOrdersModule(core: Core, d: WorkOrdersModuleDeps): AppModule
     workOrders,
     onsite,
     reports,
+    useParts: (ledger: PartsLedger) => {
+      partsLedger = ledger;
+    },
     rawRoutes: (api) => [workOrderRawRoutes(api, { reports })],
     routes: (api) => [workOrderRoutes(api, { workOrders, reports, board, Agent })],
     processors: () => ({

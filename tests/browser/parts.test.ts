@@ -1,0 +1,108 @@
+import type { Browser, Page } from 'playwright-core';
+import type { AppModule } from '../../src/modules/app-module';
+import type { QuoteService } from '../../src/modules/quotes/quote.service';
+import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
+import { startTestApp, TestApp } from '../helpers/harness';
+
+type Row = { onHand: number; reserved: number; available: number };
+
+describe('parts in the console and the customer quote page (headless Chromium)', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let engineer1: string;
+  beforeAll(async () => {
+    ensureConsoleBundle();
+    app = await startTestApp();
+    browser = await launchChromium();
+    engineer1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
+  }, 60000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const violations: string[][] = [];
+  afterEach(() => {
+    expect(violations.flat()).toEqual([]);
+    violations.length = 0;
+  });
+
+  const stock = async (sku: string, location: string): Promise<Row> => (await app.c.conn.collection('stockrows').findOne({ _id: `${sku}|${location}|new` as never })) as unknown as Row;
+  const cell = (page: Page, location: string, col: string) => page.locator(`.stock-table tr[data-location="${location}"][data-condition=new] [data-col=${col}]`);
+
+  it('a storekeeper finds a part by its Chinese name, receives it at central and transfers some to an engineer\'s van', async () => {
+    const van = `engineer:${engineer1}`;
+    const before = { central: await stock('AC-CAP-35', 'central'), van: await stock('AC-CAP-35', van) };
+    const page = await signInConsole(browser, app.url, 'supervisor@demo.local', { hash: '#/parts', locale: 'zh-CN', violations });
+    await page.locator('.parts-view h2', { hasText: '备件管理' }).waitFor();
+    await page.locator('input[name=parts-q]').fill('启动电容');
+    await page.locator('.parts-table tr[data-sku=DW-ARM-06]').waitFor({ state: 'detached' }); // the search has narrowed the list
+    const row = page.locator('.parts-table tr[data-sku=AC-CAP-35]');
+    await row.waitFor();
+    expect(await page.locator('.parts-table tbody tr[data-sku]').count()).toBe(1);
+    expect(await row.textContent()).toContain('¥85.00');
+    await row.locator('[data-action=open-part]').click();
+    await cell(page, 'central', 'onHand').waitFor();
+    expect(Number(await cell(page, 'central', 'onHand').textContent())).toBe(before.central.onHand);
+    expect(await page.locator(`.stock-table tr[data-location="${van}"] td`).first().textContent()).toBe('Zhou Qiang (周强) 的工具车');
+
+    // receive 5 at central
+    const receive = page.locator('form[data-form=receive]');
+    await receive.locator('input[name=qty]').fill('5');
+    await receive.locator('input[name=note]').fill('采购单 PO-2031-77');
+    await receive.locator('button[data-action=receive]').click();
+    await receive.locator('[role=status]', { hasText: '已入库 5 件' }).waitFor();
+    await page.waitForFunction(([sel, n]) => document.querySelector(sel as string)?.textContent === String(n), [`.stock-table tr[data-location="central"][data-condition=new] [data-col=onHand]`, before.central.onHand + 5] as const);
+    expect((await stock('AC-CAP-35', 'central')).onHand).toBe(before.central.onHand + 5);
+
+    // transfer 2 from central to the van
+    const transfer = page.locator('form[data-form=transfer]');
+    await transfer.locator('input[name=qty]').fill('2');
+    await transfer.locator('select[name=from]').selectOption('central');
+    await transfer.locator('select[name=to]').selectOption(van);
+    await transfer.locator('button[data-action=transfer]').click();
+    await transfer.locator('[role=status]', { hasText: '已调拨 2 件' }).waitFor();
+    await page.waitForFunction(([sel, n]) => document.querySelector(sel as string)?.textContent === String(n), [`.stock-table tr[data-location="${van}"][data-condition=new] [data-col=available]`, before.van.available + 2] as const);
+    expect(await stock('AC-CAP-35', van)).toMatchObject({ onHand: before.van.onHand + 2, available: before.van.available + 2 });
+    expect((await stock('AC-CAP-35', 'central')).onHand).toBe(before.central.onHand + 3);
+    // the ledger of the part shows both, with who did them
+    const mine = page.locator('.ledger-table tbody tr[data-ref^="console-transfer-"]');
+    await mine.waitFor();
+    expect(await mine.textContent()).toContain('调拨');
+    expect(await mine.textContent()).toContain('Li Na (李娜)');
+    expect(await page.locator('.ledger-table tbody tr[data-ref^="console-receive-"]').textContent()).toContain('入库');
+
+    // too much to transfer: the form says so in Chinese, nothing moves
+    await transfer.locator('input[name=qty]').fill('9999');
+    await transfer.locator('button[data-action=transfer]').click();
+    await transfer.locator('[role=alert]', { hasText: '库存不足' }).waitFor();
+    expect((await stock('AC-CAP-35', van)).onHand).toBe(before.van.onHand + 2);
+  });
+
+  it("shows the customer's quote page in Chinese without JavaScript and takes the answer from its form", async () => {
+    const manager = await app.as('manager@demo.local');
+    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
+    const quote = (await manager.post(`/api/tickets/${ticket}/quotes`).send({ lines: [{ kind: 'part', sku: 'AC-CAP-35', qty: 1 }, { kind: 'labour', description: '更换启动电容', qty: 1, unitPrice: 12000 }, { kind: 'travel', description: '上门费', qty: 1, unitPrice: 5000 }] })).body;
+    const quotes = (app.c.modules.find((m) => m.name === 'quotes') as AppModule & { quotes: QuoteService }).quotes;
+    const link = quotes.link((await app.c.conn.model('Quote').findById(quote.id))!);
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, app.url));
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN'); // the customer's language, whatever the browser's
+    await page.locator('h1', { hasText: '维修报价单' }).waitFor();
+    const body = await page.locator('table').textContent();
+    expect(body).toContain('压缩机启动电容 35µF');
+    expect(body).toContain('工时费');
+    expect(await page.locator('td.total').textContent()).toBe('¥255.00');
+    expect(await page.locator('.status').textContent()).toBe('等待您确认');
+    await page.locator('button.accept', { hasText: '接受报价' }).click();
+    await page.locator('h1', { hasText: '谢谢：已接受报价' }).waitFor();
+    expect((await manager.get(`/api/quotes/${quote.id}`)).body.status).toBe('accepted');
+    // the switch shows it in English; the answer stands
+    await page.goto(`${link.replace(/^https?:\/\/[^/]+/, app.url)}?lang=en`);
+    await page.locator('h1', { hasText: 'Your repair quote' }).waitFor();
+    expect(await page.locator('.note').textContent()).toContain('You accepted this quote');
+    expect(await page.locator('form').count()).toBe(0);
+    await context.close();
+  });
+});
