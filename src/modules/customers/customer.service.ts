@@ -49,8 +49,12 @@ export class CustomerService {
     return null;
   }
 
-  /** Finds the customer by email or phone, or creates one; race-free through the unique contact keys. */
-  async findOrCreate(input: CustomerInput): Promise<CustomerDoc> {
+  /**
+   * Finds the customer by email or phone, or creates one; race-free through the unique contact keys.
+   * `team`: the team of the ticket about to be opened, written into a new record's `teams` at once
+   * (the customers observer then has nothing to add).
+   */
+  async findOrCreate(input: CustomerInput, opts: { team?: string } = {}): Promise<CustomerDoc> {
     const found = await this.findByContact(input);
     if (found) {
       await this.addContacts(found, input);
@@ -63,6 +67,7 @@ export class CustomerService {
       emails: input.email ? [normalizeEmail(input.email)] : [],
       phones: input.phone ? [normalizePhone(input.phone)] : [],
       locale: input.locale ?? guessLocale(input.name),
+      ...(opts.team ? { teams: [opts.team] } : {}),
     });
     for (const key of keys) {
       try {

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
+import type { CreatedContext, TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import type { CustomerModel } from './customer.model';
 
 const BACKFILL_MARK = 'migration:customer-teams';
@@ -18,7 +18,10 @@ export class CustomerTeams implements TicketObserver {
 
   constructor(private readonly d: { Customer: CustomerModel; Ticket: TicketModel; Counter: CounterModel; log: Logger }) {}
 
-  async created(ticket: TicketDoc): Promise<void> {
+  async created(ticket: TicketDoc, _first?: unknown, ctx?: CreatedContext): Promise<void> {
+    // The creation read (or made) the record with the team already there: nothing to add. A team
+    // pulled meanwhile by a move is put back by the mover, which finds this ticket (changed()).
+    if (ctx?.customer && String(ctx.customer._id) === String(ticket.customerId) && ctx.customer.teams?.includes(ticket.team)) return;
     await this.add(ticket.customerId as Types.ObjectId, ticket.team);
   }
 
