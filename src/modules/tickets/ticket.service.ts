@@ -93,6 +93,20 @@ export class TicketService {
     return this.d.store.messageByKey(dedupeKey);
   }
 
+  /**
+   * The customer's latest tickets the principal may see, newest first, read by `_id` from the ids
+   * the customer record keeps (`recentTickets`); a ticket moved to another customer meanwhile is left out.
+   */
+  async recentOf(customer: { _id: unknown; recentTickets?: unknown[] | null }, principal: Principal, limit: number): Promise<TicketDoc[]> {
+    const ids = [...new Set((customer.recentTickets ?? []).slice(-200).map(String))];
+    if (!ids.length) return [];
+    const found = await this.d.Ticket.find({ _id: { $in: ids } });
+    return found
+      .filter((t) => String(t.customerId) === String(customer._id) && principal.canSeeTeam(t.team))
+      .sort((a, b) => (String(a._id) < String(b._id) ? 1 : -1))
+      .slice(0, limit);
+  }
+
   /** The customer's open (not solved or closed) ticket on a channel, newest first. */
   async openTicketOf(customerId: Types.ObjectId | string, channels?: Channel[]): Promise<TicketDoc | null> {
     const filter: Record<string, unknown> = { customerId, status: { $in: ['new', 'open', 'pending', 'on_hold'] } };
@@ -112,7 +126,9 @@ export class TicketService {
   async create(input: CreateTicketInput, actor: Actor): Promise<{ ticket: TicketDoc; message: MessageDoc | null; created: boolean; customer?: CustomerDoc | null }> {
     const { Ticket, store, events } = this.d;
     if (!(await this.d.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
-    const customer = input.customerId ? null : await this.d.customers.findOrCreate(input.customer, { team: input.team });
+    // the id is chosen first, so that a new customer record names the ticket from the start
+    const ticketId = new Types.ObjectId();
+    const customer = input.customerId ? null : await this.d.customers.findOrCreate(input.customer, { team: input.team, ticketId });
     const customerId = input.customerId ?? customer!._id;
     const number = await this.numbers.next();
     // the first message's id is known before it is stored, so the journal entry names it for a re-drive
@@ -131,6 +147,7 @@ export class TicketService {
     let ticket: TicketDoc;
     try {
       ticket = await Ticket.create({
+        _id: ticketId,
         number,
         subject: input.subject.trim().slice(0, 500) || '(no subject)',
         channel: input.channel,
