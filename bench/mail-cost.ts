@@ -21,6 +21,13 @@ const SIZES = (process.env.SIZES ?? '1000,50000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 3);
 
 /** CPU seconds a child process used so far (user + system, from /proc). */
+/** Resident memory of a process in MB (VmRSS from /proc). */
+function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
 function processCpu(pid: number | undefined): number {
   if (!pid) return NaN;
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -106,6 +113,8 @@ async function main() {
         filled += done;
       }
     }
+    const pids = { 'app (API and workers in one process)': process.pid, 'mongo-java-server (-Xmx1g here)': mongoPid, redis: app.stores.redis.process.pid };
+    console.log(`  resident memory at ${filled} tickets: ${Object.entries(pids).map(([k, pid]) => `${k} ${rssMb(pid).toFixed(0)} MB`).join(', ')}`);
     const at = (size: number, f: (r: (typeof rows)[number]) => number) => summary(rows.filter((r) => r.size === size).map(f));
     const [small, big] = SIZES;
     if (big !== undefined) {
