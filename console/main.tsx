@@ -16,14 +16,19 @@ import { EngineerView } from './components/workorders/EngineerView';
 import { ProductsView } from './components/units/ProductsView';
 import { ReturnsView } from './components/units/ReturnsView';
 import { Channels } from './components/Channels';
+import { KbEditor } from './components/kb/KbEditor';
+import { KbList } from './components/kb/KbList';
+import { parseKbHash, type KbRoute } from './components/kb/kb-types';
 import css from './styles.css';
 
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; anything else is the queue. */
-function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null } {
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; "#/kb…" (see parseKbHash); anything else is the queue. */
+function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null; kb?: KbRoute } {
   const h = location.hash;
+  const kb = parseKbHash(h);
+  if (kb) return { view: 'kb', ticket: null, returnId: null, date: null, kb };
   const m = /^#\/ticket\/(\d+)/.exec(h);
   if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null, date: null };
   const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
@@ -122,7 +127,9 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'channels' && isChannelAdmin(me) ? (
+          {route.view === 'kb' && route.kb ? (
+            route.kb.page === 'edit' ? <KbEditor me={me} id={route.kb.id} ticket={route.kb.ticket} translationOf={route.kb.translationOf} /> : <KbList />
+          ) : route.view === 'channels' && isChannelAdmin(me) ? (
             <Channels me={me} />
           ) : route.view === 'dashboard' && isLead(me) ? (
             <Dashboard me={me} />

@@ -124,6 +124,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
               )}
             </label>
             {!ticket.assignee && <button class="claim" onClick={() => patch({ assignee: me.id })}>{t('ticket.claim')}</button>}
+            {(ticket.status === 'solved' || ticket.status === 'closed') && <a class="button" href={`#/kb/new?ticket=${ticket.number}`} data-action="article-from-ticket">{t('kb.fromTicket')}</a>}
             <span class="muted small">{t('ticket.team')}: {ticket.team}</span>
             {due && <Due dueAt={due.dueAt} status={due.status} />}
           </div>

@@ -15,6 +15,7 @@ export function TopBar(p: { me: Me; view: View; connected: boolean; presence: st
           <a href="#/" class={p.view === 'queue' ? 'active' : ''}>{t('nav.queue')}</a>
         )}
         {!isEngineer(p.me) && <a href="#/dispatch" class={p.view === 'dispatch' ? 'active' : ''} data-nav="dispatch">{t('nav.dispatch')}</a>}
+        <a href="#/kb" class={p.view === 'kb' ? 'active' : ''} data-nav="kb">{t('nav.kb')}</a>
         {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
         {seesReturns(p.me) && <a href="#/returns" class={p.view === 'returns' ? 'active' : ''} data-nav="returns">{t('nav.returns')}</a>}
