@@ -62,6 +62,7 @@ const envSchema = z.object({
     .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
     .transform((v) => (v ? parseDuration(v) : null)),
   MAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  MAIL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   MAIL_RETRY_FOR: isoDuration('PT12H'),
   MAIL_RETRY_MAX_DELAY: isoDuration('PT10M'),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
@@ -132,6 +133,8 @@ export type Config = Readonly<{
   attachmentRetentionMs: number | null;
   /** worker threads that parse inbound mail; 0: one per CPU */
   mailParseThreads: number;
+  /** inbound mails a worker process ingests at once (each sender's mails still in order) */
+  mailIngestConcurrency: number;
   /** an inbound mail's job is retried for at least this long before it is dead-lettered */
   mailRetryForMs: number;
   /** the longest wait between two tries of an inbound mail's job */
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,
     attachmentRetentionMs: e.ATTACHMENT_RETENTION,
     mailParseThreads: e.MAIL_PARSE_THREADS,
+    mailIngestConcurrency: e.MAIL_INGEST_CONCURRENCY,
     mailRetryForMs: e.MAIL_RETRY_FOR,
     mailRetryMaxDelayMs: e.MAIL_RETRY_MAX_DELAY,
     publicUrl,

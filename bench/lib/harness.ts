@@ -52,6 +52,8 @@ export interface BenchAppOptions {
   env?: Record<string, string>;
   /** BullMQ workers in this process (default true) */
   workers?: boolean;
+  /** the driver emits command events, for counting round trips (src/infra/command-monitor.ts) */
+  monitorCommands?: boolean;
 }
 
 export interface BenchApp {
@@ -77,7 +79,7 @@ export async function startBenchApp(opts: BenchAppOptions): Promise<BenchApp> {
     QUEUE_PREFIX: opts.queuePrefix ?? `bench${opts.name}`,
     ...opts.env,
   });
-  const c = await createContainer(config, { log: createLogger(logLevel) });
+  const c = await createContainer(config, { log: createLogger(logLevel), monitorCommands: opts.monitorCommands });
   await seedDemo(c);
   const server = await startServer(c, { port: 0, host: '127.0.0.1' });
   const workers = opts.workers === false ? null : await runWorkers(c);

@@ -44,13 +44,15 @@ export interface Core {
 export interface CoreOptions {
   clock?: Clock;
   log?: Logger;
+  /** the MongoDB driver emits command events (src/infra/command-monitor.ts): benches and the hot-path test count round trips */
+  monitorCommands?: boolean;
 }
 
 /** Connects the stores and builds the infrastructure; `close()` releases every connection it made. */
 export async function createCore(config: Config, opts: CoreOptions = {}): Promise<Core & { close(): Promise<void> }> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.logLevel);
-  const conn = await connectMongo(config.mongodbUri);
+  const conn = await connectMongo(config.mongodbUri, { monitorCommands: opts.monitorCommands });
   const clients: RedisClient[] = [];
   const makeRedis = (role: RedisRole): RedisClient => {
     const c = createRedis(config.redisUrl, role, log.child({ component: `redis-${role}` }));

@@ -8,8 +8,10 @@ import mongoose, { Connection, Schema } from 'mongoose';
  * idempotent ledgers). Options written in MONGODB_URI (`w=`, `retryWrites=`) win. On one server,
  * and on the embedded store, a majority is that server: the options change nothing there.
  */
-export async function connectMongo(uri: string): Promise<Connection> {
+export async function connectMongo(uri: string, opts: { monitorCommands?: boolean } = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
+    // the driver's command events, for counting round trips (benches, the hot-path test); off in production
+    monitorCommands: !!opts.monitorCommands,
     serverSelectionTimeoutMS: 5000,
     maxPoolSize: 20,
     autoIndex: false, // indexes are built once, in order, by ensureIndexes()

@@ -116,12 +116,14 @@ export function startWorkers(
   log: Logger,
   opts: Partial<WorkerOptions> = {},
   observer?: JobObserver,
+  /** jobs run at once per queue (default 8): mail-in runs MAIL_INGEST_CONCURRENCY */
+  concurrency: Partial<Record<QueueName, number>> = {},
 ): Worker[] {
   return (Object.entries(processors) as [QueueName, Processor][]).map(([name, processor]) => {
     const worker = new Worker(name, observer ? measured(name, processor, observer) : processor, {
       connection: makeConnection(),
       prefix,
-      concurrency: name === 'mail-in' ? 4 : 8,
+      concurrency: concurrency[name] ?? 8,
       settings: { backoffStrategy },
       ...opts,
     });

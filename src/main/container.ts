@@ -22,7 +22,7 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const core = await createCore(config, opts);
   const { models, clock, redis, log } = core;
   const auth = new AuthService(models.Agent, redis, config.queuePrefix, core.realtime);
-  const teams = new TeamService(models.Team);
+  const teams = new TeamService(models.Team, { redis, prefix: config.queuePrefix });
   // a revoked agent's sessions end; one whose teams or role changed reconnects into the rooms of what they may see now
   const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))));
   const customers = new CustomerService(models.Customer, models.Contact, clock);

@@ -28,6 +28,8 @@ export interface TestAppOptions {
   /** run the BullMQ workers in this process too (default true) */
   workers?: boolean;
   seed?: boolean;
+  /** the driver emits command events, for a CommandRecorder (src/infra/command-monitor.ts) */
+  monitorCommands?: boolean;
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -56,7 +58,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const config = loadConfig(env);
   const clock = opts.clock ?? new MovableClock();
   const log = createLogger(config.logLevel);
-  const c: Container = await createContainer(config, { clock, log });
+  const c: Container = await createContainer(config, { clock, log, monitorCommands: opts.monitorCommands });
   if (opts.seed !== false) await seedDemo(c);
   const server: RunningServer = await startServer(c, { port: 0, host: '127.0.0.1' });
   let workers = opts.workers === false ? null : await runWorkers(c);

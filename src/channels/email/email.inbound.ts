@@ -20,6 +20,8 @@ import type { InboundJob } from './mail-job';
 import { attachmentId, ParsedMail } from './mail-parse';
 import { addParticipants, MAX_PARTICIPANTS, participantsOf, type MailParticipantsModel } from './mail-participants.model';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
+import { GroupCommit } from '../../infra/group-commit';
+import type { CustomerDoc } from '../../modules/customers/customer.model';
 import type { MailStore } from './mail-store';
 import { classifyNoise } from './noise';
 import type { ParsedMessage } from './parse-pool';
@@ -70,6 +72,10 @@ export class InboundMail {
   private readonly store: MailStore;
   private readonly addresses: TeamAddresses;
   private readonly MailRef: MailRefModel;
+  /** the channel's own small writes of concurrent mails share bulk writes (issue #23) */
+  private readonly refs: GroupCommit;
+  private readonly participants: GroupCommit;
+  private readonly intakes: GroupCommit;
   private readonly order: SenderOrder;
   private readonly log: Logger;
 
@@ -77,6 +83,9 @@ export class InboundMail {
     this.store = d.store;
     this.addresses = d.addresses;
     this.MailRef = d.MailRef;
+    this.refs = new GroupCommit(d.MailRef);
+    this.participants = new GroupCommit(d.MailParticipants);
+    this.intakes = new GroupCommit(d.MailIntake);
     this.order = d.order ?? new SenderOrder();
     this.log = d.log;
   }
@@ -108,7 +117,7 @@ export class InboundMail {
       }
       await turn.wait();
       const outcome = await this.apply(job, parsed);
-      await this.d.MailIntake.updateOne(
+      await this.intakes.updateOne(
         { _id: job.data.hash },
         {
           $set: {
@@ -156,7 +165,7 @@ export class InboundMail {
     const lastMail = mail.messageId ? { messageId: mail.messageId, references: mail.references.slice(-20) } : null;
     // a mailbox's team (IMAP) decides, else the team of the recipients
     const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
-    const { thread, linkedFrom } = await this.findThread(mail, sender);
+    const { thread, linkedFrom, participants } = await this.findThread(mail, sender);
     const r = await this.d.inbound.receive({
       channel: 'email',
       customer: { name, email: sender, locale: guessLocale(mail.subject, name, texts.body.slice(0, 2000)) },
@@ -165,19 +174,24 @@ export class InboundMail {
       open: { key, subject: mail.subject || '(no subject)', team, type: TEAM_TYPES[team], linkedFrom },
       message: input,
       ...(lastMail ? { meta: { lastMail } } : {}),
+      firstAttempt: job.attemptsMade === 0 && job.data.via !== 'sweep',
     });
     // idempotent, so a retry after a crash past the store repairs what the first attempt left undone
-    await this.remember(r, lastMail?.messageId ?? null, [sender, ...mail.to].filter((a) => !own.has(a)));
-    if (r.opened) await this.acknowledge(r.ticket, sender);
+    const known = r.outcome === 'opened' ? [] : thread && String(thread._id) === String(r.ticket._id) ? participants : undefined;
+    await this.remember(r, lastMail?.messageId ?? null, [sender, ...mail.to].filter((a) => !own.has(a)), known);
+    if (r.opened) await this.acknowledge(r.ticket, sender, r.outcome === 'opened' ? r.customer : undefined);
     if (r.outcome === 'duplicate') return { duplicate: true, ticket: r.ticket.number };
     return { ticket: r.ticket.number, created: r.outcome === 'opened' || r.outcome === 'linked' };
   }
 
   /** The channel's own state of a stored mail: its Message-ID for threading, its addresses as the ticket's participants. */
-  private async remember(r: InboundResult, messageId: string | null, participants: string[]): Promise<void> {
+  private async remember(r: InboundResult, messageId: string | null, participants: string[], known?: string[]): Promise<void> {
     if (!r.message) return;
-    if (messageId) await recordMailRef(this.MailRef, { _id: messageId, ticketId: r.ticket._id, messageId: r.message._id, direction: 'in' });
-    await addParticipants(this.d.MailParticipants, r.ticket._id, participants.slice(0, MAX_PARTICIPANTS));
+    const message = r.message;
+    await Promise.all([
+      messageId ? recordMailRef(this.refs, { _id: messageId, ticketId: r.ticket._id, messageId: message._id, direction: 'in' }) : null,
+      addParticipants(this.d.MailParticipants, r.ticket._id, participants.slice(0, MAX_PARTICIPANTS), { known, writes: this.participants }),
+    ]);
   }
 
   /**
@@ -186,7 +200,7 @@ export class InboundMail {
    * referencing it gets a new ticket linked to it. Then the [#number] token, only from that
    * ticket's customer, so a stranger cannot write into someone else's ticket by guessing a number.
    */
-  private async findThread(mail: ParsedMail, sender: string): Promise<{ thread: TicketDoc | null; linkedFrom: number | null }> {
+  private async findThread(mail: ParsedMail, sender: string): Promise<{ thread: TicketDoc | null; linkedFrom: number | null; participants?: string[] }> {
     const refs = [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((r): r is string => !!r))];
     if (refs.length) {
       const hits = await this.MailRef.find({ _id: { $in: refs } }).lean();
@@ -194,7 +208,8 @@ export class InboundMail {
       const hit = refs.map((r) => hits.find((h) => h._id === r)).find(Boolean);
       const t = hit ? await this.d.tickets.byId(hit.ticketId) : null;
       if (t) {
-        if (await this.isParticipant(t, sender)) return { thread: t, linkedFrom: null };
+        const participants = await participantsOf(this.d.MailParticipants, t._id);
+        if (participants.includes(sender) || (await this.isCustomer(t, sender))) return { thread: t, linkedFrom: null, participants };
         this.log.info({ ticket: t.number }, 'reference to a ticket from someone who is not its participant: new linked ticket');
         return { thread: null, linkedFrom: t.number };
       }
@@ -210,11 +225,6 @@ export class InboundMail {
     return { thread: null, linkedFrom: null };
   }
 
-  private async isParticipant(t: TicketDoc, sender: string): Promise<boolean> {
-    if ((await participantsOf(this.d.MailParticipants, t._id)).includes(sender)) return true;
-    return this.isCustomer(t, sender);
-  }
-
   private async isCustomer(t: TicketDoc, sender: string): Promise<boolean> {
     const customer = await this.d.customers.findByContact({ email: sender });
     return !!customer && String(customer._id) === String(t.customerId);
@@ -225,9 +235,10 @@ export class InboundMail {
    * Idempotent on the ticket: a retry of the mail that opened it (a crash before the
    * acknowledgement went out) queues the one not yet sent, and never a second.
    */
-  private async acknowledge(ticket: TicketDoc, sender: string): Promise<void> {
+  private async acknowledge(ticket: TicketDoc, sender: string, justCreatedFor?: CustomerDoc | null): Promise<void> {
     const ackKey = `ack:${ticket._id}`;
-    let message = await this.d.tickets.messageByKey(ackKey);
+    // a ticket opened by this very attempt has no acknowledgement yet (a racing copy would be stored once by its key)
+    let message = justCreatedFor ? null : await this.d.tickets.messageByKey(ackKey);
     if (!message) {
       try {
         await this.d.ackLimiter.consume(sender);
@@ -236,7 +247,7 @@ export class InboundMail {
         else this.log.info({ ticket: ticket.number }, 'acknowledgement suppressed: too many from this sender');
         return;
       }
-      const customer = await this.d.customers.get(String(ticket.customerId));
+      const customer = justCreatedFor && String(justCreatedFor._id) === String(ticket.customerId) ? justCreatedFor : await this.d.customers.get(String(ticket.customerId));
       const rendered = this.d.templates.renderMail('ticket-ack', customer.locale as Locale, { number: ticket.number, subject: ticket.subject, customerName: customer.name, body: '' });
       ({ message } = await this.d.timeline.addAutomatic(ticket, { body: rendered.text, dedupeKey: ackKey }));
     }

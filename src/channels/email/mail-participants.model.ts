@@ -1,4 +1,5 @@
 import { Connection, Model, Schema, Types } from 'mongoose';
+import type { GroupCommit } from '../../infra/group-commit';
 import { modelOnce } from '../../infra/mongo';
 
 /** Addresses kept per ticket: room for a department's and a customer's people, not for a mailing list. */
@@ -39,12 +40,13 @@ export async function participantsOf(M: MailParticipantsModel, ticketId: Types.O
  * of different senders never undo each other's, and a retry adds nothing twice. Nothing is written
  * when all are known or the ticket is full.
  */
-export async function addParticipants(M: MailParticipantsModel, ticketId: Types.ObjectId, addresses: string[]): Promise<void> {
-  const known = await participantsOf(M, ticketId);
+export async function addParticipants(M: MailParticipantsModel, ticketId: Types.ObjectId, addresses: string[], opts: { known?: string[]; writes?: GroupCommit } = {}): Promise<void> {
+  // `known`: the caller read them just now (the threading check), or the ticket is new (none)
+  const known = opts.known ?? (await participantsOf(M, ticketId));
   const more = [...new Set(addresses)].filter((a) => !known.includes(a)).slice(0, Math.max(0, MAX_PARTICIPANTS - known.length));
   if (!more.length) return;
   const add = { $addToSet: { addresses: { $each: more } } };
-  await M.updateOne({ _id: ticketId }, add, { upsert: true }).catch(async (err) => {
+  await (opts.writes ?? M).updateOne({ _id: ticketId }, add, { upsert: true }).catch(async (err: unknown) => {
     if ((err as { code?: number }).code !== 11000) throw err;
     await M.updateOne({ _id: ticketId }, add); // two first mails of a ticket raced to insert it: it exists now
   });

@@ -1,5 +1,6 @@
 import { modelOnce } from '../../infra/mongo';
 import { Connection, Model, Schema, Types } from 'mongoose';
+import type { GroupCommit } from '../../infra/group-commit';
 
 /**
  * Every Message-ID we stored or sent, keyed by the Message-ID itself: threading and bounce
@@ -29,8 +30,8 @@ export function mailRefModel(conn: Connection): MailRefModel {
 }
 
 /** Records a Message-ID; the first writer of an id wins (a relayed copy never moves a thread). */
-export async function recordMailRef(MailRef: MailRefModel, ref: MailRef): Promise<void> {
-  await MailRef.updateOne({ _id: ref._id }, { $setOnInsert: { ticketId: ref.ticketId, messageId: ref.messageId, direction: ref.direction } }, { upsert: true }).catch((err) => {
+export async function recordMailRef(MailRef: MailRefModel | GroupCommit, ref: MailRef): Promise<void> {
+  await MailRef.updateOne({ _id: ref._id }, { $setOnInsert: { ticketId: ref.ticketId, messageId: ref.messageId, direction: ref.direction } }, { upsert: true }).catch((err: unknown) => {
     if ((err as { code?: number }).code !== 11000) throw err;
   });
 }

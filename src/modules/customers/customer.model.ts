@@ -22,6 +22,8 @@ export function customerSchema(clock: Clock) {
       },
       /** the teams of the customer's tickets: who may see the record (CustomerTeams keeps it) */
       teams: { type: [String], default: [] },
+      /** the ids of the customer's latest tickets (RECENT_TICKETS, newest last): the customer panel reads them by `_id` (CustomerTeams keeps it) */
+      recentTickets: { type: [Schema.Types.ObjectId], default: [] },
       mergedInto: { type: Schema.Types.ObjectId, default: null },
       /** merges into this record, newest last: who joined which record, when */
       merges: {

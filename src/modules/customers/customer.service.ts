@@ -49,8 +49,13 @@ export class CustomerService {
     return null;
   }
 
-  /** Finds the customer by email or phone, or creates one; race-free through the unique contact keys. */
-  async findOrCreate(input: CustomerInput): Promise<CustomerDoc> {
+  /**
+   * Finds the customer by email or phone, or creates one; race-free through the unique contact keys.
+   * `team`: the team of the ticket about to be opened, written into a new record's `teams` at once
+   * and `ticketId` (that ticket's id) into its `recentTickets` (the customers observer then has
+   * nothing to add).
+   */
+  async findOrCreate(input: CustomerInput, opts: { team?: string; ticketId?: Types.ObjectId } = {}): Promise<CustomerDoc> {
     const found = await this.findByContact(input);
     if (found) {
       await this.addContacts(found, input);
@@ -63,6 +68,8 @@ export class CustomerService {
       emails: input.email ? [normalizeEmail(input.email)] : [],
       phones: input.phone ? [normalizePhone(input.phone)] : [],
       locale: input.locale ?? guessLocale(input.name),
+      ...(opts.team ? { teams: [opts.team] } : {}),
+      ...(opts.ticketId ? { recentTickets: [opts.ticketId] } : {}),
     });
     for (const key of keys) {
       try {
@@ -111,7 +118,7 @@ export class CustomerService {
     await this.Contact.updateMany({ customerId: from._id }, { $set: { customerId: into._id } });
     const moved = await moveTickets(from._id, into._id);
     const record = { from: from._id, by: { id: by.id ?? null, name: by.name }, at: this.clock.now(), emails: from.emails, phones: from.phones, tickets: moved };
-    await this.Customer.updateOne({ _id: into._id }, { $addToSet: { teams: { $each: from.teams ?? [] } }, $push: { merges: record } });
+    await this.Customer.updateOne({ _id: into._id }, { $addToSet: { teams: { $each: from.teams ?? [] }, recentTickets: { $each: from.recentTickets ?? [] } }, $push: { merges: record } });
     await this.Customer.updateOne({ _id: from._id }, { $set: { mergedInto: into._id } });
     return this.get(String(into._id));
   }

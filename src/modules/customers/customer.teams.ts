@@ -2,24 +2,38 @@ import type { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
+import type { CreatedContext, TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import type { CustomerModel } from './customer.model';
 
 const BACKFILL_MARK = 'migration:customer-teams';
+const RECENT_MARK = 'migration:customer-recent-tickets';
+/** ticket ids kept on a customer for the panel: more than the panel shows (20), so moves and merges leave enough */
+export const RECENT_TICKETS = 50;
 
 /**
  * Keeps `customer.teams`, the set of teams of a customer's tickets, beside the tickets: a ticket
  * created adds its team, a ticket moved adds the new team and drops the old one unless another of
  * the customer's tickets is still there. Reading who may see a customer is then one `_id` read,
- * never a scan of the tickets (CustomerAccess; MONGO-SUBSET.md).
+ * never a scan of the tickets (CustomerAccess; MONGO-SUBSET.md). With the same write, a new
+ * ticket's id joins `customer.recentTickets`, which the customer panel reads by `_id`.
  */
 export class CustomerTeams implements TicketObserver {
   readonly name = 'customers';
 
   constructor(private readonly d: { Customer: CustomerModel; Ticket: TicketModel; Counter: CounterModel; log: Logger }) {}
 
-  async created(ticket: TicketDoc): Promise<void> {
-    await this.add(ticket.customerId as Types.ObjectId, ticket.team);
+  async created(ticket: TicketDoc, _first?: unknown, ctx?: CreatedContext): Promise<void> {
+    // The creation read (or made) the record with the team already there: nothing to add. A team
+    // pulled meanwhile by a move is put back by the mover, which finds this ticket (changed()).
+    const c = ctx?.customer as { _id: unknown; teams?: string[]; recentTickets?: unknown[] } | null | undefined;
+    if (c && String(c._id) === String(ticket.customerId) && c.teams?.includes(ticket.team) && c.recentTickets?.some((id) => String(id) === String(ticket._id))) return;
+    const customerId = ticket.customerId as Types.ObjectId;
+    // the id once (a re-driven creation finds it there), the list capped, the team with it
+    const r = await this.d.Customer.updateOne(
+      { _id: customerId, recentTickets: { $ne: ticket._id } },
+      { $addToSet: { teams: ticket.team }, $push: { recentTickets: { $each: [ticket._id], $slice: -RECENT_TICKETS } } },
+    );
+    if (!r.matchedCount) await this.add(customerId, ticket.team);
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
@@ -41,7 +55,8 @@ export class CustomerTeams implements TicketObserver {
    * Idempotent ($addToSet), so two processes starting together do no harm.
    */
   async backfill(): Promise<number> {
-    if (await this.d.Counter.exists({ _id: BACKFILL_MARK })) return 0;
+    const recent = await this.backfillRecent();
+    if (await this.d.Counter.exists({ _id: BACKFILL_MARK })) return recent;
     const groups = await this.d.Ticket.aggregate<{ _id: Types.ObjectId; teams: string[] }>([{ $group: { _id: '$customerId', teams: { $addToSet: '$team' } } }]);
     for (let i = 0; i < groups.length; i += 500) {
       const ops = groups.slice(i, i + 500).map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $addToSet: { teams: { $each: g.teams } } } } }));
@@ -49,6 +64,19 @@ export class CustomerTeams implements TicketObserver {
     }
     await this.d.Counter.updateOne({ _id: BACKFILL_MARK }, { $set: { seq: groups.length } }, { upsert: true });
     if (groups.length) this.d.log.info({ customers: groups.length }, 'customer teams backfilled from their tickets');
+    return groups.length;
+  }
+
+  /** Once per database: customers stored before `recentTickets` existed get the ids of their latest tickets. */
+  private async backfillRecent(): Promise<number> {
+    if (await this.d.Counter.exists({ _id: RECENT_MARK })) return 0;
+    const groups = await this.d.Ticket.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $sort: { _id: 1 } }, { $group: { _id: '$customerId', ids: { $push: '$_id' } } }]);
+    for (let i = 0; i < groups.length; i += 500) {
+      const ops = groups.slice(i, i + 500).map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $set: { recentTickets: g.ids.slice(-RECENT_TICKETS) } } } }));
+      await this.d.Customer.bulkWrite(ops, { ordered: false });
+    }
+    await this.d.Counter.updateOne({ _id: RECENT_MARK }, { $set: { seq: groups.length } }, { upsert: true });
+    if (groups.length) this.d.log.info({ customers: groups.length }, 'customers\' recent tickets backfilled');
     return groups.length;
   }
 }

@@ -1,4 +1,6 @@
 import { ConflictError, NotFoundError } from '../../errors';
+import type { RedisClient } from '../../infra/redis';
+import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { TeamDoc, TeamModel } from './team.model';
 
 export interface TeamInput {
@@ -12,13 +14,22 @@ export interface TeamInput {
 }
 
 export class TeamService {
-  constructor(private readonly Team: TeamModel) {}
+  /** the keys of the active teams, read on every new ticket: kept per process, reloaded when a team is saved (any process) */
+  private readonly active: VersionedCache<Set<string>> | null;
+
+  constructor(
+    private readonly Team: TeamModel,
+    cache?: { redis: RedisClient; prefix: string },
+  ) {
+    this.active = cache ? new VersionedCache(cache.redis, configVersionKey(cache.prefix, 'teams'), async () => new Set((await this.Team.find({ active: true }, { key: 1 }).lean()).map((t) => t.key))) : null;
+  }
 
   list(): Promise<TeamDoc[]> {
     return this.Team.find({}).sort({ key: 1 });
   }
 
   async exists(key: string): Promise<boolean> {
+    if (this.active) return (await this.active.get()).has(key);
     return !!(await this.Team.exists({ key, active: true }));
   }
 
@@ -40,7 +51,9 @@ export class TeamService {
 
   async create(input: TeamInput): Promise<TeamDoc> {
     try {
-      return await this.Team.create({ ...input, addresses: (input.addresses ?? []).map((a) => a.toLowerCase()) });
+      const created = await this.Team.create({ ...input, addresses: (input.addresses ?? []).map((a) => a.toLowerCase()) });
+      await this.active?.invalidate();
+      return created;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw new ConflictError(`Team ${input.key} exists`, 'duplicate');
       throw err;
@@ -51,6 +64,7 @@ export class TeamService {
     const t = await this.get(key);
     Object.assign(t, { ...patch, ...(patch.addresses ? { addresses: patch.addresses.map((a) => a.toLowerCase()) } : {}) });
     await t.save();
+    await this.active?.invalidate();
     return t;
   }
 }

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Actor, Channel } from '../../core/types';
 import { NotFoundError } from '../../errors';
+import type { CustomerDoc } from '../customers/customer.model';
 import type { CustomerInput, CustomerService } from '../customers/customer.service';
 import type { MessageDoc } from './message.model';
 import type { CustomerMessageBatcher } from './message-batcher';
@@ -45,6 +46,12 @@ export interface InboundMessage {
   open: InboundOpening;
   message?: Omit<NewMessageInput, 'channel' | 'kind' | 'event'>;
   meta?: Record<string, unknown>;
+  /**
+   * The channel's first attempt at this contact (not a job's retry, not a sweeper's re-run): no
+   * attempt can have stored it before, so the look-up of its key is left out; another delivery
+   * of the same contact is still stored once, by the unique keys of the ticket and the message.
+   */
+  firstAttempt?: boolean;
 }
 
 export interface InboundOpening {
@@ -70,6 +77,8 @@ export interface InboundResult {
   outcome: 'opened' | 'added' | 'reopened' | 'linked' | 'duplicate';
   /** this contact's key opened the ticket it is on: now, on an earlier attempt, or by a racing copy (then `outcome` is added or duplicate) */
   opened: boolean;
+  /** the ticket's customer, when the contract read or made it on the way (a new ticket) */
+  customer?: CustomerDoc | null;
 }
 
 export interface TicketInboundDeps {
@@ -95,7 +104,7 @@ export class TicketInbound {
       const r = await this.d.batcher.receive(m.thread.number, input, author, { visitorId: m.open.visitorId }).catch((err: unknown) => (err instanceof NotFoundError ? null : Promise.reject(err)));
       if (r) return result(r);
     }
-    if (key) {
+    if (key && !m.firstAttempt) {
       const dup = await this.d.tickets.messageByKey(key);
       if (dup) {
         const ticket = await this.d.tickets.byId(dup.ticketId as Types.ObjectId);
@@ -132,7 +141,7 @@ export class TicketInbound {
       },
       author,
     );
-    if (c.created) return { ticket: c.ticket, message: c.message, outcome: 'opened', opened: true };
+    if (c.created) return { ticket: c.ticket, message: c.message, outcome: 'opened', opened: true, customer: c.customer };
     // The ticket of this key exists: a retry after it was made, or racing first messages of one chat.
     if (!input) return { ticket: c.ticket, message: null, outcome: 'opened', opened: true };
     return result(await this.d.timeline.receiveFromCustomer(c.ticket, input, author, { meta: m.meta, visitorId: o.visitorId }));

@@ -4,7 +4,7 @@ import type { Realtime } from '../../realtime/realtime';
 import type { MessageDoc } from './message.model';
 import type { QueueIndex, QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
-import type { TicketChanges, TicketObserver } from './ticket.observers';
+import type { CreatedContext, TicketChanges, TicketObserver } from './ticket.observers';
 import { loadNames, Names, serializeMessage, serializeTicket, toQueueItem } from './ticket.serialize';
 
 export interface LiveTicketDeps {
@@ -23,15 +23,15 @@ export class LiveTicketObserver implements TicketObserver {
 
   constructor(private readonly d: LiveTicketDeps) {}
 
-  async refresh(ticket: TicketDoc, reuseNames = false): Promise<ReturnType<typeof serializeTicket>> {
+  async refresh(ticket: TicketDoc, reuseNames = false, given: Names | null = null): Promise<ReturnType<typeof serializeTicket>> {
     const known = reuseNames ? await this.d.index.get(String(ticket._id)) : null;
-    const view = serializeTicket(ticket, (known && namesFromQueue(ticket, known)) || (await loadNames([ticket], this.d.Agent, this.d.Customer)));
+    const view = serializeTicket(ticket, given || (known && namesFromQueue(ticket, known)) || (await loadNames([ticket], this.d.Agent, this.d.Customer)));
     await this.d.index.put(toQueueItem(view), known);
     return view;
   }
 
-  async created(ticket: TicketDoc): Promise<void> {
-    const view = await this.refresh(ticket);
+  async created(ticket: TicketDoc, _first?: MessageDoc | null, ctx?: CreatedContext): Promise<void> {
+    const view = await this.refresh(ticket, false, namesFromCreation(ticket, ctx));
     this.d.realtime.toTeam(ticket.team, 'ticket:created', view);
   }
 
@@ -49,6 +49,14 @@ export class LiveTicketObserver implements TicketObserver {
     if (changes.team && typeof changes.team[0] === 'string') this.d.realtime.toTeam(changes.team[0], 'ticket:updated', payload);
     if (changes.assignee?.[1]) this.d.realtime.toAgents([String(changes.assignee[1])], 'ticket:assigned', payload);
   }
+}
+
+/** The customer's name as the creation read it, when nobody is assigned yet (a routed chat is: its assignee's name is read). */
+function namesFromCreation(ticket: TicketDoc, ctx?: CreatedContext): Names | null {
+  const c = ctx?.customer;
+  if (!c || ticket.assigneeId || String(c._id) !== String(ticket.customerId)) return null;
+  const id = String(c._id);
+  return { agents: new Map(), customers: new Map([[id, { id, name: c.name, emails: c.emails, phones: c.phones, locale: c.locale }]]) };
 }
 
 /** The names of the ticket's customer and assignee as the live queue entry holds them, if it still matches. */

@@ -33,10 +33,19 @@ export type ObserverName = (typeof OBSERVER_ORDER)[number];
  * never edits the document it was given. Every observer must be idempotent: a failed one is run
  * again (with the ticket as it is then) by the effects sweeper.
  */
+/**
+ * What the creation already read, so that observers need not read it again (issue #23: a new
+ * ticket's round trips). Absent when the sweeper re-drives a creation: observers then read.
+ */
+export interface CreatedContext {
+  /** the ticket's customer as the creation found or made it, with its `teams` */
+  customer?: { _id: unknown; name: string; emails: string[]; phones: string[]; locale: string; teams?: string[] } | null;
+}
+
 export interface TicketObserver {
   readonly name: ObserverName;
   /** `first`: the message the ticket was opened with (null for one opened without words, or when it is gone) */
-  created?(ticket: TicketDoc, first: MessageDoc | null): Promise<TicketDoc | void>;
+  created?(ticket: TicketDoc, first: MessageDoc | null, ctx?: CreatedContext): Promise<TicketDoc | void>;
   messageAdded?(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void>;
   changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor): Promise<TicketDoc | void>;
 }
@@ -113,8 +122,8 @@ export class TicketEvents {
   }
 
   /** Runs the observers of a new ticket and its first message; returns the ticket as the last of them left it. */
-  async created(ticket: TicketDoc, entry: EffectEntry, first: MessageDoc | null = null): Promise<TicketDoc> {
-    return (await this.run(ticket, entry, (o, t) => o.created?.(t, first))).ticket;
+  async created(ticket: TicketDoc, entry: EffectEntry, first: MessageDoc | null = null, ctx: CreatedContext = {}): Promise<TicketDoc> {
+    return (await this.run(ticket, entry, (o, t) => o.created?.(t, first, ctx))).ticket;
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges, actor: Actor, entry: EffectEntry): Promise<TicketDoc> {

@@ -3,12 +3,14 @@ import type { Actor, Channel } from '../../core/types';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuditLog } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { nextSequence, type CounterModel } from '../counters/counter.model';
+import { SequenceBatcher, type CounterModel } from '../counters/counter.model';
+import type { Clock } from '../../infra/clock';
+import type { CustomerDoc } from '../customers/customer.model';
 import type { CustomerInput, CustomerService } from '../customers/customer.service';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
-import type { NewMessageInput, TicketStore } from './ticket.store';
+import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
 export interface CreateTicketInput {
@@ -43,11 +45,17 @@ export interface TicketServiceDeps {
   audit: AuditLog;
   store: TicketStore;
   events: TicketEvents;
+  clock: Clock;
 }
 
 /** Tickets: finding them, and registering a new one (number, customer, first message, audit, observers). */
 export class TicketService {
-  constructor(private readonly d: TicketServiceDeps) {}
+  /** ticket numbers: concurrent creations share one increment */
+  private readonly numbers: SequenceBatcher;
+
+  constructor(private readonly d: TicketServiceDeps) {
+    this.numbers = new SequenceBatcher(d.Counter, 'ticket');
+  }
 
   async byNumber(number: number): Promise<TicketDoc> {
     const t = await this.d.Ticket.findOne({ number });
@@ -85,6 +93,20 @@ export class TicketService {
     return this.d.store.messageByKey(dedupeKey);
   }
 
+  /**
+   * The customer's latest tickets the principal may see, newest first, read by `_id` from the ids
+   * the customer record keeps (`recentTickets`); a ticket moved to another customer meanwhile is left out.
+   */
+  async recentOf(customer: { _id: unknown; recentTickets?: unknown[] | null }, principal: Principal, limit: number): Promise<TicketDoc[]> {
+    const ids = [...new Set((customer.recentTickets ?? []).slice(-200).map(String))];
+    if (!ids.length) return [];
+    const found = await this.d.Ticket.find({ _id: { $in: ids } });
+    return found
+      .filter((t) => String(t.customerId) === String(customer._id) && principal.canSeeTeam(t.team))
+      .sort((a, b) => (String(a._id) < String(b._id) ? 1 : -1))
+      .slice(0, limit);
+  }
+
   /** The customer's open (not solved or closed) ticket on a channel, newest first. */
   async openTicketOf(customerId: Types.ObjectId | string, channels?: Channel[]): Promise<TicketDoc | null> {
     const filter: Record<string, unknown> = { customerId, status: { $in: ['new', 'open', 'pending', 'on_hold'] } };
@@ -95,22 +117,37 @@ export class TicketService {
   /**
    * Registers a ticket. With a dedupeKey a second create returns the first ticket (`created: false`).
    * The returned ticket is as the observers left it (its SLA applied, a chat perhaps assigned).
+   *
+   * Few round trips (issue #23): no look-up before the insert (the unique dedupeKey answers a
+   * repeat), the teams from the cache, the number from a shared increment, the ticket stored
+   * already touched by its first message (no second write), the audit entry and the message
+   * written side by side, and what was read handed to the observers.
    */
-  async create(input: CreateTicketInput, actor: Actor): Promise<{ ticket: TicketDoc; message: MessageDoc | null; created: boolean }> {
+  async create(input: CreateTicketInput, actor: Actor): Promise<{ ticket: TicketDoc; message: MessageDoc | null; created: boolean; customer?: CustomerDoc | null }> {
     const { Ticket, store, events } = this.d;
-    if (input.dedupeKey) {
-      const existing = await Ticket.findOne({ dedupeKey: input.dedupeKey });
-      if (existing) return { ticket: existing, message: null, created: false };
-    }
     if (!(await this.d.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
-    const customerId = input.customerId ?? (await this.d.customers.findOrCreate(input.customer))._id;
-    const number = await nextSequence(this.d.Counter, 'ticket');
+    // the id is chosen first, so that a new customer record names the ticket from the start
+    const ticketId = new Types.ObjectId();
+    const customer = input.customerId ? null : await this.d.customers.findOrCreate(input.customer, { team: input.team, ticketId });
+    const customerId = input.customerId ?? customer!._id;
+    const number = await this.numbers.next();
     // the first message's id is known before it is stored, so the journal entry names it for a re-drive
     const firstId = input.message ? new Types.ObjectId() : undefined;
     const entry = events.entry('created', { actor, messageId: firstId });
+    const now = this.d.clock.now();
+    const first = input.message
+      ? {
+          messageCount: 1,
+          lastMessageAt: now,
+          lastMessageId: String(firstId),
+          ...(input.message.internal ? {} : { preview: previewOf(input.message.body) }),
+          ...(input.message.author.type === 'customer' ? { lastCustomerMessageAt: now } : {}),
+        }
+      : {};
     let ticket: TicketDoc;
     try {
       ticket = await Ticket.create({
+        _id: ticketId,
         number,
         subject: input.subject.trim().slice(0, 500) || '(no subject)',
         channel: input.channel,
@@ -126,28 +163,38 @@ export class TicketService {
         assigneeId: input.assigneeId ?? null,
         meta: input.meta ?? {},
         effects: [entry],
+        ...first,
         ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
       });
     } catch (err) {
       if ((err as { code?: number }).code === 11000 && input.dedupeKey) {
         const existing = await Ticket.findOne({ dedupeKey: input.dedupeKey });
-        if (existing) return { ticket: existing, message: null, created: false };
+        if (existing) return { ticket: existing, message: await this.repairFirst(existing, input), created: false };
       }
       throw err;
     }
-    await this.d.audit.record(ticket, actor, 'created', { channel: input.channel, team: input.team });
     let message: MessageDoc | null = null;
-    let first: MessageDoc | null = null;
+    const audited = this.d.audit.record(ticket, actor, 'created', { channel: input.channel, team: input.team });
     if (input.message) {
       const stored = await store.insertMessage(ticket, { ...input.message, id: firstId }, input.message.author);
       message = stored.message;
-      // the first message is part of the creation: its observers hear of it as `created`
-      if (!stored.duplicate) {
-        first = message;
-        ticket = (await store.touch(ticket, message)) ?? ticket;
-      }
+      // a racing copy stored this message first (on another ticket): this one has none after all
+      if (stored.duplicate) ticket = (await Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: { messageCount: 0, lastMessageId: null, preview: '' } }, { new: true })) ?? ticket;
     }
-    ticket = await events.created(ticket, entry, first);
-    return { ticket, message, created: true };
+    await audited;
+    // the first message is part of the creation: its observers hear of it as `created`
+    ticket = await events.created(ticket, entry, message && String(message._id) === String(firstId) ? message : null, { customer });
+    return { ticket, message, created: true, customer };
+  }
+
+  /**
+   * A repeat of a creation whose first attempt stopped between the ticket and its first message
+   * (a crash): the ticket names the message it was stored for; it is stored now, under that id.
+   */
+  private async repairFirst(existing: TicketDoc, input: CreateTicketInput): Promise<MessageDoc | null> {
+    if (!input.message || existing.messageCount !== 1 || !existing.lastMessageId || !Types.ObjectId.isValid(existing.lastMessageId)) return null;
+    const id = new Types.ObjectId(existing.lastMessageId);
+    if (await this.d.Message.exists({ _id: id })) return null;
+    return (await this.d.store.insertMessage(existing, { ...input.message, id }, input.message.author)).message;
   }
 }

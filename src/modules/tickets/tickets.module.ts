@@ -39,7 +39,7 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const log = core.log.child({ component: 'tickets' });
   const events = new TicketEvents({ Ticket, Message, clock, log });
   const store = new TicketStore({ Ticket, Message, clock });
-  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events });
+  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events, clock: core.clock });
   const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, guard: d.guard, clock, log });
   const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, clock });
   const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });

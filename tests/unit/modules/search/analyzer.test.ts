@@ -11,6 +11,16 @@ describe('Analyzer', () => {
     expect(terms('空调制冷效果差的排查方法')).not.toContain('的');
   });
 
+  it('keeps a very long word unstemmed and cut, and still finds it by the same word', () => {
+    // the stemmer's patterns are quadratic (bench figures in BENCHMARKS.md): such words are left as they are
+    const word = 'x'.repeat(10_000);
+    const indexed = terms(`${word} washer`);
+    expect(indexed).toEqual(expect.arrayContaining(['washer']));
+    expect(indexed.find((t) => t.startsWith('xxx'))!.length).toBeLessThanOrEqual(100);
+    expect(terms(word).some((t) => indexed.includes(t))).toBe(true);
+    expect(terms('draining')).toEqual(terms('drained')); // ordinary words are still stemmed
+  });
+
   it('keeps codes and model numbers whole, whatever their width or hyphen', () => {
     expect(terms('我家的AC-3500空调显示E4')).toEqual(expect.arrayContaining(['ac3500', 'e4']));
     expect(terms('ＡＣ－３５００ Ｅ４')).toEqual(expect.arrayContaining(['ac3500', 'e4']));

@@ -1,0 +1,133 @@
+/**
+ * Cost per mail as the data grows (issue #23): the store is filled to 1 000 tickets (each with its
+ * customer, contact and message), mails are ingested, then it is filled to 50 000 and the same
+ * mails are ingested again. For each size, three runs of MAILS new mails (each from a new sender:
+ * a new customer and a new ticket, the costliest path) sent over SMTP with the `mail-in` queue
+ * held, then ingested alone: round trips to MongoDB per mail (the driver's command events,
+ * src/infra/command-monitor.ts), CPU ms per mail in the app process and in mongo-java-server,
+ * and the rate. The ratio 50 000 ÷ 1 000 is the figure: within 20 % means the cost does not grow
+ * with the data. Own stores on 127.0.0.1; the app's workers in this process.
+ *   npx tsx bench/mail-cost.ts        (MAILS=200 SIZES=1000,50000 RUNS=3 to change)
+ */
+import fs from 'node:fs';
+import nodemailer from 'nodemailer';
+import { Types } from 'mongoose';
+import type { EmailModule } from '../src/channels/email/email.module';
+import { CommandRecorder } from '../src/infra/command-monitor';
+import { deadline, loadAverage, runBench, startBenchApp, summary } from './lib/harness';
+
+const MAILS = Number(process.env.MAILS ?? 200);
+const SIZES = (process.env.SIZES ?? '1000,50000').split(',').map(Number);
+const RUNS = Number(process.env.RUNS ?? 3);
+
+/** CPU seconds a child process used so far (user + system, from /proc). */
+/** Resident memory of a process in MB (VmRSS from /proc). */
+function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function processCpu(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function main() {
+  const cancel = deadline(15 * 60_000, 'bench did not finish within 15 minutes', 1);
+  const app = await startBenchApp({ name: 'mailcost', logLevel: 'silent', mongoHeap: '1g', monitorCommands: true, env: { SMTP_MESSAGES_PER_IP_PER_HOUR: '1000000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' } });
+  const { c } = app;
+  const rec = new CommandRecorder(c.conn);
+  const port = (c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
+  const queue = c.queues.get('mail-in');
+  const { Ticket, Message, Customer, Contact, Counter } = c.models;
+  const mongoPid = app.stores.mongo.process.pid;
+  let filled = await Ticket.estimatedDocumentCount();
+  let sent = 0;
+  const rows: { size: number; perMailRt: number; appMs: number; storeMs: number; rate: number }[] = [];
+  try {
+    console.log(`mail cost as the data grows: ${MAILS} new mails (new sender, new ticket) per run, ${RUNS} runs per size; load ${loadAverage()}`);
+    for (const size of SIZES) {
+      // fill: tickets with a customer, a contact and a message each, written straight to the collections
+      const t0 = Date.now();
+      while (filled < size) {
+        const n = Math.min(2000, size - filled);
+        const customers = [];
+        const contacts = [];
+        const tickets = [];
+        const messages = [];
+        for (let i = 0; i < n; i++) {
+          const k = filled + i;
+          const customerId = new Types.ObjectId();
+          const ticketId = new Types.ObjectId();
+          const email = `filled${k}@example.net`;
+          const now = new Date();
+          customers.push({ _id: customerId, name: `Filled ${k}`, emails: [email], phones: [], locale: 'en', teams: ['support'], recentTickets: [ticketId], products: [], merges: [], createdAt: now, updatedAt: now });
+          contacts.push({ _id: `email:${email}`, customerId });
+          tickets.push({ _id: ticketId, number: 1_000_000 + k, subject: `Filled ticket ${k}`, channel: 'email', status: k % 3 ? 'closed' : 'open', priority: 'normal', type: 'inquiry', team: 'support', customerId, dedupeKey: `fill:${k}`, messageCount: 1, preview: 'filled', effects: [], createdAt: now, updatedAt: now });
+          messages.push({ ticketId, ticketNumber: 1_000_000 + k, kind: 'message', author: { type: 'customer', name: `Filled ${k}` }, body: 'A filled message.', channel: 'email', internal: false, automatic: false, dedupeKey: `fill:${k}`, createdAt: now });
+        }
+        await Promise.all([Customer.collection.insertMany(customers), Contact.collection.insertMany(contacts as never), Ticket.collection.insertMany(tickets), Message.collection.insertMany(messages)]);
+        filled += n;
+      }
+      await Counter.updateOne({ _id: 'ticket' }, { $max: { seq: 2_000_000 } }, { upsert: true });
+      console.log(`  ${size} tickets in the store (filled in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      for (let run = 1; run <= RUNS; run++) {
+        await queue.pause();
+        const t = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 10 });
+        const first = sent;
+        await Promise.all(
+          Array.from({ length: MAILS }, (_, i) => {
+            const k = first + i;
+            return t.sendMail({ envelope: { from: `sender${k}@example.com`, to: ['support@demo.local'] }, from: `Sender ${k} <sender${k}@example.com>`, to: 'support@demo.local', subject: `Washer fault ${k}`, messageId: `<cost-${k}@example.com>`, text: `The washer shows E${k % 30}.\n${'x'.repeat(1500)}` });
+          }),
+        );
+        t.close();
+        sent += MAILS;
+        const before = await Ticket.countDocuments({ dedupeKey: /^mail:/ });
+        rec.reset();
+        rec.start();
+        const cpu0 = process.cpuUsage();
+        const store0 = processCpu(mongoPid);
+        const start = Date.now();
+        await queue.resume();
+        // the count itself is the bench's own read, not the app's: the recorder stops around it
+        let done = 0;
+        while (done < MAILS && Date.now() - start < 120_000) {
+          await new Promise((r) => setTimeout(r, 200));
+          rec.stop();
+          done = (await Ticket.countDocuments({ dedupeKey: /^mail:/ })) - before;
+          rec.start();
+        }
+        await c.events.flush();
+        const ms = Date.now() - start;
+        rec.stop();
+        const cpu = process.cpuUsage(cpu0);
+        const appMs = (cpu.user + cpu.system) / 1000 / done;
+        const storeMs = ((processCpu(mongoPid) - store0) * 1000) / done;
+        const perMailRt = rec.commands.length / done;
+        rows.push({ size, perMailRt, appMs, storeMs, rate: done / (ms / 1000) });
+        console.log(`  run ${run} at ${size} (load ${loadAverage()}): ${done} mails in ${(ms / 1000).toFixed(1)} s = ${(done / (ms / 1000)).toFixed(0)} mails/s; per mail ${perMailRt.toFixed(1)} round trips, ${appMs.toFixed(1)} ms app CPU, ${storeMs.toFixed(1)} ms mongo-java-server CPU; scans ${rec.scans().length}`);
+        if (process.env.SHOW) console.log(rec.describe(), [...new Set(rec.scans().map((x) => x.why))].slice(0, 8));
+        filled += done;
+      }
+    }
+    const pids = { 'app (API and workers in one process)': process.pid, 'mongo-java-server (-Xmx1g here)': mongoPid, redis: app.stores.redis.process.pid };
+    console.log(`  resident memory at ${filled} tickets: ${Object.entries(pids).map(([k, pid]) => `${k} ${rssMb(pid).toFixed(0)} MB`).join(', ')}`);
+    const at = (size: number, f: (r: (typeof rows)[number]) => number) => summary(rows.filter((r) => r.size === size).map(f));
+    const [small, big] = SIZES;
+    if (big !== undefined) {
+      for (const [label, f] of [['round trips', (r: (typeof rows)[number]) => r.perMailRt], ['app CPU ms', (r: (typeof rows)[number]) => r.appMs], ['store CPU ms', (r: (typeof rows)[number]) => r.storeMs]] as const) {
+        const a = at(small, f);
+        const b = at(big, f);
+        console.log(`  per mail ${label}: ${small} tickets median ${a.p50.toFixed(1)} (${Math.min(...rows.filter((r) => r.size === small).map(f)).toFixed(1)}–${a.max.toFixed(1)}), ${big} tickets median ${b.p50.toFixed(1)} (${Math.min(...rows.filter((r) => r.size === big).map(f)).toFixed(1)}–${b.max.toFixed(1)}): ratio ${(b.p50 / a.p50).toFixed(2)} (limit 1.20)`);
+      }
+    }
+  } finally {
+    cancel();
+    await app.close();
+  }
+}
+
+runBench(main);
