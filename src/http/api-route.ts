@@ -73,7 +73,9 @@ export class ApiRegistry {
     for (const s of this.specs) {
       const oaPath = s.path.replace(/:(\w+)/g, '{$1}');
       const parameters: unknown[] = [];
-      for (const [where, schema] of [['path', s.params], ['query', s.query]] as const) {
+      for (const [where, given] of [['path', s.params], ['query', s.query]] as const) {
+        // a query that is preprocessed first (e.g. `fields.<key>` parameters gathered) documents its object
+        const schema = given instanceof z.ZodPipe ? given.out : given;
         if (!schema || !(schema instanceof z.ZodObject)) continue;
         const json = toJson(schema) as { properties?: Record<string, unknown>; required?: string[] };
         for (const [name, prop] of Object.entries(json.properties ?? {})) {

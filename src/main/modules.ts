@@ -1,6 +1,7 @@
 import type { DeliveryRouter } from '../channels/delivery';
 import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
 import { emailModule } from '../channels/email/email.module';
+import { fieldsModule } from '../modules/fields/fields.module';
 import { voiceModule } from '../channels/voice/voice.module';
 import type { Core } from '../core/core';
 import { mailModule } from '../mail/mail.module';
@@ -62,6 +63,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   // callback tasks: created by the hotline, the surveys (follow-ups), the chat widget and the API
   const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
+  // custom fields: definitions, and the check of every ticket write (the tickets module's guard)
+  const fields = fieldsModule(core, { teams });
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
   return [
     b.ticketsModule,
@@ -79,7 +82,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     cannedModule(core, { teams }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars)),
+    reportsModule(core, storedCalendars(calendars.calendars), fields.fields),
+    fields,
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
     // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),

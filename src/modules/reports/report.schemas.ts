@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+/** A fixed dimension, or a custom field of the tickets (`field:<key>`). */
+export type GroupBy = (typeof GROUP_BY)[number] | `field:${string}`;
+const groupBy = z
+  .union([z.enum(GROUP_BY), z.string().regex(/^field:[a-z][a-z0-9_]{0,39}$/, 'must be channel, team, agent, day or field:<key>') as z.ZodType<`field:${string}`>])
+  .describe('channel, team, agent, day, or field:<key> (a custom field of the tickets)');
 
 /** A date (`2030-03-01`, midnight UTC) or a date-time with an offset (`2030-03-01T08:00:00+08:00`). */
 const isoInstant = z
@@ -15,7 +19,7 @@ export const summaryQuery = z
   .strictObject({
     from: isoInstant.describe('start of the range, inclusive: tickets created at or after it'),
     to: isoInstant.describe('end of the range, exclusive'),
-    groupBy: z.enum(GROUP_BY).default('channel'),
+    groupBy: groupBy.default('channel'),
     team: z.string().min(1).max(64).optional().describe('only this team'),
     format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
   })
@@ -65,7 +69,7 @@ export type SummaryRow = z.infer<typeof summaryRow>;
 export const summaryResponse = z.object({
   from: z.string(),
   to: z.string(),
-  groupBy: z.enum(GROUP_BY),
+  groupBy,
   generatedAt: z.string(),
   groups: z.array(summaryRow),
   totals: summaryRow,

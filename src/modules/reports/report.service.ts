@@ -1,10 +1,11 @@
 import type { Connection, PipelineStage, Types } from 'mongoose';
+import { ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { AgentModel } from '../agents/agent.model';
 import type { TeamModel } from '../teams/team.model';
 import type { TicketModel } from '../tickets/ticket.model';
 import { average, median, percentile, ratio, toSec } from './report.figures';
-import type { GroupBy, SummaryReport, SummaryRow } from './report.schemas';
+import { GROUP_BY, type GroupBy, type SummaryReport, type SummaryRow } from './report.schemas';
 
 /**
  * Business time between two instants under a named calendar, in ms; `null` means 24x7. The
@@ -75,9 +76,14 @@ export class ReportService {
     private readonly models: ReportModels,
     private readonly clock: Clock,
     private readonly businessTime: BusinessTimeFactory = () => wallClockMs,
+    /** a custom field's definition, for the labels of its options when grouped by it */
+    private readonly fieldOf?: (key: string) => Promise<{ options: { value: string; label: { en: string } }[] } | null>,
   ) {}
 
   async summary(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined): Promise<SummaryReport> {
+    if (isFieldGroup(q.groupBy) && !(await this.fieldOf?.(q.groupBy.slice(6)))) {
+      throw new ValidationError('Invalid query', [{ path: 'groupBy', message: `no custom field ${q.groupBy.slice(6)}` }]);
+    }
     const now = this.clock.now();
     const groups = new Map<string, Acc>();
     const acc = (key: string) => {
@@ -143,7 +149,7 @@ export class ReportService {
       { $match: match },
       {
         $group: {
-          _id: TICKET_KEYS[q.groupBy],
+          _id: ticketKey(q.groupBy),
           tickets: { $sum: 1 },
           resolved: { $sum: flag({ $or: [{ $eq: ['$status', 'solved'] }, { $eq: ['$status', 'closed'] }] }) },
           reopened: { $sum: flag({ $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] }) },
@@ -202,13 +208,14 @@ export class ReportService {
 
   /** Hotline calls started in range (finished ones), by the call's own team, agent and day. */
   private async callGroups(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined, acc: (k: string) => Acc): Promise<void> {
+    if (isFieldGroup(q.groupBy)) return; // a call carries no custom fields: grouped by one, calls are not counted
     const match: Record<string, unknown> = { startedAt: { $gte: q.from, $lt: q.to }, status: { $in: ['answered', 'missed', 'voicemail', 'abandoned'] } };
     if (teams) match.team = { $in: [...teams] };
     const rows = await this.conn
       .collection('calls')
       .aggregate<{ _id: unknown; calls: number; fast: number }>([
         { $match: match },
-        { $project: { k: CALL_KEYS[q.groupBy], fast: { $cond: [{ $and: [{ $eq: ['$status', 'answered'] }, { $lte: [{ $ifNull: ['$waitSec', 1e9] }, 30] }] }, 1, 0] } } },
+        { $project: { k: CALL_KEYS[q.groupBy as (typeof GROUP_BY)[number]], fast: { $cond: [{ $and: [{ $eq: ['$status', 'answered'] }, { $lte: [{ $ifNull: ['$waitSec', 1e9] }, 30] }] }, 1, 0] } } },
         { $group: { _id: '$k', calls: { $sum: 1 }, fast: { $sum: '$fast' } } },
       ])
       .toArray();
@@ -224,6 +231,9 @@ export class ReportService {
     if (groupBy === 'agent') {
       const ids = keys.filter((k) => /^[0-9a-f]{24}$/.test(k));
       for (const a of await this.models.Agent.find({ _id: { $in: ids } }, { name: 1 }).lean()) out.set(String(a._id), a.name);
+    } else if (isFieldGroup(groupBy)) {
+      const field = await this.fieldOf?.(groupBy.slice(6));
+      for (const o of field?.options ?? []) out.set(o.value, o.label.en);
     } else if (groupBy === 'team') {
       for (const t of await this.models.Team.find({ key: { $in: keys } }, { key: 1, name: 1 }).lean()) out.set(t.key, t.name);
     }
@@ -231,14 +241,21 @@ export class ReportService {
   }
 }
 
+const isFieldGroup = (g: GroupBy): g is `field:${string}` => g.startsWith('field:');
+
+/** The ticket's dimension of a grouping: a fixed one, or the value of a custom field. */
+function ticketKey(g: GroupBy): unknown {
+  return isFieldGroup(g) ? { $ifNull: [`$fields.${g.slice(6)}`, null] } : TICKET_KEYS[g];
+}
+
 /** The ticket's dimension of each grouping; `day` is the UTC calendar day of creation. */
-const TICKET_KEYS: Record<GroupBy, unknown> = {
+const TICKET_KEYS: Record<(typeof GROUP_BY)[number], unknown> = {
   channel: '$channel',
   team: '$team',
   agent: { $ifNull: ['$assigneeId', null] },
   day: { $dateToString: { format: '%Y-%m-%d', date: '$createdAt' } },
 };
-const CALL_KEYS: Record<GroupBy, unknown> = {
+const CALL_KEYS: Record<(typeof GROUP_BY)[number], unknown> = {
   channel: null, // every call is the hotline: the 'voice' group
   team: '$team',
   agent: { $ifNull: ['$agentId', null] },

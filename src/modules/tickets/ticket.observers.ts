@@ -6,7 +6,14 @@ import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 
-export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'channel', [unknown, unknown]>>;
+/** What a change changed, `[before, after]` per attribute; custom fields as `fields.<key>`. */
+export type TicketChangeKey = 'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'channel' | 'tags' | `fields.${string}`;
+export type TicketChanges = Partial<Record<TicketChangeKey, [unknown, unknown]>>;
+
+/** Which event an observer hears: the id of its journal entry (a change), so an observer can act once per change. */
+export interface TicketEventRef {
+  id: string;
+}
 
 /**
  * The observers of a ticket, in the order they run. Each reads the ticket as the ones before it
@@ -35,7 +42,7 @@ export interface TicketObserver {
   readonly name: ObserverName;
   created?(ticket: TicketDoc): Promise<TicketDoc | void>;
   messageAdded?(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void>;
-  changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor): Promise<TicketDoc | void>;
+  changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor, event: TicketEventRef): Promise<TicketDoc | void>;
 }
 
 export type TicketEventKind = 'created' | 'changed' | 'message';
@@ -113,7 +120,7 @@ export class TicketEvents {
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges, actor: Actor, entry: EffectEntry): Promise<TicketDoc> {
-    return (await this.run(ticket, entry, (o, t) => o.changed?.(t, changes, actor))).ticket;
+    return (await this.run(ticket, entry, (o, t) => o.changed?.(t, changes, actor, { id: entry.id }))).ticket;
   }
 
   /** A message on the ticket; `entry` when the write journaled it (an agent's reply), else only a failure is recorded. */
@@ -191,7 +198,7 @@ export class TicketEvents {
         const entry: EffectEntry = { ...e, pending: [...(e.pending ?? [])] };
         let call: ((o: TicketObserver, x: TicketDoc) => Promise<TicketDoc | void> | undefined) | null = null;
         if (e.event === 'created') call = (o, x) => o.created?.(x);
-        else if (e.event === 'changed') call = (o, x) => o.changed?.(x, (e.changes ?? {}) as TicketChanges, (e.actor ?? SYSTEM) as Actor);
+        else if (e.event === 'changed') call = (o, x) => o.changed?.(x, (e.changes ?? {}) as TicketChanges, (e.actor ?? SYSTEM) as Actor, { id: e.id });
         else {
           const message = e.messageId ? await this.d.Message.findById(e.messageId) : null;
           if (message) call = (o, x) => o.messageAdded?.(x, message);

@@ -61,6 +61,7 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
         priority: body.priority,
         tags: body.tags,
         product: body.product,
+        fields: body.fields,
         message: { body: body.body, channel: body.channel, author: { type: 'customer', name: body.customer.name }, delivery: 'received' },
       },
       { type: 'agent', id: principal.id, name: principal.name },

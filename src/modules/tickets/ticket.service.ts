@@ -8,6 +8,7 @@ import type { CustomerInput, CustomerService } from '../customers/customer.servi
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
+import type { TicketWriteGuard } from './ticket.guard';
 import type { NewMessageInput, TicketStore } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
@@ -28,6 +29,8 @@ export interface CreateTicketInput {
   dedupeKey?: string;
   assigneeId?: string | null;
   meta?: Record<string, unknown>;
+  /** custom fields, validated by the write guard for the ticket's type and team */
+  fields?: Record<string, unknown>;
   /** the first message; absent for a ticket opened without words (a missed call is an event) */
   message?: NewMessageInput & { author: Actor };
 }
@@ -41,6 +44,7 @@ export interface TicketServiceDeps {
   audit: AuditLog;
   store: TicketStore;
   events: TicketEvents;
+  guard: TicketWriteGuard;
 }
 
 /** Tickets: finding them, and registering a new one (number, customer, first message, audit, observers). */
@@ -101,6 +105,8 @@ export class TicketService {
       if (existing) return { ticket: existing, message: null, created: false };
     }
     if (!(await this.d.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
+    const given = input.fields && Object.keys(input.fields).length ? await this.d.guard.fields(input.fields, { type: input.type ?? 'inquiry', team: input.team, fields: {} }) : {};
+    const fields = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
     const customerId = input.customerId ?? (await this.d.customers.findOrCreate(input.customer))._id;
     const number = await nextSequence(this.d.Counter, 'ticket');
     const entry = events.entry('created', { actor });
@@ -120,6 +126,7 @@ export class TicketService {
         visitorId: input.visitorId ?? null,
         assigneeId: input.assigneeId ?? null,
         meta: input.meta ?? {},
+        fields,
         effects: [entry],
         ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
       });
