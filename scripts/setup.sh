@@ -23,6 +23,8 @@ fi
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
   command -v docker-compose >/dev/null || apt_pkgs+=(docker-compose)
+  # the webhook tests verify signatures with the Python reference library (standardwebhooks) in a venv
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_pkgs+=(python3-venv)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
@@ -44,4 +46,10 @@ if [ -z "${MONGODB_URI:-}" ]; then
     mkdir -p scripts/mongo/build
     javac -nowarn -cp 'scripts/mongo/lib/*' -d scripts/mongo/build scripts/mongo/Launcher.java >&2 || fail "javac failed on scripts/mongo/Launcher.java"
   fi
+fi
+
+if [ "$want_test" = 1 ] && ! .cache/venv-test/bin/python -c 'import standardwebhooks' 2>/dev/null; then
+  say "installing the Python standardwebhooks package (PyPI) into .cache/venv-test for the webhook tests"
+  python3 -m venv .cache/venv-test >&2 || fail "python3 -m venv failed (apt-get install python3-venv)"
+  .cache/venv-test/bin/pip install -q --disable-pip-version-check 'standardwebhooks==1.1.0' >&2 || fail "pip could not install standardwebhooks from PyPI"
 fi

@@ -1,7 +1,9 @@
 import type { DeliveryRouter } from '../channels/delivery';
 import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
 import { emailModule } from '../channels/email/email.module';
+import { automationModule } from '../modules/automation/automation.module';
 import { fieldsModule } from '../modules/fields/fields.module';
+import { webhooksModule } from '../modules/webhooks/webhooks.module';
 import { voiceModule } from '../channels/voice/voice.module';
 import type { Core } from '../core/core';
 import { mailModule } from '../mail/mail.module';
@@ -65,6 +67,21 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
   // custom fields: definitions, and the check of every ticket write (the tickets module's guard)
   const fields = fieldsModule(core, { teams });
+  // outgoing webhooks: subscriptions and signed deliveries; rules call them too
+  const webhooks = webhooksModule(core);
+  // automation rules and macros, over the ticket operations, callbacks and webhooks
+  const automation = automationModule(core, {
+    tickets,
+    timeline,
+    updates,
+    deliver: b.delivery.deliver,
+    callbacks: callbacks.callbacks,
+    customers,
+    teams,
+    fields: fields.fields,
+    webhooks: webhooks.deliveries.ruleWebhooks(webhooks.webhooks),
+  });
+  automation.linked.listen((event, data) => webhooks.deliveries.announce(`${event.kind}.updated`, `${event.kind}-${event.id}-${event.key}`, { ticketId: event.ticketId, record: { kind: event.kind, data }, changes: event.changes }));
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
   return [
     b.ticketsModule,
@@ -84,6 +101,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     surveys,
     reportsModule(core, storedCalendars(calendars.calendars), fields.fields),
     fields,
+    webhooks,
+    automation,
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
     // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),

@@ -19,17 +19,20 @@ export interface TicketEventRef {
  * The observers of a ticket, in the order they run. Each reads the ticket as the ones before it
  * left it, so:
  * 1. `sla`: applies or moves the SLA first; everything after it shows the new due times.
+ *    `automation`: the rules of the event (a rule's change runs through the whole chain before
+ *    its observer returns), so a rule routing a ticket does so before chat routing offers it.
  * 2. `customers`: the teams of a customer's tickets, which decide who may see the customer.
  * 3. `chat`: the waiting queue of unassigned chats, joined before routing may take the chat out.
  * 4. `routing`: may assign a waiting chat at once (an assignment is a change of its own, which
  *    runs through the whole chain before routing returns the assigned ticket).
  * 5. `surveys`: a solve schedules the survey and the follow-up call; a reopen cancels them.
  * 6. `jobs`: the auto-close timer of a solved ticket.
+ *    `webhooks`: queues the outgoing webhook deliveries of the event.
  * 7. `live`: last, so the queue index and the agents' sockets show what every other observer did.
  * A new domain that reacts to tickets adds its observer's name here, where its effect belongs
  * (before `live`), and contributes the observer from its AppModule (`ticketObservers`).
  */
-export const OBSERVER_ORDER = ['sla', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'live'] as const;
+export const OBSERVER_ORDER = ['sla', 'automation', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'webhooks', 'live'] as const;
 export type ObserverName = (typeof OBSERVER_ORDER)[number];
 
 /**
