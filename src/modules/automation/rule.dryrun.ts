@@ -38,7 +38,7 @@ export class RuleDryRun {
     const clocks = rule.on === 'time' ? new Map((await this.d.StateClock.find({ _id: { $in: tickets.map((t) => String(t._id)) } }).lean()).map((c) => [c._id, c.since ?? {}])) : new Map();
     const ev = await this.d.evaluator();
     const view = { ...rule, id: 'dry-run', rev: 0, createdAt: null, updatedAt: null } as RuleView;
-    const now = Date.now();
+    const now = this.d.facts.clock.now().getTime();
     const matched: number[] = [];
     for (const t of tickets) {
       const base = ticketFacts(t, this.d.facts, { message: t.lastMessageId ? (messages.get(t.lastMessageId) ?? null) : null });
@@ -47,7 +47,7 @@ export class RuleDryRun {
       const facts = { get: base.get, changes };
       if (rule.on === 'time') {
         const entry = this.d.time.entry(view, t, clocks.get(String(t._id)) ?? {});
-        if (entry === null || entry + rule.conditions.since!.hours * HOUR > Math.max(now, this.d.facts.clock.now().getTime())) continue;
+        if (entry === null || entry + rule.conditions.since!.hours * HOUR > now) continue;
       }
       if (await holds(rule.conditions, facts, ev)) matched.push(t.number);
     }
