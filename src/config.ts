@@ -3,21 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
-import { parseDuration } from './infra/duration';
+import { isoDurationMs } from './infra/duration';
 
-const isoDuration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((v) => {
-      try {
-        parseDuration(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an ISO 8601 duration such as PT1H or P3D')
-    .transform((v) => parseDuration(v));
+const isoDuration = isoDurationMs;
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])

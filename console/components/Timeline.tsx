@@ -1,12 +1,13 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { download } from '../api';
 import { useT } from '../i18n';
+import { eventText } from '../timeline-text';
 import type { Message } from '../types';
 import { ChannelIcon, Icon, Time } from './common';
 
-/** Calls, mails, chat lines, notes and status events in order; bodies are shown as text, never as HTML. */
+/** Calls, mails, chat lines, notes and status events in order, events in the reader's language; bodies are shown as text, never as HTML. */
 export function Timeline({ messages }: { messages: Message[] }) {
-  const { t } = useT();
+  const { t, locale } = useT();
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length]);
   return (
@@ -14,7 +15,7 @@ export function Timeline({ messages }: { messages: Message[] }) {
       {messages.map((m) => {
         const cls = m.kind === 'event' ? 'event' : m.internal ? 'note' : m.author.type;
         return (
-          <li key={m.id} class={`msg ${cls}`} data-id={m.id}>
+          <li key={m.id} class={`msg ${cls}`} data-id={m.id} data-event={m.event?.type}>
             <div class="meta">
               {m.kind === 'event' ? <span class="tag">{t('ticket.event')}</span> : <ChannelIcon channel={m.channel} />}
               <strong>{m.author.name}</strong>
@@ -23,7 +24,7 @@ export function Timeline({ messages }: { messages: Message[] }) {
               {m.author.type === 'agent' && !m.internal && m.delivery.status !== 'none' && <span class={`delivery d-${m.delivery.status}`}>{t(`ticket.delivery.${m.delivery.status}`)}</span>}
               <Time at={m.createdAt} />
             </div>
-            <div class="body">{m.body}</div>
+            <div class="body">{m.kind === 'event' ? eventText(m.event, m.body, t, locale) : m.body}</div>
             {m.fullBody && (
               <details class="quoted">
                 <summary>…</summary>

@@ -3,10 +3,14 @@
  * so that each domain keeps its own texts. A new area adds its two files here.
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
+import enAutomation from './en/automation.json';
 import enCore from './en/core.json';
+import enTimeline from './en/timeline.json';
+import zhAutomation from './zh-CN/automation.json';
 import zhCore from './zh-CN/core.json';
+import zhTimeline from './zh-CN/timeline.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enTimeline, enAutomation],
+  'zh-CN': [zhCore, zhTimeline, zhAutomation],
 };

@@ -37,7 +37,18 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   t.guard.use(guards[0] ?? null);
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
   await ensureIndexes(core.conn);
-  return { ...core, ...base, events: t.events, query: t.query, api, modules };
+  return {
+    ...core,
+    ...base,
+    events: t.events,
+    query: t.query,
+    api,
+    modules,
+    async close() {
+      await t.events.flush();
+      await core.close();
+    },
+  };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../../errors';
 import type { MailOutbox } from '../../mail/outbox';
 import type { Locale } from '../../core/types';
+import { sameSecret } from '../../infra/secrets';
 
 const CODE_TTL_SEC = 15 * 60;
 const VERIFIED_TTL_SEC = 30 * 24 * 3600;
@@ -39,8 +40,7 @@ export class ChatVerification {
       await this.redis.del(key);
       throw new AppError(403, 'wrong_code', 'No code is waiting, or it expired; ask for a new one');
     }
-    const given = Buffer.from(digest(vid, code.trim()));
-    if (!crypto.timingSafeEqual(given, Buffer.from(pending.code))) throw new AppError(403, 'wrong_code', 'That code is not right');
+    if (!sameSecret(digest(vid, code.trim()), pending.code)) throw new AppError(403, 'wrong_code', 'That code is not right');
     await this.redis.multi().del(key).set(this.verifiedKey(vid), pending.email, 'EX', VERIFIED_TTL_SEC).exec();
     return pending.email;
   }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../infra/clock';
+import { sameSecret } from '../../infra/secrets';
 
 const PREFIX = 'v2';
 
@@ -33,9 +34,7 @@ export class VisitorTokens {
     if (!token) return null;
     const [prefix, id, issued, sig, ...rest] = token.split('.');
     if (prefix !== PREFIX || rest.length || !id || !sig || !/^[A-Za-z0-9_-]{16,64}$/.test(id) || !/^[0-9a-z]{1,10}$/.test(issued ?? '')) return null;
-    const expected = Buffer.from(this.sign(id, issued));
-    const given = Buffer.from(sig);
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
+    if (!sameSecret(sig, this.sign(id, issued))) return null;
     const age = this.clock.now().getTime() - parseInt(issued, 36) * 1000;
     return age >= -60_000 && age <= this.ttlMs ? id : null;
   }

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Request, Router } from 'express';
@@ -6,6 +5,7 @@ import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ApiRegistry } from '../../http/api-route';
+import { sameSecret } from '../../infra/secrets';
 import { requestIp } from '../../http/client-ip';
 import { take } from '../../infra/rate-limit';
 import type { MessageModel } from '../../modules/tickets/message.model';
@@ -13,13 +13,6 @@ import type { TicketService } from '../../modules/tickets/ticket.service';
 import { MailTooLargeError, MailStore } from './mail-store';
 
 export type AcceptRaw = (source: Request, maxBytes: number) => Promise<string>;
-
-/** Compares in constant time, whatever the lengths: both sides are hashed first. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
-}
 
 /**
  * Door 2: a mail provider forwards the raw message. The route verifies, stores durably, queues the

@@ -56,4 +56,3 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   };
   return { module, tickets, timeline, updates, inbound, events, guard, queueIndex, live, query, jobs };
 }
-export type Tickets = ReturnType<typeof ticketsModule>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDuration, parseDuration } from '../../infra/duration';
+import { isoDurationMs } from '../../infra/duration';
 import { objectId } from '../tickets/ticket.schemas';
 import { WEBHOOK_EVENTS } from './webhook.model';
 
@@ -14,7 +14,7 @@ export const updateWebhookBody = z
   .strictObject({ url: url.optional(), events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length).optional(), description: z.string().max(500).optional(), active: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 export const rotateBody = z.strictObject({
-  keepOldFor: z.string().refine(isDuration, 'must be an ISO 8601 duration such as PT1H or P1D').transform(parseDuration).refine((ms) => ms <= 30 * 24 * 3600_000, 'at most 30 days').default('P1D' as never).describe('how long the old secret stays valid (ISO 8601, default P1D)'),
+  keepOldFor: isoDurationMs('P1D').refine((ms) => ms <= 30 * 24 * 3600_000, 'at most 30 days').describe('how long the old secret stays valid (ISO 8601, default P1D)'),
 });
 export const webhookIdParams = z.strictObject({ id: objectId });
 export const deliveryParams = z.strictObject({ id: objectId, deliveryId: objectId });

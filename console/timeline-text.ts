@@ -1,0 +1,85 @@
+import type { RuleActionSummary, TimelineEvent, TimelineEventData, TimelineEventType } from '../src/modules/tickets/timeline.events';
+import { duration, type Locale, type T } from './i18n/translate';
+
+type Vars = Record<string, string | number>;
+/** A sentence: its key in console/i18n/<lang>/timeline.json and its values; null when the stored data lacks what it needs. */
+type Sentence = [key: string, vars: Vars] | null;
+type Render<K extends TimelineEventType> = (d: TimelineEventData[K], h: Helpers) => Sentence;
+
+interface Helpers {
+  t: T;
+  /** "5 min", "2 h 10 min" in the reader's language */
+  span(sec: number | null | undefined): string;
+  /** a date and time in the reader's language */
+  at(d: Date | string | null | undefined): string;
+}
+
+/**
+ * How each kind of timeline event reads: a key and values from its stored data (the types in
+ * src/modules/tickets/timeline.events.ts). The compiler requires one line per event type.
+ */
+const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
+  status_changed: (d, { t }) => [d.by ? 'event.status_changed' : 'event.status_changed.nobody', { by: d.by ?? '', from: t(`status.${d.from}`), to: t(`status.${d.to}`) }],
+  call_received: (d) => {
+    const caller = d.caller ?? d.from;
+    if (!caller) return null;
+    return [d.to ? 'event.call_received.to' : 'event.call_received', { caller, to: d.to ?? '' }];
+  },
+  call_answered: (d, { span }) => {
+    if (d.agentId && !d.agentName) return null; // written before the name was kept
+    return [d.agentName ? 'event.call_answered' : 'event.call_answered.nobody', { agent: d.agentName ?? '', wait: span(d.waitSec) }];
+  },
+  call_missed: (d, { t }) => (d.from === undefined ? null : ['event.call_missed', { from: d.from ?? t('event.unknownNumber'), reason: t(`reason.${d.reason}`) }]),
+  call_abandoned: (d, { t }) => (d.from === undefined ? null : ['event.call_abandoned', { from: d.from ?? t('event.unknownNumber'), reason: t(`reason.${d.reason}`) }]),
+  call_ended: (d, { span }) => ['event.call_ended', { duration: span(d.durationSec) }],
+  voicemail: (d, { span }) => ['event.voicemail', { duration: span(d.durationSec), url: d.recordingUrl }],
+  callback_scheduled: (d, { t, at }) => ['event.callback_scheduled', { kind: t(`kind.${d.kind}`), due: at(d.dueAt) }],
+  callback_requested: (d, { at }) => ['event.callback_requested', { phone: d.phone, due: at(d.dueAt) }],
+  callback_attempt: (d, { t }) => (d.by ? [d.note ? 'event.callback_attempt.note' : 'event.callback_attempt', { by: d.by, attempt: d.attempt, outcome: t(`outcome.${d.outcome}`), note: d.note ?? '' }] : null),
+  callback_failed: (d, { t }) => ['event.callback_failed', { kind: t(`kind.${d.kind}`), attempts: d.attempts }],
+  chat_ended: () => ['event.chat_ended', {}],
+  chat_rating: (d) => [d.comment ? 'event.chat_rating.comment' : 'event.chat_rating', { score: d.score, comment: d.comment ?? '' }],
+  survey_offered: (d) => (d.via === 'chat' ? ['event.survey_offered.chat', {}] : d.to ? ['event.survey_offered.email', { to: d.to }] : null),
+  survey_skipped: () => ['event.survey_skipped', {}],
+  survey_answered: (d) => [d.comment ? 'event.survey_answered.comment' : 'event.survey_answered', { score: d.score, comment: d.comment ?? '' }],
+  mail_bounced: (d, { t }) => (d.to === undefined ? null : ['event.mail_bounced', { to: d.to ?? t('event.theCustomer'), diagnostic: d.diagnostic }]),
+  rule_applied: (d, h) => ['event.rule_applied', { rule: d.rule, actions: actionsText(d.actions, h.t) }],
+  rule_failed: (d, { t }) => ['event.rule_failed', { rule: d.rule, action: d.action.split(',').map((a) => t(`action.${a}`)).join(', '), error: d.error }],
+  rule_loop_stopped: (d) => ['event.rule_loop_stopped', { rules: d.rules.map((r) => `“${r}”`).join(', '), limit: d.limit }],
+  rule_note: (d) => [d.rule || d.macro ? 'event.rule_note' : 'event.rule_note.plain', { by: d.rule ?? d.macro ?? '', text: d.text }],
+  macro_applied: (d, h) => ['event.macro_applied', { by: d.by, macro: d.macro, actions: actionsText(d.actions, h.t) }],
+  identity_verified: (d) => [d.verified ? 'event.identity_verified.yes' : 'event.identity_verified.no', {}],
+};
+
+/** Every event type the console can render (tests check it covers every type the server writes). */
+export const RENDERED_EVENT_TYPES = Object.keys(SENTENCES) as TimelineEventType[];
+
+/**
+ * The text of a timeline event in the reader's language, from its type and data. The stored
+ * English `body` is the fallback: for an event kind this console does not know, and for events
+ * stored before their data carried what the sentence needs.
+ */
+export function eventText(event: TimelineEvent | null, body: string, t: T, locale: Locale): string {
+  if (!event) return body;
+  const render = SENTENCES[event.type] as Render<TimelineEventType> | undefined;
+  const fmt = locale === 'zh-CN' ? 'zh-CN' : 'en-GB';
+  const helpers: Helpers = {
+    t,
+    span: (sec) => duration(sec ?? 0, locale),
+    at: (d) => (d ? new Date(d).toLocaleString(fmt, { dateStyle: 'medium', timeStyle: 'short' }) : ''),
+  };
+  const sentence = render ? render(event.data as never, helpers) : null;
+  return sentence ? t(sentence[0], sentence[1]) : body;
+}
+
+/** What a rule or macro did, in the reader's language: "team → returns, tags + refund". */
+function actionsText(actions: RuleActionSummary[], t: T): string {
+  const value = (a: RuleActionSummary) => {
+    const v = a.value === null || a.value === undefined ? t('action.none') : String(a.value);
+    if (a.type === 'set_status') return t(`status.${v}`);
+    if (a.type === 'set_priority') return t(`priority.${v}`);
+    if (a.type === 'set_type') return t(`type.${v}`);
+    return v;
+  };
+  return actions.map((a) => t(`action.${a.type}`, { value: value(a), tags: (a.tags ?? []).join(', '), key: a.key ?? '' })).join(t('action.separator'));
+}

@@ -1,0 +1,39 @@
+import { translator } from '../../../console/i18n/translate';
+import { eventText, RENDERED_EVENT_TYPES } from '../../../console/timeline-text';
+import { TIMELINE_EVENT_TYPES } from '../../../src/modules/tickets/timeline.events';
+import { buildTimelineEvents } from '../../builders/timeline-events';
+
+const CJK = /[\u4e00-\u9fff]/;
+const RAW_KEY = /\b(event|status|kind|reason|outcome)\.[a-z_-]+/;
+
+describe('timeline events in the reader\'s language', () => {
+  it('renders every kind of event the server writes', () => {
+    expect([...RENDERED_EVENT_TYPES].sort()).toEqual([...TIMELINE_EVENT_TYPES].sort());
+    expect(buildTimelineEvents().map((e) => e.event.type).sort()).toEqual([...TIMELINE_EVENT_TYPES].sort());
+  });
+
+  it.each(buildTimelineEvents().map((e) => [e.event.type, e] as const))('%s reads in Chinese and in English', (_type, { event, body }) => {
+    const zh = eventText(event, body, translator('zh-CN'), 'zh-CN');
+    expect(zh).toMatch(CJK);
+    expect(zh).not.toBe(body);
+    expect(zh).not.toMatch(RAW_KEY);
+    const en = eventText(event, body, translator('en'), 'en');
+    expect(en).not.toMatch(RAW_KEY);
+    expect(en.length).toBeGreaterThan(5);
+  });
+
+  it('translates the values inside the sentence: statuses, reasons, outcomes, callback kinds', () => {
+    const t = translator('zh-CN');
+    expect(eventText({ type: 'status_changed', data: { from: 'open', to: 'solved', by: '李娜' } }, 'x', t, 'zh-CN')).toBe('李娜 将状态从「处理中」改为「已解决」');
+    expect(eventText({ type: 'call_missed', data: { callId: 'c', reason: 'busy', waitSec: 3, from: null } }, 'x', t, 'zh-CN')).toBe('未接来电：未知号码（占线）');
+    expect(eventText({ type: 'call_ended', data: { callId: 'c', durationSec: 185 } }, 'x', t, 'zh-CN')).toBe('通话结束，时长 3 分钟');
+  });
+
+  it('shows the stored English line for events stored before their data carried the names, and for kinds it does not know', () => {
+    const t = translator('zh-CN');
+    const old = { type: 'call_answered', data: { callId: 'c', agentId: '6650f1d2c0ffee0000000001', waitSec: 4 } } as const;
+    expect(eventText(old, 'Call answered by Chen Jie after 4 s', t, 'zh-CN')).toBe('Call answered by Chen Jie after 4 s');
+    expect(eventText({ type: 'workorder_done', data: {} } as never, 'Work order done', t, 'zh-CN')).toBe('Work order done');
+    expect(eventText(null, 'plain', t, 'zh-CN')).toBe('plain');
+  });
+});
