@@ -10,16 +10,18 @@ import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
+import { AutomationPage, type AutomationTab } from './components/automation/AutomationPage';
 import css from './styles.css';
 
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
 /** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
-function parseHash(): { view: 'queue' | 'dashboard' | 'reports'; ticket: number | null } {
+function parseHash(): { view: 'queue' | 'dashboard' | 'reports' | 'automation'; ticket: number | null; tab?: AutomationTab } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
   if (m) return { view: 'queue', ticket: Number(m[1]) };
+  if (h.startsWith('#/automation')) return { view: 'automation', ticket: null, tab: (h.split('/')[2] || 'rules') as AutomationTab };
   return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null };
 }
 
@@ -109,7 +111,7 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+          {route.view === 'automation' && isLead(me) ? <AutomationPage me={me} tab={route.tab ?? 'rules'} /> : route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
         </div>
       </Live.Provider>
     );

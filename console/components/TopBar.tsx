@@ -10,6 +10,7 @@ export function TopBar(p: { me: Me; view: string; connected: boolean; presence: 
         <a href="#/" class={p.view === 'queue' ? 'active' : ''}>{t('nav.queue')}</a>
         {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
+        {isLead(p.me) && <a href="#/automation" class={p.view === 'automation' ? 'active' : ''} data-nav="automation">{t('nav.automation')}</a>}
       </nav>
       <span class="spacer" />
       <span class={`live ${p.connected ? 'on' : 'off'}`} data-live={p.connected ? 'on' : 'off'}>{p.connected ? t('live.connected') : t('live.disconnected')}</span>

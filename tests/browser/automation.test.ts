@@ -1,0 +1,97 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { cspViolations, ensureConsoleBundle, launchChromium } from '../helpers/browser';
+import { startTestApp, TestApp } from '../helpers/harness';
+
+/** The rules editor, the ticket's custom fields and macros in the composer, in headless Chromium. */
+describe('automation in the console', () => {
+  let app: TestApp;
+  let browser: Browser;
+  const violations: string[][] = [];
+  beforeAll(async () => {
+    ensureConsoleBundle();
+    app = await startTestApp();
+    browser = await launchChromium();
+  }, 60000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  afterEach(() => {
+    expect(violations.flat()).toEqual([]);
+    violations.length = 0;
+  });
+
+  async function signIn(email: string, hash: string, locale = 'en-US'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale });
+    const page = await context.newPage();
+    violations.push(await cspViolations(page));
+    page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
+    await page.goto(`${app.url}/console${hash}`);
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill('demo-password');
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
+    return page;
+  }
+
+  it('a manager builds a rule from lists, tries it on recent tickets and saves it; it routes the next ticket', async () => {
+    const page = await signIn('admin@demo.local', '#/automation/rules');
+    await page.locator('button', { hasText: 'New rule' }).click();
+    const editor = page.locator('form.rule-editor');
+    await editor.locator('input[name=name]').fill('Refunds to returns');
+    await editor.locator('select[name=on]').selectOption('ticket.created');
+    await editor.locator('fieldset[data-group=all] button.add-condition').click();
+    const cond = editor.locator('fieldset[data-group=all] .condition').first();
+    await cond.locator('select[name=field]').selectOption('ticket.subject');
+    await cond.locator('select[name=op]').selectOption('contains');
+    await cond.locator('input[name=value]').fill('退款');
+    await editor.locator('button.add-action').click();
+    const action = editor.locator('.action').first();
+    await action.locator('select[name=action]').selectOption('set_team');
+    await action.locator('select[name=action-value]').selectOption('returns');
+
+    // an invalid value comes back from the server and stands next to its row
+    await cond.locator('select[name=op]').selectOption('equals');
+    await cond.locator('input[name=value]').fill('');
+    await editor.locator('button', { hasText: 'Try on recent tickets' }).click();
+    await cond.locator('.field-issue').waitFor();
+    await cond.locator('select[name=op]').selectOption('contains');
+    await cond.locator('input[name=value]').fill('退款');
+
+    await editor.locator('button', { hasText: 'Try on recent tickets' }).click();
+    const dry = editor.locator('[data-testid=dry-run]');
+    await dry.waitFor();
+    if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: path.resolve(__dirname, '../../docs/screenshots/automation.png') });
+    const demoTickets = await app.c.models.Ticket.countDocuments({});
+    expect(await dry.textContent()).toBe(`This rule would have matched 0 of the last ${demoTickets} tickets.`);
+    await editor.locator('button[type=submit]').click();
+    await page.locator('table.rules tr', { hasText: 'Refunds to returns' }).waitFor();
+
+    const rules = (await (await app.as('manager@demo.local')).get('/api/automations')).body.rules;
+    expect(rules).toEqual([expect.objectContaining({ name: 'Refunds to returns', on: 'ticket.created', active: true, conditions: { all: [{ field: 'ticket.subject', op: 'contains', value: '退款' }], any: [] }, actions: [{ type: 'set_team', value: 'returns' }] })]);
+    const t = (await (await app.as('agent1@demo.local')).post('/api/tickets').send({ channel: 'web', subject: '申请退款', body: '收到的货坏了', customer: { name: '赵敏', email: 'zhao.min@example.cn' }, team: 'support' })).body;
+    expect(t.team).toBe('returns');
+    await page.context().close();
+  });
+
+  it('an agent fills a custom field in the ticket view and applies a macro from the composer', async () => {
+    const manager = await app.as('manager@demo.local');
+    await manager.post('/api/fields').send({ key: 'serial_checked', label: { en: 'Serial checked', 'zh-CN': '已核对序列号' }, type: 'select', options: ['yes', 'no'], required: true }).expect(201);
+    const agent1 = await app.as('agent1@demo.local');
+    const macro = (await agent1.post('/api/macros').send({ name: 'Waiting for customer', actions: [{ type: 'set_status', value: 'pending' }, { type: 'add_tags', tags: ['waiting'] }] })).body;
+    const t = (await agent1.post('/api/tickets').send({ channel: 'web', subject: 'Oven door', body: 'The door does not close.', customer: { name: 'Ida', email: 'ida@example.com' }, team: 'support' })).body;
+
+    const page = await signIn('agent1@demo.local', `#/ticket/${t.number}`);
+    const field = page.locator('select[name=field-serial_checked]');
+    await field.waitFor();
+    await field.selectOption('yes');
+    await page.waitForFunction(async (n) => (await (await fetch(`/api/tickets/${n}`, { headers: { Authorization: `Bearer ${sessionStorage.getItem('aftercare.token')}` } })).json()).fields?.serial_checked === 'yes', t.number);
+
+    await page.locator('select[name=macro]').selectOption(macro.id);
+    await page.waitForFunction(() => (document.querySelector('select[name=status]') as HTMLSelectElement | null)?.value === 'pending');
+    await page.locator('.timeline li', { hasText: 'applied the macro “Waiting for customer”' }).waitFor();
+    expect((await agent1.get(`/api/tickets/${t.number}`)).body).toMatchObject({ status: 'pending', tags: ['waiting'], fields: { serial_checked: 'yes' } });
+    await page.context().close();
+  });
+});
