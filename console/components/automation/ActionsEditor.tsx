@@ -1,6 +1,5 @@
 import { useT } from '../../i18n';
 import type { ActionPayload } from '../../../src/modules/automation/automation.payloads';
-import { ACTION_TYPES, MACRO_ACTION_TYPES } from '../../../src/modules/automation/rule.vocabulary';
 import { PRIORITIES, STATUSES, TYPES } from '../../../src/modules/tickets/ticket.types';
 import { type EditorData, type Issues, issueAt } from './editor-data';
 import { ValueInput } from './ValueInput';
@@ -38,7 +37,7 @@ function blank(type: string, data: EditorData): ActionPayload {
 /** The actions of a rule or macro, each picked from a list with its own inputs. */
 export function ActionsEditor(p: { list: ActionPayload[]; macro?: boolean; data: EditorData; issues: Issues; onChange: (list: ActionPayload[]) => void }) {
   const { t, locale } = useT();
-  const types = p.macro ? MACRO_ACTION_TYPES : ACTION_TYPES;
+  const types = p.macro ? p.data.vocabulary.macroActions : p.data.vocabulary.actions;
   const set = (i: number, a: ActionPayload) => p.onChange(p.list.map((x, j) => (j === i ? a : x)));
   return (
     <fieldset class="actions-editor">

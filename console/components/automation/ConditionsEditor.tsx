@@ -1,19 +1,17 @@
 import { useT } from '../../i18n';
 import type { ConditionPayload } from '../../../src/modules/automation/automation.payloads';
-import { CHANGE_OPS, CONDITION_FIELDS, type ConditionField, KIND_OF_FIELD_TYPE, OPS_BY_KIND, type RuleEvent } from '../../../src/modules/automation/rule.vocabulary';
+import type { ConditionFieldPayload as ConditionField } from '../../../src/modules/automation/automation.payloads';
 import { type EditorData, type Issues, issueAt } from './editor-data';
 import { ValueInput } from './ValueInput';
 
-const CHANGE_EVENTS: RuleEvent[] = ['ticket.updated', 'workorder.updated', 'return.updated'];
-
 /** The fields a condition of this event can test: the vocabulary's, and the custom fields of tickets. */
-export function conditionFields(event: RuleEvent, data: EditorData, locale: string): { field: string; entry: ConditionField; label?: string }[] {
-  const fixed = Object.entries(CONDITION_FIELDS as Record<string, ConditionField>)
+export function conditionFields(event: string, data: EditorData, locale: string): { field: string; entry: ConditionField; label?: string }[] {
+  const fixed = Object.entries(data.vocabulary.fields)
     .filter(([, e]) => !e.events || e.events.includes(event))
     .map(([field, entry]) => ({ field, entry }));
   const custom = data.fields
     .filter((f) => f.appliesTo === 'ticket' && f.active)
-    .map((f) => ({ field: `fields.${f.key}`, entry: { kind: KIND_OF_FIELD_TYPE[f.type], values: f.type === 'select' ? f.options.map((o) => o.value) : undefined, changes: true, holds: true } as ConditionField, label: locale === 'zh-CN' ? f.label['zh-CN'] : f.label.en }));
+    .map((f) => ({ field: `fields.${f.key}`, entry: { kind: data.vocabulary.kindOfFieldType[f.type], values: f.type === 'select' ? f.options.map((o) => o.value) : undefined, changes: true, holds: true } as ConditionField, label: locale === 'zh-CN' ? f.label['zh-CN'] : f.label.en }));
   return [...fixed, ...custom];
 }
 
@@ -24,12 +22,13 @@ export function optionLabels(data: EditorData, field: string, locale: string): R
 }
 
 /** One list of conditions (all / any): field, operator and value picked from lists, no JSON. */
-export function ConditionsEditor(p: { event: RuleEvent; group: 'all' | 'any'; list: ConditionPayload[]; data: EditorData; issues: Issues; onChange: (list: ConditionPayload[]) => void }) {
+export function ConditionsEditor(p: { event: string; group: 'all' | 'any'; list: ConditionPayload[]; data: EditorData; issues: Issues; onChange: (list: ConditionPayload[]) => void }) {
   const { t, locale } = useT();
   const fields = conditionFields(p.event, p.data, locale);
   const labelOf = (f: (typeof fields)[number]) => (f.label ? t('field.custom', { label: f.label }) : t(`field.${f.field}`));
   const set = (i: number, c: ConditionPayload) => p.onChange(p.list.map((x, j) => (j === i ? c : x)));
-  const opsFor = (entry: ConditionField) => OPS_BY_KIND[entry.kind].filter((op) => !CHANGE_OPS.includes(op) || (entry.changes && CHANGE_EVENTS.includes(p.event)));
+  const v = p.data.vocabulary;
+  const opsFor = (entry: ConditionField) => v.opsByKind[entry.kind].filter((op) => !v.changeOps.includes(op) || (entry.changes && v.changeEvents.includes(p.event)));
   return (
     <fieldset class="conditions" data-group={p.group}>
       <legend>{t(p.group === 'all' ? 'rules.all' : 'rules.any')}</legend>

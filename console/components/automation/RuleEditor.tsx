@@ -2,7 +2,6 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { useT } from '../../i18n';
 import type { ConditionsPayload, DryRunPayload, RulePayload } from '../../../src/modules/automation/automation.payloads';
-import { RULE_EVENTS, type RuleEvent } from '../../../src/modules/automation/rule.vocabulary';
 import { ActionsEditor } from './ActionsEditor';
 import { conditionFields, ConditionsEditor, optionLabels } from './ConditionsEditor';
 import { type EditorData, type Issues, issueAt, issuesOf } from './editor-data';
@@ -72,10 +71,10 @@ export function RuleEditor(p: { rule: RuleDraft; data: EditorData; onSaved: (r: 
         <label>{t('auto.name')} <input name="name" required value={r.name} onInput={(e) => upd({ name: e.currentTarget.value })} /></label>
         <label>{t('rules.when')}
           <select name="on" value={r.on} onChange={(e) => {
-            const on = e.currentTarget.value as RuleEvent;
+            const on = e.currentTarget.value;
             upd({ on, conditions: { all: [], any: [], ...(on === 'time' ? { since } : {}) } });
           }}>
-            {RULE_EVENTS.map((ev) => <option value={ev}>{t(`rules.event.${ev}`)}</option>)}
+            {p.data.vocabulary.events.map((ev) => <option value={ev}>{t(`rules.event.${ev}`)}</option>)}
           </select>
         </label>
         <label>{t('auto.order')} <input name="order" type="number" value={r.order} onInput={(e) => upd({ order: Number(e.currentTarget.value) || 0 })} /></label>

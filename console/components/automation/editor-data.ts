@@ -2,12 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import type { FieldPayload } from '../../../src/modules/fields/field.payloads';
 import type { WebhookPayload } from '../../../src/modules/webhooks/webhook.payloads';
+import type { VocabularyPayload } from '../../../src/modules/automation/automation.payloads';
 
 export interface EditorData {
   teams: { key: string; name: string; nameZh?: string }[];
   agents: { id: string; name: string }[];
   fields: FieldPayload[];
   webhooks: WebhookPayload[];
+  /** what rules and macros are written in, as the server accepts it */
+  vocabulary: VocabularyPayload;
   reload(): void;
 }
 
@@ -22,9 +25,10 @@ export function useEditorData(withWebhooks: boolean): EditorData | null {
       api<{ agents: EditorData['agents'] }>('/api/agents'),
       api<{ fields: FieldPayload[] }>('/api/fields'),
       withWebhooks ? api<{ webhooks: WebhookPayload[] }>('/api/webhooks') : Promise.resolve({ webhooks: [] }),
+      api<VocabularyPayload>('/api/automations/vocabulary'),
     ])
-      .then(([t, a, f, w]) => !gone && setData({ teams: t.teams, agents: a.agents, fields: f.fields, webhooks: w.webhooks }))
-      .catch(() => !gone && setData({ teams: [], agents: [], fields: [], webhooks: [] }));
+      .then(([t, a, f, w, vocabulary]) => !gone && setData({ teams: t.teams, agents: a.agents, fields: f.fields, webhooks: w.webhooks, vocabulary }))
+      .catch(() => undefined);
     return () => {
       gone = true;
     };

@@ -1,8 +1,8 @@
 /**
  * The automation API's wire shapes: rules and macros as `GET /api/automations` and `/api/macros`
- * answer them. A leaf (types only, from sibling leaves), imported type-only by the console.
+ * answer them, and the vocabulary the rules editor offers (`GET /api/automations/vocabulary`).
+ * A leaf (plain types), imported type-only by the console.
  */
-import type { RuleEvent } from './rule.vocabulary';
 
 export interface ConditionPayload {
   field: string;
@@ -24,7 +24,7 @@ export interface RulePayload {
   id: string;
   name: string;
   active: boolean;
-  on: RuleEvent;
+  on: string;
   conditions: ConditionsPayload;
   actions: ActionPayload[];
   order: number;
@@ -46,4 +46,27 @@ export interface DryRunPayload {
   matched: number;
   of: number;
   tickets: number[];
+}
+
+export type ValueKindPayload = 'text' | 'enum' | 'number' | 'date' | 'boolean' | 'list' | 'team' | 'agent';
+
+export interface ConditionFieldPayload {
+  kind: ValueKindPayload;
+  values?: readonly string[];
+  events?: readonly string[];
+  changes?: boolean;
+  holds?: boolean;
+}
+
+/** What rules and macros are written in (src/modules/automation/rule.vocabulary.ts), for the editor. */
+export interface VocabularyPayload {
+  events: readonly string[];
+  fields: Record<string, ConditionFieldPayload>;
+  opsByKind: Record<ValueKindPayload, readonly string[]>;
+  changeOps: readonly string[];
+  /** the events whose rules see a change (changed, changed to, changed from) */
+  changeEvents: readonly string[];
+  actions: readonly string[];
+  macroActions: readonly string[];
+  kindOfFieldType: Record<string, ValueKindPayload>;
 }

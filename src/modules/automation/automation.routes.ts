@@ -4,7 +4,9 @@ import type { ApiRegistry } from '../../http/api-route';
 import { serializeTicket, loadNames } from '../tickets/ticket.serialize';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
+import type { VocabularyPayload } from './automation.payloads';
 import type { MacroService } from './macro.service';
+import { ACTION_TYPES, CHANGE_EVENTS, CHANGE_OPS, CONDITION_FIELDS, KIND_OF_FIELD_TYPE, MACRO_ACTION_TYPES, OPS_BY_KIND, RULE_EVENTS } from './rule.vocabulary';
 import type { RuleDryRun } from './rule.dryrun';
 import { applyMacroParams, dryRunBody, macroBody, macroIdParams, ruleBody, ruleIdParams } from './rule.schemas';
 import type { RuleService } from './rule.service';
@@ -27,6 +29,16 @@ export function automationRoutes(api: ApiRegistry, d: AutomationRouteDeps): Rout
     await d.rules.validate(body.rule);
     return d.dryRun.run(body.rule, body.limit);
   });
+  api.route(r, { method: 'get', path: '/api/automations/vocabulary', tag: 'automation', summary: 'What rules and macros are written in: events, condition fields and their operators, actions', auth: 'agent' }, async (): Promise<VocabularyPayload> => ({
+    events: RULE_EVENTS,
+    fields: CONDITION_FIELDS,
+    opsByKind: OPS_BY_KIND,
+    changeOps: CHANGE_OPS,
+    changeEvents: CHANGE_EVENTS,
+    actions: ACTION_TYPES,
+    macroActions: MACRO_ACTION_TYPES,
+    kindOfFieldType: KIND_OF_FIELD_TYPE,
+  }));
   api.route(r, { method: 'get', path: '/api/automations/:id', tag: 'automation', summary: 'One rule', auth: managers, params: ruleIdParams }, async ({ params }) => d.rules.get(params.id));
   api.route(r, { method: 'put', path: '/api/automations/:id', tag: 'automation', summary: 'Replace a rule (a time rule re-plans its tickets)', auth: managers, params: ruleIdParams, body: ruleBody }, async ({ params, body, principal }) => d.rules.update(params.id, body, principal));
   api.route(r, { method: 'delete', path: '/api/automations/:id', tag: 'automation', summary: 'Delete a rule', auth: managers, params: ruleIdParams }, async ({ params }) => d.rules.remove(params.id));

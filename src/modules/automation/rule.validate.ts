@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors';
 import type { FieldPayload } from '../fields/field.payloads';
 import { normalizeValue } from '../fields/field.values';
 import type { Action, Conditions } from './rule.schemas';
-import { CHANGE_OPS, CONDITION_FIELDS, type ConditionField, KIND_OF_FIELD_TYPE, OPS_BY_KIND, type RuleEvent, type ValueKind } from './rule.vocabulary';
+import { CHANGE_EVENTS, CHANGE_OPS, CONDITION_FIELDS, type ConditionField, KIND_OF_FIELD_TYPE, OPS_BY_KIND, type RuleEvent, type ValueKind } from './rule.vocabulary';
 
 export interface ValidationSources {
   fields(): Promise<FieldPayload[]>;
@@ -16,7 +16,6 @@ interface Issue {
   message: string;
 }
 
-const CHANGE_EVENTS: RuleEvent[] = ['ticket.updated', 'workorder.updated', 'return.updated'];
 
 /** The vocabulary entry of a condition field, custom fields included (`fields.<key>` of a ticket field). */
 export function fieldEntry(field: string, defs: Map<string, FieldPayload>): (ConditionField & { custom?: FieldPayload }) | null {

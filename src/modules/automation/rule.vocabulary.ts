@@ -1,7 +1,7 @@
 /**
- * The words rules and macros are written in: events, condition fields and operators, actions. A
- * leaf (it imports only other leaves), shared by the server's validation and the console's rules
- * editor, so the editor offers exactly what the server accepts.
+ * The words rules and macros are written in: events, condition fields and operators, actions. The
+ * server validates with it, and the console's rules editor reads it from
+ * `GET /api/automations/vocabulary`, so the editor offers exactly what the server accepts.
  */
 import { CHANNELS, LOCALES } from '../../core/types';
 import { PRIORITIES, STATUSES, TYPES } from '../tickets/ticket.types';
@@ -14,6 +14,8 @@ export const CONDITION_OPS = ['equals', 'not_equals', 'contains', 'not_contains'
 export type ConditionOp = (typeof CONDITION_OPS)[number];
 /** Operators about the change a rule reacts to (`ticket.updated`, `workorder.updated`, `return.updated`). */
 export const CHANGE_OPS: readonly ConditionOp[] = ['changed', 'changed_to', 'changed_from'];
+/** The events whose rules see what changed. */
+export const CHANGE_EVENTS: readonly RuleEvent[] = ['ticket.updated', 'workorder.updated', 'return.updated'];
 
 export type ValueKind = 'text' | 'enum' | 'number' | 'date' | 'boolean' | 'list' | 'team' | 'agent';
 
