@@ -1,4 +1,5 @@
-import { startTestApp, TestApp } from '../helpers/harness';
+import type { AutomationModule } from '../../src/modules/automation/automation.module';
+import { eventually, startTestApp, TestApp } from '../helpers/harness';
 
 type Msg = { body: string; kind: string; internal: boolean; author: { type: string; name: string }; event: { type: string; data: Record<string, unknown> } | null };
 
@@ -145,5 +146,28 @@ describe('automation rules, custom fields and macros', () => {
     const refused = await agent1.post(`/api/tickets/${fault.number}/macros/${solveMacro.body.id}`);
     expect(refused.status).toBe(422);
     expect((await timeline(fault.number)).some((m) => m.body === 'closing')).toBe(false);
+  });
+
+  it('runs rules on a return step with the return as its module reads it (the returns module registers its reader)', async () => {
+    const automation = app.c.modules.find((m) => m.name === 'automation') as AutomationModule;
+    const t = await newTicket('退货申请：洗碗机');
+    // what the returns module answers for its records (src/modules/returns, wired once it is on main)
+    const returns = new Map([['ret-1', { id: 'ret-1', number: 'RT-000001', status: 'approved', kind: 'return', ticketNumber: t.number }]]);
+    automation.linked.register('return', async (id) => returns.get(id) ?? null);
+    const rule = await manager.post('/api/automations').send({
+      name: 'Approved return: tell the customer',
+      on: 'return.updated',
+      conditions: { all: [{ field: 'return.status', op: 'changed_to', value: 'approved' }, { field: 'return.kind', op: 'equals', value: 'return' }] },
+      actions: [{ type: 'add_tags', tags: ['return-approved'] }, { type: 'reply', template: { en: 'Your return for #{{ticket.number}} is approved.', 'zh-CN': '工单 #{{ticket.number}} 的退货已批准。' } }],
+    });
+    expect(rule.status).toBe(201);
+    await automation.linked.publish({ kind: 'return', id: 'ret-1', ticketId: t.id, key: 'step-approve', changes: { status: ['requested', 'approved'] } });
+    await automation.linked.publish({ kind: 'return', id: 'ret-1', ticketId: t.id, key: 'step-approve', changes: { status: ['requested', 'approved'] } }); // announced twice: once
+    // the reply is the rule's last action: once it is there, the rule is done
+    const reply = await eventually(async () => (await timeline(t.number)).find((m) => m.kind === 'message' && m.author.type === 'system'), 20_000);
+    expect(reply).toMatchObject({ body: `工单 #${t.number} 的退货已批准。`, internal: false });
+    expect((await manager.get(`/api/tickets/${t.number}`)).body.tags).toEqual(['return-approved']);
+    expect((await timeline(t.number)).filter((m) => m.event?.type === 'rule_applied')).toHaveLength(1);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
   });
 });
