@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, session } from './api';
 import { I18n, Locale, translator } from './i18n';
 import { AgentsSocket, connect, Live } from './live';
-import { isLead, type Me } from './session';
+import { isEngineer, isLead, type Me, type View } from './session';
 import type { PresenceStatus } from '../src/realtime/agents.events';
 import { Login } from './components/Login';
 import { TopBar } from './components/TopBar';
@@ -11,18 +11,27 @@ import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
 import { AutomationPage, type AutomationTab } from './components/automation/AutomationPage';
+import { DispatchBoard } from './components/workorders/DispatchBoard';
+import { EngineerView } from './components/workorders/EngineerView';
+import { ProductsView } from './components/units/ProductsView';
+import { ReturnsView } from './components/units/ReturnsView';
 import css from './styles.css';
 
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; anything else is the queue. */
-function parseHash(): { view: 'queue' | 'dashboard' | 'reports' | 'automation'; ticket: number | null; tab?: AutomationTab } {
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/automation[/tab]"; anything else is the queue. */
+function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null; tab?: AutomationTab } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
-  if (m) return { view: 'queue', ticket: Number(m[1]) };
-  if (h.startsWith('#/automation')) return { view: 'automation', ticket: null, tab: (h.split('/')[2] || 'rules') as AutomationTab };
-  return { view: h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : 'queue', ticket: null };
+  if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null, date: null };
+  if (h.startsWith('#/automation')) return { view: 'automation', ticket: null, returnId: null, date: null, tab: (h.split('/')[2] || 'rules') as AutomationTab };
+  const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
+  if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null, date: null };
+  if (h.startsWith('#/products')) return { view: 'products', ticket: null, returnId: null, date: null };
+  const d = /^#\/dispatch\/(\d{4}-\d{2}-\d{2})/.exec(h);
+  const view: View = h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/dispatch') ? 'dispatch' : h.startsWith('#/visits') ? 'visits' : 'queue';
+  return { view, ticket: null, returnId: null, date: d?.[1] ?? null };
 }
 
 function App() {
@@ -111,7 +120,23 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'automation' && isLead(me) ? <AutomationPage me={me} tab={route.tab ?? 'rules'} /> : route.view === 'dashboard' && isLead(me) ? <Dashboard me={me} /> : route.view === 'reports' && isLead(me) ? <Reports me={me} /> : <Workspace me={me} ticket={route.ticket} />}
+          {route.view === 'automation' && isLead(me) ? (
+            <AutomationPage me={me} tab={route.tab ?? 'rules'} />
+          ) : route.view === 'dashboard' && isLead(me) ? (
+            <Dashboard me={me} />
+          ) : route.view === 'reports' && isLead(me) ? (
+            <Reports me={me} />
+          ) : route.view === 'returns' ? (
+            <ReturnsView selected={route.returnId} />
+          ) : route.view === 'products' ? (
+            <ProductsView />
+          ) : route.view === 'dispatch' && !isEngineer(me) ? (
+            <DispatchBoard me={me} date={route.date} />
+          ) : isEngineer(me) && (route.view === 'visits' || (route.view === 'queue' && !route.ticket)) ? (
+            <EngineerView />
+          ) : (
+            <Workspace me={me} ticket={route.ticket} />
+          )}
         </div>
       </Live.Provider>
     );

@@ -13,3 +13,9 @@ export interface Me {
 
 /** Team leads and above see the dashboard and reports and may reassign (the server's ROLE_SETS). */
 export const isLead = (me: Me) => hasRole(me.role, ROLE_SETS.leads);
+
+/** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
+export const isEngineer = (me: Me) => me.role === 'engineer';
+
+/** The console's pages (the hash route): the queue and a ticket, the lead's dashboard and reports, returns, the catalogue, dispatch and the engineer's visits. */
+export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'dispatch' | 'visits' | 'automation';

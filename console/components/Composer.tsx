@@ -5,6 +5,7 @@ import { Live } from '../live';
 import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
 import { MacroPicker } from './MacroPicker';
+import { KbPicker } from './KbPicker';
 
 interface Canned {
   id: string;
@@ -41,6 +42,7 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
   const [stale, setStale] = useState<{ author: string; body: string }[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [canned, setCanned] = useState<Canned[]>([]);
+  const [kbOpen, setKbOpen] = useState(false);
   const lastTyping = useRef(0);
 
   useEffect(() => {
@@ -96,7 +98,9 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
           <option value="">{t('composer.canned')}</option>
           {options.map((c) => <option value={c.id}>{c.locale === 'zh-CN' ? '中' : 'EN'} · {c.title}</option>)}
         </select>
+        <button type="button" aria-expanded={kbOpen} onClick={() => setKbOpen((o) => !o)}>{t('kb.open')}</button>
       </div>
+      {kbOpen && <KbPicker ticketNumber={p.ticket.number} locale={preferred} onInsert={(text) => setDraft((d) => (d ? `${d}\n` : '') + text)} />}
       {stale && (
         <div class="warning" role="alert" data-testid="stale">
           <p>{t('composer.stale')}</p>

@@ -9,6 +9,12 @@ import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { TicketFields } from './TicketFields';
 import { Timeline } from './Timeline';
+import { WorkOrderPanel } from './workorders/WorkOrderPanel';
+import { TicketUnit } from './units/TicketUnit';
+import type { Unit } from './units/units-common';
+
+/** A ticket as GET /api/tickets/:number answers it: with the linked unit and its warranty. */
+type TicketWithUnit = Ticket & { unit?: Unit | null };
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -18,7 +24,7 @@ const TYPES = ['inquiry', 'fault', 'complaint', 'return', 'warranty'];
 export function TicketView({ me, number }: { me: Me; number: number | null }) {
   const { t } = useT();
   const socket = useContext(Live);
-  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [ticket, setTicket] = useState<TicketWithUnit | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [others, setOthers] = useState<{ viewers: { id: string; name: string }[]; typing: { id: string; name: string }[] }>({ viewers: [], typing: [] });
@@ -37,7 +43,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
     setOthers({ viewers: [], typing: [] });
     if (!number) return;
     let gone = false;
-    Promise.all([api<Ticket>(`/api/tickets/${number}`), loadMessages(number)])
+    Promise.all([api<TicketWithUnit>(`/api/tickets/${number}`), loadMessages(number)])
       .then(([tk]) => {
         if (gone) return;
         setTicket(tk);
@@ -72,9 +78,11 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
   if (error) return <section class="ticket"><p class="error">{t('error.generic', { message: error })}</p></section>;
   if (!ticket) return <section class="ticket muted">{t('ticket.loading')}</section>;
 
+  const reloadTicket = () => void api<TicketWithUnit>(`/api/tickets/${ticket.number}`).then(setTicket).catch(() => undefined);
   const patch = async (body: Record<string, unknown>) => {
     try {
-      setTicket(await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body }));
+      const changed = await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body });
+      setTicket((old) => ({ ...changed, unit: old?.unit }));
     } catch (err) {
       setError((err as Error).message);
     }
@@ -127,6 +135,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
             </div>
           )}
+          <TicketUnit ticket={ticket} me={me} onChanged={reloadTicket} />
           {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
             <div class="identity" data-testid="unverified">
               {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
@@ -136,7 +145,10 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
         <Timeline messages={messages} />
         <Composer onTicket={setTicket} me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />
       </section>
-      <CustomerPanel number={ticket.number} />
+      <div class="side">
+        <CustomerPanel number={ticket.number} me={me} />
+        <WorkOrderPanel ticketNumber={ticket.number} />
+      </div>
     </div>
   );
 }

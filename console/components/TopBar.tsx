@@ -1,15 +1,23 @@
 import { LOCALES, Locale, useT } from '../i18n';
-import { isLead, type Me } from '../session';
+import { isEngineer, isLead, type Me, type View } from '../session';
+import { mayEditCatalogue, seesReturns } from './units/units-common';
 
-export function TopBar(p: { me: Me; view: string; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
+export function TopBar(p: { me: Me; view: View; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
   const { t } = useT();
   return (
     <header class="topbar">
       <strong class="brand">{t('app.title')}</strong>
       <nav>
-        <a href="#/" class={p.view === 'queue' ? 'active' : ''}>{t('nav.queue')}</a>
+        {isEngineer(p.me) ? (
+          <a href="#/visits" class={p.view === 'visits' || p.view === 'queue' ? 'active' : ''} data-nav="visits">{t('nav.visits')}</a>
+        ) : (
+          <a href="#/" class={p.view === 'queue' ? 'active' : ''}>{t('nav.queue')}</a>
+        )}
+        {!isEngineer(p.me) && <a href="#/dispatch" class={p.view === 'dispatch' ? 'active' : ''} data-nav="dispatch">{t('nav.dispatch')}</a>}
         {isLead(p.me) && <a href="#/dashboard" class={p.view === 'dashboard' ? 'active' : ''} data-nav="dashboard">{t('nav.dashboard')}</a>}
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
+        {seesReturns(p.me) && <a href="#/returns" class={p.view === 'returns' ? 'active' : ''} data-nav="returns">{t('nav.returns')}</a>}
+        {mayEditCatalogue(p.me) && <a href="#/products" class={p.view === 'products' ? 'active' : ''} data-nav="products">{t('nav.products')}</a>}
         {isLead(p.me) && <a href="#/automation" class={p.view === 'automation' ? 'active' : ''} data-nav="automation">{t('nav.automation')}</a>}
       </nav>
       <span class="spacer" />

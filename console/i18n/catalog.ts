@@ -6,11 +6,17 @@
 import enAutomation from './en/automation.json';
 import enCore from './en/core.json';
 import enTimeline from './en/timeline.json';
+import enUnits from './en/units.json';
+import enWorkorders from './en/workorders.json';
 import zhAutomation from './zh-CN/automation.json';
 import zhCore from './zh-CN/core.json';
 import zhTimeline from './zh-CN/timeline.json';
+import zhUnits from './zh-CN/units.json';
+import zhWorkorders from './zh-CN/workorders.json';
+import enKb from './en/kb.json';
+import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enAutomation],
-  'zh-CN': [zhCore, zhTimeline, zhAutomation],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enAutomation],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhAutomation],
 };

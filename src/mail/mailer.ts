@@ -12,7 +12,7 @@ export interface SendOptions {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
-  attachments?: { filename: string; content: Buffer; contentType?: string }[];
+  attachments?: ({ filename: string; content: Buffer; contentType?: string } | { filename: string; path: string; contentType?: string })[];
 }
 
 /**

@@ -2,6 +2,8 @@ import type { DeliveryRouter } from '../channels/delivery';
 import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
 import { emailModule } from '../channels/email/email.module';
 import { automationModule } from '../modules/automation/automation.module';
+import { wireLinkedSources } from '../modules/automation/linked-sources';
+import { unitFacts } from '../modules/automation/rule.facts';
 import { fieldsModule } from '../modules/fields/fields.module';
 import { webhooksModule } from '../modules/webhooks/webhooks.module';
 import { voiceModule } from '../channels/voice/voice.module';
@@ -17,10 +19,14 @@ import { calendarsModule } from '../modules/calendars/calendars.module';
 import { callbacksModule } from '../modules/callbacks/callback.module';
 import { cannedModule } from '../modules/canned/canned.module';
 import { customersModule } from '../modules/customers/customers.module';
+import { productsModule } from '../modules/products/products.module';
+import { returnsModule } from '../modules/returns/returns.module';
+import { kbModule } from '../modules/kb/kb.module';
 import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
 import { routingModule } from '../modules/routing/routing.module';
+import { searchModule } from '../modules/search/search.module';
 import { slaModule } from '../modules/sla/sla.module';
 import { surveyModule } from '../modules/surveys/survey.module';
 import { teamsModule } from '../modules/teams/teams.module';
@@ -29,8 +35,12 @@ import type { QueueIndex } from '../modules/tickets/queue-index';
 import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
+import type { TicketQuery } from '../modules/tickets/ticket.query';
 import type { TicketService } from '../modules/tickets/ticket.service';
+import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
+import { unitsModule } from '../modules/units/units.module';
+import { workOrdersModule } from '../modules/workorders/workorders.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -46,8 +56,12 @@ export interface Base {
   updates: TicketUpdates;
   /** the inbound contract: how every channel's contact reaches a ticket */
   inbound: TicketInbound;
+  /** listing and search of tickets (`GET /api/tickets`) */
+  query: TicketQuery;
   queueIndex: QueueIndex;
   live: LiveTicketObserver;
+  /** where the units module plugs in the unit a ticket is about */
+  ticketUnits: TicketUnits;
   ticketsModule: AppModule;
 }
 
@@ -65,6 +79,17 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   // callback tasks: created by the hotline, the surveys (follow-ups), the chat widget and the API
   const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
+  const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
+  // the customer archive; other domains read what a customer owns as the customer is seen
+  const customerArchive = customersModule(core, { customers, updates, audit: b.audit });
+  // the product catalogue, units with their warranty (a ticket links to one; they follow a customer merge), returns and exchanges
+  const catalogue = productsModule(core);
+  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access });
+  b.ticketUnits.use(units.ticketLinks);
+  customerArchive.onMerge(units.moveCustomer);
+  const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
+  // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
+  const search = searchModule(core, { teams, query: b.query });
   // custom fields: definitions, and the check of every ticket write (the tickets module's guard)
   const fields = fieldsModule(core, { teams });
   // outgoing webhooks: subscriptions and signed deliveries; rules call them too
@@ -80,15 +105,25 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     teams,
     fields: fields.fields,
     webhooks: webhooks.deliveries.ruleWebhooks(webhooks.webhooks),
+    // "contains" by the same word analysis as search (退款 in 我要退款, and in 申请退钱 by its synonyms)
+    matcher: search.analyzer,
+    unit: unitFacts(units.units),
   });
   automation.linked.listen((event, data) => webhooks.deliveries.announce(`${event.kind}.updated`, `${event.kind}-${event.id}-${event.key}`, { ticketId: event.ticketId, record: { kind: event.kind, data }, changes: event.changes }));
-  const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
+  // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
+  // (sms: null until the channels branch's SmsService is wired here)
+  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null });
+  // their changes and the returns' steps are rules' events (workorder.updated, return.updated) and webhooks'
+  wireLinkedSources(automation.linked, { workOrders: workOrders.workOrders, Agent: core.models.Agent, returns: returns.returns, returnEffects: returns.effects });
   return [
     b.ticketsModule,
     authModule(b.auth),
     agentsModule(agents),
     teamsModule(teams),
-    customersModule(core, { customers, updates, audit: b.audit }),
+    customerArchive,
+    catalogue,
+    units,
+    returns,
     mailModule(core.templates, core.mailer),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
     // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
@@ -99,12 +134,16 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     cannedModule(core, { teams }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars), fields.fields),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures, fields.fields),
     fields,
     webhooks,
     automation,
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
-    // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),
+    workOrders,
+    search,
+    // the knowledge base (知识库), the help centre /help and the widget's suggestions
+    kbModule(core, { search, tickets, customers }),
+    // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }

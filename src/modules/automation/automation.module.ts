@@ -18,7 +18,7 @@ import { macroModel } from './macro.model';
 import { MacroService } from './macro.service';
 import { RuleDryRun } from './rule.dryrun';
 import { RuleEngine } from './rule.engine';
-import { customerProductUnit, type FactSources, type UnitLookup } from './rule.facts';
+import { type FactSources, productOnTicket, type UnitLookup } from './rule.facts';
 import { automationModels } from './rule.model';
 import { RuleService } from './rule.service';
 import { fieldEntry, type ValidationSources } from './rule.validate';
@@ -33,13 +33,13 @@ export interface AutomationModuleDeps {
   updates: Pick<TicketUpdates, 'update'>;
   deliver: Deliver;
   callbacks: Pick<CallbackService, 'create'>;
-  customers: Pick<CustomerService, 'get' | 'warrantyStatus'>;
+  customers: Pick<CustomerService, 'get'>;
   teams: Pick<TeamService, 'exists'>;
   fields: Pick<FieldService, 'list'>;
   webhooks: RuleWebhooks;
   /** "contains" on text; the search module's analyzer once it is wired, else width- and case-folded substrings */
   matcher?: TextMatcher;
-  /** the unit a ticket is about (the units module); else the product on the ticket and the customer's archive */
+  /** the unit a ticket is about (the units module: `unitFacts`); else the product named on the ticket */
   unit?: UnitLookup;
 }
 
@@ -68,7 +68,7 @@ export function automationModule(core: Core, d: AutomationModuleDeps): Automatio
   const facts: FactSources = {
     customer: (id) => d.customers.get(String(id)),
     message: async (id) => (Types.ObjectId.isValid(id) ? Message.findById(id) : null),
-    unit: d.unit ?? customerProductUnit((c, s) => d.customers.warrantyStatus(c, s)),
+    unit: d.unit ?? productOnTicket,
     clock: core.clock,
   };
   const rules = new RuleService({ Rule: models.Rule, redis: core.redis, prefix: core.config.queuePrefix, validation });

@@ -21,9 +21,9 @@ export class AutomationObserver implements TicketObserver {
     private readonly time: TimeRules,
   ) {}
 
-  async created(ticket: TicketDoc): Promise<TicketDoc> {
+  async created(ticket: TicketDoc, first: MessageDoc | null): Promise<TicketDoc> {
     await this.time.track(ticket, null);
-    return this.engine.onEvent('ticket.created', ticket, { key: 'created' });
+    return this.engine.onEvent('ticket.created', ticket, { key: 'created', message: first ?? undefined });
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges, actor: Actor, event: TicketEventRef): Promise<TicketDoc> {

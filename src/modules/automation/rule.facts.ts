@@ -4,6 +4,7 @@ import type { CustomerDoc } from '../customers/customer.model';
 import type { MessageDoc } from '../tickets/message.model';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { TicketChanges } from '../tickets/ticket.observers';
+import type { UnitService } from '../units/unit.service';
 import type { Facts } from './conditions';
 
 /** The unit a ticket is about, as the units module knows it (the default reads the customer's products). */
@@ -113,13 +114,21 @@ export function ticketFacts(ticket: TicketDoc, src: FactSources, opts: { message
   };
 }
 
-/** The default unit lookup: the product on the ticket, its warranty from the customer's archive. */
-export function customerProductUnit(warranty: (c: CustomerDoc, serialOrModel?: string | null) => string): UnitLookup {
+/** Without a units module: the product named on the ticket, warranty unknown. */
+export const productOnTicket: UnitLookup = async (ticket) => {
+  const model = ticket.product?.model ?? null;
+  const serial = ticket.product?.serial ?? null;
+  return model || serial ? { model, serial, warranty: 'unknown' } : null;
+};
+
+/**
+ * The unit a ticket is about, from the units module: the linked unit with its warranty now (an
+ * override counts); a ticket with only a product named on it has that model and serial, warranty unknown.
+ */
+export function unitFacts(units: Pick<UnitService, 'find' | 'warrantyOf'>): UnitLookup {
   return async (ticket, customer) => {
-    const model = ticket.product?.model ?? null;
-    const serial = ticket.product?.serial ?? null;
-    if (!model && !serial) return null;
-    const w = customer ? warranty(customer, serial ?? model) : 'unknown';
-    return { model, serial, warranty: w === 'in_warranty' ? 'in' : w === 'out_of_warranty' ? 'out' : 'unknown' };
+    const unit = ticket.unitId ? await units.find(ticket.unitId as Types.ObjectId) : null;
+    if (!unit) return productOnTicket(ticket, customer);
+    return { model: unit.model, serial: unit.serial, warranty: (await units.warrantyOf(unit)).status };
   };
 }

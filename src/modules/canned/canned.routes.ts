@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { teamKey } from '../../http/schema-types';
 import { LOCALES } from '../../core/types';
 import { CannedModel, serializeCanned } from './canned.model';
 import { ROLE_SETS } from '../../core/types';
@@ -10,7 +11,7 @@ const createBody = z.strictObject({
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(10_000),
   locale: z.enum(LOCALES).default('en'),
-  team: z.string().max(32).nullable().optional(),
+  team: teamKey.nullable().optional(),
 });
 
 export function cannedRoutes(api: ApiRegistry, Canned: CannedModel, teams: { exists(key: string): Promise<boolean> }): Router {

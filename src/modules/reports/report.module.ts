@@ -3,7 +3,7 @@ import type { AppModule } from '../app-module';
 import { businessTimeBetween, type CalendarSpec } from '../calendars/business-time';
 import type { CalendarService } from '../calendars/calendar.service';
 import { BusinessGrid } from './business-grid';
-import { ProductQualityService } from './product-quality.service';
+import { ProductQualityService, type ReturnsByModelSource } from './product-quality.service';
 import { reportRoutes } from './report.routes';
 import { type BusinessTimeFactory, ReportService, wallClockMs } from './report.service';
 
@@ -26,9 +26,9 @@ export function storedCalendars(calendars: CalendarService): BusinessTimeFactory
 }
 
 /** KPI reports for managers and the monthly product-quality report for R&D. */
-export function reportsModule(core: Core, businessTime: BusinessTimeFactory, fields?: { get(key: string): Promise<{ options: { value: string; label: { en: string } }[] } | null> }): AppModule {
+export function reportsModule(core: Core, businessTime: BusinessTimeFactory, returns: ReturnsByModelSource, fields?: { get(key: string): Promise<{ options: { value: string; label: { en: string } }[] } | null> }): AppModule {
   const reports = new ReportService(core.conn, { Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team }, core.clock, businessTime, fields && ((key) => fields.get(key)));
-  const quality = new ProductQualityService(core.models.Ticket);
+  const quality = new ProductQualityService(core.models.Ticket, returns);
   return {
     name: 'reports',
     routes: (api) => [reportRoutes(api, reports, quality)],

@@ -5,7 +5,8 @@ import type { AgentModel } from '../agents/agent.model';
 import type { TeamModel } from '../teams/team.model';
 import type { TicketModel } from '../tickets/ticket.model';
 import { average, median, percentile, ratio, toSec } from './report.figures';
-import { GROUP_BY, type GroupBy, type SummaryReport, type SummaryRow } from './report.schemas';
+import type { FixedGroupBy, GroupBy, SummaryReport, SummaryRow } from './report.schemas';
+import { emptyWorkOrderAcc, WorkOrderAcc, workOrderGroups } from './workorder-figures';
 
 /**
  * Business time between two instants under a named calendar, in ms; `null` means 24x7. The
@@ -19,8 +20,8 @@ export type BusinessTimeFactory = (from: Date) => BusinessMs;
 export const UNASSIGNED = 'unassigned';
 export const TOTAL = 'total';
 
-/** Counters of one group, filled from the ticket, survey, callback and call aggregations. */
-interface Acc {
+/** Counters of one group, filled from the ticket, survey, callback, call and work order aggregations. */
+interface Acc extends WorkOrderAcc {
   tickets: number;
   resolved: number;
   reopened: number;
@@ -40,10 +41,11 @@ interface Acc {
   callsFast: number;
 }
 
-const emptyAcc = (): Acc => ({ tickets: 0, resolved: 0, reopened: 0, complaints: 0, frHit: 0, frBreached: 0, rsHit: 0, rsBreached: 0, fr: [], rs: [], csatSum: 0, csatCount: 0, surveysOffered: 0, followUps: 0, followUpsDone: 0, calls: 0, callsFast: 0 });
+const emptyAcc = (): Acc => ({ tickets: 0, resolved: 0, reopened: 0, complaints: 0, frHit: 0, frBreached: 0, rsHit: 0, rsBreached: 0, fr: [], rs: [], csatSum: 0, csatCount: 0, surveysOffered: 0, followUps: 0, followUpsDone: 0, calls: 0, callsFast: 0, ...emptyWorkOrderAcc() });
 
 interface TicketGroup {
-  _id: unknown;
+  /** the report's key, and the UTC day: one result document per key and day, never one per key */
+  _id: { k: unknown; d: string };
   tickets: number;
   resolved: number;
   reopened: number;
@@ -95,7 +97,7 @@ export class ReportService {
     const businessMs = this.businessTime(q.from);
 
     for (const g of await this.ticketGroups(q, teams, now)) {
-      const key = keyOf(g._id);
+      const key = keyOf(g._id.k);
       const a = acc(key);
       a.tickets += g.tickets;
       a.resolved += g.resolved;
@@ -119,6 +121,13 @@ export class ReportService {
       await this.joinFollowUps(q.from, now, ticketKey, acc);
     }
     await this.callGroups(q, teams, acc);
+    // work orders carry no custom fields: grouped by one, they are not counted (as calls)
+    const fixed = isFieldGroup(q.groupBy) ? null : q.groupBy;
+    for (const g of fixed ? await workOrderGroups(this.conn, { ...q, groupBy: fixed }, teams, now) : []) {
+      const a = acc(keyOf(g.key));
+      for (const k of ['workOrders', 'onSiteHit', 'onSiteBreached', 'firstVisitsFinished', 'firstVisitsFixed', 'revisits'] as const) a[k] += g.acc[k];
+      a.engineerIds.push(...g.acc.engineerIds);
+    }
 
     const labels = await this.labels(q.groupBy, [...groups.keys()]);
     const rows = [...groups.entries()].map(([key, a]) => row(key, labels.get(key) ?? key, a));
@@ -133,7 +142,7 @@ export class ReportService {
     };
   }
 
-  /** One $group over the tickets created in range: counters, and the durations to take medians of. */
+  /** One $group over the tickets created in range: counters, and the durations to take medians of, per key and day. */
   private ticketGroups(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined, now: Date): Promise<TicketGroup[]> {
     const match: Record<string, unknown> = { createdAt: { $gte: q.from, $lt: q.to } };
     if (teams) match.team = { $in: [...teams] };
@@ -149,7 +158,9 @@ export class ReportService {
       { $match: match },
       {
         $group: {
-          _id: ticketKey(q.groupBy),
+          // split by day as well: a group's pushed durations and ids would otherwise grow with the
+          // range, and two years of one channel passed MongoDB's 16 MB document limit (a 500)
+          _id: { k: ticketKey(q.groupBy), d: TICKET_KEYS.day },
           tickets: { $sum: 1 },
           resolved: { $sum: flag({ $or: [{ $eq: ['$status', 'solved'] }, { $eq: ['$status', 'closed'] }] }) },
           reopened: { $sum: flag({ $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] }) },
@@ -215,7 +226,7 @@ export class ReportService {
       .collection('calls')
       .aggregate<{ _id: unknown; calls: number; fast: number }>([
         { $match: match },
-        { $project: { k: CALL_KEYS[q.groupBy as (typeof GROUP_BY)[number]], fast: { $cond: [{ $and: [{ $eq: ['$status', 'answered'] }, { $lte: [{ $ifNull: ['$waitSec', 1e9] }, 30] }] }, 1, 0] } } },
+        { $project: { k: CALL_KEYS[q.groupBy as FixedGroupBy], fast: { $cond: [{ $and: [{ $eq: ['$status', 'answered'] }, { $lte: [{ $ifNull: ['$waitSec', 1e9] }, 30] }] }, 1, 0] } } },
         { $group: { _id: '$k', calls: { $sum: 1 }, fast: { $sum: '$fast' } } },
       ])
       .toArray();
@@ -249,13 +260,13 @@ function ticketKey(g: GroupBy): unknown {
 }
 
 /** The ticket's dimension of each grouping; `day` is the UTC calendar day of creation. */
-const TICKET_KEYS: Record<(typeof GROUP_BY)[number], unknown> = {
+const TICKET_KEYS: Record<FixedGroupBy, unknown> = {
   channel: '$channel',
   team: '$team',
   agent: { $ifNull: ['$assigneeId', null] },
   day: { $dateToString: { format: '%Y-%m-%d', date: '$createdAt' } },
 };
-const CALL_KEYS: Record<(typeof GROUP_BY)[number], unknown> = {
+const CALL_KEYS: Record<FixedGroupBy, unknown> = {
   channel: null, // every call is the hotline: the 'voice' group
   team: '$team',
   agent: { $ifNull: ['$agentId', null] },
@@ -271,6 +282,7 @@ function mergeAll(list: Acc[]): Acc {
   for (const a of list) {
     for (const k of Object.keys(t) as (keyof Acc)[]) {
       if (k === 'fr' || k === 'rs') for (const v of a[k]) t[k].push(v);
+      else if (k === 'engineerIds') t.engineerIds.push(...a.engineerIds);
       else (t[k] as number) += a[k] as number;
     }
   }
@@ -302,6 +314,12 @@ function row(key: string, label: string, a: Acc): SummaryRow {
     followUpCompletion: ratio(a.followUpsDone, a.followUps),
     calls: a.calls,
     callsAnsweredWithin30s: ratio(a.callsFast, a.calls),
+    workOrders: a.workOrders,
+    onSiteCompliance: ratio(a.onSiteHit, a.onSiteHit + a.onSiteBreached),
+    firstVisitFixRate: ratio(a.firstVisitsFixed, a.firstVisitsFinished),
+    revisitRate: ratio(a.revisits, a.workOrders),
+    engineers: new Set(a.engineerIds).size,
+    workOrdersPerEngineer: average(a.workOrders, new Set(a.engineerIds).size),
   };
 }
 

@@ -34,6 +34,8 @@ export interface TicketPayload {
   /** custom fields `{key: value}` (dates as ISO strings) */
   fields: Record<string, unknown>;
   product: { model: string; serial: string | null } | null;
+  /** the unit (src/modules/units) the ticket is about */
+  unitId: string | null;
   sla: SlaPayload | null;
   linkedFrom: number | null;
   /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */

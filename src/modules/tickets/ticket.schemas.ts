@@ -1,28 +1,28 @@
 import { z } from 'zod';
+import { email, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { CHANNELS } from '../../core/types';
 import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-export const ticketNumberParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
+export const ticketNumber = intParam({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'the ticket number' });
+export const ticketNumberParams = z.strictObject({ number: ticketNumber });
 
 /** A custom field's key (src/modules/fields). */
 export const fieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lowercase letters, digits and _ (a letter first), at most 40');
 /** Custom field values of a write: `{key: value}`, `null` clears one; the fields module checks each against its definition. */
 export const fieldValues = z.record(fieldKey, z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).refine((v) => Object.keys(v).length <= 50, 'at most 50 fields');
 
-/** `?fields.warranty_code=E4` (one parameter per field) becomes `{fields: {warranty_code: 'E4'}}` before the query is checked. */
+/**
+ * `?fields.warranty_code=E4` (one parameter per field; also `fields[warranty_code]=E4`, OpenAPI's
+ * deepObject style) becomes `{fields: {warranty_code: 'E4'}}` before the query is checked.
+ */
 const gatherFieldFilters = (q: unknown) => {
   if (!q || typeof q !== 'object') return q;
   const out: Record<string, unknown> = {};
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
-    if (k.startsWith('fields.')) fields[k.slice(7)] = v;
+    const m = /^fields(?:\.(.*)|\[(.*)\])$/s.exec(k);
+    if (m) fields[m[1] ?? m[2]] = v;
     else out[k] = v;
   }
   if (Object.keys(fields).length) out.fields = fields;
@@ -30,24 +30,24 @@ const gatherFieldFilters = (q: unknown) => {
 };
 
 export const listTicketsQuery = z.preprocess(gatherFieldFilters, z.strictObject({
-  status: csvOf(STATUSES).optional(),
-  team: z.string().max(32).optional(),
+  status: listParam(STATUSES).optional(),
+  team: teamKey.optional(),
   channel: z.enum(CHANNELS).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   customer: objectId.optional(),
   q: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
   cursor: objectId.optional(),
   fields: z
     .record(fieldKey, z.string().max(200))
     .refine((v) => Object.keys(v).length <= 10, 'at most 10 field filters')
     .optional()
-    .describe('custom field filters, written `fields.<key>=<value>` (one parameter per field): tickets whose field equals the value'),
+    .describe('custom field filters, written `fields.<key>=<value>` or `fields[<key>]=<value>` (one parameter per field): tickets whose field equals the value'),
 }));
 
 export const customerRef = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  email: z.email().max(254).optional(),
+  email: email().optional(),
   phone: z.string().regex(/^\+?[\d\s()-]{3,32}$/, 'must be a phone number').optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
 });
@@ -59,10 +59,12 @@ export const createTicketBody = z.strictObject({
   customer: customerRef,
   type: z.enum(TYPES).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  team: z.string().max(32).optional(),
+  team: teamKey.optional(),
   tags: z.array(z.string().max(40)).max(20).optional(),
   product: z.strictObject({ model: z.string().max(100), serial: z.string().max(100).optional() }).optional(),
   fields: fieldValues.optional(),
+  /** the unit the inquiry is about: the ticket's customer is then the unit's owner */
+  unitId: objectId.optional(),
 });
 
 export const replyBody = z.strictObject({
@@ -78,18 +80,25 @@ export const patchTicketBody = z
     status: z.enum(STATUSES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     type: z.enum(TYPES).optional(),
-    team: z.string().max(32).optional(),
+    team: teamKey.optional(),
     assignee: z.union([objectId, z.null()]).optional(),
     subject: z.string().trim().min(1).max(500).optional(),
     tags: z.array(z.string().max(40)).max(20).optional(),
     fields: fieldValues.optional(),
+    /** link a unit of the ticket's customer; null unlinks */
+    unitId: z.union([objectId, z.null()]).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
 export const messagesQuery = z.strictObject({ after: objectId.optional() });
 
 export const queueQuery = z.strictObject({
-  team: z.string().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^-?[\d.e+]+:[0-9a-f]{24}$/).optional(),
+  team: teamKey.optional(),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
+  /** the `nextCursor` of the previous page: the last item's integer score and id */
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}:[0-9a-f]{24}$/, { message: 'must be the nextCursor of a previous page', abort: true })
+    .refine((c) => Number.isSafeInteger(Number(c.split(':')[0])), 'must be the nextCursor of a previous page')
+    .optional(),
 });

@@ -63,6 +63,7 @@ export function serializeTicket(t: TicketDoc, names: Names): TicketPayload {
     tags: t.tags,
     fields: serializeFields(t.fields),
     product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
+    unitId: t.unitId ? String(t.unitId) : null,
     sla: serializeSla(t.sla),
     linkedFrom: t.linkedFrom ?? null,
     /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
@@ -131,6 +132,8 @@ export function serializeMessage(m: MessageDoc, baseUrl = ''): MessagePayload {
       contentType: a.contentType,
       size: a.size,
       url: `${baseUrl}/api/tickets/${m.ticketNumber}/attachments/${a.id}`,
+      /** set when the file was deleted after ATTACHMENT_RETENTION; the download answers 410 */
+      removedAt: a.removedAt ?? null,
     })),
   };
 }
