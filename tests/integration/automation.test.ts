@@ -148,10 +148,10 @@ describe('automation rules, custom fields and macros', () => {
     expect((await timeline(fault.number)).some((m) => m.body === 'closing')).toBe(false);
   });
 
-  it('runs rules on a return step with the return as its module reads it (the returns module registers its reader)', async () => {
+  it('runs rules of a linked record\'s step once, however often the step is announced (the event source, with a stand-in reader)', async () => {
     const automation = app.c.modules.find((m) => m.name === 'automation') as AutomationModule;
     const t = await newTicket('退货申请：洗碗机');
-    // what the returns module answers for its records (src/modules/returns, wired once it is on main)
+    // a stand-in for the returns module's reader (the real one: tests/integration/automation-linked.test.ts)
     const returns = new Map([['ret-1', { id: 'ret-1', number: 'RT-000001', status: 'approved', kind: 'return', ticketNumber: t.number }]]);
     automation.linked.register('return', async (id) => returns.get(id) ?? null);
     const rule = await manager.post('/api/automations').send({

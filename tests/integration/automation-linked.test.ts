@@ -1,0 +1,162 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { eventually, startTestApp, TestApp } from '../helpers/harness';
+
+type Msg = { body: string; kind: string; internal: boolean; author: { type: string; name: string }; event: { type: string; data: Record<string, unknown> } | null };
+type Hooked = { headers: Record<string, string>; body: string };
+
+/**
+ * Rules and outgoing webhooks on the other domains' records, through their own APIs on the real
+ * stores: a return approved by the warranty technician, a work order dispatched by the supervisor,
+ * the unit a ticket is linked to, and "contains" read by the search analyzer.
+ */
+describe('automation on returns, work orders, units and words', () => {
+  let app: TestApp;
+  let manager: Awaited<ReturnType<TestApp['as']>>;
+  let admin: Awaited<ReturnType<TestApp['as']>>;
+  let server: http.Server;
+  let hookUrl: string;
+  const got: Hooked[] = [];
+  const timeline = async (n: number): Promise<Msg[]> => (await manager.get(`/api/tickets/${n}/messages`)).body.messages;
+  const customer = async (email: string) => (await app.c.customers.findByContact({ email }))!;
+  const firstTicketOf = async (email: string) => (await app.c.models.Ticket.findOne({ customerId: (await customer(email))._id }).sort({ number: 1 }))!;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE: 'PT0.3S' } });
+    manager = await app.as('manager@demo.local');
+    admin = await app.as('admin@demo.local');
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/erp`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await app.close();
+  });
+
+  it('tells the ERP and the customer when a return is approved: a rule on return.updated and a signed webhook with the return read fresh', async () => {
+    const hook = await admin.post('/api/webhooks').send({ url: hookUrl, events: ['return.updated'], description: 'ERP returns' });
+    expect(hook.status).toBe(201);
+    const rule = await manager.post('/api/automations').send({
+      name: 'Return approved: tell the customer',
+      on: 'return.updated',
+      conditions: { all: [{ field: 'return.status', op: 'changed_to', value: 'approved' }, { field: 'return.kind', op: 'equals', value: 'return' }] },
+      actions: [{ type: 'add_tags', tags: ['return-approved'] }, { type: 'reply', template: { en: 'Your return for #{{ticket.number}} is approved.', 'zh-CN': '工单 #{{ticket.number}} 的退货已批准。' } }],
+    });
+    expect(rule.status).toBe(201);
+
+    const c = await customer('liu.fang@example.cn'); // a dishwasher bought yesterday (demo)
+    const unit = (await admin.get(`/api/customers/${c._id}/units`)).body.units[0] as { id: string; serial: string };
+    const ticket = await firstTicketOf('liu.fang@example.cn');
+    const agent2 = await app.as('agent2@demo.local');
+    const tech = await app.as('warranty@demo.local');
+    const created = await agent2.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'return', unitId: unit.id, reason: '外壳右侧有明显划痕', reasonCode: 'damaged_on_arrival', clientId: 'linked-req-1' });
+    expect(created.status).toBe(201);
+    const approve = await tech.post(`/api/returns/${created.body.id}/events`).send({ type: 'approve', note: '请寄回', clientId: 'linked-approve-1' });
+    expect(approve.status).toBe(201);
+
+    // the rule: its reply (its last action) in the customer's language, its tag, applied once
+    const reply = await eventually(async () => (await timeline(ticket.number)).find((m) => m.kind === 'message' && m.author.type === 'system' && m.body.includes('退货已批准')), 20_000);
+    expect(reply).toMatchObject({ body: `工单 #${ticket.number} 的退货已批准。`, internal: false });
+    expect((await manager.get(`/api/tickets/${ticket.number}`)).body.tags).toContain('return-approved');
+    const applied = (await timeline(ticket.number)).filter((m) => m.event?.type === 'rule_applied');
+    expect(applied).toHaveLength(1);
+    expect(applied[0].event!.data).toMatchObject({ rule: 'Return approved: tell the customer', event: 'return.updated' });
+
+    // the webhook: one delivery per step (requested, approved), each with the return as it is when the
+    // delivery is made (read fresh) and what that step changed, signed
+    const stepTo = (r: Hooked) => JSON.parse(r.body).data?.changes?.status?.[1];
+    const approved = await eventually(async () => got.find((r) => stepTo(r) === 'approved'), 20_000);
+    const payload = new Webhook(hook.body.secret).verify(approved.body, approved.headers) as { type: string; data: Record<string, any> };
+    expect(payload).toMatchObject({
+      type: 'return.updated',
+      data: { return: { id: created.body.id, number: created.body.number, status: 'approved', kind: 'return', serial: unit.serial, ticketNumber: ticket.number }, ticket: { number: ticket.number }, changes: { status: ['requested', 'approved'] } },
+    });
+    expect(payload.data.return.nextSteps).toBeUndefined(); // what a reader may do next is not the record
+    const requested = await eventually(async () => got.filter((r) => stepTo(r) === 'requested').length || null, 20_000);
+    expect(requested).toBe(1);
+    // a rule on return.updated did not fire on the request step: its condition says approved
+    expect((await timeline(ticket.number)).filter((m) => m.event?.type === 'rule_applied')).toHaveLength(1);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
+
+  it('runs a rule when a work order is dispatched, with the work order as its API shows it', async () => {
+    const sup = await app.as('supervisor@demo.local');
+    const engineer1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
+    const rule = await manager.post('/api/automations').send({
+      name: 'Dispatched: note for the desk',
+      on: 'workorder.updated',
+      conditions: { all: [{ field: 'workorder.status', op: 'changed_to', value: 'dispatched' }, { field: 'workorder.kind', op: 'equals', value: 'repair' }] },
+      actions: [{ type: 'note', text: 'An engineer is on it: tell the customer if they call.' }, { type: 'set_priority', value: 'high' }],
+    });
+    expect(rule.status).toBe(201);
+    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!;
+    const wo = await sup.post(`/api/tickets/${ticket.number}/work-orders`).send({ kind: 'repair', description: '空调不制冷，E4', address: '上海市浦东新区世纪大道 100 号 12 楼' });
+    expect(wo.status).toBe(201);
+    // created, then scheduled: not dispatched yet, so nothing
+    const start = new Date(Date.now() + 26 * 3600_000);
+    const window = { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() };
+    expect((await sup.patch(`/api/work-orders/${wo.body.id}`).send({ window })).body.status).toBe('scheduled');
+    expect((await sup.patch(`/api/work-orders/${wo.body.id}`).send({ engineer: engineer1 })).body.status).toBe('dispatched');
+
+    const note = await eventually(async () => (await timeline(ticket.number)).find((m) => m.event?.type === 'rule_note' && m.body.includes('An engineer is on it')), 20_000);
+    expect(note).toMatchObject({ internal: true });
+    expect((await manager.get(`/api/tickets/${ticket.number}`)).body.priority).toBe('high');
+    const applied = (await timeline(ticket.number)).filter((m) => m.event?.type === 'rule_applied' && m.event.data.rule === 'Dispatched: note for the desk');
+    expect(applied).toHaveLength(1);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
+
+  it('reads the unit a ticket is linked to, with its warranty now', async () => {
+    const rule = await manager.post('/api/automations').send({
+      name: 'In warranty: tag',
+      on: 'ticket.updated',
+      conditions: { all: [{ field: 'unit.warranty', op: 'equals', value: 'in' }, { field: 'unit.model', op: 'equals', value: 'DW-600' }] },
+      actions: [{ type: 'add_tags', tags: ['in-warranty'] }],
+    });
+    expect(rule.status).toBe(201);
+    const c = await customer('liu.fang@example.cn');
+    const unit = (await admin.get(`/api/customers/${c._id}/units`)).body.units[0] as { id: string; model: string };
+    expect(unit.model).toBe('DW-600');
+    const agent2 = await app.as('agent2@demo.local');
+    const t = await agent2.post('/api/tickets').send({ channel: 'voice', subject: '洗碗机有异响', body: '洗碗机有异响', customer: { name: '刘芳', email: 'liu.fang@example.cn' }, team: 'returns' });
+    expect(t.status).toBe(201);
+    // a change without a unit: the rule's unit conditions do not hold
+    await agent2.patch(`/api/tickets/${t.body.number}`).send({ priority: 'high' }).expect(200);
+    // linking the in-warranty unit is a change the rule sees, with the unit's warranty
+    await agent2.patch(`/api/tickets/${t.body.number}`).send({ unitId: unit.id }).expect(200);
+    const tagged = await eventually(async () => {
+      const tk = (await manager.get(`/api/tickets/${t.body.number}`)).body;
+      return tk.tags.includes('in-warranty') ? tk : null;
+    }, 20_000);
+    expect(tagged.tags).toEqual(['in-warranty']);
+    expect((await timeline(t.body.number)).filter((m) => m.event?.type === 'rule_applied')).toHaveLength(1);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
+
+  it('matches "contains" by words and synonyms, as search reads Chinese and English', async () => {
+    const rule = await manager.post('/api/automations').send({
+      name: '退款 → returns',
+      on: 'ticket.created',
+      conditions: { any: [{ field: 'ticket.subject', op: 'contains', value: '退款' }] },
+      actions: [{ type: 'set_team', value: 'returns' }],
+    });
+    expect(rule.status).toBe(201);
+    const agent1 = await app.as('agent1@demo.local');
+    const open = async (subject: string) => (await agent1.post('/api/tickets').send({ channel: 'web', subject, body: subject, customer: { name: '王芳', email: `w.${Math.random().toString(36).slice(2)}@example.cn` }, team: 'support' })).body.number as number;
+    const [synonym, english, unrelated] = [await open('申请退货：洗碗机'), await open('I want a refund for my washer'), await open('空调遥控器丢了')];
+    const teamOf = async (n: number) => (await manager.get(`/api/tickets/${n}`)).body.team;
+    expect(await teamOf(synonym)).toBe('returns'); // 退货 is 退款's synonym in the search vocabulary
+    expect(await teamOf(english)).toBe('returns'); // refund, across languages
+    expect(await teamOf(unrelated)).toBe('support');
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
+});
