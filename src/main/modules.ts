@@ -82,16 +82,16 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
   // the customer archive; other domains read what a customer owns as the customer is seen
   const customerArchive = customersModule(core, { customers, updates, audit: b.audit });
+  // custom fields: definitions, and the check of every ticket and unit write (the tickets module's guard)
+  const fields = fieldsModule(core, { teams });
   // the product catalogue, units with their warranty (a ticket links to one; they follow a customer merge), returns and exchanges
   const catalogue = productsModule(core);
-  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access });
+  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access, fields: fields.fields });
   b.ticketUnits.use(units.ticketLinks);
   customerArchive.onMerge(units.moveCustomer);
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
   // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
   const search = searchModule(core, { teams, query: b.query });
-  // custom fields: definitions, and the check of every ticket write (the tickets module's guard)
-  const fields = fieldsModule(core, { teams });
   // outgoing webhooks: subscriptions and signed deliveries; rules call them too
   const webhooks = webhooksModule(core);
   // automation rules and macros, over the ticket operations, callbacks and webhooks

@@ -159,4 +159,38 @@ describe('automation on returns, work orders, units and words', () => {
     expect(await teamOf(unrelated)).toBe('support');
     await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
   });
+
+  it('keeps custom fields on units: checked when registered and changed (422 naming the field), cleared by null, in the unit\'s history', async () => {
+    const field = await manager.post('/api/fields').send({ key: 'install_site', label: { en: 'Installed in', 'zh-CN': '安装位置' }, type: 'select', options: ['kitchen', 'basement'], appliesTo: 'unit' });
+    expect(field.status).toBe(201);
+    expect((await manager.post('/api/fields').send({ key: 'installed_on', label: { en: 'Installed on', 'zh-CN': '安装日期' }, type: 'date', appliesTo: 'unit' })).status).toBe(201);
+    const ticketField = await manager.post('/api/fields').send({ key: 'callback_ok', label: { en: 'Callback OK', 'zh-CN': '可回访' }, type: 'checkbox' });
+    expect(ticketField.status).toBe(201);
+    const agent2 = await app.as('agent2@demo.local');
+    const c = await customer('liu.fang@example.cn');
+
+    const bad = await agent2.post(`/api/customers/${c._id}/units`).send({ model: 'DW-600', serial: 'DW6-FIELDS-1', purchaseDate: '2026-11-01', fields: { install_site: 'garage' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_fields', details: [{ field: 'install_site', code: 'option' }] });
+    expect((await admin.get(`/api/units?serial=DW6-FIELDS-1`)).status).toBe(404); // a refused write stores nothing
+
+    const made = await agent2.post(`/api/customers/${c._id}/units`).send({ model: 'DW-600', serial: 'DW6-FIELDS-1', purchaseDate: '2026-11-01', fields: { install_site: 'kitchen' } });
+    expect(made.status).toBe(201);
+    expect(made.body.fields).toEqual({ install_site: 'kitchen' });
+
+    // a ticket's field is no unit's; a date must be a date
+    const wrong = await agent2.patch(`/api/units/${made.body.id}/fields`).send({ fields: { callback_ok: true, installed_on: 'yesterday' } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'callback_ok', code: 'unknown' }), expect.objectContaining({ field: 'installed_on' })]));
+    expect((await agent2.get(`/api/units/${made.body.id}`)).body.fields).toEqual({ install_site: 'kitchen' });
+
+    const set = await agent2.patch(`/api/units/${made.body.id}/fields`).send({ fields: { installed_on: '2026-11-03', install_site: null } });
+    expect(set.status).toBe(200);
+    expect(set.body.fields).toEqual({ installed_on: expect.stringMatching(/^2026-11-03/) });
+    const history = (await agent2.get(`/api/units/${made.body.id}/history`)).body.entries;
+    expect(history.find((e: { action: string }) => e.action === 'fields_changed')).toMatchObject({ actor: { name: expect.any(String) }, changes: { fields: { install_site: ['kitchen', null] } } });
+    // another team's agent does not see the unit, nor may set its fields
+    const agent1 = await app.as('agent1@demo.local');
+    expect((await agent1.patch(`/api/units/${made.body.id}/fields`).send({ fields: { install_site: 'kitchen' } })).status).toBe(404);
+  });
 });
