@@ -6,6 +6,7 @@ import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
 import { MacroPicker } from './MacroPicker';
 import { KbPicker } from './KbPicker';
+import { loadReplyWindow, ReplyWindow, ReplyWindowState } from './ReplyWindow';
 
 interface Canned {
   id: string;
@@ -43,14 +44,21 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
   const [error, setError] = useState<string | null>(null);
   const [canned, setCanned] = useState<Canned[]>([]);
   const [kbOpen, setKbOpen] = useState(false);
+  const [replyWindow, setReplyWindow] = useState<ReplyWindowState | null>(null);
   const lastTyping = useRef(0);
 
   useEffect(() => {
     setDraft('');
     setStale(null);
     setError(null);
+    setReplyWindow(null);
     api<{ responses: Canned[] }>('/api/canned-responses').then((r) => setCanned(r.responses)).catch(() => undefined);
   }, [p.ticket.number]);
+  // WeChat's window opens again with each customer message
+  useEffect(() => {
+    void loadReplyWindow(p.ticket).then(setReplyWindow);
+  }, [p.ticket.number, p.lastMessageId]);
+  const shut = mode === 'reply' && !!replyWindow && !replyWindow.open;
 
   const typing = (on: boolean) => {
     const now = Date.now();
@@ -73,6 +81,8 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
       if (err instanceof ApiError && err.code === 'stale_view') {
         setStale((err.details?.newMessages ?? []) as { author: string; body: string }[]);
         await p.reload();
+      } else if (err instanceof ApiError && err.code.startsWith('wechat_') && err.details) {
+        setReplyWindow(err.details as ReplyWindowState); // the draft stays: it can go by SMS or mail
       } else setError(t('composer.failed', { message: (err as Error).message }));
     } finally {
       setBusy(false);
@@ -109,6 +119,17 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
           <button type="button" onClick={() => setStale(null)}>{t('composer.discardWarning')}</button>
         </div>
       )}
+      {shut && (
+        <ReplyWindow
+          ticket={p.ticket}
+          state={replyWindow!}
+          draft={draft}
+          onSent={() => {
+            setDraft('');
+            void p.reload();
+          }}
+        />
+      )}
       <textarea
         name="body"
         rows={4}
@@ -126,7 +147,7 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
       {error && <p class="error">{error}</p>}
       <div class="actions">
         <span class="muted small">Ctrl+Enter</span>
-        <button type="submit" class="primary" disabled={busy || !draft.trim() || !!stale}>{mode === 'reply' ? t('composer.send') : t('composer.sendNote')}</button>
+        <button type="submit" class="primary" disabled={busy || !draft.trim() || !!stale || shut}>{mode === 'reply' ? t('composer.send') : t('composer.sendNote')}</button>
       </div>
     </form>
   );

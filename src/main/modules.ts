@@ -6,7 +6,10 @@ import { wireLinkedSources } from '../modules/automation/linked-sources';
 import { unitFacts } from '../modules/automation/rule.facts';
 import { fieldsModule } from '../modules/fields/fields.module';
 import { webhooksModule } from '../modules/webhooks/webhooks.module';
+import { imapModule } from '../channels/imap/imap.module';
+import { smsModule } from '../channels/sms/sms.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import { wechatModule } from '../channels/wechat/wechat.module';
 import type { Core } from '../core/core';
 import { mailModule } from '../mail/mail.module';
 import { agentsModule } from '../modules/agents/agents.module';
@@ -92,6 +95,10 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
   // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
   const search = searchModule(core, { teams, query: b.query });
+  // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
+  const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
+  // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
+  const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
   // outgoing webhooks: subscriptions and signed deliveries; rules call them too
   const webhooks = webhooksModule(core);
   // automation rules and macros, over the ticket operations, callbacks and webhooks
@@ -111,8 +118,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   });
   automation.linked.listen((event, data) => webhooks.deliveries.announce(`${event.kind}.updated`, `${event.kind}-${event.id}-${event.key}`, { ticketId: event.ticketId, record: { kind: event.kind, data }, changes: event.changes }));
   // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
-  // (sms: null until the channels branch's SmsService is wired here)
-  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null });
+  // (texts beside the customer's mails when SMS_URL is set)
+  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: sms.sms });
   // their changes and the returns' steps are rules' events (workorder.updated, return.updated) and webhooks'
   wireLinkedSources(automation.linked, { workOrders: workOrders.workOrders, Agent: core.models.Agent, returns: returns.returns, returnEffects: returns.effects });
   return [
@@ -126,9 +133,13 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     returns,
     mailModule(core.templates, core.mailer),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
-    // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
-    emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery }),
+    email,
+    // existing mailboxes (IMAP) fetched into the same intake as SMTP
+    imapModule(core, { email, teams }),
     voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks }),
+    // WeChat Official Account: signed webhook, the inbound contract, replies inside the 48-hour window
+    wechatModule(core, { tickets, timeline, updates, inbound, customers, teams, audit: b.audit, router: b.delivery, sms: sms.sms }),
+    sms,
     routingModule(core, { agents, tickets, updates }),
     dashboardModule(core, { queueIndex: b.queueIndex, teams }),
     cannedModule(core, { teams }),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { Types } from 'mongoose';
 import { NotFoundError } from '../../errors';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
@@ -40,7 +40,7 @@ export function serializeRule(r: RuleDoc): RuleView {
 
 export interface RuleServiceDeps {
   Rule: RuleModel;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   validation: ValidationSources;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../errors';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { GuardContext, TicketWriteGuard } from '../tickets/ticket.guard';
@@ -25,7 +25,7 @@ export function serializeField(f: FieldDoc | FieldPayload): FieldPayload {
 export interface FieldServiceDeps {
   Field: FieldModel;
   teams: { exists(key: string): Promise<boolean> };
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { Types } from 'mongoose';
 import { NotFoundError } from '../../errors';
 import type { Clock } from '../../infra/clock';
@@ -44,7 +44,7 @@ export interface ActiveWebhook {
 export interface WebhookServiceDeps {
   Webhook: WebhookModel;
   secrets: WebhookSecrets;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   clock: Clock;
   allowPrivate: boolean;

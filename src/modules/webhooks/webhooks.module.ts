@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Core } from '../../core/core';
+import { SecretBox } from '../../infra/secrets';
 import type { AppModule } from '../app-module';
 import { type WebhookRef, WebhookDeliveries } from './webhook.deliveries';
 import { webhookModels, type WebhookEvent } from './webhook.model';
@@ -17,7 +18,7 @@ export function webhooksModule(core: Core): WebhooksModule {
   const { Ticket, Message, Agent, Customer } = core.models;
   const { config } = core;
   const models = webhookModels(core.conn, core.clock);
-  const webhooks = new WebhookService({ Webhook: models.Webhook, secrets: new WebhookSecrets(config.sessionSecret), redis: core.redis, prefix: config.queuePrefix, clock: core.clock, allowPrivate: config.webhookAllowPrivate });
+  const webhooks = new WebhookService({ Webhook: models.Webhook, secrets: new WebhookSecrets(new SecretBox(config.secretsKey)), redis: core.redis, prefix: config.queuePrefix, clock: core.clock, allowPrivate: config.webhookAllowPrivate });
   const deliveries = new WebhookDeliveries({
     Delivery: models.Delivery,
     Ticket,
