@@ -193,4 +193,18 @@ describe('automation on returns, work orders, units and words', () => {
     const agent1 = await app.as('agent1@demo.local');
     expect((await agent1.patch(`/api/units/${made.body.id}/fields`).send({ fields: { install_site: 'kitchen' } })).status).toBe(404);
   });
+
+  it('fills a reply with the custom fields the customer may see, and never with the others', async () => {
+    expect((await manager.post('/api/fields').send({ key: 'visit_slot', label: { en: 'Visit slot', 'zh-CN': '上门时段' }, type: 'select', options: [{ value: 'am', label: { en: 'morning', 'zh-CN': '上午' } }, 'pm'], customerVisible: true })).status).toBe(201);
+    expect((await manager.post('/api/fields').send({ key: 'risk_note', label: { en: 'Risk note', 'zh-CN': '风险备注' }, type: 'text' })).status).toBe(201);
+    const agent1 = await app.as('agent1@demo.local');
+    const t = (await agent1.post('/api/tickets').send({ channel: 'web', subject: '预约上门', body: '请安排上门', customer: { name: '赵敏', email: `zhao.${Math.random().toString(36).slice(2)}@example.cn`, locale: 'zh-CN' }, team: 'support', fields: { visit_slot: 'am', risk_note: '客户情绪激动' } })).body;
+    const macro = await agent1.post('/api/macros').send({ name: 'Confirm slot', actions: [{ type: 'reply', template: { en: 'Slot: {{fields.visit_slot}} / {{fields.risk_note}}', 'zh-CN': '时段：{{fields.visit_slot}} / {{fields.risk_note}}' } }] });
+    expect(macro.status).toBe(201);
+    expect((await agent1.post(`/api/tickets/${t.number}/macros/${macro.body.id}`)).status).toBe(200);
+    const reply = (await timeline(t.number)).find((m) => m.kind === 'message' && m.author.type === 'agent');
+    // the visible select by its label in the customer's language; the internal note stays a placeholder
+    expect(reply!.body).toBe('时段：上午 / {{fields.risk_note}}');
+    expect(reply!.body).not.toContain('客户情绪激动');
+  });
 });

@@ -6,6 +6,8 @@ import type { Logger } from '../../logger';
 import type { Principal } from '../auth/principal';
 import type { CallbackService } from '../callbacks/callback.service';
 import type { CustomerService } from '../customers/customer.service';
+import type { FieldService } from '../fields/field.service';
+import { customerFieldValues } from '../fields/field.values';
 import type { Deliver, TicketMessages } from '../tickets/ticket.messages';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { TicketService } from '../tickets/ticket.service';
@@ -27,6 +29,8 @@ export interface ActionDeps {
   callbacks: Pick<CallbackService, 'create'>;
   customers: Pick<CustomerService, 'get'>;
   webhooks: RuleWebhooks;
+  /** the ticket fields' definitions: replies may name the customer-visible ones (`{{fields.<key>}}`) */
+  fields: Pick<FieldService, 'list'>;
   clock: Clock;
   log: Logger;
 }
@@ -142,6 +146,7 @@ export class ActionRunner {
           'ticket.number': String(ticket.number),
           'ticket.subject': ticket.subject,
           'agent.name': as.principal?.name ?? '',
+          ...customerFieldValues(await this.d.fields.list('ticket'), (ticket.fields ?? {}) as Record<string, unknown>, customer.locale === 'zh-CN' ? 'zh-CN' : 'en'),
         });
         if (as.principal) return (await this.d.timeline.reply(ticket.number, as.principal, { body })).ticket;
         if (ticket.status === 'closed') throw new Error('the ticket is closed');

@@ -72,7 +72,7 @@ export function automationModule(core: Core, d: AutomationModuleDeps): Automatio
     clock: core.clock,
   };
   const rules = new RuleService({ Rule: models.Rule, redis: core.redis, prefix: core.config.queuePrefix, validation });
-  const runner = new ActionRunner({ tickets: d.tickets, updates: d.updates, timeline: d.timeline, deliver: d.deliver, callbacks: d.callbacks, customers: d.customers, webhooks: d.webhooks, clock: core.clock, log });
+  const runner = new ActionRunner({ tickets: d.tickets, updates: d.updates, timeline: d.timeline, deliver: d.deliver, callbacks: d.callbacks, customers: d.customers, webhooks: d.webhooks, fields: d.fields, clock: core.clock, log });
   const engine = new RuleEngine({ rules, runner, timeline: d.timeline, tickets: d.tickets, facts, evaluator, log });
   const time = new TimeRules({ Ticket, Timer: models.Timer, StateClock: models.StateClock, rules, engine, facts, evaluator, queues: core.queues, clock: core.clock, log });
   rules.onChanged((rule, removed) => time.ruleChanged(rule, removed));

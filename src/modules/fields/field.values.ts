@@ -1,4 +1,9 @@
+import en from '../../../templates/fields/en.json';
+import zh from '../../../templates/fields/zh-CN.json';
 import type { FieldPayload } from './field.payloads';
+
+/** How a value reads to a customer in their language (templates/fields/<lang>.json). */
+const WORDS: Record<'en' | 'zh-CN', typeof en> = { en, 'zh-CN': zh };
 
 /** Why a value does not fit its field; one per field in a 422's `details`. */
 export interface FieldIssue {
@@ -88,4 +93,23 @@ export function missingOnSolve(defs: Iterable<FieldPayload>, ctx: { type: string
     if (!hasValue(ctx.fields[f.key])) issues.push({ field: f.key, code: 'required', message: 'required before the ticket is solved' });
   }
   return issues;
+}
+
+/**
+ * The custom fields a customer may read, as template placeholders (`fields.<key>`) in their
+ * language: only fields marked `customerVisible`; an option by its label, a checkbox as yes/no,
+ * a date as its day. Fields not visible to customers are left out, so a reply template cannot
+ * leak them (the placeholder stays as written).
+ */
+export function customerFieldValues(defs: Iterable<FieldPayload>, values: Record<string, unknown>, locale: 'en' | 'zh-CN'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of defs) {
+    const v = values[f.key];
+    if (!f.customerVisible || !hasValue(v)) continue;
+    if (f.type === 'select') out[`fields.${f.key}`] = f.options.find((o) => o.value === v)?.label[locale] ?? String(v);
+    else if (f.type === 'checkbox') out[`fields.${f.key}`] = WORDS[locale][v === true ? 'checkbox.yes' : 'checkbox.no'];
+    else if (f.type === 'date') out[`fields.${f.key}`] = (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
+    else out[`fields.${f.key}`] = String(v);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { FieldPayload } from '../../../../src/modules/fields/field.payloads';
-import { checkValues, missingOnSolve } from '../../../../src/modules/fields/field.values';
+import { checkValues, customerFieldValues, missingOnSolve } from '../../../../src/modules/fields/field.values';
 
 const field = (over: Partial<FieldPayload>): FieldPayload => ({ key: 'k', label: { en: 'K', 'zh-CN': 'K' }, type: 'text', options: [], required: false, scope: { types: [], teams: [] }, customerVisible: false, appliesTo: 'ticket', order: 0, active: true, ...over });
 
@@ -24,5 +24,18 @@ describe('custom field values', () => {
     expect(missingOnSolve(defs.values(), { ...ctx, fields: {} }).map((i) => i.field)).toEqual(['code']);
     expect(missingOnSolve(defs.values(), { ...ctx, fields: { code: 'E4' } })).toEqual([]);
     expect(missingOnSolve(defs.values(), { type: 'inquiry', team: 'tech', fields: {} })).toEqual([]);
+  });
+
+  it('gives a customer only the fields they may see, in their language', () => {
+    const defs = [
+      field({ key: 'slot', type: 'select', customerVisible: true, options: [{ value: 'am', label: { en: 'morning', 'zh-CN': '上午' } }] }),
+      field({ key: 'contract', type: 'checkbox', customerVisible: true }),
+      field({ key: 'visit', type: 'date', customerVisible: true }),
+      field({ key: 'internal', type: 'text' }),
+    ];
+    const values = { slot: 'am', contract: false, visit: '2031-03-04', internal: 'do not show' };
+    expect(customerFieldValues(defs, values, 'zh-CN')).toEqual({ 'fields.slot': '上午', 'fields.contract': '否', 'fields.visit': '2031-03-04' });
+    expect(customerFieldValues(defs, values, 'en')).toEqual({ 'fields.slot': 'morning', 'fields.contract': 'no', 'fields.visit': '2031-03-04' });
+    expect(customerFieldValues(defs, { slot: null }, 'en')).toEqual({});
   });
 });
