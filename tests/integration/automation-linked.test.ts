@@ -207,4 +207,27 @@ describe('automation on returns, work orders, units and words', () => {
     expect(reply!.body).toBe('时段：上午 / {{fields.risk_note}}');
     expect(reply!.body).not.toContain('客户情绪激动');
   });
+
+  it('creates a callback task from a rule, and reports on the ticket when the customer has no phone', async () => {
+    const rule = await manager.post('/api/automations').send({
+      name: 'Complaint: call back within 2 hours',
+      on: 'ticket.created',
+      conditions: { all: [{ field: 'ticket.type', op: 'equals', value: 'complaint' }] },
+      actions: [{ type: 'callback', inHours: 2, note: '投诉：两小时内回电' }],
+    });
+    expect(rule.status).toBe(201);
+    const agent2 = await app.as('agent2@demo.local');
+    const withPhone = (await agent2.post('/api/tickets').send({ channel: 'voice', subject: '安装师傅迟到三小时', body: '非常不满', type: 'complaint', customer: { name: '孙倩', phone: '+8613900001111' }, team: 'complaints' })).body;
+    const task = await eventually(async () => (await agent2.get(`/api/callbacks?ticketNumber=${withPhone.number}`)).body.callbacks[0], 20_000);
+    expect(task).toMatchObject({ ticketNumber: withPhone.number, kind: 'requested', phone: '+8613900001111', team: 'complaints', status: 'scheduled' });
+    const dueIn = new Date(task.dueAt).getTime() - Date.now();
+    expect(dueIn).toBeGreaterThan(1.5 * 3600_000);
+    expect(dueIn).toBeLessThanOrEqual(2 * 3600_000);
+
+    const noPhone = (await agent2.post('/api/tickets').send({ channel: 'web', subject: 'Rude driver', body: 'Complaint.', type: 'complaint', customer: { name: 'Ann', email: `ann.${Math.random().toString(36).slice(2)}@example.com` }, team: 'complaints' })).body;
+    const failed = await eventually(async () => (await timeline(noPhone.number)).find((m) => m.event?.type === 'rule_failed'), 20_000);
+    expect(failed!.event!.data).toMatchObject({ rule: 'Complaint: call back within 2 hours', action: 'callback', error: expect.stringContaining('phone') });
+    expect((await agent2.get(`/api/callbacks?ticketNumber=${noPhone.number}`)).body.callbacks).toEqual([]);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
 });
