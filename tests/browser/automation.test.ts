@@ -116,4 +116,25 @@ describe('automation in the console', () => {
     expect((await agent2.get(`/api/units/${unit.id}/history`)).body.entries.some((e: { action: string }) => e.action === 'fields_changed')).toBe(true);
     await page.context().close();
   });
+
+  it('a manager groups the reports by a custom field, its options named in the reader\'s language', async () => {
+    const manager = await app.as('manager@demo.local');
+    await manager.post('/api/fields').send({ key: 'visit_kind', label: { en: 'Visit kind', 'zh-CN': '服务方式' }, type: 'select', options: [{ value: 'onsite', label: { en: 'On site', 'zh-CN': '上门' } }, { value: 'depot', label: { en: 'Depot', 'zh-CN': '送修' } }] }).expect(201);
+    const agent1 = await app.as('agent1@demo.local');
+    for (const v of ['onsite', 'onsite', 'depot']) {
+      await agent1.post('/api/tickets').send({ channel: 'web', subject: `Repair ${v}`, body: 'x', customer: { name: 'Jo', email: `jo.${Math.random().toString(36).slice(2)}@example.com` }, team: 'support', fields: { visit_kind: v } }).expect(201);
+    }
+    const page = await signIn('manager@demo.local', '#/reports');
+    await page.locator('select[aria-label=language]').selectOption('zh-CN');
+    const view = page.locator('main.reports');
+    await view.locator('select[name=groupBy] option[value="field:visit_kind"]').waitFor({ state: 'attached' });
+    await view.locator('select[name=groupBy]').selectOption('field:visit_kind');
+    const chart = page.locator('svg[data-chart=sla-by-group][data-groupby="field:visit_kind"]');
+    await chart.waitFor({ timeout: 15000 });
+    const keys = await chart.locator('rect.bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    expect(keys).toEqual(expect.arrayContaining(['onsite', 'depot']));
+    await chart.locator('text', { hasText: '上门' }).waitFor();
+    await chart.locator('text', { hasText: '送修' }).waitFor();
+    await page.context().close();
+  });
 });
