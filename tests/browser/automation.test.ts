@@ -1,7 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import type { Browser, Page } from 'playwright-core';
 import { cspViolations, ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { eventually, startTestApp, TestApp } from '../helpers/harness';
 import { Analyzer } from '../../src/modules/search/analyzer';
 
 /** The rules editor, the ticket's custom fields and macros in the composer, in headless Chromium. */
@@ -11,7 +14,8 @@ describe('automation in the console', () => {
   const violations: string[][] = [];
   beforeAll(async () => {
     ensureConsoleBundle();
-    app = await startTestApp();
+    // webhooks to the test's own receiver on 127.0.0.1, retried quickly
+    app = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE: 'PT0.3S' } });
     browser = await launchChromium();
   }, 60000);
   afterAll(async () => {
@@ -136,5 +140,56 @@ describe('automation in the console', () => {
     await chart.locator('text', { hasText: '上门' }).waitFor();
     await chart.locator('text', { hasText: '送修' }).waitFor();
     await page.context().close();
+  });
+
+  it('an admin subscribes a webhook, keeps the secret shown once, reads the attempts and sends a delivery again', async () => {
+    const got: { headers: Record<string, string>; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(got.length === 1 ? 500 : 200).end(); // the first attempt refused
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/erp`;
+    try {
+      const page = await signIn('admin@demo.local', '#/automation/webhooks');
+      await page.locator('button', { hasText: 'New webhook' }).click();
+      await page.locator('input[name=url]').fill(url);
+      await page.locator('input[name=description]').fill('ERP');
+      await page.locator('.webhooks-tab form button[type=submit]').click();
+      const secret = (await page.locator('[data-testid=webhook-secret] code.secret').textContent())!;
+      expect(secret).toMatch(/^whsec_/);
+      await page.locator('[data-testid=webhook-secret] button').click();
+      await page.locator('.webhook', { hasText: 'ERP' }).waitFor();
+      expect(await page.locator('.webhooks-tab').textContent()).not.toContain(secret); // shown once
+
+      const agent1 = await app.as('agent1@demo.local');
+      const t = (await agent1.post('/api/tickets').send({ channel: 'web', subject: 'Webhook from the console', body: 'x', customer: { name: 'Kim', email: 'kim@example.com' }, team: 'support' })).body;
+      const delivered = (n: number) => eventually(async () => got.length >= n || null, 20_000);
+      await delivered(2);
+      // the secret the console showed verifies what was sent, and both attempts carry one webhook-id
+      const payload = new Webhook(secret).verify(got[1].body, got[1].headers) as { data: { ticket: { number: number } } };
+      expect(payload.data.ticket.number).toBe(t.number);
+      expect(got[1].headers['webhook-id']).toBe(got[0].headers['webhook-id']);
+
+      const card = page.locator('.webhook', { hasText: 'ERP' });
+      await card.locator('button', { hasText: 'Deliveries' }).click();
+      const row = card.locator('tr[data-delivery]').first();
+      await row.waitFor();
+      expect(await row.locator('.d-delivered').textContent()).toBe('delivered');
+      const attempts = await row.locator('ol.attempts li').allTextContents();
+      expect(attempts).toHaveLength(2);
+      expect(attempts[0]).toMatch(/: 500 in \d+ ms$/);
+      expect(attempts[1]).toMatch(/: 200 in \d+ ms$/);
+      await row.locator('button', { hasText: 'Send again' }).click();
+      await delivered(3);
+      expect(got[2].headers['webhook-id']).toBe(got[0].headers['webhook-id']);
+      await page.context().close();
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

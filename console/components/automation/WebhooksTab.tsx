@@ -81,7 +81,7 @@ export function WebhooksTab({ data }: { data: EditorData }) {
         <div class="warning" role="alert" data-testid="webhook-secret">
           <p>{secret.text}</p>
           <code class="secret">{secret.value}</code>{' '}
-          <button type="button" onClick={() => setSecret(null)}>OK</button>
+          <button type="button" onClick={() => setSecret(null)}>{t('webhooks.secretKept')}</button>
         </div>
       )}
       {form ? (
