@@ -230,4 +230,30 @@ describe('automation on returns, work orders, units and words', () => {
     expect((await agent2.get(`/api/callbacks?ticketNumber=${noPhone.number}`)).body.callbacks).toEqual([]);
     await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
   });
+
+  it('tests a custom field of the linked unit in a rule (unit.fields.<key>)', async () => {
+    expect((await manager.post('/api/fields').send({ key: 'mounting', label: { en: 'Mounting', 'zh-CN': '安装方式' }, type: 'select', options: ['built_in', 'free_standing'], appliesTo: 'unit' })).status).toBe(201);
+    // a unit field is not a ticket field, and a ticket field is not a unit's
+    const wrong = await manager.post('/api/automations').send({ name: 'x', on: 'ticket.created', conditions: { all: [{ field: 'fields.mounting', op: 'equals', value: 'built_in' }] }, actions: [{ type: 'add_tags', tags: ['x'] }] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.map((d: { path: string }) => d.path)).toContain('conditions.all.0.field');
+    const badOption = await manager.post('/api/automations').send({ name: 'x', on: 'ticket.created', conditions: { all: [{ field: 'unit.fields.mounting', op: 'equals', value: 'wall' }] }, actions: [{ type: 'add_tags', tags: ['x'] }] });
+    expect(badOption.status).toBe(400);
+    const rule = await manager.post('/api/automations').send({
+      name: 'Built-in unit: tech team',
+      on: 'ticket.created',
+      conditions: { all: [{ field: 'unit.fields.mounting', op: 'equals', value: 'built_in' }] },
+      actions: [{ type: 'add_tags', tags: ['built-in'] }],
+    });
+    expect(rule.status).toBe(201);
+    const agent2 = await app.as('agent2@demo.local');
+    const c = await customer('liu.fang@example.cn');
+    const unit = (await agent2.post(`/api/customers/${c._id}/units`).send({ model: 'DW-600', serial: 'DW6-MOUNT-1', purchaseDate: '2026-10-01', fields: { mounting: 'built_in' } })).body;
+    const other = (await agent2.post(`/api/customers/${c._id}/units`).send({ model: 'DW-600', serial: 'DW6-MOUNT-2', purchaseDate: '2026-10-01', fields: { mounting: 'free_standing' } })).body;
+    const open = async (unitId: string) => (await agent2.post('/api/tickets').send({ channel: 'voice', subject: '洗碗机漏水', body: '漏水', customer: { name: '刘芳', email: 'liu.fang@example.cn' }, team: 'returns', unitId })).body.number as number;
+    const [builtIn, standing] = [await open(unit.id), await open(other.id)];
+    expect((await manager.get(`/api/tickets/${builtIn}`)).body.tags).toEqual(['built-in']);
+    expect((await manager.get(`/api/tickets/${standing}`)).body.tags).toEqual([]);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
 });

@@ -4,7 +4,7 @@ import type { ConditionFieldPayload as ConditionField } from '../../../src/modul
 import { type EditorData, type Issues, issueAt } from './editor-data';
 import { ValueInput } from './ValueInput';
 
-/** The fields a condition of this event can test: the vocabulary's, and the custom fields of tickets. */
+/** The fields a condition of this event can test: the vocabulary's, the custom fields of tickets and of the linked unit. */
 export function conditionFields(event: string, data: EditorData, locale: string): { field: string; entry: ConditionField; label?: string }[] {
   const fixed = Object.entries(data.vocabulary.fields)
     .filter(([, e]) => !e.events || e.events.includes(event))
@@ -12,12 +12,15 @@ export function conditionFields(event: string, data: EditorData, locale: string)
   const custom = data.fields
     .filter((f) => f.appliesTo === 'ticket' && f.active)
     .map((f) => ({ field: `fields.${f.key}`, entry: { kind: data.vocabulary.kindOfFieldType[f.type], values: f.type === 'select' ? f.options.map((o) => o.value) : undefined, changes: true, holds: true } as ConditionField, label: locale === 'zh-CN' ? f.label['zh-CN'] : f.label.en }));
-  return [...fixed, ...custom];
+  const unit = data.fields
+    .filter((f) => f.appliesTo === 'unit' && f.active)
+    .map((f) => ({ field: `unit.fields.${f.key}`, entry: { kind: data.vocabulary.kindOfFieldType[f.type], values: f.type === 'select' ? f.options.map((o) => o.value) : undefined } as ConditionField, label: locale === 'zh-CN' ? f.label['zh-CN'] : f.label.en, unit: true }));
+  return [...fixed, ...custom, ...unit];
 }
 
 export function optionLabels(data: EditorData, field: string, locale: string): Record<string, string> | undefined {
-  if (!field.startsWith('fields.')) return undefined;
-  const f = data.fields.find((x) => `fields.${x.key}` === field);
+  if (!field.startsWith('fields.') && !field.startsWith('unit.fields.')) return undefined;
+  const f = data.fields.find((x) => `fields.${x.key}` === field || `unit.fields.${x.key}` === field);
   return f ? Object.fromEntries(f.options.map((o) => [o.value, locale === 'zh-CN' ? o.label['zh-CN'] : o.label.en])) : undefined;
 }
 
@@ -25,7 +28,7 @@ export function optionLabels(data: EditorData, field: string, locale: string): R
 export function ConditionsEditor(p: { event: string; group: 'all' | 'any'; list: ConditionPayload[]; data: EditorData; issues: Issues; onChange: (list: ConditionPayload[]) => void }) {
   const { t, locale } = useT();
   const fields = conditionFields(p.event, p.data, locale);
-  const labelOf = (f: (typeof fields)[number]) => (f.label ? t('field.custom', { label: f.label }) : t(`field.${f.field}`));
+  const labelOf = (f: (typeof fields)[number]) => (f.label ? t('unit' in f ? 'field.unitCustom' : 'field.custom', { label: f.label }) : t(`field.${f.field}`));
   const set = (i: number, c: ConditionPayload) => p.onChange(p.list.map((x, j) => (j === i ? c : x)));
   const v = p.data.vocabulary;
   const opsFor = (entry: ConditionField) => v.opsByKind[entry.kind].filter((op) => !v.changeOps.includes(op) || (entry.changes && v.changeEvents.includes(p.event)));

@@ -62,8 +62,8 @@ export function automationModule(core: Core, d: AutomationModuleDeps): Automatio
     webhookExists: (id) => d.webhooks.exists(id),
   };
   const evaluator = async (): Promise<Evaluator> => {
-    const defs = new Map((await d.fields.list('ticket')).map((f) => [f.key, f]));
-    return { matcher, kindOf: (field) => fixedKind(field) ?? (field.startsWith('fields.') ? fieldEntry(field, defs) : null) };
+    const defs = new Map((await d.fields.list()).map((f) => [f.key, f]));
+    return { matcher, kindOf: (field) => fixedKind(field) ?? (field.startsWith('fields.') || field.startsWith('unit.fields.') ? fieldEntry(field, defs) : null) };
   };
   const facts: FactSources = {
     customer: (id) => d.customers.get(String(id)),

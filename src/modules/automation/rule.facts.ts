@@ -12,6 +12,8 @@ export interface UnitFacts {
   model: string | null;
   serial: string | null;
   warranty: 'in' | 'out' | 'unknown';
+  /** the unit's custom fields (`unit.fields.<key>` conditions) */
+  fields?: Record<string, unknown>;
 }
 export type UnitLookup = (ticket: TicketDoc, customer: CustomerDoc | null) => Promise<UnitFacts | null>;
 
@@ -96,6 +98,7 @@ export function ticketFacts(ticket: TicketDoc, src: FactSources, opts: { message
         }
         case 'unit': {
           const u = await unit();
+          if (name.startsWith('fields.')) return u?.fields?.[name.slice(7)] ?? null;
           return u ? (u as unknown as Record<string, unknown>)[name] ?? null : name === 'warranty' ? 'unknown' : null;
         }
         case 'message': {
@@ -129,6 +132,6 @@ export function unitFacts(units: Pick<UnitService, 'find' | 'warrantyOf'>): Unit
   return async (ticket, customer) => {
     const unit = ticket.unitId ? await units.find(ticket.unitId as Types.ObjectId) : null;
     if (!unit) return productOnTicket(ticket, customer);
-    return { model: unit.model, serial: unit.serial, warranty: (await units.warrantyOf(unit)).status };
+    return { model: unit.model, serial: unit.serial, warranty: (await units.warrantyOf(unit)).status, fields: (unit.fields ?? {}) as Record<string, unknown> };
   };
 }

@@ -6,7 +6,7 @@ import { CONDITION_FIELDS, CONDITION_OPS, RULE_EVENTS } from './rule.vocabulary'
 const fieldName = z
   .string()
   .max(60)
-  .refine((f) => f in CONDITION_FIELDS || /^fields\.[a-z][a-z0-9_]{0,39}$/.test(f), 'must be a field of the rules vocabulary or fields.<key>');
+  .refine((f) => f in CONDITION_FIELDS || /^(unit\.)?fields\.[a-z][a-z0-9_]{0,39}$/.test(f), 'must be a field of the rules vocabulary, fields.<key> or unit.fields.<key>');
 const scalar = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const value = z.union([scalar, z.array(z.union([z.string().max(200), z.number()])).max(50)]);
 

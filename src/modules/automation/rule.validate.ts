@@ -17,12 +17,16 @@ interface Issue {
 }
 
 
-/** The vocabulary entry of a condition field, custom fields included (`fields.<key>` of a ticket field). */
+/**
+ * The vocabulary entry of a condition field, custom fields included: `fields.<key>` of a ticket
+ * field (its changes seen, watched over time), `unit.fields.<key>` of the linked unit's field.
+ */
 export function fieldEntry(field: string, defs: Map<string, FieldPayload>): (ConditionField & { custom?: FieldPayload }) | null {
-  if (field.startsWith('fields.')) {
-    const f = defs.get(field.slice(7));
-    if (!f || f.appliesTo !== 'ticket') return null;
-    return { kind: KIND_OF_FIELD_TYPE[f.type], values: f.type === 'select' ? f.options.map((o) => o.value) : undefined, changes: true, holds: true, custom: f };
+  const unit = field.startsWith('unit.fields.');
+  if (unit || field.startsWith('fields.')) {
+    const f = defs.get(field.slice(unit ? 12 : 7));
+    if (!f || f.appliesTo !== (unit ? 'unit' : 'ticket')) return null;
+    return { kind: KIND_OF_FIELD_TYPE[f.type], values: f.type === 'select' ? f.options.map((o) => o.value) : undefined, changes: !unit, holds: !unit, custom: f };
   }
   return (CONDITION_FIELDS as Record<string, ConditionField>)[field] ?? null;
 }
