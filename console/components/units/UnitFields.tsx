@@ -1,7 +1,7 @@
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { FieldInputs, useFieldDefs } from '../FieldInputs';
-import type { Unit } from './units-common';
+import type { UnitPayload as Unit } from '../../../src/modules/units/unit.payloads';
 
 /** A unit's custom fields (those defined for units), editable in place (PATCH /api/units/:id/fields per change). */
 export function UnitFields({ unit, onChange }: { unit: Unit; onChange: (u: Unit) => void }) {
