@@ -11,6 +11,7 @@ import { TopBar } from './components/TopBar';
 import { Workspace } from './components/Workspace';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
+import { AutomationPage, type AutomationTab } from './components/automation/AutomationPage';
 import { DispatchBoard } from './components/workorders/DispatchBoard';
 import { EngineerView } from './components/workorders/EngineerView';
 import { ProductsView } from './components/units/ProductsView';
@@ -25,13 +26,14 @@ import css from './styles.css';
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/parts[/old]"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; "#/kb…" (see parseKbHash); anything else is the queue. */
-function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null; kb?: KbRoute } {
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/parts[/old]"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; "#/automation[/tab]"; "#/kb…" (see parseKbHash); anything else is the queue. */
+function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null; kb?: KbRoute; tab?: AutomationTab } {
   const h = location.hash;
   const kb = parseKbHash(h);
   if (kb) return { view: 'kb', ticket: null, returnId: null, date: null, kb };
   const m = /^#\/ticket\/(\d+)/.exec(h);
   if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null, date: null };
+  if (h.startsWith('#/automation')) return { view: 'automation', ticket: null, returnId: null, date: null, tab: (h.split('/')[2] || 'rules') as AutomationTab };
   const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
   if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null, date: null };
   if (h.startsWith('#/channels')) return { view: 'channels', ticket: null, returnId: null, date: null };
@@ -129,7 +131,9 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'kb' && route.kb ? (
+          {route.view === 'automation' && isLead(me) ? (
+            <AutomationPage me={me} tab={route.tab ?? 'rules'} />
+          ) : route.view === 'kb' && route.kb ? (
             route.kb.page === 'edit' ? <KbEditor me={me} id={route.kb.id} ticket={route.kb.ticket} translationOf={route.kb.translationOf} /> : <KbList />
           ) : route.view === 'channels' && isChannelAdmin(me) ? (
             <Channels me={me} />

@@ -17,5 +17,5 @@ export const isLead = (me: Me) => hasRole(me.role, ROLE_SETS.leads);
 /** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
 export const isEngineer = (me: Me) => me.role === 'engineer';
 
-/** The console's pages (the hash route): the queue and a ticket, the lead's dashboard and reports, returns, the catalogue, parts, dispatch, the engineer's visits, channels and the knowledge base. */
-export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'parts' | 'dispatch' | 'visits' | 'channels' | 'kb';
+/** The console's pages (the hash route): the queue and a ticket, the lead's dashboard and reports, returns, the catalogue, parts, dispatch, the engineer's visits, channels, automation and the knowledge base. */
+export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'parts' | 'dispatch' | 'visits' | 'channels' | 'automation' | 'kb';

@@ -1,5 +1,5 @@
 import type { ReturnTimelineData } from '../src/modules/returns/return.payloads';
-import type { TimelineEvent, TimelineEventData, TimelineEventType } from '../src/modules/tickets/timeline.events';
+import type { RuleActionSummary, TimelineEvent, TimelineEventData, TimelineEventType } from '../src/modules/tickets/timeline.events';
 import type { WorkOrderTimelineData } from '../src/modules/workorders/workorders.payloads';
 import { duration, type Locale, type T, yuan } from './i18n/translate';
 
@@ -68,6 +68,11 @@ const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
   survey_skipped: () => ['event.survey_skipped', {}],
   survey_answered: (d) => [d.comment ? 'event.survey_answered.comment' : 'event.survey_answered', { score: d.score, comment: d.comment ?? '' }],
   mail_bounced: (d, { t }) => (d.to === undefined ? null : ['event.mail_bounced', { to: d.to ?? t('event.theCustomer'), diagnostic: d.diagnostic }]),
+  rule_applied: (d, h) => ['event.rule_applied', { rule: d.rule, actions: actionsText(d.actions, h.t) }],
+  rule_failed: (d, { t }) => ['event.rule_failed', { rule: d.rule, action: d.action.split(',').map((a) => t(`action.${a}`)).join(', '), error: d.error }],
+  rule_loop_stopped: (d) => ['event.rule_loop_stopped', { rules: d.rules.map((r) => `“${r}”`).join(', '), limit: d.limit }],
+  rule_note: (d) => [d.rule || d.macro ? 'event.rule_note' : 'event.rule_note.plain', { by: d.rule ?? d.macro ?? '', text: d.text }],
+  macro_applied: (d, h) => ['event.macro_applied', { by: d.by, macro: d.macro, actions: actionsText(d.actions, h.t) }],
   identity_verified: (d) => [d.verified ? 'event.identity_verified.yes' : 'event.identity_verified.no', {}],
   quote_sent: (d) => ['event.quote_sent', { number: d.number, total: d.totalText, by: d.by ?? '' }],
   quote_accepted: (d) => ['event.quote_accepted', { number: d.number, total: d.totalText }],
@@ -132,4 +137,16 @@ export function eventText(event: TimelineEvent | null, body: string, t: T, local
   };
   const sentence = render ? render(event.data as never, helpers) : null;
   return sentence ? t(sentence[0], sentence[1]) : body;
+}
+
+/** What a rule or macro did, in the reader's language: "team → returns, tags + refund". */
+function actionsText(actions: RuleActionSummary[], t: T): string {
+  const value = (a: RuleActionSummary) => {
+    const v = a.value === null || a.value === undefined ? t('action.none') : String(a.value);
+    if (a.type === 'set_status') return t(`status.${v}`);
+    if (a.type === 'set_priority') return t(`priority.${v}`);
+    if (a.type === 'set_type') return t(`type.${v}`);
+    return v;
+  };
+  return actions.map((a) => t(`action.${a.type}`, { value: value(a), tags: (a.tags ?? []).join(', '), key: a.key ?? '' })).join(t('action.separator'));
 }

@@ -49,6 +49,8 @@ if [ "$want_test" = 1 ]; then
   # the IMAP tests start a throwaway Dovecot (tests/helpers/dovecot.ts)
   command -v dovecot >/dev/null || apt_pkgs+=(dovecot-imapd)
   command -v redis-server >/dev/null || [[ " ${apt_pkgs[*]} " == *" redis-server "* ]] || apt_pkgs+=(redis-server)
+  # the webhook tests verify signatures with the Python reference library (standardwebhooks) in a venv
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_pkgs+=(python3-venv)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
@@ -82,4 +84,10 @@ if [ "$want_test" = 1 ] && ! .tmp/venv/bin/schemathesis --version 2>/dev/null | 
   mkdir -p .tmp
   { [ -x .tmp/venv/bin/pip ] || quiet "$py" -m venv .tmp/venv; } || fail "python3 -m venv failed — apt-get install python3-venv"
   quiet .tmp/venv/bin/pip install --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" || fail "pip could not install schemathesis from PyPI"
+fi
+
+if [ "$want_test" = 1 ] && ! .cache/venv-test/bin/python -c 'import standardwebhooks' 2>/dev/null; then
+  say "installing the Python standardwebhooks package (PyPI) into .cache/venv-test for the webhook tests"
+  python3 -m venv .cache/venv-test >&2 || fail "python3 -m venv failed (apt-get install python3-venv)"
+  .cache/venv-test/bin/pip install -q --disable-pip-version-check 'standardwebhooks==1.1.0' >&2 || fail "pip could not install standardwebhooks from PyPI"
 fi

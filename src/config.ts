@@ -100,6 +100,11 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: r.message });
       return z.NEVER;
     }),
+  WEBHOOK_ALLOW_PRIVATE: bool,
+  WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(10_000).default(30),
+  WEBHOOK_RETRY_BASE: isoDuration('PT30S'),
+  WEBHOOK_RETRY_FOR: isoDuration('P1D'),
+  WEBHOOK_TIMEOUT: isoDuration('PT10S'),
 });
 
 export type Config = Readonly<{
@@ -172,6 +177,16 @@ export type Config = Readonly<{
   metricsPort: number;
   /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
   trustProxy: TrustProxy;
+  /** outgoing webhooks may target loopback and private addresses (tests, on-premise ERPs) */
+  webhookAllowPrivate: boolean;
+  /** failed delivery attempts in a row after which a webhook is disabled (and the admins mailed) */
+  webhookDisableAfter: number;
+  /** the first retry delay of a failed delivery; it doubles per attempt (at most 6 h) */
+  webhookRetryBaseMs: number;
+  /** how long a delivery is retried before it is given up */
+  webhookRetryForMs: number;
+  /** timeout of one delivery attempt, connect to last byte */
+  webhookTimeoutMs: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -240,6 +255,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     trustProxy: e.TRUST_PROXY,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    webhookDisableAfter: e.WEBHOOK_DISABLE_AFTER,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE,
+    webhookRetryForMs: e.WEBHOOK_RETRY_FOR,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT,
   });
 }
 

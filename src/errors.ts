@@ -50,6 +50,12 @@ export class ConflictError extends AppError {
     super(409, code, message, details);
   }
 }
+/** Well-formed input that breaks a rule of the data (a custom field's type or option, a required field on solve). */
+export class UnprocessableError extends AppError {
+  constructor(message: string, code = 'unprocessable', details?: unknown) {
+    super(422, code, message, details);
+  }
+}
 export class TooManyRequestsError extends AppError {
   constructor(message: string, readonly retryAfterSec?: number) {
     super(429, 'rate_limited', message, retryAfterSec !== undefined ? { retryAfterSec } : undefined);

@@ -4,6 +4,7 @@ import { useT } from '../i18n';
 import { Live } from '../live';
 import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
+import { MacroPicker } from './MacroPicker';
 import { KbPicker } from './KbPicker';
 import { loadReplyWindow, ReplyWindow, ReplyWindowState } from './ReplyWindow';
 
@@ -33,7 +34,7 @@ const TYPING_EVERY_MS = 3000;
  * the last message the agent saw; when someone wrote meanwhile the server answers 409 stale_view,
  * the new messages are shown, the draft stays, and "send anyway" resends against the fresh view.
  */
-export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | null; onSent: (m: Message) => void; reload: () => Promise<Message[]> }) {
+export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | null; onSent: (m: Message) => void; reload: () => Promise<Message[]>; onTicket?: (t: Ticket) => void }) {
   const { t, locale } = useT();
   const socket = useContext(Live);
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
@@ -99,6 +100,7 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
         <button type="button" role="tab" class={mode === 'reply' ? 'active' : ''} aria-selected={mode === 'reply'} onClick={() => setMode('reply')}>{t('composer.reply', { channel })}</button>
         <button type="button" role="tab" class={mode === 'note' ? 'active' : ''} aria-selected={mode === 'note'} onClick={() => setMode('note')}>{t('composer.note')}</button>
         <span class="spacer" />
+        <MacroPicker ticket={p.ticket} onApplied={(tk) => (p.onTicket?.(tk), void p.reload())} onMessage={(text, bad) => setError(bad ? text : null)} />
         <select aria-label={t('composer.canned')} value="" onChange={(e) => {
           const c = canned.find((x) => x.id === e.currentTarget.value);
           if (c) setDraft((d) => (d ? `${d}\n` : '') + fillPlaceholders(c.body, { ticket: p.ticket, me: p.me }));

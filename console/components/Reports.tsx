@@ -3,6 +3,7 @@ import { api, download } from '../api';
 import { duration, useT } from '../i18n';
 import type { Me } from '../session';
 import { BarChart, Datum, Legend, LineChart } from './charts';
+import { useFieldDefs } from './FieldInputs';
 import { QualityTable } from './QualityTable';
 import { dayLabel, daysOf, decimal, isoDay, percent, Preset, PRESETS, rangeOf } from './report-range';
 
@@ -39,7 +40,8 @@ interface Summary {
   groups: SummaryRow[];
   totals: SummaryRow;
 }
-type GroupBy = 'channel' | 'team' | 'agent' | 'day';
+/** a fixed dimension, or a custom field of the tickets (options and checkboxes group well) */
+type GroupBy = 'channel' | 'team' | 'agent' | 'day' | `field:${string}`;
 const GROUP_BYS: GroupBy[] = ['channel', 'team', 'agent', 'day'];
 type Range = { from: string; to: string };
 
@@ -58,6 +60,8 @@ export function Reports({ me }: { me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const seq = useRef(0);
+  const groupFields = useFieldDefs('ticket').filter((f) => f.type === 'select' || f.type === 'checkbox');
+  const fieldOf = (g: GroupBy) => (g.startsWith('field:') ? groupFields.find((f) => f.key === g.slice(6)) : undefined);
   const range = rangeOf(preset, custom);
 
   useEffect(() => {
@@ -92,6 +96,13 @@ export function Reports({ me }: { me: Me }) {
   const groupLabel = (r: SummaryRow, g: GroupBy) => {
     if (g === 'channel') return t(`channel.${r.key}`);
     if (g === 'day') return dayLabel(r.key, locale);
+    const field = fieldOf(g);
+    if (field) {
+      const o = field.options.find((x) => x.value === r.key);
+      if (o) return o.label[locale];
+      if (field.type === 'checkbox' && (r.key === 'true' || r.key === 'false')) return t(r.key === 'true' ? 'fields.yes' : 'fields.no');
+      return r.key === 'unassigned' ? t('fields.noValue') : r.label || r.key;
+    }
     if (r.key === 'unassigned') return t('queue.unassigned');
     const team = g === 'team' ? teams.get(r.key) : undefined;
     return team ? (locale === 'zh-CN' && team.nameZh ? team.nameZh : team.name) : r.label;
@@ -116,7 +127,8 @@ export function Reports({ me }: { me: Me }) {
   const groupRows = byGroup?.groups.filter((g) => g.tickets > 0) ?? [];
   const slaData: Datum[] = groupRows.map((g) => ({ key: g.key, label: groupLabel(g, shownGroup), value: g.slaCompliance, title: `${groupLabel(g, shownGroup)}: ${pct(g.slaCompliance)} (${t('target.firstResponse')} ${pct(g.slaByTarget.firstResponse)}, ${t('target.resolution')} ${pct(g.slaByTarget.resolution)})` }));
   const csatData: Datum[] = groupRows.map((g) => ({ key: g.key, label: groupLabel(g, shownGroup), value: g.csatAverage, title: `${groupLabel(g, shownGroup)}: ${decimal(g.csatAverage, locale)} / 5 · ${t('reports.answers', { count: g.csatResponses })}` }));
-  const groupName = t(`reports.groupBy.${shownGroup}`);
+  const shownField = fieldOf(shownGroup);
+  const groupName = shownField ? shownField.label[locale] : t(`reports.groupBy.${shownGroup}`);
 
   const tiles: { k: string; value: number | null; text: string; sub?: string }[] = tot
     ? [
@@ -155,6 +167,7 @@ export function Reports({ me }: { me: Me }) {
         <label class="muted small">{t('reports.groupByLabel')}{' '}
           <select name="groupBy" value={groupBy} onChange={(e) => setGroupBy(e.currentTarget.value as GroupBy)}>
             {GROUP_BYS.map((g) => <option value={g}>{t(`reports.groupBy.${g}`)}</option>)}
+            {groupFields.map((f) => <option value={`field:${f.key}`}>{t('reports.groupBy.field', { field: f.label[locale] })}</option>)}
           </select>
         </label>
         <button type="button" class="primary" data-action="csv" disabled={!range} onClick={() => void downloadCsv()}>{t('reports.csv')}</button>

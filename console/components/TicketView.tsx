@@ -7,6 +7,7 @@ import type { Message, Ticket } from '../types';
 import { ChannelIcon, Due, Icon } from './common';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
+import { TicketFields } from './TicketFields';
 import { Timeline } from './Timeline';
 import { WorkOrderPanel } from './workorders/WorkOrderPanel';
 import { TicketUnit } from './units/TicketUnit';
@@ -128,6 +129,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
             <span class="muted small">{t('ticket.team')}: {ticket.team}</span>
             {due && <Due dueAt={due.dueAt} status={due.status} />}
           </div>
+          <TicketFields ticket={ticket} onTicket={setTicket} />
           {(otherViewers.length > 0 || otherTyping.length > 0) && (
             <div class="collision" data-testid="collision">
               {otherViewers.length > 0 && <span class="viewers"><Icon name="eye" /> {t('ticket.alsoViewing', { names: otherViewers.map((v) => v.name).join(', ') })}</span>}
@@ -142,7 +144,7 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
           )}
         </header>
         <Timeline messages={messages} />
-        <Composer me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />
+        <Composer onTicket={setTicket} me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />
       </section>
       <div class="side">
         <CustomerPanel number={ticket.number} me={me} />

@@ -22,6 +22,7 @@ export function TopBar(p: { me: Me; view: View; connected: boolean; presence: st
         <a href="#/parts" class={p.view === 'parts' ? 'active' : ''} data-nav="parts">{t('nav.parts')}</a>
         {mayEditCatalogue(p.me) && <a href="#/products" class={p.view === 'products' ? 'active' : ''} data-nav="products">{t('nav.products')}</a>}
         {hasRole(p.me.role, ROLE_SETS.managers) && <a href="#/channels" class={p.view === 'channels' ? 'active' : ''} data-nav="channels">{t('nav.channels')}</a>}
+        {isLead(p.me) && <a href="#/automation" class={p.view === 'automation' ? 'active' : ''} data-nav="automation">{t('nav.automation')}</a>}
       </nav>
       <span class="spacer" />
       <span class={`live ${p.connected ? 'on' : 'off'}`} data-live={p.connected ? 'on' : 'off'}>{p.connected ? t('live.connected') : t('live.disconnected')}</span>

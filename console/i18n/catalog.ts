@@ -4,12 +4,14 @@
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
 import enChannels from './en/channels.json';
+import enAutomation from './en/automation.json';
 import enCore from './en/core.json';
 import enTimeline from './en/timeline.json';
 import enUnits from './en/units.json';
 import enWorkorders from './en/workorders.json';
 import enParts from './en/parts.json';
 import zhChannels from './zh-CN/channels.json';
+import zhAutomation from './zh-CN/automation.json';
 import zhCore from './zh-CN/core.json';
 import zhTimeline from './zh-CN/timeline.json';
 import zhUnits from './zh-CN/units.json';
@@ -19,6 +21,6 @@ import enKb from './en/kb.json';
 import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels, enParts],
-  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels, zhParts],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels, enParts, enAutomation],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels, zhParts, zhAutomation],
 };

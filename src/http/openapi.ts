@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { toJson } from './json-schema';
 import type { RouteSpec, SecurityScheme } from './route-spec';
 
@@ -48,7 +48,9 @@ function errorStatuses(s: Spec): number[] {
 
 function parameters(s: Spec): unknown[] {
   const out: unknown[] = [];
-  for (const [where, schema] of [['path', s.params], ['query', s.query]] as const) {
+  for (const [where, given] of [['path', s.params], ['query', s.query]] as const) {
+    // a query gathered by a preprocess first (the `fields.<key>` filters of the ticket list) documents its object
+    const schema = given instanceof z.ZodPipe && given.in instanceof z.ZodTransform ? (given.out as z.ZodType) : given;
     if (!schema) continue;
     const json = toJson(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
     for (const [name, prop] of Object.entries(json.properties ?? {})) {
@@ -61,6 +63,8 @@ function parameters(s: Spec): unknown[] {
         schema: rest,
         // lists travel comma-separated: status=new,open
         ...(rest.type === 'array' ? { style: 'form', explode: false } : {}),
+        // an object travels as key[name]=value (custom field filters)
+        ...(rest.type === 'object' ? { style: 'deepObject', explode: true } : {}),
       });
     }
   }

@@ -32,6 +32,9 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const base = { auth, teams, agents, customers, audit, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
   const modules = buildModules(core, base);
   t.events.use(modules.flatMap((m) => m.ticketObservers?.() ?? []));
+  const guards = modules.flatMap((m) => (m.ticketGuard ? [m.ticketGuard()] : []));
+  if (guards.length > 1) throw new Error('two modules guard ticket writes');
+  t.guard.use(guards[0] ?? null);
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
   await ensureIndexes(core.conn);
   return {

@@ -1,6 +1,11 @@
 import type { DeliveryRouter } from '../channels/delivery';
 import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
 import { emailModule } from '../channels/email/email.module';
+import { automationModule } from '../modules/automation/automation.module';
+import { wireLinkedSources } from '../modules/automation/linked-sources';
+import { unitFacts } from '../modules/automation/rule.facts';
+import { fieldsModule } from '../modules/fields/fields.module';
+import { webhooksModule } from '../modules/webhooks/webhooks.module';
 import { imapModule } from '../channels/imap/imap.module';
 import { smsModule } from '../channels/sms/sms.module';
 import { voiceModule } from '../channels/voice/voice.module';
@@ -82,9 +87,11 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
   // the customer archive; other domains read what a customer owns as the customer is seen
   const customerArchive = customersModule(core, { customers, updates, audit: b.audit });
+  // custom fields: definitions, and the check of every ticket and unit write (the tickets module's guard)
+  const fields = fieldsModule(core, { teams });
   // the product catalogue, units with their warranty (a ticket links to one; they follow a customer merge), returns and exchanges
   const catalogue = productsModule(core);
-  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access });
+  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access, fields: fields.fields });
   b.ticketUnits.use(units.ticketLinks);
   customerArchive.onMerge(units.moveCustomer);
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
@@ -94,12 +101,32 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
   // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
   const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
+  // outgoing webhooks: subscriptions and signed deliveries; rules call them too
+  const webhooks = webhooksModule(core);
+  // automation rules and macros, over the ticket operations, callbacks and webhooks
+  const automation = automationModule(core, {
+    tickets,
+    timeline,
+    updates,
+    deliver: b.delivery.deliver,
+    callbacks: callbacks.callbacks,
+    customers,
+    teams,
+    fields: fields.fields,
+    webhooks: webhooks.deliveries.ruleWebhooks(webhooks.webhooks),
+    // "contains" by the same word analysis as search (退款 in 我要退款, and in 申请退钱 by its synonyms)
+    matcher: search.analyzer,
+    unit: unitFacts(units.units),
+  });
+  automation.linked.listen((event, data) => webhooks.deliveries.announce(`${event.kind}.updated`, `${event.kind}-${event.id}-${event.key}`, { ticketId: event.ticketId, record: { kind: event.kind, data }, changes: event.changes }));
   // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
   // (texts beside the customer's mails when SMS_URL is set)
   const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: sms.sms });
   // spare parts and stock: reservations for work orders, the report's consumption, old parts expected back
   const parts = partsModule(core, { workOrders: workOrders.workOrders });
   workOrders.useParts(parts.workOrderParts);
+  // their changes and the returns' steps are rules' events (workorder.updated, return.updated) and webhooks'
+  wireLinkedSources(automation.linked, { workOrders: workOrders.workOrders, Agent: core.models.Agent, returns: returns.returns, returnEffects: returns.effects });
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -123,7 +150,10 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     cannedModule(core, { teams }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars), returns.figures, parts.oldParts),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures, parts.oldParts, fields.fields),
+    fields,
+    webhooks,
+    automation,
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
     workOrders,

@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 import type { ApiRegistry } from '../http/api-route';
 import type { JobHandlers } from '../infra/queues';
 import type { AgentsNamespace } from '../realtime/realtime';
+import type { TicketWriteGuard } from './tickets/ticket.guard';
 import type { TicketObserver } from './tickets/ticket.observers';
 
 /**
@@ -21,6 +22,8 @@ export interface AppModule {
   sockets?(io: Server, agents: AgentsNamespace): void;
   /** what the module does when tickets change; run in OBSERVER_ORDER (src/modules/tickets/ticket.observers.ts) */
   ticketObservers?(): TicketObserver[];
+  /** the checks of every ticket write (custom fields); at most one module gives one */
+  ticketGuard?(): TicketWriteGuard;
   /**
    * BullMQ job handlers. A processor reads ids from the job, re-reads the world and calls a service;
    * it holds no business logic and must be idempotent (deterministic job ids, conditional writes).

@@ -5,6 +5,7 @@ import { useT } from '../../i18n';
 import type { Me } from '../../session';
 import type { ProductPayload } from '../../../src/modules/products/product.payloads';
 import type { UnitPayload } from '../../../src/modules/units/unit.payloads';
+import { UnitFields } from './UnitFields';
 
 /** The server's own wire shapes (type-only imports of its leaves: nothing of the server enters the bundle). */
 export type Unit = UnitPayload;
@@ -85,6 +86,7 @@ export function UnitCard({ unit, me, onChange }: { unit: Unit; me: Me; onChange?
           {t('units.computed', { status: t(`units.warranty.${w.computed.status}`), reason: w.computed.reason[locale] })}
         </p>
       )}
+      {onChange && <UnitFields unit={unit} onChange={onChange} />}
       {unit.openReturnId && <span class="badge">{t('units.openReturn')}</span>}
       {unit.replacedBy && <span class="badge">{t('units.replacedBy')}</span>}
       {onChange && mayDecideWarranty(me) && !deciding && <button class="link small" onClick={() => setDeciding(true)}>{t('units.decide')}</button>}

@@ -26,8 +26,14 @@ export function storedCalendars(calendars: CalendarService): BusinessTimeFactory
 }
 
 /** KPI reports for managers and the monthly product-quality report for R&D. */
-export function reportsModule(core: Core, businessTime: BusinessTimeFactory, returns: ReturnsByModelSource, defectiveParts?: DefectivePartsSource): AppModule {
-  const reports = new ReportService(core.conn, { Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team }, core.clock, businessTime);
+export function reportsModule(
+  core: Core,
+  businessTime: BusinessTimeFactory,
+  returns: ReturnsByModelSource,
+  defectiveParts?: DefectivePartsSource,
+  fields?: { get(key: string): Promise<{ options: { value: string; label: { en: string } }[] } | null> },
+): AppModule {
+  const reports = new ReportService(core.conn, { Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team }, core.clock, businessTime, fields && ((key) => fields.get(key)));
   const quality = new ProductQualityService(core.models.Ticket, returns, defectiveParts);
   return {
     name: 'reports',

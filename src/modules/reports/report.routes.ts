@@ -30,7 +30,7 @@ export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: 
       const csv = query.format ? query.format === 'csv' : req.accepts(['application/json', 'text/csv']) === 'text/csv';
       if (!csv) return report;
       const rows = [...report.groups, report.totals].map(csvRow);
-      const name = `summary-${query.groupBy}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
+      const name = `summary-${query.groupBy.replace(':', '-')}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
       res
         .status(200)
         .type('text/csv; charset=utf-8')

@@ -3,7 +3,12 @@ import type { ReturnsByModelReport } from './report.payloads';
 import { intParamWithDefault, teamKey } from '../../http/schema-types';
 
 export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+export type FixedGroupBy = (typeof GROUP_BY)[number];
+/** A fixed dimension, or a custom field of the tickets (`field:<key>`). */
+export type GroupBy = FixedGroupBy | `field:${string}`;
+const groupBy = z
+  .union([z.enum(GROUP_BY), z.string().regex(/^field:[a-z][a-z0-9_]{0,39}$/, 'must be channel, team, agent, day or field:<key>') as z.ZodType<`field:${string}`>])
+  .describe('channel, team, agent, day, or field:<key> (a custom field of the tickets)');
 
 /** A date (`2030-03-01`, midnight UTC) or a date-time with an offset (`2030-03-01T08:00:00+08:00`). */
 const isoInstant = z
@@ -17,7 +22,7 @@ export const summaryQuery = z
   .strictObject({
     from: isoInstant.describe('start of the range, inclusive: tickets created at or after it'),
     to: isoInstant.describe('end of the range, exclusive'),
-    groupBy: z.enum(GROUP_BY).default('channel'),
+    groupBy: groupBy.default('channel'),
     team: teamKey.optional().describe('only this team'),
     format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
   })
@@ -78,7 +83,7 @@ export type SummaryRow = z.infer<typeof summaryRow>;
 export const summaryResponse = z.object({
   from: z.string(),
   to: z.string(),
-  groupBy: z.enum(GROUP_BY),
+  groupBy,
   generatedAt: z.string(),
   groups: z.array(summaryRow),
   totals: summaryRow,

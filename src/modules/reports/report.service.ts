@@ -1,10 +1,11 @@
 import type { Connection, PipelineStage, Types } from 'mongoose';
+import { ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { AgentModel } from '../agents/agent.model';
 import type { TeamModel } from '../teams/team.model';
 import type { TicketModel } from '../tickets/ticket.model';
 import { average, median, percentile, ratio, toSec } from './report.figures';
-import type { GroupBy, SummaryReport, SummaryRow } from './report.schemas';
+import type { FixedGroupBy, GroupBy, SummaryReport, SummaryRow } from './report.schemas';
 import { emptyWorkOrderAcc, WorkOrderAcc, workOrderGroups } from './workorder-figures';
 
 /**
@@ -77,9 +78,14 @@ export class ReportService {
     private readonly models: ReportModels,
     private readonly clock: Clock,
     private readonly businessTime: BusinessTimeFactory = () => wallClockMs,
+    /** a custom field's definition, for the labels of its options when grouped by it */
+    private readonly fieldOf?: (key: string) => Promise<{ options: { value: string; label: { en: string } }[] } | null>,
   ) {}
 
   async summary(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined): Promise<SummaryReport> {
+    if (isFieldGroup(q.groupBy) && !(await this.fieldOf?.(q.groupBy.slice(6)))) {
+      throw new ValidationError('Invalid query', [{ path: 'groupBy', message: `no custom field ${q.groupBy.slice(6)}` }]);
+    }
     const now = this.clock.now();
     const groups = new Map<string, Acc>();
     const acc = (key: string) => {
@@ -115,7 +121,9 @@ export class ReportService {
       await this.joinFollowUps(q.from, now, ticketKey, acc);
     }
     await this.callGroups(q, teams, acc);
-    for (const g of await workOrderGroups(this.conn, q, teams, now)) {
+    // work orders carry no custom fields: grouped by one, they are not counted (as calls)
+    const fixed = isFieldGroup(q.groupBy) ? null : q.groupBy;
+    for (const g of fixed ? await workOrderGroups(this.conn, { ...q, groupBy: fixed }, teams, now) : []) {
       const a = acc(keyOf(g.key));
       for (const k of ['workOrders', 'onSiteHit', 'onSiteBreached', 'firstVisitsFinished', 'firstVisitsFixed', 'revisits'] as const) a[k] += g.acc[k];
       a.engineerIds.push(...g.acc.engineerIds);
@@ -152,7 +160,7 @@ export class ReportService {
         $group: {
           // split by day as well: a group's pushed durations and ids would otherwise grow with the
           // range, and two years of one channel passed MongoDB's 16 MB document limit (a 500)
-          _id: { k: TICKET_KEYS[q.groupBy], d: TICKET_KEYS.day },
+          _id: { k: ticketKey(q.groupBy), d: TICKET_KEYS.day },
           tickets: { $sum: 1 },
           resolved: { $sum: flag({ $or: [{ $eq: ['$status', 'solved'] }, { $eq: ['$status', 'closed'] }] }) },
           reopened: { $sum: flag({ $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] }) },
@@ -211,13 +219,14 @@ export class ReportService {
 
   /** Hotline calls started in range (finished ones), by the call's own team, agent and day. */
   private async callGroups(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined, acc: (k: string) => Acc): Promise<void> {
+    if (isFieldGroup(q.groupBy)) return; // a call carries no custom fields: grouped by one, calls are not counted
     const match: Record<string, unknown> = { startedAt: { $gte: q.from, $lt: q.to }, status: { $in: ['answered', 'missed', 'voicemail', 'abandoned'] } };
     if (teams) match.team = { $in: [...teams] };
     const rows = await this.conn
       .collection('calls')
       .aggregate<{ _id: unknown; calls: number; fast: number }>([
         { $match: match },
-        { $project: { k: CALL_KEYS[q.groupBy], fast: { $cond: [{ $and: [{ $eq: ['$status', 'answered'] }, { $lte: [{ $ifNull: ['$waitSec', 1e9] }, 30] }] }, 1, 0] } } },
+        { $project: { k: CALL_KEYS[q.groupBy as FixedGroupBy], fast: { $cond: [{ $and: [{ $eq: ['$status', 'answered'] }, { $lte: [{ $ifNull: ['$waitSec', 1e9] }, 30] }] }, 1, 0] } } },
         { $group: { _id: '$k', calls: { $sum: 1 }, fast: { $sum: '$fast' } } },
       ])
       .toArray();
@@ -233,6 +242,9 @@ export class ReportService {
     if (groupBy === 'agent') {
       const ids = keys.filter((k) => /^[0-9a-f]{24}$/.test(k));
       for (const a of await this.models.Agent.find({ _id: { $in: ids } }, { name: 1 }).lean()) out.set(String(a._id), a.name);
+    } else if (isFieldGroup(groupBy)) {
+      const field = await this.fieldOf?.(groupBy.slice(6));
+      for (const o of field?.options ?? []) out.set(o.value, o.label.en);
     } else if (groupBy === 'team') {
       for (const t of await this.models.Team.find({ key: { $in: keys } }, { key: 1, name: 1 }).lean()) out.set(t.key, t.name);
     }
@@ -240,14 +252,21 @@ export class ReportService {
   }
 }
 
+const isFieldGroup = (g: GroupBy): g is `field:${string}` => g.startsWith('field:');
+
+/** The ticket's dimension of a grouping: a fixed one, or the value of a custom field. */
+function ticketKey(g: GroupBy): unknown {
+  return isFieldGroup(g) ? { $ifNull: [`$fields.${g.slice(6)}`, null] } : TICKET_KEYS[g];
+}
+
 /** The ticket's dimension of each grouping; `day` is the UTC calendar day of creation. */
-const TICKET_KEYS: Record<GroupBy, unknown> = {
+const TICKET_KEYS: Record<FixedGroupBy, unknown> = {
   channel: '$channel',
   team: '$team',
   agent: { $ifNull: ['$assigneeId', null] },
   day: { $dateToString: { format: '%Y-%m-%d', date: '$createdAt' } },
 };
-const CALL_KEYS: Record<GroupBy, unknown> = {
+const CALL_KEYS: Record<FixedGroupBy, unknown> = {
   channel: null, // every call is the hotline: the 'voice' group
   team: '$team',
   agent: { $ifNull: ['$agentId', null] },

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { GroupBy } from './report.schemas';
+import type { FixedGroupBy as GroupBy } from './report.schemas';
 
 /** Counters of the work orders of one report group (see README.md beside this file). */
 export interface WorkOrderAcc {

@@ -59,7 +59,14 @@ export interface ReturnEffectsDeps {
  * `effectsDone` marks them done, and a sweeper re-queues steps whose job went missing.
  */
 export class ReturnEffects {
+  private readonly listeners: ((r: ReturnDoc, event: ReturnEvent) => Promise<void>)[] = [];
+
   constructor(private readonly d: ReturnEffectsDeps) {}
+
+  /** Other modules that follow each step (automation's `return.updated`, outgoing webhooks); run in the effects job, so a crash re-drives them: they must be idempotent. */
+  observe(fn: (r: ReturnDoc, event: ReturnEvent) => Promise<void>): void {
+    this.listeners.push(fn);
+  }
 
   /** After a step was stored: tell the teams, and queue the timeline line and the mail. */
   async stepped(r: ReturnDoc, event: ReturnEvent): Promise<void> {
@@ -97,6 +104,7 @@ export class ReturnEffects {
     }
     const template = MAIL_TEMPLATE[event.type];
     if (template) await this.mail(r, event, template);
+    for (const fn of this.listeners) await fn(r, event);
     await this.d.models.Return.updateOne({ _id: r._id, 'events.id': eventId }, { $set: { 'events.$.effectsDone': true } });
   }
 

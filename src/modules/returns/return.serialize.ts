@@ -9,6 +9,11 @@ export function serializeEvent(e: ReturnEvent) {
 }
 
 export function serializeReturn(r: ReturnDoc, reader: Principal): ReturnView {
+  return { ...returnRecord(r), nextSteps: canWork(r, reader) ? nextSteps(r.status, r.kind) : [] };
+}
+
+/** A return as every reader sees it (what a reader may do next aside): rules and outgoing webhooks read this. */
+export function returnRecord(r: ReturnDoc): Omit<ReturnView, 'nextSteps'> {
   const id = String(r._id);
   return {
     id,
@@ -31,7 +36,6 @@ export function serializeReturn(r: ReturnDoc, reader: Principal): ReturnView {
       : null,
     attachments: r.attachments.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, url: `/api/returns/${id}/attachments/${a.id}`, by: { id: a.by.id, name: a.by.name }, at: a.at.toISOString() })),
     events: r.events.map(serializeEvent),
-    nextSteps: canWork(r, reader) ? nextSteps(r.status, r.kind) : [],
     createdBy: { id: r.createdBy?.id ?? null, name: r.createdBy?.name ?? '' },
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),

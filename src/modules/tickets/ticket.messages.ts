@@ -11,6 +11,7 @@ import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc } from './ticket.model';
 import type { TicketChanges, TicketEvents } from './ticket.observers';
 import { assertTransition, statusFields } from './ticket.rules';
+import type { TicketWriteGuard } from './ticket.guard';
 import type { TicketService } from './ticket.service';
 import type { AttachmentRef, NewMessageInput, TicketStore } from './ticket.store';
 import type { Priority, TicketStatus, TicketType } from './ticket.types';
@@ -38,6 +39,8 @@ export interface TicketMessagesDeps {
   events: TicketEvents;
   audit: AuditLog;
   deliver: Deliver;
+  /** a reply that solves the ticket needs its required custom fields */
+  fieldsGuard: TicketWriteGuard;
   /** asked before a reply is stored whether its channel can deliver it now (the channels' DeliveryRouter) */
   guard?: ReplyGuard;
   clock: Clock;
@@ -127,6 +130,10 @@ export class TicketMessages {
       throw new ConflictError('Someone else wrote on this ticket since you opened it; read the new messages first', 'stale_view', {
         newMessages: newer.filter((m) => String(m.author.id) !== principal.id).map((m) => ({ id: String(m._id), author: m.author.name, body: m.body.slice(0, 200) })),
       });
+    }
+    // a reply that solves needs the fields required on solve, checked before anything is stored
+    if (!input.internal && input.status === 'solved' && ticket.status !== 'solved') {
+      await this.d.fieldsGuard.solving({ type: ticket.type, team: ticket.team, fields: (ticket.fields ?? {}) as Record<string, unknown> });
     }
     const author: Actor = { type: 'agent', id: principal.id, name: principal.name };
     const internal = !!input.internal;

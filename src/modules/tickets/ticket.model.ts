@@ -73,6 +73,8 @@ export function ticketSchema(clock: Clock) {
       assigneeId: { type: Schema.Types.ObjectId, ref: 'Agent', default: null, index: true },
       customerId: { type: Schema.Types.ObjectId, ref: 'Customer', required: true, index: true },
       tags: { type: [String], default: [] },
+      /** custom fields (src/modules/fields): `{key: value}`, validated by the fields module on every write */
+      fields: { type: Schema.Types.Mixed, default: {} },
       linkedFrom: { type: Number, default: null },
       product: {
         model: String,

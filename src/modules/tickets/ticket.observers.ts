@@ -6,12 +6,21 @@ import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 
-export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'tags' | 'channel' | 'unitId', [unknown, unknown]>>;
+/** What a change changed, `[before, after]` per attribute; custom fields as `fields.<key>`. */
+export type TicketChangeKey = 'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'channel' | 'tags' | 'unitId' | `fields.${string}`;
+export type TicketChanges = Partial<Record<TicketChangeKey, [unknown, unknown]>>;
+
+/** Which event an observer hears: the id of its journal entry (a change), so an observer can act once per change. */
+export interface TicketEventRef {
+  id: string;
+}
 
 /**
  * The observers of a ticket, in the order they run. Each reads the ticket as the ones before it
  * left it, so:
  * 1. `sla`: applies or moves the SLA first; everything after it shows the new due times.
+ *    `automation`: the rules of the event (a rule's change runs through the whole chain before
+ *    its observer returns), so a rule routing a ticket does so before chat routing offers it.
  * 2. `customers`: the teams of a customer's tickets, which decide who may see the customer.
  * 3. `chat`: the waiting queue of unassigned chats, joined before routing may take the chat out.
  * 4. `routing`: may assign a waiting chat at once (an assignment is a change of its own, which
@@ -20,11 +29,12 @@ export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'tea
  * 6. `jobs`: the auto-close timer of a solved ticket.
  * 7. `search`: the words of the subject and messages in the search index, before agents hear of
  *    the ticket, so a search right after the socket event finds it.
+ *    `webhooks`: queues the outgoing webhook deliveries of the event.
  * 8. `live`: last, so the queue index and the agents' sockets show what every other observer did.
  * A new domain that reacts to tickets adds its observer's name here, where its effect belongs
  * (before `live`), and contributes the observer from its AppModule (`ticketObservers`).
  */
-export const OBSERVER_ORDER = ['sla', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'search', 'live'] as const;
+export const OBSERVER_ORDER = ['sla', 'automation', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'search', 'webhooks', 'live'] as const;
 export type ObserverName = (typeof OBSERVER_ORDER)[number];
 
 /**
@@ -47,7 +57,7 @@ export interface TicketObserver {
   /** `first`: the message the ticket was opened with (null for one opened without words, or when it is gone) */
   created?(ticket: TicketDoc, first: MessageDoc | null, ctx?: CreatedContext): Promise<TicketDoc | void>;
   messageAdded?(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void>;
-  changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor): Promise<TicketDoc | void>;
+  changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor, event: TicketEventRef): Promise<TicketDoc | void>;
 }
 
 export type TicketEventKind = 'created' | 'changed' | 'message';
@@ -127,7 +137,7 @@ export class TicketEvents {
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges, actor: Actor, entry: EffectEntry): Promise<TicketDoc> {
-    return (await this.run(ticket, entry, (o, t) => o.changed?.(t, changes, actor))).ticket;
+    return (await this.run(ticket, entry, (o, t) => o.changed?.(t, changes, actor, { id: entry.id }))).ticket;
   }
 
   /** A message on the ticket; `entry` when the write journaled it (an agent's reply), else only a failure is recorded. */
@@ -230,7 +240,7 @@ export class TicketEvents {
           const first = e.messageId ? await this.d.Message.findById(e.messageId) : null;
           call = (o, x) => o.created?.(x, first);
         }
-        else if (e.event === 'changed') call = (o, x) => o.changed?.(x, (e.changes ?? {}) as TicketChanges, (e.actor ?? SYSTEM) as Actor);
+        else if (e.event === 'changed') call = (o, x) => o.changed?.(x, (e.changes ?? {}) as TicketChanges, (e.actor ?? SYSTEM) as Actor, { id: e.id });
         else {
           const message = e.messageId ? await this.d.Message.findById(e.messageId) : null;
           if (message) call = (o, x) => o.messageAdded?.(x, message);

@@ -31,6 +31,8 @@ export interface TicketPayload {
   assignee: { id: string; name: string } | null;
   customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
   tags: string[];
+  /** custom fields `{key: value}` (dates as ISO strings) */
+  fields: Record<string, unknown>;
   product: { model: string; serial: string | null } | null;
   /** the unit (src/modules/units) the ticket is about */
   unitId: string | null;

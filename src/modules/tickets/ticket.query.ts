@@ -12,6 +12,8 @@ export interface TicketFilter {
   q?: string;
   limit: number;
   cursor?: string;
+  /** custom fields: `{key: value}` as given in the query string, matched as text, number or boolean */
+  fields?: Record<string, string>;
 }
 
 /** Ticket ids of matching messages checked against the scoped filter at a time (an `_id: {$in}` read uses the key). */
@@ -50,6 +52,7 @@ export class TicketQuery {
     if (filter.assignee === 'none') and.push({ assigneeId: null });
     else if (filter.assignee) and.push({ assigneeId: new Types.ObjectId(filter.assignee === 'me' ? principal.id : filter.assignee) });
     if (filter.customer) and.push({ customerId: new Types.ObjectId(filter.customer) });
+    for (const [key, value] of Object.entries(filter.fields ?? {})) and.push({ [`fields.${key}`]: { $in: fieldForms(value) } });
     if (filter.cursor) and.push({ _id: { $lt: new Types.ObjectId(filter.cursor) } });
     if (!filter.q) {
       const tickets = await this.Ticket.find(and.length ? { $and: and } : {}).sort({ _id: -1 }).limit(filter.limit + 1);
@@ -87,4 +90,12 @@ export class TicketQuery {
     const page = tickets.slice(0, limit);
     return { tickets: page, nextCursor: tickets.length > limit ? String(page[page.length - 1]._id) : null };
   }
+}
+
+/** The stored forms a query-string value of a custom field may have: the text, and the number or boolean it spells. */
+function fieldForms(value: string): unknown[] {
+  const forms: unknown[] = [value];
+  if (value.trim() !== '' && Number.isFinite(Number(value))) forms.push(Number(value));
+  if (value === 'true' || value === 'false') forms.push(value === 'true');
+  return forms;
 }

@@ -66,6 +66,7 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
         priority: body.priority,
         tags: body.tags,
         product: unit ? { model: unit.model, serial: unit.serial } : body.product,
+        fields: body.fields,
         message: { body: body.body, channel: body.channel, author: { type: 'customer', name: body.customer.name }, delivery: 'received' },
       },
       { type: 'agent', id: principal.id, name: principal.name },

@@ -7,7 +7,29 @@ export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-charact
 export const ticketNumber = intParam({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'the ticket number' });
 export const ticketNumberParams = z.strictObject({ number: ticketNumber });
 
-export const listTicketsQuery = z.strictObject({
+/** A custom field's key (src/modules/fields). */
+export const fieldKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lowercase letters, digits and _ (a letter first), at most 40');
+/** Custom field values of a write: `{key: value}`, `null` clears one; the fields module checks each against its definition. */
+export const fieldValues = z.record(fieldKey, z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).refine((v) => Object.keys(v).length <= 50, 'at most 50 fields');
+
+/**
+ * `?fields.warranty_code=E4` (one parameter per field; also `fields[warranty_code]=E4`, OpenAPI's
+ * deepObject style) becomes `{fields: {warranty_code: 'E4'}}` before the query is checked.
+ */
+const gatherFieldFilters = (q: unknown) => {
+  if (!q || typeof q !== 'object') return q;
+  const out: Record<string, unknown> = {};
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
+    const m = /^fields(?:\.(.*)|\[(.*)\])$/s.exec(k);
+    if (m) fields[m[1] ?? m[2]] = v;
+    else out[k] = v;
+  }
+  if (Object.keys(fields).length) out.fields = fields;
+  return out;
+};
+
+export const listTicketsQuery = z.preprocess(gatherFieldFilters, z.strictObject({
   status: listParam(STATUSES).optional(),
   team: teamKey.optional(),
   channel: z.enum(CHANNELS).optional(),
@@ -16,7 +38,12 @@ export const listTicketsQuery = z.strictObject({
   q: z.string().min(1).max(200).optional(),
   limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
   cursor: objectId.optional(),
-});
+  fields: z
+    .record(fieldKey, z.string().max(200))
+    .refine((v) => Object.keys(v).length <= 10, 'at most 10 field filters')
+    .optional()
+    .describe('custom field filters, written `fields.<key>=<value>` or `fields[<key>]=<value>` (one parameter per field): tickets whose field equals the value'),
+}));
 
 export const customerRef = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -35,6 +62,7 @@ export const createTicketBody = z.strictObject({
   team: teamKey.optional(),
   tags: z.array(z.string().max(40)).max(20).optional(),
   product: z.strictObject({ model: z.string().max(100), serial: z.string().max(100).optional() }).optional(),
+  fields: fieldValues.optional(),
   /** the unit the inquiry is about: the ticket's customer is then the unit's owner */
   unitId: objectId.optional(),
 });
@@ -56,6 +84,7 @@ export const patchTicketBody = z
     assignee: z.union([objectId, z.null()]).optional(),
     subject: z.string().trim().min(1).max(500).optional(),
     tags: z.array(z.string().max(40)).max(20).optional(),
+    fields: fieldValues.optional(),
     /** link a unit of the ticket's customer; null unlinks */
     unitId: z.union([objectId, z.null()]).optional(),
   })

@@ -61,6 +61,7 @@ export function serializeTicket(t: TicketDoc, names: Names): TicketPayload {
       ? { id: customer.id, name: customer.name, email: customer.emails[0] ?? null, phone: customer.phones[0] ?? null, locale: customer.locale }
       : { id: String(t.customerId), name: '', email: null, phone: null, locale: 'en' },
     tags: t.tags,
+    fields: serializeFields(t.fields),
     product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
     unitId: t.unitId ? String(t.unitId) : null,
     sla: serializeSla(t.sla),
@@ -138,3 +139,9 @@ export function serializeMessage(m: MessageDoc, baseUrl = ''): MessagePayload {
 }
 
 export type MessageView = ReturnType<typeof serializeMessage>;
+
+/** Custom field values as the API shows them: dates as ISO strings. */
+export function serializeFields(fields: unknown): Record<string, unknown> {
+  if (!fields || typeof fields !== 'object') return {};
+  return Object.fromEntries(Object.entries(fields as Record<string, unknown>).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+}

@@ -10,6 +10,7 @@ import type { CustomerInput, CustomerService } from '../customers/customer.servi
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
+import type { TicketWriteGuard } from './ticket.guard';
 import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
@@ -32,6 +33,8 @@ export interface CreateTicketInput {
   dedupeKey?: string;
   assigneeId?: string | null;
   meta?: Record<string, unknown>;
+  /** custom fields, validated by the write guard for the ticket's type and team */
+  fields?: Record<string, unknown>;
   /** the first message; absent for a ticket opened without words (a missed call is an event) */
   message?: NewMessageInput & { author: Actor };
 }
@@ -46,6 +49,7 @@ export interface TicketServiceDeps {
   store: TicketStore;
   events: TicketEvents;
   clock: Clock;
+  guard: TicketWriteGuard;
 }
 
 /** Tickets: finding them, and registering a new one (number, customer, first message, audit, observers). */
@@ -126,6 +130,8 @@ export class TicketService {
   async create(input: CreateTicketInput, actor: Actor): Promise<{ ticket: TicketDoc; message: MessageDoc | null; created: boolean; customer?: CustomerDoc | null }> {
     const { Ticket, store, events } = this.d;
     if (!(await this.d.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
+    const given = input.fields && Object.keys(input.fields).length ? await this.d.guard.fields(input.fields, { type: input.type ?? 'inquiry', team: input.team, fields: {} }) : {};
+    const fields = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
     // the id is chosen first, so that a new customer record names the ticket from the start
     const ticketId = new Types.ObjectId();
     const customer = input.customerId ? null : await this.d.customers.findOrCreate(input.customer, { team: input.team, ticketId });
@@ -162,6 +168,7 @@ export class TicketService {
         visitorId: input.visitorId ?? null,
         assigneeId: input.assigneeId ?? null,
         meta: input.meta ?? {},
+        fields,
         effects: [entry],
         ...first,
         ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),

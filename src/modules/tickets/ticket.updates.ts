@@ -9,6 +9,7 @@ import type { TicketMessages } from './ticket.messages';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketChanges, TicketEvents } from './ticket.observers';
 import { assertTransition, statusFields } from './ticket.rules';
+import type { TicketWriteGuard } from './ticket.guard';
 import type { TicketService } from './ticket.service';
 import type { Priority, TicketStatus, TicketType } from './ticket.types';
 
@@ -20,6 +21,8 @@ export interface TicketPatch {
   assignee?: string | null;
   subject?: string;
   tags?: string[];
+  /** custom fields to set (`null` clears one), validated by the write guard */
+  fields?: Record<string, unknown>;
   /** link the ticket to a unit of its customer (null unlinks); resolved by the caller */
   unit?: UnitRef | null;
 }
@@ -40,6 +43,8 @@ export interface TicketUpdatesDeps {
   events: TicketEvents;
   audit: AuditLog;
   teams: { exists(key: string): Promise<boolean> };
+  /** custom fields: validated on every write, required ones before a solve */
+  guard: TicketWriteGuard;
   clock: Clock;
 }
 
@@ -102,9 +107,29 @@ export class TicketUpdates {
       set.assigneeId = patch.assignee ? new Types.ObjectId(patch.assignee) : null;
       changes.assignee = [ticket.assigneeId ? String(ticket.assigneeId) : null, patch.assignee];
     }
-    if (!Object.keys(set).length) return ticket;
+    // custom fields: validated for the ticket's type and team after this change; null clears one
+    const current = (ticket.fields ?? {}) as Record<string, unknown>;
+    const ctx = { type: (set.type as string) ?? ticket.type, team: (set.team as string) ?? ticket.team, fields: current };
+    const unset: Record<string, ''> = {};
+    if (patch.fields && Object.keys(patch.fields).length) {
+      const values = await this.d.guard.fields(patch.fields, ctx);
+      for (const [key, value] of Object.entries(values)) {
+        if (sameValue(current[key], value)) continue;
+        if (value === null) unset[`fields.${key}`] = '';
+        else set[`fields.${key}`] = value;
+        changes[`fields.${key}`] = [current[key] ?? null, value];
+      }
+      ctx.fields = { ...current, ...values };
+    }
+    const solving = changes.status && (changes.status[1] === 'solved' || changes.status[1] === 'closed') && changes.status[0] !== 'solved';
+    if (solving) await this.d.guard.solving(ctx);
+    if (!Object.keys(set).length && !Object.keys(unset).length) return ticket;
     const entry = Object.keys(changes).length ? this.d.events.entry('changed', { changes, actor: who }) : null;
-    const updated = await this.d.Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: set, ...(entry ? { $push: { effects: entry } } : {}) }, { new: true });
+    const updated = await this.d.Ticket.findOneAndUpdate(
+      { _id: ticket._id },
+      { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}), ...(entry ? { $push: { effects: entry } } : {}) },
+      { new: true },
+    );
     if (!updated) throw new NotFoundError(`Ticket #${number}`);
     if (!entry) return updated;
     await this.d.audit.record(updated, who, 'updated', changes);
@@ -141,4 +166,11 @@ export class TicketUpdates {
     await this.d.Ticket.updateMany({ customerId: from }, { $set: { customerId: into } });
     return moved;
   }
+}
+
+/** Whether a stored field value and a new one are the same (dates compare by instant). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === undefined || a === null) return b === null || b === undefined;
+  if (a instanceof Date || b instanceof Date) return new Date(a as string).getTime() === new Date(b as string).getTime();
+  return a === b;
 }

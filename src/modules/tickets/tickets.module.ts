@@ -5,6 +5,7 @@ import type { CustomerService } from '../customers/customer.service';
 import type { TeamService } from '../teams/team.service';
 import { CustomerMessageBatcher } from './message-batcher';
 import { QueueIndex } from './queue-index';
+import { TicketGuards } from './ticket.guard';
 import { TicketInbound } from './ticket.inbound';
 import { TicketJobs } from './ticket.jobs';
 import { LiveTicketObserver } from './ticket.live';
@@ -39,9 +40,11 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const log = core.log.child({ component: 'tickets' });
   const events = new TicketEvents({ Ticket, Message, clock, log });
   const store = new TicketStore({ Ticket, Message, clock });
-  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events, clock: core.clock });
-  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, guard: d.guard, clock, log });
-  const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, clock });
+  // custom fields' checks on every write; the composition root hands over the fields module's guard
+  const guard = new TicketGuards();
+  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events, guard, clock: core.clock });
+  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, guard: d.guard, fieldsGuard: guard, clock, log });
+  const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, guard, clock });
   const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });
   const inbound = new TicketInbound({ tickets, timeline, batcher, customers: d.customers });
   const query = new TicketQuery(Ticket, Message);
@@ -57,5 +60,5 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
     processors: () => jobs.processors(),
     startWorkers: () => jobs.start(),
   };
-  return { module, tickets, timeline, updates, inbound, events, queueIndex, live, query, jobs, units };
+  return { module, tickets, timeline, updates, inbound, events, guard, queueIndex, live, query, jobs, units };
 }

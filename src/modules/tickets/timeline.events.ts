@@ -84,6 +84,22 @@ export interface TimelineEventData {
   wechat_reply_refused: { messageId: string; reason: 'window_closed' | 'window_limit'; alternatives: { kind: 'callback' | 'sms' | 'email'; phone?: string; address?: string }[] };
   /** the customer's image, voice or video could not be fetched from WeChat (expired after three days, an invalid id) */
   wechat_media_failed: { messageId: string; errcode: number; errmsg?: string };
+  /** an automation rule did its actions (each action as `{type, value?, tags?, key?}`) */
+  rule_applied: { ruleId: string; rule: string; event: string; actions: RuleActionSummary[] };
+  rule_failed: { ruleId: string; rule: string; action: string; error: string };
+  /** the loop guard: rules that would have fired again in one chain of changes, or past its depth */
+  rule_loop_stopped: { rules: string[]; limit: number };
+  /** an internal note written by a rule or a macro */
+  rule_note: { text: string; rule?: string | null; macro?: string | null };
+  macro_applied: { macroId: string; macro: string; by: string; actions: RuleActionSummary[] };
+}
+
+/** One action of a rule or macro as the timeline shows it. */
+export interface RuleActionSummary {
+  type: string;
+  value?: string | number | boolean | null;
+  tags?: string[];
+  key?: string;
 }
 
 export type TimelineEventType = keyof TimelineEventData;
@@ -145,6 +161,11 @@ const EVERY_TYPE: Record<TimelineEventType, true> = {
   wechat_event: true,
   wechat_reply_refused: true,
   wechat_media_failed: true,
+  rule_applied: true,
+  rule_failed: true,
+  rule_loop_stopped: true,
+  rule_note: true,
+  macro_applied: true,
 };
 /** Every event type (the compiler keeps the list complete), for tests and renderers that must cover them all. */
 export const TIMELINE_EVENT_TYPES = Object.keys(EVERY_TYPE) as TimelineEventType[];

@@ -31,6 +31,8 @@ export function unitSchema(clock: Clock) {
       /** exchange (换货): the unit this one replaced, and the unit that replaced this one */
       replaces: { type: Schema.Types.ObjectId, default: null },
       replacedBy: { type: Schema.Types.ObjectId, default: null },
+      /** custom fields that describe units (src/modules/fields, `appliesTo: 'unit'`), checked on every write */
+      fields: { type: Schema.Types.Mixed, default: () => ({}) },
       /** idempotent creation: the migrated customer product, or the return whose exchange created it; a random value otherwise */
       originKey: { type: String, required: true, unique: true, default: () => `u:${randomUUID()}` },
     },
@@ -48,7 +50,7 @@ export type UnitModel = Model<UnitFields>;
 /** Append-only history of a unit: registration, warranty decisions, exchanges, moves between customers. */
 export interface UnitHistoryFields {
   unitId: Types.ObjectId;
-  action: 'registered' | 'migrated' | 'warranty_override' | 'warranty_override_cleared' | 'replaced' | 'replacement' | 'customer_merged';
+  action: 'registered' | 'migrated' | 'warranty_override' | 'warranty_override_cleared' | 'replaced' | 'replacement' | 'customer_merged' | 'fields_changed';
   actor: { type: string; id?: string | null; name: string };
   changes: Record<string, unknown>;
   reason: string | null;

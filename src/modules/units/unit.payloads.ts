@@ -32,5 +32,7 @@ export interface UnitPayload {
   openReturnId: string | null;
   replaces: string | null;
   replacedBy: string | null;
+  /** custom field values (`{key: value}`), as the fields module defines them for units */
+  fields: Record<string, string | number | boolean>;
   createdAt: string;
 }

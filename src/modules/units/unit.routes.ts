@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import { customerIdParams, findUnitQuery, overrideBody, registerUnitBody, unitHistoryView, unitIdParams, unitView } from './unit.schemas';
+import { customerIdParams, findUnitQuery, overrideBody, registerUnitBody, unitFieldsBody, unitHistoryView, unitIdParams, unitView } from './unit.schemas';
 import type { UnitAccess } from './unit.access';
 import type { UnitService } from './unit.service';
 import { purchaseInstant } from './warranty';
@@ -16,7 +16,7 @@ export function unitRoutes(api: ApiRegistry, units: UnitService, access: UnitAcc
     { method: 'post', path: '/api/customers/:id/units', tag: 'units', summary: 'Register a unit (a product the customer owns) on a customer of your teams by model and serial; the serial is unique per model (409 duplicate_serial)', auth: 'agent', params: customerIdParams, body: registerUnitBody, status: 201, response: unitView },
     async ({ params, body, principal }) => {
       const customer = await access.customer(params.id, principal);
-      const unit = await units.register(customer._id, { model: body.model, serial: body.serial, purchaseDate: purchaseInstant(body.purchaseDate, units.timeZone), purchasedFrom: body.purchasedFrom ?? null }, { type: 'agent', id: principal.id, name: principal.name });
+      const unit = await units.register(customer._id, { model: body.model, serial: body.serial, purchaseDate: purchaseInstant(body.purchaseDate, units.timeZone), purchasedFrom: body.purchasedFrom ?? null, fields: body.fields }, { type: 'agent', id: principal.id, name: principal.name });
       return units.view(unit);
     },
   );
@@ -48,6 +48,12 @@ export function unitRoutes(api: ApiRegistry, units: UnitService, access: UnitAcc
     r,
     { method: 'patch', path: '/api/units/:id/warranty', tag: 'units', summary: 'Override the computed warranty with a reason (team warranty, its supervisors, managers); status null returns to the rule; audited', auth: 'agent', params: unitIdParams, body: overrideBody, response: unitView },
     async ({ params, body, principal }) => units.view(await units.setOverride((await access.unit(params.id, principal))._id, body, principal)),
+  );
+
+  api.route(
+    r,
+    { method: 'patch', path: '/api/units/:id/fields', tag: 'units', summary: 'Set custom fields of a unit (null clears one); each value is checked against its definition (422 invalid_fields naming the field); recorded in the unit\'s history', auth: 'agent', params: unitIdParams, body: unitFieldsBody, response: unitView, errors: [422] },
+    async ({ params, body, principal }) => units.view(await units.setFields((await access.unit(params.id, principal))._id, body.fields, { type: 'agent', id: principal.id, name: principal.name })),
   );
 
   api.route(

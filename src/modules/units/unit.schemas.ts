@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelCode } from '../products/product.schemas';
+import { fieldValues } from '../tickets/ticket.schemas';
 import type { UnitPayload } from './unit.payloads';
 
 export const unitIdParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id') });
@@ -15,7 +16,11 @@ export const registerUnitBody = z.strictObject({
   serial,
   purchaseDate,
   purchasedFrom: z.string().trim().max(200).optional(),
+  /** custom fields of units: 422 `invalid_fields` naming each value that does not fit */
+  fields: fieldValues.optional(),
 });
+
+export const unitFieldsBody = z.strictObject({ fields: fieldValues });
 
 export const findUnitQuery = z.strictObject({ serial, model: modelCode.optional() });
 
@@ -52,6 +57,7 @@ export const unitView = z.object({
   openReturnId: z.string().nullable(),
   replaces: z.string().nullable(),
   replacedBy: z.string().nullable(),
+  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('custom field values of the unit (GET /api/fields, appliesTo unit); dates as ISO strings'),
   createdAt: z.string(),
 }) satisfies z.ZodType<UnitPayload>;
 /** the console reads the same shape from the leaf unit.payloads.ts */

@@ -1,4 +1,5 @@
 import type { ProductDoc } from '../products/product.model';
+import { serializeFields } from '../tickets/ticket.serialize';
 import type { UnitDoc } from './unit.model';
 import type { UnitView } from './unit.schemas';
 import type { Warranty } from './warranty';
@@ -17,6 +18,7 @@ export function serializeUnit(u: UnitDoc, warranty: Warranty, product: ProductDo
     openReturnId: u.openReturnId ? String(u.openReturnId) : null,
     replaces: u.replaces ? String(u.replaces) : null,
     replacedBy: u.replacedBy ? String(u.replacedBy) : null,
+    fields: serializeFields(u.fields) as UnitView['fields'],
     createdAt: u.createdAt.toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import { LookupRows } from '../../infra/lookup-rows';
 import type { Principal } from '../auth/principal';
@@ -25,6 +25,13 @@ export interface RegisterUnitInput {
   purchaseDate: Date | null;
   purchasedFrom?: string | null;
   warrantyUntil?: Date | null;
+  /** custom field values (`null` clears one), checked by `UnitFieldCheck` */
+  fields?: Record<string, unknown>;
+}
+
+/** The check of a unit's custom field values (the fields module's `unitFields`): their stored forms, or 422 `invalid_fields` naming each. */
+export interface UnitFieldCheck {
+  unitFields(values: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export interface RegisterOptions {
@@ -43,6 +50,8 @@ export interface UnitServiceDeps {
   clock: Clock;
   /** the organisation's time zone, in which warranty days are counted */
   timeZone: string;
+  /** custom fields of units; without it a write that carries field values is refused */
+  fields?: UnitFieldCheck | null;
 }
 
 const SERIAL_KEY = (serial: string) => `serial:${normalizeSerial(serial)}`;
@@ -175,6 +184,7 @@ export class UnitService {
     if (input.purchaseDate && input.purchaseDate.getTime() > this.d.clock.now().getTime() + FUTURE_TOLERANCE_MS) {
       throw new AppError(422, 'purchase_in_future', 'The purchase date lies in the future');
     }
+    const fields = input.fields && Object.keys(input.fields).length ? dropNulls(await this.checkFields(input.fields)) : {};
     if (opts.originKey) {
       const same = await this.Unit.findOne({ originKey: opts.originKey });
       if (same) return same;
@@ -196,6 +206,7 @@ export class UnitService {
         purchasedFrom: input.purchasedFrom ?? null,
         warrantyUntil: input.warrantyUntil ?? null,
         replaces: opts.replaces ?? null,
+        fields,
         ...(opts.originKey ? { originKey: opts.originKey } : {}),
       });
     } catch (err) {
@@ -208,6 +219,35 @@ export class UnitService {
     const h = opts.history ?? { action: 'registered' as const };
     await this.record(unit._id, h.action, actor, { customerId: String(customer._id), model: unit.model, serial, ...h.changes });
     return unit;
+  }
+
+  // ---- custom fields -------------------------------------------------------------------------
+
+  /** Sets a unit's custom fields (`null` clears one), each checked against its definition; recorded in the unit's history. */
+  async setFields(id: Types.ObjectId, values: Record<string, unknown>, actor: Actor): Promise<UnitDoc> {
+    const checked = await this.checkFields(values);
+    const unit = await this.byId(id);
+    const current = (unit.fields ?? {}) as Record<string, unknown>;
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = {};
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const [key, value] of Object.entries(checked)) {
+      if (String(current[key] ?? null) === String(value ?? null)) continue;
+      if (value === null) $unset[`fields.${key}`] = '';
+      else $set[`fields.${key}`] = value;
+      changes[key] = [current[key] ?? null, value];
+    }
+    if (!Object.keys(changes).length) return unit;
+    const updated = await this.Unit.findOneAndUpdate({ _id: unit._id }, { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) }, { new: true });
+    if (!updated) throw new NotFoundError('Unit');
+    await this.record(updated._id, 'fields_changed', actor, { fields: changes });
+    return updated;
+  }
+
+  private async checkFields(values: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.d.fields) return this.d.fields.unitFields(values);
+    const keys = Object.keys(values);
+    throw new UnprocessableError(`Unknown field ${keys[0]}`, 'invalid_fields', keys.map((field) => ({ field, code: 'unknown', message: 'no such field' })));
   }
 
   // ---- links ---------------------------------------------------------------------------------
@@ -253,6 +293,8 @@ export class UnitService {
     await this.d.models.UnitHistory.create({ unitId, action, actor: { type: actor.type, id: actor.id ?? null, name: actor.name }, changes, reason, at: this.d.clock.now() });
   }
 }
+
+const dropNulls = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null));
 
 function duplicateSerial(model: string, serial: string): ConflictError {
   return new ConflictError(`A ${model} with serial ${serial} is registered already`, 'duplicate_serial', { model, serial });

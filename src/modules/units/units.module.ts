@@ -9,13 +9,15 @@ import { migrateCustomerProducts } from './unit.migration';
 import { unitModels } from './unit.model';
 import { UnitAccess, type CustomerVisibility } from './unit.access';
 import { unitRoutes } from './unit.routes';
-import { UnitService } from './unit.service';
+import { type UnitFieldCheck, UnitService } from './unit.service';
 
 export interface UnitsModuleDeps {
   products: ProductService;
   customers: Pick<CustomerService, 'get'>;
   /** who may see which customer record (the customers module's CustomerAccess): units are read as their owners are */
   access: CustomerVisibility;
+  /** custom fields of units (the fields module); null refuses field values */
+  fields?: UnitFieldCheck | null;
 }
 
 export type UnitsModule = AppModule & {
@@ -29,7 +31,7 @@ export type UnitsModule = AppModule & {
 
 /** Units (products customers own) and their warranty; the one-off migration of customers' products at start. */
 export function unitsModule(core: Core, d: UnitsModuleDeps): UnitsModule {
-  const units = new UnitService({ models: unitModels(core.conn, core.clock), products: d.products, customers: d.customers, clock: core.clock, timeZone: core.config.orgTimeZone });
+  const units = new UnitService({ models: unitModels(core.conn, core.clock), products: d.products, customers: d.customers, clock: core.clock, timeZone: core.config.orgTimeZone, fields: d.fields ?? null });
   const log = core.log.child({ component: 'units' });
   const access = new UnitAccess(units, d.customers, d.access);
   const migrate = () => migrateCustomerProducts({ Customer: core.models.Customer, Counter: core.models.Counter, units, products: d.products, log });
