@@ -33,6 +33,8 @@ import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
 import { unitsModule } from '../modules/units/units.module';
 import { workOrdersModule } from '../modules/workorders/workorders.module';
+import { statusUrl } from '../modules/portal/signed-link';
+import { portalModule } from '../modules/portal/portal.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -78,6 +80,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   b.ticketUnits.use(units.ticketLinks);
   customerArchive.onMerge(units.moveCustomer);
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
+  // (sms: null until the channels branch's SmsService is wired here)
+  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null });
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -87,7 +91,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     catalogue,
     units,
     returns,
-    mailModule(core.templates, core.mailer),
+    mailModule(core.templates, core.mailer, (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale)),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
     // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
     emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery }),
@@ -101,8 +105,9 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
     // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
-    // (sms: null until the channels branch's SmsService is wired here)
-    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null }),
+    workOrders,
+    // customer self-service: status links, the portal, booked appointments, maintenance reminders
+    portalModule(core, { auth: b.auth, tickets, inbound, customers, units: units.units, products: catalogue.products, calendars: calendars.calendars, workOrders: workOrders.workOrders, reports: workOrders.reports, sms: null }),
     // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }
