@@ -4,6 +4,7 @@ import { api, session } from './api';
 import { I18n, Locale, translator } from './i18n';
 import { AgentsSocket, connect, Live } from './live';
 import { isEngineer, isLead, type Me, type View } from './session';
+import { hasRole, ROLE_SETS } from '../src/core/types';
 import type { PresenceStatus } from '../src/realtime/agents.events';
 import { Login } from './components/Login';
 import { TopBar } from './components/TopBar';
@@ -14,23 +15,26 @@ import { DispatchBoard } from './components/workorders/DispatchBoard';
 import { EngineerView } from './components/workorders/EngineerView';
 import { ProductsView } from './components/units/ProductsView';
 import { ReturnsView } from './components/units/ReturnsView';
+import { Channels } from './components/Channels';
 import css from './styles.css';
 
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; anything else is the queue. */
+/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; anything else is the queue. */
 function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null } {
   const h = location.hash;
   const m = /^#\/ticket\/(\d+)/.exec(h);
   if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null, date: null };
   const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
   if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null, date: null };
+  if (h.startsWith('#/channels')) return { view: 'channels', ticket: null, returnId: null, date: null };
   if (h.startsWith('#/products')) return { view: 'products', ticket: null, returnId: null, date: null };
   const d = /^#\/dispatch\/(\d{4}-\d{2}-\d{2})/.exec(h);
   const view: View = h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/dispatch') ? 'dispatch' : h.startsWith('#/visits') ? 'visits' : 'queue';
   return { view, ticket: null, returnId: null, date: d?.[1] ?? null };
 }
+const isChannelAdmin = (me: Me) => hasRole(me.role, ROLE_SETS.managers);
 
 function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -118,7 +122,9 @@ function App() {
       <Live.Provider value={socket}>
         <div class="app">
           <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'dashboard' && isLead(me) ? (
+          {route.view === 'channels' && isChannelAdmin(me) ? (
+            <Channels me={me} />
+          ) : route.view === 'dashboard' && isLead(me) ? (
             <Dashboard me={me} />
           ) : route.view === 'reports' && isLead(me) ? (
             <Reports me={me} />

@@ -18,4 +18,4 @@ export const isLead = (me: Me) => hasRole(me.role, ROLE_SETS.leads);
 export const isEngineer = (me: Me) => me.role === 'engineer';
 
 /** The console's pages (the hash route): the queue and a ticket, the lead's dashboard and reports, returns, the catalogue, dispatch and the engineer's visits. */
-export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'dispatch' | 'visits';
+export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'dispatch' | 'visits' | 'channels';

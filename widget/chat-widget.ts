@@ -4,6 +4,7 @@ import { io, Socket } from 'socket.io-client';
 import type { ChatErrorAck, ServerToVisitor, SessionPayload, VisitorMessage, VisitorToServer } from '../src/channels/chat/chat.events';
 import { words } from './i18n';
 import { css } from './styles';
+import { suggestArticles } from './suggestions';
 
 type Pending = { clientId: string; body: string; failed?: boolean };
 interface Stored {
@@ -61,6 +62,7 @@ const typingLine = el('div', { class: 'typing' });
 const input = el('textarea', { name: 'message', placeholder: t.placeholder, maxlength: 5000 });
 const composer = el('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), submitMessage()) }, input, el('button', { type: 'submit' }, t.send));
 const endBtn = el('button', { type: 'button', onclick: () => showEnd(), hidden: true }, t.end);
+const suggestBox = el('div', { class: 'suggest', 'aria-live': 'polite', hidden: true });
 const callbackBtn = el('button', { type: 'button', class: 'link', onclick: () => showCallback() }, t.callback);
 const panel = el(
   'div',
@@ -69,6 +71,7 @@ const panel = el(
   statusLine,
   body,
   typingLine,
+  suggestBox,
   composer,
   callbackBtn,
 );
@@ -76,6 +79,22 @@ root.append(fab, panel);
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) (e.preventDefault(), submitMessage());
   else sendTyping();
+});
+
+// While the first message is being typed (no chat yet), public help articles are suggested; one
+// that answers the question ends here, without a ticket, and counts as a deflection.
+const suggestions = suggestArticles({
+  base,
+  locale,
+  input,
+  box: suggestBox,
+  words: t,
+  active: () => !session?.ticketNumber && !(store.messages ?? []).length && !(store.pending ?? []).length,
+  visitorToken: () => store.token,
+  done: () => {
+    input.value = '';
+    body.append(el('p', { class: 'note answered-note' }, t.answeredThanks));
+  },
 });
 
 // ---- state ---------------------------------------------------------------------------------------
@@ -179,6 +198,7 @@ function submitMessage() {
   const text = input.value.trim();
   if (!text) return;
   input.value = '';
+  suggestions.clear();
   const p: Pending = { clientId: newId(), body: text };
   store.pending = [...(store.pending ?? []), p];
   save();

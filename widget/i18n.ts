@@ -37,6 +37,10 @@ const en = {
   callbackDone: 'We will call you back.',
   you: 'You',
   error: 'Something went wrong. Please try again.',
+  suggestTitle: 'These articles may answer your question:',
+  answered: 'This answered my question',
+  answeredThanks: 'Glad we could help! If you need anything else, just write to us.',
+  read: 'Read the article in a new tab',
 };
 export type Words = typeof en;
 
@@ -78,6 +82,10 @@ const zh: Words = {
   callbackDone: '我们会尽快给您回电。',
   you: '我',
   error: '出错了，请重试。',
+  suggestTitle: '以下文章也许能解答您的问题：',
+  answered: '已解决我的问题',
+  answeredThanks: '很高兴能帮到您！如有其他问题，欢迎随时留言。',
+  read: '在新标签页中阅读文章',
 };
 
 export function words(lang: string): { locale: 'en' | 'zh-CN'; t: Words } {

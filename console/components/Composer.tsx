@@ -4,6 +4,8 @@ import { useT } from '../i18n';
 import { Live } from '../live';
 import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
+import { KbPicker } from './KbPicker';
+import { loadReplyWindow, ReplyWindow, ReplyWindowState } from './ReplyWindow';
 
 interface Canned {
   id: string;
@@ -40,14 +42,22 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
   const [stale, setStale] = useState<{ author: string; body: string }[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [canned, setCanned] = useState<Canned[]>([]);
+  const [kbOpen, setKbOpen] = useState(false);
+  const [replyWindow, setReplyWindow] = useState<ReplyWindowState | null>(null);
   const lastTyping = useRef(0);
 
   useEffect(() => {
     setDraft('');
     setStale(null);
     setError(null);
+    setReplyWindow(null);
     api<{ responses: Canned[] }>('/api/canned-responses').then((r) => setCanned(r.responses)).catch(() => undefined);
   }, [p.ticket.number]);
+  // WeChat's window opens again with each customer message
+  useEffect(() => {
+    void loadReplyWindow(p.ticket).then(setReplyWindow);
+  }, [p.ticket.number, p.lastMessageId]);
+  const shut = mode === 'reply' && !!replyWindow && !replyWindow.open;
 
   const typing = (on: boolean) => {
     const now = Date.now();
@@ -70,6 +80,8 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
       if (err instanceof ApiError && err.code === 'stale_view') {
         setStale((err.details?.newMessages ?? []) as { author: string; body: string }[]);
         await p.reload();
+      } else if (err instanceof ApiError && err.code.startsWith('wechat_') && err.details) {
+        setReplyWindow(err.details as ReplyWindowState); // the draft stays: it can go by SMS or mail
       } else setError(t('composer.failed', { message: (err as Error).message }));
     } finally {
       setBusy(false);
@@ -94,7 +106,9 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
           <option value="">{t('composer.canned')}</option>
           {options.map((c) => <option value={c.id}>{c.locale === 'zh-CN' ? '中' : 'EN'} · {c.title}</option>)}
         </select>
+        <button type="button" aria-expanded={kbOpen} onClick={() => setKbOpen((o) => !o)}>{t('kb.open')}</button>
       </div>
+      {kbOpen && <KbPicker ticketNumber={p.ticket.number} locale={preferred} onInsert={(text) => setDraft((d) => (d ? `${d}\n` : '') + text)} />}
       {stale && (
         <div class="warning" role="alert" data-testid="stale">
           <p>{t('composer.stale')}</p>
@@ -102,6 +116,17 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
           <button type="button" class="primary" disabled={busy} onClick={() => void send(p.lastMessageId)}>{t('composer.sendAnyway')}</button>{' '}
           <button type="button" onClick={() => setStale(null)}>{t('composer.discardWarning')}</button>
         </div>
+      )}
+      {shut && (
+        <ReplyWindow
+          ticket={p.ticket}
+          state={replyWindow!}
+          draft={draft}
+          onSent={() => {
+            setDraft('');
+            void p.reload();
+          }}
+        />
       )}
       <textarea
         name="body"
@@ -120,7 +145,7 @@ export function Composer(p: { me: Me; ticket: Ticket; lastMessageId: string | nu
       {error && <p class="error">{error}</p>}
       <div class="actions">
         <span class="muted small">Ctrl+Enter</span>
-        <button type="submit" class="primary" disabled={busy || !draft.trim() || !!stale}>{mode === 'reply' ? t('composer.send') : t('composer.sendNote')}</button>
+        <button type="submit" class="primary" disabled={busy || !draft.trim() || !!stale || shut}>{mode === 'reply' ? t('composer.send') : t('composer.sendNote')}</button>
       </div>
     </form>
   );

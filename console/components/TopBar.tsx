@@ -1,6 +1,7 @@
 import { LOCALES, Locale, useT } from '../i18n';
 import { isEngineer, isLead, type Me, type View } from '../session';
 import { mayEditCatalogue, seesReturns } from './units/units-common';
+import { hasRole, ROLE_SETS } from '../../src/core/types';
 
 export function TopBar(p: { me: Me; view: View; connected: boolean; presence: string; onPresence: (s: string) => void; locale: Locale; onLocale: (l: Locale) => void; onLogout: () => void }) {
   const { t } = useT();
@@ -18,6 +19,7 @@ export function TopBar(p: { me: Me; view: View; connected: boolean; presence: st
         {isLead(p.me) && <a href="#/reports" class={p.view === 'reports' ? 'active' : ''} data-nav="reports">{t('nav.reports')}</a>}
         {seesReturns(p.me) && <a href="#/returns" class={p.view === 'returns' ? 'active' : ''} data-nav="returns">{t('nav.returns')}</a>}
         {mayEditCatalogue(p.me) && <a href="#/products" class={p.view === 'products' ? 'active' : ''} data-nav="products">{t('nav.products')}</a>}
+        {hasRole(p.me.role, ROLE_SETS.managers) && <a href="#/channels" class={p.view === 'channels' ? 'active' : ''} data-nav="channels">{t('nav.channels')}</a>}
       </nav>
       <span class="spacer" />
       <span class={`live ${p.connected ? 'on' : 'off'}`} data-live={p.connected ? 'on' : 'off'}>{p.connected ? t('live.connected') : t('live.disconnected')}</span>

@@ -3,16 +3,20 @@
  * so that each domain keeps its own texts. A new area adds its two files here.
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
+import enChannels from './en/channels.json';
 import enCore from './en/core.json';
 import enTimeline from './en/timeline.json';
 import enUnits from './en/units.json';
 import enWorkorders from './en/workorders.json';
+import zhChannels from './zh-CN/channels.json';
 import zhCore from './zh-CN/core.json';
 import zhTimeline from './zh-CN/timeline.json';
 import zhUnits from './zh-CN/units.json';
 import zhWorkorders from './zh-CN/workorders.json';
+import enKb from './en/kb.json';
+import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enUnits, enWorkorders],
-  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels],
 };

@@ -31,10 +31,10 @@ export class Templates {
     this.hb.registerHelper('date', (d: unknown, locale: string) => (d ? new Date(d as string).toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC' }) + ' UTC' : ''));
   }
 
-  private compiled(file: string): HandlebarsTemplateDelegate | null {
+  private compiled(file: string, opts?: { noEscape: boolean }): HandlebarsTemplateDelegate | null {
     if (!this.cache.has(file)) {
       const full = path.join(this.root, file);
-      this.cache.set(file, fs.existsSync(full) ? this.hb.compile(fs.readFileSync(full, 'utf8')) : null);
+      this.cache.set(file, fs.existsSync(full) ? this.hb.compile(fs.readFileSync(full, 'utf8'), opts) : null);
     }
     return this.cache.get(file)!;
   }
@@ -53,6 +53,14 @@ export class Templates {
     const html = this.compiled(`mail/${loc}/${name}.html.hbs`);
     const htmlOut = html ? html(ctx) : this.hb.compile('{{> layout}}')({ ...ctx, bodyText: textOut });
     return { subject: subject(ctx).replace(/\s+/g, ' ').trim(), text: textOut, html: htmlOut };
+  }
+
+  /** An SMS text (templates/sms/<locale>/NAME.hbs), one line; the customer's language, else English. */
+  renderSms(name: string, locale: Locale, data: Record<string, unknown>): string {
+    // plain text: nothing is HTML-escaped
+    const t = this.compiled(`sms/${locale}/${name}.hbs`, { noEscape: true }) ?? this.compiled(`sms/en/${name}.hbs`, { noEscape: true });
+    if (!t) throw new Error(`sms template ${name} is missing`);
+    return t(data).replace(/\s+/g, ' ').trim();
   }
 
   /** A page template (templates/pages/NAME.hbs), e.g. the survey form. */

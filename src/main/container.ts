@@ -28,8 +28,8 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const delivery = new DeliveryRouter(log.child({ component: 'delivery' }));
-  const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver });
-  const base = { auth, teams, agents, customers, audit, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
+  const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver, guard: delivery.check });
+  const base = { auth, teams, agents, customers, audit, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
   const modules = buildModules(core, base);
   t.events.use(modules.flatMap((m) => m.ticketObservers?.() ?? []));
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
@@ -38,7 +38,6 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
     ...core,
     ...base,
     events: t.events,
-    query: t.query,
     api,
     modules,
     async close() {

@@ -1,7 +1,10 @@
 import type { DeliveryRouter } from '../channels/delivery';
 import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
 import { emailModule } from '../channels/email/email.module';
+import { imapModule } from '../channels/imap/imap.module';
+import { smsModule } from '../channels/sms/sms.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import { wechatModule } from '../channels/wechat/wechat.module';
 import type { Core } from '../core/core';
 import { mailModule } from '../mail/mail.module';
 import { agentsModule } from '../modules/agents/agents.module';
@@ -16,10 +19,12 @@ import { cannedModule } from '../modules/canned/canned.module';
 import { customersModule } from '../modules/customers/customers.module';
 import { productsModule } from '../modules/products/products.module';
 import { returnsModule } from '../modules/returns/returns.module';
+import { kbModule } from '../modules/kb/kb.module';
 import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
 import { routingModule } from '../modules/routing/routing.module';
+import { searchModule } from '../modules/search/search.module';
 import { slaModule } from '../modules/sla/sla.module';
 import { surveyModule } from '../modules/surveys/survey.module';
 import { teamsModule } from '../modules/teams/teams.module';
@@ -28,6 +33,7 @@ import type { QueueIndex } from '../modules/tickets/queue-index';
 import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
+import type { TicketQuery } from '../modules/tickets/ticket.query';
 import type { TicketService } from '../modules/tickets/ticket.service';
 import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
@@ -50,6 +56,8 @@ export interface Base {
   updates: TicketUpdates;
   /** the inbound contract: how every channel's contact reaches a ticket */
   inbound: TicketInbound;
+  /** listing and search of tickets (`GET /api/tickets`) */
+  query: TicketQuery;
   queueIndex: QueueIndex;
   live: LiveTicketObserver;
   /** where the units module plugs in the unit a ticket is about */
@@ -80,8 +88,14 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   b.ticketUnits.use(units.ticketLinks);
   customerArchive.onMerge(units.moveCustomer);
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
-  // (sms: null until the channels branch's SmsService is wired here)
-  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null });
+  // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
+  const search = searchModule(core, { teams, query: b.query });
+  // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
+  const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
+  // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
+  const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
+  // work orders and field service (texts beside the customer's mails when SMS_URL is set)
+  const workOrders = workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: sms.sms });
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -93,9 +107,13 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     returns,
     mailModule(core.templates, core.mailer, (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale)),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
-    // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
-    emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery }),
+    email,
+    // existing mailboxes (IMAP) fetched into the same intake as SMTP
+    imapModule(core, { email, teams }),
     voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks }),
+    // WeChat Official Account: signed webhook, the inbound contract, replies inside the 48-hour window
+    wechatModule(core, { tickets, timeline, updates, inbound, customers, teams, audit: b.audit, router: b.delivery, sms: sms.sms }),
+    sms,
     routingModule(core, { agents, tickets, updates }),
     dashboardModule(core, { queueIndex: b.queueIndex, teams }),
     cannedModule(core, { teams }),
@@ -106,8 +124,11 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
     // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
     workOrders,
+    search,
+    // the knowledge base (知识库), the help centre /help and the widget's suggestions
+    kbModule(core, { search, tickets, customers }),
     // customer self-service: status links, the portal, booked appointments, maintenance reminders
-    portalModule(core, { auth: b.auth, tickets, inbound, customers, units: units.units, products: catalogue.products, calendars: calendars.calendars, workOrders: workOrders.workOrders, reports: workOrders.reports, sms: null }),
+    portalModule(core, { auth: b.auth, tickets, inbound, customers, units: units.units, products: catalogue.products, calendars: calendars.calendars, workOrders: workOrders.workOrders, reports: workOrders.reports, sms: sms.sms }),
     // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }

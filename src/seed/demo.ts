@@ -9,6 +9,10 @@ import type { UnitsModule } from '../modules/units/units.module';
 import { seedUnits } from '../modules/units/units.seed';
 import type { WorkOrdersModule } from '../modules/workorders/workorders.module';
 import { seedWorkOrders } from '../modules/workorders/workorders.seed';
+import type { KbModule } from '../modules/kb/kb.module';
+import { seedKnowledgeBase } from '../modules/kb/kb.seed';
+
+const DAY = 24 * 3600 * 1000;
 
 /**
  * The demo organisation of CONTRACT.md, created once on an empty database. A unique counter row
@@ -57,6 +61,8 @@ export async function seedDemo(c: Container): Promise<boolean> {
   // team field, the engineers, and outside tests a work order on the board and one in the pool
   await seedWorkOrders({ ...base, Agent: c.models.Agent, workOrders: mod<WorkOrdersModule>('workorders').workOrders, withSamples: c.config.env !== 'test' });
   await seedCannedResponses(c.conn);
+  const kb = c.modules.find((m): m is KbModule => m.name === 'kb');
+  if (kb) await seedKnowledgeBase(kb.kb);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);
   c.log.info('demo organisation seeded');

@@ -13,11 +13,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Rebuilds the console bundle when a source file is newer than it. */
+/** Rebuilds the browser bundles (the console and the chat widget) when a source file is newer than its bundle. */
 export function ensureConsoleBundle(): void {
-  const out = path.join(ROOT, 'public/build/console.js');
   const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const stale = (bundle: string, sources: string) => {
+    const out = path.join(ROOT, 'public/build', bundle);
+    return !fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, sources));
+  };
+  if (stale('console.js', 'console') || stale('chat-widget.js', 'widget')) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**
@@ -40,9 +43,10 @@ export async function signInConsole(
   browser: Browser,
   baseUrl: string,
   email: string,
-  opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
+  opts: { hash?: string; locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'en-US', acceptDownloads: opts.acceptDownloads });
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: opts.locale === 'zh-CN' ? 'zh-CN' : 'en-US', acceptDownloads: opts.acceptDownloads });
+  if (opts.locale) await context.addInitScript((l) => sessionStorage.setItem('aftercare.locale', l), opts.locale);
   const page = await context.newPage();
   if (opts.violations) opts.violations.push(await cspViolations(page));
   page.on('pageerror', (err) => console.error(`[${email}] page error`, err));

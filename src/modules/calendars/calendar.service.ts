@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { TeamModel } from '../teams/team.model';
@@ -34,7 +34,7 @@ export class CalendarService {
 
   constructor(
     private readonly Calendar: CalendarModel,
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
   ) {
     this.specs = new VersionedCache(redis, configVersionKey(prefix, 'calendars'), async () => {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { redisLimiter, take } from '../../infra/rate-limit';
 import { sameSecret } from '../../infra/secrets';
@@ -36,7 +36,7 @@ export class PortalSessions {
   private readonly csrfKey: Buffer;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     secret: string,
     private readonly secure: boolean,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { CalendarService } from '../calendars/calendar.service';
@@ -32,7 +32,7 @@ export class SlaPolicyService {
   constructor(
     private readonly Policy: SlaPolicyModel,
     private readonly calendars: CalendarService,
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
   ) {
     this.active = new VersionedCache(redis, configVersionKey(prefix, 'sla-policies'), () => this.Policy.find({ active: true }).sort({ order: 1, _id: 1 }));

@@ -21,14 +21,27 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Search by words (`q`), answered from the search index instead of MongoDB. */
+export interface TicketTextSearch {
+  list(filter: TicketFilter & { q: string }, principal: Principal): Promise<{ tickets: TicketDoc[]; nextCursor: string | null }>;
+}
+
 /** Listing and search over tickets: filters of CONTRACT.md, cursor paging by _id (newest first). */
 export class TicketQuery {
+  private text: TicketTextSearch | null = null;
+
   constructor(
     private readonly Ticket: TicketModel,
     private readonly Message: MessageModel,
   ) {}
 
+  /** Set by the search module: `q` then goes through its index (words, team-scoped inside the query). */
+  useTextSearch(text: TicketTextSearch): void {
+    this.text = text;
+  }
+
   async list(filter: TicketFilter, principal: Principal): Promise<{ tickets: TicketDoc[]; nextCursor: string | null }> {
+    if (filter.q?.trim() && this.text) return this.text.list({ ...filter, q: filter.q }, principal);
     const and: Record<string, unknown>[] = [];
     const scope = principal.teamScope(filter.team);
     if (scope.team) and.push(scope);
