@@ -15,8 +15,10 @@ import zhUnits from './zh-CN/units.json';
 import zhWorkorders from './zh-CN/workorders.json';
 import enKb from './en/kb.json';
 import zhKb from './zh-CN/kb.json';
+import enAppointments from './en/appointments.json';
+import zhAppointments from './zh-CN/appointments.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels],
-  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels, enAppointments],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels, zhAppointments],
 };

@@ -176,6 +176,25 @@ export class AppointmentService {
     return cancelled ?? (await this.d.models.Appointment.findById(a._id))!;
   }
 
+  /**
+   * Seats whose booking never finished (a crash between the seat and the work order) go back after
+   * a grace period; a seat of a booked appointment stays.
+   */
+  async releaseOrphanSeats(): Promise<number> {
+    const before = new Date(this.d.clock.now().getTime() - 10 * 60_000);
+    const seats = await this.d.models.Seat.find({ createdAt: { $lt: before }, slotStart: { $gt: this.d.clock.now() } }, { _id: 1, appointmentId: 1 }).limit(1000).lean();
+    if (!seats.length) return 0;
+    const owners = new Map((await this.d.models.Appointment.find({ _id: { $in: seats.map((s) => s.appointmentId) } }, { status: 1, seat: 1, createdAt: 1 }).lean()).map((a) => [String(a._id), a]));
+    let n = 0;
+    for (const s of seats) {
+      const a = owners.get(String(s.appointmentId));
+      // kept: the seat a booked visit holds, and a booking still under way (a moved visit's old seat goes)
+      const kept = a && ((a.status === 'booked' && a.seat === s._id) || (a.status === 'booking' && a.createdAt > before));
+      if (!kept) n += (await this.d.models.Seat.deleteOne({ _id: s._id, appointmentId: s.appointmentId })).deletedCount;
+    }
+    return n;
+  }
+
   /** A customer's appointments, newest slot first. */
   async ofCustomer(customerId: string): Promise<AppointmentDoc[]> {
     return this.d.models.Appointment.find({ customerId: new Types.ObjectId(customerId), status: { $in: ['booked', 'cancelled'] } }).sort({ slotStart: -1 }).limit(50);

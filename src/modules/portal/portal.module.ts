@@ -123,7 +123,7 @@ export function portalModule(core: Core, d: PortalModuleDeps): PortalModule {
         'maintenance-due': (job: Job<{ unitId: string }>) => reminders.plan(job.data.unitId).then((r) => ({ reminder: r?._id ?? null })),
         'maintenance-send': (job: Job<{ reminderId: string }>) => reminders.send(job.data.reminderId),
         'appointment-remind': (job: Job<{ appointmentId: string; slotStart: number }>) => effects.remind(job.data.appointmentId, job.data.slotStart),
-        sweep: async () => ({ ...(await reminders.sweep()), appointmentReminders: await effects.sweep() }),
+        sweep: async () => ({ ...(await reminders.sweep()), appointmentReminders: await effects.sweep(), seatsReleased: await appointments.releaseOrphanSeats() }),
       },
     }),
     startWorkers: async () => {
