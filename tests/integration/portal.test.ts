@@ -102,6 +102,30 @@ describe('customer self-service: status links, portal sign-in, ownership', () =>
     clock.set(new Date());
   });
 
+  it('a customer replies with an attachment from the portal: the agents see the message and download the file; internal notes stay hidden', async () => {
+    const s = await signIn('wang.fang@example.cn');
+    const ticket = (await app.c.models.Ticket.findOne({ subject: '洗碗机漏水' }))!;
+    await app.c.models.Ticket.updateOne({ _id: ticket._id }, { $set: { status: 'open' }, $unset: { closedAt: 1 } });
+    const a1 = await app.as('agent1@demo.local');
+    expect((await a1.post(`/api/tickets/${ticket.number}/messages`).send({ body: 'Internal: customer sounds upset', internal: true })).status).toBe(201);
+    const photo = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+    const sent = await app.http().post(`/portal/tickets/${ticket.number}/reply`).set('Cookie', s.cookie).field('_csrf', s.csrf).field('body', '这是漏水的照片').attach('files', photo, { filename: '漏水.png', contentType: 'image/png' });
+    expect(sent.status).toBe(303);
+    const messages = (await a1.get(`/api/tickets/${ticket.number}/messages`)).body.messages as { body: string; attachments: { filename: string; url: string }[] }[];
+    const reply = messages.find((m) => m.body === '这是漏水的照片')!;
+    expect(reply.attachments.map((a) => a.filename)).toEqual(['漏水.png']);
+    const file = await a1.get(reply.attachments[0].url).buffer(true).parse((res, cb) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => cb(null, Buffer.concat(chunks))); });
+    expect(Buffer.compare(file.body as Buffer, photo)).toBe(0);
+    const page = await app.http().get(`/portal/tickets/${ticket.number}`).set('Cookie', s.cookie);
+    expect(page.text).toContain('这是漏水的照片');
+    expect(page.text).toContain('漏水.png');
+    expect(page.text).not.toContain('Internal: customer sounds upset');
+    // without the form token nothing is stored
+    const forged = await app.http().post(`/portal/tickets/${ticket.number}/reply`).set('Cookie', s.cookie).field('body', 'forged').attach('files', photo, 'x.png');
+    expect(forged.status).toBe(403);
+    expect((await a1.get(`/api/tickets/${ticket.number}/messages`)).body.messages.some((m: { body: string }) => m.body === 'forged')).toBe(false);
+  });
+
   it('a portal post without the CSRF token is refused; sign-out revokes the session', async () => {
     const s = await signIn('wang.fang@example.cn');
     const noToken = await app.http().post('/portal/requests').set('Cookie', s.cookie).type('form').send({ subject: 'x', body: 'y' });

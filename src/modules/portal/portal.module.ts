@@ -1,5 +1,7 @@
 import type { Job } from 'bullmq';
-import type { Request } from 'express';
+import { Router, type Request } from 'express';
+import { MailStore } from '../../channels/email/mail-store';
+import { portalMultipart } from './portal.uploads';
 import type { Core } from '../../core/core';
 import type { Locale } from '../../core/types';
 import { LookupRows, lookupRowsModel } from '../../infra/lookup-rows';
@@ -111,6 +113,8 @@ export function portalModule(core: Core, d: PortalModuleDeps): PortalModule {
     name: 'portal',
     reminders,
     appointments,
+    // a reply with attachments is multipart: parsed (and its files stored) before the usual body parsers
+    rawRoutes: () => [Router().post('/portal/tickets/:number/reply', portalMultipart(sessions, new MailStore(config.dataDir)))],
     routes: (api) => [
       statusRoutes(api, { status, reportPdf, localeOf: async (id) => ((await d.customers.get(id).catch(() => null))?.locale as Locale) ?? null, templates: core.templates, log }),
       portalRoutes(api, { pages, sessions, portal, status, appointments, products: d.products, reportPdf, queues, clientIp: core.clientIp, timeZone: config.orgTimeZone }),

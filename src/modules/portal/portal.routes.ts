@@ -12,6 +12,7 @@ import { accepted, formBody, langQuery, magicParams, portalLoginBody, registerQu
 import { BODY_MAX, PortalService, SUBJECT_MAX } from './portal.service';
 import type { PortalSessions } from './portal.session';
 import { fill, pageLocale, pageStrings, Strings } from './portal.view';
+import { uploadsOf } from './portal.uploads';
 import type { StatusService } from './status.service';
 
 export interface PortalRouteDeps {
@@ -136,14 +137,16 @@ export function portalRoutes(api: ApiRegistry, d: PortalRouteDeps): Router {
     pages.page(req, res, s, 'portal-ticket', `#${ticket.number}`, { ticket: d.status.ticketView(ticket, s.locale), visits: await d.status.visits(ticket, s.locale), messages, clientId: newClientId() });
   });
 
-  api.route(r, { method: 'post', path: '/portal/tickets/:number/reply', tag: 'portal', summary: "The customer's reply on one of their requests (form post); 303 back to it", auth: 'public', params: ticketParams, body: formBody, query: langQuery, contentType: FORM, produces: html, status: 303, pageStatus: [400, 401, 403, 404] }, async ({ params, req, res }) => {
+  api.route(r, { method: 'post', path: '/portal/tickets/:number/reply', tag: 'portal', summary: "The customer's reply on one of their requests with up to 5 attachments of 10 MB (multipart form post); 303 back to it", auth: 'public', params: ticketParams, body: formBody, query: langQuery, contentType: 'multipart/form-data', produces: html, status: 303, pageStatus: [400, 401, 403, 404, 413] }, async ({ params, req, res }) => {
     const s = await pages.posted(req, res);
     if (!s) return;
     const body = field(req, 'body', BODY_MAX);
     const number = Number(params.number);
     const ticket = await d.portal.ticket(s.customer.id, number).catch(orNull);
     if (!ticket) return pages.notFound(req, res, s);
-    if (body) await d.portal.reply(s.customer.id, number, body, clientIdOf(req));
+    if (field(req, '_tooLarge')) return pages.message(req, res, s, 413, s.t.attachments, s.t.tooLargeFile);
+    const files = uploadsOf(req);
+    if (body || files.length) await d.portal.reply(s.customer.id, number, body || '(attachments)', clientIdOf(req), files);
     res.redirect(303, `/portal/tickets/${number}?lang=${s.locale}`);
   });
 

@@ -9,6 +9,8 @@ import type { TicketService } from '../tickets/ticket.service';
 import type { UnitDoc } from '../units/unit.model';
 import type { UnitService } from '../units/unit.service';
 import type { UnitView } from '../units/unit.schemas';
+import { attachmentId } from '../../channels/email/mail-parse';
+import type { Upload } from './portal.uploads';
 
 const MAX_LIST = 100;
 export const BODY_MAX = 10_000;
@@ -30,6 +32,7 @@ export interface PublicMessage {
   author: string;
   body: string;
   at: Date;
+  files: string[];
 }
 
 /**
@@ -61,10 +64,10 @@ export class PortalService {
     const list: MessageDoc[] = await this.d.tickets.messages(ticket, { includeInternal: false, limit: 500 });
     return list
       .filter((m) => !m.internal && m.kind !== 'event' && (m.author?.type === 'customer' || m.author?.type === 'agent'))
-      .map((m) => ({ id: String(m._id), mine: m.author.type === 'customer', author: m.author.type, body: m.body, at: m.createdAt }));
+      .map((m) => ({ id: String(m._id), mine: m.author.type === 'customer', author: m.author.type, body: m.body, at: m.createdAt, files: (m.attachments ?? []).filter((a) => !a.inline).map((a) => a.filename ?? '') }));
   }
 
-  async reply(customerId: string, number: number, body: string, clientId: string): Promise<TicketDoc> {
+  async reply(customerId: string, number: number, body: string, clientId: string, files: Upload[] = []): Promise<TicketDoc> {
     const ticket = await this.ticket(customerId, number);
     const customer = await this.customer(customerId);
     const r = await this.d.inbound.receive({
@@ -73,7 +76,7 @@ export class PortalService {
       customerId: customer._id,
       thread: ticket,
       open: { subject: ticket.subject, team: ticket.team },
-      message: { body, dedupeKey: `portal:${customerId}:${clientId}` },
+      message: { body, dedupeKey: `portal:${customerId}:${clientId}`, attachments: files.map((f, i) => ({ id: attachmentId(`portal:${customerId}:${clientId}`, i), ...f })) },
     });
     return r.ticket;
   }
