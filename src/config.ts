@@ -74,6 +74,9 @@ const envSchema = z.object({
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
   ONSITE_TARGET: businessDuration('PT4H'),
   ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
+  APPOINTMENT_SLOT: isoDuration('PT2H'),
+  APPOINTMENT_TRAVEL_BUFFER: isoDuration('PT30M'),
+  APPOINTMENT_CUTOFF: isoDuration('PT24H'),
   COMPANY_NAME: z.string().min(1).max(200).default('Aftercare Demo Appliances 售后服务中心'),
   PDF_FONT: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
   OLD_PART_RETURN_DAYS: z.coerce.number().int().min(1).max(365).default(7),
@@ -156,6 +159,12 @@ export type Config = Readonly<{
   onSiteTarget: string;
   /** the on-site target of an emergency work order, around the clock */
   onSiteEmergencyTarget: string;
+  /** length of a bookable appointment slot (the window of the work order it books) */
+  appointmentSlotMs: number;
+  /** kept free around an engineer's booked windows for the way between two customers */
+  appointmentTravelBufferMs: number;
+  /** a booked visit may be moved or cancelled from the portal until this long before it starts */
+  appointmentCutoffMs: number;
   /** the company header of service reports */
   companyName: string;
   /** a font file with CJK glyphs for service report PDFs (TTC collections allowed) */
@@ -244,6 +253,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
     onSiteTarget: e.ONSITE_TARGET,
     onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
+    appointmentSlotMs: e.APPOINTMENT_SLOT,
+    appointmentTravelBufferMs: e.APPOINTMENT_TRAVEL_BUFFER,
+    appointmentCutoffMs: e.APPOINTMENT_CUTOFF,
     companyName: e.COMPANY_NAME,
     pdfFont: e.PDF_FONT,
     oldPartReturnDays: e.OLD_PART_RETURN_DAYS,

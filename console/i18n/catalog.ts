@@ -19,8 +19,10 @@ import zhWorkorders from './zh-CN/workorders.json';
 import zhParts from './zh-CN/parts.json';
 import enKb from './en/kb.json';
 import zhKb from './zh-CN/kb.json';
+import enAppointments from './en/appointments.json';
+import zhAppointments from './zh-CN/appointments.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels, enParts, enAutomation],
-  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels, zhParts, zhAutomation],
+  en: [enCore, enTimeline, enUnits, enWorkorders, enKb, enChannels, enParts, enAutomation, enAppointments],
+  'zh-CN': [zhCore, zhTimeline, zhUnits, zhWorkorders, zhKb, zhChannels, zhParts, zhAutomation, zhAppointments],
 };

@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { RedisClient } from './redis';
 
 /** Every BullMQ queue of the system. A queue is a trigger; the state it acts on lives in MongoDB. */
-export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify', 'returns', 'workorders', 'search', 'wechat', 'imap', 'sms', 'parts', 'quotes', 'automation', 'webhooks'] as const;
+export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify', 'returns', 'workorders', 'search', 'wechat', 'imap', 'sms', 'parts', 'quotes', 'automation', 'webhooks', 'portal'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const defaultJobOptions: JobsOptions = {

@@ -12,7 +12,12 @@ export interface TemplatedMail {
   headers?: Record<string, string>;
   /** files already on disk (a rendered PDF in the attachment store): the job carries the path, not the bytes */
   attachments?: { filename: string; contentType: string; path: string }[];
+  /** the ticket this mail is about: the worker adds its signed status link (`statusUrl`) to the data */
+  ticketId?: string;
 }
+
+/** The signed status page of a ticket in a language (src/modules/portal/signed-link.ts). */
+export type StatusLinkOf = (ticketId: string, locale: Locale) => string;
 
 /**
  * System mail (acknowledgements, surveys, escalations, transcripts): the caller enqueues, a worker
@@ -27,12 +32,13 @@ export class MailOutbox {
   }
 }
 
-export function outboxHandlers(templates: Templates, mailer: Mailer): JobHandlers {
+export function outboxHandlers(templates: Templates, mailer: Mailer, statusLink?: StatusLinkOf): JobHandlers {
   return {
     'mail-out': {
       template: async (job: Job<TemplatedMail>) => {
         const m = job.data;
-        const rendered = templates.renderMail(m.template, m.locale, m.data);
+        const data = m.ticketId && statusLink && m.data.statusUrl === undefined ? { ...m.data, statusUrl: statusLink(m.ticketId, m.locale) } : m.data;
+        const rendered = templates.renderMail(m.template, m.locale, data);
         const info = await mailer.send({ to: m.to, ...rendered, headers: m.headers, attachments: m.attachments });
         return { messageId: info.messageId };
       },

@@ -46,6 +46,8 @@ import { unitsModule } from '../modules/units/units.module';
 import { workOrdersModule } from '../modules/workorders/workorders.module';
 import { partsModule } from '../modules/parts/parts.module';
 import { quotesModule } from '../modules/quotes/quotes.module';
+import { statusUrl } from '../modules/portal/signed-link';
+import { portalModule } from '../modules/portal/portal.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -127,6 +129,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   workOrders.useParts(parts.workOrderParts);
   // their changes and the returns' steps are rules' events (workorder.updated, return.updated) and webhooks'
   wireLinkedSources(automation.linked, { workOrders: workOrders.workOrders, Agent: core.models.Agent, returns: returns.returns, returnEffects: returns.effects });
+  // quotes and payment before paid work; the status page and the portal show a ticket's quotes
+  const quotes = quotesModule(core, { tickets, timeline, customers, parts: parts.parts, workOrders: workOrders.workOrders });
   return [
     b.ticketsModule,
     authModule(b.auth),
@@ -136,7 +140,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     catalogue,
     units,
     returns,
-    mailModule(core.templates, core.mailer),
+    mailModule(core.templates, core.mailer, (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale)),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
     email,
     // existing mailboxes (IMAP) fetched into the same intake as SMTP
@@ -159,10 +163,12 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     workOrders,
     parts,
     // quotes and payment before paid work (先款后货): a paid quote clears its work order for dispatch
-    quotesModule(core, { tickets, timeline, customers, parts: parts.parts, workOrders: workOrders.workOrders }),
+    quotes,
     search,
     // the knowledge base (知识库), the help centre /help and the widget's suggestions
     kbModule(core, { search, tickets, customers }),
-    // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
+    // customer self-service: status links, the portal, booked appointments, maintenance reminders
+    portalModule(core, { auth: b.auth, tickets, inbound, customers, units: units.units, products: catalogue.products, calendars: calendars.calendars, workOrders: workOrders.workOrders, reports: workOrders.reports, sms: sms.sms, quotes: (ticketId) => quotes.quotes.forCustomer(ticketId) }),
+    // ↑ a new domain: one line, e.g. loansModule(core, { tickets, timeline, customers }),
   ];
 }

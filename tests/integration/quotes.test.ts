@@ -1,4 +1,5 @@
 import { MovableClock } from '../../src/infra/clock';
+import { statusUrl } from '../../src/modules/portal/signed-link';
 import type { AppModule } from '../../src/modules/app-module';
 import type { QuoteService } from '../../src/modules/quotes/quote.service';
 import { startSink, Sink } from '../fixtures/mail/sink';
@@ -76,6 +77,13 @@ describe('quotes and payment', () => {
       expect(page.text).not.toMatch(/<script/i);
     }
     expect((await agent2.get(`/api/quotes/${quote.id}`)).body.status).toBe('sent');
+    // the ticket's status page (the link in every mail to the customer) lists the quote with the way to answer it
+    const ticketId = String((await app.c.models.Ticket.findOne({ number: ticket }))!._id);
+    const statusPath = pathOf(statusUrl(app.c.config.publicUrl, app.c.config.sessionSecret, ticketId));
+    const status = await app.http().get(statusPath);
+    expect(status.status).toBe(200);
+    expect(status.text).toContain(`${quote.number} – ¥368.00 – awaiting your answer`);
+    expect(status.text).toContain(pathOf(link));
     expect((await app.http().get(`${pathOf(link)}x`)).status).toBe(404); // a forged token
     expect((await form(pathOf(link), 'decision=maybe')).status).toBe(400);
     expect((await manager.post(`/api/quotes/${quote.id}/payment`).send({ amount: quote.total, reference: 'BANK-1' })).body.error.code).toBe('quote_not_accepted');
@@ -109,6 +117,9 @@ describe('quotes and payment', () => {
     expect((await agent2.get(`/api/tickets/${ticket}/quotes`)).body.quotes.map((q: { id: string; status: string }) => [q.id, q.status])).toEqual([[quote.id, 'paid']]);
     const page = await app.http().get(pathOf(link));
     expect(page.text).not.toContain('method="post"'); // answered: no form any more
+    const statusNow = (await app.http().get(statusPath)).text;
+    expect(statusNow).toContain(`${quote.number} – ¥368.00 – paid`);
+    expect(statusNow).not.toContain(pathOf(link)); // nothing left to answer
     // the ticket's timeline tells the story, by type
     const timeline = (await agent2.get(`/api/tickets/${ticket}/messages`)).body.messages.filter((m: { kind: string; event?: { data: { number?: string } } }) => m.kind === 'event' && m.event?.data.number === quote.number);
     expect(timeline.map((m: { event: { type: string } }) => m.event.type)).toEqual(['quote_sent', 'quote_accepted', 'quote_paid']);

@@ -1,37 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { ParsedMail, simpleParser } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { Types } from 'mongoose';
-import { SMTPServer } from 'smtp-server';
 import { MovableClock } from '../../src/infra/clock';
 import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
-
-/** A real SMTP server on 127.0.0.1 that keeps every mail it receives, parsed. */
-async function startSmtpSink() {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (m) => {
-          mails.push(m);
-          done();
-        },
-        (err) => done(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address?.toLowerCase()));
-  return {
-    port,
-    mails,
-    sentTo: (address: string) => mails.filter((m) => to(m).includes(address.toLowerCase())),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startSmtpSink } from '../helpers/smtp-sink';
 
 const SURVEY_PATH = /\/survey\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
 const isSurvey = (m: ParsedMail) => SURVEY_PATH.test(m.text ?? '');

@@ -41,6 +41,8 @@ export interface EmailDeliveryDeps {
   MailRef: MailRefModel;
   /** MAIL_FROM */
   mailFrom: string;
+  /** the signed status page of a ticket, linked from every mail to the customer */
+  statusLink?: (ticketId: string, locale: Locale) => string;
 }
 
 /**
@@ -113,6 +115,7 @@ export class EmailDelivery {
       body: message.body,
       agentName,
       customerName: customer.name,
+      statusUrl: this.d.statusLink?.(String(ticket._id), locale) ?? null,
     });
     const token = `[#${ticket.number}]`;
     const subject = rendered.subject.includes(token) ? rendered.subject : `${rendered.subject} ${token}`;

@@ -76,6 +76,7 @@ export function quoteModel(conn: Connection, clock: Clock): QuoteModel {
       { timestamps: { currentTime: () => clock.now() }, versionKey: false },
     );
     s.index({ ticketNumber: 1 });
+    s.index({ ticketId: 1 });
     s.index({ status: 1, validUntil: 1 });
     return s;
   });

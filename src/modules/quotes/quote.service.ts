@@ -153,6 +153,20 @@ export class QuoteService {
     return this.d.Quote.find({ ticketNumber: ticket.number }).sort({ createdAt: -1 }).limit(100);
   }
 
+  /**
+   * A ticket's quotes as its customer may see them (the status page and the portal): number, total,
+   * status (a sent quote past its validity reads as expired even before its timer ran) and the link
+   * to answer it while it can be answered.
+   */
+  async forCustomer(ticketId: string): Promise<{ number: string; total: number; currency: string; status: string; url?: string }[]> {
+    if (!Types.ObjectId.isValid(ticketId)) return [];
+    const quotes = await this.d.Quote.find({ ticketId }).sort({ createdAt: -1 }).limit(20).lean();
+    return quotes.map((q) => {
+      const status = this.status(q);
+      return { number: q.number, total: q.total, currency: q.currency, status, ...(status === 'sent' ? { url: this.link(q as QuoteDoc) } : {}) };
+    });
+  }
+
   /** The quote of a page's token (null when forged). */
   async byToken(token: string): Promise<QuoteDoc | null> {
     const id = this.d.tokens.verify(token);

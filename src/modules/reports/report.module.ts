@@ -4,6 +4,8 @@ import { businessTimeBetween, type CalendarSpec } from '../calendars/business-ti
 import type { CalendarService } from '../calendars/calendar.service';
 import { BusinessGrid } from './business-grid';
 import { type DefectivePartsSource, ProductQualityService, type ReturnsByModelSource } from './product-quality.service';
+import { AppointmentRateReport } from './appointment-rate';
+import { reminderModel } from '../maintenance/reminder.model';
 import { reportRoutes } from './report.routes';
 import { type BusinessTimeFactory, ReportService, wallClockMs } from './report.service';
 
@@ -37,6 +39,6 @@ export function reportsModule(
   const quality = new ProductQualityService(core.models.Ticket, returns, defectiveParts);
   return {
     name: 'reports',
-    routes: (api) => [reportRoutes(api, reports, quality)],
+    routes: (api) => [reportRoutes(api, reports, quality, new AppointmentRateReport(reminderModel(core.conn, core.clock)))],
   };
 }

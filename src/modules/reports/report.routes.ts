@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ApiRegistry } from '../../http/api-route';
 import type { Principal } from '../auth/principal';
 import type { ProductQualityService } from './product-quality.service';
+import { type AppointmentRateReport, appointmentRateQuery, appointmentRateResponse } from './appointment-rate';
 import { toCsv } from './report.figures';
 import { productQualityQuery, productQualityResponse, SUMMARY_COLUMNS, summaryQuery, summaryResponse } from './report.schemas';
 import { csvRow, type ReportService } from './report.service';
@@ -19,7 +20,7 @@ function scope(principal: Principal, team?: string): readonly string[] | undefin
   return principal.visibleTeams();
 }
 
-export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: ProductQualityService): Router {
+export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: ProductQualityService, appointments: AppointmentRateReport): Router {
   const r = Router();
 
   api.route(
@@ -45,6 +46,12 @@ export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: 
     r,
     { method: 'get', path: '/api/reports/product-quality', tag: 'reports', summary: 'Monthly product-quality feedback for R&D: fault, warranty and return tickets by product model', auth: REPORT_ROLES, query: productQualityQuery, response: productQualityResponse },
     async ({ query, principal }) => quality.monthly(query.month, scope(principal, query.team), query.limit),
+  );
+
+  api.route(
+    r,
+    { method: 'get', path: '/api/reports/appointments', tag: 'reports', summary: 'The appointment rate (预约率) by product model and month: units booked within 30 days of a maintenance reminder over reminders sent', auth: REPORT_ROLES, query: appointmentRateQuery, response: appointmentRateResponse },
+    async ({ query }) => appointments.byModelAndMonth(query),
   );
 
   return r;

@@ -148,6 +148,7 @@ export class ReturnEffects {
           amount: r.outcome?.amount != null ? yuan(r.outcome.amount) : null,
           newSerial: r.outcome?.newSerial ?? null,
         },
+        ticketId: String(r.ticketId),
       },
       `return-mail-${event.id}`,
     );

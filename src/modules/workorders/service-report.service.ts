@@ -110,6 +110,17 @@ export class ServiceReportService {
     return { pdf: await this.render(workOrder, report), filename: `${workOrder.number}-v${report.version}.pdf` };
   }
 
+  /**
+   * The latest report as PDF for its customer (the status page and the portal, which have proven
+   * whose work order it is); null while none is filed.
+   */
+  async customerPdf(id: string): Promise<{ pdf: Buffer; filename: string } | null> {
+    const wo = await this.d.workOrders.byId(id);
+    const report = wo?.report?.version ? await this.version(wo, wo.report.version) : null;
+    if (!wo || !report) return null;
+    return { pdf: await this.render(wo, report), filename: `${wo.number}-v${report.version}.pdf` };
+  }
+
   /** A photo taken on site, kept in the attachment store and listed on the work order. */
   async addPhoto(id: string, body: Buffer, contentType: string, filename: string, p: Principal) {
     const wo = await this.d.workOrders.visible(id, p);
@@ -149,6 +160,7 @@ export class ServiceReportService {
         locale: wo.contact?.locale === 'zh-CN' ? 'zh-CN' : 'en',
         data: { number: wo.number, ticketNumber: wo.ticketNumber, customerName: wo.contact?.name ?? '', engineerName: engineer?.name ?? '', version, corrected: version > 1 },
         headers: { 'X-Aftercare-Ticket': String(wo.ticketNumber) },
+        ticketId: String(wo.ticketId),
         attachments: [{ filename: `${wo.number}-v${version}.pdf`, contentType: 'application/pdf', path: blob.file }],
       },
       `wo-mail-report-${wo._id}-v${version}`,

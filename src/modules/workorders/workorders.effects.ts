@@ -110,12 +110,12 @@ export class WorkOrderEffects {
     const confirmed = (change.kind === 'step' && change.step === 'accept') || (change.kind === 'planned' && wo.status === 'accepted' && change.window[0] !== change.window[1]);
     if (confirmed && wo.window?.start) {
       const key = `${wo._id}-${wo.window.start.getTime()}-${wo.engineerId}`;
-      if (to) await this.d.outbox.send({ to, template: 'workorder-confirmed', locale, data: base, headers }, `wo-mail-confirmed-${key}`);
+      if (to) await this.d.outbox.send({ to, template: 'workorder-confirmed', locale, data: base, headers, ticketId: String(wo.ticketId) }, `wo-mail-confirmed-${key}`);
       await this.text(wo, 'appointment-confirmed', base, locale, `wo-sms-confirmed-${key}`);
     }
     if (change.kind === 'step' && change.step === 'depart') {
       const last = wo.events[wo.events.length - 1];
-      if (to) await this.d.outbox.send({ to, template: 'workorder-en-route', locale, data: base, headers }, `wo-mail-enroute-${wo._id}-${last?._id ?? ''}`);
+      if (to) await this.d.outbox.send({ to, template: 'workorder-en-route', locale, data: base, headers, ticketId: String(wo.ticketId) }, `wo-mail-enroute-${wo._id}-${last?._id ?? ''}`);
       await this.text(wo, 'engineer-on-the-way', base, locale, `wo-sms-enroute-${wo._id}-${last?._id ?? ''}`);
     }
   }
