@@ -45,6 +45,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Aftercare Support <support@demo.local>'),
   MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MAIL_RETENTION: isoDuration('P90D'),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
@@ -75,6 +76,8 @@ export type Config = Readonly<{
   mailFrom: string;
   mailMaxBytes: number;
   mailRetentionMs: number;
+  /** largest file an agent or a visitor may upload */
+  attachmentMaxBytes: number;
   publicUrl: string;
   seedDemo: boolean;
   demoPassword: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     mailMaxBytes: e.MAIL_MAX_BYTES,
     mailRetentionMs: e.MAIL_RETENTION,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     publicUrl,
     seedDemo: e.SEED_DEMO,
     demoPassword: e.DEMO_PASSWORD,

@@ -46,8 +46,8 @@ export class TooManyRequestsError extends AppError {
   }
 }
 export class PayloadTooLargeError extends AppError {
-  constructor(message = 'Payload too large') {
-    super(413, 'payload_too_large', message);
+  constructor(message = 'Payload too large', details?: unknown) {
+    super(413, 'payload_too_large', message, details);
   }
 }
 

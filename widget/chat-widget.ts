@@ -202,7 +202,7 @@ async function deliver(p: Pending) {
     return addPending(p);
   }
   endBtn.hidden = false;
-  addMessage({ id: res.id, ticketNumber: res.ticketNumber, author: { type: 'customer', name: t.you }, body: p.body, createdAt: new Date().toISOString(), clientId: p.clientId });
+  addMessage({ id: res.id, ticketNumber: res.ticketNumber, author: { type: 'customer', name: t.you }, body: p.body, createdAt: new Date().toISOString(), clientId: p.clientId, attachments: [] });
 }
 const emit = (p: Pending) => socket!.timeout(10000).emitWithAck('message:send', { body: p.body, clientId: p.clientId });
 

@@ -7,7 +7,10 @@ import { mailModule } from '../mail/mail.module';
 import { agentsModule } from '../modules/agents/agents.module';
 import type { AgentService } from '../modules/agents/agent.service';
 import type { AppModule } from '../modules/app-module';
+import { attachmentsModule } from '../modules/attachments/attachments.module';
+import type { AttachmentService } from '../modules/attachments/attachment.service';
 import type { AuditLog } from '../modules/audit/audit.service';
+import type { ConfigAuditLog } from '../modules/audit/config-audit';
 import { authModule } from '../modules/auth/auth.module';
 import type { AuthService } from '../modules/auth/auth.service';
 import { calendarsModule } from '../modules/calendars/calendars.module';
@@ -18,11 +21,14 @@ import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
 import { routingModule } from '../modules/routing/routing.module';
+import { settingsModule } from '../modules/settings/settings.module';
 import { slaModule } from '../modules/sla/sla.module';
 import { surveyModule } from '../modules/surveys/survey.module';
 import { teamsModule } from '../modules/teams/teams.module';
 import type { TeamService } from '../modules/teams/team.service';
 import type { QueueIndex } from '../modules/tickets/queue-index';
+import type { TicketQuery } from '../modules/tickets/ticket.query';
+import { viewsModule } from '../modules/views/views.module';
 import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
@@ -36,6 +42,10 @@ export interface Base {
   agents: AgentService;
   customers: CustomerService;
   audit: AuditLog;
+  /** the settings audit trail: every module that changes settings writes here */
+  configAudit: ConfigAuditLog;
+  /** files agents and visitors upload (stored with mail attachments) */
+  attachments: AttachmentService;
   /** agents' replies go out through the adapter of their ticket's channel */
   delivery: DeliveryRouter;
   tickets: TicketService;
@@ -44,6 +54,8 @@ export interface Base {
   /** the inbound contract: how every channel's contact reaches a ticket */
   inbound: TicketInbound;
   queueIndex: QueueIndex;
+  /** ticket lists and counts (live index, word search, store) */
+  query: TicketQuery;
   live: LiveTicketObserver;
   ticketsModule: AppModule;
 }
@@ -56,32 +68,35 @@ export interface Base {
  * module needs its service).
  */
 export function buildModules(core: Core, b: Base): AppModule[] {
-  const { tickets, timeline, updates, inbound, customers, teams, agents } = b;
+  const { tickets, timeline, updates, inbound, customers, teams, agents, configAudit: audit } = b;
   // business hours: callbacks wait for the team's next opening, SLA clocks run on them
-  const calendars = calendarsModule(core);
+  const calendars = calendarsModule(core, { audit });
   // callback tasks: created by the hotline, the surveys (follow-ups), the chat widget and the API
   const callbacks = callbacksModule(core, { tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
   return [
     b.ticketsModule,
-    authModule(b.auth),
-    agentsModule(agents),
+    authModule({ auth: b.auth, agents }),
+    agentsModule(core, { agents, auth: b.auth, audit }),
     teamsModule(teams),
     customersModule({ customers, updates }),
     mailModule(core.templates, core.mailer),
-    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
+    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments }),
     // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
     emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery }),
-    voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks }),
+    voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks, audit }),
     routingModule(core, { agents, tickets, updates }),
     dashboardModule(core, { queueIndex: b.queueIndex, teams }),
-    cannedModule(core, { teams }),
+    cannedModule(core, { teams, audit }),
+    settingsModule({ audit }),
+    attachmentsModule({ attachments: b.attachments, tickets }),
+    viewsModule(core, { query: b.query, teams, audit }),
     callbacks,
     surveys,
     reportsModule(core, storedCalendars(calendars.calendars)),
     calendars.module,
-    slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
+    slaModule(core, { calendars: calendars.calendars, tickets, live: b.live, audit, timeline }),
     // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),
   ];
 }

@@ -17,10 +17,13 @@ export const chatAuthSchema = z.strictObject({
   team: z.string().min(1).max(40).optional(),
 });
 
-export const sendSchema = z.strictObject({
-  body: z.string().trim().min(1, 'message is empty'),
-  clientId: clientId.optional(),
-});
+export const sendSchema = z
+  .strictObject({
+    body: z.string().trim(),
+    clientId: clientId.optional(),
+    attachments: z.array(z.string().regex(/^[a-f0-9]{24}$/, 'an upload id')).max(10).optional(),
+  })
+  .refine((p) => p.body.length > 0 || !!p.attachments?.length, { path: ['body'], message: 'message is empty' });
 
 export const typingSchema = z.strictObject({ typing: z.boolean() });
 

@@ -2,6 +2,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { z } from 'zod';
 import { AppError, errorBody, TooManyRequestsError, ValidationError } from '../../errors';
+import { issueDetail } from '../../http/api-route';
 import type { Logger } from '../../logger';
 import type { Principal } from '../../modules/auth/principal';
 import type { TicketModel } from '../../modules/tickets/ticket.model';
@@ -49,7 +50,7 @@ async function consume(limiter: RateLimiterRedis, key: string): Promise<void> {
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const r = schema.safeParse(payload);
-  if (!r.success) throw new ValidationError('Invalid payload', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!r.success) throw new ValidationError('Invalid payload', r.error.issues.map(issueDetail));
   return r.data;
 }
 

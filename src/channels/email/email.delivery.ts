@@ -40,6 +40,8 @@ export interface EmailDeliveryDeps {
   MailRef: MailRefModel;
   /** MAIL_FROM */
   mailFrom: string;
+  /** where the bytes of a reply's attachments are (the content-addressed attachment store) */
+  files?: { attachmentFile(hash: string): string };
 }
 
 /**
@@ -125,6 +127,10 @@ export class EmailDelivery {
         // A person's reply is not an auto-reply; an acknowledgement is one (RFC 3834), so the
         // customer's own auto-responder stays quiet.
         headers: { 'Auto-Submitted': message.automatic ? 'auto-replied' : 'no', 'X-Aftercare-Ticket': String(ticket.number) },
+        // an agent's files go with the mail, read from the store at send time (a retry reads them again)
+        attachments: this.d.files && message.attachments?.length
+          ? message.attachments.filter((a) => a.hash).map((a) => ({ filename: a.filename ?? 'attachment', path: this.d.files!.attachmentFile(a.hash!), contentType: a.contentType ?? undefined }))
+          : undefined,
       });
     } catch (err) {
       const e = err as Error & { responseCode?: number };

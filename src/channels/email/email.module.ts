@@ -50,7 +50,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const own = mailAddress(core.config.mailFrom);
   const addresses = new TeamAddresses(d.teams, own ? [own] : []);
   const MailRef = mailRefModel(core.conn);
-  const delivery = new EmailDelivery({ tickets: d.tickets, timeline: d.timeline, customers: d.customers, queues: core.queues, mailer: core.mailer, templates: core.templates, MailRef, mailFrom: core.config.mailFrom });
+  const delivery = new EmailDelivery({ tickets: d.tickets, timeline: d.timeline, customers: d.customers, queues: core.queues, mailer: core.mailer, templates: core.templates, MailRef, mailFrom: core.config.mailFrom, files: store });
   d.router?.register('email', delivery.deliver);
   d.router?.fallback(delivery.deliver);
   const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });

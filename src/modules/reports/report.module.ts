@@ -31,6 +31,6 @@ export function reportsModule(core: Core, businessTime: BusinessTimeFactory): Ap
   const quality = new ProductQualityService(core.models.Ticket);
   return {
     name: 'reports',
-    routes: (api) => [reportRoutes(api, reports, quality)],
+    routes: (api) => [reportRoutes(api, reports, quality, async () => new Map((await core.models.Team.find({}, { key: 1, name: 1, nameZh: 1 }).lean()).map((t) => [t.key, { name: t.name, nameZh: t.nameZh ?? '' }])))],
   };
 }

@@ -12,7 +12,7 @@ import type { TicketDoc } from './ticket.model';
 import type { TicketChanges, TicketEvents } from './ticket.observers';
 import { assertTransition, statusFields } from './ticket.rules';
 import type { TicketService } from './ticket.service';
-import type { NewMessageInput, TicketStore } from './ticket.store';
+import type { AttachmentRef, NewMessageInput, TicketStore } from './ticket.store';
 import type { Priority, TicketStatus, TicketType } from './ticket.types';
 import type { TimelineEvent } from './timeline.events';
 
@@ -36,8 +36,16 @@ export interface TicketMessagesDeps {
   events: TicketEvents;
   audit: AuditLog;
   deliver: Deliver;
+  /** uploads a reply carries (the attachments service): checked before, marked sent after the message is stored */
+  uploads?: Uploads;
   clock: Clock;
   log: Logger;
+}
+
+/** What a reply needs of the uploads (src/modules/attachments). */
+export interface Uploads {
+  claim(ids: string[], owner: string, ticketNumber: number | null): Promise<AttachmentRef[]>;
+  markSent(ids: string[], messageId: Types.ObjectId | string, ticketNumber: number): Promise<void>;
 }
 
 /** The key under which a closed ticket's follow-up ticket is opened for one message, so a retry opens it once. */
@@ -106,20 +114,27 @@ export class TicketMessages {
   async reply(
     number: number,
     principal: Principal,
-    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null },
+    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null; attachments?: string[] },
   ): Promise<{ ticket: TicketDoc; message: MessageDoc }> {
     const { store, events } = this.d;
     const ticket = await this.d.tickets.visible(number, principal);
     if (ticket.status === 'closed' && !input.internal) throw new ConflictError('This ticket is closed; the customer\'s next message opens a new one', 'ticket_closed');
     if (input.expectedLastMessageId !== undefined && input.expectedLastMessageId !== (ticket.lastMessageId ?? null)) {
       const newer = await this.d.tickets.messages(ticket, { includeInternal: true, after: input.expectedLastMessageId ?? undefined, limit: 20 });
-      throw new ConflictError('Someone else wrote on this ticket since you opened it; read the new messages first', 'stale_view', {
-        newMessages: newer.filter((m) => String(m.author.id) !== principal.id).map((m) => ({ id: String(m._id), author: m.author.name, body: m.body.slice(0, 200) })),
-      });
+      // what someone else wrote; the timeline's own lines (a claim, a status change) need no reading first
+      const unseen = newer.filter((m) => m.kind !== 'event' && String(m.author.id) !== principal.id);
+      if (unseen.length || !newer.length) {
+        throw new ConflictError('Someone else wrote on this ticket since you opened it; read the new messages first', 'stale_view', {
+          newMessages: unseen.map((m) => ({ id: String(m._id), author: m.author.name, body: m.body.slice(0, 200) })),
+        });
+      }
     }
     const author: Actor = { type: 'agent', id: principal.id, name: principal.name };
     const internal = !!input.internal;
-    const { message } = await store.insertMessage(ticket, { body: input.body, channel: ticket.channel as Channel, internal, delivery: internal ? 'none' : 'queued' }, author);
+    const uploadIds = input.attachments ?? [];
+    const attachments = uploadIds.length && this.d.uploads ? await this.d.uploads.claim(uploadIds, `agent:${principal.id}`, ticket.number) : [];
+    const { message } = await store.insertMessage(ticket, { body: input.body, channel: ticket.channel as Channel, internal, delivery: internal ? 'none' : 'queued', attachments }, author);
+    if (attachments.length) await this.d.uploads!.markSent(uploadIds, message._id as Types.ObjectId, ticket.number);
     const now = this.d.clock.now();
     const set: Record<string, unknown> = {};
     const changes: TicketChanges = {};
@@ -144,6 +159,8 @@ export class TicketMessages {
     updated = await events.messageAdded(updated, message, replied ?? undefined);
     if (changed) {
       await this.d.audit.record(updated, author, 'reply', changes);
+      // the first reply of an unassigned ticket takes it: shown as a claim
+      if (changes.assignee) await this.addEvent(updated, { type: 'assigned', data: { from: null, to: { id: principal.id, name: principal.name }, by: principal.name, claimed: true } }, `${principal.name} claimed the ticket`);
       updated = await events.changed(updated, changes, author, changed);
     }
     if (!internal) {

@@ -38,8 +38,8 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
 
   api.route(r, { method: 'get', path: '/api/tickets', tag: 'tickets', summary: 'List and search tickets of your teams', auth: 'agent', query: listTicketsQuery }, async ({ query, principal }) => {
     if (query.team) principal.assertTeam(query.team);
-    const { tickets, nextCursor } = await d.query.list(query, principal);
-    return { tickets: await views(tickets), nextCursor };
+    const { tickets, nextCursor, sort } = await d.query.list(query, principal);
+    return { tickets: await views(tickets), nextCursor, sort };
   });
 
   api.route(r, { method: 'get', path: '/api/queue', tag: 'tickets', summary: 'The live queue of your teams, ordered by SLA due time and priority', auth: 'agent', query: queueQuery }, async ({ query, principal }) => {
@@ -99,10 +99,10 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   api.route(r, { method: 'get', path: '/api/tickets/:number/customer', tag: 'tickets', summary: 'The customer panel: contacts, products, warranty and earlier tickets', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
     const t = await d.tickets.visible(params.number, principal);
     const c = await d.customers.get(String(t.customerId));
-    const { tickets } = await d.query.list({ customer: String(c._id), limit: 20 }, principal);
+    const { tickets } = await d.query.list({ customer: String(c._id), limit: 21 }, principal);
     return {
       customer: serializeCustomerDoc(c, d.customers),
-      tickets: (await views(tickets.filter((x) => x.number !== t.number))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, createdAt: x.createdAt })),
+      tickets: (await views(tickets.filter((x) => x.number !== t.number).slice(0, 20))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, type: x.type, createdAt: x.createdAt })),
     };
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '../../core/types';
+import { decodeCursor, SLA_STATES, SORTS } from './ticket.filter';
 import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
@@ -11,15 +12,37 @@ const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)));
 
-export const listTicketsQuery = z.strictObject({
+const day = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .transform((s) => new Date(s))
+  .describe('ISO 8601 date (midnight UTC) or date-time with offset');
+
+/** The filters of a ticket list, shared by `GET /api/tickets` and saved views. */
+export const ticketFilterFields = {
   status: csvOf(STATUSES).optional(),
   team: z.string().max(32).optional(),
-  channel: z.enum(CHANNELS).optional(),
+  channel: csvOf(CHANNELS).optional(),
+  type: csvOf(TYPES).optional(),
+  priority: csvOf(PRIORITIES).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   customer: objectId.optional(),
+  sla: z.enum(SLA_STATES).optional().describe('breached, at_risk (due within 15 minutes), on_track, none (no SLA)'),
+  createdFrom: day.optional().describe('created at or after'),
+  createdTo: day.optional().describe('created before'),
+  updatedFrom: day.optional().describe('last changed at or after'),
+  updatedTo: day.optional().describe('last changed before'),
   q: z.string().min(1).max(200).optional(),
+  sort: z.enum(SORTS).optional().describe('newest (default), oldest, updated; due and priority for live statuses'),
+};
+
+export const listTicketsQuery = z.strictObject({
+  ...ticketFilterFields,
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: objectId.optional(),
+  cursor: z
+    .string()
+    .max(400)
+    .refine((c) => /^[0-9a-f]{24}$/.test(c) || decodeCursor(c) !== null, 'must be the nextCursor of a previous page')
+    .optional(),
 });
 
 export const customerRef = z.strictObject({
@@ -42,12 +65,14 @@ export const createTicketBody = z.strictObject({
 });
 
 export const replyBody = z.strictObject({
-  body: z.string().trim().min(1).max(50_000),
+  body: z.string().trim().max(50_000),
   internal: z.boolean().optional(),
   status: z.enum(['open', 'pending', 'on_hold', 'solved']).optional(),
   /** the last message id the agent saw; a newer one makes the reply a 409 `stale_view` */
   expectedLastMessageId: z.union([objectId, z.null()]).optional(),
-});
+  /** ids of files uploaded with POST /api/tickets/:number/attachments, sent with this message */
+  attachments: z.array(objectId).max(10).optional(),
+}).refine((b) => b.body.length > 0 || !!b.attachments?.length, { path: ['body'], message: 'write something or attach a file' });
 
 export const patchTicketBody = z
   .strictObject({

@@ -8,7 +8,7 @@ import { QueueIndex } from './queue-index';
 import { TicketInbound } from './ticket.inbound';
 import { TicketJobs } from './ticket.jobs';
 import { LiveTicketObserver } from './ticket.live';
-import { type Deliver, TicketMessages } from './ticket.messages';
+import { type Deliver, TicketMessages, type Uploads } from './ticket.messages';
 import { TicketEvents } from './ticket.observers';
 import { TicketQuery } from './ticket.query';
 import { ticketRoutes } from './ticket.routes';
@@ -22,6 +22,8 @@ export interface TicketsModuleDeps {
   audit: AuditLog;
   /** where agents' replies go out (the channels' delivery router) */
   deliver: Deliver;
+  /** the files a reply carries (src/modules/attachments) */
+  uploads?: Uploads;
 }
 
 /**
@@ -36,12 +38,12 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const events = new TicketEvents({ Ticket, Message, clock, log });
   const store = new TicketStore({ Ticket, Message, clock });
   const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events });
-  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, clock, log });
+  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, uploads: d.uploads, clock, log });
   const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, clock });
   const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });
   const inbound = new TicketInbound({ tickets, timeline, batcher, customers: d.customers });
-  const query = new TicketQuery(Ticket, Message);
   const queueIndex = new QueueIndex(core.redis, core.config.queuePrefix);
+  const query = new TicketQuery(Ticket, Message, queueIndex, clock, async () => (await d.teams.list()).map((t) => t.key));
   const live = new LiveTicketObserver({ index: queueIndex, realtime: core.realtime, Agent, Customer });
   const jobs = new TicketJobs({ Ticket, Agent, Customer, tickets, updates, events, queueIndex, queues: core.queues, clock, autoCloseAfterMs: core.config.autoCloseAfterMs });
   const module: AppModule = {
