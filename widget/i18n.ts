@@ -34,6 +34,37 @@ const en = {
   callbackDone: 'We will call you back.',
   you: 'You',
   error: 'Something went wrong. Please try again.',
+  language: 'Language',
+  otherLanguage: '中文',
+  photo: 'Send a photo',
+  photoSending: 'Sending the photo…',
+  photoSent: 'Photo',
+  errors: {
+    payload_too_large: 'The photo is too large (at most {max} MB).',
+    unsupported_media_type: 'Only photos (JPEG, PNG, WebP, HEIC) and short MP4 videos can be sent.',
+    content_mismatch: 'This file is not a photo.',
+    rate_limited: 'Too many messages; wait a moment.',
+    validation_failed: 'This message cannot be sent; please check it.',
+    unauthorized: 'Your chat session has ended; reload the page.',
+    forbidden: 'This is not allowed.',
+    not_found: 'This is no longer available.',
+    unknown_attachment: 'The photo could not be attached; send it again.',
+    attachment_used: 'This photo was sent already.',
+    no_chat: 'There is no chat yet.',
+    unavailable: 'The service is briefly unavailable; please try again.',
+    internal: 'Something went wrong on our side. Please try again.',
+    conflict: 'This changed meanwhile; please try again.',
+    duplicate: 'This was sent already.',
+    unsupported_encoding: 'This text cannot be read; please try again.',
+    invalid_transition: 'This request cannot change now.',
+    invalid_signature: 'This request could not be verified.',
+    callback_closed: 'This callback is already done.',
+    stale_view: 'Something changed meanwhile; please try again.',
+    ticket_closed: 'This request is closed; a new message opens a new one.',
+    bad_request: 'This could not be understood; please try again.',
+    link_expired: 'This link has expired.',
+    address_taken: 'This address is in use.',
+  } as Record<string, string>,
 };
 export type Words = typeof en;
 
@@ -72,8 +103,47 @@ const zh: Words = {
   callbackDone: '我们会尽快给您回电。',
   you: '我',
   error: '出错了，请重试。',
+  language: '语言',
+  otherLanguage: 'English',
+  photo: '发送图片',
+  photoSending: '图片发送中…',
+  photoSent: '图片',
+  errors: {
+    payload_too_large: '图片太大（最大 {max} MB）。',
+    unsupported_media_type: '只能发送图片（JPEG、PNG、WebP、HEIC）和较短的 MP4 视频。',
+    content_mismatch: '该文件不是图片。',
+    rate_limited: '消息过于频繁，请稍候。',
+    validation_failed: '该消息无法发送，请检查内容。',
+    unauthorized: '对话已失效，请刷新页面。',
+    forbidden: '不允许此操作。',
+    not_found: '该内容已不存在。',
+    unknown_attachment: '图片未能附上，请重新发送。',
+    attachment_used: '该图片已发送过。',
+    no_chat: '还没有对话。',
+    unavailable: '服务暂时不可用，请稍后重试。',
+    internal: '系统出错了，请重试。',
+    conflict: '内容已变化，请重试。',
+    duplicate: '已经发送过了。',
+    unsupported_encoding: '无法识别该文字编码，请重试。',
+    invalid_transition: '当前无法更改该请求。',
+    invalid_signature: '无法验证该请求。',
+    callback_closed: '该回电已经完成。',
+    stale_view: '内容已变化，请重试。',
+    ticket_closed: '该工单已关闭，新消息会新建工单。',
+    bad_request: '无法识别该请求，请重试。',
+    link_expired: '该链接已失效。',
+    address_taken: '该地址已被使用。',
+  },
 };
 
 export function words(lang: string): { locale: 'en' | 'zh-CN'; t: Words } {
   return /^zh\b/i.test(lang) ? { locale: 'zh-CN', t: zh } : { locale: 'en', t: en };
 }
+
+/** A server error (`{error:{code}}` of an ack or an HTTP answer) in the visitor's language. */
+export function errorText(t: Words, code: string | undefined, vars: Record<string, string | number> = {}): string {
+  const s = (code && t.errors[code]) || t.error;
+  return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+export const WIDGET_WORDS = { en, 'zh-CN': zh };

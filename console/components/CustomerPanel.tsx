@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useT } from '../i18n';
+import { hashOf } from '../router';
 import { ChannelIcon, Icon, Time } from './common';
 
 interface Panel {
   customer: {
+    id: string;
     name: string;
     emails: string[];
     phones: string[];
@@ -13,10 +15,10 @@ interface Panel {
     notes: string;
     products: { id: string; model: string; serial: string | null; purchaseDate: string | null; warrantyExpires: string | null; warranty: string }[];
   };
-  tickets: { number: number; subject: string; status: string; channel: string; createdAt: string }[];
+  tickets: { number: number; subject: string; status: string; channel: string; type: string; createdAt: string }[];
 }
 
-/** Contacts, products with warranty status, and the customer's earlier tickets (客户档案). */
+/** Contacts (a phone is a call link), products with warranty status, and the customer's earlier tickets, each a link (客户档案). */
 export function CustomerPanel({ number }: { number: number }) {
   const { t } = useT();
   const [data, setData] = useState<Panel | null>(null);
@@ -24,23 +26,23 @@ export function CustomerPanel({ number }: { number: number }) {
     setData(null);
     api<Panel>(`/api/tickets/${number}/customer`).then(setData).catch(() => undefined);
   }, [number]);
-  if (!data) return <aside class="customer muted">{t('ticket.loading')}</aside>;
+  if (!data) return <aside class="customer muted" aria-label={t('customer.title')}>{t('ticket.loading')}</aside>;
   const c = data.customer;
   return (
-    <aside class="customer">
-      <h3>{t('customer.title')}</h3>
-      <p class="cname">{c.name}{c.company ? <span class="muted"> · {c.company}</span> : null}</p>
+    <aside class="customer" aria-labelledby="customer-title">
+      <h3 id="customer-title">{t('customer.title')}</h3>
+      <p class="cname" translate={false}>{c.name}{c.company ? <span class="muted"> · {c.company}</span> : null}</p>
       <h4>{t('customer.contacts')}</h4>
       <ul class="plain">
-        {c.emails.map((e) => <li><Icon name="email" /> {e}</li>)}
-        {c.phones.map((ph) => <li><Icon name="voice" /> {ph}</li>)}
+        {c.emails.map((e) => <li><Icon name="email" /> <span translate={false}>{e}</span></li>)}
+        {c.phones.map((ph) => <li><Icon name="voice" /> <a href={`tel:${ph.replace(/[^\d+]/g, '')}`}>{ph}</a></li>)}
         {!c.emails.length && !c.phones.length && <li class="muted">{t('customer.none')}</li>}
       </ul>
       <h4>{t('customer.products')}</h4>
       <ul class="plain">
         {c.products.map((pr) => (
           <li>
-            <strong>{pr.model}</strong> {pr.serial && <span class="muted small">{pr.serial}</span>}
+            <strong translate={false}>{pr.model}</strong> {pr.serial && <span class="muted small" translate={false}>{pr.serial}</span>}
             <br />
             <span class={`badge w-${pr.warranty}`}>{t(`warranty.${pr.warranty}`)}</span>
             {pr.warrantyExpires && <span class="muted small"> → <Time at={pr.warrantyExpires} /></span>}
@@ -49,14 +51,17 @@ export function CustomerPanel({ number }: { number: number }) {
         {!c.products.length && <li class="muted">{t('customer.none')}</li>}
       </ul>
       <h4>{t('customer.history')}</h4>
-      <ul class="plain">
+      <ul class="plain history">
         {data.tickets.map((tk) => (
-          <li>
-            <a href={`#/ticket/${tk.number}`}><ChannelIcon channel={tk.channel} /> #{tk.number} {tk.subject}</a> <span class={`badge st-${tk.status}`}>{t(`status.${tk.status}`)}</span>
+          <li data-history={tk.number}>
+            <a href={`#/ticket/${tk.number}`}><ChannelIcon channel={tk.channel} /> #{tk.number} <span translate={false}>{tk.subject}</span></a> <span class={`badge st-${tk.status}`}>{t(`status.${tk.status}`)}</span>
           </li>
         ))}
         {!data.tickets.length && <li class="muted">{t('customer.none')}</li>}
       </ul>
+      {data.tickets.length > 0 && (
+        <a class="small" href={hashOf(['tickets'], { customer: c.id, status: 'new,open,pending,on_hold,solved,closed' })}>{t('customer.allTickets')}</a>
+      )}
     </aside>
   );
 }

@@ -1,11 +1,13 @@
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
+import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { emitAck, Live, useLive } from '../live';
-import type { Me } from '../main';
-import { isLead } from '../main';
+import { isLead, type Me } from '../session';
+import { useShortcut } from '../shortcuts';
+import { teamName, useTeams } from '../teams';
 import { ChannelIcon, Due, Icon } from './common';
-import { Composer } from './Composer';
+import { Composer, type ComposerMode } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { Timeline, Message } from './Timeline';
 
@@ -20,7 +22,7 @@ export interface Ticket {
   team: string;
   assignee: { id: string; name: string } | null;
   customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
-  sla: { firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
+  sla: { policy?: string | null; firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
   lastMessageId: string | null;
 }
 
@@ -28,15 +30,22 @@ const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const TYPES = ['inquiry', 'fault', 'complaint', 'return', 'warranty'];
 
-/** One ticket: header with its fields, who else is here, the whole timeline, the composer, the customer. */
-export function TicketView({ me, number }: { me: Me; number: number | null }) {
-  const { t } = useT();
+/**
+ * One ticket: header with its fields, who else is here, the whole timeline, the composer, the
+ * customer. Opening a ticket moves the focus to its title; `r`, `n` and `a` reply, note and claim.
+ */
+export function TicketView({ me, number, backHref }: { me: Me; number: number | null; backHref: string }) {
+  const { t, locale } = useT();
   const socket = useContext(Live);
+  const teams = useTeams();
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [others, setOthers] = useState<{ viewers: { id: string; name: string }[]; typing: { id: string; name: string }[] }>({ viewers: [], typing: [] });
   const [agents, setAgents] = useState<{ id: string; name: string }[]>([]);
+  const [mode, setMode] = useState<ComposerMode>('reply');
+  const [focusComposer, setFocusComposer] = useState(0);
+  const title = useRef<HTMLHeadingElement>(null);
 
   const loadMessages = async (n: number) => {
     const res = await api<{ messages: Message[] }>(`/api/tickets/${n}/messages`);
@@ -57,11 +66,16 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
         setTicket(tk);
         if (isLead(me)) void api<{ agents: { id: string; name: string }[] }>(`/api/agents?team=${encodeURIComponent(tk.team)}`).then((r) => setAgents(r.agents)).catch(() => undefined);
       })
-      .catch((err) => !gone && setError((err as Error).message));
+      .catch((err) => !gone && setError(errorText(err, t)));
     return () => {
       gone = true;
     };
   }, [number]);
+
+  // the opened ticket takes the focus (keyboard and screen-reader users land on its title)
+  useEffect(() => {
+    if (ticket?.number === number) title.current?.focus();
+  }, [ticket?.id]);
 
   // collision: join the ticket's room while it is open; rejoin after a reconnect
   useEffect(() => {
@@ -82,27 +96,46 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
   });
   useLive(['ticket:updated', 'ticket:assigned'], (p) => p.number === number && setTicket((old) => (old ? { ...old, ...p } : old)));
 
-  if (!number) return <section class="ticket empty muted">{t('ticket.none')}</section>;
-  if (error) return <section class="ticket"><p class="error">{t('error.generic', { message: error })}</p></section>;
-  if (!ticket) return <section class="ticket muted">{t('ticket.loading')}</section>;
-
   const patch = async (body: Record<string, unknown>) => {
+    if (!ticket) return;
     try {
       setTicket(await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body }));
+      setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err, t));
     }
   };
+  useShortcut(['reply', 'note', 'assignMe'], (action) => {
+    if (!ticket) return;
+    if (action === 'assignMe') {
+      if (ticket.assignee?.id !== me.id && (!ticket.assignee || isLead(me))) void patch({ assignee: me.id });
+      return;
+    }
+    setMode(action === 'note' ? 'note' : 'reply');
+    setFocusComposer((n) => n + 1);
+  });
+
+  if (!number) return <section class="ticket empty muted" aria-live="polite">{t('ticket.none')}</section>;
+  const back = (
+    <a class="back-link" href={backHref}>
+      <span aria-hidden="true">←</span> {t('ticket.back')}
+    </a>
+  );
+  if (error && !ticket) return <section class="ticket">{back}<p class="error" role="alert">{t('error.generic', { message: error })}</p></section>;
+  if (!ticket) return <section class="ticket muted">{back}{t('ticket.loading')}</section>;
+
   const otherViewers = others.viewers.filter((v) => v.id !== me.id);
   const otherTyping = others.typing.filter((v) => v.id !== me.id);
   const due = [ticket.sla?.firstResponse, ticket.sla?.nextResponse, ticket.sla?.resolution].filter((x) => x && x.dueAt && (x.status === 'active' || x.status === 'breached'))[0];
+  const assignable = [...agents, ...(ticket.assignee && !agents.some((a) => a.id === ticket.assignee!.id) ? [ticket.assignee] : [])];
 
   return (
     <div class="ticket-area">
-      <section class="ticket">
+      <section class="ticket" aria-labelledby="ticket-title">
         <header class="ticket-head">
-          <h2>
-            <ChannelIcon channel={ticket.channel} /> <span class="num">#{ticket.number}</span> {ticket.subject}
+          {back}
+          <h2 id="ticket-title" tabIndex={-1} ref={title}>
+            <ChannelIcon channel={ticket.channel} /> <span class="num">#{ticket.number}</span> <span class="subject-text">{ticket.subject}</span>
           </h2>
           <div class="fields">
             <label>{t('ticket.status')}
@@ -120,20 +153,29 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
                 {TYPES.map((s) => <option value={s}>{t(`type.${s}`)}</option>)}
               </select>
             </label>
+            <label>{t('ticket.team')}
+              <select name="team" value={ticket.team} onChange={(e) => patch({ team: e.currentTarget.value })}>
+                {teams.filter((x) => x.active || x.key === ticket.team).map((x) => <option value={x.key}>{teamName(teams, x.key, locale)}</option>)}
+                {!teams.some((x) => x.key === ticket.team) && <option value={ticket.team}>{ticket.team}</option>}
+              </select>
+            </label>
             <label>{t('ticket.assignee')}
               {isLead(me) ? (
                 <select name="assignee" value={ticket.assignee?.id ?? ''} onChange={(e) => patch({ assignee: e.currentTarget.value || null })}>
                   <option value="">{t('ticket.nobody')}</option>
-                  {[...agents, ...(ticket.assignee && !agents.some((a) => a.id === ticket.assignee!.id) ? [ticket.assignee] : [])].map((a) => <option value={a.id}>{a.name}</option>)}
+                  {assignable.map((a) => <option value={a.id}>{a.name}</option>)}
                 </select>
               ) : (
                 <span class="value">{ticket.assignee?.name ?? t('ticket.nobody')}</span>
               )}
             </label>
-            {!ticket.assignee && <button class="claim" onClick={() => patch({ assignee: me.id })}>{t('ticket.claim')}</button>}
-            <span class="muted small">{t('ticket.team')}: {ticket.team}</span>
+            {ticket.assignee?.id !== me.id && (!ticket.assignee || isLead(me)) && (
+              <button type="button" class="claim" onClick={() => patch({ assignee: me.id })} title={t('shortcuts.assignMe')}>{t('ticket.claim')}</button>
+            )}
             {due && <Due dueAt={due.dueAt} status={due.status} />}
+            {ticket.sla?.policy && <span class="muted small sla-policy">{t('ticket.policy', { name: ticket.sla.policy })}</span>}
           </div>
+          {error && <p class="error" role="alert">{t('error.generic', { message: error })}</p>}
           {(otherViewers.length > 0 || otherTyping.length > 0) && (
             <div class="collision" data-testid="collision">
               {otherViewers.length > 0 && <span class="viewers"><Icon name="eye" /> {t('ticket.alsoViewing', { names: otherViewers.map((v) => v.name).join(', ') })}</span>}
@@ -142,7 +184,16 @@ export function TicketView({ me, number }: { me: Me; number: number | null }) {
           )}
         </header>
         <Timeline messages={messages} />
-        <Composer me={me} ticket={ticket} lastMessageId={messages.length ? messages[messages.length - 1].id : null} onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))} reload={() => loadMessages(ticket.number)} />
+        <Composer
+          me={me}
+          ticket={ticket}
+          mode={mode}
+          onMode={setMode}
+          focusToken={focusComposer}
+          lastMessageId={messages.length ? messages[messages.length - 1].id : null}
+          onSent={(m) => setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]))}
+          reload={() => loadMessages(ticket.number)}
+        />
       </section>
       <CustomerPanel number={ticket.number} />
     </div>

@@ -3,10 +3,22 @@
  * so that each domain keeps its own texts. A new area adds its two files here.
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
+import enCallbacks from './en/callbacks.json';
 import enCore from './en/core.json';
+import enErrors from './en/errors.json';
+import enSettings from './en/settings.json';
+import enShell from './en/shell.json';
+import enTickets from './en/tickets.json';
+import enTimeline from './en/timeline.json';
+import zhCallbacks from './zh-CN/callbacks.json';
 import zhCore from './zh-CN/core.json';
+import zhErrors from './zh-CN/errors.json';
+import zhSettings from './zh-CN/settings.json';
+import zhShell from './zh-CN/shell.json';
+import zhTickets from './zh-CN/tickets.json';
+import zhTimeline from './zh-CN/timeline.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore],
-  'zh-CN': [zhCore],
+  en: [enCore, enShell, enErrors, enTimeline, enTickets, enCallbacks, enSettings],
+  'zh-CN': [zhCore, zhShell, zhErrors, zhTimeline, zhTickets, zhCallbacks, zhSettings],
 };

@@ -1,37 +1,13 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { catalog } from './catalog';
+import { translator, type Locale, type T } from './translate';
 
-export type Locale = 'en' | 'zh-CN';
-const merge = (files: Record<string, string>[]): Record<string, string> => Object.assign({}, ...files);
-const en = merge(catalog.en);
-const dictionaries: Record<Locale, Record<string, string>> = { en, 'zh-CN': merge(catalog['zh-CN']) };
+export { duration, translator, type Locale, type T } from './translate';
+
 export const LOCALES: { key: Locale; label: string }[] = [
   { key: 'en', label: 'English' },
   { key: 'zh-CN', label: '中文' },
 ];
 
-export type T = (key: string, vars?: Record<string, string | number>) => string;
-
-export function translator(locale: Locale): T {
-  const dict = dictionaries[locale] ?? en;
-  return (key, vars) => {
-    const s = dict[key] ?? en[key] ?? key;
-    return vars ? s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? '')) : s;
-  };
-}
-
 export const I18n = createContext<{ locale: Locale; t: T }>({ locale: 'en', t: translator('en') });
 export const useT = () => useContext(I18n);
-
-/** "5 min", "2 h 10 min", "3 d" in the UI language. */
-export function duration(sec: number, locale: Locale): string {
-  const s = Math.max(0, Math.round(sec));
-  const zh = locale === 'zh-CN';
-  if (s < 60) return zh ? `${s} 秒` : `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return zh ? `${m} 分钟` : `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return zh ? `${h} 小时 ${m % 60} 分` : `${h} h ${m % 60} min`;
-  return zh ? `${Math.floor(h / 24)} 天` : `${Math.floor(h / 24)} d`;
-}

@@ -94,6 +94,9 @@ describe('ticket lists and saved views', () => {
     const opened = await a1.get(`/api/tickets?${new URLSearchParams(byName['Urgent faults'].filters)}&sort=due`);
     expect(subjects(opened.body).sort()).toEqual(['tech', 'urgent']);
 
+    // the views every agent has, counted the same way
+    expect(byName.mine).toMatchObject({ scope: 'builtin', nameKey: 'views.builtin.mine', filters: { status: 'new,open,pending,on_hold', assignee: 'me' } });
+    expect(byName.solved.count).toBe((await a1.get('/api/tickets?status=solved,closed&limit=100')).body.tickets.length);
     const other = (await a2.get('/api/views')).body.views.map((v: { name: string }) => v.name);
     expect(other).not.toContain('Urgent faults');
     expect(other).not.toContain('Solved in support');

@@ -11,7 +11,22 @@ import { parseViewFilters, type ViewInput } from './view.schemas';
 export function serializeView(v: ViewDoc) {
   return { id: String(v._id), name: v.name, scope: v.scope, team: v.team ?? null, ownerId: String(v.ownerId), filters: v.filters as Record<string, string>, sort: v.sort, position: v.position };
 }
-export type ViewView = ReturnType<typeof serializeView> & { count?: number; countCapped?: boolean };
+export type ViewView = Omit<ReturnType<typeof serializeView>, 'scope'> & { scope: 'personal' | 'team' | 'builtin'; nameKey?: string; count?: number; countCapped?: boolean };
+
+const LIVE = 'new,open,pending,on_hold';
+/**
+ * The views every agent has without saving them, first in the list; `nameKey` is their name's
+ * console string. Each is answered from the live index except "solved".
+ */
+export const BUILTIN_VIEWS: { key: string; filters: Record<string, string>; sort: string }[] = [
+  { key: 'mine', filters: { status: LIVE, assignee: 'me' }, sort: 'due' },
+  { key: 'unassigned', filters: { status: 'new,open', assignee: 'none' }, sort: 'due' },
+  { key: 'atRisk', filters: { status: LIVE, sla: 'at_risk' }, sort: 'due' },
+  { key: 'breached', filters: { status: LIVE, sla: 'breached' }, sort: 'due' },
+  { key: 'solved', filters: { status: 'solved,closed' }, sort: 'updated' },
+];
+const builtin = (): ViewView[] =>
+  BUILTIN_VIEWS.map((b, i) => ({ id: `builtin-${b.key}`, name: b.key, nameKey: `views.builtin.${b.key}`, scope: 'builtin', team: null, ownerId: '', filters: b.filters, sort: b.sort, position: i }));
 
 /**
  * Saved ticket views: personal ones (their owner's) and team ones (every member's, kept by the
@@ -31,7 +46,7 @@ export class ViewService {
     const teams = principal.visibleTeams();
     const or: Record<string, unknown>[] = [{ scopeKey: `user:${principal.id}` }, teams ? { scope: 'team', team: { $in: [...teams] } } : { scope: 'team' }];
     const views = await this.View.find({ $or: or }).sort({ scope: 1, position: 1, name: 1 }).limit(200);
-    const out: ViewView[] = views.map(serializeView);
+    const out: ViewView[] = [...builtin(), ...views.map(serializeView)];
     if (!opts.counts) return out;
     const needsLive = out.some((v) => isLiveOnly(parseViewFilters(v.filters)));
     const live = needsLive ? await this.query.liveRows({}, principal) : undefined;

@@ -1,0 +1,60 @@
+/**
+ * Every page of the console in one list: its address, its entry in the navigation, who may open it.
+ * Adding a page for a new area is one entry here (and its strings in console/i18n/<lang>/<area>.json):
+ *
+ *   { key: 'workorders', paths: ['dispatch'], nav: { label: 'nav.dispatch', order: 35 },
+ *     allowed: (me) => me.role !== 'engineer', view: ({ me, route }) => <DispatchBoard me={me} date={route.path[1] ?? null} /> },
+ *
+ * `paths` are the first segment of the hash (`#/dispatch/2030-05-01` → `dispatch`, the rest is in
+ * `route.path`); the first allowed area marked `home` is the start page. A page is responsive by
+ * itself (see the phone rules in styles.css: `.list-detail` gives a list → detail → back layout).
+ */
+import type { VNode } from 'preact';
+import type { Route } from './router';
+import { isLead, isManager, type Me } from './session';
+import { CallbacksPage } from './components/callbacks/CallbacksPage';
+import { Dashboard } from './components/Dashboard';
+import { Reports } from './components/Reports';
+import { SettingsPage } from './components/settings/SettingsPage';
+import { TicketSearch } from './components/tickets/TicketSearch';
+import { Workspace } from './components/Workspace';
+
+export interface AreaContext {
+  me: Me;
+  route: Route;
+}
+
+export interface Area {
+  key: string;
+  /** first hash segments that open this area */
+  paths: string[];
+  /** the navigation entry: an i18n key and a place (lower first) */
+  nav?: { label: string; order: number; href?: string };
+  /** the start page (for whom it is allowed) */
+  home?: boolean;
+  allowed(me: Me): boolean;
+  view(ctx: AreaContext): VNode;
+}
+
+const ticketOf = (route: Route) => (route.path[1] && /^\d+$/.test(route.path[1]) ? Number(route.path[1]) : null);
+
+export const AREAS: Area[] = [
+  { key: 'queue', paths: ['', 'queue', 'ticket'], nav: { label: 'nav.queue', order: 10, href: '#/' }, home: true, allowed: () => true, view: ({ me, route }) => <Workspace me={me} ticket={route.path[0] === 'ticket' ? ticketOf(route) : null} /> },
+  { key: 'tickets', paths: ['tickets'], nav: { label: 'nav.tickets', order: 20 }, allowed: () => true, view: ({ me, route }) => <TicketSearch me={me} selected={ticketOf(route)} /> },
+  { key: 'callbacks', paths: ['callbacks'], nav: { label: 'nav.callbacks', order: 30 }, allowed: () => true, view: ({ me }) => <CallbacksPage me={me} /> },
+  { key: 'dashboard', paths: ['dashboard'], nav: { label: 'nav.dashboard', order: 50 }, allowed: isLead, view: ({ me }) => <Dashboard me={me} /> },
+  { key: 'reports', paths: ['reports'], nav: { label: 'nav.reports', order: 60 }, allowed: isLead, view: ({ me }) => <Reports me={me} /> },
+  { key: 'settings', paths: ['settings'], nav: { label: 'nav.settings', order: 90 }, allowed: (me) => isLead(me) || isManager(me), view: ({ me, route }) => <SettingsPage me={me} section={route.path[1] ?? null} /> },
+];
+
+/** The area of a route for this agent: the one its first segment names if allowed, else the start page. */
+export function areaOf(route: Route, me: Me): Area {
+  const first = route.path[0] ?? '';
+  const named = AREAS.find((a) => a.paths.includes(first));
+  if (named && named.allowed(me)) return named;
+  return AREAS.find((a) => a.home && a.allowed(me)) ?? AREAS[0];
+}
+
+export function navEntries(me: Me): (Area & { nav: NonNullable<Area['nav']> })[] {
+  return AREAS.filter((a): a is Area & { nav: NonNullable<Area['nav']> } => !!a.nav && a.allowed(me)).sort((a, b) => a.nav.order - b.nav.order);
+}
