@@ -1,10 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Socket } from 'socket.io-client';
 import { api, session } from './api';
 import { areaOf } from './areas';
 import { I18n, Locale, translator } from './i18n';
-import { connect, Live } from './live';
+import { type AgentsSocket, connect, Live } from './live';
+import type { PresenceStatus } from '../src/realtime/agents.events';
 import { parseHash, RouteContext } from './router';
 import type { Me } from './session';
 import { installShortcuts } from './shortcuts';
@@ -31,7 +31,7 @@ function App() {
   // a language picked on the login page is the agent's choice: it goes to the account on sign-in
   const [pickedOnLogin, setPickedOnLogin] = useState(false);
   const [route, setRoute] = useState(parseHash());
-  const [socket, setSocket] = useState<Socket | null>(null);
+  const [socket, setSocket] = useState<AgentsSocket | null>(null);
   const [connected, setConnected] = useState(false);
   const [presence, setPresence] = useState<string>(sessionStorage.getItem(PRESENCE_KEY) || 'online');
   const [help, setHelp] = useState(false);
@@ -58,13 +58,21 @@ function App() {
   useEffect(() => {
     if (!me || !session.token) return;
     const s = connect(session.token);
-    (window as unknown as { __aftercareSocket?: Socket }).__aftercareSocket = s; // for the browser tests
+    (window as unknown as { __aftercareSocket?: AgentsSocket }).__aftercareSocket = s; // for the browser tests
     s.on('connect', () => {
       setConnected(true);
-      s.emit('presence:set', { status: sessionStorage.getItem(PRESENCE_KEY) || 'online' }, () => undefined);
+      s.emit('presence:set', { status: (sessionStorage.getItem(PRESENCE_KEY) as PresenceStatus) || 'online' }, () => undefined);
     });
-    s.on('disconnect', () => setConnected(false));
-    s.on('agent:presence', (p: { id: string; presence: string }) => {
+    s.on('disconnect', (reason) => {
+      setConnected(false);
+      // the server closes sockets whose access changed (new teams or role): connect again to join what we may see now
+      if (reason === 'io server disconnect') s.connect();
+    });
+    // a revoked session (signed out elsewhere, deactivated, new password) cannot reconnect: back to the login
+    s.on('connect_error', (err: Error & { data?: { error?: { code?: string } } }) => {
+      if (err.data?.error?.code === 'unauthorized') window.dispatchEvent(new Event('aftercare:unauthorized'));
+    });
+    s.on('agent:presence', (p) => {
       if (p.id === me.id) setPresence(p.presence);
     });
     setSocket(s);
@@ -95,7 +103,7 @@ function App() {
   function changePresence(status: string) {
     sessionStorage.setItem(PRESENCE_KEY, status);
     setPresence(status);
-    socket?.emit('presence:set', { status }, () => undefined);
+    socket?.emit('presence:set', { status: status as PresenceStatus }, () => undefined);
   }
 
   const i18n = useMemo(() => ({ locale, t: translator(locale) }), [locale]);

@@ -1,6 +1,7 @@
-/** The signed-in agent as the console knows them, and the role questions the pages ask. */
+import { hasRole, ROLE_SETS } from '../src/core/types';
 import type { Locale } from './i18n';
 
+/** The signed-in agent, as `/api/auth/me` and the login answer it. */
 export interface Me {
   id: string;
   name: string;
@@ -10,10 +11,10 @@ export interface Me {
   locale: Locale;
 }
 
-/** Supervisors and above: dashboard, reports, escalations, reassigning. */
-export const isLead = (me: Me) => ['supervisor', 'manager', 'director', 'admin'].includes(me.role);
+/** Team leads and above see the dashboard and reports and may reassign (the server's ROLE_SETS). */
+export const isLead = (me: Me) => hasRole(me.role, ROLE_SETS.leads);
 /** Managers and admins change the department's rules (policies, calendars, teams, agents, hotline). */
-export const isManager = (me: Me) => me.role === 'manager' || me.role === 'admin';
-export const isAdmin = (me: Me) => me.role === 'admin';
+export const isManager = (me: Me) => hasRole(me.role, ROLE_SETS.managers);
+export const isAdmin = (me: Me) => hasRole(me.role, ROLE_SETS.admins);
 /** See every team (managers, directors, admins). */
-export const seesAllTeams = (me: Me) => ['manager', 'director', 'admin'].includes(me.role);
+export const seesAllTeams = (me: Me) => hasRole(me.role, ROLE_SETS.allTeams);

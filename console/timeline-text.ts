@@ -1,87 +1,90 @@
-/**
- * A timeline event in the reader's language, from its type and data (src/modules/tickets/timeline.events.ts):
- * `event.<type>` of console/i18n/<lang>/timeline.json with the data's fields filled in, values that
- * are vocabulary (a status, a priority, a team) translated too. An event the console does not
- * know (written by a newer server) falls back to its stored English body.
- *
- * A new kind of event: a line in `RENDER` below and its keys in both timeline.json files
- * (tests/unit/console/timeline-text.test.ts checks every type of the server's list is here).
- */
-import type { TimelineEventData, TimelineEventType } from '../src/modules/tickets/timeline.events';
+import type { TimelineEvent, TimelineEventData, TimelineEventType } from '../src/modules/tickets/timeline.events';
 import { duration, type Locale, type T } from './i18n/translate';
 
-export interface EventContext {
+type Vars = Record<string, string | number>;
+/** A sentence: its key in console/i18n/<lang>/timeline.json and its values; null when the stored data lacks what it needs. */
+type Sentence = [key: string, vars: Vars] | null;
+type Render<K extends TimelineEventType> = (d: TimelineEventData[K], h: Helpers) => Sentence;
+
+interface Helpers {
   t: T;
-  locale: Locale;
-  /** a team key → its name in the reader's language */
-  team: (key: string) => string;
+  /** a team key → its name in the reader's language (the key when it is not known) */
+  team(key: string): string;
+  /** "5 min", "2 h 10 min" in the reader's language */
+  span(sec: number | null | undefined): string;
+  /** a date and time in the reader's language */
+  at(d: Date | string | null | undefined): string;
 }
 
-type Render<K extends TimelineEventType> = (d: TimelineEventData[K], c: EventContext) => string;
-
-const time = (at: Date | string | null | undefined, locale: Locale) =>
-  at ? new Date(at).toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '';
-const secs = (s: number | null | undefined, c: EventContext) => (s === null || s === undefined ? '' : duration(s, c.locale));
-const by = (name: string | undefined, c: EventContext) => name || c.t('event.someone');
-const target = (name: string, c: EventContext) => c.t(`target.${name}`);
-
-/** Each field change as "priority: normal → high", values in the reader's language. */
-function fieldChanges(d: TimelineEventData['fields_changed'], c: EventContext): string {
-  const value = (field: string, v: string) => (field === 'team' ? c.team(v) : field === 'subject' ? v : c.t(`${field}.${v}`));
-  return Object.entries(d.changes)
-    .map(([field, pair]) => c.t('event.fieldChange', { field: c.t(`ticket.${field}`), from: value(field, pair![0]), to: value(field, pair![1]) }))
-    .join(c.t('event.listSeparator'));
-}
-
-const RENDER: { [K in TimelineEventType]: Render<K> } = {
-  status_changed: (d, c) => c.t('event.status_changed', { by: by(d.by, c), from: c.t(`status.${d.from}`), to: c.t(`status.${d.to}`) }),
-  assigned: (d, c) =>
-    d.claimed
-      ? c.t('event.assigned.claimed', { by: by(d.by, c) })
-      : d.routed && d.to
-        ? c.t('event.assigned.routed', { to: d.to.name })
-        : d.to
-          ? c.t('event.assigned.to', { by: by(d.by, c), to: d.to.name })
-          : c.t('event.assigned.none', { by: by(d.by, c) }),
-  fields_changed: (d, c) => c.t('event.fields_changed', { by: by(d.by, c), changes: fieldChanges(d, c) }),
-  sla_escalation: (d, c) =>
-    d.kind === 'warning' && !d.level
-      ? c.t('event.sla_escalation.warning', { target: target(d.target, c), due: time(d.dueAt, c.locale) })
-      : d.kind === 'warning'
-        ? c.t('event.sla_escalation.alert', { target: target(d.target, c), level: c.t(`esc.levelName.${d.level}`) })
-        : c.t('event.sla_escalation.breach', { target: target(d.target, c), level: c.t(`esc.levelName.${d.level}`) }),
-  escalation_acknowledged: (d, c) => c.t('event.escalation_acknowledged', { by: d.by, target: target(d.target, c) }),
-  call_received: (d, c) => c.t('event.call_received', { from: d.caller || d.from || c.t('event.unknownCaller') }),
-  call_answered: (d, c) => c.t(d.waitSec ? 'event.call_answered.wait' : 'event.call_answered', { agent: d.agentName || c.t('event.someone'), wait: secs(d.waitSec, c) }),
-  call_missed: (d, c) => c.t('event.call_missed', { reason: c.t(`event.missReason.${d.reason}`) }),
-  call_abandoned: (d, c) => c.t('event.call_abandoned', { wait: secs(d.waitSec, c) }),
-  call_ended: (d, c) => c.t('event.call_ended', { duration: secs(d.durationSec, c) }),
-  voicemail: (d, c) => c.t('event.voicemail', { duration: secs(d.durationSec, c) }),
-  callback_scheduled: (d, c) => c.t('event.callback_scheduled', { kind: c.t(`kind.${d.kind}`), due: time(d.dueAt, c.locale) }),
-  callback_requested: (d, c) => c.t('event.callback_requested', { phone: d.phone, due: time(d.dueAt, c.locale) }),
-  callback_attempt: (d, c) => {
-    const outcome = c.t(`callbacks.outcome.${d.outcome}`);
-    const extra = [d.satisfied === true ? c.t('callbacks.satisfied') : d.satisfied === false ? c.t('callbacks.unsatisfied') : '', d.resolved === false ? c.t('callbacks.notSolved') : d.resolved === true ? c.t('callbacks.solved') : ''].filter(Boolean).join(c.t('event.listSeparator'));
-    return c.t('event.callback_attempt', { by: by(d.by, c), attempt: d.attempt, outcome: extra ? c.t('event.withDetail', { main: outcome, detail: extra }) : outcome, note: d.note ? ` — ${d.note}` : '' });
+/**
+ * How each kind of timeline event reads: a key and values from its stored data (the types in
+ * src/modules/tickets/timeline.events.ts). The compiler requires one line per event type.
+ */
+const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
+  status_changed: (d, { t }) => [d.by ? 'event.status_changed' : 'event.status_changed.nobody', { by: d.by ?? '', from: t(`status.${d.from}`), to: t(`status.${d.to}`) }],
+  call_received: (d) => {
+    const caller = d.caller ?? d.from;
+    if (!caller) return null;
+    return [d.to ? 'event.call_received.to' : 'event.call_received', { caller, to: d.to ?? '' }];
   },
-  callback_failed: (d, c) => c.t('event.callback_failed', { kind: c.t(`kind.${d.kind}`), attempts: d.attempts }),
-  chat_ended: (_d, c) => c.t('event.chat_ended'),
-  chat_rating: (d, c) => c.t('event.chat_rating', { score: d.score, comment: d.comment ? ` — ${d.comment}` : '' }),
-  survey_offered: (d, c) => c.t(d.via === 'chat' ? 'event.survey_offered.chat' : 'event.survey_offered.email', { to: d.to ?? '' }),
-  survey_skipped: (_d, c) => c.t('event.survey_skipped'),
-  survey_answered: (d, c) => c.t(d.lowRating ? 'event.survey_answered.low' : 'event.survey_answered', { score: d.score, comment: d.comment ? ` — ${d.comment}` : '' }),
-  mail_bounced: (d, c) => c.t('event.mail_bounced', { to: d.to ?? '', diagnostic: d.diagnostic }),
+  call_answered: (d, { span }) => {
+    if (d.agentId && !d.agentName) return null; // written before the name was kept
+    return [d.agentName ? 'event.call_answered' : 'event.call_answered.nobody', { agent: d.agentName ?? '', wait: span(d.waitSec) }];
+  },
+  call_missed: (d, { t }) => (d.from === undefined ? null : ['event.call_missed', { from: d.from ?? t('event.unknownNumber'), reason: t(`reason.${d.reason}`) }]),
+  call_abandoned: (d, { t }) => (d.from === undefined ? null : ['event.call_abandoned', { from: d.from ?? t('event.unknownNumber'), reason: t(`reason.${d.reason}`) }]),
+  call_ended: (d, { span }) => ['event.call_ended', { duration: span(d.durationSec) }],
+  voicemail: (d, { span }) => ['event.voicemail', { duration: span(d.durationSec), url: d.recordingUrl }],
+  callback_scheduled: (d, { t, at }) => ['event.callback_scheduled', { kind: t(`kind.${d.kind}`), due: at(d.dueAt) }],
+  callback_requested: (d, { at }) => ['event.callback_requested', { phone: d.phone, due: at(d.dueAt) }],
+  callback_attempt: (d, { t }) => (d.by ? [d.note ? 'event.callback_attempt.note' : 'event.callback_attempt', { by: d.by, attempt: d.attempt, outcome: t(`outcome.${d.outcome}`), note: d.note ?? '' }] : null),
+  callback_failed: (d, { t }) => ['event.callback_failed', { kind: t(`kind.${d.kind}`), attempts: d.attempts }],
+  chat_ended: () => ['event.chat_ended', {}],
+  chat_rating: (d) => [d.comment ? 'event.chat_rating.comment' : 'event.chat_rating', { score: d.score, comment: d.comment ?? '' }],
+  survey_offered: (d) => (d.via === 'chat' ? ['event.survey_offered.chat', {}] : d.to ? ['event.survey_offered.email', { to: d.to }] : null),
+  survey_skipped: () => ['event.survey_skipped', {}],
+  survey_answered: (d) => [d.comment ? 'event.survey_answered.comment' : 'event.survey_answered', { score: d.score, comment: d.comment ?? '' }],
+  mail_bounced: (d, { t }) => (d.to === undefined ? null : ['event.mail_bounced', { to: d.to ?? t('event.theCustomer'), diagnostic: d.diagnostic }]),
+  identity_verified: (d) => [d.verified ? 'event.identity_verified.yes' : 'event.identity_verified.no', {}],
+  assigned: (d) =>
+    d.claimed
+      ? ['event.assigned.claimed', { by: d.by ?? '' }]
+      : d.routed && d.to
+        ? ['event.assigned.routed', { to: d.to.name }]
+        : d.to
+          ? [d.by ? 'event.assigned.to' : 'event.assigned.to.nobody', { by: d.by ?? '', to: d.to.name }]
+          : ['event.assigned.none', { by: d.by ?? '' }],
+  fields_changed: (d, h) => {
+    const value = (field: string, v: string) => (field === 'team' ? h.team(v) : field === 'subject' ? v : h.t(`${field}.${v}`));
+    const changes = Object.entries(d.changes).map(([field, pair]) => h.t('event.fieldChange', { field: h.t(`ticket.${field}`), from: value(field, pair![0]), to: value(field, pair![1]) }));
+    if (!changes.length) return null;
+    return [d.by ? 'event.fields_changed' : 'event.fields_changed.nobody', { by: d.by ?? '', changes: changes.join(h.t('event.listSeparator')) }];
+  },
+  sla_escalation: (d, { t, at }) =>
+    d.kind === 'warning' && !d.level
+      ? ['event.sla_escalation.warning', { target: t(`target.${d.target}`), due: at(d.dueAt) }]
+      : [d.kind === 'warning' ? 'event.sla_escalation.alert' : 'event.sla_escalation.breach', { target: t(`target.${d.target}`), level: t(`esc.levelName.${Math.min(3, Math.max(1, d.level))}`) }],
+  escalation_acknowledged: (d, { t }) => ['event.escalation_acknowledged', { by: d.by, target: t(`target.${d.target}`) }],
 };
 
-/** Every type the console renders (the unit test compares it with the server's list). */
-export const RENDERED_TYPES = Object.keys(RENDER) as TimelineEventType[];
+/** Every event type the console can render (tests check it covers every type the server writes). */
+export const RENDERED_EVENT_TYPES = Object.keys(SENTENCES) as TimelineEventType[];
 
-export function eventText(event: { type: string; data: unknown } | null, body: string, c: EventContext): string {
-  const render = event && (RENDER as Record<string, Render<TimelineEventType> | undefined>)[event.type];
-  if (!render) return body;
-  try {
-    return render((event.data ?? {}) as never, c);
-  } catch {
-    return body; // data written before a field existed
-  }
+/**
+ * The text of a timeline event in the reader's language, from its type and data. The stored
+ * English `body` is the fallback: for an event kind this console does not know, and for events
+ * stored before their data carried what the sentence needs.
+ */
+export function eventText(event: TimelineEvent | null, body: string, t: T, locale: Locale, team: (key: string) => string = (k) => k): string {
+  if (!event) return body;
+  const render = SENTENCES[event.type] as Render<TimelineEventType> | undefined;
+  const fmt = locale === 'zh-CN' ? 'zh-CN' : 'en-GB';
+  const helpers: Helpers = {
+    t,
+    team,
+    span: (sec) => duration(sec ?? 0, locale),
+    at: (d) => (d ? new Date(d).toLocaleString(fmt, { dateStyle: 'medium', timeStyle: 'short' }) : ''),
+  };
+  const sentence = render ? render(event.data as never, helpers) : null;
+  return sentence ? t(sentence[0], sentence[1]) : body;
 }

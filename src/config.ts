@@ -2,21 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseDuration } from './infra/duration';
+import { parseTrustProxy, TrustProxy } from './http/client-ip';
+import { isoDurationMs } from './infra/duration';
 
-const isoDuration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((v) => {
-      try {
-        parseDuration(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an ISO 8601 duration such as PT1H or P3D')
-    .transform((v) => parseDuration(v));
+const isoDuration = isoDurationMs;
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -35,8 +24,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  EMAIL_WEBHOOK_SECRET: z.string().optional(),
+  // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
+  EMAIL_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  VISITOR_TOKEN_TTL: isoDuration('P30D'),
   SURVEY_DELAY: isoDuration('PT1H'),
   FOLLOWUP_DELAY: isoDuration('P3D'),
   AUTO_CLOSE_AFTER: isoDuration('P4D'),
@@ -53,6 +44,15 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const r = parseTrustProxy(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }),
 });
 
 export type Config = Readonly<{
@@ -68,6 +68,8 @@ export type Config = Readonly<{
   pbxApiToken?: string;
   emailWebhookSecret?: string;
   sessionSecret: string;
+  /** a chat visitor token's lifetime since its last use */
+  visitorTokenTtlMs: number;
   surveyDelayMs: number;
   followupDelayMs: number;
   autoCloseAfterMs: number;
@@ -85,6 +87,8 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
+  trustProxy: TrustProxy;
 }>;
 
 export class ConfigError extends Error {}
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    visitorTokenTtlMs: e.VISITOR_TOKEN_TTL,
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
@@ -132,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

@@ -364,12 +364,33 @@ function showEnd() {
   f.addEventListener('submit', async (e) => {
     e.preventDefault();
     const comment = String(new FormData(f).get('comment') || '').trim();
-    if (transcript.checked) await socket?.timeout(10000).emitWithAck('chat:end', { transcript: true, ...(email.value ? { email: email.value } : {}) }).catch(() => null);
     if (score) await socket?.timeout(10000).emitWithAck('chat:rate', { score, ...(comment ? { comment } : {}) }).catch(() => null);
-    store.messages = [];
-    store.lastId = undefined;
-    save();
-    body.replaceChildren(el('p', { class: 'note' }, t.thanks), el('button', { type: 'button', onclick: () => ((composer.hidden = false), renderAll(), setStatus('')) }, t.newChat));
+    const sent = transcript.checked ? await socket?.timeout(10000).emitWithAck('chat:end', { transcript: true, ...(email.value ? { email: email.value } : {}) }).catch(() => null) : null;
+    // the transcript goes only to an address the visitor proved: a code by mail first
+    if (isError(sent) && sent.error.code === 'email_unverified' && email.value) return showCode(email.value);
+    finished();
+  });
+}
+
+function finished() {
+  store.messages = [];
+  store.lastId = undefined;
+  save();
+  body.replaceChildren(el('p', { class: 'note' }, t.thanks), el('button', { type: 'button', onclick: () => ((composer.hidden = false), renderAll(), setStatus('')) }, t.newChat));
+}
+
+async function showCode(email: string) {
+  const asked = await socket?.timeout(10000).emitWithAck('email:verify', { email }).catch(() => null);
+  if (!asked || isError(asked)) return (setStatus(t.error), finished());
+  const code = el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, placeholder: t.code, 'aria-label': t.code, required: true });
+  const f = formView('verify', el('p', {}, t.codeSent(email)), code, el('button', { type: 'submit' }, t.submit));
+  f.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const ok = await socket?.timeout(10000).emitWithAck('email:confirm', { code: code.value.trim() }).catch(() => null);
+    if (!ok || isError(ok)) return setStatus(t.wrongCode);
+    setStatus('');
+    await socket?.timeout(10000).emitWithAck('chat:end', { transcript: true }).catch(() => null);
+    finished();
   });
 }
 

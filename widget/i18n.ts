@@ -23,6 +23,9 @@ const en = {
   rate: 'How did we do?',
   comment: 'Comment (optional)',
   transcript: 'Email me a transcript',
+  codeSent: (email: string) => `We sent a code to ${email}. Enter it to get the transcript.`,
+  code: 'Six-digit code',
+  wrongCode: 'That code is not right.',
   submit: 'Submit',
   thanks: 'Thank you for your feedback!',
   newChat: 'New chat',
@@ -64,6 +67,8 @@ const en = {
     bad_request: 'This could not be understood; please try again.',
     link_expired: 'This link has expired.',
     address_taken: 'This address is in use.',
+    email_unverified: "Confirm your email address first: we sent you a code.",
+    wrong_code: "That code is not right.",
   } as Record<string, string>,
 };
 export type Words = typeof en;
@@ -92,6 +97,9 @@ const zh: Words = {
   rate: '请为本次服务评分',
   comment: '意见（可选）',
   transcript: '将对话记录发送到我的邮箱',
+  codeSent: (email: string) => `验证码已发送至 ${email}，输入后即可收到对话记录。`,
+  code: '六位验证码',
+  wrongCode: '验证码不正确。',
   submit: '提交',
   thanks: '感谢您的评价！',
   newChat: '新的对话',
@@ -133,6 +141,8 @@ const zh: Words = {
     bad_request: '无法识别该请求，请重试。',
     link_expired: '该链接已失效。',
     address_taken: '该地址已被使用。',
+    email_unverified: "请先验证邮箱：验证码已发送给您。",
+    wrong_code: "验证码不正确。",
   },
 };
 

@@ -4,8 +4,7 @@ import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { Live } from '../live';
 import type { Me } from '../session';
-import type { Ticket } from './TicketView';
-import type { Message } from './Timeline';
+import type { Message, Ticket } from '../types';
 import { Icon } from './common';
 
 interface Canned {

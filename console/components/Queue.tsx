@@ -5,22 +5,11 @@ import { useT } from '../i18n';
 import { useListNav } from '../listnav';
 import { debounce, useLive } from '../live';
 import { go } from '../router';
+import type { QueueItem } from '../types';
 import { ChannelIcon, Due } from './common';
 
-export interface QueueItem {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { name: string };
-  dueAt: string | null;
-  slaStatus: string | null;
-  preview: string;
-}
+export type { QueueItem } from '../types';
+
 
 /** One row of a ticket list (the live queue, search results). */
 export function TicketRow({ it, selected, href }: { it: QueueItem; selected: boolean; href: string }) {

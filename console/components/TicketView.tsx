@@ -2,29 +2,16 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { errorText } from '../errors';
 import { useT } from '../i18n';
-import { emitAck, Live, useLive } from '../live';
+import { emitAck, isError, Live, useLive } from '../live';
 import { isLead, type Me } from '../session';
 import { useShortcut } from '../shortcuts';
 import { teamName, useTeams } from '../teams';
 import { ChannelIcon, Due, Icon } from './common';
 import { Composer, type ComposerMode } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
-import { Timeline, Message } from './Timeline';
+import { Timeline } from './Timeline';
+import type { Message, Ticket } from '../types';
 
-export interface Ticket {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  type: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
-  sla: { policy?: string | null; firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
-  lastMessageId: string | null;
-}
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -80,7 +67,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
   // collision: join the ticket's room while it is open; rejoin after a reconnect
   useEffect(() => {
     if (!number || !socket) return;
-    const join = () => void emitAck(socket, 'ticket:join', { ticketNumber: number }).then((s) => s && !s.error && setOthers({ viewers: s.viewers, typing: s.typing }));
+    const join = () => void emitAck(socket, 'ticket:join', { ticketNumber: number }).then((s) => !isError(s) && setOthers({ viewers: s.viewers, typing: s.typing }));
     join();
     socket.on('connect', join);
     return () => {
@@ -180,6 +167,11 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
             <div class="collision" data-testid="collision">
               {otherViewers.length > 0 && <span class="viewers"><Icon name="eye" /> {t('ticket.alsoViewing', { names: otherViewers.map((v) => v.name).join(', ') })}</span>}
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
+            </div>
+          )}
+          {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
+            <div class="identity" data-testid="unverified">
+              {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
             </div>
           )}
         </header>

@@ -4,29 +4,10 @@ import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { teamName, useTeams } from '../teams';
 import { eventText } from '../timeline-text';
+import type { Message } from '../types';
 import { ChannelIcon, Icon, Time } from './common';
 
-export interface Attachment {
-  id: string;
-  filename: string;
-  contentType?: string;
-  size: number;
-  url: string;
-}
-
-export interface Message {
-  id: string;
-  kind: 'message' | 'event';
-  author: { type: 'customer' | 'agent' | 'system'; id: string | null; name: string };
-  body: string;
-  fullBody?: string;
-  internal: boolean;
-  channel: string;
-  delivery: { status: string; error: string | null };
-  event: { type: string; data: unknown } | null;
-  createdAt: string;
-  attachments: Attachment[];
-}
+type Attachment = Message['attachments'][number];
 
 /** An image attachment shown small in the timeline (fetched with the agent's token); a click downloads it. */
 function Thumb({ a }: { a: Attachment }) {
@@ -36,7 +17,7 @@ function Thumb({ a }: { a: Attachment }) {
     objectUrl(a.url).then((u) => setSrc((url = u))).catch(() => undefined);
     return () => void (url && URL.revokeObjectURL(url));
   }, [a.url]);
-  return src ? <img class="thumb" src={src} alt={a.filename} data-thumb={a.id} /> : null;
+  return src ? <img class="thumb" src={src} alt={a.filename ?? ''} data-thumb={a.id} /> : null;
 }
 
 /**
@@ -49,14 +30,14 @@ export function Timeline({ messages }: { messages: Message[] }) {
   const teams = useTeams();
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length]);
-  const ctx = { t, locale, team: (k: string) => teamName(teams, k, locale) };
+  const team = (k: string) => teamName(teams, k, locale);
   return (
     <ol class="timeline" aria-label={t('ticket.timeline')}>
       {messages.map((m) => {
         if (m.kind === 'event') {
           return (
             <li key={m.id} class={`msg event ev-${m.event?.type ?? 'other'}`} data-id={m.id} data-event={m.event?.type ?? ''}>
-              <span class="event-text">{eventText(m.event, m.body, ctx)}</span> <Time at={m.createdAt} />
+              <span class="event-text">{eventText(m.event, m.body, t, locale, team)}</span> <Time at={m.createdAt} />
             </li>
           );
         }
@@ -83,10 +64,10 @@ export function Timeline({ messages }: { messages: Message[] }) {
                 {m.attachments.map((a) => (
                   <li key={a.id}>
                     {a.contentType?.startsWith('image/') && <Thumb a={a} />}
-                    <a href={a.url} data-attachment={a.id} onClick={(e) => { e.preventDefault(); void download(a.url, a.filename).catch((err) => alert(errorText(err, t))); }}>
+                    <a href={a.url} data-attachment={a.id} onClick={(e) => { e.preventDefault(); void download(a.url, a.filename ?? 'attachment').catch((err) => alert(errorText(err, t))); }}>
                       <Icon name="clip" /> <span translate={false}>{a.filename}</span>
                     </a>{' '}
-                    <span class="muted small">{Math.ceil(a.size / 1024)} KB</span>
+                    <span class="muted small">{Math.ceil((a.size ?? 0) / 1024)} KB</span>
                   </li>
                 ))}
               </ul>

@@ -1,10 +1,14 @@
-/** The console's words without Preact: the translator and duration text (used by pages and unit tests alike). */
 import { catalog } from './catalog';
 
+/** The console's languages and its translator, without the UI framework (the tests read them too). */
 export type Locale = 'en' | 'zh-CN';
 const merge = (files: Record<string, string>[]): Record<string, string> => Object.assign({}, ...files);
 const en = merge(catalog.en);
 const dictionaries: Record<Locale, Record<string, string>> = { en, 'zh-CN': merge(catalog['zh-CN']) };
+export const LOCALES: { key: Locale; label: string }[] = [
+  { key: 'en', label: 'English' },
+  { key: 'zh-CN', label: '中文' },
+];
 
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 

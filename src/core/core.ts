@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
+import { ClientIp } from '../http/client-ip';
 import { Clock, systemClock } from '../infra/clock';
 import { connectMongo } from '../infra/mongo';
 import { Queues } from '../infra/queues';
@@ -33,6 +34,8 @@ export interface Core {
   readonly templates: Templates;
   readonly mailer: Mailer;
   readonly outbox: MailOutbox;
+  /** who the client of a request or socket is (TRUST_PROXY) */
+  readonly clientIp: ClientIp;
 }
 
 export interface CoreOptions {
@@ -67,6 +70,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     templates: new Templates(),
     mailer: new Mailer(config),
     outbox: new MailOutbox(queues),
+    clientIp: new ClientIp(config.trustProxy),
     async close() {
       await queues.close().catch(() => undefined);
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));

@@ -123,20 +123,7 @@ export function parse<T extends z.ZodType | undefined>(schema: T, value: unknown
   if (!schema) return value as never;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new ValidationError(`Invalid ${where}`, result.error.issues.map(issueDetail));
+    throw ValidationError.fromZod(where, result.error);
   }
   return result.data as never;
-}
-
-/**
- * One zod issue as an error detail: the field's path, the message, and a stable `code` clients
- * translate (zod's issue code, or the `code` a refinement gives in its params) with its bounds.
- */
-export function issueDetail(i: z.core.$ZodIssue): { path: string; message: string; code: string; minimum?: number; maximum?: number } {
-  const own = (i as { params?: { code?: unknown } }).params?.code;
-  const bound = (k: 'minimum' | 'maximum') => {
-    const v = (i as unknown as Record<string, unknown>)[k];
-    return typeof v === 'number' || typeof v === 'bigint' ? { [k]: Number(v) } : {};
-  };
-  return { path: i.path.join('.'), message: i.message, code: typeof own === 'string' ? own : i.code, ...bound('minimum'), ...bound('maximum') };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Express } from 'express';
 import { errorHandler, notFoundHandler } from '../http/error-middleware';
+import { securityHeaders } from '../http/security-headers';
 import { healthRoutes } from '../modules/health/health.routes';
 import type { Container } from './container';
 
@@ -10,7 +11,9 @@ const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');
 export function createApp(c: Container): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // who the client is: the socket's peer unless TRUST_PROXY names the proxies (src/http/client-ip.ts)
+  app.set('trust proxy', c.clientIp.trust);
+  app.use(securityHeaders(c.config.publicUrl));
   app.use(healthRoutes(c.conn, c.redis));
   for (const m of c.modules) for (const r of m.rawRoutes?.(c.api) ?? []) app.use(r);
   app.use(express.json({ limit: '256kb' }));

@@ -13,6 +13,7 @@ import { AuthService, bearerToken } from '../modules/auth/auth.service';
 import { CustomerService } from '../modules/customers/customer.service';
 import { TeamService } from '../modules/teams/team.service';
 import { ticketsModule } from '../modules/tickets/tickets.module';
+import { rooms } from '../realtime/realtime';
 import { buildModules } from './modules';
 
 /**
@@ -24,11 +25,12 @@ import { buildModules } from './modules';
 export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const core = await createCore(config, opts);
   const { models, clock, redis, log } = core;
-  const auth = new AuthService(models.Agent, redis, config.queuePrefix);
+  const auth = new AuthService(models.Agent, redis, config.queuePrefix, core.realtime);
   // every settings change (policies, calendars, teams, agents, canned responses, hotline) is written here
   const configAudit = new ConfigAuditLog(configAuditModel(core.conn, clock));
   const teams = new TeamService(models.Team, configAudit);
-  const agents = new AgentService(models.Agent, teams, clock, (id) => auth.revokeAll(id), configAudit);
+  // a revoked agent's sessions end; one whose teams or role changed reconnects into the rooms of what they may see now
+  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))), configAudit);
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const delivery = new DeliveryRouter(log.child({ component: 'delivery' }));

@@ -72,7 +72,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   // business hours: callbacks wait for the team's next opening, SLA clocks run on them
   const calendars = calendarsModule(core, { audit });
   // callback tasks: created by the hotline, the surveys (follow-ups), the chat widget and the API
-  const callbacks = callbacksModule(core, { tickets, timeline, updates, customers, hours: calendars.hours });
+  const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
   return [
@@ -80,7 +80,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     authModule({ auth: b.auth, agents }),
     agentsModule(core, { agents, auth: b.auth, audit }),
     teamsModule(teams),
-    customersModule({ customers, updates }),
+    customersModule(core, { customers, updates, audit: b.audit }),
     mailModule(core.templates, core.mailer),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments }),
     // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter

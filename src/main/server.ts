@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { setupAgentsNamespace } from '../realtime/agents-namespace';
+import type { AgentsNamespace } from '../realtime/realtime';
 import { createApp } from './app';
 import type { Container } from './container';
 
@@ -20,7 +21,8 @@ export async function startServer(c: Container, opts: { port?: number; host?: st
   const server = http.createServer(app);
   const io = new Server(server, { cors: { origin: true, credentials: false }, maxHttpBufferSize: 1e6, connectionStateRecovery: undefined });
   io.adapter(createAdapter(c.makeRedis('subscriber'), c.makeRedis('subscriber'), { key: c.realtime.key }));
-  const agents = io.of('/agents');
+  // one Server carries two namespaces with their own event maps: /agents is typed by agents.events.ts
+  const agents = io.of('/agents') as unknown as AgentsNamespace;
   setupAgentsNamespace(agents, (token) => c.auth.authenticate(token));
   for (const m of c.modules) m.sockets?.(io, agents);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
-import type { Namespace, Server } from 'socket.io';
+import type { Server } from 'socket.io';
 import type { ApiRegistry } from '../http/api-route';
 import type { JobHandlers } from '../infra/queues';
+import type { AgentsNamespace } from '../realtime/realtime';
 import type { TicketObserver } from './tickets/ticket.observers';
 
 /**
@@ -16,7 +17,8 @@ export interface AppModule {
   routes?(api: ApiRegistry): Router[];
   /** express routes mounted before the JSON body parser (raw bodies: webhooks) */
   rawRoutes?(api: ApiRegistry): Router[];
-  sockets?(io: Server, agents: Namespace): void;
+  /** socket handlers; `agents` is the /agents namespace (typed by src/realtime/agents.events.ts) */
+  sockets?(io: Server, agents: AgentsNamespace): void;
   /** what the module does when tickets change; run in OBSERVER_ORDER (src/modules/tickets/ticket.observers.ts) */
   ticketObservers?(): TicketObserver[];
   /**

@@ -1,17 +1,12 @@
-import type { Namespace } from 'socket.io';
 import { AppError, errorBody } from '../errors';
 import type { Principal } from '../modules/auth/principal';
-import { rooms } from './realtime';
-
-export interface AgentSocketData {
-  principal: Principal;
-}
+import { type AgentsNamespace, rooms } from './realtime';
 
 /**
  * /agents: authenticated in the handshake with the bearer token; each socket joins its own room,
  * one room per team it works in (managers: every team) and its role's room.
  */
-export function setupAgentsNamespace(ns: Namespace, authenticate: (token: string | undefined) => Promise<Principal>): void {
+export function setupAgentsNamespace(ns: AgentsNamespace, authenticate: (token: string | undefined) => Promise<Principal>): void {
   ns.use(async (socket, next) => {
     try {
       const token = (socket.handshake.auth as { token?: string })?.token;
@@ -23,8 +18,8 @@ export function setupAgentsNamespace(ns: Namespace, authenticate: (token: string
     }
   });
   ns.on('connection', (socket) => {
-    const p: Principal = socket.data.principal;
-    const joined = [rooms.agent(p.id), rooms.role(p.role), ...(p.seesAllTeams ? [rooms.allTeams] : p.teams.map(rooms.team))];
+    const p = socket.data.principal;
+    const joined = [rooms.agent(p.id), rooms.session(p.tokenHash), rooms.role(p.role), ...(p.seesAllTeams ? [rooms.allTeams] : p.teams.map(rooms.team))];
     void socket.join(joined);
   });
 }

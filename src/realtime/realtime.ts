@@ -1,5 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
+import type { Namespace } from 'socket.io';
+import type { ServerToVisitor } from '../channels/chat/chat.events';
+import type { Principal } from '../modules/auth/principal';
+import type { AgentsClientEvents, AgentsPayload, AgentsServerEvent, AgentsServerEvents } from './agents.events';
 
 /** Rooms of the /agents namespace. */
 export const rooms = {
@@ -8,15 +12,27 @@ export const rooms = {
   /** managers, directors and admins: every team's events */
   allTeams: 'all-teams',
   role: (role: string) => `role:${role}`,
+  /** the sockets signed in with one session token (by its hash): what a logout ends */
+  session: (tokenHash: string) => `session:${tokenHash}`,
   ticket: (number: number) => `ticket:${number}`,
   /** the /chat namespace: the visitor(s) of one chat ticket */
   chat: (ticketNumber: number) => `chat:${ticketNumber}`,
 };
 
+export interface AgentSocketData {
+  principal: Principal;
+}
+
+/** The /agents namespace, typed by its event maps (agents.events.ts). */
+export type AgentsNamespace = Namespace<AgentsClientEvents, AgentsServerEvents, Record<string, never>, AgentSocketData>;
+
+type VisitorEvent = keyof ServerToVisitor;
+type VisitorPayload<E extends VisitorEvent> = Parameters<ServerToVisitor[E]>[0];
+
 /**
  * Every server→client event leaves through Redis (socket.io-redis-emitter), from API nodes and
  * workers alike; the Redis adapter of each API node delivers it to its sockets. There is no
- * in-process event bus, so two API processes behave as one.
+ * in-process event bus, so two API processes behave as one. The event maps type every payload.
  */
 export class Realtime {
   private readonly emitter: Emitter;
@@ -25,19 +41,28 @@ export class Realtime {
     this.emitter = new Emitter(redis, { key });
   }
 
-  toTeam(team: string, event: string, payload: unknown): void {
+  toTeam<E extends AgentsServerEvent>(team: string, event: E, payload: AgentsPayload<E>): void {
     this.emitter.of('/agents').to([rooms.team(team), rooms.allTeams]).emit(event, payload);
   }
 
-  toAgents(agentIds: string[], event: string, payload: unknown): void {
+  toAgents<E extends AgentsServerEvent>(agentIds: string[], event: E, payload: AgentsPayload<E>): void {
     if (agentIds.length) this.emitter.of('/agents').to(agentIds.map(rooms.agent)).emit(event, payload);
   }
 
-  toRoom(room: string | string[], event: string, payload: unknown): void {
+  toRoom<E extends AgentsServerEvent>(room: string | string[], event: E, payload: AgentsPayload<E>): void {
     this.emitter.of('/agents').to(room).emit(event, payload);
   }
 
-  toChat(ticketNumber: number, event: string, payload: unknown): void {
+  /**
+   * Closes the /agents sockets in `room` on every API node (through the Redis adapter). Used when
+   * access ends or changes: a revoked session must stop receiving at once, and an agent whose teams
+   * or role changed reconnects and joins the rooms of what they may see now.
+   */
+  disconnectAgents(room: string | string[]): void {
+    this.emitter.of('/agents').in(room).disconnectSockets(true);
+  }
+
+  toChat<E extends VisitorEvent>(ticketNumber: number, event: E, payload: VisitorPayload<E>): void {
     this.emitter.of('/chat').to(rooms.chat(ticketNumber)).emit(event, payload);
   }
 }

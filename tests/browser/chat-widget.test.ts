@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
+import { cspViolations, launchChromium } from '../helpers/browser';
 import { nextEvent, startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -26,6 +28,7 @@ describe('chat widget in headless Chromium', () => {
     const agent = await app.agentSocket('agent1@demo.local');
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
+    const violations = await cspViolations(page);
     await page.goto(`${app.url}/`);
     const fab = page.locator('button.fab');
     await fab.waitFor();
@@ -63,6 +66,7 @@ describe('chat widget in headless Chromium', () => {
     await page.locator('.msg.customer:not(.pending)', { hasText: 'It works again' }).waitFor();
     const msgs = await a1.get(`/api/tickets/${ticket.number}/messages`);
     expect(msgs.body.messages.map((m: any) => m.body)).toContain('It works again, thanks');
+    expect(violations).toEqual([]); // the demo page and the widget run under the CSP as they are
     await context.close();
   }, 60000);
 
@@ -73,4 +77,29 @@ describe('chat widget in headless Chromium', () => {
     expect(await page.locator('button.fab').textContent()).toBe('在线客服');
     await context.close();
   }, 30000);
+
+  it('works embedded on another site: the script loads cross-origin and the chat connects', async () => {
+    const agent = await app.agentSocket('agent1@demo.local');
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const violations = await cspViolations(page);
+    // a shop on its own origin (another port) with the one script tag of the README
+    const shop = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><body><h1>Shop</h1><script src="${app.url}/chat-widget.js" data-team="support" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    await page.goto(`http://localhost:${(shop.address() as AddressInfo).port}/products`);
+    await page.locator('button.fab').click();
+    await page.locator('form.prechat input[name=name]').fill('Shop Sally');
+    await page.locator('form.prechat button[type=submit]').click();
+    const created = nextEvent(agent, 'ticket:created', (t: any) => t.channel === 'chat' && t.subject === 'Bought a kettle here', 15000);
+    await page.locator('textarea[name=message]').fill('Bought a kettle here');
+    await page.locator('textarea[name=message]').press('Enter');
+    await page.locator('.msg.customer:not(.pending)', { hasText: 'Bought a kettle here' }).waitFor({ timeout: 15000 });
+    expect((await created).team).toBe('support');
+    expect(violations).toEqual([]);
+    await context.close();
+    shop.close();
+  }, 60000);
 });

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { SYSTEM } from '../../src/core/types';
 import { startSink, Sink } from '../fixtures/mail/sink';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
+import { cspViolations, ensureConsoleBundle, launchChromium } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,9 +27,17 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     await sink?.close();
   });
 
+  // every page signed in here must run under the CSP without a single violation
+  const violations: string[][] = [];
+  afterEach(() => {
+    expect(violations.flat()).toEqual([]);
+    violations.length = 0;
+  });
+
   async function signIn(email: string, hash = ''): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'en-US' });
     const page = await context.newPage();
+    violations.push(await cspViolations(page));
     page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
     await page.goto(`${app.url}/console${hash}`);
     await page.locator('input[name=email]').fill(email);

@@ -13,6 +13,8 @@ import { RunningServer, startServer } from '../../src/main/server';
 import { runWorkers } from '../../src/main/run-workers';
 
 export const DEMO_PASSWORD = 'demo-password';
+/** EMAIL_WEBHOOK_SECRET of every test app (at least 16 characters, as the config demands) */
+export const WEBHOOK_SECRET = 'webhook-secret-of-the-tests';
 
 export function storeUrls(dbName: string): { mongo: string; redis: string } {
   const mongo = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
@@ -47,7 +49,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     SMTP_PORT: '0',
     QUEUE_PREFIX: `t${id}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    EMAIL_WEBHOOK_SECRET: 'webhook-secret',
+    EMAIL_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TWILIO_AUTH_TOKEN: 'twilio-test-token',
     ...opts.env,
   };
@@ -59,6 +61,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
   const server: RunningServer = await startServer(c, { port: 0, host: '127.0.0.1' });
   let workers = opts.workers === false ? null : await runWorkers(c);
   const sockets: Socket[] = [];
+  let socketCount = 0;
 
   const app = {
     c,
@@ -89,8 +92,14 @@ export async function startTestApp(opts: TestAppOptions = {}) {
     async agentSocket(email: string): Promise<Socket> {
       return connectAgent(server.url, await app.login(email), sockets);
     },
+    /**
+     * A socket.io client of `nsp`. Each comes from its own client address (X-Forwarded-For), which
+     * counts when the app trusts the loopback proxy (`env: {TRUST_PROXY: 'loopback'}`): then the
+     * per-address limits of /chat see many visitors, as on the web, not one test process.
+     */
     socket(nsp: string, auth: Record<string, unknown> = {}): Socket {
-      const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true });
+      const from = `198.18.${(++socketCount >> 8) & 255}.${socketCount & 255}`;
+      const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true, extraHeaders: { 'X-Forwarded-For': from } });
       sockets.push(s);
       return s;
     },

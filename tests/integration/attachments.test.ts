@@ -38,7 +38,7 @@ describe('attachments from agents and website visitors', () => {
     expect(file.status).toBe(200);
     expect(file.headers['content-disposition']).toMatch(/^attachment;/);
     expect(Buffer.from(file.body).equals(PDF)).toBe(true);
-    expect((await (await app.as('agent2@demo.local')).get(reply.body.attachments[0].url)).status).toBe(403);
+    expect((await (await app.as('agent2@demo.local')).get(reply.body.attachments[0].url)).status).toBe(404); // another team's ticket is as if it did not exist
     // an upload is sent once, and only by who uploaded it
     expect((await a1.post(`/api/tickets/${t.number}/messages`).send({ body: 'again', attachments: [up.body.id] })).status).toBe(409);
     const sup = await app.as('supervisor@demo.local');
@@ -61,7 +61,7 @@ describe('attachments from agents and website visitors', () => {
     expect(fake.status).toBe(415);
     expect(fake.body.error.code).toBe('content_mismatch');
     expect(await app.c.models.Ticket.db.model('Upload').countDocuments({ filename: { $in: ['big.pdf', 'setup.exe', 'photo.png'] } })).toBe(0);
-    expect((await (await app.as('agent2@demo.local')).post(`/api/tickets/${t.number}/attachments?filename=a.png`).set('Content-Type', 'image/png').send(PNG)).status).toBe(403);
+    expect((await (await app.as('agent2@demo.local')).post(`/api/tickets/${t.number}/attachments?filename=a.png`).set('Content-Type', 'image/png').send(PNG)).status).toBe(404);
   });
 
   it('lets a website visitor send a photo over HTTP with the visitor token; the agent sees it on the chat', async () => {

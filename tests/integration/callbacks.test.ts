@@ -90,11 +90,11 @@ describe('callback tasks', () => {
     expect((await a2.get('/api/callbacks?team=support')).status).toBe(403);
     expect((await a1.get('/api/callbacks?status=bogus')).status).toBe(400);
     const [other] = (await a2.get(`/api/callbacks?ticketNumber=${returns.number}`)).body.callbacks;
-    expect((await a1.post(`/api/callbacks/${other.id}/attempts`).send({ outcome: 'reached' })).status).toBe(403);
+    expect((await a1.post(`/api/callbacks/${other.id}/attempts`).send({ outcome: 'reached' })).status).toBe(404);
     expect((await a2.post(`/api/callbacks/${other.id}/attempts`).send({ outcome: 'maybe' })).status).toBe(400);
     expect((await a2.post(`/api/callbacks/${other.id}/attempts`).send({ outcome: 'reached', extra: 1 })).status).toBe(400);
     expect((await a2.post('/api/callbacks/0123456789abcdef01234567/attempts').send({ outcome: 'reached' })).status).toBe(404);
-    expect((await a1.post('/api/callbacks').send({ ticketNumber: returns.number, dueAt: new Date().toISOString() })).status).toBe(403);
+    expect((await a1.post('/api/callbacks').send({ ticketNumber: returns.number, dueAt: new Date().toISOString() })).status).toBe(404);
     expect((await a1.post('/api/callbacks').send({ ticketNumber: support.number, dueAt: 'tomorrow' })).status).toBe(400);
     const wrong = await a2.post(`/api/callbacks/${other.id}/attempts`).send({ outcome: 'wrong_number', note: 'number belongs to a bakery' });
     expect(wrong.body).toMatchObject({ status: 'failed', outcome: 'wrong_number', note: 'number belongs to a bakery' });
@@ -112,5 +112,24 @@ describe('callback tasks', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'done', kind: 'follow_up', satisfied: false, resolved: false, outcome: 'reached' });
     await eventually(async () => (await admin.get(`/api/tickets/${t.number}`)).body.status === 'open');
+  });
+
+  it('assigns a callback only to an active agent of the ticket\'s team', async () => {
+    const t = await newTicket('+8613800006006'); // support
+    const admin = await app.as('admin@demo.local');
+    const id = async (email: string) => String((await app.c.models.Agent.findOne({ email }))!._id);
+    const at = new Date(clock.now().getTime() + 3600_000).toISOString();
+    const ask = (assigneeId: string) => admin.post('/api/callbacks').send({ ticketNumber: t.number, dueAt: at, assigneeId });
+    const otherTeam = await ask(await id('agent2@demo.local')); // complaints and returns
+    expect(otherTeam.status).toBe(400);
+    expect(otherTeam.body.error.message).toContain('does not work in team support');
+    const left = await admin.post('/api/agents').send({ name: 'Left Us', email: 'left.us@demo.local', password: 'a-good-password', role: 'agent', teams: ['support'] });
+    await admin.patch(`/api/agents/${left.body.id}`).send({ active: false });
+    expect((await ask(left.body.id)).status).toBe(400);
+    expect((await ask('0123456789abcdef01234567')).status).toBe(400);
+    expect(await callbacks.Callback.countDocuments({ ticketNumber: t.number })).toBe(0); // nothing was scheduled
+    const ok = await ask(await id('agent1@demo.local'));
+    expect(ok.status).toBe(201);
+    expect(ok.body.assignee.name).toBe('Chen Jie (陈杰)');
   });
 });

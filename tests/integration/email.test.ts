@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { EmailModule } from '../../src/channels/email/email.module';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { eventually, startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
 import { buildBounce, buildMail } from '../fixtures/mail/build';
 import { startSink, Sink } from '../fixtures/mail/sink';
 
@@ -103,7 +103,7 @@ describe('email channel', () => {
     expect(ok.headers['content-disposition']).toContain(encodeURIComponent('维修单据.pdf'));
 
     const a1 = await app.as('agent1@demo.local'); // support and tech only
-    expect((await a1.get(att.url)).status).toBe(403);
+    expect((await a1.get(att.url)).status).toBe(404); // another team's ticket: as if it did not exist
     expect((await a2.get(`/api/tickets/${complaint.number}/attachments/${'0'.repeat(24)}`)).status).toBe(404);
     expect((await app.http().get(att.url)).status).toBe(401);
   });
@@ -230,6 +230,30 @@ describe('email channel', () => {
     expect(await app.c.models.Ticket.countDocuments({ dedupeKey: 'mail:<twice-1@example.com>' })).toBe(1);
   });
 
+  it('acknowledges a new ticket once when the worker died between the ticket and its acknowledgement (#13)', async () => {
+    const raw = buildMail({ from: { name: 'Omar', address: 'omar.crash@example.com' }, to: 'support@demo.local', subject: 'Fridge light', messageId: '<crash-ack-1@example.com>', text: 'The fridge light stays off.' });
+    // what the first attempt stored before the worker died: the ticket and the mail, not the acknowledgement
+    const first = await app.c.inbound.receive({
+      channel: 'email',
+      customer: { name: 'Omar', email: 'omar.crash@example.com' },
+      open: { key: 'mail:<crash-ack-1@example.com>', subject: 'Fridge light', team: 'support' },
+      message: { body: 'The fridge light stays off.', dedupeKey: 'mail:<crash-ack-1@example.com>', delivery: 'received', mail: { messageId: '<crash-ack-1@example.com>', from: 'omar.crash@example.com' } },
+    });
+    expect(first.outcome).toBe('opened');
+    const number = first.ticket.number;
+    const acks = () => app.c.models.Message.countDocuments({ ticketId: first.ticket._id, automatic: true });
+    expect(await acks()).toBe(0);
+    // the retry of the same mail: stored once, and the acknowledgement goes out now
+    expect(await processed(await send(raw, { from: 'omar.crash@example.com', to: ['support@demo.local'] }))).toMatchObject({ duplicate: true, ticket: number });
+    const ack = await sink.next((m) => m.parsed.subject?.includes(`[#${number}]`) === true);
+    expect(ack.rcpt).toEqual(['omar.crash@example.com']);
+    expect(await acks()).toBe(1);
+    // and a third delivery sends no second one
+    await processed(await send(`Received: from relay.example.com\r\n${raw}`, { from: 'omar.crash@example.com', to: ['support@demo.local'] }));
+    expect(await acks()).toBe(1);
+    expect(await app.c.models.Ticket.countDocuments({ dedupeKey: 'mail:<crash-ack-1@example.com>' })).toBe(1);
+  });
+
   it('deletes raw mail older than MAIL_RETENTION and keeps the recent, and the ticket stays readable', async () => {
     const raw = buildMail({ from: { name: 'Old', address: 'old.raw@example.com' }, to: 'support@demo.local', subject: 'Old mail', messageId: '<old-raw@example.com>', text: 'from long ago' });
     const done = await processed(await send(raw, { from: 'old.raw@example.com', to: ['support@demo.local'] }));
@@ -266,7 +290,7 @@ describe('email channel', () => {
     const wrong = await post('not-the-secret');
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('forbidden');
-    const ok = await post('webhook-secret');
+    const ok = await post(WEBHOOK_SECRET);
     expect(ok.status).toBe(202);
     const result = await processed(ok.body.id);
     expect(await ticketCount()).toBe(before + 1);
@@ -278,7 +302,7 @@ describe('email channel', () => {
     expect(m.attachments[0]).toMatchObject({ filename: 'crack.png', contentType: 'image/png' });
     expect(m.html).toContain(m.attachments[0].url); // the inline image points at the stored attachment
     expect(m.html).not.toContain('tracker.example.com');
-    const huge = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', 'webhook-secret').send(Buffer.alloc(MAX_BYTES + 10, 65));
+    const huge = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', WEBHOOK_SECRET).send(Buffer.alloc(MAX_BYTES + 10, 65));
     expect(huge.status).toBe(413);
   });
 

@@ -1,3 +1,4 @@
+import type { RoutingModule } from '../../src/modules/routing/routing.module';
 import { eventually, nextEvent, startSecondNode, startTestApp, TestApp } from '../helpers/harness';
 
 const ack = (s: any, event: string, payload: unknown): Promise<any> => new Promise((resolve) => s.emit(event, payload, resolve));
@@ -23,11 +24,16 @@ describe('two API processes on one Redis and one database', () => {
     expect((await created).number).toBe(res.body.number);
     // and agent2 (other teams) on node B does not get it
     const onB2 = await b.agentSocket('agent2@demo.local');
-    const nothing = nextEvent(onB2, 'ticket:created', (p) => p.subject === 'Fridge humming loudly again', 1500).then(() => 'leaked', () => 'quiet');
+    const onB2saw: string[] = [];
+    onB2.on('ticket:created', (p: { subject: string }) => onB2saw.push(p.subject));
     const seen = nextEvent(onB, 'ticket:created', (p) => p.subject === 'Fridge humming loudly again');
     await a1.post('/api/tickets').send({ channel: 'voice', subject: 'Fridge humming loudly again', body: 'x', customer: { name: 'Olga', phone: '+49 30 1234567' }, team: 'support' });
     await seen;
-    expect(await nothing).toBe('quiet');
+    // a ticket of agent2's team, emitted after it on the same channel: once it is there, the first would have been too
+    const marker = nextEvent(onB2, 'ticket:created', (p) => p.subject === 'Marker for agent2');
+    await (await a.as('agent2@demo.local')).post('/api/tickets').send({ channel: 'voice', subject: 'Marker for agent2', body: 'x', customer: { name: 'Mo' }, team: 'returns' });
+    await marker;
+    expect(onB2saw).toEqual(['Marker for agent2']);
     onB.disconnect();
     onB2.disconnect();
   });
@@ -40,9 +46,12 @@ describe('two API processes on one Redis and one database', () => {
     const onB = await b.agentSocket('agent2@demo.local');
     await ack(onA, 'presence:set', { status: 'online' });
     expect(await presence()).toBe('online');
+    const routingA = a.c.modules.find((m) => m.name === 'routing') as RoutingModule;
+    const idA = onA.id!;
     onA.disconnect();
-    await ack(onB, 'presence:set', { status: 'online' }); // a round trip after A's disconnect
-    await new Promise((r) => setTimeout(r, 300)); // give node A time to (wrongly) mark the agent offline
+    // node A has seen the disconnect, and finished what it does after one (it would mark the agent offline now, were it wrong)
+    await eventually(async () => !a.server.io.of('/agents').sockets.has(idA));
+    await routingA.socketsIdle();
     expect(await presence()).toBe('online');
     onB.disconnect();
     await eventually(async () => (await presence()) === 'offline');

@@ -157,7 +157,7 @@ describe('presence, chat routing and ticket collision', () => {
     sup.disconnect();
     await left;
     const other = await app.c.tickets.create({ channel: 'email', subject: 'refund', team: 'returns', customer: { name: 'Kim', email: 'kim@example.com' } }, SYSTEM);
-    expect(await ack(a1, 'ticket:join', { ticketNumber: other.ticket.number })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await ack(a1, 'ticket:join', { ticketNumber: other.ticket.number })).toMatchObject({ error: { code: 'not_found' } });
     expect(await ack(a1, 'ticket:join', { ticketNumber: 'x' })).toMatchObject({ error: { code: 'validation_failed' } });
     expect(await ack(a2, 'ticket:join', { ticketNumber: 999999 })).toMatchObject({ error: { code: 'not_found' } });
   });

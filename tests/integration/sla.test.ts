@@ -1,19 +1,18 @@
 import type { Socket } from 'socket.io-client';
-import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
+import { MovableClock } from '../../src/infra/clock';
+import type { SlaService } from '../../src/modules/sla/sla.service';
+import { eventually, nextEvent, startTestApp } from '../helpers/harness';
 
 type Escalation = { id: string; ticketNumber: number; target: string; kind: 'warning' | 'breach'; level: number; dueAt: string };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * SLA timers on real Redis and BullMQ: breaches fire on time and reach the right people, replies and
- * pauses stop or move them, and a restart of the workers loses nothing.
- */
-describe('SLA timers and escalations', () => {
-  let app: TestApp;
-  let supervisor: Socket;
-  let manager: Socket;
-  let slow: { number: number; dueAt: string; escalation: Promise<Escalation> };
+type SlaHandle = Pick<SlaService, 'check' | 'sweep'>;
 
+/** One Aftercare with the helpers of these scenarios; `clock` is the app's own (movable) clock. */
+async function slaScenario() {
+  const clock = new MovableClock();
+  const app = await startTestApp({ clock, env: { SLA_ESCALATION_STEP: 'PT2S' } });
+  const supervisor = await app.agentSocket('supervisor@demo.local');
+  const manager = await app.agentSocket('manager@demo.local');
   const policy = async (name: string, match: object, targets: object) => {
     const res = await (await app.as('manager@demo.local')).post('/api/sla-policies').send({ name, order: 1, match, targets });
     expect(res.status).toBe(201);
@@ -30,87 +29,59 @@ describe('SLA timers and escalations', () => {
     socket.on('escalation', (e: Escalation) => e.ticketNumber === number && seen.push(e));
     return seen;
   };
+  const sla = () => (app.c.modules.find((m) => m.name === 'sla') as unknown as { sla: SlaHandle }).sla;
+  return { app, clock, supervisor, manager, policy, ticket, stored, escalationsOf, sla };
+}
+
+/**
+ * SLA timers on real Redis and BullMQ: breaches fire on time and reach the right people, and a
+ * restart of the workers loses nothing. These wait for real deadlines (seconds long).
+ */
+describe('SLA timers and escalations on real time', () => {
+  let s: Awaited<ReturnType<typeof slaScenario>>;
+  let slow: { number: number; dueAt: string; escalation: Promise<Escalation> };
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { SLA_ESCALATION_STEP: 'PT2S' } });
-    supervisor = await app.agentSocket('supervisor@demo.local');
-    manager = await app.agentSocket('manager@demo.local');
+    s = await slaScenario();
     // The PT20S ticket runs while the shorter scenarios below play out; its assertions come last.
-    await policy('urgent warranty 20s', { priority: 'urgent', type: 'warranty' }, { firstResponse: 'PT20S' });
-    const t = await ticket({ type: 'warranty', priority: 'urgent', subject: 'Freezer stopped, food spoiling' });
+    await s.policy('urgent warranty 20s', { priority: 'urgent', type: 'warranty' }, { firstResponse: 'PT20S' });
+    const t = await s.ticket({ type: 'warranty', priority: 'urgent', subject: 'Freezer stopped, food spoiling' });
     expect(t.sla).toMatchObject({ policy: 'urgent warranty 20s', firstResponse: { status: 'active' }, escalationLevel: 0 });
-    slow = { number: t.number, dueAt: t.sla.firstResponse.dueAt, escalation: nextEvent<Escalation>(supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach', 40_000) };
+    slow = { number: t.number, dueAt: t.sla.firstResponse.dueAt, escalation: nextEvent<Escalation>(s.supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach', 40_000) };
   });
-  afterAll(() => app.close());
-
-  it('a reply before the deadline leaves the target hit and nothing escalates', async () => {
-    await policy('high warranty 4s', { priority: 'high', type: 'warranty' }, { firstResponse: 'PT4S' });
-    const t = await ticket({ type: 'warranty', priority: 'high' });
-    const seen = escalationsOf(supervisor, t.number);
-    const reply = await (await app.as('agent1@demo.local')).post(`/api/tickets/${t.number}/messages`).send({ body: 'An engineer will call you within the hour.' });
-    expect(reply.status).toBe(201);
-    const fresh = await (await app.as('agent1@demo.local')).get(`/api/tickets/${t.number}`);
-    expect(fresh.body.sla.firstResponse).toEqual({ status: 'hit', dueAt: t.sla.firstResponse.dueAt });
-    expect(await app.c.queues.get('sla').getJob(`sla-first-response-breach-${t.id}`)).toBeUndefined();
-    await sleep(Date.parse(t.sla.firstResponse.dueAt) - app.clock.now().getTime() + 1500); // proving an absence takes waiting
-    expect(seen).toEqual([]);
-    expect((await stored(t.number)).firstResponse!.status).toBe('hit');
-  });
-
-  it('pending pauses the clock, the deadline moves by the paused time, and an internal note is no response', async () => {
-    await policy('low warranty 8s', { priority: 'low', type: 'warranty' }, { firstResponse: 'PT8S' });
-    const t = await ticket({ type: 'warranty', priority: 'low' });
-    const a1 = await app.as('agent1@demo.local');
-    const paused = await a1.patch(`/api/tickets/${t.number}`).send({ status: 'pending' });
-    expect(paused.status).toBe(200);
-    expect(paused.body.sla.firstResponse).toEqual({ status: 'paused', dueAt: null });
-    expect(await app.c.queues.get('sla').getJob(`sla-first-response-breach-${t.id}`)).toBeUndefined();
-    const pausedAt = (await stored(t.number)).pausedAt!.getTime();
-    await sleep(2000); // waiting for the customer (real time: the PT20S ticket shares this clock)
-    const resuming = app.clock.now().getTime();
-    const resumed = await a1.patch(`/api/tickets/${t.number}`).send({ status: 'open' });
-    const resumedAt = app.clock.now().getTime();
-    const moved = Date.parse(resumed.body.sla.firstResponse.dueAt) - Date.parse(t.sla.firstResponse.dueAt);
-    expect(resumed.body.sla.firstResponse.status).toBe('active');
-    expect(moved).toBeGreaterThanOrEqual(resuming - pausedAt);
-    expect(moved).toBeLessThanOrEqual(resumedAt - pausedAt);
-
-    await a1.post(`/api/tickets/${t.number}/messages`).send({ body: 'Customer sounds upset', internal: true });
-    expect((await a1.get(`/api/tickets/${t.number}`)).body.sla.firstResponse.status).toBe('active');
-    const breach = await nextEvent<Escalation>(supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach', 20_000);
-    expect(breach.dueAt).toBe(resumed.body.sla.firstResponse.dueAt);
-  });
+  afterAll(() => s.app.close());
 
   it('fires the breach on time although the workers were stopped and restarted mid-wait', async () => {
-    await policy('web warranty 5s', { priority: 'normal', type: 'warranty', channel: 'web' }, { firstResponse: 'PT5S' });
-    const t = await ticket({ type: 'warranty', channel: 'web' });
-    const breach = nextEvent<Escalation>(supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach', 20_000);
-    await app.stopWorkers();
-    await sleep(2000); // a deploy: nobody is processing
-    await app.startWorkers();
+    await s.policy('web warranty 5s', { priority: 'normal', type: 'warranty', channel: 'web' }, { firstResponse: 'PT5S' });
+    const t = await s.ticket({ type: 'warranty', channel: 'web' });
+    const breach = nextEvent<Escalation>(s.supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach', 20_000);
+    await s.app.stopWorkers();
+    // a deploy: nobody is processing, and the timer waits in Redis, not in a process
+    expect(await (await s.app.c.queues.get('sla').getJob(`sla-first-response-breach-${t.id}`))?.getState()).toBe('delayed');
+    await s.app.startWorkers();
     expect(await breach).toMatchObject({ target: 'firstResponse', level: 1, dueAt: t.sla.firstResponse.dueAt });
-    const sla = await stored(t.number);
+    const sla = await s.stored(t.number);
     expect(sla.firstResponse!.status).toBe('breached');
     expect(sla.firstResponse!.breachedAt!.getTime() - Date.parse(t.sla.firstResponse.dueAt)).toBeLessThan(1000);
   });
 
   it('escalates to the manager after the step, mails each in their language, and a supervisor acknowledges', async () => {
-    await policy('email warranty 3s', { priority: 'normal', type: 'warranty', channel: 'email' }, { firstResponse: 'PT3S' });
-    const t = await ticket({ type: 'warranty', channel: 'email' });
-    const level1 = nextEvent<Escalation>(supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach' && e.level === 1, 15_000);
-    const level2 = nextEvent<Escalation>(manager, 'escalation', (e) => e.ticketNumber === t.number && e.level === 2, 20_000);
+    await s.policy('email warranty 3s', { priority: 'normal', type: 'warranty', channel: 'email' }, { firstResponse: 'PT3S' });
+    const t = await s.ticket({ type: 'warranty', channel: 'email' });
+    const level1 = nextEvent<Escalation>(s.supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach' && e.level === 1, 15_000);
+    const level2 = nextEvent<Escalation>(s.manager, 'escalation', (e) => e.ticketNumber === t.number && e.level === 2, 20_000);
     const first = await level1;
     const second = await level2;
     expect(second).toMatchObject({ kind: 'breach', target: 'firstResponse' });
 
-    const sla = await stored(t.number);
+    const sla = await s.stored(t.number);
     expect(sla.escalationLevel).toBeGreaterThanOrEqual(2);
-    const supervisorId = (await app.c.models.Agent.findOne({ email: 'supervisor@demo.local' }))!._id;
-    const mail = await app.c.queues.get('mail-out').getJob(`sla-mail-${first.id}-${supervisorId}`);
+    const supervisorId = (await s.app.c.models.Agent.findOne({ email: 'supervisor@demo.local' }))!._id;
+    const mail = await s.app.c.queues.get('mail-out').getJob(`sla-mail-${first.id}-${supervisorId}`);
     expect(mail?.data).toMatchObject({ to: 'supervisor@demo.local', template: 'sla-escalation', locale: 'zh-CN' });
 
-    const sup = await app.as('supervisor@demo.local');
-    const agent = await app.as('agent1@demo.local');
+    const sup = await s.app.as('supervisor@demo.local');
+    const agent = await s.app.as('agent1@demo.local');
     expect((await agent.post(`/api/tickets/${t.number}/escalations/${first.id}/ack`)).status).toBe(403);
     const ack = await sup.post(`/api/tickets/${t.number}/escalations/${first.id}/ack`);
     expect(ack.status).toBe(200);
@@ -121,24 +92,78 @@ describe('SLA timers and escalations', () => {
     expect(feed.status).toBe(200);
     const mine = feed.body.escalations.filter((e: { ticketNumber: number }) => e.ticketNumber === t.number);
     expect(mine.find((e: { id: string }) => e.id === first.id).acknowledgedAt).not.toBeNull();
-    const other = await (await app.as('agent2@demo.local')).get('/api/escalations?limit=200');
+    const other = await (await s.app.as('agent2@demo.local')).get('/api/escalations?limit=200');
     expect(other.body.escalations.some((e: { ticketNumber: number }) => e.ticketNumber === t.number)).toBe(false); // not agent2's team
   });
 
   it('an urgent ticket under a PT20S first-response policy is breached within a second of its deadline', async () => {
     const e = await slow.escalation;
     expect(e).toMatchObject({ ticketNumber: slow.number, target: 'firstResponse', kind: 'breach', level: 1, dueAt: slow.dueAt });
-    const sla = await stored(slow.number);
+    const sla = await s.stored(slow.number);
     expect(sla.firstResponse!.status).toBe('breached');
     const late = sla.firstResponse!.breachedAt!.getTime() - Date.parse(slow.dueAt);
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(1000);
-    const view = await (await app.as('supervisor@demo.local')).get(`/api/tickets/${slow.number}`);
+    const view = await (await s.app.as('supervisor@demo.local')).get(`/api/tickets/${slow.number}`);
     expect(view.body.sla.firstResponse.status).toBe('breached');
     const queue = await eventually(async () => {
-      const q = await (await app.as('supervisor@demo.local')).get('/api/queue?team=support&limit=100');
+      const q = await (await s.app.as('supervisor@demo.local')).get('/api/queue?team=support&limit=100');
       return q.body.items.find((i: { number: number; slaStatus: string }) => i.number === slow.number && i.slaStatus === 'breached');
     });
     expect(queue.dueAt).toBe(slow.dueAt);
+  });
+});
+
+/**
+ * SLA state on a moved clock: replies meet targets and pauses move deadlines, however much time
+ * passes, proved by running the evaluator on the moved clock instead of waiting.
+ */
+describe('SLA state on a moved clock', () => {
+  let s: Awaited<ReturnType<typeof slaScenario>>;
+  beforeAll(async () => {
+    s = await slaScenario();
+  });
+  afterAll(() => s.app.close());
+
+  it('a reply before the deadline leaves the target hit and nothing escalates, however late it gets', async () => {
+    await s.policy('high warranty 4s', { priority: 'high', type: 'warranty' }, { firstResponse: 'PT4S' });
+    const t = await s.ticket({ type: 'warranty', priority: 'high' });
+    const seen = s.escalationsOf(s.supervisor, t.number);
+    const reply = await (await s.app.as('agent1@demo.local')).post(`/api/tickets/${t.number}/messages`).send({ body: 'An engineer will call you within the hour.' });
+    expect(reply.status).toBe(201);
+    const fresh = await (await s.app.as('agent1@demo.local')).get(`/api/tickets/${t.number}`);
+    expect(fresh.body.sla.firstResponse).toEqual({ status: 'hit', dueAt: t.sla.firstResponse.dueAt });
+    expect(await s.app.c.queues.get('sla').getJob(`sla-first-response-breach-${t.id}`)).toBeUndefined();
+    // an hour past the deadline, the evaluator and the sweeper (what any timer or repair runs) find nothing due
+    s.clock.advance(3600_000);
+    expect(await s.sla().check(t.id)).toMatchObject({ events: 0 });
+    await s.sla().sweep();
+    expect(seen).toEqual([]);
+    expect((await s.stored(t.number)).firstResponse!.status).toBe('hit');
+    expect((await s.stored(t.number)).escalations).toEqual([]);
+  });
+
+  it('pending pauses the clock, the deadline moves by the paused time, and an internal note is no response', async () => {
+    await s.policy('low warranty 8s', { priority: 'low', type: 'warranty' }, { firstResponse: 'PT8S' });
+    const t = await s.ticket({ type: 'warranty', priority: 'low' });
+    const a1 = await s.app.as('agent1@demo.local');
+    const paused = await a1.patch(`/api/tickets/${t.number}`).send({ status: 'pending' });
+    expect(paused.status).toBe(200);
+    expect(paused.body.sla.firstResponse).toEqual({ status: 'paused', dueAt: null });
+    expect(await s.app.c.queues.get('sla').getJob(`sla-first-response-breach-${t.id}`)).toBeUndefined();
+    const pausedAt = (await s.stored(t.number)).pausedAt!.getTime();
+    s.clock.advance(2 * 3600_000); // two hours waiting for the customer
+    const resuming = s.clock.now().getTime();
+    const resumed = await a1.patch(`/api/tickets/${t.number}`).send({ status: 'open' });
+    const resumedAt = s.clock.now().getTime();
+    const moved = Date.parse(resumed.body.sla.firstResponse.dueAt) - Date.parse(t.sla.firstResponse.dueAt);
+    expect(resumed.body.sla.firstResponse.status).toBe('active');
+    expect(moved).toBeGreaterThanOrEqual(resuming - pausedAt);
+    expect(moved).toBeLessThanOrEqual(resumedAt - pausedAt);
+
+    await a1.post(`/api/tickets/${t.number}/messages`).send({ body: 'Customer sounds upset', internal: true });
+    expect((await a1.get(`/api/tickets/${t.number}`)).body.sla.firstResponse.status).toBe('active');
+    const breach = await nextEvent<Escalation>(s.supervisor, 'escalation', (e) => e.ticketNumber === t.number && e.kind === 'breach', 20_000);
+    expect(breach.dueAt).toBe(resumed.body.sla.firstResponse.dueAt);
   });
 });

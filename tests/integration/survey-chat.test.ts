@@ -13,7 +13,7 @@ async function openChat(app: TestApp, auth: Record<string, unknown>, body: strin
 describe('satisfaction surveys in the chat widget', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ env: { SURVEY_DELAY: 'PT1S', FOLLOWUP_DELAY: 'PT2S' } });
+    app = await startTestApp({ env: { SURVEY_DELAY: 'PT1S', FOLLOWUP_DELAY: 'PT2S', TRUST_PROXY: 'loopback' } });
   });
   afterAll(() => app.close());
 

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
+import { Types } from 'mongoose';
 import { SMTPServer } from 'smtp-server';
 import { MovableClock } from '../../src/infra/clock';
 import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
@@ -156,6 +157,19 @@ describe('satisfaction surveys', () => {
       return JSON.stringify(r.body).includes('survey_answered') && r.body;
     });
     expect(JSON.stringify(timeline)).toContain('2/5');
+  });
+
+  it('handles an answer once even when the worker crashed after the timeline line and is run again (#13)', async () => {
+    const answers = (app.c.modules.find((m) => m.name === 'surveys') as unknown as { answers: { handleAnswered(id: string): Promise<unknown> } }).answers;
+    const [s] = await surveysOf(ticketNumber);
+    const t = await app.c.tickets.byNumber(ticketNumber);
+    const events = () => app.c.models.Message.countDocuments({ ticketId: t._id, 'event.type': 'survey_answered' });
+    expect(await events()).toBe(1);
+    // the crash: the line and the callback were written, `handledAt` was not; the job runs again
+    await app.c.conn.collection('surveys').updateOne({ _id: new Types.ObjectId(s.id) }, { $set: { handledAt: null } });
+    expect(await answers.handleAnswered(s.id)).toEqual({ lowRating: true });
+    expect(await events()).toBe(1);
+    expect(await app.c.conn.collection('callbacks').countDocuments({ ticketId: t._id, kind: 'low_rating' })).toBe(1);
   });
 
   it('refuses a second submit with a clear page and keeps the first answer', async () => {

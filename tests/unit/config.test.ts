@@ -43,3 +43,33 @@ describe('config', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('config of who is trusted', () => {
+  const fails = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return null;
+  };
+
+  it('trusts no proxy unless TRUST_PROXY names them', () => {
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+  });
+
+  it('refuses to trust every address, and names what is not an address', () => {
+    expect(fails({ TRUST_PROXY: 'true' })).toMatch(/^Invalid configuration: TRUST_PROXY must name the proxies/);
+    expect(fails({ TRUST_PROXY: '10.0.0.0/33' })).toMatch(/^Invalid configuration: TRUST_PROXY has "10.0.0.0\/33"/);
+    expect(fails({ TRUST_PROXY: 'my-proxy' })).toMatch(/TRUST_PROXY has "my-proxy"/);
+  });
+
+  it('wants an EMAIL_WEBHOOK_SECRET of at least 16 characters, and takes empty as unset', () => {
+    expect(fails({ EMAIL_WEBHOOK_SECRET: 'short-secret' })).toMatch(/^Invalid configuration: EMAIL_WEBHOOK_SECRET must be at least 16 characters/);
+    expect(loadConfig({ ...base, EMAIL_WEBHOOK_SECRET: '' }).emailWebhookSecret).toBeUndefined();
+    expect(loadConfig({ ...base, EMAIL_WEBHOOK_SECRET: 'sixteen-chars-ok' }).emailWebhookSecret).toBe('sixteen-chars-ok');
+  });
+});

@@ -22,7 +22,7 @@ export function CallbackList() {
   useEffect(() => {
     void load();
   }, []);
-  useLive(['callback:due', 'callback:updated'], reload);
+  useLive('callback:due', reload);
   if (!available) return null;
   return (
     <section class="callbacks" aria-labelledby="callbacks-title">

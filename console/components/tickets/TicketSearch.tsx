@@ -8,6 +8,7 @@ import { go, hashOf, useRoute } from '../../router';
 import { isLead, seesAllTeams, type Me } from '../../session';
 import { useShortcut } from '../../shortcuts';
 import { teamName, useTeams } from '../../teams';
+import type { Ticket as TicketPayload } from '../../types';
 import { TicketRow, type QueueItem } from '../Queue';
 import { TicketView } from '../TicketView';
 
@@ -21,19 +22,6 @@ const SORTS = ['newest', 'oldest', 'updated', 'due', 'priority'];
 /** query fields that are filters (not the order or the page) */
 const FILTERS = ['q', 'status', 'team', 'channel', 'type', 'priority', 'assignee', 'customer', 'sla', 'createdFrom', 'createdTo', 'updatedFrom', 'updatedTo'];
 
-interface TicketView {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { name: string };
-  sla: { firstResponse?: { dueAt: string | null; status: string }; nextResponse?: { dueAt: string | null; status: string }; resolution?: { dueAt: string | null; status: string } } | null;
-  preview: string;
-}
 interface SavedView {
   id: string;
   name: string;
@@ -47,11 +35,11 @@ interface SavedView {
   countCapped?: boolean;
 }
 
-function rowOf(t: TicketView): QueueItem {
+function rowOf(t: TicketPayload): QueueItem {
   const targets = [t.sla?.firstResponse, t.sla?.nextResponse, t.sla?.resolution].filter((x): x is { dueAt: string | null; status: string } => !!x && !!x.dueAt);
   const running = targets.filter((x) => x.status === 'active' || x.status === 'breached').sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!));
   const breached = targets.some((x) => x.status === 'breached');
-  return { ...t, dueAt: running[0]?.dueAt ?? null, slaStatus: breached ? 'breached' : (running[0]?.status ?? null) };
+  return { ...t, priority: t.priority as QueueItem['priority'], dueAt: running[0]?.dueAt ?? null, slaStatus: breached ? 'breached' : (running[0]?.status ?? null) };
 }
 
 /** The filters of a route's query, with the live statuses when nothing is asked for. */
@@ -118,7 +106,7 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
       const q = new URLSearchParams(filters);
       q.set('limit', '25');
       if (cursor) q.set('cursor', cursor);
-      const res = await api<{ tickets: TicketView[]; nextCursor: string | null }>(`/api/tickets?${q}`);
+      const res = await api<{ tickets: TicketPayload[]; nextCursor: string | null }>(`/api/tickets?${q}`);
       if (mine !== seq.current) return;
       setRows((old) => (cursor ? [...old, ...res.tickets.map(rowOf)] : res.tickets.map(rowOf)));
       setNext(res.nextCursor);

@@ -69,7 +69,7 @@ export interface OfflinePayload {
   clientId?: string;
 }
 export interface EndPayload {
-  /** email a transcript to this address (or to the customer's address when omitted) */
+  /** email a transcript: only to the address this visitor proved with `email:verify` / `email:confirm` (else `email_unverified`) */
   transcript?: boolean;
   email?: string;
 }
@@ -92,6 +92,10 @@ export interface VisitorToServer {
   'chat:end': (p: EndPayload, ack: Ack<{ ticketNumber: number | null; transcript: boolean }>) => void;
   'chat:rate': (p: RatePayload, ack: Ack<{ ok: true }>) => void;
   'callback:request': (p: CallbackPayload, ack: Ack<{ ok: true; callbackId: string | null }>) => void;
+  /** mails a six-digit code to `email` (fixed text, limited per address, visitor and mail address) */
+  'email:verify': (p: { email: string }, ack: Ack<{ sent: true }>) => void;
+  /** the code from that mail: the address is proven for this visitor (transcripts, identity shown to agents) */
+  'email:confirm': (p: { code: string }, ack: Ack<{ verified: true; email: string }>) => void;
 }
 
 export interface ServerToVisitor {

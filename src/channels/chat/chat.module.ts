@@ -7,7 +7,9 @@ import type { DeliveryRouter } from '../delivery';
 import { AgentAvailability } from './chat.availability';
 import { chatDelivery } from './chat.delivery';
 import { ChatEmitter } from './chat.emitter';
+import { ChatLimits } from './chat.limits';
 import { ChatObserver } from './chat.observer';
+import { ChatVerification } from './chat.verify';
 import { ChatQueue } from './chat.queue';
 import { chatAttachmentRoutes } from './chat-attachments.routes';
 import { chatRoutes } from './chat.routes';
@@ -43,6 +45,7 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
   const state = new ChatState(core.redis, prefix, Ticket);
   const queue = new ChatQueue(state, core.realtime);
   const availability = new AgentAvailability(Agent);
+  const verification = new ChatVerification(core.redis, prefix, core.outbox);
   const chat = new ChatService({
     Ticket,
     Message,
@@ -60,8 +63,9 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
     callbacks: d.callbacks,
     ratings: d.ratings,
     uploads: d.attachments ?? null,
+    verification,
   });
-  const tokens = new VisitorTokens(core.config.sessionSecret);
+  const tokens = new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock);
   const observer = new ChatObserver(queue, core.realtime, Agent);
   delivery.register(
     'chat',
@@ -87,8 +91,9 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
         realtime: core.realtime,
         teamExists: (t) => d.teams.exists(t),
         defaultTeam: DEFAULT_CHAT_TEAM,
-        messageLimiter: limiter('msg', 20, 10),
-        actionLimiter: limiter('action', 10, 60),
+        limits: new ChatLimits(core.redis, prefix),
+        clientIp: core.clientIp,
+        verification,
         Ticket,
         log,
       });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { Router } from 'express';
 import type { ApiRegistry } from '../../http/api-route';
+import { requestIp } from '../../http/client-ip';
+import { allowEmbedding } from '../../http/security-headers';
 import { TooManyRequestsError } from '../../errors';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AgentAvailability } from './chat.availability';
@@ -12,6 +14,8 @@ const WIDGET = path.resolve(__dirname, '..', '..', '..', 'public', 'build', 'cha
 /** The widget script, the availability probe and the offline form for pages that post it without a socket. */
 export function chatRoutes(api: ApiRegistry, deps: { chat: ChatService; availability: AgentAvailability; defaultTeam: string; offlineLimiter: RateLimiterRedis }): Router {
   const r = Router();
+  // embedded by <script src> on other sites: loadable cross-origin
+  r.use(['/chat-widget.js', '/chat-widget.js.map'], allowEmbedding);
   r.get('/chat-widget.js', (_req, res, next) => {
     res.sendFile(WIDGET, { headers: { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' } }, (err) => err && next(err));
   });
@@ -29,7 +33,7 @@ export function chatRoutes(api: ApiRegistry, deps: { chat: ChatService; availabi
     { method: 'post', path: '/api/chat/offline', tag: 'chat', summary: 'The widget\'s offline form: a ticket answered by email', auth: 'public', body: offlineSchema, response: offlineResult, status: 201 },
     async ({ body, req }) => {
       try {
-        await deps.offlineLimiter.consume(req.ip ?? 'unknown');
+        await deps.offlineLimiter.consume(requestIp(req));
       } catch (err) {
         if (err instanceof RateLimiterRes) throw new TooManyRequestsError('Too many messages; wait a moment', Math.ceil(err.msBeforeNext / 1000));
         throw err;

@@ -42,6 +42,9 @@ export const endSchema = z.strictObject({
   email: z.email().max(254).optional(),
 });
 
+export const verifySchema = z.strictObject({ email: z.email().max(254) });
+export const confirmSchema = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') });
+
 export const rateSchema = z.strictObject({
   score: z.number().int().min(1).max(5),
   comment: z.string().trim().max(2000).optional(),

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Locale } from '../../core/types';
-import { ConflictError, PayloadTooLargeError, ValidationError } from '../../errors';
+import { AppError, ConflictError, PayloadTooLargeError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { MailOutbox } from '../../mail/outbox';
 import type { AgentModel } from '../../modules/agents/agent.model';
@@ -28,6 +28,14 @@ export interface Visitor {
   team: string;
 }
 
+/** Whether the person chatting is who they typed they are (shown to agents on the ticket). */
+export interface ChatIdentity {
+  verified: boolean;
+  /** the typed email or phone matched a customer on file */
+  matched: boolean;
+  claimed: { email: string | null; phone: string | null };
+}
+
 /** Who files callback requests; the callbacks module's service when it is there. */
 export interface ChatRatings {
   recordChatRating(ticketNumber: number, score: number, comment?: string | null): Promise<unknown>;
@@ -48,7 +56,7 @@ export interface ChatServiceDeps {
   timeline: Pick<TicketMessages, 'addEvent' | 'setDelivery'>;
   updates: Pick<TicketUpdates, 'setMeta'>;
   inbound: Pick<TicketInbound, 'receive'>;
-  customers: Pick<CustomerService, 'get'>;
+  customers: Pick<CustomerService, 'get' | 'findByContact' | 'findOrCreate'>;
   outbox: MailOutbox;
   clock: Clock;
   state: ChatState;
@@ -60,11 +68,40 @@ export interface ChatServiceDeps {
   ratings: ChatRatings | null;
   /** photos a visitor sends (the attachments service) */
   uploads?: Uploads | null;
+  /** which addresses visitors proved (ChatVerification) */
+  verification: { verified(vid: string): Promise<string | null> } | null;
 }
 
 /** Live chat: a visitor's messages become a chat ticket; ending, rating, offline messages, callbacks. */
 export class ChatService {
   constructor(private readonly d: ChatServiceDeps) {}
+
+  /**
+   * The customer of a visitor's new chat. What a visitor types is a claim, not a proof: when it
+   * matches a customer on file the chat joins that record but adds nothing to it (no phone, no
+   * address), and the ticket says `identity: {verified:false, matched:true, claimed}` so that the
+   * agent sees a stranger may be speaking before sharing the record's details. A proven address
+   * (email:confirm) makes it verified.
+   */
+  private async customerFor(v: Visitor, phone?: string | null): Promise<{ customerId: Types.ObjectId; identity: ChatIdentity }> {
+    const claimed = { email: v.email || null, phone: phone || v.phone || null };
+    const found = await this.d.customers.findByContact(claimed);
+    const customer = found ?? (await this.d.customers.findOrCreate({ name: v.name, ...claimed, locale: v.locale }));
+    const proven = await this.d.verification?.verified(v.id);
+    return { customerId: customer._id, identity: { verified: !!proven && customer.emails.includes(proven), matched: !!found, claimed } };
+  }
+
+  /** The visitor proved `email`: their chat's identity is verified when that is the customer's address. */
+  async identityVerified(v: Visitor, email: string, ticketNumber?: number): Promise<void> {
+    const number = ticketNumber ?? (await this.d.state.chatOf(v.id)).ticket;
+    const ticket = number ? await this.d.Ticket.findOne({ number }) : null;
+    if (!ticket || ticket.visitorId !== v.id) return;
+    const customer = await this.d.customers.get(String(ticket.customerId));
+    const verified = customer.emails.includes(email);
+    await this.d.updates.setMeta(ticket, { 'identity.verified': verified, 'identity.provenEmail': email });
+    const body = verified ? 'The visitor proved the customer\'s email address' : 'The visitor proved an email address that is not this customer\'s';
+    await this.d.timeline.addEvent(ticket, { type: 'identity_verified', data: { verified } }, body);
+  }
 
   /** Whether the chat's visitor has a socket open (the survey module offers in the widget, else by email). */
   visitorOnline(visitorId: string | null | undefined): Promise<boolean> {
@@ -102,13 +139,16 @@ export class ChatService {
     // a retried message (same clientId) whose photos were marked sent the first time: the repeat is answered as a duplicate below
     const repeat = uploadIds.length && input.clientId ? await this.d.Message.exists({ dedupeKey: `chat:${v.id}:${input.clientId}` }) : null;
     const attachments = uploadIds.length && this.d.uploads && !repeat ? await this.d.uploads.claim(uploadIds, `visitor:${v.id}`, null) : [];
+    // a first message opens the chat: who the visitor claims to be is settled before (customerFor)
+    const who = chat.ticket ? null : await this.customerFor(v);
     const r = await this.d.inbound.receive({
       channel: 'chat',
       customer: { name: v.name, email: v.email || null, phone: v.phone || null, locale: v.locale },
+      customerId: who?.customerId,
       author: { type: 'customer', name: displayName(v) },
       thread: chat.ticket ? { number: chat.ticket } : null,
       // one chat per visitor at a time: racing first messages (two tabs, a retry) share this key
-      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: subjectOf(input.body || attachments[0]?.filename || '…'), team: v.team, visitorId: v.id, meta: { chat: { locale: v.locale } } },
+      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: subjectOf(input.body || attachments[0]?.filename || '…'), team: v.team, visitorId: v.id, meta: { chat: { locale: v.locale }, ...(who ? { identity: who.identity } : {}) } },
       message: { body: input.body, clientId: input.clientId ?? null, dedupeKey: input.clientId ? `chat:${v.id}:${input.clientId}` : undefined, delivery: 'received', ...(attachments.length ? { attachments } : {}) },
     });
     const duplicate = r.outcome === 'duplicate';
@@ -134,8 +174,15 @@ export class ChatService {
     return msgs.map(visitorMessage);
   }
 
-  /** Ends the visitor's chat; the ticket stays open for the agents. Emails the transcript when asked. */
-  async end(v: Visitor, opts: { transcript?: boolean; email?: string }): Promise<{ ticketNumber: number | null; transcript: boolean; ended: TicketDoc | null }> {
+  /**
+   * Ends the visitor's chat; the ticket stays open for the agents. Emails the transcript when asked,
+   * only to the address the visitor proved (`verified`, see ChatVerification): a transcript holds the
+   * visitor's own words, and must not be a way to mail them to anyone.
+   */
+  async end(v: Visitor, opts: { transcript?: boolean; email?: string; verified: string | null }): Promise<{ ticketNumber: number | null; transcript: boolean; ended: TicketDoc | null }> {
+    if (opts.transcript && (!opts.verified || (opts.email && opts.email.trim().toLowerCase() !== opts.verified))) {
+      throw new AppError(403, 'email_unverified', 'Confirm your email address first: the transcript goes only to an address you proved (email:verify)');
+    }
     const chat = await this.d.state.chatOf(v.id);
     const number = chat.ticket ?? chat.last;
     if (!number) return { ticketNumber: null, transcript: false, ended: null };
@@ -148,13 +195,10 @@ export class ChatService {
       await this.d.queue.leave(ticket.team, ticket.number);
     }
     let transcript = false;
-    if (opts.transcript) {
+    if (opts.transcript && opts.verified) {
       const customer = await this.d.customers.get(String(ticket.customerId));
-      const to = opts.email ?? customer.emails[0];
-      if (to) {
-        await this.sendTranscript(ticket, to, (customer.locale as Locale) ?? v.locale);
-        transcript = true;
-      }
+      await this.sendTranscript(ticket, opts.verified, (customer.locale as Locale) ?? v.locale);
+      transcript = true;
     }
     return { ticketNumber: ticket.number, transcript, ended: chat.ticket ? ticket : null };
   }
@@ -205,13 +249,15 @@ export class ChatService {
   /** A callback request from the widget, filed with the callbacks module (or noted on the ticket when it is absent). */
   async requestCallback(v: Visitor, input: { phone: string; at?: string }): Promise<{ ticketNumber: number; callbackId: string | null }> {
     const chat = await this.d.state.chatOf(v.id);
+    const who = chat.ticket ? null : await this.customerFor(v, input.phone);
     // no words: a chat ticket of its own when none is open, with the request on its timeline
     const { ticket } = await this.d.inbound.receive({
       channel: 'chat',
       customer: { name: v.name, email: v.email || null, phone: input.phone, locale: v.locale },
+      customerId: who?.customerId,
       author: { type: 'customer', name: displayName(v) },
       thread: chat.ticket ? { number: chat.ticket } : null,
-      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: `Callback request ${input.phone}`, team: v.team, visitorId: v.id },
+      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: `Callback request ${input.phone}`, team: v.team, visitorId: v.id, ...(who ? { meta: { identity: who.identity } } : {}) },
     });
     if (ticket.number !== chat.ticket) await this.d.state.setCurrent(v.id, ticket.number);
     const dueAt = input.at ? new Date(input.at) : this.d.clock.now();

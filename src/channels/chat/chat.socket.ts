@@ -1,15 +1,17 @@
 import type { Namespace, Socket } from 'socket.io';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { z } from 'zod';
-import { AppError, errorBody, TooManyRequestsError, ValidationError } from '../../errors';
-import { issueDetail } from '../../http/api-route';
+import { errorBody, ValidationError } from '../../errors';
+import type { ClientIp } from '../../http/client-ip';
 import type { Logger } from '../../logger';
-import type { Principal } from '../../modules/auth/principal';
 import type { TicketModel } from '../../modules/tickets/ticket.model';
-import { rooms, type Realtime } from '../../realtime/realtime';
+import { agentsClientSchemas } from '../../realtime/agents.schemas';
+import { type AgentsNamespace, rooms, type Realtime } from '../../realtime/realtime';
+import { socketHandler } from '../../realtime/socket-events';
 import { chatRooms, type ChatEmitter } from './chat.emitter';
-import { callbackSchema, chatAuthSchema, endSchema, offlineSchema, rateSchema, sendSchema, typingSchema } from './chat.schemas';
+import { callbackSchema, chatAuthSchema, confirmSchema, endSchema, offlineSchema, rateSchema, sendSchema, typingSchema, verifySchema } from './chat.schemas';
+import type { ChatVerification } from './chat.verify';
 import type { ChatService, Visitor } from './chat.service';
+import type { ChatLimitName, ChatLimits } from './chat.limits';
 import type { ChatState } from './chat.state';
 import type { VisitorTokens } from './visitor-token';
 import { visitorMessage } from './chat.view';
@@ -22,14 +24,17 @@ export interface ChatSocketDeps {
   realtime: Realtime;
   teamExists: (team: string) => Promise<boolean>;
   defaultTeam: string;
-  messageLimiter: RateLimiterRedis;
-  actionLimiter: RateLimiterRedis;
+  limits: ChatLimits;
+  clientIp: ClientIp;
+  verification: ChatVerification;
   Ticket: TicketModel;
   log: Logger;
 }
 
 interface ChatSocketData {
   visitor: Visitor;
+  /** the client's address (TRUST_PROXY decides whose X-Forwarded-For counts) */
+  ip: string;
   token: string;
   lastMessageId?: string;
   ticketNumber?: number;
@@ -39,18 +44,9 @@ interface ChatSocketData {
 /** Typing events closer together than this are dropped (the indicator needs no more). */
 const TYPING_EVERY_MS = 300;
 
-async function consume(limiter: RateLimiterRedis, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (err) {
-    if (err instanceof RateLimiterRes) throw new TooManyRequestsError('Too many messages; wait a moment', Math.ceil(err.msBeforeNext / 1000));
-    throw err;
-  }
-}
-
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const r = schema.safeParse(payload);
-  if (!r.success) throw new ValidationError('Invalid payload', r.error.issues.map(issueDetail));
+  if (!r.success) throw ValidationError.fromZod('payload', r.error);
   return r.data;
 }
 
@@ -61,17 +57,23 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
 export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
   nsp.use(async (socket, next) => {
     try {
+      const ip = d.clientIp.of(socket.request);
+      await d.limits.take(['connectIp', ip]);
       const auth = parse(chatAuthSchema, socket.handshake.auth ?? {});
       if (auth.team && !(await d.teamExists(auth.team))) throw new ValidationError(`Unknown team ${auth.team}`);
       let vid = d.tokens.verify(auth.visitorToken);
-      let token = auth.visitorToken ?? '';
-      if (!vid) {
-        // No token, or not ours (e.g. the secret changed): a new visitor, told its token in `session`.
+      let token: string;
+      if (vid) {
+        token = d.tokens.tokenFor(vid); // renewed on use: `session` hands the visitor a fresh one
+      } else {
+        // No token, expired, or not ours (e.g. the secret changed): a new visitor, told its token in `session`.
+        await d.limits.take(['newVisitorIp', ip]);
         ({ visitorId: vid, token } = d.tokens.issue());
         await d.state.markNew(vid);
       }
       const data: ChatSocketData = {
         visitor: { id: vid, name: auth.name || undefined, email: auth.email || undefined, phone: auth.phone || undefined, locale: auth.locale ?? 'en', team: auth.team ?? d.defaultTeam },
+        ip,
         token,
         lastMessageId: auth.lastMessageId,
       };
@@ -92,20 +94,13 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
       void socket.join(chatRooms.chat(n));
     };
 
-    const on = <S extends z.ZodType>(event: string, schema: S, limiter: RateLimiterRedis | null, fn: (p: z.output<S>) => Promise<unknown>) => {
-      socket.on(event, async (...args: unknown[]) => {
-        const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : () => undefined;
-        try {
-          if (limiter) await consume(limiter, v.id);
-          ack(await fn(parse(schema, args[0])));
-        } catch (err) {
-          if (!(err instanceof AppError)) d.log.error({ event, err }, 'chat event failed');
-          ack(errorBody(err));
-        }
-      });
+    const ip = data.ip;
+    const on = <S extends z.ZodType>(event: string, schema: S, limits: [ChatLimitName, string][], fn: (p: z.output<S>) => Promise<unknown>) => {
+      socket.on(event, socketHandler(schema, fn, { log: d.log, event, before: () => d.limits.take(...limits) }));
     };
 
-    on('message:send', sendSchema, d.messageLimiter, async (p) => {
+    on('message:send', sendSchema, [['messageSocket', socket.id], ['messageVisitor', v.id], ['messageIp', ip]], async (p) => {
+      if (!data.ticketNumber) await d.limits.take(['openIp', ip]); // this message opens a chat (or the socket has not heard of it yet)
       const r = await d.chat.send(v, p);
       inChat(r.ticketNumber);
       if (r.opened) {
@@ -126,26 +121,39 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
       d.realtime.toRoom(rooms.ticket(data.ticketNumber), 'typing', { ticketNumber: data.ticketNumber, author: { type: 'customer', name: v.name ?? '' }, typing: r.data.typing });
     });
 
-    on('offline:message', offlineSchema, d.actionLimiter, async (p) => {
+    on('offline:message', offlineSchema, [['actionVisitor', v.id], ['openIp', ip]], async (p) => {
       const t = await d.chat.offline({ ...p, locale: p.locale ?? v.locale }, v.team);
       return { ticketNumber: t.number };
     });
 
-    on('chat:end', endSchema, d.actionLimiter, async (p) => {
-      const r = await d.chat.end(v, p);
+    on('chat:end', endSchema, [['actionVisitor', v.id]], async (p) => {
+      const r = await d.chat.end(v, { ...p, verified: p.transcript ? await d.verification.verified(v.id) : null });
       if (r.ended) d.realtime.toChat(r.ended.number, 'chat:ended', { ticketNumber: r.ended.number });
       return { ticketNumber: r.ticketNumber, transcript: r.transcript };
     });
 
-    on('chat:rate', rateSchema, d.actionLimiter, async (p) => {
+    on('chat:rate', rateSchema, [['actionVisitor', v.id]], async (p) => {
       await d.chat.rate(v, p);
       return { ok: true };
     });
 
-    on('callback:request', callbackSchema, d.actionLimiter, async (p) => {
+    on('callback:request', callbackSchema, [['callbackVisitor', v.id], ['callbackIp', ip]], async (p) => {
+      if (!data.ticketNumber) await d.limits.take(['openIp', ip]); // the request opens a ticket
       const r = await d.chat.requestCallback(v, p);
       inChat(r.ticketNumber);
       return { ok: true, ticketNumber: r.ticketNumber, callbackId: r.callbackId };
+    });
+
+    on('email:verify', verifySchema, [['verifyVisitor', v.id], ['verifyIp', ip]], async (p) => {
+      await d.limits.take(['verifyAddress', p.email.toLowerCase()]);
+      await d.verification.request(v.id, p.email, v.locale);
+      return { sent: true };
+    });
+
+    on('email:confirm', confirmSchema, [['confirmVisitor', v.id]], async (p) => {
+      const email = await d.verification.confirm(v.id, p.code);
+      await d.chat.identityVerified(v, email, data.ticketNumber);
+      return { verified: true, email };
     });
 
     socket.on('disconnect', () => {
@@ -168,20 +176,21 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
 }
 
 /** Agents' typing on a chat ticket (`typing` `{ticketNumber, typing}` on /agents) reaches the visitor. */
-export function setupAgentTyping(agents: Namespace, d: Pick<ChatSocketDeps, 'Ticket' | 'realtime' | 'log'>): void {
-  agents.on('connection', (socket: Socket) => {
+export function setupAgentTyping(agents: AgentsNamespace, d: Pick<ChatSocketDeps, 'Ticket' | 'realtime' | 'log'>): void {
+  agents.on('connection', (socket) => {
     let last = 0;
     socket.on('typing', async (payload: unknown) => {
-      const p = payload as { ticketNumber?: unknown; typing?: unknown } | null;
-      // The routing module validates and answers this event (ticket viewers); here it only reaches the visitor.
-      if (!p || typeof p.ticketNumber !== 'number' || (p.typing !== undefined && typeof p.typing !== 'boolean')) return;
+      // The routing module answers this event (ticket viewers); here it only reaches the visitor.
+      const r = agentsClientSchemas.typing.safeParse(payload);
+      if (!r.success) return;
+      const p = r.data;
       const typing = p.typing ?? true;
       const now = Date.now();
       if (typing && now - last < TYPING_EVERY_MS) return;
       last = now;
       try {
         const t = await d.Ticket.findOne({ number: p.ticketNumber }, { channel: 1, team: 1 }).lean();
-        const principal = socket.data.principal as Principal;
+        const principal = socket.data.principal;
         if (t?.channel === 'chat' && principal.canSeeTeam(t.team)) d.realtime.toChat(p.ticketNumber, 'typing', { typing, name: principal.name });
       } catch (err) {
         d.log.warn({ err: (err as Error).message }, 'agent typing not forwarded');

@@ -10,7 +10,8 @@ import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { DeliveryRouter } from '../delivery';
 import { EmailDelivery, mailAddress } from './email.delivery';
 import { InboundJob, InboundMail } from './email.inbound';
-import { attachmentRoutes, emailWebhookRoutes } from './email.routes';
+import { redisLimiter } from '../../infra/rate-limit';
+import { attachmentRoutes, emailWebhookRoutes, WEBHOOK_GUESSES_PER_ADDRESS } from './email.routes';
 import { MailStore } from './mail-store';
 import { mailRefModel } from './mail-ref.model';
 import { SmtpIntake } from './smtp-intake';
@@ -97,6 +98,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     rawRoutes: (api) => [
       emailWebhookRoutes(api, {
         secret: core.config.emailWebhookSecret,
+        guesses: redisLimiter(core.redis, core.config.queuePrefix, 'webhook-secret-address', WEBHOOK_GUESSES_PER_ADDRESS, 15 * 60),
         maxBytes: core.config.mailMaxBytes,
         accept: (req, max) => accept(req, max, { via: 'webhook', rcpt: [], mailFrom: null }),
       }),

@@ -1,28 +1,27 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Request, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ApiRegistry } from '../../http/api-route';
+import { sameSecret } from '../../infra/secrets';
+import { requestIp } from '../../http/client-ip';
+import { take } from '../../infra/rate-limit';
 import type { MessageModel } from '../../modules/tickets/message.model';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import { MailTooLargeError, MailStore } from './mail-store';
 
 export type AcceptRaw = (source: Request, maxBytes: number) => Promise<string>;
 
-/** Compares in constant time, whatever the lengths: both sides are hashed first. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
-}
-
 /**
  * Door 2: a mail provider forwards the raw message. The route verifies, stores durably, queues the
  * same `mail-in` job as SMTP and answers 202; everything else happens in the worker.
  */
-export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; maxBytes: number; accept: AcceptRaw }): Router {
+/** Wrong X-Webhook-Secret guesses one address may make per 15 minutes before every try waits. */
+export const WEBHOOK_GUESSES_PER_ADDRESS = 20;
+
+export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; guesses: RateLimiterRedis; maxBytes: number; accept: AcceptRaw }): Router {
   const r = Router();
   api.route(
     r,
@@ -30,7 +29,12 @@ export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; ma
     async ({ req }) => {
       const given = req.get('x-webhook-secret');
       if (!given) throw new UnauthorizedError('X-Webhook-Secret is missing');
+      // Every try is paid first (atomically) and a right one given back: a blocked address learns
+      // nothing more, right or wrong, and concurrent guesses get no more than the budget.
+      const ip = requestIp(req);
+      await take(opts.guesses, ip, 'Too many wrong webhook secrets from this address; try again later');
       if (!opts.secret || !sameSecret(given, opts.secret)) throw new ForbiddenError('Wrong webhook secret');
+      await opts.guesses.reward(ip, 1);
       if (!req.is('message/rfc822')) throw new AppError(415, 'unsupported_media_type', 'Send the mail as Content-Type: message/rfc822');
       const declared = Number(req.get('content-length') ?? 0);
       if (declared > opts.maxBytes) throw new PayloadTooLargeError(`A mail may have at most ${opts.maxBytes} bytes`);

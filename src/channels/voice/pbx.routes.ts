@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import { Router } from 'express';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { UnauthorizedError, ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { sameSecret } from '../../infra/secrets';
 import type { AgentModel } from '../../modules/agents/agent.model';
 import { bearerToken, type AuthService } from '../../modules/auth/auth.service';
 import type { TicketService } from '../../modules/tickets/ticket.service';
@@ -24,12 +24,6 @@ export const pbxEventBody = z.strictObject({
 });
 
 const pbxEventResult = z.object({ callId: z.string(), status: z.string(), ticketNumber: z.number().nullable(), callbackId: z.string().nullable() });
-
-function sameSecret(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
-}
 
 export interface PbxRouteDeps {
   auth: Pick<AuthService, 'authenticate'>;

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { ConfigAuditLog } from '../audit/config-audit';
 import type { Clock } from '../../infra/clock';
 import { hashPassword } from '../auth/auth.service';
-import type { Role } from '../../core/types';
+import { hasRole, ROLE_SETS, type Role } from '../../core/types';
 import type { AgentDoc, AgentModel, Presence } from './agent.model';
 
 export interface AgentInput {
@@ -25,7 +25,8 @@ export class AgentService {
     private readonly Agent: AgentModel,
     private readonly teams: { exists(key: string): Promise<boolean> },
     private readonly clock: Clock,
-    private readonly onDeactivate: (agentId: string) => Promise<void>,
+    /** 'revoked': sessions end (deactivated, new password); 'access': teams or role changed, live sockets must re-join */
+    private readonly onAccessChange: (agentId: string, what: 'revoked' | 'access') => Promise<void>,
     private readonly audit: Pick<ConfigAuditLog, 'record'>,
   ) {}
 
@@ -40,6 +41,14 @@ export class AgentService {
     if (!Types.ObjectId.isValid(id)) throw new NotFoundError('Agent');
     const a = await this.Agent.findById(id);
     if (!a) throw new NotFoundError('Agent');
+    return a;
+  }
+
+  /** An agent who may be given work of `team`: active, and working in it (or seeing every team); else 400. */
+  async assignable(id: string, team: string): Promise<AgentDoc> {
+    const a = Types.ObjectId.isValid(id) ? await this.Agent.findById(id) : null;
+    if (!a || !a.active) throw new ValidationError('No such active agent');
+    if (!a.teams.includes(team) && !hasRole(a.role, ROLE_SETS.allTeams)) throw new ValidationError(`${a.name} does not work in team ${team}`);
     return a;
   }
 
@@ -73,7 +82,8 @@ export class AgentService {
     Object.assign(a, rest);
     if (password) a.set('passwordHash', await hashPassword(password));
     await a.save();
-    if (patch.active === false || password) await this.onDeactivate(id);
+    if (patch.active === false || password) await this.onAccessChange(id, 'revoked');
+    else if (patch.teams || patch.role) await this.onAccessChange(id, 'access');
     const action = patch.active === false && before.active ? 'deactivated' : patch.active === true && !before.active ? 'reactivated' : 'updated';
     await this.audit.record(actor, { entity: 'agent', key: id, action, before, after: { ...auditView(a), ...(password ? { password: 'changed' } : {}) } });
     return a;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
 import { LOCALES } from '../../core/types';
 import type { AgentService } from '../agents/agent.service';
+import { requestIp } from '../../http/client-ip';
 import type { AuthService } from './auth.service';
 
 const loginBody = z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(200) });
@@ -15,7 +16,7 @@ export function authRoutes(api: ApiRegistry, auth: AuthService, agents: Pick<Age
   api.route(
     r,
     { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in; answers a bearer token', auth: 'public', body: loginBody, response: z.object({ token: z.string(), agent: agentShape }) },
-    async ({ body, req }) => auth.login(body.email, body.password, req.ip ?? 'unknown'),
+    async ({ body, req }) => auth.login(body.email, body.password, requestIp(req)),
   );
   api.route(r, { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke this token', auth: 'agent' }, async ({ principal }) => {
     await auth.logout(principal);

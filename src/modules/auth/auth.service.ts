@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { TooManyRequestsError, UnauthorizedError } from '../../errors';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import { UnauthorizedError } from '../../errors';
+import { redisLimiter, take } from '../../infra/rate-limit';
+import { rooms } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
 import type { Role } from '../../core/types';
 import { Principal } from './principal';
@@ -13,49 +15,74 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
+/** Wrong passwords allowed per account from one address, per window: the 6th attempt waits. */
+export const LOGIN_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS = 5;
+/** Attempts of any account allowed from one address per window (successful ones are given back). */
+export const LOGIN_ATTEMPTS_PER_ADDRESS = 30;
+const LOGIN_WINDOW_SEC = 15 * 60;
+
 /**
- * Login with opaque bearer tokens kept in Redis (revocable at once, shared by every API process),
- * and login attempts limited per account and per address, also in Redis.
+ * Login with opaque bearer tokens kept in Redis (revocable at once, shared by every API process).
+ * Attempts are limited in Redis too, and paid for before the password is checked: one atomic
+ * consume per attempt, so N concurrent guesses get exactly the budget's worth of Argon2 checks.
+ * The budget is per account *and address* (someone guessing elsewhere cannot lock the real user
+ * out) and per address (one address cannot try many accounts). An unknown or deactivated account
+ * costs a real Argon2 check too, so timing does not tell which accounts exist.
  */
 export class AuthService {
-  private readonly perAccount: RateLimiterRedis;
+  private readonly perAccountAddress: RateLimiterRedis;
   private readonly perAddress: RateLimiterRedis;
+  private dummyHash: Promise<string> | null = null;
 
   constructor(
     private readonly Agent: AgentModel,
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** closes the live sockets of a revoked session or agent, on every API node */
+    private readonly sockets: { disconnectAgents(room: string): void } = { disconnectAgents: () => undefined },
   ) {
-    this.perAccount = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login:acct`, points: 5, duration: 15 * 60, useRedisPackage: false });
-    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login:addr`, points: 30, duration: 15 * 60, useRedisPackage: false });
+    this.perAccountAddress = redisLimiter(redis, prefix, 'login-account-address', LOGIN_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, LOGIN_WINDOW_SEC);
+    this.perAddress = redisLimiter(redis, prefix, 'login-address', LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_SEC);
   }
 
   async login(email: string, password: string, address: string): Promise<{ token: string; agent: ReturnType<Principal['toJSON']> }> {
     const account = email.trim().toLowerCase();
-    await Promise.all([this.check(this.perAccount, account), this.check(this.perAddress, address)]);
+    const pair = `${account}|${address}`;
+    // Paid first, in one atomic step each; the address's point first so a blocked address costs nothing more.
+    await take(this.perAddress, address, TOO_MANY);
+    await take(this.perAccountAddress, pair, TOO_MANY).catch(async (err) => {
+      await this.perAddress.reward(address, 1).catch(() => undefined);
+      throw err;
+    });
     const agent = await this.Agent.findOne({ email: account, active: true }).select('+passwordHash');
-    const ok = agent ? await verify(agent.passwordHash, password).catch(() => false) : false;
-    if (!agent || !ok) {
-      await Promise.all([this.consume(this.perAccount, account), this.consume(this.perAddress, address)]);
-      throw new UnauthorizedError('Wrong email or password');
-    }
-    await this.perAccount.delete(account);
+    const ok = await verify(agent ? agent.passwordHash : await this.dummy(), password).catch(() => false);
+    if (!agent || !ok) throw new UnauthorizedError('Wrong email or password');
+    await Promise.all([this.perAccountAddress.delete(pair), this.perAddress.reward(address, 1)]);
     const token = crypto.randomBytes(32).toString('base64url');
     await this.redis.set(this.key(token), String(agent._id), 'EX', SESSION_TTL_SEC);
     const principal = this.toPrincipal(agent, tokenHash(token));
     return { token, agent: principal.toJSON() };
   }
 
-  async logout(principal: Principal): Promise<void> {
-    await this.redis.del(`${this.prefix}:session:${principal.tokenHash}`);
+  /** A hash no password matches, verified for unknown accounts so that they take as long as known ones. */
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hash(crypto.randomBytes(32).toString('base64url'));
+    return this.dummyHash;
   }
 
-  /** Revokes every session of an agent (deactivation, password change). */
+  /** Revokes this session: its token stops working, and its sockets close. */
+  async logout(principal: Principal): Promise<void> {
+    await this.redis.del(`${this.prefix}:session:${principal.tokenHash}`);
+    this.sockets.disconnectAgents(rooms.session(principal.tokenHash));
+  }
+
+  /** Revokes every session of an agent (deactivation, password change), and closes their sockets. */
   async revokeAll(agentId: string): Promise<void> {
     const stream = this.redis.scanStream({ match: `${this.prefix}:session:*`, count: 500 });
     for await (const keys of stream as AsyncIterable<string[]>) {
       for (const key of keys) if ((await this.redis.get(key)) === agentId) await this.redis.del(key);
     }
+    this.sockets.disconnectAgents(rooms.agent(agentId));
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
@@ -76,28 +103,13 @@ export class AuthService {
   private key(token: string): string {
     return `${this.prefix}:session:${tokenHash(token)}`;
   }
-
-  private async check(limiter: RateLimiterRedis, key: string): Promise<void> {
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= limiter.points) throw tooMany(res);
-  }
-
-  private async consume(limiter: RateLimiterRedis, key: string): Promise<void> {
-    await limiter.consume(key).catch((res: unknown) => {
-      if (res instanceof RateLimiterRes) return; // already over: the next attempt is refused by check()
-      throw res;
-    });
-  }
 }
 
 function tokenHash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-function tooMany(res: RateLimiterRes): TooManyRequestsError {
-  const retry = Math.ceil(res.msBeforeNext / 1000);
-  return new TooManyRequestsError(`Too many failed sign-in attempts; try again in ${retry} s`, retry);
-}
+const TOO_MANY = 'Too many sign-in attempts; try again later';
 
 export function bearerToken(header: string | undefined): string | undefined {
   const m = header?.match(/^Bearer\s+(\S+)$/i);

@@ -21,6 +21,11 @@ export class Principal {
     return this.seesAllTeams || this.teams.includes(team);
   }
 
+  /** Whether any of `teams` is visible (a customer record: the teams of its tickets). */
+  canSeeAnyTeam(teams: readonly string[]): boolean {
+    return this.seesAllTeams || teams.some((t) => this.teams.includes(t));
+  }
+
   /** Teams visible to this agent; undefined means all. */
   visibleTeams(): readonly string[] | undefined {
     return this.seesAllTeams ? undefined : this.teams;

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { durationParts } from '../../infra/duration';
 
 /** A business-hours calendar as the arithmetic needs it (the stored model adds a name and timestamps). */
 export interface CalendarSpec {
@@ -174,9 +175,7 @@ export function nextOpening(calendar: CalendarSpec | null, when: Date): Date {
  * day is 24 h. Months and years are refused: their length in business time means nothing.
  */
 export function targetMs(iso: string, calendar: CalendarSpec | null): number {
-  const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
-  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`${iso} is not an ISO 8601 duration in weeks, days, hours, minutes or seconds`);
-  const [w, d, h, min, s] = m.slice(1).map((v) => (v ? Number(v) : 0));
+  const { weeks: w, days: d, hours: h, minutes: min, seconds: s } = durationParts(iso);
   const c = calendar ? compile(calendar) : null;
   const day = c ? c.dayMs : 24 * 3600_000;
   const week = c ? c.weekMs : 7 * 24 * 3600_000;

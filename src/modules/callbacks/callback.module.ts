@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Core } from '../../core/core';
+import type { AgentService } from '../agents/agent.service';
 import type { AppModule } from '../app-module';
 import type { CustomerService } from '../customers/customer.service';
 import type { TicketMessages } from '../tickets/ticket.messages';
@@ -13,6 +14,7 @@ import { type BusinessHours, CallbackService } from './callback.service';
 const SWEEP_EVERY_MS = 60 * 1000;
 
 export interface CallbacksModuleDeps {
+  agents: Pick<AgentService, 'assignable'>;
   tickets: Pick<TicketService, 'byId' | 'visible'>;
   timeline: Pick<TicketMessages, 'addEvent' | 'receiveFromCustomer'>;
   updates: Pick<TicketUpdates, 'update'>;

@@ -2,6 +2,7 @@ import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { TicketModel } from '../tickets/ticket.model';
 import type { CallbackDoc } from './callback.model';
+import type { CallbackPayload } from './callback.payloads';
 
 export interface ContextModels {
   Ticket: TicketModel;
@@ -25,7 +26,7 @@ export async function loadContext(cbs: CallbackDoc[], m: ContextModels): Promise
 }
 
 /** A callback task as CONTRACT.md shapes it (plus the outcome fields and the task's context), for HTTP and sockets alike. */
-export function serializeCallback(cb: CallbackDoc, agents: Map<string, { id: string; name: string }>, context?: Map<string, TicketContext> | null) {
+export function serializeCallback(cb: CallbackDoc, agents: Map<string, { id: string; name: string }>, context?: Map<string, TicketContext> | null): CallbackPayload {
   const assignee = cb.assigneeId ? (agents.get(String(cb.assigneeId)) ?? { id: String(cb.assigneeId), name: '' }) : null;
   const ctx = context?.get(String(cb.ticketId)) ?? null;
   return {
@@ -59,7 +60,7 @@ export function serializeCallback(cb: CallbackDoc, agents: Map<string, { id: str
     createdAt: cb.createdAt.toISOString(),
   };
 }
-export type CallbackView = ReturnType<typeof serializeCallback>;
+export type CallbackView = CallbackPayload;
 
 /** The agents a set of tasks names (assignees and callers), in one query. */
 export async function loadAgentNames(cbs: CallbackDoc[], Agent: AgentModel): Promise<Map<string, { id: string; name: string }>> {

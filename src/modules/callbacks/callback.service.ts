@@ -4,6 +4,7 @@ import type { Clock } from '../../infra/clock';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { AgentModel } from '../agents/agent.model';
+import type { AgentService } from '../agents/agent.service';
 import type { Principal } from '../auth/principal';
 import { normalizePhone, type CustomerService } from '../customers/customer.service';
 import type { TicketMessages } from '../tickets/ticket.messages';
@@ -31,6 +32,7 @@ export const ALWAYS_OPEN: BusinessHours = { nextOpening: async (_team, at) => at
 export interface CallbackServiceDeps {
   Callback: CallbackModel;
   Agent: AgentModel;
+  agents: Pick<AgentService, 'assignable'>;
   tickets: Pick<TicketService, 'byId' | 'visible'>;
   timeline: Pick<TicketMessages, 'addEvent' | 'receiveFromCustomer'>;
   updates: Pick<TicketUpdates, 'update'>;
@@ -89,7 +91,11 @@ export interface CallbackFilter {
  * due, and a sweeper every minute makes due whatever a lost job left behind.
  */
 export class CallbackService {
-  constructor(private readonly d: CallbackServiceDeps) {}
+  readonly Callback: CallbackModel;
+
+  constructor(private readonly d: CallbackServiceDeps) {
+    this.Callback = d.Callback;
+  }
 
   /** The task of one cause (`call:<callId>`, `followup-...`), if any. */
   byKey(dedupeKey: string): Promise<CallbackDoc | null> {
@@ -138,7 +144,7 @@ export class CallbackService {
     const customer = await this.d.customers.get(String(ticket.customerId));
     const phone = input.phone ?? customer.phones[0] ?? null;
     if (!phone || !normalizePhone(phone).replace('+', '')) throw new ValidationError('No phone number to call: give `phone`');
-    if (input.assigneeId && !Types.ObjectId.isValid(input.assigneeId)) throw new ValidationError('assigneeId is not an agent id');
+    if (input.assigneeId) await this.d.agents.assignable(input.assigneeId, ticket.team);
     return this.create({ kind: 'requested', ticketId: String(ticket._id), team: ticket.team, phone, dueAt: input.dueAt, note: input.note, assigneeId: input.assigneeId ?? null });
   }
 
@@ -163,7 +169,7 @@ export class CallbackService {
   /** Records one call attempt. Concurrent attempts on the same task: the second gets 409. */
   async recordAttempt(id: string, principal: Principal, input: AttemptInput): Promise<CallbackDoc> {
     const cb = await this.get(id);
-    principal.assertTeam(cb.team);
+    if (!principal.canSeeTeam(cb.team)) throw new NotFoundError('Callback'); // as if absent: ids of other teams' tasks tell nothing
     if (!(OPEN_CALLBACK_STATUSES as readonly string[]).includes(cb.status)) throw new ConflictError(`This callback is already ${cb.status}`, 'callback_closed');
     const now = this.d.clock.now();
     const count = cb.attempts.length + 1;

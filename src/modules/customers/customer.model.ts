@@ -20,7 +20,14 @@ export function customerSchema(clock: Clock) {
         ],
         default: [],
       },
+      /** the teams of the customer's tickets: who may see the record (CustomerTeams keeps it) */
+      teams: { type: [String], default: [] },
       mergedInto: { type: Schema.Types.ObjectId, default: null },
+      /** merges into this record, newest last: who joined which record, when */
+      merges: {
+        type: [new Schema({ from: Schema.Types.ObjectId, by: { id: String, name: String }, at: Date, emails: [String], phones: [String], tickets: [Number] }, { _id: false })],
+        default: [],
+      },
     },
     { timestamps: { currentTime: () => clock.now() } },
   );

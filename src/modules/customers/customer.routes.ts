@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ForbiddenError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
-import { serializeCustomerDoc } from './customer.serialize';
+import type { AuditLog } from '../audit/audit.service';
 import { objectId } from '../tickets/ticket.schemas';
 import type { TicketUpdates } from '../tickets/ticket.updates';
 import { LOCALES } from '../../core/types';
+import type { CustomerAccess } from './customer.access';
+import { serializeCustomerDoc } from './customer.serialize';
 import type { CustomerService } from './customer.service';
 
 const product = z.strictObject({ model: z.string().trim().min(1).max(100), serial: z.string().max(100).optional(), purchaseDate: z.coerce.date().optional(), warrantyExpires: z.coerce.date().optional() });
@@ -19,19 +20,33 @@ const customerPatch = z.strictObject({
   products: z.array(product).max(100).optional(),
 });
 
-export function customerRoutes(api: ApiRegistry, customers: CustomerService, tickets: Pick<TicketUpdates, 'moveCustomer'>): Router {
+/** The customer archive, scoped by CustomerAccess: agents see the customers of their teams' tickets. */
+export function customerRoutes(api: ApiRegistry, d: { customers: CustomerService; access: CustomerAccess; tickets: Pick<TicketUpdates, 'moveCustomer'>; audit: AuditLog }): Router {
   const r = Router();
-  api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer by email or phone', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query }) => {
-    const c = await customers.findByContact(query);
-    return { customer: c ? serializeCustomerDoc(c, customers) : null };
+  const view = (c: Awaited<ReturnType<CustomerService['get']>>) => serializeCustomerDoc(c, d.customers);
+  api.route(r, { method: 'get', path: '/api/customers/lookup', tag: 'customers', summary: 'Find a customer of your teams by email or phone (null when none)', auth: 'agent', query: z.strictObject({ email: z.string().max(254).optional(), phone: z.string().max(32).optional() }) }, async ({ query, principal }) => {
+    const c = await d.access.lookup(query, principal);
+    return { customer: c ? view(c) : null };
   });
-  api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params }) => serializeCustomerDoc(await customers.get(params.id), customers));
-  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record (contacts, products)', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body }) =>
-    serializeCustomerDoc(await customers.update(params.id, body), customers),
+  api.route(r, { method: 'get', path: '/api/customers/:id', tag: 'customers', summary: 'A customer record of your teams', auth: 'agent', params: z.strictObject({ id: objectId }) }, async ({ params, principal }) => view(await d.access.get(params.id, principal)));
+  api.route(r, { method: 'patch', path: '/api/customers/:id', tag: 'customers', summary: 'Edit a customer record of your teams (contacts, products)', auth: 'agent', params: z.strictObject({ id: objectId }), body: customerPatch }, async ({ params, body, principal }) => {
+    const c = await d.access.get(params.id, principal);
+    return view(await d.customers.update(String(c._id), body));
+  });
+  api.route(
+    r,
+    { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one (supervisors within the teams they lead, managers); audited', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) },
+    async ({ params, body, principal }) => {
+      const [into, from] = await Promise.all([d.access.get(params.id, principal), d.access.get(body.from, principal)]);
+      await d.access.assertMayMerge(into, from, principal);
+      const actor = { type: 'agent' as const, id: principal.id, name: principal.name };
+      const merged = await d.customers.merge(into, from, actor, async (fromId, intoId) => {
+        const moved = await d.tickets.moveCustomer(fromId, intoId);
+        for (const t of moved) await d.audit.record(t, actor, 'customer_merged', { customer: [String(fromId), String(intoId)] });
+        return moved.map((t) => t.number);
+      });
+      return view(merged);
+    },
   );
-  api.route(r, { method: 'post', path: '/api/customers/:id/merge', tag: 'customers', summary: 'Merge another customer record into this one', auth: 'agent', params: z.strictObject({ id: objectId }), body: z.strictObject({ from: objectId }) }, async ({ params, body, principal }) => {
-    if (principal.role === 'agent') throw new ForbiddenError('Merging customers needs a supervisor');
-    return serializeCustomerDoc(await customers.merge(params.id, body.from, (from, into) => tickets.moveCustomer(from, into)), customers);
-  });
   return r;
 }

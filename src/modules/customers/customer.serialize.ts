@@ -19,6 +19,8 @@ export function serializeCustomerDoc(c: CustomerDoc, customers: Pick<CustomerSer
       warrantyExpires: p.warrantyExpires ?? null,
       warranty: customers.warrantyStatus(c, p.serial ?? p.model),
     })),
+    teams: c.teams ?? [],
+    merges: (c.merges ?? []).map((m) => ({ from: String(m.from), by: m.by ?? null, at: m.at ?? null, tickets: m.tickets ?? [] })),
     createdAt: (c as unknown as { createdAt: Date }).createdAt,
   };
 }

@@ -97,19 +97,23 @@ export class CustomerService {
     return this.get(id);
   }
 
-  /** Joins `fromId` into `intoId`: contacts, products and (through the callback) tickets move; the old record points to the new. */
-  async merge(intoId: string, fromId: string, moveTickets: (from: Types.ObjectId, into: Types.ObjectId) => Promise<void>): Promise<CustomerDoc> {
-    if (intoId === fromId) throw new ValidationError('A customer cannot be merged into itself');
-    const [into, from] = await Promise.all([this.get(intoId), this.get(fromId)]);
-    if (String(into._id) === String(from._id)) throw new ValidationError('These records are already merged');
+  /**
+   * Joins `from` into `into`: contacts, products, teams and (through the callback, which answers the
+   * numbers of the tickets it moved) tickets move; the old record points to the new, and the new one
+   * keeps who merged what and when (`merges`).
+   */
+  async merge(into: CustomerDoc, from: CustomerDoc, by: { id?: string; name: string }, moveTickets: (from: Types.ObjectId, into: Types.ObjectId) => Promise<number[]>): Promise<CustomerDoc> {
+    if (String(into._id) === String(from._id)) throw new ValidationError('A customer cannot be merged into itself (or these records are already merged)');
     into.emails = [...new Set([...into.emails, ...from.emails])];
     into.phones = [...new Set([...into.phones, ...from.phones])];
     into.products.push(...from.products.map((p) => ({ model: p.model, serial: p.serial, purchaseDate: p.purchaseDate, warrantyExpires: p.warrantyExpires })));
     await into.save();
     await this.Contact.updateMany({ customerId: from._id }, { $set: { customerId: into._id } });
-    await moveTickets(from._id, into._id);
+    const moved = await moveTickets(from._id, into._id);
+    const record = { from: from._id, by: { id: by.id ?? null, name: by.name }, at: this.clock.now(), emails: from.emails, phones: from.phones, tickets: moved };
+    await this.Customer.updateOne({ _id: into._id }, { $addToSet: { teams: { $each: from.teams ?? [] } }, $push: { merges: record } });
     await this.Customer.updateOne({ _id: from._id }, { $set: { mergedInto: into._id } });
-    return into;
+    return this.get(String(into._id));
   }
 
   private async addContacts(c: CustomerDoc, input: { email?: string | null; phone?: string | null }): Promise<void> {

@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger';
+import type { AgentPresencePayload } from '../../realtime/agents.events';
 import { Realtime, rooms } from '../../realtime/realtime';
 import type { AgentDoc } from '../agents/agent.model';
 import type { Presence } from '../agents/agent.model';
 import type { AgentService } from '../agents/agent.service';
 
-export function serializePresence(a: AgentDoc) {
-  return { id: String(a._id), name: a.name, teams: a.teams, presence: a.presence?.status ?? 'offline', since: a.presence?.since ?? null };
+export function serializePresence(a: AgentDoc): AgentPresencePayload {
+  return { id: String(a._id), name: a.name, teams: a.teams, presence: a.presence?.status ?? 'offline', since: a.presence?.since ? a.presence.since.toISOString() : null };
 }
 
 /**

@@ -18,14 +18,23 @@ export interface RoutingModuleDeps {
   updates: Pick<TicketUpdates, 'assignIfUnassigned'>;
 }
 
-export function routingModule(core: Core, d: RoutingModuleDeps): AppModule & { router: ChatRouter; presence: PresenceService; viewers: TicketViewers; reapPresence(): Promise<string[]> } {
+export interface RoutingModule extends AppModule {
+  router: ChatRouter;
+  presence: PresenceService;
+  viewers: TicketViewers;
+  reapPresence(): Promise<string[]>;
+  /** resolves once this node has cleaned up after every agent socket that disconnected so far */
+  socketsIdle(): Promise<void>;
+}
+
+export function routingModule(core: Core, d: RoutingModuleDeps): RoutingModule {
   let reapPresence: (() => Promise<string[]>) | undefined;
   const prefix = core.config.queuePrefix;
   const log = core.log.child({ component: 'routing' });
   const router = new ChatRouter({ Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team, updates: d.updates, redis: core.redis, prefix, log });
   const presence = new PresenceService({ redis: core.redis, prefix, agents: d.agents, realtime: core.realtime, log });
   const viewers = new TicketViewers({ redis: core.redis, prefix, realtime: core.realtime, clock: core.clock });
-  let handlers: { stop(): Promise<void> } | undefined;
+  let handlers: { stop(): Promise<void>; idle(): Promise<void> } | undefined;
   let reaper: NodeJS.Timeout | undefined;
   d.agents.observePresence(async (agent) => {
     try {
@@ -54,5 +63,6 @@ export function routingModule(core: Core, d: RoutingModuleDeps): AppModule & { r
       await handlers?.stop();
     },
     reapPresence: () => reapPresence?.() ?? Promise.resolve([]),
+    socketsIdle: () => handlers?.idle() ?? Promise.resolve(),
   };
 }

@@ -1,20 +1,11 @@
-import type { Namespace } from 'socket.io';
-import { z } from 'zod';
-import { AppError, errorBody, ValidationError } from '../../errors';
 import type { Logger } from '../../logger';
-import { rooms } from '../../realtime/realtime';
-import { PRESENCE } from '../agents/agent.model';
-import type { Principal } from '../auth/principal';
+import type { AgentsAnswer, AgentsClientEvent, AgentsClientPayload } from '../../realtime/agents.events';
+import { agentsClientSchemas } from '../../realtime/agents.schemas';
+import { type AgentsNamespace, rooms } from '../../realtime/realtime';
+import { socketHandler } from '../../realtime/socket-events';
 import type { TicketService } from '../tickets/ticket.service';
 import type { PresenceService } from './presence.service';
 import type { TicketViewers } from './ticket-viewers';
-
-const ticketRef = z.strictObject({ ticketNumber: z.number().int().positive() });
-// not strict: the chat channel may read the same event to tell the visitor an agent is typing
-const typingBody = z.object({ ticketNumber: z.number().int().positive(), typing: z.boolean().optional() });
-const presenceBody = z.strictObject({ status: z.enum(PRESENCE) });
-
-type Ack = (answer: unknown) => void;
 
 export interface AgentSocketDeps {
   presence: PresenceService;
@@ -23,60 +14,52 @@ export interface AgentSocketDeps {
   log: Logger;
 }
 
+const schemas = agentsClientSchemas;
+
 /**
- * Client → server events of /agents: `presence:set` {status}, `ticket:join` / `ticket:leave`
- * {ticketNumber}, `typing` {ticketNumber, typing?}. Each payload is validated; the ack answers
- * the result or `{error:{code,message}}`. The sockets an agent holds are counted in Redis so the
- * agent goes offline when the last one closes, on whichever API process it was.
+ * Client → server events of /agents (AgentsClientEvents): `presence:set`, `ticket:join` /
+ * `ticket:leave`, `typing`. Each payload is validated; the ack answers the result or
+ * `{error:{code,message}}`. The sockets an agent holds are counted in Redis so the agent goes
+ * offline when the last one closes, on whichever API process it was.
  */
-export function agentSocketHandlers(ns: Namespace, d: AgentSocketDeps): { stop(): Promise<void> } {
+export function agentSocketHandlers(ns: AgentsNamespace, d: AgentSocketDeps): { stop(): Promise<void>; idle(): Promise<void> } {
   // this node's sockets and their clean-up, so a stopping node leaves no stale presence in Redis
   const live = new Map<string, () => Promise<void>>();
   const pending = new Set<Promise<void>>();
   ns.on('connection', (socket) => {
-    const p: Principal = socket.data.principal;
+    const p = socket.data.principal;
     const me = { id: p.id, name: p.name };
     const joined = new Set<number>();
     const connected = d.presence.socketConnected(p.id, socket.id).catch((err) => d.log.warn({ err, agent: p.id }, 'presence count failed'));
+    const on = <E extends AgentsClientEvent>(event: E, fn: (body: AgentsClientPayload<E>) => Promise<AgentsAnswer<E>>) =>
+      socket.on(event, socketHandler(schemas[event], fn as (body: unknown) => Promise<unknown>, { log: d.log, event }) as never);
 
-    const handle = <T>(schema: z.ZodType<T>, fn: (body: T) => Promise<unknown>) => async (raw: unknown, ack?: Ack) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      try {
-        const parsed = schema.safeParse(raw);
-        if (!parsed.success) throw new ValidationError('Invalid payload', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-        reply((await fn(parsed.data)) ?? { ok: true });
-      } catch (err) {
-        if (!(err instanceof AppError)) d.log.error({ err, agent: p.id }, 'agent socket event failed');
-        reply(errorBody(err));
-      }
-    };
-
-    socket.on('presence:set', handle(presenceBody, async ({ status }) => {
+    on('presence:set', async ({ status }) => {
       await connected;
       const a = await d.presence.set(p.id, status);
       return { status, changed: !!a };
-    }));
+    });
 
-    socket.on('ticket:join', handle(ticketRef, async ({ ticketNumber }) => {
+    on('ticket:join', async ({ ticketNumber }) => {
       await d.tickets.visible(ticketNumber, p);
       await socket.join(rooms.ticket(ticketNumber));
       joined.add(ticketNumber);
       await d.viewers.join(ticketNumber, socket.id, me);
       return d.viewers.state(ticketNumber);
-    }));
+    });
 
-    socket.on('ticket:leave', handle(ticketRef, async ({ ticketNumber }) => {
+    on('ticket:leave', async ({ ticketNumber }) => {
       if (!joined.delete(ticketNumber)) return { ok: true };
       await socket.leave(rooms.ticket(ticketNumber));
       await d.viewers.leave(ticketNumber, socket.id);
       return { ok: true };
-    }));
+    });
 
-    socket.on('typing', handle(typingBody, async ({ ticketNumber, typing }) => {
+    on('typing', async ({ ticketNumber, typing }) => {
       if (!joined.has(ticketNumber)) await d.tickets.visible(ticketNumber, p);
       await d.viewers.typing(ticketNumber, socket.id, me, typing ?? true);
       return { ok: true };
-    }));
+    });
 
     const cleanup = async () => {
       await connected;
@@ -96,6 +79,10 @@ export function agentSocketHandlers(ns: Namespace, d: AgentSocketDeps): { stop()
       const left = [...live.values()];
       live.clear();
       await Promise.allSettled([...pending, ...left.map((fn) => fn())]);
+    },
+    /** resolves once this node has cleaned up after every socket that has disconnected so far */
+    async idle() {
+      await Promise.allSettled([...pending]);
     },
   };
 }

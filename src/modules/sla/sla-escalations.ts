@@ -17,12 +17,12 @@ export function serializeEscalation(e: Escalation, ticket: { number: number; sub
     target: e.target,
     kind: e.kind,
     level: e.level,
-    at: e.at,
-    dueAt: e.dueAt ?? null,
+    at: new Date(e.at).toISOString(),
+    dueAt: e.dueAt ? new Date(e.dueAt).toISOString() : null,
     reason: e.reason ?? null,
     notified: e.notified ?? [],
     acknowledgedBy: e.acknowledgedBy ?? null,
-    acknowledgedAt: e.acknowledgedAt ?? null,
+    acknowledgedAt: e.acknowledgedAt ? new Date(e.acknowledgedAt).toISOString() : null,
   };
 }
 

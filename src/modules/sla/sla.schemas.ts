@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { isoDuration } from '../../infra/duration';
 import { CHANNELS } from '../../core/types';
 import { PRIORITIES, TYPES } from '../tickets/ticket.types';
 
-const duration = z.string().regex(/^P(?!$)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/, 'an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. PT1H or P2D');
+const duration = isoDuration;
 
 export const policyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sameSecret } from '../../infra/secrets';
 
 export const SURVEY_TOKEN_TTL_MS = 28 * 24 * 3600 * 1000;
 
@@ -25,9 +26,7 @@ export class SurveyTokens {
     if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'invalid' };
     const [payload, mac, extra] = token.split('.');
     if (!payload || !mac || extra !== undefined) return { ok: false, reason: 'invalid' };
-    const expected = Buffer.from(this.mac(payload));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+    if (!sameSecret(mac, this.mac(payload))) return { ok: false, reason: 'invalid' };
     let data: { s?: unknown; e?: unknown };
     try {
       data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

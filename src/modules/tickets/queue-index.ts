@@ -1,23 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { QueueItem } from './ticket.payloads';
 import { LIVE_STATUSES, PRIORITY_RANK, Priority, TicketStatus } from './ticket.types';
 
-export interface QueueItem {
-  id: string;
-  number: number;
-  subject: string;
-  channel: string;
-  status: string;
-  priority: Priority;
-  type: string;
-  team: string;
-  assignee: { id: string; name: string } | null;
-  customer: { id: string; name: string; email?: string | null; phone?: string | null; locale?: string };
-  dueAt: string | null;
-  slaStatus: string | null;
-  preview: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { QueueItem };
 
 /** Whether two entries sit at the same place in the queue and in the per-team and per-agent sets. */
 function sameSlot(a: QueueItem, b: QueueItem): boolean {

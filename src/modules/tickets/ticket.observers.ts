@@ -12,16 +12,17 @@ export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'tea
  * The observers of a ticket, in the order they run. Each reads the ticket as the ones before it
  * left it, so:
  * 1. `sla`: applies or moves the SLA first; everything after it shows the new due times.
- * 2. `chat`: the waiting queue of unassigned chats, joined before routing may take the chat out.
- * 3. `routing`: may assign a waiting chat at once (an assignment is a change of its own, which
+ * 2. `customers`: the teams of a customer's tickets, which decide who may see the customer.
+ * 3. `chat`: the waiting queue of unassigned chats, joined before routing may take the chat out.
+ * 4. `routing`: may assign a waiting chat at once (an assignment is a change of its own, which
  *    runs through the whole chain before routing returns the assigned ticket).
- * 4. `surveys`: a solve schedules the survey and the follow-up call; a reopen cancels them.
- * 5. `jobs`: the auto-close timer of a solved ticket.
- * 6. `live`: last, so the queue index and the agents' sockets show what every other observer did.
+ * 5. `surveys`: a solve schedules the survey and the follow-up call; a reopen cancels them.
+ * 6. `jobs`: the auto-close timer of a solved ticket.
+ * 7. `live`: last, so the queue index and the agents' sockets show what every other observer did.
  * A new domain that reacts to tickets adds its observer's name here, where its effect belongs
  * (before `live`), and contributes the observer from its AppModule (`ticketObservers`).
  */
-export const OBSERVER_ORDER = ['sla', 'chat', 'routing', 'surveys', 'jobs', 'live'] as const;
+export const OBSERVER_ORDER = ['sla', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'live'] as const;
 export type ObserverName = (typeof OBSERVER_ORDER)[number];
 
 /**
@@ -182,12 +183,11 @@ export class TicketEvents {
     for (const t of tickets) {
       for (const e of (t.effects ?? []) as EffectEntry[]) {
         if (e.nextAt.getTime() > now.getTime()) continue;
-        const claimed = await this.d.Ticket.findOneAndUpdate(
-          { _id: t._id, effects: { $elemMatch: { id: e.id, nextAt: e.nextAt } } },
-          { $set: { 'effects.$.nextAt': new Date(now.getTime() + RUNNING_LEASE_MS) } },
-          { new: true },
-        );
-        if (!claimed) continue; // another worker took it, or it was settled meanwhile
+        // The claim: one atomic update answering the document before it; only the worker that saw
+        // the entry still due (its nextAt unchanged) runs it.
+        const claimed = await this.d.Ticket.findOneAndUpdate({ _id: t._id, 'effects.id': e.id }, { $set: { 'effects.$.nextAt': new Date(now.getTime() + RUNNING_LEASE_MS) } }, { new: false });
+        const seen = (claimed?.effects ?? []).find((x) => x.id === e.id);
+        if (!claimed || !seen || seen.nextAt.getTime() !== e.nextAt.getTime()) continue; // settled meanwhile, or another worker took it
         const entry: EffectEntry = { ...e, pending: [...(e.pending ?? [])] };
         let call: ((o: TicketObserver, x: TicketDoc) => Promise<TicketDoc | void> | undefined) | null = null;
         if (e.event === 'created') call = (o, x) => o.created?.(x);

@@ -1,8 +1,10 @@
+import type { MessagePayload, SlaPayload, TicketPayload } from './ticket.payloads';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { MessageDoc } from './message.model';
 import type { QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
+import type { TimelineEvent } from './timeline.events';
 
 type SlaTarget = { dueAt?: Date | null; status?: string | null } | null | undefined;
 
@@ -10,7 +12,7 @@ function target(t: SlaTarget) {
   return t && t.status ? { dueAt: t.dueAt ? t.dueAt.toISOString() : null, status: t.status } : undefined;
 }
 
-export function serializeSla(sla: TicketDoc['sla']) {
+export function serializeSla(sla: TicketDoc['sla']): SlaPayload | null {
   if (!sla) return null;
   return {
     policy: sla.policy ?? null,
@@ -41,7 +43,9 @@ export async function loadNames(tickets: TicketDoc[], Agent: AgentModel, Custome
   };
 }
 
-export function serializeTicket(t: TicketDoc, names: Names) {
+const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export function serializeTicket(t: TicketDoc, names: Names): TicketPayload {
   const customer = names.customers.get(String(t.customerId));
   return {
     id: String(t._id),
@@ -60,19 +64,21 @@ export function serializeTicket(t: TicketDoc, names: Names) {
     product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
     sla: serializeSla(t.sla),
     linkedFrom: t.linkedFrom ?? null,
-    firstResponseAt: t.firstResponseAt ?? null,
-    solvedAt: t.solvedAt ?? null,
-    closedAt: t.closedAt ?? null,
+    /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
+    identity: ((t.meta as { identity?: unknown } | undefined)?.identity ?? null) as TicketPayload['identity'],
+    firstResponseAt: iso(t.firstResponseAt),
+    solvedAt: iso(t.solvedAt),
+    closedAt: iso(t.closedAt),
     reopenCount: t.reopenCount,
     messageCount: t.messageCount,
     lastMessageId: t.lastMessageId ?? null,
     preview: t.preview,
-    createdAt: t.createdAt,
-    updatedAt: t.updatedAt,
+    createdAt: iso(t.createdAt)!,
+    updatedAt: iso(t.updatedAt)!,
   };
 }
 
-export type TicketView = ReturnType<typeof serializeTicket>;
+export type TicketView = TicketPayload;
 
 export function toQueueItem(view: TicketView): QueueItem {
   const due = nextDueFromView(view);
@@ -90,8 +96,8 @@ export function toQueueItem(view: TicketView): QueueItem {
     dueAt: due.dueAt,
     slaStatus: due.status,
     preview: view.preview,
-    createdAt: new Date(view.createdAt as unknown as string).toISOString(),
-    updatedAt: new Date(view.updatedAt as unknown as string).toISOString(),
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
   };
 }
 
@@ -104,7 +110,7 @@ function nextDueFromView(view: TicketView): { dueAt: string | null; status: stri
   return { dueAt: running[0]?.dueAt ?? null, status: breached ? 'breached' : (running[0]?.status ?? ts[0]?.status ?? null) };
 }
 
-export function serializeMessage(m: MessageDoc, baseUrl = '') {
+export function serializeMessage(m: MessageDoc, baseUrl = ''): MessagePayload {
   return {
     id: String(m._id),
     ticketNumber: m.ticketNumber,
@@ -117,9 +123,9 @@ export function serializeMessage(m: MessageDoc, baseUrl = '') {
     automatic: m.automatic,
     channel: m.channel,
     delivery: { status: m.delivery?.status ?? 'none', error: m.delivery?.error ?? null },
-    event: m.event?.type ? { type: m.event.type, data: m.event.data ?? null } : null,
+    event: m.event?.type ? ({ type: m.event.type, data: m.event.data ?? null } as TimelineEvent) : null,
     clientId: m.clientId ?? null,
-    createdAt: m.createdAt,
+    createdAt: iso(m.createdAt)!,
     attachments: (m.attachments ?? []).map((a) => ({
       id: a.id,
       filename: a.filename,

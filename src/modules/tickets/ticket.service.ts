@@ -57,10 +57,13 @@ export class TicketService {
     return this.d.Ticket.findById(id);
   }
 
-  /** The ticket if the principal may see it: 404 when it does not exist, 403 when it is another team's. */
+  /**
+   * The ticket if the principal may see it; 404 both when it does not exist and when it is another
+   * team's, so that numbers do not tell which tickets exist (every route addressing a ticket by number).
+   */
   async visible(number: number, principal: Principal): Promise<TicketDoc> {
-    const t = await this.byNumber(number);
-    principal.assertTeam(t.team);
+    const t = await this.d.Ticket.findOne({ number });
+    if (!t || !principal.canSeeTeam(t.team)) throw new NotFoundError(`Ticket #${number}`);
     return t;
   }
 

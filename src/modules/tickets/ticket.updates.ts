@@ -134,8 +134,10 @@ export class TicketUpdates {
     await this.d.Ticket.updateOne({ _id: ticket._id }, { $set: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`meta.${k}`, v])) });
   }
 
-  /** Customer records merged: their tickets follow. */
-  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<void> {
+  /** Customer records merged: their tickets follow. Answers the tickets moved, as they were. */
+  async moveCustomer(from: Types.ObjectId, into: Types.ObjectId): Promise<TicketDoc[]> {
+    const moved = await this.d.Ticket.find({ customerId: from });
     await this.d.Ticket.updateMany({ customerId: from }, { $set: { customerId: into } });
+    return moved;
   }
 }

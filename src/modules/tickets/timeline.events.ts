@@ -45,6 +45,8 @@ export interface TimelineEventData {
   sla_escalation: { escalationId: string; target: string; kind: 'warning' | 'breach'; level: number; dueAt: Date | string | null; reason?: string | null };
   /** a lead acknowledged an escalation */
   escalation_acknowledged: { escalationId: string; target: string; kind: string; level: number; by: string };
+  /** a chat visitor proved an email address: the customer's (`verified`), or another one */
+  identity_verified: { verified: boolean };
 }
 
 export type TimelineEventType = keyof TimelineEventData;
@@ -74,6 +76,7 @@ const EVERY_TYPE: Record<TimelineEventType, true> = {
   fields_changed: true,
   sla_escalation: true,
   escalation_acknowledged: true,
+  identity_verified: true,
 };
 /** Every event type (the compiler keeps the list complete), for tests and renderers that must cover them all. */
 export const TIMELINE_EVENT_TYPES = Object.keys(EVERY_TYPE) as TimelineEventType[];

@@ -1,0 +1,91 @@
+/**
+ * The tickets domain's wire shapes: what the API answers and the /agents events carry. A leaf of
+ * plain types (no imports of the server but its sibling leaf), checked against the serializers
+ * and imported type-only by the console, so the console and the server cannot drift.
+ */
+import type { TimelineEvent } from './timeline.events';
+
+export interface SlaTargetPayload {
+  dueAt: string | null;
+  status: string;
+}
+
+export interface SlaPayload {
+  policy: string | null;
+  calendar: string | null;
+  firstResponse?: SlaTargetPayload;
+  nextResponse?: SlaTargetPayload;
+  resolution?: SlaTargetPayload;
+  escalationLevel: number;
+}
+
+export interface TicketPayload {
+  id: string;
+  number: number;
+  subject: string;
+  channel: string;
+  status: string;
+  priority: string;
+  type: string;
+  team: string;
+  assignee: { id: string; name: string } | null;
+  customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
+  tags: string[];
+  product: { model: string; serial: string | null } | null;
+  sla: SlaPayload | null;
+  linkedFrom: number | null;
+  /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
+  identity: { verified: boolean; matched: boolean; claimed: { email: string | null; phone: string | null } } | null;
+  firstResponseAt: string | null;
+  solvedAt: string | null;
+  closedAt: string | null;
+  reopenCount: number;
+  messageCount: number;
+  lastMessageId: string | null;
+  preview: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A changed ticket; `changes` names the fields that changed (or `sla` when only due times moved). */
+export interface TicketUpdatePayload extends TicketPayload {
+  changes?: string[];
+}
+
+export interface MessagePayload {
+  id: string;
+  ticketNumber: number;
+  kind: 'message' | 'event';
+  author: { type: 'customer' | 'agent' | 'system'; id: string | null; name: string };
+  body: string;
+  fullBody?: string;
+  html?: string;
+  internal: boolean;
+  automatic: boolean;
+  channel: string;
+  delivery: { status: string; error: string | null };
+  /** a timeline event: rendered from its type and data in the reader's language */
+  event: TimelineEvent | null;
+  clientId: string | null;
+  createdAt: string;
+  attachments: { id: string; filename?: string | null; contentType?: string | null; size?: number | null; url: string }[];
+}
+
+/** A live queue entry (GET /api/queue), kept ready to show in the queue index. */
+export interface QueueItem {
+  id: string;
+  number: number;
+  subject: string;
+  channel: string;
+  status: string;
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  type: string;
+  team: string;
+  assignee: { id: string; name: string } | null;
+  customer: { id: string; name: string; email?: string | null; phone?: string | null; locale?: string };
+  dueAt: string | null;
+  slaStatus: string | null;
+  preview: string;
+  createdAt: string;
+  updatedAt: string;
+}

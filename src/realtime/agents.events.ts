@@ -1,0 +1,113 @@
+/**
+ * The /agents namespace's event maps and payloads, shared by the server (Realtime, the socket
+ * handlers) and the console (console/live.ts). A leaf of plain types: the console imports it
+ * type-only and bundles nothing of the server. Client → server payloads are validated with the
+ * zod schemas of agents.schemas.ts, which are checked against these types.
+ *
+ * A new server → client event is one line in AgentsServerEvents, e.g.
+ * `'workorder:updated': (w: WorkOrderPayload) => void;`, with its payload a plain interface in the
+ * domain's leaf `<domain>.payloads.ts` (imports nothing of the server); Realtime.toTeam/toAgents/
+ * toRoom then accept exactly that payload and the console's useLive hands it over typed.
+ */
+import type { CallbackPayload } from '../modules/callbacks/callback.payloads';
+import type { MessagePayload, TicketPayload, TicketUpdatePayload } from '../modules/tickets/ticket.payloads';
+
+export type { CallbackPayload, MessagePayload, TicketPayload, TicketUpdatePayload };
+
+export interface ErrorAck {
+  error: { code: string; message: string; details?: unknown };
+}
+export type Ack<T> = (answer: T | ErrorAck) => void;
+
+/** An SLA warning or breach, a failed callback, a low survey score: what a lead must look at. */
+export interface EscalationPayload {
+  ticketNumber: number;
+  /** an SLA target, or `satisfaction`, or `callback` */
+  target: string;
+  kind: 'warning' | 'breach';
+  level: number;
+  dueAt: string | null;
+  id?: string;
+  subject?: string;
+  team?: string;
+  at?: string;
+  reason?: string;
+  callbackId?: string;
+}
+
+export interface EscalationAckPayload {
+  id: string;
+  ticketNumber: number;
+  subject: string;
+  team: string;
+  target: string;
+  kind: 'warning' | 'breach';
+  level: number;
+  at: string;
+  dueAt: string | null;
+  reason: string | null;
+  notified: string[];
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedByName: string;
+}
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+export interface AgentPresencePayload {
+  id: string;
+  name: string;
+  teams: string[];
+  presence: string;
+  since: string | null;
+}
+
+export interface TicketPresencePayload {
+  ticketNumber: number;
+  viewers: { id: string; name: string }[];
+  typing: { id: string; name: string }[];
+}
+
+/** The chat visitor is typing on a ticket some agent has open. */
+export interface VisitorTypingPayload {
+  ticketNumber: number;
+  author: { type: 'customer'; name: string };
+  typing: boolean;
+}
+
+/** Server → console. */
+export interface AgentsServerEvents {
+  'ticket:created': (t: TicketPayload) => void;
+  'ticket:updated': (t: TicketUpdatePayload) => void;
+  /** to the new assignee */
+  'ticket:assigned': (t: TicketUpdatePayload) => void;
+  'message:new': (p: { ticketNumber: number; message: MessagePayload }) => void;
+  'callback:due': (c: CallbackPayload) => void;
+  'callback:failed': (c: CallbackPayload) => void;
+  escalation: (e: EscalationPayload) => void;
+  'escalation:acknowledged': (e: EscalationAckPayload) => void;
+  'agent:presence': (p: AgentPresencePayload) => void;
+  'presence:ticket': (p: TicketPresencePayload) => void;
+  typing: (p: VisitorTypingPayload) => void;
+}
+
+export interface TicketRef {
+  ticketNumber: number;
+}
+
+/** Console → server; each payload is validated (agents.schemas.ts) and each ack answers the result or `{error}`. */
+export interface AgentsClientEvents {
+  'presence:set': (p: { status: PresenceStatus }, ack: Ack<{ status: PresenceStatus; changed: boolean }>) => void;
+  /** presence on a ticket: answers who else has it open */
+  'ticket:join': (p: TicketRef, ack: Ack<TicketPresencePayload>) => void;
+  'ticket:leave': (p: TicketRef, ack: Ack<{ ok: true }>) => void;
+  /** the agent types on a ticket (a chat's visitor sees it too) */
+  typing: (p: TicketRef & { typing?: boolean }, ack: Ack<{ ok: true }>) => void;
+}
+
+export type AgentsServerEvent = keyof AgentsServerEvents;
+export type AgentsPayload<E extends AgentsServerEvent> = Parameters<AgentsServerEvents[E]>[0];
+export type AgentsClientEvent = keyof AgentsClientEvents;
+export type AgentsClientPayload<E extends AgentsClientEvent> = Parameters<AgentsClientEvents[E]>[0];
+/** What the ack of a client event answers on success. */
+export type AgentsAnswer<E extends AgentsClientEvent> = Exclude<Parameters<Parameters<AgentsClientEvents[E]>[1]>[0], ErrorAck>;

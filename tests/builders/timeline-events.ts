@@ -1,0 +1,37 @@
+import type { TimelineEvent, TimelineEventType } from '../../src/modules/tickets/timeline.events';
+
+/**
+ * One event of every timeline kind with complete data, and the English line the server stores
+ * with it: what the renderers must turn into the reader's language.
+ */
+export function buildTimelineEvents(): { event: TimelineEvent; body: string }[] {
+  const due = '2026-03-02T06:30:00.000Z';
+  const all: { [K in TimelineEventType]: { event: Extract<TimelineEvent, { type: K }>; body: string } } = {
+    status_changed: { event: { type: 'status_changed', data: { from: 'open', to: 'pending', by: 'Chen Jie (陈杰)' } }, body: 'Chen Jie (陈杰): open → pending' },
+    call_received: { event: { type: 'call_received', data: { callId: 'CA1', from: '+8613800138000', to: '+864001234567', caller: '+8613800138000' } }, body: 'Incoming call from +8613800138000 to +864001234567' },
+    call_answered: { event: { type: 'call_answered', data: { callId: 'CA1', agentId: '6650f1d2c0ffee0000000001', agentName: 'Chen Jie (陈杰)', waitSec: 12 } }, body: 'Call answered by Chen Jie (陈杰) after 12 s' },
+    call_missed: { event: { type: 'call_missed', data: { callId: 'CA2', reason: 'no-answer', waitSec: 30, from: '+8613800138000' } }, body: 'Missed call (no-answer) from +8613800138000' },
+    call_abandoned: { event: { type: 'call_abandoned', data: { callId: 'CA3', reason: 'abandoned', waitSec: 8, from: '+8613800138000' } }, body: 'Caller hung up before anyone answered (abandoned) from +8613800138000' },
+    call_ended: { event: { type: 'call_ended', data: { callId: 'CA1', durationSec: 185 } }, body: 'Call ended after 185 s' },
+    voicemail: { event: { type: 'voicemail', data: { callId: 'CA2', recordingUrl: 'https://api.twilio.com/rec/RE1', durationSec: 21 } }, body: 'Voicemail (21 s): https://api.twilio.com/rec/RE1' },
+    callback_scheduled: { event: { type: 'callback_scheduled', data: { callbackId: 'cb1', kind: 'missed_call', dueAt: due, phone: '+8613800138000' } }, body: `Callback (missed_call) scheduled for ${due}` },
+    callback_requested: { event: { type: 'callback_requested', data: { phone: '+8613800138000', dueAt: due, callbackId: 'cb2' } }, body: `Callback requested: +8613800138000 at ${due}` },
+    callback_attempt: {
+      event: { type: 'callback_attempt', data: { callbackId: 'cb1', kind: 'follow_up', attempt: 1, outcome: 'no_answer', satisfied: null, resolved: null, status: 'scheduled', nextDueAt: due, by: 'Chen Jie (陈杰)', note: null } },
+      body: 'Chen Jie (陈杰): callback attempt 1 (no_answer)',
+    },
+    callback_failed: { event: { type: 'callback_failed', data: { callbackId: 'cb1', kind: 'follow_up', attempts: 3, outcome: 'no_answer', notified: [] } }, body: 'Callback (follow_up) failed after 3 attempt(s); supervisors notified' },
+    chat_ended: { event: { type: 'chat_ended', data: {} }, body: 'The visitor ended the chat' },
+    chat_rating: { event: { type: 'chat_rating', data: { score: 4, comment: null, at: due } }, body: 'Chat rated 4/5' },
+    survey_offered: { event: { type: 'survey_offered', data: { surveyId: 's1', via: 'email', round: 1, to: 'li.lei@example.cn' } }, body: 'Satisfaction survey sent to li.lei@example.cn' },
+    survey_skipped: { event: { type: 'survey_skipped', data: { surveyId: 's2', reason: 'no_contact' } }, body: 'Satisfaction survey not sent: no email address or open chat' },
+    survey_answered: { event: { type: 'survey_answered', data: { surveyId: 's1', score: 2, comment: null, round: 1, agentId: null, lowRating: true } }, body: 'Satisfaction survey answered: 2/5' },
+    mail_bounced: { event: { type: 'mail_bounced', data: { messageId: '<a@demo.local>', bounceMessageId: '<b@mx.example>', diagnostic: '550 5.1.1 user unknown', to: 'li.lei@example.cn' } }, body: 'Mail to li.lei@example.cn bounced: 550 5.1.1 user unknown' },
+    identity_verified: { event: { type: 'identity_verified', data: { verified: true } }, body: 'The visitor proved the customer\'s email address' },
+    assigned: { event: { type: 'assigned', data: { from: null, to: { id: '6650f1d2c0ffee0000000001', name: 'Chen Jie (陈杰)' }, by: 'Chen Jie (陈杰)', claimed: true } }, body: 'Chen Jie (陈杰) claimed the ticket' },
+    fields_changed: { event: { type: 'fields_changed', data: { changes: { priority: ['normal', 'high'], type: ['inquiry', 'fault'] }, by: 'Li Na (李娜)' } }, body: 'Li Na (李娜): priority normal → high, type inquiry → fault' },
+    sla_escalation: { event: { type: 'sla_escalation', data: { escalationId: 'e1', target: 'resolution', kind: 'breach', level: 2, dueAt: due, reason: null } }, body: 'SLA breach (resolution), level 2' },
+    escalation_acknowledged: { event: { type: 'escalation_acknowledged', data: { escalationId: 'e1', target: 'resolution', kind: 'breach', level: 2, by: 'Li Na (李娜)' } }, body: 'Li Na (李娜) acknowledged the breach (resolution)' },
+  };
+  return Object.values(all);
+}
