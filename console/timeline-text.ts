@@ -37,7 +37,13 @@ const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
   voicemail: (d, { span }) => ['event.voicemail', { duration: span(d.durationSec), url: d.recordingUrl }],
   callback_scheduled: (d, { t, at }) => ['event.callback_scheduled', { kind: t(`kind.${d.kind}`), due: at(d.dueAt) }],
   callback_requested: (d, { at }) => ['event.callback_requested', { phone: d.phone, due: at(d.dueAt) }],
-  callback_attempt: (d, { t }) => (d.by ? [d.note ? 'event.callback_attempt.note' : 'event.callback_attempt', { by: d.by, attempt: d.attempt, outcome: t(`outcome.${d.outcome}`), note: d.note ?? '' }] : null),
+  callback_attempt: (d, { t }) => {
+    if (!d.by) return null;
+    // a follow-up's answer goes with the outcome: solved or not, satisfied or not
+    const answer = [d.resolved === false ? t('callbacks.notSolved') : d.resolved === true ? t('callbacks.solved') : '', d.satisfied === true ? t('callbacks.satisfied') : d.satisfied === false ? t('callbacks.unsatisfied') : ''].filter(Boolean).join(t('event.listSeparator'));
+    const outcome = answer ? t('event.withDetail', { main: t(`outcome.${d.outcome}`), detail: answer }) : t(`outcome.${d.outcome}`);
+    return [d.note ? 'event.callback_attempt.note' : 'event.callback_attempt', { by: d.by, attempt: d.attempt, outcome, note: d.note ?? '' }];
+  },
   callback_failed: (d, { t }) => ['event.callback_failed', { kind: t(`kind.${d.kind}`), attempts: d.attempts }],
   chat_ended: () => ['event.chat_ended', {}],
   chat_rating: (d) => [d.comment ? 'event.chat_rating.comment' : 'event.chat_rating', { score: d.score, comment: d.comment ?? '' }],

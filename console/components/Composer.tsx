@@ -148,9 +148,11 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
         addFiles(e.dataTransfer.files);
       }}
     >
-      <div class="tabs" role="tablist" aria-label={t('composer.mode')}>
-        <button type="button" role="tab" class={mode === 'reply' ? 'active' : ''} aria-selected={mode === 'reply'} onClick={() => p.onMode('reply')}>{t('composer.reply', { channel })}</button>
-        <button type="button" role="tab" class={mode === 'note' ? 'active' : ''} aria-selected={mode === 'note'} onClick={() => p.onMode('note')}>{t('composer.note')}</button>
+      <div class="tabs">
+        <div class="tab-buttons" role="tablist" aria-label={t('composer.mode')}>
+          <button type="button" role="tab" class={mode === 'reply' ? 'active' : ''} aria-selected={mode === 'reply'} onClick={() => p.onMode('reply')}>{t('composer.reply', { channel })}</button>
+          <button type="button" role="tab" class={mode === 'note' ? 'active' : ''} aria-selected={mode === 'note'} onClick={() => p.onMode('note')}>{t('composer.note')}</button>
+        </div>
         <span class="spacer" />
         <select aria-label={t('composer.canned')} value="" onChange={(e) => {
           const c = canned.find((x) => x.id === e.currentTarget.value);
@@ -174,7 +176,7 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
         rows={4}
         value={draft}
         aria-label={mode === 'reply' ? t('composer.reply', { channel }) : t('composer.note')}
-        placeholder={mode === 'reply' ? t('composer.placeholderReply', { name: p.ticket.customer.name }) : t('composer.placeholderNote')}
+        placeholder={mode === 'reply' ? t('composer.placeholderReply') : t('composer.placeholderNote')}
         onInput={(e) => {
           setDraft(e.currentTarget.value);
           typing(true);

@@ -20,19 +20,19 @@ export function TicketRow({ it, selected, href }: { it: QueueItem; selected: boo
         <div class="row">
           <ChannelIcon channel={it.channel} />
           <span class="num">#{it.number}</span>
-          <span class="subject">{it.subject}</span>
+          <span class="subject" translate={false}>{it.subject}</span>
         </div>
         <div class="row small wrap">
           <span class={`badge st-${it.status}`}>{t(`status.${it.status}`)}</span>
           <span class={`badge pr-${it.priority}`}>{t(`priority.${it.priority}`)}</span>
-          <span class="muted cust">{it.customer.name}</span>
+          <span class="muted cust" translate={false}>{it.customer.name}</span>
           <span class="spacer" />
           <Due dueAt={it.dueAt} status={it.slaStatus} />
         </div>
         <div class="row small muted">
-          <span class="preview">{it.preview}</span>
+          <span class="preview" translate={false}>{it.preview}</span>
           <span class="spacer" />
-          <span class="who">{it.assignee ? it.assignee.name : <em>{t('queue.unassigned')}</em>}</span>
+          <span class="who">{it.assignee ? <span translate={false}>{it.assignee.name}</span> : <em>{t('queue.unassigned')}</em>}</span>
         </div>
       </a>
     </li>

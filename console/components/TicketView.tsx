@@ -122,7 +122,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
         <header class="ticket-head">
           {back}
           <h2 id="ticket-title" tabIndex={-1} ref={title}>
-            <ChannelIcon channel={ticket.channel} /> <span class="num">#{ticket.number}</span> <span class="subject-text">{ticket.subject}</span>
+            <ChannelIcon channel={ticket.channel} /> <span class="num">#{ticket.number}</span> <span class="subject-text" translate={false}>{ticket.subject}</span>
           </h2>
           <div class="fields">
             <label>{t('ticket.status')}
@@ -150,17 +150,17 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
               {isLead(me) ? (
                 <select name="assignee" value={ticket.assignee?.id ?? ''} onChange={(e) => patch({ assignee: e.currentTarget.value || null })}>
                   <option value="">{t('ticket.nobody')}</option>
-                  {assignable.map((a) => <option value={a.id}>{a.name}</option>)}
+                  {assignable.map((a) => <option value={a.id} translate={false}>{a.name}</option>)}
                 </select>
               ) : (
-                <span class="value">{ticket.assignee?.name ?? t('ticket.nobody')}</span>
+                <span class="value" translate={ticket.assignee ? false : undefined}>{ticket.assignee?.name ?? t('ticket.nobody')}</span>
               )}
             </label>
             {ticket.assignee?.id !== me.id && (!ticket.assignee || isLead(me)) && (
               <button type="button" class="claim" onClick={() => patch({ assignee: me.id })} title={t('shortcuts.assignMe')}>{t('ticket.claim')}</button>
             )}
             {due && <Due dueAt={due.dueAt} status={due.status} />}
-            {ticket.sla?.policy && <span class="muted small sla-policy">{t('ticket.policy', { name: ticket.sla.policy })}</span>}
+            {ticket.sla?.policy && <span class="muted small sla-policy">{t('ticket.policy', { name: '' })}<span translate={false}>{ticket.sla.policy}</span></span>}
           </div>
           {error && <p class="error" role="alert">{t('error.generic', { message: error })}</p>}
           {(otherViewers.length > 0 || otherTyping.length > 0) && (

@@ -28,11 +28,15 @@ function Thumb({ a }: { a: Attachment }) {
 export function Timeline({ messages }: { messages: Message[] }) {
   const { t, locale } = useT();
   const teams = useTeams();
-  const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length]);
+  const list = useRef<HTMLOListElement>(null);
+  // the newest message in view (the list scrolls by itself on wide screens)
+  useEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [messages.length]);
   const team = (k: string) => teamName(teams, k, locale);
   return (
-    <ol class="timeline" aria-label={t('ticket.timeline')}>
+    <ol class="timeline" aria-label={t('ticket.timeline')} ref={list}>
       {messages.map((m) => {
         if (m.kind === 'event') {
           return (
@@ -75,7 +79,6 @@ export function Timeline({ messages }: { messages: Message[] }) {
           </li>
         );
       })}
-      <div ref={end} />
     </ol>
   );
 }

@@ -10,7 +10,8 @@ export async function signIn(browser: Browser, url: string, email: string, opts:
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill('demo-password');
   await page.locator('form.login button[type=submit]').click();
-  await page.locator('[data-live=on]').waitFor({ timeout: 20000 });
+  // attached, not visible: on a phone it sits in the folded menu
+  await page.locator('[data-live=on]').waitFor({ state: 'attached', timeout: 20000 });
   return page;
 }
 
@@ -59,7 +60,7 @@ export async function latinWords(page: Page, allow: string[] = []): Promise<stri
     const bad = new Set<string>();
     for (const t of texts) {
       for (const w of t.split(/[^A-Za-z0-9@._+#:/%-]+/)) {
-        const word = w.replace(/^[.:,/-]+|[.:,/-]+$/g, '');
+        const word = w.replace(/^[.:,/+-]+|[.:,/+-]+$/g, '');
         if (!/[A-Za-z]{2,}/.test(word)) continue; // single letters (a unit "h", an axis) and digits alone are not English words
         if (ALLOW.has(word) || DATA.some((rx) => rx.test(word))) continue;
         bad.add(word);

@@ -123,7 +123,7 @@ export function CalendarsSettings() {
         {list.map((c) => (
           <li key={c.name}>
             <button type="button" class={draft?.name === c.name && !draft.isNew ? 'active' : ''} data-calendar={c.name} onClick={() => (setErrors({}), setDraft({ ...c, holidays: c.holidays ?? [], workdays: c.workdays ?? [], isNew: false }))}>
-              <span translate={false}>{c.name}</span> <span class="muted small">{c.timeZone}</span>
+              <span translate={false}>{c.name}</span> <span class="muted small" translate={false}>{c.timeZone}</span>
             </button>
           </li>
         ))}

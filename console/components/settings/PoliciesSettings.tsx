@@ -49,6 +49,19 @@ const draftOf = (p: Policy | null, order: number): Draft => ({
   active: p?.active ?? true,
 });
 
+const NAME = '\u0000';
+/** A hidden label for a button that names data ("Move <policy> up"): the name marked as data, not text to translate. */
+function WithName({ text, name }: { text: string; name: string }) {
+  const [before, after] = text.split(NAME);
+  return (
+    <span class="visually-hidden">
+      {before}
+      <span translate={false}>{name}</span>
+      {after ?? ''}
+    </span>
+  );
+}
+
 /** One duration in words: "2 hours", "1 working day". */
 function DurationText({ iso }: { iso?: string }) {
   const { t } = useT();
@@ -159,8 +172,14 @@ export function PoliciesSettings() {
               </div>
             </div>
             <div class="row-actions">
-              <button type="button" aria-label={t('settings.moveUp', { name: p.name })} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
-              <button type="button" aria-label={t('settings.moveDown', { name: p.name })} disabled={i === policies.length - 1} onClick={() => move(i, 1)}>↓</button>
+              <button type="button" disabled={i === 0} onClick={() => move(i, -1)}>
+                <span aria-hidden="true">↑</span>
+                <WithName text={t('settings.moveUp', { name: NAME })} name={p.name} />
+              </button>
+              <button type="button" disabled={i === policies.length - 1} onClick={() => move(i, 1)}>
+                <span aria-hidden="true">↓</span>
+                <WithName text={t('settings.moveDown', { name: NAME })} name={p.name} />
+              </button>
               <button type="button" onClick={() => (setErrors({}), setDraft(draftOf(p, p.order)))}>{t('settings.edit')}</button>
             </div>
           </li>
