@@ -42,7 +42,18 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   t.events.use(modules.flatMap((m) => m.ticketObservers?.() ?? []));
   const api = new ApiRegistry((req) => auth.authenticate(bearerToken(req.headers.authorization)));
   await ensureIndexes(core.conn);
-  return { ...core, ...base, events: t.events, api, modules };
+  return {
+    ...core,
+    ...base,
+    events: t.events,
+
+    api,
+    modules,
+    async close() {
+      await t.events.flush();
+      await core.close();
+    },
+  };
 }
 
 export type Container = Awaited<ReturnType<typeof createContainer>>;

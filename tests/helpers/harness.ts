@@ -114,6 +114,7 @@ export async function startTestApp(opts: TestAppOptions = {}) {
       for (const s of sockets) s.disconnect();
       await workers?.close().catch(() => undefined);
       await server.close().catch(() => undefined);
+      await c.events.flush(); // before the drop, which the late writes would undo
       await c.conn.dropDatabase().catch(() => undefined);
       await c.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { MovableClock } from '../../src/infra/clock';
 import { SYSTEM } from '../../src/core/types';
 import { startTestApp, TestApp } from '../helpers/harness';
+import { buildTicket } from '../builders/ticket';
 
 describe('supervisor dashboard and canned responses', () => {
   let app: TestApp;
@@ -21,8 +22,8 @@ describe('supervisor dashboard and canned responses', () => {
     const s0 = team(before.body, 'support');
 
     const now = app.clock.now().getTime();
-    const { ticket: soon } = await app.c.tickets.create({ channel: 'email', subject: 'Due soon', team: 'support', customer: { name: 'Uma', email: 'uma@example.com' } }, SYSTEM);
-    const { ticket: late } = await app.c.tickets.create({ channel: 'email', subject: 'Breached', team: 'support', customer: { name: 'Vic', email: 'vic@example.com' } }, SYSTEM);
+    const { ticket: soon } = await app.c.tickets.create(buildTicket({ subject: 'Due soon', body: null }), SYSTEM);
+    const { ticket: late } = await app.c.tickets.create(buildTicket({ subject: 'Breached', body: null }), SYSTEM);
     // the SLA module writes these; here they are set directly and the live view refreshed
     await app.c.models.Ticket.updateOne({ _id: soon._id }, { $set: { sla: { policy: 'p', firstResponse: { dueAt: new Date(now + 5 * 60_000), status: 'active' } } } });
     await app.c.models.Ticket.updateOne({ _id: late._id }, { $set: { sla: { policy: 'p', firstResponse: { dueAt: new Date(now - 60_000), status: 'breached' } } } });

@@ -1,5 +1,6 @@
 import type { RoutingModule } from '../../src/modules/routing/routing.module';
 import { eventually, nextEvent, startSecondNode, startTestApp, TestApp } from '../helpers/harness';
+import { buildTicket } from '../builders/ticket';
 
 const ack = (s: any, event: string, payload: unknown): Promise<any> => new Promise((resolve) => s.emit(event, payload, resolve));
 
@@ -78,7 +79,7 @@ describe('two API processes on one Redis and one database', () => {
   });
 
   it('shows viewers of a ticket across nodes, and assigns a chat once when both nodes route it', async () => {
-    const t = (await a.c.tickets.create({ channel: 'email', subject: 'Two viewers', team: 'support', customer: { name: 'Pia', email: 'pia@example.com' } }, { type: 'system', name: 'test' })).ticket;
+    const t = (await a.c.tickets.create(buildTicket({ subject: 'Two viewers', body: null }), { type: 'system', name: 'test' })).ticket;
     const viewerA = await a.agentSocket('agent1@demo.local');
     const viewerB = await b.agentSocket('supervisor@demo.local');
     await ack(viewerA, 'ticket:join', { ticketNumber: t.number });
@@ -87,7 +88,7 @@ describe('two API processes on one Redis and one database', () => {
     expect((await both).viewers.map((v: any) => v.name).sort()).toEqual(['Chen Jie (陈杰)', 'Li Na (李娜)']);
 
     // a waiting chat, two online agents, both nodes route it at the same moment
-    const chat = (await a.c.tickets.create({ channel: 'chat', subject: 'Race', team: 'support', customer: { name: 'Quinn', email: 'quinn@example.com' } }, { type: 'system', name: 'test' })).ticket;
+    const chat = (await a.c.tickets.create(buildTicket({ channel: 'chat', subject: 'Race', body: null }), { type: 'system', name: 'test' })).ticket;
     await a.c.models.Agent.updateMany({ email: { $in: ['agent1@demo.local', 'supervisor@demo.local'] } }, { $set: { 'presence.status': 'online' } });
     const [ra, rb] = await Promise.all([a.c.modules.find((m) => m.name === 'routing') as any, b.c.modules.find((m) => m.name === 'routing') as any].map((m) => m.router.routeTicket(chat)));
     expect([ra, rb].filter(Boolean)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
 import { SYSTEM } from '../../src/core/types';
+import { buildCustomer, buildTicket } from '../builders/ticket';
 
 const ack = <T = any>(s: Socket, event: string, payload: unknown): Promise<T> => new Promise((resolve) => s.emit(event, payload, resolve));
 
@@ -19,7 +20,7 @@ describe('presence, chat routing and ticket collision', () => {
 
   const presenceOf = async (id: string) => (await app.c.models.Agent.findById(id))!.presence!.status;
   const chat = async (name: string) =>
-    (await app.c.tickets.create({ channel: 'chat', subject: `Chat with ${name}`, team: 'support', customer: { name, email: `${name.toLowerCase()}@example.com` }, message: { channel: 'chat', body: 'hello?', author: { type: 'customer', name } } }, SYSTEM)).ticket;
+    (await app.c.tickets.create(buildTicket({ channel: 'chat', subject: `Chat with ${name}`, customer: buildCustomer({ name }), body: 'hello?' }), SYSTEM)).ticket;
   const assigneeOf = async (n: number) => {
     const t = await app.c.tickets.byNumber(n);
     return t.assigneeId ? String(t.assigneeId) : null;
@@ -156,7 +157,7 @@ describe('presence, chat routing and ticket collision', () => {
     const left = nextEvent(a1, 'presence:ticket', (p) => p.viewers.length === 1 && p.typing.length === 0);
     sup.disconnect();
     await left;
-    const other = await app.c.tickets.create({ channel: 'email', subject: 'refund', team: 'returns', customer: { name: 'Kim', email: 'kim@example.com' } }, SYSTEM);
+    const other = await app.c.tickets.create(buildTicket({ subject: 'refund', team: 'returns', body: null }), SYSTEM);
     expect(await ack(a1, 'ticket:join', { ticketNumber: other.ticket.number })).toMatchObject({ error: { code: 'not_found' } });
     expect(await ack(a1, 'ticket:join', { ticketNumber: 'x' })).toMatchObject({ error: { code: 'validation_failed' } });
     expect(await ack(a2, 'ticket:join', { ticketNumber: 999999 })).toMatchObject({ error: { code: 'not_found' } });

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { MovableClock } from '../../src/infra/clock';
 import type { SlaService } from '../../src/modules/sla/sla.service';
 import { eventually, nextEvent, startTestApp } from '../helpers/harness';
+import { buildCustomer, buildPolicy, buildTicketBody } from '../builders/ticket';
 
 type Escalation = { id: string; ticketNumber: number; target: string; kind: 'warning' | 'breach'; level: number; dueAt: string };
 
@@ -13,13 +14,13 @@ async function slaScenario() {
   const app = await startTestApp({ clock, env: { SLA_ESCALATION_STEP: 'PT2S' } });
   const supervisor = await app.agentSocket('supervisor@demo.local');
   const manager = await app.agentSocket('manager@demo.local');
-  const policy = async (name: string, match: object, targets: object) => {
-    const res = await (await app.as('manager@demo.local')).post('/api/sla-policies').send({ name, order: 1, match, targets });
+  const policy = async (name: string, match: Record<string, string>, targets: Record<string, string>) => {
+    const res = await (await app.as('manager@demo.local')).post('/api/sla-policies').send(buildPolicy({ name, match, targets }));
     expect(res.status).toBe(201);
     return res.body;
   };
-  const ticket = async (fields: object) => {
-    const res = await (await app.as('agent1@demo.local')).post('/api/tickets').send({ channel: 'voice', subject: 'Compressor noise', body: 'Loud noise since this morning', customer: { name: 'Wu Hao', phone: '+86 139 1111 2222' }, team: 'support', ...fields });
+  const ticket = async (fields: Parameters<typeof buildTicketBody>[0]) => {
+    const res = await (await app.as('agent1@demo.local')).post('/api/tickets').send(buildTicketBody({ customer: buildCustomer({ name: 'Wu Hao', phone: '+86 139 1111 2222' }), ...fields }));
     expect(res.status).toBe(201);
     return res.body;
   };

@@ -1,26 +1,14 @@
 import type { Job } from 'bullmq';
 import type { Core } from '../../core/core';
-import type { AgentService } from '../agents/agent.service';
 import type { AppModule } from '../app-module';
-import type { CustomerService } from '../customers/customer.service';
-import type { TicketMessages } from '../tickets/ticket.messages';
-import type { TicketService } from '../tickets/ticket.service';
-import type { TicketUpdates } from '../tickets/ticket.updates';
 import { callbackModel } from './callback.model';
 import { CallbackNotifier } from './callback.notify';
 import { callbackRoutes } from './callback.routes';
-import { type BusinessHours, CallbackService } from './callback.service';
+import { CallbackService, type CallbackServiceDeps } from './callback.service';
 
 const SWEEP_EVERY_MS = 60 * 1000;
 
-export interface CallbacksModuleDeps {
-  agents: Pick<AgentService, 'assignable'>;
-  tickets: Pick<TicketService, 'byId' | 'visible'>;
-  timeline: Pick<TicketMessages, 'addEvent' | 'receiveFromCustomer'>;
-  updates: Pick<TicketUpdates, 'update'>;
-  customers: Pick<CustomerService, 'get'>;
-  hours: BusinessHours;
-}
+export type CallbacksModuleDeps = Pick<CallbackServiceDeps, 'agents' | 'tickets' | 'timeline' | 'updates' | 'customers' | 'hours'>;
 
 /** Callback tasks: the HTTP API, the due-time jobs and the sweeper that repairs lost jobs. */
 export function callbacksModule(core: Core, d: CallbacksModuleDeps): AppModule & { callbacks: CallbackService } {

@@ -1,28 +1,17 @@
 import type { Job } from 'bullmq';
 import type { Core } from '../../core/core';
 import type { AppModule } from '../app-module';
-import type { AgentService } from '../agents/agent.service';
-import type { CustomerService } from '../customers/customer.service';
-import type { TicketMessages } from '../tickets/ticket.messages';
-import type { TicketService } from '../tickets/ticket.service';
-import { SurveyAnswers } from './survey.answers';
+import { SurveyAnswers, type SurveyAnswersDeps } from './survey.answers';
 import { surveyModel } from './survey.model';
 import { SurveyObserver } from './survey.observer';
 import { surveyRoutes } from './survey.routes';
-import { type CallbackTasks, type ChatPresence, type SurveyOptions, SurveyService } from './survey.service';
+import { type SurveyOptions, SurveyService, type SurveyServiceDeps } from './survey.service';
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 export type SurveyModule = AppModule & { service: SurveyService; answers: SurveyAnswers };
 
-export interface SurveyModuleDeps {
-  tickets: Pick<TicketService, 'byId' | 'byNumber'>;
-  timeline: Pick<TicketMessages, 'addEvent'>;
-  customers: Pick<CustomerService, 'get'>;
-  agents: Pick<AgentService, 'byRole'>;
-  callbacks: CallbackTasks;
-  chatPresence: ChatPresence;
-}
+export type SurveyModuleDeps = Pick<SurveyServiceDeps, 'tickets' | 'timeline' | 'customers' | 'callbacks' | 'chatPresence'> & Pick<SurveyAnswersDeps, 'tickets' | 'agents'>;
 
 /**
  * Satisfaction surveys and follow-up calls (回访) after a ticket is solved. `answers.recordChatRating`

@@ -109,7 +109,7 @@ export class TicketInbound {
     }
     if (ticket) {
       if (!input) return { ticket, message: null, outcome: 'added', opened: openedBy(ticket) };
-      return result(await this.d.timeline.receiveFromCustomer(ticket, input, author, { meta: m.meta, visitorId: m.open.visitorId }));
+      return result(await this.d.timeline.receiveFromCustomer(ticket, input, author, { meta: m.meta, visitorId: m.open.visitorId, keyChecked: true }));
     }
     const o = m.open;
     const c = await this.d.tickets.create(

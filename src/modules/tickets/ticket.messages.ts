@@ -59,9 +59,10 @@ export class TicketMessages {
    * A message from the customer: on a solved ticket it reopens it, on a closed one it opens a new
    * ticket linked to the old. `meta` fields are kept on the ticket it lands on (with the same write).
    */
-  async receiveFromCustomer(ticket: TicketDoc, input: NewMessageInput, author: Actor, opts: { meta?: Record<string, unknown>; visitorId?: string | null } = {}): Promise<Received> {
+  async receiveFromCustomer(ticket: TicketDoc, input: NewMessageInput, author: Actor, opts: { meta?: Record<string, unknown>; visitorId?: string | null; keyChecked?: boolean } = {}): Promise<Received> {
     const { store, events } = this.d;
-    if (input.dedupeKey) {
+    // (a caller that has just looked the key up says so; the unique index still catches a race)
+    if (input.dedupeKey && !opts.keyChecked) {
       const dup = await store.messageByKey(input.dedupeKey);
       if (dup) return { ticket: (await this.d.tickets.byId(dup.ticketId as Types.ObjectId)) ?? ticket, message: dup, outcome: 'duplicate' };
     }
@@ -86,7 +87,7 @@ export class TicketMessages {
         author,
       );
       if (created && message) return { ticket: fresh, message, outcome: 'linked' };
-      return this.receiveFromCustomer(fresh, input, author, opts); // a retry: the linked ticket exists
+      return this.receiveFromCustomer(fresh, input, author, { ...opts, keyChecked: false }); // a retry: the linked ticket exists
     }
     const { message, duplicate } = await store.insertMessage(ticket, input, author);
     if (duplicate) return { ticket: (await this.d.tickets.byId(message.ticketId as Types.ObjectId)) ?? ticket, message, outcome: 'duplicate' };

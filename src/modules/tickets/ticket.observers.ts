@@ -57,6 +57,8 @@ export interface EffectEntry {
 const RUNNING_LEASE_MS = 2 * 60 * 1000;
 const RETRY_BASE_MS = 30 * 1000;
 const RETRY_MAX_MS = 60 * 60 * 1000;
+/** finished entries are removed in a batch this soon after the first of them */
+const FLUSH_AFTER_MS = 25;
 
 export interface TicketEventsDeps {
   Ticket: TicketModel;
@@ -75,6 +77,10 @@ export interface TicketEventsDeps {
  */
 export class TicketEvents {
   private observers: TicketObserver[] = [];
+  /** entries whose chains all succeeded, removed together off the request's path (see settle) */
+  private done: { ticketId: Types.ObjectId; id: string }[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly d: TicketEventsDeps) {}
 
@@ -87,10 +93,6 @@ export class TicketEvents {
       seen.add(o.name);
     }
     this.observers = [...observers].sort((a, b) => OBSERVER_ORDER.indexOf(a.name) - OBSERVER_ORDER.indexOf(b.name));
-  }
-
-  names(): string[] {
-    return this.observers.map((o) => o.name);
   }
 
   /** A journal entry for a create or change; push it with the write (`$push: { effects: entry }`). */
@@ -156,7 +158,12 @@ export class TicketEvents {
       return;
     }
     if (!failed.length) {
-      await this.d.Ticket.updateOne({ _id: ticketId }, { $pull: { effects: { id: entry.id } } });
+      // Done: removed in one bulk write with the others of the moment, so a create or change costs
+      // no extra round trip. Lost with a crash before the flush, the entry is re-driven: harmless,
+      // every observer being idempotent.
+      this.done.push({ ticketId, id: entry.id });
+      this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+      this.flushTimer.unref?.();
       return;
     }
     const attempts = entry.attempts + 1;
@@ -164,6 +171,22 @@ export class TicketEvents {
       { _id: ticketId, 'effects.id': entry.id },
       { $set: { 'effects.$.pending': failed, 'effects.$.attempts': attempts, 'effects.$.nextAt': this.retryAt(attempts), 'effects.$.lastError': lastError } },
     );
+  }
+
+  /** Removes the entries of the chains that finished (also at shutdown). */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.done.splice(0);
+    if (batch.length) {
+      this.flushing = this.flushing
+        .then(() => this.d.Ticket.bulkWrite(batch.map((b) => ({ updateOne: { filter: { _id: b.ticketId }, update: { $pull: { effects: { id: b.id } } } } })), { ordered: false }))
+        .then(
+          () => undefined,
+          (err: Error) => this.d.log.warn({ entries: batch.length, err: err.message }, 'finished effects not cleared; the sweeper will find them done'),
+        );
+    }
+    return this.flushing;
   }
 
   private retryAt(attempts: number): Date {

@@ -78,9 +78,7 @@ export function serializeTicket(t: TicketDoc, names: Names): TicketPayload {
   };
 }
 
-export type TicketView = TicketPayload;
-
-export function toQueueItem(view: TicketView): QueueItem {
+export function toQueueItem(view: TicketPayload): QueueItem {
   const due = nextDueFromView(view);
   return {
     id: view.id,
@@ -101,7 +99,7 @@ export function toQueueItem(view: TicketView): QueueItem {
   };
 }
 
-function nextDueFromView(view: TicketView): { dueAt: string | null; status: string | null } {
+function nextDueFromView(view: TicketPayload): { dueAt: string | null; status: string | null } {
   const s = view.sla;
   if (!s) return { dueAt: null, status: null };
   const ts = [s.firstResponse, s.nextResponse, s.resolution].filter((t): t is { dueAt: string | null; status: string } => !!t && !!t.dueAt);

@@ -55,4 +55,3 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   };
   return { module, tickets, timeline, updates, inbound, events, queueIndex, live, query, jobs };
 }
-export type Tickets = ReturnType<typeof ticketsModule>;

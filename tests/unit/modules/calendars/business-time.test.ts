@@ -1,5 +1,5 @@
-import { addBusinessTime, businessTimeBetween, CalendarSpec, isOpen, nextOpening, targetMs } from '../../src/modules/calendars/business-time';
-import { DEMO_CALENDAR } from '../../src/modules/sla/sla.seed';
+import { addBusinessTime, businessTimeBetween, CalendarSpec, isOpen, nextOpening, targetMs } from '../../../../src/modules/calendars/business-time';
+import { DEMO_CALENDAR } from '../../../../src/modules/sla/sla.seed';
 
 const H = 3600_000;
 const M = 60_000;

@@ -1,4 +1,4 @@
-import { average, csvCell, median, percentile, ratio, toCsv, toSec } from '../../src/modules/reports/report.figures';
+import { average, csvCell, median, percentile, ratio, toCsv, toSec } from '../../../../src/modules/reports/report.figures';
 
 describe('report figures', () => {
   it('takes medians (mean of the middle two for an even count) and nearest-rank percentiles', () => {

@@ -1,4 +1,4 @@
-import { cleanSubject, htmlToText, splitReply } from '../../src/channels/email/quote';
+import { cleanSubject, htmlToText, splitReply } from '../../../../src/channels/email/quote';
 
 describe('splitReply: the new text of a reply without the quoted history', () => {
   const cases: [string, string, string][] = [

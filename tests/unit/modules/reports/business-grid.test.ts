@@ -1,5 +1,5 @@
-import { businessTimeBetween, type CalendarSpec } from '../../src/modules/calendars/business-time';
-import { BusinessGrid } from '../../src/modules/reports/business-grid';
+import { businessTimeBetween, type CalendarSpec } from '../../../../src/modules/calendars/business-time';
+import { BusinessGrid } from '../../../../src/modules/reports/business-grid';
 
 describe('the business-time grid of a report', () => {
   const office: CalendarSpec = {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import libqp from 'libqp';
 import MimeNode from '@zone-eu/mailsplit/lib/mime-node.js';
-import { parseStoredMail } from '../../src/channels/email/mail-parse';
-import { CappedDecoder, QpDecoder } from '../../src/channels/email/mail-decode';
-import { MailStore } from '../../src/channels/email/mail-store';
+import { parseStoredMail } from '../../../../src/channels/email/mail-parse';
+import { CappedDecoder, QpDecoder } from '../../../../src/channels/email/mail-decode';
+import { MailStore } from '../../../../src/channels/email/mail-store';
 
 async function decodeInPieces(input: Buffer, cuts: number[]): Promise<Buffer> {
   const d = new QpDecoder();

@@ -1,6 +1,6 @@
-import { CalendarSpec } from '../../src/modules/calendars/business-time';
-import { DEMO_CALENDAR } from '../../src/modules/sla/sla.seed';
-import { agentReplied, applyPolicy, customerWrote, evaluate, nextCheck, PolicyLike, reconcile, SlaState, wantedTimers } from '../../src/modules/sla/sla-state';
+import { CalendarSpec } from '../../../../src/modules/calendars/business-time';
+import { DEMO_CALENDAR } from '../../../../src/modules/sla/sla.seed';
+import { agentReplied, applyPolicy, customerWrote, evaluate, nextCheck, PolicyLike, reconcile, SlaState, wantedTimers } from '../../../../src/modules/sla/sla-state';
 
 const M = 60_000;
 const H = 60 * M;
