@@ -41,7 +41,7 @@ export function Timeline({ messages }: { messages: Message[] }) {
         if (m.kind === 'event') {
           return (
             <li key={m.id} class={`msg event ev-${m.event?.type ?? 'other'}`} data-id={m.id} data-event={m.event?.type ?? ''}>
-              <span class="event-text">{eventText(m.event, m.body, t, locale, team)}</span> <Time at={m.createdAt} />
+              <span class="event-text body">{eventText(m.event, m.body, t, locale, team)}</span> <Time at={m.createdAt} />
             </li>
           );
         }
