@@ -107,6 +107,15 @@ describe('ticket lists and saved views', () => {
     expect((await (await app.as('admin@demo.local')).get('/api/settings/audit?entity=view')).body.entries.map((e: { action: string }) => e.action)).toEqual(['created']);
   });
 
+  it('describes the new routes in the OpenAPI document', async () => {
+    const doc = (await app.http().get('/api/openapi.json')).body;
+    for (const path of ['/api/views', '/api/views/{id}', '/api/tickets/{number}/attachments', '/api/chat/attachments', '/api/sla-policies/preview', '/api/sla-policies/order', '/api/calendars/{name}/days', '/api/settings/voice', '/api/settings/audit', '/api/auth/password', '/api/agents/{id}/password-reset']) {
+      expect([path, !!doc.paths[path]]).toEqual([path, true]);
+    }
+    expect(Object.keys(doc.paths['/api/tickets/{number}/attachments'].post.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(doc.paths['/api/tickets'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['type', 'priority', 'sla', 'createdFrom', 'sort']));
+  });
+
   it('opens the customer\'s earlier tickets from the customer panel', async () => {
     const admin = await app.as('admin@demo.local');
     const { ticket } = await app.c.tickets.create({ channel: 'chat', subject: 'views again', team: 'support', customer: { name: 'Customer solved', email: 'solved@example.com' }, message: { channel: 'chat', body: 'again', author: { type: 'customer', name: 'x' } } }, SYSTEM);

@@ -117,6 +117,12 @@ export function rowMatcher(f: TicketFilter, principal: Principal, now: number): 
   };
 }
 
+/** The same predicate over loaded ticket documents (the word search checks its candidates with it). */
+export function docMatcher(f: TicketFilter, principal: Principal, now: number): (t: TicketDoc) => boolean {
+  const match = rowMatcher(f, principal, now);
+  return (t) => match(rowOfDoc(t));
+}
+
 export function slaStateOf(r: Row, now: number): SlaState {
   if (r.slaStatus === 'breached') return 'breached';
   if (r.dueAt === null) return r.slaStatus ? 'on_track' : 'none';
