@@ -37,7 +37,7 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
   const log = core.log.child({ component: 'sla' });
   const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars, core.redis, core.config.queuePrefix, d.audit);
   const timers = new SlaTimers(core.queues, core.clock);
-  const notifier = new SlaNotifier({ Agent, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
+  const notifier = new SlaNotifier({ Agent, Team: core.models.Team, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
   const sla = new SlaService(
     { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs, timeline: d.timeline },
     policies,
