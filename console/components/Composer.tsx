@@ -5,7 +5,7 @@ import { useT } from '../i18n';
 import { Live } from '../live';
 import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
-import { Icon } from './common';
+import { DATA_SLOT, DataLabel, Icon } from './common';
 
 interface Canned {
   id: string;
@@ -200,7 +200,10 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
               {f.preview ? <img src={f.preview} alt="" /> : <Icon name="clip" />}
               <span class="fname" translate={false}>{f.file.name || t('composer.pastedImage')}</span>
               <span class="muted small">{f.status === 'uploading' ? t('composer.uploading') : f.status === 'failed' ? f.error : `${Math.ceil(f.file.size / 1024)} KB`}</span>
-              <button type="button" class="link" aria-label={t('composer.removeFile', { name: f.file.name })} onClick={() => removeFile(f.key)}>×</button>
+              <button type="button" class="link" onClick={() => removeFile(f.key)}>
+                <span aria-hidden="true">×</span>
+                <DataLabel text={t('composer.removeFile', { name: DATA_SLOT })} name={f.file.name || t('composer.pastedImage')} />
+              </button>
             </li>
           ))}
         </ul>

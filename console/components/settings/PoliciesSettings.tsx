@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { errorText } from '../../errors';
 import { useT } from '../../i18n';
 import { teamName, useTeams } from '../../teams';
+import { DATA_SLOT, DataLabel } from '../common';
 import { Field, joinDuration, splitDuration, submitting, type DurationUnit } from './form';
 
 interface Policy {
@@ -48,19 +49,6 @@ const draftOf = (p: Policy | null, order: number): Draft => ({
   escalateOnCreate: p?.escalateOnCreate ?? 0,
   active: p?.active ?? true,
 });
-
-const NAME = '\u0000';
-/** A hidden label for a button that names data ("Move <policy> up"): the name marked as data, not text to translate. */
-function WithName({ text, name }: { text: string; name: string }) {
-  const [before, after] = text.split(NAME);
-  return (
-    <span class="visually-hidden">
-      {before}
-      <span translate={false}>{name}</span>
-      {after ?? ''}
-    </span>
-  );
-}
 
 /** One duration in words: "2 hours", "1 working day". */
 function DurationText({ iso }: { iso?: string }) {
@@ -174,11 +162,11 @@ export function PoliciesSettings() {
             <div class="row-actions">
               <button type="button" disabled={i === 0} onClick={() => move(i, -1)}>
                 <span aria-hidden="true">↑</span>
-                <WithName text={t('settings.moveUp', { name: NAME })} name={p.name} />
+                <DataLabel text={t('settings.moveUp', { name: DATA_SLOT })} name={p.name} />
               </button>
               <button type="button" disabled={i === policies.length - 1} onClick={() => move(i, 1)}>
                 <span aria-hidden="true">↓</span>
-                <WithName text={t('settings.moveDown', { name: NAME })} name={p.name} />
+                <DataLabel text={t('settings.moveDown', { name: DATA_SLOT })} name={p.name} />
               </button>
               <button type="button" onClick={() => (setErrors({}), setDraft(draftOf(p, p.order)))}>{t('settings.edit')}</button>
             </div>

@@ -10,6 +10,7 @@ import { useShortcut } from '../../shortcuts';
 import { teamName, useTeams } from '../../teams';
 import type { Ticket as TicketPayload } from '../../types';
 import { TicketRow, type QueueItem } from '../Queue';
+import { DATA_SLOT, DataLabel } from '../common';
 import { TicketView } from '../TicketView';
 
 const LIVE = 'new,open,pending,on_hold';
@@ -175,7 +176,10 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
                 </a>
                 <span class="count" data-count={v.count ?? ''}>{v.count === undefined ? '' : v.countCapped ? `${v.count}+` : v.count}</span>
                 {canDelete(v) && v.scope !== 'builtin' && (
-                  <button type="button" class="link small" aria-label={t('views.delete', { name: v.name })} onClick={() => void removeView(v)}>×</button>
+                  <button type="button" class="link small" onClick={() => void removeView(v)}>
+                    <span aria-hidden="true">×</span>
+                    <DataLabel text={t('views.delete', { name: DATA_SLOT })} name={v.name} />
+                  </button>
                 )}
               </li>
             ))}
