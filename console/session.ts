@@ -18,3 +18,7 @@ export const isManager = (me: Me) => hasRole(me.role, ROLE_SETS.managers);
 export const isAdmin = (me: Me) => hasRole(me.role, ROLE_SETS.admins);
 /** See every team (managers, directors, admins). */
 export const seesAllTeams = (me: Me) => hasRole(me.role, ROLE_SETS.allTeams);
+
+/** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
+export const isEngineer = (me: Me) => me.role === 'engineer';
+

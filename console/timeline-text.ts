@@ -1,5 +1,7 @@
+import type { ReturnTimelineData } from '../src/modules/returns/return.payloads';
 import type { TimelineEvent, TimelineEventData, TimelineEventType } from '../src/modules/tickets/timeline.events';
-import { duration, type Locale, type T } from './i18n/translate';
+import type { WorkOrderTimelineData } from '../src/modules/workorders/workorders.payloads';
+import { duration, type Locale, type T, yuan } from './i18n/translate';
 
 type Vars = Record<string, string | number>;
 /** A sentence: its key in console/i18n/<lang>/timeline.json and its values; null when the stored data lacks what it needs. */
@@ -15,6 +17,29 @@ interface Helpers {
   /** a date and time in the reader's language */
   at(d: Date | string | null | undefined): string;
 }
+
+/** A translated word when the console has one (`<prefix>.<value>`), else the value as stored. */
+const word = (t: T, prefix: string, value: string | null | undefined): string => {
+  if (!value) return '';
+  const text = t(`${prefix}.${value}`);
+  return text === `${prefix}.${value}` ? value : text;
+};
+
+/** A work order line: its number, the engineer (or who acted, for lines without one), who acted, the reason, the report's version. */
+const workOrder =
+  (type: string) =>
+  (d: WorkOrderTimelineData, { t }: Helpers): Sentence => [
+    `event.${type}`,
+    { number: d.number, engineer: d.engineer ?? d.by, by: d.by, reason: word(t, 'wo.reason', d.reason), reportVersion: d.reportVersion ?? 1 },
+  ];
+
+/** A step of a return, exchange or repair: who, which return, what was asked for, the refund or the new unit. */
+const returnStep =
+  (type: string) =>
+  (d: ReturnTimelineData, { t }: Helpers): Sentence => [
+    `event.${type}`,
+    { by: d.by, number: d.number, kind: word(t, 'returns.kind', d.kind).toLowerCase(), model: d.model, serial: d.serial, amount: d.amount != null ? yuan(d.amount) : '', newSerial: d.newSerial ?? '' },
+  ];
 
 /**
  * How each kind of timeline event reads: a key and values from its stored data (the types in
@@ -71,6 +96,33 @@ const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
       ? ['event.sla_escalation.warning', { target: t(`target.${d.target}`), due: at(d.dueAt) }]
       : [d.kind === 'warning' ? 'event.sla_escalation.alert' : 'event.sla_escalation.breach', { target: t(`target.${d.target}`), level: t(`esc.levelName.${Math.min(3, Math.max(1, d.level))}`) }],
   escalation_acknowledged: (d, { t }) => ['event.escalation_acknowledged', { by: d.by, target: t(`target.${d.target}`) }],
+  'workorder.created': workOrder('workorder.created'),
+  'workorder.scheduled': workOrder('workorder.scheduled'),
+  'workorder.dispatched': workOrder('workorder.dispatched'),
+  'workorder.accepted': workOrder('workorder.accepted'),
+  'workorder.unplanned': workOrder('workorder.unplanned'),
+  'workorder.reassigned': (d, h) => workOrder(d.engineer ? 'workorder.reassigned' : 'workorder.reassigned.nobody')(d, h),
+  'workorder.rescheduled': workOrder('workorder.rescheduled'),
+  'workorder.updated': workOrder('workorder.updated'),
+  'workorder.accept': workOrder('workorder.accept'),
+  'workorder.reject': workOrder('workorder.reject'),
+  'workorder.depart': workOrder('workorder.depart'),
+  'workorder.arrive': workOrder('workorder.arrive'),
+  'workorder.complete': workOrder('workorder.complete'),
+  'workorder.cannot_complete': workOrder('workorder.cannot_complete'),
+  'workorder.cancel': workOrder('workorder.cancel'),
+  'workorder.report': workOrder('workorder.report'),
+  'workorder.report_corrected': workOrder('workorder.report_corrected'),
+  'workorder.paid': workOrder('workorder.paid'),
+  return_requested: returnStep('return_requested'),
+  return_approved: returnStep('return_approved'),
+  return_rejected: returnStep('return_rejected'),
+  return_received: returnStep('return_received'),
+  return_inspected: returnStep('return_inspected'),
+  return_refunded: returnStep('return_refunded'),
+  return_replaced: returnStep('return_replaced'),
+  return_repaired: returnStep('return_repaired'),
+  return_closed: returnStep('return_closed'),
 };
 
 /** Every event type the console can render (tests check it covers every type the server writes). */

@@ -2,6 +2,8 @@
  * `npm start`: the embedded stores (unless MONGODB_URI / REDIS_URL are set), the API process and the
  * worker process, the demo organisation on an empty database; prints the URLs and logins. SIGINT or
  * SIGTERM stops every child cleanly; a second start in the same DATA_DIR finds the data again.
+ * The processes' JSON logs go to DATA_DIR/logs/<process>.log, so the terminal shows only the banner
+ * (and the end of a log when its process dies).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +18,8 @@ async function main() {
   const dataDir = path.resolve(env.DATA_DIR ?? './data');
   env.DATA_DIR = dataDir;
   fs.mkdirSync(dataDir, { recursive: true });
+  const logDir = path.join(dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
   const stores: StoreHandle[] = [];
   const children: ChildProcess[] = [];
   let stopping = false;
@@ -46,10 +50,13 @@ async function main() {
     const config = loadConfig(env); // fail fast, with one line, before starting anything else
     // `node --import tsx`, not the tsx CLI, which would add a wrapper process (~50 MB) per child.
     for (const [name, entry] of [['api', 'src/main/api.ts'], ['workers', 'src/main/workers.ts']]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+      const logFile = path.join(logDir, `${name}.log`);
+      const out = fs.openSync(logFile, 'a');
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', out, out] });
+      fs.closeSync(out);
       child.on('exit', (code, signal) => {
         if (!stopping) {
-          console.error(`${name} exited (${signal ?? code}); stopping`);
+          console.error(`${name} exited (${signal ?? code}); stopping. The end of ${logFile}:\n${tail(logFile, 20)}`);
           void stop(1);
         }
       });
@@ -64,11 +71,23 @@ Aftercare is running.
   Health          ${config.publicUrl}/health
   SMTP intake     127.0.0.1:${config.smtpPort} (support@demo.local, tech@, complaints@, returns@)
   Data            ${dataDir}
-Demo logins (password "${config.demoPassword}"): admin@demo.local, manager@demo.local, supervisor@demo.local, agent1@demo.local, agent2@demo.local
+  Logs            ${logDir}${path.sep}api.log, workers.log
+Demo logins (password "${config.demoPassword}"):
+  admin@demo.local, manager@demo.local, director@demo.local, supervisor@demo.local (leads support, tech),
+  agent1@demo.local (support, tech), agent2@demo.local (complaints, returns)
 Ctrl-C stops everything.`);
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `Aftercare failed to start: ${(err as Error).message}`);
     await stop(1);
+  }
+}
+
+/** The last `lines` lines of a log file, for the one message a crash prints. */
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
   }
 }
 

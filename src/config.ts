@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
-import { isoDurationMs } from './infra/duration';
+import { isoDuration as durationText, isoDurationMs, parseDuration } from './infra/duration';
 
 const isoDuration = isoDurationMs;
 
@@ -11,6 +12,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** a duration an SLA target can be in business time (days, hours, minutes; no months) */
+const businessDuration = (fallback: string) =>
+  z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, 'must be an ISO 8601 duration in days, hours and minutes such as PT4H').default(fallback);
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -37,6 +42,17 @@ const envSchema = z.object({
   MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MAIL_RETENTION: isoDuration('P90D'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAIL_DISK_QUOTA: z.coerce.number().int().positive().default(10 * 1024 ** 3),
+  SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  SMTP_MESSAGES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(1000),
+  ATTACHMENT_RETENTION: z
+    .string()
+    .optional()
+    .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
+    .transform((v) => (v ? parseDuration(v) : null)),
+  MAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  MAIL_RETRY_FOR: isoDuration('PT12H'),
+  MAIL_RETRY_MAX_DELAY: isoDuration('PT10M'),
   PUBLIC_URL: z.string().url('must be a URL such as https://help.example.com').optional(),
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
@@ -44,6 +60,14 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  ONSITE_TARGET: businessDuration('PT4H'),
+  ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
+  COMPANY_NAME: z.string().min(1).max(200).default('Aftercare Demo Appliances 售后服务中心'),
+  PDF_FONT: z.string().default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+  ORG_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin'),
   TRUST_PROXY: z
     .string()
     .default('')
@@ -80,6 +104,18 @@ export type Config = Readonly<{
   mailRetentionMs: number;
   /** largest file an agent or a visitor may upload */
   attachmentMaxBytes: number;
+  /** bytes the raw inbound mail may take under DATA_DIR/mail/inbound; SMTP answers 452 past it */
+  mailDiskQuotaBytes: number;
+  smtpMaxConnectionsPerIp: number;
+  smtpMessagesPerIpPerHour: number;
+  /** attachments of tickets closed longer than this are deleted; null keeps them */
+  attachmentRetentionMs: number | null;
+  /** worker threads that parse inbound mail; 0: one per CPU */
+  mailParseThreads: number;
+  /** an inbound mail's job is retried for at least this long before it is dead-lettered */
+  mailRetryForMs: number;
+  /** the longest wait between two tries of an inbound mail's job */
+  mailRetryMaxDelayMs: number;
   publicUrl: string;
   seedDemo: boolean;
   demoPassword: string;
@@ -87,6 +123,16 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** the on-site target of a work order from dispatch, in the team's business hours (ISO 8601) */
+  onSiteTarget: string;
+  /** the on-site target of an emergency work order, around the clock */
+  onSiteEmergencyTarget: string;
+  /** the company header of service reports */
+  companyName: string;
+  /** a font file with CJK glyphs for service report PDFs (TTC collections allowed) */
+  pdfFont: string;
+  /** the organisation's time zone: warranty (三包) days are counted in its calendar */
+  orgTimeZone: string;
   /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
   trustProxy: TrustProxy;
 }>;
@@ -130,6 +176,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailMaxBytes: e.MAIL_MAX_BYTES,
     mailRetentionMs: e.MAIL_RETENTION,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    mailDiskQuotaBytes: e.MAIL_DISK_QUOTA,
+    smtpMaxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
+    smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,
+    attachmentRetentionMs: e.ATTACHMENT_RETENTION,
+    mailParseThreads: e.MAIL_PARSE_THREADS,
+    mailRetryForMs: e.MAIL_RETRY_FOR,
+    mailRetryMaxDelayMs: e.MAIL_RETRY_MAX_DELAY,
     publicUrl,
     seedDemo: e.SEED_DEMO,
     demoPassword: e.DEMO_PASSWORD,
@@ -137,6 +190,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    onSiteTarget: e.ONSITE_TARGET,
+    onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
+    companyName: e.COMPANY_NAME,
+    pdfFont: e.PDF_FONT,
+    orgTimeZone: e.ORG_TIME_ZONE,
     trustProxy: e.TRUST_PROXY,
   });
 }

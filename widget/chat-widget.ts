@@ -4,6 +4,7 @@ import { io, Socket } from 'socket.io-client';
 import type { ChatErrorAck, ServerToVisitor, SessionPayload, VisitorMessage, VisitorToServer } from '../src/channels/chat/chat.events';
 import { errorText, words, WIDGET_WORDS, type Words } from './i18n';
 import { css } from './styles';
+import { suggestArticles } from './suggestions';
 
 type Pending = { clientId: string; body: string; failed?: boolean; attachments?: string[]; error?: string };
 interface Stored {
@@ -67,12 +68,13 @@ const photoBtn = el('button', { type: 'button', class: 'photo', 'aria-label': t.
 const sendBtn = el('button', { type: 'submit' }, t.send);
 const composer = el('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), submitMessage()) }, photoBtn, photoInput, input, sendBtn);
 const endBtn = el('button', { type: 'button', onclick: () => showEnd(), hidden: true }, t.end);
+const suggestBox = el('div', { class: 'suggest', 'aria-live': 'polite', hidden: true });
 const callbackBtn = el('button', { type: 'button', class: 'link', onclick: () => showCallback() }, t.callback);
 const titleEl = el('span', { class: 'title' }, t.title);
 // the switch names the other language in that language ("中文" / "English")
 const langBtn = el('button', { type: 'button', class: 'lang', 'data-lang': '', onclick: () => switchLanguage() }, t.otherLanguage);
 const closeBtn = el('button', { type: 'button', 'aria-label': t.close, onclick: () => toggle(false) }, '×');
-const panel = el('div', { class: 'panel', hidden: true, role: 'dialog', 'aria-label': t.title }, el('div', { class: 'head' }, titleEl, langBtn, endBtn, closeBtn), statusLine, body, typingLine, composer, callbackBtn);
+const panel = el('div', { class: 'panel', hidden: true, role: 'dialog', 'aria-label': t.title }, el('div', { class: 'head' }, titleEl, langBtn, endBtn, closeBtn), statusLine, body, typingLine, suggestBox, composer, callbackBtn);
 // Everything sits in one wrapper whose font, line-height and colours are set here: the host element
 // can be styled by the page (its rules beat :host), the wrapper cannot.
 const frame = el('div', { class: 'frame', lang: locale }, fab, panel);
@@ -80,6 +82,22 @@ root.append(frame);
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) (e.preventDefault(), submitMessage());
   else sendTyping();
+});
+
+// While the first message is being typed (no chat yet), public help articles are suggested; one
+// that answers the question ends here, without a ticket, and counts as a deflection.
+const suggestions = suggestArticles({
+  base,
+  locale,
+  input,
+  box: suggestBox,
+  words: t,
+  active: () => !session?.ticketNumber && !(store.messages ?? []).length && !(store.pending ?? []).length,
+  visitorToken: () => store.token,
+  done: () => {
+    input.value = '';
+    body.append(el('p', { class: 'note answered-note' }, t.answeredThanks));
+  },
 });
 
 // ---- state ---------------------------------------------------------------------------------------
@@ -228,6 +246,7 @@ function submitMessage() {
   const text = input.value.trim();
   if (!text) return;
   input.value = '';
+  suggestions.clear();
   const p: Pending = { clientId: newId(), body: text };
   store.pending = [...(store.pending ?? []), p];
   save();

@@ -94,7 +94,15 @@ const en = {
     unit_of_other_customer: "This unit belongs to another customer.",
     unknown_model: "Unknown product model.",
     version_conflict: "Someone changed this meanwhile; reload and try again.",
+    duplicate_serial: "This serial number is registered already.",
+    not_entitled: "This is not covered for this unit.",
+    payment_required: "This needs payment first.",
+    report_locked: "This report is filed and can no longer be changed.",
   } as Record<string, string>,
+  suggestTitle: 'These articles may answer your question:',
+  answered: 'This answered my question',
+  answeredThanks: 'Glad we could help! If you need anything else, just write to us.',
+  read: 'Read the article in a new tab',
 };
 export type Words = typeof en;
 
@@ -193,7 +201,15 @@ const zh: Words = {
     unit_of_other_customer: "该机器属于其他客户。",
     unknown_model: "未知的产品型号。",
     version_conflict: "他人已修改此内容，请刷新后重试。",
+    duplicate_serial: "该序列号已登记。",
+    not_entitled: "该机器不享受此项服务。",
+    payment_required: "需要先付款。",
+    report_locked: "该报告已提交，不能再修改。",
   },
+  suggestTitle: '以下文章也许能解答您的问题：',
+  answered: '已解决我的问题',
+  answeredThanks: '很高兴能帮到您！如有其他问题，欢迎随时留言。',
+  read: '在新标签页中阅读文章',
 };
 
 export function words(lang: string): { locale: 'en' | 'zh-CN'; t: Words } {

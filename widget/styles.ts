@@ -40,5 +40,12 @@ textarea { resize: none; }
 .stars button.on { background: #f59e0b; color: #fff; }
 label.check { display: flex; gap: 6px; align-items: center; }
 label.check input { width: auto; }
+.suggest { border-top: 1px solid #e5e7eb; padding: 8px 12px; max-height: 45%; overflow-y: auto; background: #f9fafb; }
+.suggest-title { margin: 0 0 6px; font-size: 12px; color: #374151; }
+.suggest ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
+.suggest li { display: flex; flex-direction: column; gap: 2px; }
+.suggest a { color: #1d4ed8; font-weight: 600; }
+.suggest .snippet { font-size: 12px; color: #4b5563; }
+.suggest button.answered { align-self: flex-start; padding: 4px 8px; font-size: 12px; background: #059669; }
 [hidden] { display: none !important; }
 `;

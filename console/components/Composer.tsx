@@ -6,6 +6,7 @@ import { Live } from '../live';
 import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
 import { DATA_SLOT, DataLabel, Icon } from './common';
+import { KbPicker } from './KbPicker';
 
 interface Canned {
   id: string;
@@ -58,6 +59,7 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
   const [canned, setCanned] = useState<Canned[]>([]);
   const [files, setFiles] = useState<Pending[]>([]);
   const [dragging, setDragging] = useState(false);
+  const [kbOpen, setKbOpen] = useState(false);
   const lastTyping = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -161,7 +163,9 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
           <option value="">{t('composer.canned')}</option>
           {options.map((c) => <option value={c.id} translate={false}>{t(`locale.short.${c.locale}`)} · {c.title}</option>)}
         </select>
+        <button type="button" aria-expanded={kbOpen} onClick={() => setKbOpen((o) => !o)}>{t('kb.open')}</button>
       </div>
+      {kbOpen && <KbPicker ticketNumber={p.ticket.number} locale={preferred} onInsert={(text) => setDraft((d) => (d ? `${d}\n` : '') + text)} />}
       {stale && (
         <div class="warning" role="alert" data-testid="stale">
           <p>{t('composer.stale')}</p>

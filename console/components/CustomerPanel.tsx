@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { useT } from '../i18n';
 import { hashOf } from '../router';
-import { ChannelIcon, Icon, Time } from './common';
+import type { Me } from '../session';
+import { ChannelIcon, Icon } from './common';
+import { CustomerUnits } from './units/CustomerUnits';
 
 interface Panel {
   customer: {
@@ -13,13 +15,12 @@ interface Panel {
     company: string | null;
     locale: string;
     notes: string;
-    products: { id: string; model: string; serial: string | null; purchaseDate: string | null; warrantyExpires: string | null; warranty: string }[];
   };
   tickets: { number: number; subject: string; status: string; channel: string; type: string; createdAt: string }[];
 }
 
-/** Contacts (a phone is a call link), products with warranty status, and the customer's earlier tickets, each a link (客户档案). */
-export function CustomerPanel({ number }: { number: number }) {
+/** Contacts (a phone is a call link), units with their warranty, and the customer's earlier tickets, each a link (客户档案). */
+export function CustomerPanel({ number, me }: { number: number; me: Me }) {
   const { t } = useT();
   const [data, setData] = useState<Panel | null>(null);
   useEffect(() => {
@@ -38,18 +39,7 @@ export function CustomerPanel({ number }: { number: number }) {
         {c.phones.map((ph) => <li><Icon name="voice" /> <a href={`tel:${ph.replace(/[^\d+]/g, '')}`}>{ph}</a></li>)}
         {!c.emails.length && !c.phones.length && <li class="muted">{t('customer.none')}</li>}
       </ul>
-      <h4>{t('customer.products')}</h4>
-      <ul class="plain">
-        {c.products.map((pr) => (
-          <li>
-            <strong translate={false}>{pr.model}</strong> {pr.serial && <span class="muted small" translate={false}>{pr.serial}</span>}
-            <br />
-            <span class={`badge w-${pr.warranty}`}>{t(`warranty.${pr.warranty}`)}</span>
-            {pr.warrantyExpires && <span class="muted small"> → <Time at={pr.warrantyExpires} /></span>}
-          </li>
-        ))}
-        {!c.products.length && <li class="muted">{t('customer.none')}</li>}
-      </ul>
+      <CustomerUnits customerId={c.id} me={me} />
       <h4>{t('customer.history')}</h4>
       <ul class="plain history">
         {data.tickets.map((tk) => (

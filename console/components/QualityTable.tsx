@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { errorText } from '../errors';
 import { useT } from '../i18n';
+import { ReturnsByModel, ReturnsTable } from './units/ReturnsTable';
 
 interface Quality {
   month: string;
@@ -20,6 +21,7 @@ interface Quality {
     previousMonth: number;
     examples: { number: number; subject: string; type: string; serial: string | null }[];
   }[];
+  returns: { total: number; models: ReturnsByModel[] };
 }
 
 /** The monthly product-quality feedback for R&D: recurring faults by product model, with example tickets. */
@@ -91,6 +93,7 @@ export function QualityTable({ month, onMonth }: { month: string; onMonth: (m: s
           </tbody>
         </table>
       )}
+      {data && <ReturnsTable data={data.returns} />}
     </section>
   );
 }

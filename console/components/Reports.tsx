@@ -27,6 +27,11 @@ export interface SummaryRow {
   followUpCompletion: number | null;
   calls: number;
   callsAnsweredWithin30s: number | null;
+  workOrders: number;
+  onSiteCompliance: number | null;
+  firstVisitFixRate: number | null;
+  revisitRate: number | null;
+  workOrdersPerEngineer: number | null;
 }
 interface Summary {
   from: string;
@@ -126,6 +131,9 @@ export function Reports({ me }: { me: Me }) {
         { k: 'complaintRate', value: tot.complaintRate, text: pct(tot.complaintRate), sub: t('reports.complaintsCount', { count: tot.complaints }) },
         { k: 'followUpCompletion', value: tot.followUpCompletion, text: pct(tot.followUpCompletion), sub: t('reports.followUpsCount', { count: tot.followUps }) },
         { k: 'callsAnsweredWithin30s', value: tot.callsAnsweredWithin30s, text: pct(tot.callsAnsweredWithin30s), sub: t('reports.callsCount', { count: tot.calls }) },
+        { k: 'onSiteCompliance', value: tot.onSiteCompliance, text: pct(tot.onSiteCompliance), sub: t('reports.workOrdersCount', { count: tot.workOrders, perEngineer: decimal(tot.workOrdersPerEngineer, locale) }) },
+        { k: 'firstVisitFixRate', value: tot.firstVisitFixRate, text: pct(tot.firstVisitFixRate) },
+        { k: 'revisitRate', value: tot.revisitRate, text: pct(tot.revisitRate) },
       ]
     : [];
 

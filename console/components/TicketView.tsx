@@ -11,7 +11,12 @@ import { Composer, type ComposerMode } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { Timeline } from './Timeline';
 import type { Message, Ticket } from '../types';
+import { WorkOrderPanel } from './workorders/WorkOrderPanel';
+import { TicketUnit } from './units/TicketUnit';
+import type { Unit } from './units/units-common';
 
+/** A ticket as GET /api/tickets/:number answers it: with the linked unit and its warranty. */
+type TicketWithUnit = Ticket & { unit?: Unit | null };
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -25,7 +30,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
   const { t, locale } = useT();
   const socket = useContext(Live);
   const teams = useTeams();
-  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [ticket, setTicket] = useState<TicketWithUnit | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [others, setOthers] = useState<{ viewers: { id: string; name: string }[]; typing: { id: string; name: string }[] }>({ viewers: [], typing: [] });
@@ -47,7 +52,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
     setOthers({ viewers: [], typing: [] });
     if (!number) return;
     let gone = false;
-    Promise.all([api<Ticket>(`/api/tickets/${number}`), loadMessages(number)])
+    Promise.all([api<TicketWithUnit>(`/api/tickets/${number}`), loadMessages(number)])
       .then(([tk]) => {
         if (gone) return;
         setTicket(tk);
@@ -86,7 +91,8 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
   const patch = async (body: Record<string, unknown>) => {
     if (!ticket) return;
     try {
-      setTicket(await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body }));
+      const changed = await api<Ticket>(`/api/tickets/${ticket.number}`, { method: 'PATCH', body });
+      setTicket((old) => ({ ...changed, unit: old?.unit }));
       setError(null);
     } catch (err) {
       setError(errorText(err, t));
@@ -110,6 +116,8 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
   );
   if (error && !ticket) return <section class="ticket">{back}<p class="error" role="alert">{t('error.generic', { message: error })}</p></section>;
   if (!ticket) return <section class="ticket muted">{back}{t('ticket.loading')}</section>;
+
+  const reloadTicket = () => void api<TicketWithUnit>(`/api/tickets/${ticket.number}`).then(setTicket).catch(() => undefined);
 
   const otherViewers = others.viewers.filter((v) => v.id !== me.id);
   const otherTyping = others.typing.filter((v) => v.id !== me.id);
@@ -169,6 +177,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
               {otherTyping.length > 0 && <span class="typing"><Icon name="pen" /> {t('ticket.typing', { names: otherTyping.map((v) => v.name).join(', ') })}</span>}
             </div>
           )}
+          <TicketUnit ticket={ticket} me={me} onChanged={reloadTicket} />
           {ticket.identity && !ticket.identity.verified && (ticket.identity.claimed.email || ticket.identity.claimed.phone) && (
             <div class="identity" data-testid="unverified">
               {t(ticket.identity.matched ? 'ticket.unverifiedMatched' : 'ticket.unverified', { claim: [ticket.identity.claimed.email, ticket.identity.claimed.phone].filter(Boolean).join(', ') })}
@@ -187,7 +196,10 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
           reload={() => loadMessages(ticket.number)}
         />
       </section>
-      <CustomerPanel number={ticket.number} />
+      <div class="side">
+        <CustomerPanel number={ticket.number} me={me} />
+        <WorkOrderPanel ticketNumber={ticket.number} />
+      </div>
     </div>
   );
 }

@@ -10,6 +10,8 @@ import enSettings from './en/settings.json';
 import enShell from './en/shell.json';
 import enTickets from './en/tickets.json';
 import enTimeline from './en/timeline.json';
+import enUnits from './en/units.json';
+import enWorkorders from './en/workorders.json';
 import zhCallbacks from './zh-CN/callbacks.json';
 import zhCore from './zh-CN/core.json';
 import zhErrors from './zh-CN/errors.json';
@@ -17,8 +19,12 @@ import zhSettings from './zh-CN/settings.json';
 import zhShell from './zh-CN/shell.json';
 import zhTickets from './zh-CN/tickets.json';
 import zhTimeline from './zh-CN/timeline.json';
+import zhUnits from './zh-CN/units.json';
+import zhWorkorders from './zh-CN/workorders.json';
+import enKb from './en/kb.json';
+import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enShell, enErrors, enTimeline, enTickets, enCallbacks, enSettings],
-  'zh-CN': [zhCore, zhShell, zhErrors, zhTimeline, zhTickets, zhCallbacks, zhSettings],
+  en: [enCore, enShell, enErrors, enTimeline, enTickets, enCallbacks, enSettings, enUnits, enWorkorders, enKb],
+  'zh-CN': [zhCore, zhShell, zhErrors, zhTimeline, zhTickets, zhCallbacks, zhSettings, zhUnits, zhWorkorders, zhKb],
 };

@@ -31,3 +31,6 @@ export function duration(sec: number, locale: Locale): string {
   if (h < 48) return zh ? `${h} 小时 ${m % 60} 分` : `${h} h ${m % 60} min`;
   return zh ? `${Math.floor(h / 24)} 天` : `${Math.floor(h / 24)} d`;
 }
+
+/** An amount in fen as yuan: 259900 → "¥2599.00". */
+export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;

@@ -9,7 +9,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const ROLES = ['agent', 'supervisor', 'manager', 'director', 'admin'] as const;
+export const ROLES = ['agent', 'engineer', 'supervisor', 'manager', 'director', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The role sets the access rules are written in; the one place that says who is a lead or a manager. */

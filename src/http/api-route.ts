@@ -1,29 +1,13 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { AppError, ValidationError } from '../errors';
+import { toJson } from './json-schema';
+import { buildOpenApi } from './openapi';
+import type { RouteSpec } from './route-spec';
+import { badText } from './schema-types';
 import type { Principal } from '../modules/auth/principal';
-import type { Role } from '../core/types';
 
-/**
- * One route = one zod-described contract. The same schemas validate the request and produce the
- * OpenAPI document, so the document cannot drift from what the server accepts.
- */
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  tag: string;
-  /** 'public', 'agent' (any signed-in agent), or the roles allowed */
-  auth: 'public' | 'agent' | readonly Role[];
-  params?: P;
-  query?: Q;
-  body?: B;
-  response?: z.ZodType;
-  /** status of a successful answer */
-  status?: number;
-  /** the request content type when not JSON */
-  contentType?: string;
-}
+export type { RouteSpec, SecurityScheme } from './route-spec';
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -57,6 +41,8 @@ export class ApiRegistry {
         }
         const params = parse(spec.params, req.params, 'path parameters');
         const query = parse(spec.query, req.query, 'query');
+        // the document says a body is required: a request without one (not even {}) is refused, not read as {}
+        if (spec.body && req.body === undefined) throw new ValidationError(`A request body is required (${spec.contentType ?? 'application/json'})`);
         const body = spec.body ? parse(spec.body, req.body, 'body') : undefined;
         const result = await handler({ params, query, body, principal, req, res } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
         if (res.headersSent) return;
@@ -66,64 +52,72 @@ export class ApiRegistry {
         next(err);
       }
     });
+    // OPTIONS and other methods answer with the documented methods of this path only (express's
+    // own OPTIONS would also list those of /api/customers/:id for /api/customers/lookup)
+    router.all(spec.path, (req: Request, res: Response, next: NextFunction) => {
+      const allowed = this.methodsAt(req.path);
+      if (allowed.has(req.method)) return next();
+      res.setHeader('Allow', [...allowed].join(', '));
+      if (req.method === 'OPTIONS') return void res.status(204).end();
+      next(new AppError(405, 'method_not_allowed', `${req.method} is not a method of ${req.path}; use ${[...allowed].join(', ')}`));
+    });
+  }
+
+  /**
+   * The methods the documented routes answer at a concrete path (HEAD wherever GET is). A path
+   * documented literally (/api/customers/lookup) is that operation only, not also /api/customers/{id}.
+   */
+  private methodsAt(path: string): Set<string> {
+    const out = new Set<string>();
+    const literal = this.specs.some((s) => !s.path.includes(':') && pathPattern(s.path).test(path));
+    for (const s of this.specs) {
+      if ((literal && s.path.includes(':')) || !pathPattern(s.path).test(path)) continue;
+      out.add(s.method.toUpperCase());
+      if (s.method === 'get') out.add('HEAD');
+    }
+    return out;
   }
 
   openApi(info: { title: string; version: string }): object {
-    const paths: Record<string, Record<string, unknown>> = {};
-    for (const s of this.specs) {
-      const oaPath = s.path.replace(/:(\w+)/g, '{$1}');
-      const parameters: unknown[] = [];
-      for (const [where, schema] of [['path', s.params], ['query', s.query]] as const) {
-        if (!schema || !(schema instanceof z.ZodObject)) continue;
-        const json = toJson(schema) as { properties?: Record<string, unknown>; required?: string[] };
-        for (const [name, prop] of Object.entries(json.properties ?? {})) {
-          parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: prop });
-        }
-      }
-      const op: Record<string, unknown> = {
-        summary: s.summary,
-        tags: [s.tag],
-        parameters,
-        responses: {
-          [String(s.status ?? 200)]: {
-            description: 'OK',
-            ...(s.response ? { content: { 'application/json': { schema: toJson(s.response) } } } : {}),
-          },
-          '4XX': { description: 'Bad input', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        },
-      };
-      if (s.body) op.requestBody = { required: true, content: { [s.contentType ?? 'application/json']: { schema: toJson(s.body) } } };
-      if (s.auth !== 'public') op.security = [{ bearer: [] }];
-      (paths[oaPath] ??= {})[s.method] = op;
-    }
-    return {
-      openapi: '3.1.0',
-      info,
-      paths,
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-        schemas: {
-          Error: {
-            type: 'object',
-            required: ['error'],
-            properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
-          },
-          ...Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])),
-        },
-      },
-    };
+    return buildOpenApi(this.specs, Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])), info);
   }
 }
 
-function toJson(schema: z.ZodType): unknown {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const patterns = new Map<string, RegExp>();
+/** `/api/tickets/:number` → a regex of the concrete paths it matches (one segment per parameter). */
+function pathPattern(path: string): RegExp {
+  let rx = patterns.get(path);
+  if (!rx) patterns.set(path, (rx = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}/?$`)));
+  return rx;
 }
 
 export function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string): T extends z.ZodType ? z.output<T> : unknown {
   if (!schema) return value as never;
+  const bad = findBadText(value);
+  if (bad) throw new ValidationError(`Invalid ${where}`, [bad]);
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     throw ValidationError.fromZod(where, result.error);
   }
   return result.data as never;
+}
+
+/**
+ * The first string (value or key) anywhere in a request part that no field may hold: control
+ * characters, lone surrogates, U+FFFD (what the body and query parsers leave of bytes that were not
+ * UTF-8). Checked here for every route, so no schema can forget it.
+ */
+function findBadText(value: unknown, path: string[] = [], depth = 0): { path: string; message: string } | null {
+  if (typeof value === 'string') {
+    const why = badText(value);
+    return why ? { path: path.join('.'), message: why } : null;
+  }
+  if (!value || typeof value !== 'object' || depth > 32) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const why = badText(k);
+    if (why) return { path: [...path, k].join('.'), message: `name ${why}` };
+    const found = findBadText(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
+import { AppError, ConflictError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
 import type { Locale } from '../core/types';
 
@@ -28,7 +28,9 @@ export function errorHandler(log: Logger, page?: ErrorPage): ErrorRequestHandler
     else if (err?.name === 'CastError') appErr = new ValidationError(`Invalid ${err.path}`);
     else if (err?.name === 'ValidationError' && err?.errors) appErr = new ValidationError(err.message);
     else if (isStoreUnavailable(err)) appErr = new AppError(503, 'unavailable', 'A data store is unavailable; try again shortly');
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) appErr = new AppError(err.status, 'bad_request', err.message);
+    else if (isDuplicateKey(err)) appErr = new ConflictError('A record with this unique value exists already', 'duplicate', duplicateKeyDetails(err));
+    // express's own 4xx (send, static, body-parser): a generic text, since theirs can name server paths
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) appErr = err.status === 404 ? new NotFoundError('Resource') : new AppError(err.status, 'bad_request', 'Bad request');
     if (!appErr) {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
       send(req, res, 500, errorBody(err));
@@ -39,6 +41,17 @@ export function errorHandler(log: Logger, page?: ErrorPage): ErrorRequestHandler
     }
     send(req, res, appErr.status, appErr.toJSON());
   };
+}
+
+/** MongoDB's E11000: a unique index refused the write. Every service gets the same 409, not only the ones that catch it. */
+function isDuplicateKey(err: { code?: unknown; name?: string }): boolean {
+  return err?.code === 11000 && /^Mongo/.test(err?.name ?? '');
+}
+
+/** The field names of the violated key (never their values, which may be personal data). */
+function duplicateKeyDetails(err: { keyPattern?: Record<string, unknown>; keyValue?: Record<string, unknown> }): { fields: string[] } | undefined {
+  const fields = Object.keys(err.keyPattern ?? err.keyValue ?? {});
+  return fields.length ? { fields } : undefined;
 }
 
 /** Redis or MongoDB away: the client fails fast (no offline queue), and the request gets a 503, not a hang. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * days, hours, minutes and seconds (`PT1H`, `P2D`, `P1DT4H30M`, `PT0.5S`). Months and years are
  * refused: their length is not fixed. Linear: one anchored pattern without nested repetition.
  */
-const ISO_DURATION = /^P(?!$)(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+export const ISO_DURATION = /^P(?!$)(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 export interface DurationParts {
   weeks: number;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 
 /** Every BullMQ queue of the system. A queue is a trigger; the state it acts on lives in MongoDB. */
-export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify'] as const;
+export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify', 'returns', 'workorders', 'search'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const defaultJobOptions: JobsOptions = {
@@ -11,6 +11,22 @@ const defaultJobOptions: JobsOptions = {
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/**
+ * Backoff of type `capped:<maxMs>`: exponential from the job's `backoff.delay`, never longer than
+ * maxMs between tries. BullMQ's own exponential backoff has no cap, so a job meant to be retried
+ * for hours (mail that was answered 250 while the store is down) would otherwise wait days.
+ */
+export function cappedBackoff(maxDelayMs: number): string {
+  return `capped:${Math.round(maxDelayMs)}`;
+}
+
+const backoffStrategy = (attemptsMade: number, type?: string, _err?: Error, job?: { opts?: JobsOptions }): number => {
+  const cap = type?.startsWith('capped:') ? Number(type.slice(7)) : NaN;
+  const base = typeof job?.opts?.backoff === 'object' ? (job.opts.backoff.delay ?? 1000) : 1000;
+  if (!Number.isFinite(cap)) return base;
+  return Math.min(cap, base * 2 ** Math.min(30, Math.max(0, attemptsMade - 1)));
 };
 
 /** Producers: one Queue per name on one fail-fast connection. */
@@ -93,6 +109,7 @@ export function startWorkers(
       connection: makeConnection(),
       prefix,
       concurrency: name === 'mail-in' ? 4 : 8,
+      settings: { backoffStrategy },
       ...opts,
     });
     worker.on('failed', (job: Job | undefined, err: Error) =>

@@ -10,6 +10,8 @@ export interface TemplatedMail {
   locale: Locale;
   data: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** files already on disk (a rendered PDF in the attachment store): the job carries the path, not the bytes */
+  attachments?: { filename: string; contentType: string; path: string }[];
 }
 
 /**
@@ -31,7 +33,7 @@ export function outboxHandlers(templates: Templates, mailer: Mailer): JobHandler
       template: async (job: Job<TemplatedMail>) => {
         const m = job.data;
         const rendered = templates.renderMail(m.template, m.locale, m.data);
-        const info = await mailer.send({ to: m.to, ...rendered, headers: m.headers });
+        const info = await mailer.send({ to: m.to, ...rendered, headers: m.headers, attachments: m.attachments });
         return { messageId: info.messageId };
       },
     },

@@ -17,23 +17,30 @@ import { calendarsModule } from '../modules/calendars/calendars.module';
 import { callbacksModule } from '../modules/callbacks/callback.module';
 import { cannedModule } from '../modules/canned/canned.module';
 import { customersModule } from '../modules/customers/customers.module';
+import { productsModule } from '../modules/products/products.module';
+import { returnsModule } from '../modules/returns/returns.module';
+import { kbModule } from '../modules/kb/kb.module';
 import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
 import { routingModule } from '../modules/routing/routing.module';
 import { settingsModule } from '../modules/settings/settings.module';
+import { searchModule } from '../modules/search/search.module';
 import { slaModule } from '../modules/sla/sla.module';
 import { surveyModule } from '../modules/surveys/survey.module';
 import { teamsModule } from '../modules/teams/teams.module';
 import type { TeamService } from '../modules/teams/team.service';
 import type { QueueIndex } from '../modules/tickets/queue-index';
-import type { TicketQuery } from '../modules/tickets/ticket.query';
 import { viewsModule } from '../modules/views/views.module';
 import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
+import type { TicketQuery } from '../modules/tickets/ticket.query';
 import type { TicketService } from '../modules/tickets/ticket.service';
+import type { TicketUnits } from '../modules/tickets/ticket.units';
 import type { TicketUpdates } from '../modules/tickets/ticket.updates';
+import { unitsModule } from '../modules/units/units.module';
+import { workOrdersModule } from '../modules/workorders/workorders.module';
 
 /** The services every domain may build on, made by the composition root before the modules. */
 export interface Base {
@@ -54,9 +61,11 @@ export interface Base {
   /** the inbound contract: how every channel's contact reaches a ticket */
   inbound: TicketInbound;
   queueIndex: QueueIndex;
-  /** ticket lists and counts (live index, word search, store) */
+  /** ticket lists and counts (`GET /api/tickets`: live index, word search, store) */
   query: TicketQuery;
   live: LiveTicketObserver;
+  /** where the units module plugs in the unit a ticket is about */
+  ticketUnits: TicketUnits;
   ticketsModule: AppModule;
 }
 
@@ -75,12 +84,25 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
   const surveys = surveyModule(core, { tickets, timeline, customers, agents, callbacks: callbacks.callbacks, chatPresence: chatVisitorPresence(core) });
+  // the customer archive; other domains read what a customer owns as the customer is seen
+  const customerArchive = customersModule(core, { customers, updates, audit: b.audit });
+  // the product catalogue, units with their warranty (a ticket links to one; they follow a customer merge), returns and exchanges
+  const catalogue = productsModule(core);
+  const units = unitsModule(core, { products: catalogue.products, customers, access: customerArchive.access });
+  b.ticketUnits.use(units.ticketLinks);
+  customerArchive.onMerge(units.moveCustomer);
+  const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
+  // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
+  const search = searchModule(core, { teams, query: b.query });
   return [
     b.ticketsModule,
     authModule({ auth: b.auth, agents }),
     agentsModule(core, { agents, auth: b.auth, audit }),
     teamsModule(teams),
-    customersModule(core, { customers, updates, audit: b.audit }),
+    customerArchive,
+    catalogue,
+    units,
+    returns,
     mailModule(core.templates, core.mailer),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments }),
     // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
@@ -94,9 +116,15 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     viewsModule(core, { query: b.query, teams, audit }),
     callbacks,
     surveys,
-    reportsModule(core, storedCalendars(calendars.calendars)),
+    reportsModule(core, storedCalendars(calendars.calendars), returns.figures),
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live, audit, timeline }),
-    // ↑ a new domain: one line, e.g. workOrdersModule(core, { tickets, timeline, customers }),
+    // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
+    // (sms: null until the channels branch's SmsService is wired here)
+    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null }),
+    search,
+    // the knowledge base (知识库), the help centre /help and the widget's suggestions
+    kbModule(core, { search, tickets, customers }),
+    // ↑ a new domain: one line, e.g. quotesModule(core, { tickets, timeline, customers }),
   ];
 }

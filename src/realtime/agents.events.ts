@@ -10,19 +10,21 @@
  * toRoom then accept exactly that payload and the console's useLive hands it over typed.
  */
 import type { CallbackPayload } from '../modules/callbacks/callback.payloads';
+import type { ReturnPayload } from '../modules/returns/return.payloads';
 import type { MessagePayload, TicketPayload, TicketUpdatePayload } from '../modules/tickets/ticket.payloads';
+import type { WorkOrderPayload } from '../modules/workorders/workorders.payloads';
 
-export type { CallbackPayload, MessagePayload, TicketPayload, TicketUpdatePayload };
+export type { CallbackPayload, MessagePayload, ReturnPayload, TicketPayload, TicketUpdatePayload, WorkOrderPayload };
 
 export interface ErrorAck {
   error: { code: string; message: string; details?: unknown };
 }
 export type Ack<T> = (answer: T | ErrorAck) => void;
 
-/** An SLA warning or breach, a failed callback, a low survey score: what a lead must look at. */
+/** An SLA warning or breach, a failed callback, a low survey score, a work order late on site: what a lead must look at. */
 export interface EscalationPayload {
   ticketNumber: number;
-  /** an SLA target, or `satisfaction`, or `callback` */
+  /** an SLA target, or `satisfaction`, or `callback`, or `onSite` (a work order's on-site target) */
   target: string;
   kind: 'warning' | 'breach';
   level: number;
@@ -33,6 +35,8 @@ export interface EscalationPayload {
   at?: string;
   reason?: string;
   callbackId?: string;
+  /** target `onSite`: the work order that is late */
+  workOrder?: { id: string; number: string };
 }
 
 export interface EscalationAckPayload {
@@ -89,6 +93,10 @@ export interface AgentsServerEvents {
   'agent:presence': (p: AgentPresencePayload) => void;
   'presence:ticket': (p: TicketPresencePayload) => void;
   typing: (p: VisitorTypingPayload) => void;
+  /** a work order changed: to its team, its ticket's team and the engineers before and after */
+  'workorder:updated': (w: WorkOrderPayload) => void;
+  /** a return, exchange or repair moved a step: to its team, its ticket's team and those who see every team */
+  'return:updated': (r: ReturnPayload) => void;
 }
 
 export interface TicketRef {

@@ -3,6 +3,14 @@ import { SYSTEM } from '../core/types';
 import { seedSla } from '../modules/sla/sla.seed';
 import { seedCannedResponses } from '../modules/canned/canned.model';
 import { seedDemoHistory } from './demo-history';
+import type { AppModule } from '../modules/app-module';
+import type { ProductsModule } from '../modules/products/products.module';
+import type { UnitsModule } from '../modules/units/units.module';
+import { seedUnits } from '../modules/units/units.seed';
+import type { WorkOrdersModule } from '../modules/workorders/workorders.module';
+import { seedWorkOrders } from '../modules/workorders/workorders.seed';
+import type { KbModule } from '../modules/kb/kb.module';
+import { seedKnowledgeBase } from '../modules/kb/kb.seed';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -35,13 +43,8 @@ export async function seedDemo(c: Container): Promise<boolean> {
   await c.agents.create({ name: 'Chen Jie (陈杰)', email: 'agent1@demo.local', password: pw, role: 'agent', teams: ['support', 'tech'] });
   await c.agents.create({ name: 'Sarah Miller', email: 'agent2@demo.local', password: pw, role: 'agent', teams: ['complaints', 'returns'] });
 
-  const now = c.clock.now().getTime();
-  const zhang = await c.customers.findOrCreate({ name: '张伟', email: 'zhang.wei@example.cn', phone: '+86 138 0013 8000', locale: 'zh-CN' });
-  zhang.products.push({ model: 'AC-3500 空调', serial: 'AC35-2024-001982', purchaseDate: new Date(now - 200 * DAY), warrantyExpires: new Date(now + 165 * DAY) });
-  await zhang.save();
-  const emma = await c.customers.findOrCreate({ name: 'Emma Clarke', email: 'emma.clarke@example.com', phone: '+44 20 7946 0018', locale: 'en' });
-  emma.products.push({ model: 'WM-800 Washer', serial: 'WM8-2021-77310', purchaseDate: new Date(now - 900 * DAY), warrantyExpires: new Date(now - 170 * DAY) });
-  await emma.save();
+  await c.customers.findOrCreate({ name: '张伟', email: 'zhang.wei@example.cn', phone: '+86 138 0013 8000', locale: 'zh-CN' });
+  await c.customers.findOrCreate({ name: 'Emma Clarke', email: 'emma.clarke@example.com', phone: '+44 20 7946 0018', locale: 'en' });
 
   const demo: Parameters<Container['tickets']['create']>[0][] = [
     { channel: 'email', subject: '空调不制冷，显示E4故障码', team: 'tech', type: 'fault', priority: 'high', customer: { name: '张伟', email: 'zhang.wei@example.cn' }, product: { model: 'AC-3500 空调', serial: 'AC35-2024-001982' }, message: { channel: 'email', body: '您好，我家的AC-3500空调从昨天开始不制冷，面板显示E4。已经断电重启过，还是一样。请尽快安排维修。', author: { type: 'customer', name: '张伟' } } },
@@ -51,7 +54,15 @@ export async function seedDemo(c: Container): Promise<boolean> {
     { channel: 'web', subject: 'Spare filter for AC-3500', team: 'support', type: 'inquiry', customer: { name: 'Raj Patel', email: 'raj.patel@example.com' }, message: { channel: 'web', body: 'Where can I buy a replacement filter for the AC-3500?', author: { type: 'customer', name: 'Raj Patel' } } },
   ];
   for (const t of demo) await c.tickets.create(t, SYSTEM);
+  const mod = <M extends AppModule>(name: string) => c.modules.find((m) => m.name === name) as M;
+  const base = { teams: c.teams, agents: c.agents, Ticket: c.models.Ticket, clock: c.clock, demoPassword: pw };
+  // team warranty, its login, the catalogue, the customers' units linked to their tickets
+  await seedUnits({ ...base, customers: c.customers, updates: c.updates, products: mod<ProductsModule>('products').products, units: mod<UnitsModule>('units').units });
+  // team field, the engineers, and outside tests a work order on the board and one in the pool
+  await seedWorkOrders({ ...base, Agent: c.models.Agent, workOrders: mod<WorkOrdersModule>('workorders').workOrders, withSamples: c.config.env !== 'test' });
   await seedCannedResponses(c.conn);
+  const kb = c.modules.find((m): m is KbModule => m.name === 'kb');
+  if (kb) await seedKnowledgeBase(kb.kb);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);
   c.log.info('demo organisation seeded');

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { SYSTEM } from '../../src/core/types';
 import { startSink, Sink } from '../fixtures/mail/sink';
-import { cspViolations, ensureConsoleBundle, launchChromium } from '../helpers/browser';
+import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,16 +35,7 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
   });
 
   async function signIn(email: string, hash = ''): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'en-US' });
-    const page = await context.newPage();
-    violations.push(await cspViolations(page));
-    page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
-    await page.goto(`${app.url}/console${hash}`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill('demo-password');
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
-    return page;
+    return signInConsole(browser, app.url, email, { hash, violations });
   }
 
   it('shows a mailed-in ticket live, replies from the composer to the SMTP sink, shows a second viewer, and updates the dashboard live', async () => {

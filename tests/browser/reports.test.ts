@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoHistory } from '../../src/seed/demo-history';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
+import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -28,15 +28,7 @@ describe('reports view of the console in headless Chromium', () => {
   });
 
   async function signIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1500 }, locale: 'en-US', acceptDownloads: true });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
-    await page.goto(`${app.url}/console`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill('demo-password');
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
-    return page;
+    return signInConsole(browser, app.url, email, { viewport: { width: 1400, height: 1500 }, acceptDownloads: true });
   }
 
   async function summary(from: string, to: string, groupBy: string, accept = 'application/json') {

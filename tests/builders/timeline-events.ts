@@ -1,4 +1,32 @@
+import type { ReturnTimelineData } from '../../src/modules/returns/return.payloads';
 import type { TimelineEvent, TimelineEventType } from '../../src/modules/tickets/timeline.events';
+import type { WorkOrderTimelineData } from '../../src/modules/workorders/workorders.payloads';
+
+type WorkOrderType = Extract<TimelineEventType, `workorder.${string}`>;
+type ReturnEventType = Extract<TimelineEventType, `return_${string}`>;
+
+/** A work order line as workorders.effects.ts writes it: the data, and the English body beside it. */
+function workOrder<K extends WorkOrderType>(type: K, over: Partial<WorkOrderTimelineData> = {}) {
+  const data: WorkOrderTimelineData = {
+    workOrderId: '6650f1d2c0ffee00000000a1',
+    number: 'WO-000042',
+    kind: 'repair',
+    status: 'dispatched',
+    engineer: 'Zhou Qiang (周强)',
+    window: { start: '2026-03-03T06:00:00.000Z', end: '2026-03-03T08:00:00.000Z' },
+    reason: null,
+    by: 'Li Na (李娜)',
+    ...over,
+  };
+  const body = `${data.number}: ${type.replace('workorder.', '').replace(/_/g, ' ')}${data.engineer ? ` · ${data.engineer}` : ''} (${data.by})`;
+  return { event: { type, data } as Extract<TimelineEvent, { type: K }>, body };
+}
+
+/** A return step as return.effects.ts writes it. */
+function returnStep<K extends ReturnEventType>(type: K, body: string, over: Partial<ReturnTimelineData> = {}) {
+  const data: ReturnTimelineData = { returnId: '6650f1d2c0ffee00000000b1', number: 'RT-000007', kind: 'return', model: 'DW-600', serial: 'DW6-2025-004417', by: 'Zhou Qiang (周强)', note: null, ...over };
+  return { event: { type, data } as Extract<TimelineEvent, { type: K }>, body };
+}
 
 /**
  * One event of every timeline kind with complete data, and the English line the server stores
@@ -32,6 +60,33 @@ export function buildTimelineEvents(): { event: TimelineEvent; body: string }[] 
     fields_changed: { event: { type: 'fields_changed', data: { changes: { priority: ['normal', 'high'], type: ['inquiry', 'fault'] }, by: 'Li Na (李娜)' } }, body: 'Li Na (李娜): priority normal → high, type inquiry → fault' },
     sla_escalation: { event: { type: 'sla_escalation', data: { escalationId: 'e1', target: 'resolution', kind: 'breach', level: 2, dueAt: due, reason: null } }, body: 'SLA breach (resolution), level 2' },
     escalation_acknowledged: { event: { type: 'escalation_acknowledged', data: { escalationId: 'e1', target: 'resolution', kind: 'breach', level: 2, by: 'Li Na (李娜)' } }, body: 'Li Na (李娜) acknowledged the breach (resolution)' },
+    'workorder.created': workOrder('workorder.created', { status: 'new', engineer: null, window: null }),
+    'workorder.scheduled': workOrder('workorder.scheduled', { status: 'scheduled', engineer: null }),
+    'workorder.dispatched': workOrder('workorder.dispatched'),
+    'workorder.accepted': workOrder('workorder.accepted', { status: 'accepted' }),
+    'workorder.unplanned': workOrder('workorder.unplanned', { status: 'new', engineer: null, window: null }),
+    'workorder.reassigned': workOrder('workorder.reassigned', { engineer: 'Mark Evans' }),
+    'workorder.rescheduled': workOrder('workorder.rescheduled'),
+    'workorder.updated': workOrder('workorder.updated'),
+    'workorder.accept': workOrder('workorder.accept', { status: 'accepted', by: 'Zhou Qiang (周强)' }),
+    'workorder.reject': workOrder('workorder.reject', { status: 'scheduled', engineer: null, by: 'Zhou Qiang (周强)' }),
+    'workorder.depart': workOrder('workorder.depart', { status: 'en_route', by: 'Zhou Qiang (周强)' }),
+    'workorder.arrive': workOrder('workorder.arrive', { status: 'on_site', by: 'Zhou Qiang (周强)' }),
+    'workorder.complete': workOrder('workorder.complete', { status: 'completed', by: 'Zhou Qiang (周强)' }),
+    'workorder.cannot_complete': workOrder('workorder.cannot_complete', { status: 'cannot_complete', reason: 'part_missing', by: 'Zhou Qiang (周强)' }),
+    'workorder.cancel': workOrder('workorder.cancel', { status: 'cancelled' }),
+    'workorder.report': workOrder('workorder.report', { status: 'completed', reportVersion: 1, by: 'Zhou Qiang (周强)' }),
+    'workorder.report_corrected': workOrder('workorder.report_corrected', { status: 'completed', reportVersion: 2 }),
+    'workorder.paid': workOrder('workorder.paid', { status: 'new', engineer: null, window: null, by: 'Cashier' }),
+    return_requested: returnStep('return_requested', 'Zhou Qiang (周强) asked for a return of DW-600 DW6-2025-004417 (RT-000007)'),
+    return_approved: returnStep('return_approved', 'Zhou Qiang (周强) approved RT-000007'),
+    return_rejected: returnStep('return_rejected', 'Zhou Qiang (周强) rejected RT-000007'),
+    return_received: returnStep('return_received', 'Zhou Qiang (周强) received the unit of RT-000007'),
+    return_inspected: returnStep('return_inspected', 'Zhou Qiang (周强) inspected the unit of RT-000007'),
+    return_refunded: returnStep('return_refunded', 'Zhou Qiang (周强) refunded ¥2599.00 (RT-000007)', { amount: 259900, currency: 'CNY' }),
+    return_replaced: returnStep('return_replaced', 'Zhou Qiang (周强) exchanged the unit → DW6-2025-009001 (RT-000007)', { kind: 'exchange', newSerial: 'DW6-2025-009001', newUnitId: '6650f1d2c0ffee00000000b2' }),
+    return_repaired: returnStep('return_repaired', 'Zhou Qiang (周强) repaired the unit (RT-000007)', { kind: 'repair' }),
+    return_closed: returnStep('return_closed', 'Zhou Qiang (周强) closed RT-000007'),
   };
   return Object.values(all);
 }

@@ -13,11 +13,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Rebuilds the console bundle when a source file is newer than it. */
+/** Rebuilds the browser bundles (the console and the chat widget) when a source file is newer than its bundle. */
 export function ensureConsoleBundle(): void {
-  const out = path.join(ROOT, 'public/build/console.js');
   const newest = (dir: string): number => Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, 'console'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const stale = (bundle: string, sources: string) => {
+    const out = path.join(ROOT, 'public/build', bundle);
+    return !fs.existsSync(out) || fs.statSync(out).mtimeMs < newest(path.join(ROOT, sources));
+  };
+  if (stale('console.js', 'console') || stale('chat-widget.js', 'widget')) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**
@@ -33,4 +36,23 @@ export async function cspViolations(page: Page): Promise<string[]> {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`), true);
   });
   return seen;
+}
+
+/** A fresh browser context signed in to the console as `email` (demo password), live socket connected. */
+export async function signInConsole(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'en-US', acceptDownloads: opts.acceptDownloads });
+  const page = await context.newPage();
+  if (opts.violations) opts.violations.push(await cspViolations(page));
+  page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
+  await page.goto(`${baseUrl}/console${opts.hash ?? ''}`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill('demo-password');
+  await page.locator('form.login button[type=submit]').click();
+  await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
+  return page;
 }

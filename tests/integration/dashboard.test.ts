@@ -16,7 +16,7 @@ describe('supervisor dashboard and canned responses', () => {
     const sup = await app.as('supervisor@demo.local');
     const before = await sup.get('/api/dashboard');
     expect(before.status).toBe(200);
-    expect(before.body.teams.map((t: any) => t.team.key).sort()).toEqual(['support', 'tech']);
+    expect(before.body.teams.map((t: any) => t.team.key).sort()).toEqual(['field', 'support', 'tech']); // the supervisor also leads field (CONTRACT part 2)
     expect(before.body.agents.map((a: any) => a.name)).toContain('Chen Jie (陈杰)');
     expect(before.body.agents.map((a: any) => a.name)).not.toContain('Sarah Miller');
     const s0 = team(before.body, 'support');
@@ -52,7 +52,7 @@ describe('supervisor dashboard and canned responses', () => {
   it('shows managers every team and refuses plain agents', async () => {
     const mgr = await app.as('manager@demo.local');
     const all = await mgr.get('/api/dashboard');
-    expect(all.body.teams.map((t: any) => t.team.key).sort()).toEqual(['complaints', 'returns', 'support', 'tech']);
+    expect(all.body.teams.map((t: any) => t.team.key).sort()).toEqual(['complaints', 'field', 'returns', 'support', 'tech', 'warranty']);
     const agent = await app.as('agent2@demo.local');
     const res = await agent.get('/api/dashboard');
     expect(res.status).toBe(403);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { email, teamKey } from '../../http/schema-types';
 
 /** The longest chat message a visitor may send, in characters. */
 export const MAX_MESSAGE_CHARS = 5000;
@@ -9,12 +10,12 @@ const clientId = z.string().min(1).max(100).regex(/^[A-Za-z0-9_:.-]+$/, 'letters
 
 export const chatAuthSchema = z.strictObject({
   name: name.optional(),
-  email: z.union([z.email().max(254), z.literal('')]).optional(),
+  email: z.union([email(), z.literal('')]).optional(),
   phone: z.union([phone, z.literal('')]).optional(),
   visitorToken: z.string().max(200).optional(),
   lastMessageId: z.string().max(64).optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
-  team: z.string().min(1).max(40).optional(),
+  team: teamKey.optional(),
 });
 
 export const sendSchema = z
@@ -29,20 +30,20 @@ export const typingSchema = z.strictObject({ typing: z.boolean() });
 
 export const offlineSchema = z.strictObject({
   name: name.min(1),
-  email: z.email().max(254),
+  email: email(),
   phone: phone.optional(),
   body: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
   clientId: clientId.optional(),
-  team: z.string().min(1).max(40).optional(),
+  team: teamKey.optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
 });
 
 export const endSchema = z.strictObject({
   transcript: z.boolean().optional(),
-  email: z.email().max(254).optional(),
+  email: email().optional(),
 });
 
-export const verifySchema = z.strictObject({ email: z.email().max(254) });
+export const verifySchema = z.strictObject({ email: email() });
 export const confirmSchema = z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') });
 
 export const rateSchema = z.strictObject({
@@ -55,5 +56,5 @@ export const callbackSchema = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional(),
 });
 
-export const availabilityQuery = z.strictObject({ team: z.string().min(1).max(40).optional() });
+export const availabilityQuery = z.strictObject({ team: teamKey.optional() });
 export const offlineResult = z.object({ ticketNumber: z.number() });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Job, UnrecoverableError } from 'bullmq';
 import type { Types } from 'mongoose';
 import type { Locale } from '../../core/types';
@@ -92,7 +93,9 @@ export class EmailDelivery {
       const last = (ticket.meta as { lastMail?: { messageId: string; references?: string[] } } | null)?.lastMail;
       const references = last ? [...(last.references ?? []), last.messageId].slice(-MAX_REFERENCES) : [];
       const fresh = {
-        messageId: `<${message._id}.${ticket.number}@${this.domain}>`,
+        // random: a Message-ID anybody could guess would let a stranger reference it to thread
+        // into the ticket, or forge a bounce of it
+        messageId: `<${crypto.randomBytes(18).toString('base64url')}@${this.domain}>`,
         inReplyTo: last?.messageId ?? null,
         references,
         from: mailAddress(this.d.mailFrom),

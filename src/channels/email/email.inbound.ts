@@ -1,53 +1,39 @@
 import fs from 'node:fs';
-import type { Job } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import type { Types } from 'mongoose';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import sanitizeHtml from 'sanitize-html';
 import type { Actor, Locale } from '../../core/types';
+import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
 import type { Templates } from '../../mail/templates';
 import { guessLocale, type CustomerService } from '../../modules/customers/customer.service';
-import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
+import type { InboundResult, TicketInbound } from '../../modules/tickets/ticket.inbound';
 import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { AttachmentRef } from '../../modules/tickets/ticket.store';
 import type { TicketType } from '../../modules/tickets/ticket.types';
+import type { Dsn } from './dsn';
 import type { EmailDelivery } from './email.delivery';
-import { attachmentId, ParsedMail, parseStoredMail } from './mail-parse';
-import type { MailStore } from './mail-store';
-import { bouncedMessageIds, classifyNoise } from './noise';
-import { htmlToText, splitReply } from './quote';
+import type { MailIntakeModel } from './mail-intake.model';
+import type { InboundJob } from './mail-job';
+import { attachmentId, ParsedMail } from './mail-parse';
+import { addParticipants, MAX_PARTICIPANTS, participantsOf, type MailParticipantsModel } from './mail-participants.model';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
+import type { MailStore } from './mail-store';
+import { classifyNoise } from './noise';
+import type { ParsedMessage } from './parse-pool';
+import { SenderOrder } from './sender-order';
 import type { TeamAddresses } from './team-addresses';
 
-export interface InboundJob {
-  hash: string;
-  via: 'smtp' | 'webhook';
-  /** envelope recipients (SMTP), empty for the webhook */
-  rcpt: string[];
-  /** envelope sender; '' is the null reverse-path, null when unknown (webhook) */
-  mailFrom: string | null;
-  receivedAt: string;
-}
+export type { InboundJob } from './mail-job';
 
 const DEFAULT_TEAM = 'support';
 const TEAM_TYPES: Record<string, TicketType> = { complaints: 'complaint', returns: 'return' };
-/**
- * Sanitising is the costliest step on HTML and runs in one synchronous call (~0.5 µs a character
- * of dense markup: 300 000 characters held the event loop ~150 ms); beyond this the agent gets the
- * text only.
- */
-const MAX_SANITIZE_CHARS = 100_000;
+/** A mail the parser fails on this many times is dead-lettered (a parse does not get better with hours). */
+const PARSE_ATTEMPTS = 3;
 
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'font', 'center', 'u', 's'],
-  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'], '*': ['style'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['cid'] }, // no remote images: they are tracking pixels in an agent's browser
-  allowedStyles: { '*': { color: [/^[#a-z0-9(),.\s%]+$/i], 'background-color': [/^[#a-z0-9(),.\s%]+$/i], 'text-align': [/^(left|right|center|justify)$/], 'font-weight': [/^\w+$/] } },
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }) },
-};
+type Outcome = { ticket: number; created: boolean } | { duplicate: true; ticket: number } | { ignored: string };
 
 export interface InboundMailDeps {
   tickets: Pick<TicketService, 'byId' | 'byNumber' | 'message' | 'messageByKey'>;
@@ -60,55 +46,101 @@ export interface InboundMailDeps {
   delivery: Pick<EmailDelivery, 'enqueue'>;
   ackLimiter: RateLimiterRedis;
   MailRef: MailRefModel;
+  /** what each raw mail's job made of it, for the sweeper */
+  MailIntake: MailIntakeModel;
+  /** who may thread into a ticket by reference */
+  MailParticipants: MailParticipantsModel;
+  /** parses a stored raw mail off the event loop (the parse pool) */
+  parse: (file: string) => Promise<ParsedMessage>;
+  /** the address our mail goes out from (MAIL_FROM): a real bounce is sent to it */
+  ownAddress: string | null;
+  clock: Clock;
   log: Logger;
+  /** per-sender order of applying mails (one per process) */
+  order?: SenderOrder;
 }
 
 /**
  * The `mail-in` job: a stored raw mail becomes a message on the right ticket, through the inbound
- * contract. Idempotent on the Message-ID, so a retry (or the same mail delivered twice) lands once,
- * and the mail that opened a ticket is acknowledged once, even when a crash came in between.
+ * contract. Idempotent on the sender, the Message-ID and the content, so a retry (or the same mail
+ * delivered twice, or relayed) lands once, another sender's mail that reuses a Message-ID is never
+ * dropped, and the mail that opened a ticket is acknowledged once, even when a crash came in between.
  */
 export class InboundMail {
   private readonly store: MailStore;
   private readonly addresses: TeamAddresses;
   private readonly MailRef: MailRefModel;
+  private readonly order: SenderOrder;
   private readonly log: Logger;
 
   constructor(private readonly d: InboundMailDeps) {
     this.store = d.store;
     this.addresses = d.addresses;
     this.MailRef = d.MailRef;
+    this.order = d.order ?? new SenderOrder();
     this.log = d.log;
   }
 
+  /**
+   * Parses in parallel with other jobs (the pool), then applies the mail in its sender's order,
+   * then records the outcome for the sweeper. A parse that keeps failing dead-letters the mail at
+   * once; anything else (the store down) is thrown and retried on the mail-in schedule.
+   */
   async process(job: Job<InboundJob>): Promise<unknown> {
-    const file = this.store.inboundFile(job.data.hash);
-    if (!fs.existsSync(file)) {
-      this.log.warn({ hash: job.data.hash }, 'raw mail missing');
-      return { ignored: 'missing' };
-    }
-    let mail: ParsedMail;
+    // taken before the first await: jobs start in queue order
+    const turn = this.order.enter(job.data.mailFrom || job.data.hash);
     try {
-      mail = await parseStoredMail(file, this.store);
-    } catch (err) {
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        this.log.error({ hash: job.data.hash, err }, 'mail could not be parsed; the raw file is kept');
-        return { failed: 'unparseable' };
+      const file = this.store.inboundFile(job.data.hash);
+      if (!fs.existsSync(file)) {
+        this.log.warn({ hash: job.data.hash }, 'raw mail missing');
+        return { ignored: 'missing' };
       }
-      throw err;
+      let parsed: ParsedMessage;
+      try {
+        parsed = await this.d.parse(file);
+      } catch (err) {
+        const reason = `unparseable: ${(err as Error).message}`.slice(0, 500);
+        if (job.attemptsMade + 1 >= PARSE_ATTEMPTS) {
+          this.log.error({ hash: job.data.hash, err }, 'mail could not be parsed; dead-lettered, the raw file is kept');
+          throw new UnrecoverableError(reason);
+        }
+        throw err;
+      }
+      await turn.wait();
+      const outcome = await this.apply(job, parsed);
+      await this.d.MailIntake.updateOne(
+        { _id: job.data.hash },
+        {
+          $set: {
+            outcome: 'ignored' in outcome ? 'ignored' : 'duplicate' in outcome ? 'duplicate' : 'stored',
+            ticketNumber: 'ticket' in outcome ? outcome.ticket : null,
+            reason: 'ignored' in outcome ? outcome.ignored : null,
+            at: this.d.clock.now(),
+          },
+        },
+        { upsert: true },
+      );
+      return outcome;
+    } finally {
+      turn.done();
     }
-    const noise = classifyNoise(mail, job.data, await this.addresses.own());
+  }
+
+  private async apply(job: Job<InboundJob>, parsed: ParsedMessage): Promise<Outcome> {
+    const { mail, texts } = parsed;
+    const own = await this.addresses.own();
+    const noise = classifyNoise(mail, job.data, own);
     if (noise) {
       this.log.info({ hash: job.data.hash, ...noise }, 'mail ignored');
-      if (noise.kind === 'bounce') await this.noteBounce(file, mail);
+      if (noise.kind === 'bounce') await this.noteBounce(mail, parsed.dsn, job.data);
       return { ignored: noise.kind };
     }
     const sender = mail.from?.address ?? (job.data.mailFrom || null);
     if (!sender) return { ignored: 'no sender' };
-    const key = `mail:${mail.messageId ?? `sha256:${job.data.hash}`}`;
+    // the contract looks the key up before threading: a mail stored once never opens a ticket on a retry
+    const key = mailDedupeKey(sender, parsed, job.data.hash);
     const name = mail.from?.name || sender.split('@')[0];
     const author: Actor = { type: 'customer', name };
-    const texts = this.texts(mail);
     const attachments = mail.attachments.map((a, i): AttachmentRef => ({ id: attachmentId(key, i), ...a }));
     const html = texts.html;
     const input = {
@@ -123,60 +155,68 @@ export class InboundMail {
     // what the next reply on this ticket threads to: the customer's latest mail
     const lastMail = mail.messageId ? { messageId: mail.messageId, references: mail.references.slice(-20) } : null;
     const team = (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
+    const { thread, linkedFrom } = await this.findThread(mail, sender);
     const r = await this.d.inbound.receive({
       channel: 'email',
       customer: { name, email: sender, locale: guessLocale(mail.subject, name, texts.body.slice(0, 2000)) },
       author,
-      thread: await this.findThread(mail, sender),
-      open: { key, subject: mail.subject || '(no subject)', team, type: TEAM_TYPES[team] },
+      thread,
+      open: { key, subject: mail.subject || '(no subject)', team, type: TEAM_TYPES[team], linkedFrom },
       message: input,
       ...(lastMail ? { meta: { lastMail } } : {}),
     });
     // idempotent, so a retry after a crash past the store repairs what the first attempt left undone
-    if (r.message && lastMail) await recordMailRef(this.MailRef, { _id: lastMail.messageId, ticketId: r.ticket._id, messageId: r.message._id, direction: 'in' });
+    await this.remember(r, lastMail?.messageId ?? null, [sender, ...mail.to].filter((a) => !own.has(a)));
     if (r.opened) await this.acknowledge(r.ticket, sender);
     if (r.outcome === 'duplicate') return { duplicate: true, ticket: r.ticket.number };
     return { ticket: r.ticket.number, created: r.outcome === 'opened' || r.outcome === 'linked' };
   }
 
-  /** The new text, the whole text and the sanitised HTML of a mail. */
-  private texts(mail: ParsedMail): { body: string; fullBody: string | null; html: string | null } {
-    const html = mail.html && mail.html.length <= MAX_SANITIZE_CHARS ? sanitizeHtml(mail.html, SANITIZE) : null;
-    if (mail.text.trim()) {
-      const full = mail.text.trim();
-      return { body: splitReply(full).body, fullBody: full, html };
-    }
-    if (mail.html) {
-      const full = htmlToText(mail.html);
-      return { body: splitReply(htmlToText(mail.html, true)).body || full, fullBody: full, html };
-    }
-    return { body: '', fullBody: null, html };
+  /** The channel's own state of a stored mail: its Message-ID for threading, its addresses as the ticket's participants. */
+  private async remember(r: InboundResult, messageId: string | null, participants: string[]): Promise<void> {
+    if (!r.message) return;
+    if (messageId) await recordMailRef(this.MailRef, { _id: messageId, ticketId: r.ticket._id, messageId: r.message._id, direction: 'in' });
+    await addParticipants(this.d.MailParticipants, r.ticket._id, participants.slice(0, MAX_PARTICIPANTS));
   }
 
   /**
-   * Threading: a stored Message-ID (ours or the customer's) in In-Reply-To/References wins; then
-   * the [#number] token, but only from that ticket's customer, so a stranger cannot write into
-   * someone else's ticket by guessing a number.
+   * Threading: a stored Message-ID (ours or the customer's) in In-Reply-To/References wins, but
+   * only for a participant of that ticket (its customer, or an address on its mails); anybody else
+   * referencing it gets a new ticket linked to it. Then the [#number] token, only from that
+   * ticket's customer, so a stranger cannot write into someone else's ticket by guessing a number.
    */
-  private async findThread(mail: ParsedMail, sender: string): Promise<TicketDoc | null> {
+  private async findThread(mail: ParsedMail, sender: string): Promise<{ thread: TicketDoc | null; linkedFrom: number | null }> {
     const refs = [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((r): r is string => !!r))];
     if (refs.length) {
       const hits = await this.MailRef.find({ _id: { $in: refs } }).lean();
       // the most recent mail of the chain that we know
       const hit = refs.map((r) => hits.find((h) => h._id === r)).find(Boolean);
       const t = hit ? await this.d.tickets.byId(hit.ticketId) : null;
-      if (t) return t;
+      if (t) {
+        if (await this.isParticipant(t, sender)) return { thread: t, linkedFrom: null };
+        this.log.info({ ticket: t.number }, 'reference to a ticket from someone who is not its participant: new linked ticket');
+        return { thread: null, linkedFrom: t.number };
+      }
     }
     const token = /\[#(\d{1,9})\]/.exec(mail.subject);
     if (token) {
       const t = await this.d.tickets.byNumber(Number(token[1])).catch(() => null);
       if (t) {
-        const customer = await this.d.customers.findByContact({ email: sender });
-        if (customer && String(customer._id) === String(t.customerId)) return t;
+        if (await this.isCustomer(t, sender)) return { thread: t, linkedFrom: null };
         this.log.info({ ticket: t.number }, 'ticket token from someone who is not its customer: new ticket');
       }
     }
-    return null;
+    return { thread: null, linkedFrom: null };
+  }
+
+  private async isParticipant(t: TicketDoc, sender: string): Promise<boolean> {
+    if ((await participantsOf(this.d.MailParticipants, t._id)).includes(sender)) return true;
+    return this.isCustomer(t, sender);
+  }
+
+  private async isCustomer(t: TicketDoc, sender: string): Promise<boolean> {
+    const customer = await this.d.customers.findByContact({ email: sender });
+    return !!customer && String(customer._id) === String(t.customerId);
   }
 
   /**
@@ -202,22 +242,43 @@ export class InboundMail {
     if (message.delivery?.status === 'queued') await this.d.delivery.enqueue(message, 'ticket-ack');
   }
 
-  /** A bounce of our mail: noted on the ticket, and the bounced message shows it failed. */
-  private async noteBounce(file: string, mail: ParsedMail): Promise<void> {
-    const ids = await bouncedMessageIds(file, mail.messageId);
-    if (!ids.length) return;
-    const ref = await this.MailRef.findOne({ _id: { $in: ids }, direction: 'out' }).lean();
+  /**
+   * A bounce of our mail: noted on the ticket (once per bounced mail), and the bounced message
+   * shows it failed. Only a real delivery status notification counts (multipart/report with a
+   * message/delivery-status part, action failed, for the address our mail went to), sent the way
+   * DSNs are: with a null reverse-path, to the address our mail went out from. Anything else that
+   * quotes one of our Message-IDs (a forged "bounce") changes nothing.
+   */
+  private async noteBounce(mail: ParsedMail, dsn: Dsn | null, envelope: InboundJob): Promise<void> {
+    const ours = this.d.ownAddress;
+    const real = !!dsn?.deliveryStatus && envelope.mailFrom === '' && !!ours && envelope.rcpt.includes(ours) && (dsn.action ?? 'failed') === 'failed';
+    if (!real || !dsn?.messageIds.length) {
+      if (dsn?.messageIds.length) this.log.info({ messageId: mail.messageId }, 'bounce-like mail that is no delivery status notification to our sender: ignored');
+      return;
+    }
+    const ref = await this.MailRef.findOne({ _id: { $in: dsn.messageIds }, direction: 'out' }).lean();
     const original = ref ? await this.d.tickets.message(ref.messageId) : null;
     if (!original) return;
+    const recipients = (original.mail?.to ?? []).map((a) => a.toLowerCase());
+    if (dsn.recipients.length && !dsn.recipients.some((r) => recipients.includes(r))) return;
     const ticket = await this.d.tickets.byId(original.ticketId as Types.ObjectId);
     if (!ticket) return;
-    const diagnostic = (/^Diagnostic-Code\s*:\s*(.{1,300})$/im.exec(mail.text) ?? /^Status\s*:\s*(.{1,300})$/im.exec(mail.text))?.[1]?.trim() ?? mail.subject;
+    const diagnostic = dsn.diagnostic ?? dsn.status ?? mail.subject;
     const key = `mail-bounced:${original._id}`;
     if (await this.d.tickets.messageByKey(`event:${key}`)) return; // noted before: one note per bounced mail
     const to = original.mail?.to?.join(', ') || null;
     await this.d.timeline.addEvent(ticket, { type: 'mail_bounced', data: { messageId: original.mail?.messageId ?? null, bounceMessageId: mail.messageId, diagnostic, to } }, `Mail to ${to || 'the customer'} bounced: ${diagnostic}`, { key });
     await this.d.timeline.setDelivery(original, 'failed', `bounced: ${diagnostic}`.slice(0, 500));
   }
+}
+
+/**
+ * The key a mail is stored (and its ticket opened) under: the same mail (a retry, a second
+ * delivery, a copy relayed with other headers) has the same key; another sender's mail, or other
+ * words under the same Message-ID, has another. Without a Message-ID, the raw bytes' hash.
+ */
+export function mailDedupeKey(sender: string, parsed: Pick<ParsedMessage, 'mail' | 'contentHash'>, rawHash: string): string {
+  return parsed.mail.messageId ? `mail:${sender}:${parsed.mail.messageId}:${parsed.contentHash}` : `mail:sha256:${rawHash}`;
 }
 
 /** Inline images (`cid:`) point at the ticket's download URL of their stored attachment. */

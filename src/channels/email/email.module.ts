@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { ValidationError } from '../../errors';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../core/core';
 import type { AppModule } from '../../modules/app-module';
@@ -12,9 +14,19 @@ import { EmailDelivery, mailAddress } from './email.delivery';
 import { InboundJob, InboundMail } from './email.inbound';
 import { redisLimiter } from '../../infra/rate-limit';
 import { attachmentRoutes, emailWebhookRoutes, WEBHOOK_GUESSES_PER_ADDRESS } from './email.routes';
+import { DeadLetters } from './dead-letters';
+import { deadLetterRoutes } from './dead-letter.routes';
+import { mailIntakeModel } from './mail-intake.model';
+import { mailParticipantsModel } from './mail-participants.model';
+import { mailJobOptions } from './mail-retry';
 import { MailStore } from './mail-store';
+import { notAMailFile } from './raw-check';
 import { mailRefModel } from './mail-ref.model';
+import { MailParsePool } from './parse-pool';
+import { RawMailSweeper } from './raw-sweeper';
 import { SmtpIntake } from './smtp-intake';
+import { SmtpLimits } from './smtp-limits';
+import { AttachmentRetention, RetentionResult } from './attachment-retention';
 import { TeamAddresses } from './team-addresses';
 
 /** Acknowledgements per sender and hour: enough for a real customer, too few for a mail loop. */
@@ -27,6 +39,18 @@ export interface EmailModule extends AppModule {
   readonly delivery: EmailDelivery;
   /** deletes raw inbound mails older than MAIL_RETENTION (also a scheduled job in the workers) */
   pruneRawMail(): Promise<number>;
+  /** deletes attachments of tickets closed longer than ATTACHMENT_RETENTION (also scheduled when set) */
+  pruneAttachments(): Promise<RetentionResult>;
+  /** re-queues stored raw mails no job has taken in (also a scheduled job in the workers) */
+  sweepRawMail(): Promise<{ checked: number; requeued: number }>;
+  /**
+   * Takes a raw mail in as the SMTP intake does: stored durably, then its `mail-in` job queued;
+   * resolves with the job id once both are done (then, and only then, the source may be told
+   * "accepted"). For other doors to the same raw-mail store and job (IMAP).
+   */
+  accept(source: Readable, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string>;
+  /** the parse pool's figures (threads, mails parsed, run and wait times) */
+  parseStats(): ReturnType<MailParsePool['stats']>;
 }
 
 /**
@@ -35,6 +59,8 @@ export interface EmailModule extends AppModule {
  */
 /** Raw inbound mail older than MAIL_RETENTION is deleted by a sweep this often. */
 const RETENTION_SWEEP_MS = 6 * 3600 * 1000;
+/** Raw inbound mail no job took in is looked for this often. */
+const INTAKE_SWEEP_MS = 15 * 60 * 1000;
 
 export interface EmailModuleDeps {
   tickets: Pick<TicketService, 'byId' | 'byNumber' | 'visible' | 'message' | 'messageByKey'>;
@@ -51,10 +77,16 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const own = mailAddress(core.config.mailFrom);
   const addresses = new TeamAddresses(d.teams, own ? [own] : []);
   const MailRef = mailRefModel(core.conn);
+  const MailIntake = mailIntakeModel(core.conn);
+  const MailParticipants = mailParticipantsModel(core.conn);
+  const jobOptions = mailJobOptions(core.config.mailRetryForMs, core.config.mailRetryMaxDelayMs);
   const delivery = new EmailDelivery({ tickets: d.tickets, timeline: d.timeline, customers: d.customers, queues: core.queues, mailer: core.mailer, templates: core.templates, MailRef, mailFrom: core.config.mailFrom, files: store });
   d.router?.register('email', delivery.deliver);
   d.router?.fallback(delivery.deliver);
   const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });
+  const log = core.log.child({ component: 'mail-intake' });
+  // threads start with the first mail a worker process parses; API-only processes never start any
+  const parsePool = new MailParsePool({ threads: core.config.mailParseThreads, dataDir: core.config.dataDir, log });
   const inbound = new InboundMail({
     tickets: d.tickets,
     timeline: d.timeline,
@@ -66,28 +98,68 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     delivery,
     ackLimiter,
     MailRef,
+    MailIntake,
+    MailParticipants,
+    parse: (file) => parsePool.parse(file),
+    ownAddress: own,
+    clock: core.clock,
     log: core.log.child({ component: 'mail-in' }),
   });
-  const log = core.log.child({ component: 'mail-intake' });
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
   const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
     const blob = await store.writeInbound(source, maxBytes);
+    // the webhook answers a sender that can be told: garbage is a 400 and is not kept (SMTP clients are MTAs: they get 250 and the parser decides)
+    const why = envelope.via === 'webhook' ? await notAMailFile(blob.file) : null;
+    if (why) {
+      await fs.promises.rm(blob.file, { force: true });
+      throw new ValidationError(`Not an RFC 5322 mail: ${why}`);
+    }
     const jobId = `mail-${blob.hash}`;
     const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
-    await core.queues.get('mail-in').add('inbound', data, { jobId });
+    await core.queues.get('mail-in').add('inbound', data, { jobId, ...jobOptions });
     log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
     return jobId;
   };
 
+  const limits = new SmtpLimits(
+    { maxConnectionsPerIp: core.config.smtpMaxConnectionsPerIp, messagesPerIpPerHour: core.config.smtpMessagesPerIpPerHour, diskQuotaBytes: core.config.mailDiskQuotaBytes, maxMessageBytes: core.config.mailMaxBytes },
+    core.redis,
+    core.config.queuePrefix,
+    store.inboundDir,
+  );
   const smtp = new SmtpIntake(
     { host: core.config.host, port: core.config.smtpPort, maxBytes: core.config.mailMaxBytes },
     addresses,
     (stream, env) => accept(stream, core.config.mailMaxBytes, { via: 'smtp', ...env }),
     log,
+    limits,
   );
+  const retention = new AttachmentRetention({
+    Ticket: core.models.Ticket,
+    Message: core.models.Message,
+    store,
+    retentionMs: core.config.attachmentRetentionMs,
+    clock: core.clock,
+    log: core.log.child({ component: 'attachment-retention' }),
+  });
 
   const pruneRawMail = () => store.pruneInbound(new Date(core.clock.now().getTime() - core.config.mailRetentionMs));
+  const sweeper = new RawMailSweeper(
+    store,
+    MailIntake,
+    async (hash, receivedAt) => {
+      const q = core.queues.get('mail-in');
+      if (await q.getJob(`mail-${hash}`)) return false;
+      const data: InboundJob = { hash, via: 'sweep', rcpt: [], mailFrom: null, receivedAt: receivedAt.toISOString() };
+      await q.add('inbound', data, { jobId: `mail-${hash}`, ...jobOptions });
+      return true;
+    },
+    core.clock,
+    log,
+  );
+  const sweepRawMail = () => sweeper.sweep();
+  const deadLetters = new DeadLetters(() => core.queues.get('mail-in'), store);
 
   return {
     name: 'email',
@@ -103,15 +175,24 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
         accept: (req, max) => accept(req, max, { via: 'webhook', rcpt: [], mailFrom: null }),
       }),
     ],
-    routes: (api) => [attachmentRoutes(api, { tickets: d.tickets, Message: core.models.Message, store })],
+    routes: (api) => [attachmentRoutes(api, { tickets: d.tickets, Message: core.models.Message, store }), deadLetterRoutes(api, deadLetters)],
     pruneRawMail,
+    pruneAttachments: () => retention.sweep(),
+    sweepRawMail,
+    accept: (source, envelope) => accept(source, core.config.mailMaxBytes, envelope),
+    parseStats: () => parsePool.stats(),
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail },
+      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail, 'sweep-raw': sweepRawMail, 'prune-attachments': () => retention.sweep() },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {
       await core.queues.get('mail-in').upsertJobScheduler('mail-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-raw', data: {} });
+      if (retention.enabled) await core.queues.get('mail-in').upsertJobScheduler('attachment-retention', { every: RETENTION_SWEEP_MS }, { name: 'prune-attachments', data: {} });
+      else await core.queues.get('mail-in').removeJobScheduler('attachment-retention');
+      await sweeper.start();
+      await core.queues.get('mail-in').upsertJobScheduler('mail-intake-sweep', { every: INTAKE_SWEEP_MS }, { name: 'sweep-raw', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
     },
+    stopWorkers: () => parsePool.close(),
     startApi: () => smtp.start(),
     stopApi: () => smtp.stop(),
   };

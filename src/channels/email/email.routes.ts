@@ -1,14 +1,14 @@
-import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { Request, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthorizedError } from '../../errors';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ApiRegistry } from '../../http/api-route';
+import { sendDownload } from '../../http/send-file';
 import { sameSecret } from '../../infra/secrets';
 import { requestIp } from '../../http/client-ip';
 import { take } from '../../infra/rate-limit';
 import type { MessageModel } from '../../modules/tickets/message.model';
+import { ticketNumber } from '../../modules/tickets/ticket.schemas';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import { MailTooLargeError, MailStore } from './mail-store';
 
@@ -25,7 +25,7 @@ export function emailWebhookRoutes(api: ApiRegistry, opts: { secret?: string; gu
   const r = Router();
   api.route(
     r,
-    { method: 'post', path: '/webhooks/email/raw', tag: 'email', summary: 'Receive a raw RFC 5322 mail (Content-Type: message/rfc822, header X-Webhook-Secret)', auth: 'public', status: 202, contentType: 'message/rfc822', response: z.object({ id: z.string() }) },
+    { method: 'post', path: '/webhooks/email/raw', tag: 'email', summary: 'Receive a raw RFC 5322 mail (Content-Type: message/rfc822, header X-Webhook-Secret)', auth: 'public', security: ['webhookSecret'], errors: [400, 429], status: 202, contentType: 'message/rfc822', response: z.object({ id: z.string() }) },
     async ({ req }) => {
       const given = req.get('x-webhook-secret');
       if (!given) throw new UnauthorizedError('X-Webhook-Secret is missing');
@@ -60,25 +60,17 @@ export function attachmentRoutes(api: ApiRegistry, d: { tickets: Pick<TicketServ
       tag: 'tickets',
       summary: 'Download an attachment of a ticket',
       auth: 'agent',
-      params: z.strictObject({ number: z.coerce.number().int().positive(), id: z.string().regex(/^[a-f0-9]{24}$/) }),
+      produces: ['application/octet-stream'],
+      errors: [410],
+      params: z.strictObject({ number: ticketNumber, id: z.string().regex(/^[a-f0-9]{24}$/) }),
     },
     async ({ params, principal, res }) => {
       const ticket = await d.tickets.visible(params.number, principal);
       const message = await d.Message.findOne({ ticketId: ticket._id, 'attachments.id': params.id }, { attachments: 1, internal: 1 });
       const att = message?.attachments.find((a) => a.id === params.id);
+      if (att?.removedAt) throw new AppError(410, 'attachment_removed', 'This attachment was deleted after the retention period of closed tickets (ATTACHMENT_RETENTION)');
       if (!att?.hash) throw new NotFoundError('Attachment');
-      const file = d.store.attachmentFile(att.hash);
-      const stat = await fs.promises.stat(file).catch(() => null);
-      if (!stat) throw new NotFoundError('Attachment');
-      const filename = att.filename || 'attachment';
-      res.status(200);
-      res.setHeader('Content-Type', att.contentType || 'application/octet-stream');
-      res.setHeader('Content-Length', String(stat.size));
-      // Never rendered inline: a mailed HTML or SVG file must not run in the console's origin.
-      res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', 'private, max-age=300');
-      await pipeline(fs.createReadStream(file), res);
+      await sendDownload(res, d.store.attachmentFile(att.hash), { filename: att.filename ?? '', contentType: att.contentType ?? '' });
       return undefined;
     },
   );

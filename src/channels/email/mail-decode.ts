@@ -1,5 +1,7 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Transform, TransformCallback } from 'node:stream';
 import MimeNode from '@zone-eu/mailsplit/lib/mime-node.js';
+import { CharsetContext, decodeDeclared, fixHeaderBlock } from './mail-charset';
 
 /**
  * Streaming body decoders for mailparser. mailparser's quoted-printable decoder (libqp) keeps a
@@ -108,23 +110,117 @@ export class CappedDecoder extends Transform {
   }
 }
 
+/**
+ * A shown text part's bytes, decoded to UTF-8 here instead of by the parser: with the declared
+ * charset when it fits them, else with the detected one (mail-charset.ts). The part is held
+ * whole (it is capped before this), since a charset is only known from all of it.
+ */
+export class CharsetDecoder extends Transform {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly inner: Transform,
+    private readonly declared: string | null,
+    private readonly hints: (string | null)[],
+    private readonly cap: number,
+  ) {
+    super();
+    inner.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+    });
+    inner.on('error', (err) => this.destroy(err));
+  }
+
+  override _transform(chunk: Buffer, encoding: BufferEncoding, done: TransformCallback): void {
+    this.inner.write(chunk, encoding, () => done());
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.inner.once('end', () => {
+      this.decodeAll();
+      done();
+    });
+    this.inner.end();
+  }
+
+  private decodeAll(): void {
+    let bytes = Buffer.concat(this.chunks, this.size);
+    this.chunks.length = 0;
+    // a part cut at the cap may end inside a character: the cut is not the charset's fault
+    if (bytes.length >= this.cap) bytes = bytes.subarray(0, Math.max(0, bytes.length - 4));
+    let declared = this.declared;
+    // an HTML part without a MIME charset may name one in its <meta>
+    if (!declared) declared = /charset[ \t]{0,3}=[ \t]{0,3}["']?([A-Za-z0-9._:-]{1,40})/i.exec(bytes.subarray(0, 2048).toString('latin1'))?.[1] ?? null;
+    const text = isAscii(bytes) ? bytes.toString('latin1') : decodeDeclared(bytes, declared, this.hints);
+    if (text) this.push(Buffer.from(text, 'utf8'));
+  }
+}
+
 const TEXT_TYPES = ['text/plain', 'text/html', 'message/delivery-status'];
 let installed = false;
 
+type Node = MimeNode & {
+  config?: { mailCharsets?: CharsetContext };
+  _headersLines: Buffer[];
+  _headerlen: number;
+  _declaredCharset?: string | null;
+};
+
+function isShown(node: MimeNode): boolean {
+  const type = node.contentType || (node.root ? 'text/plain' : '');
+  return TEXT_TYPES.includes(type as string) && (!node.disposition || node.disposition === 'inline');
+}
+
+const OWN_CHARSET = /charset[ \t]{0,3}=[ \t]{0,3}["']?([A-Za-z0-9._:-]{1,40})/i;
+
 /**
- * Makes mailparser use these decoders. mailparser builds its MIME splitter itself, so the seam is
- * the splitter's `MimeNode.getDecoder`; the same test as mailparser's tells a shown text part
- * (a text type, no disposition or `inline`) from an attachment, which is never cut.
+ * Makes mailparser use these decoders. mailparser builds its MIME splitter itself, so the seams
+ * are the splitter's `MimeNode.parseHeaders` (each header block capped, and raw 8-bit bytes
+ * turned into UTF-8 in the charset the mail's context gives, before anything reads them) and
+ * `MimeNode.getDecoder` (a shown text part, told from an attachment by the same test as
+ * mailparser's, is capped and decoded to UTF-8 by CharsetDecoder; an attachment is never cut).
+ * The per-mail context comes in the parser's options (`mailCharsets`), which the splitter hands
+ * to every node as its `config`.
  */
 export function installMailDecoders(textCapBytes: number): void {
   if (installed) return;
   installed = true;
+  const originalParse = MimeNode.prototype.parseHeaders;
+  MimeNode.prototype.parseHeaders = function (this: Node) {
+    if (this.headers) return;
+    const ctx = this.config?.mailCharsets;
+    let raw8bit = false;
+    if (ctx && this._headersLines.length) {
+      const own = OWN_CHARSET.exec(Buffer.concat(this._headersLines).toString('latin1'))?.[1] ?? null;
+      raw8bit = this._headersLines.some((l) => !isAscii(l) && !isUtf8(l));
+      const fixed = fixHeaderBlock(this._headersLines, [own, ...ctx.declared, ctx.guessed]);
+      if (fixed) {
+        this._headersLines = fixed;
+        this._headerlen = fixed.reduce((n, l) => n + l.length, 0);
+      }
+    }
+    originalParse.call(this);
+    // a file name read from raw bytes (now UTF-8) comes out of the splitter as a binary string
+    if (raw8bit && this.filename && /^[\x00-\xff]*$/.test(this.filename)) {
+      const bytes = Buffer.from(this.filename, 'latin1');
+      if (!isAscii(bytes) && isUtf8(bytes)) this.filename = bytes.toString('utf8');
+    }
+    if (ctx && isShown(this)) {
+      // the part's charset is applied by CharsetDecoder, not by the parser
+      this._declaredCharset = this.charset || null;
+      this.charset = false;
+    }
+  };
   const original = MimeNode.prototype.getDecoder;
-  MimeNode.prototype.getDecoder = function (this: MimeNode) {
+  MimeNode.prototype.getDecoder = function (this: Node) {
     if (!this.headers) this.parseHeaders();
     const decoder = this.encoding === 'quoted-printable' ? new QpDecoder() : original.call(this);
-    const type = this.contentType || (this.root ? 'text/plain' : '');
-    const shown = TEXT_TYPES.includes(type) && (!this.disposition || this.disposition === 'inline');
-    return shown ? new CappedDecoder(decoder, textCapBytes) : decoder;
+    if (!isShown(this)) return decoder;
+    const capped = new CappedDecoder(decoder, textCapBytes);
+    const ctx = this.config?.mailCharsets;
+    if (!ctx) return capped;
+    return new CharsetDecoder(capped, this._declaredCharset ?? null, [...ctx.declared, ctx.guessed], textCapBytes);
   };
 }

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import { headerText, messageIds, ParsedMail } from './mail-parse';
+import { headerText, ParsedMail } from './mail-parse';
 
 export type Noise = { kind: 'bounce' | 'auto_reply' | 'bulk' | 'own_address'; reason: string };
 
@@ -29,21 +28,4 @@ export function classifyNoise(mail: ParsedMail, envelope: { mailFrom: string | n
   if (envelope.mailFrom === '') return { kind: 'auto_reply', reason: 'null sender' };
   if (from && ownAddresses.has(from)) return { kind: 'own_address', reason: `from ${from}` };
   return null;
-}
-
-/**
- * The Message-IDs a bounce quotes: the returned headers (text/rfc822-headers or message/rfc822
- * part) carry the Message-ID of the mail that failed. Read from the raw file, whatever part holds it.
- */
-export async function bouncedMessageIds(rawFile: string, own: string | null): Promise<string[]> {
-  const fh = await fs.promises.open(rawFile, 'r');
-  try {
-    const buf = Buffer.alloc(Math.min((await fh.stat()).size, 2 * 1024 * 1024));
-    await fh.read(buf, 0, buf.length, 0);
-    const raw = buf.toString('latin1');
-    const ids = [...raw.matchAll(/^(?:Message-ID|In-Reply-To|References|X-Original-Message-ID)\s*:\s*((?:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*))/gim)].flatMap((m) => messageIds(m[1]));
-    return [...new Set(ids)].filter((id) => id !== own);
-  } finally {
-    await fh.close();
-  }
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../logger';
 import { MailTooLargeError } from './mail-store';
+import type { SmtpLimits } from './smtp-limits';
 import type { TeamAddresses } from './team-addresses';
 
 export type Accept = (source: SMTPServerDataStream, envelope: { rcpt: string[]; mailFrom: string }) => Promise<string>;
@@ -24,6 +25,7 @@ export class SmtpIntake {
     private readonly addresses: TeamAddresses,
     private readonly accept: Accept,
     private readonly log: Logger,
+    private readonly limits?: SmtpLimits,
   ) {}
 
   get port(): number {
@@ -44,6 +46,18 @@ export class SmtpIntake {
       maxClients: 500,
       socketTimeout: 60_000,
       closeTimeout: 5000,
+      onConnect: (session, cb) => cb(this.limits?.connect(session.id, session.remoteAddress) ?? undefined),
+      onClose: (session) => this.limits?.disconnect(session.id, session.remoteAddress),
+      onMailFrom: (_address, session, cb) => {
+        if (!this.limits) return cb();
+        this.limits.mailFrom(session.remoteAddress).then(
+          (refusal) => cb(refusal ?? undefined),
+          (err) => {
+            this.log.warn({ err }, 'sender limits could not be checked');
+            cb(smtpError(451, '4.3.0 temporary failure, try again later'));
+          },
+        );
+      },
       onRcptTo: (address, _session, cb) => {
         this.addresses.accepts(address.address).then(
           (ok) => cb(ok ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)),
@@ -59,7 +73,10 @@ export class SmtpIntake {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() : '',
         };
         this.accept(stream, envelope).then(
-          (id) => cb(null, `OK: queued as ${id}`),
+          (id) => {
+            this.limits?.stored(stream.byteLength);
+            cb(null, `OK: queued as ${id}`);
+          },
           (err) => {
             if (err instanceof MailTooLargeError) return cb(smtpError(552, `5.3.4 ${err.message}`));
             this.log.error({ err }, 'mail could not be stored');

@@ -4,7 +4,8 @@ const TTL_MS = 5000;
 
 /**
  * The support addresses of active teams, cached for a few seconds: every RCPT TO of the SMTP
- * intake asks, and a database round trip per recipient would be the intake's bottleneck.
+ * intake asks, and a database round trip per recipient would be the intake's bottleneck. While
+ * MongoDB cannot be reached, the last addresses read keep answering.
  */
 export class TeamAddresses {
   private cache: { at: number; map: Map<string, string> } | null = null;
@@ -19,12 +20,20 @@ export class TeamAddresses {
     if (this.cache && Date.now() - this.cache.at < TTL_MS) return this.cache.map;
     this.loading ??= this.teams
       .list()
-      .then((teams) => {
-        const map = new Map<string, string>();
-        for (const t of teams) if (t.active) for (const a of t.addresses) map.set(a.trim().toLowerCase(), t.key);
-        this.cache = { at: Date.now(), map };
-        return map;
-      })
+      .then(
+        (teams) => {
+          const map = new Map<string, string>();
+          for (const t of teams) if (t.active) for (const a of t.addresses) map.set(a.trim().toLowerCase(), t.key);
+          this.cache = { at: Date.now(), map };
+          return map;
+        },
+        (err) => {
+          // The store is down: the addresses known a moment ago still hold, so mail keeps being
+          // accepted (stored on disk, its job retried until the store is back) instead of refused.
+          if (this.cache) return this.cache.map;
+          throw err;
+        },
+      )
       .finally(() => (this.loading = null));
     return this.loading;
   }

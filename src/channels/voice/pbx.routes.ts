@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { UnauthorizedError, ValidationError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { teamKey } from '../../http/schema-types';
 import { sameSecret } from '../../infra/secrets';
 import type { AgentModel } from '../../modules/agents/agent.model';
 import { bearerToken, type AuthService } from '../../modules/auth/auth.service';
@@ -20,7 +21,7 @@ export const pbxEventBody = z.strictObject({
   durationSec: z.number().int().min(0).max(24 * 3600).optional(),
   recordingUrl: z.url().max(1000).optional(),
   /** the team the PBX's own IVR picked; else the hotline's default */
-  team: z.string().regex(/^[a-z0-9_-]{2,32}$/).optional(),
+  team: teamKey.optional(),
 });
 
 const pbxEventResult = z.object({ callId: z.string(), status: z.string(), ticketNumber: z.number().nullable(), callbackId: z.string().nullable() });
@@ -46,6 +47,7 @@ export function pbxRoutes(api: ApiRegistry, d: PbxRouteDeps): Router {
       tag: 'voice',
       summary: 'A call event from any PBX (Authorization: Bearer PBX_API_TOKEN or an admin token)',
       auth: 'public',
+      security: ['bearer'],
       body: pbxEventBody,
       status: 202,
       response: pbxEventResult,

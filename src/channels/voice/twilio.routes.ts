@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { intParam } from '../../http/schema-types';
 import type { AgentModel } from '../../modules/agents/agent.model';
 import type { Locale } from '../../core/types';
 import type { CallService, MissReason } from './call.service';
@@ -30,6 +31,8 @@ export function verifyTwilioSignature(authToken: string | undefined, publicUrl: 
   };
 }
 
+const seconds = intParam({ min: 0, max: 10 * 24 * 3600 });
+
 // Twilio sends many more parameters than these and adds new ones over time: only these are read.
 const callParams = z.looseObject({
   CallSid: z.string().min(1).max(64),
@@ -38,14 +41,14 @@ const callParams = z.looseObject({
   CallStatus: z.string().max(32).optional(),
 });
 const menuParams = callParams.extend({ Digits: z.string().max(8).optional() });
-const dialParams = callParams.extend({ DialCallStatus: z.string().max(32).optional(), DialCallDuration: z.coerce.number().int().min(0).optional() });
-const statusParams = callParams.extend({ CallDuration: z.coerce.number().int().min(0).optional() });
+const dialParams = callParams.extend({ DialCallStatus: z.string().max(32).optional(), DialCallDuration: seconds.optional() });
+const statusParams = callParams.extend({ CallDuration: seconds.optional() });
 const answeredParams = z.looseObject({ CallSid: z.string().min(1).max(64), ParentCallSid: z.string().min(1).max(64), To: z.string().max(128).optional() });
 const recordingParams = z.looseObject({
   CallSid: z.string().min(1).max(64),
   RecordingUrl: z.string().url().max(1000).optional(),
   RecordingStatus: z.string().max(32).optional(),
-  RecordingDuration: z.coerce.number().int().min(0).optional(),
+  RecordingDuration: seconds.optional(),
 });
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -71,7 +74,7 @@ export function twilioRoutes(api: ApiRegistry, d: TwilioRouteDeps): Router {
   const ref = (p: { CallSid: string; From?: string; To?: string }) => ({ callId: p.CallSid, source: 'twilio' as const, from: p.From ?? null, to: p.To ?? null });
   const localeOf = async (p: { CallSid: string; To?: string }): Promise<Locale> => ((await calls.find(p.CallSid))?.locale as Locale | undefined) ?? hotlineLocale(await settings.get(), p.To);
   const route = (path: string, summary: string, body: z.ZodType, handler: Parameters<ApiRegistry['route']>[2]) =>
-    api.route(r, { method: 'post', path: `${TWILIO_BASE_PATH}${path}`, tag: 'voice', summary, auth: 'public', body, contentType: FORM }, handler);
+    api.route(r, { method: 'post', path: `${TWILIO_BASE_PATH}${path}`, tag: 'voice', summary, auth: 'public', security: ['twilioSignature'], body, contentType: FORM, produces: ['text/xml'], alsoStatus: [204] }, handler);
 
   route('/incoming', 'Twilio Voice: a call comes in; answers the greeting and the IVR menu (TwiML)', callParams, async ({ body, res }) => {
     const p = body as z.output<typeof callParams>;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ForbiddenError } from '../../errors';
 import type { ApiRegistry } from '../../http/api-route';
+import { email, teamKey } from '../../http/schema-types';
 import type { Principal } from '../auth/principal';
 import { objectId } from '../tickets/ticket.schemas';
 import type { AgentInvitations } from './agent.invite';
@@ -13,11 +14,11 @@ import { hasRole, LOCALES, ROLE_SETS, ROLES, type Role } from '../../core/types'
 const password = z.string().min(8, 'at least 8 characters').max(200);
 const agentBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  email: z.email().max(254),
+  email: email(),
   /** absent: the agent is invited by mail and chooses a password from the link */
   password: password.optional(),
   role: z.enum(ROLES),
-  teams: z.array(z.string().max(32)).max(20),
+  teams: z.array(teamKey).max(20),
   locale: z.enum(LOCALES).optional(),
   chatCapacity: z.number().int().min(0).max(50).optional(),
   phone: z.string().max(32).nullable().optional(),
@@ -44,18 +45,18 @@ function assertMayManage(p: Principal, target: { role: string; teams: readonly s
 export function agentRoutes(api: ApiRegistry, agents: AgentService, invitations: AgentInvitations): Router {
   const r = Router();
   const view = (a: AgentDoc) => serializeAgent(a);
-  api.route(r, { method: 'get', path: '/api/agents', tag: 'agents', summary: 'Agents of your teams (all for managers; deactivated ones too for managers and admins)', auth: 'agent', query: z.strictObject({ team: z.string().max(32).optional(), includeInactive: z.enum(['true', 'false']).optional() }) }, async ({ query, principal }) => {
+  api.route(r, { method: 'get', path: '/api/agents', tag: 'agents', summary: 'Agents of your teams (all for managers; deactivated ones too for managers and admins)', auth: 'agent', query: z.strictObject({ team: teamKey.optional(), includeInactive: z.enum(['true', 'false']).optional() }) }, async ({ query, principal }) => {
     const list = await agents.list({ team: query.team, includeInactive: query.includeInactive === 'true' && hasRole(principal.role, ROLE_SETS.managers) });
     const visible = principal.visibleTeams();
     return { agents: list.filter((a) => !visible || a.teams.some((t) => visible.includes(t))).map(view) };
   });
-  api.route(r, { method: 'post', path: '/api/agents', tag: 'agents', summary: 'Create an agent; without a password the agent gets an invitation mail with a set-password link (managers, admins)', auth: ROLE_SETS.managers, body: agentBody, status: 201 }, async ({ body, principal }) => {
+  api.route(r, { method: 'post', path: '/api/agents', tag: 'agents', summary: 'Create an agent; without a password the agent gets an invitation mail with a set-password link (managers, admins)', auth: ROLE_SETS.managers, body: agentBody, status: 201, errors: [409] }, async ({ body, principal }) => {
     assertMayManage(principal, null, body);
     const a = await agents.create({ ...body, locale: body.locale ?? (principal.locale as 'en' | 'zh-CN') }, principal.actor);
     if (!body.password) await invitations.send(a, 'invite', principal.actor);
     return view(a);
   });
-  api.route(r, { method: 'patch', path: '/api/agents/:id', tag: 'agents', summary: 'Edit an agent: role, teams, language, capacity, deactivate (managers, admins; supervisors: chat capacity of their agents)', auth: ROLE_SETS.leads, params: idParams, body: agentPatch }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'patch', path: '/api/agents/:id', tag: 'agents', summary: 'Edit an agent: role, teams, language, capacity, deactivate (managers, admins; supervisors: chat capacity of their agents)', auth: ROLE_SETS.leads, params: idParams, body: agentPatch, errors: [409] }, async ({ params, body, principal }) => {
     const target = await agents.get(params.id);
     assertMayManage(principal, target, body);
     if (params.id === principal.id && (body.active === false || (body.role && body.role !== principal.role))) throw new ForbiddenError('You cannot deactivate yourself or change your own role');

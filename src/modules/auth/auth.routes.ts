@@ -15,10 +15,10 @@ export function authRoutes(api: ApiRegistry, auth: AuthService, agents: Pick<Age
   const r = Router();
   api.route(
     r,
-    { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in; answers a bearer token', auth: 'public', body: loginBody, response: z.object({ token: z.string(), agent: agentShape }) },
+    { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in; answers a bearer token', auth: 'public', errors: [401, 429], body: loginBody, response: z.object({ token: z.string(), agent: agentShape }) },
     async ({ body, req }) => auth.login(body.email, body.password, requestIp(req)),
   );
-  api.route(r, { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke this token', auth: 'agent' }, async ({ principal }) => {
+  api.route(r, { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Revoke this token', auth: 'agent', status: 204 }, async ({ principal }) => {
     await auth.logout(principal);
   });
   api.route(r, { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in agent', auth: 'agent' }, async ({ principal }) => principal.toJSON());

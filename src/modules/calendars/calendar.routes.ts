@@ -22,7 +22,7 @@ export function calendarRoutes(api: ApiRegistry, calendars: CalendarService): Ro
   api.route(r, { method: 'get', path: '/api/calendars', tag: 'sla', summary: 'Business-hours calendars', auth: 'agent' }, async () => ({
     calendars: (await calendars.list()).map(serializeCalendar),
   }));
-  api.route(r, { method: 'post', path: '/api/calendars', tag: 'sla', summary: 'Create a business-hours calendar', auth: ROLE_SETS.managers, body: createBody, status: 201 }, async ({ body, principal }) =>
+  api.route(r, { method: 'post', path: '/api/calendars', tag: 'sla', summary: 'Create a business-hours calendar', auth: ROLE_SETS.managers, body: createBody, status: 201, errors: [409] }, async ({ body, principal }) =>
     serializeCalendar(await calendars.create(body, principal.actor)),
   );
   api.route(r, { method: 'put', path: '/api/calendars/:name', tag: 'sla', summary: 'Change a calendar; live SLA deadlines on it move', auth: ROLE_SETS.managers, params: nameParams, body: calendarSpecBody }, async ({ params, body, principal }) =>

@@ -22,7 +22,7 @@ export function callbackRoutes(api: ApiRegistry, callbacks: CallbackService): Ro
 
   api.route(
     r,
-    { method: 'post', path: '/api/callbacks/:id/attempts', tag: 'callbacks', summary: 'Record a call attempt: reached, no answer (retried later, at most three times) or wrong number', auth: 'agent', params: callbackIdParams, body: attemptBody, status: 201, response: callbackView },
+    { method: 'post', path: '/api/callbacks/:id/attempts', tag: 'callbacks', summary: 'Record a call attempt: reached, no answer (retried later, at most three times) or wrong number', auth: 'agent', params: callbackIdParams, body: attemptBody, status: 201, errors: [409], response: callbackView },
     async ({ params, body, principal }) => callbacks.view(await callbacks.recordAttempt(params.id, principal, body)),
   );
 

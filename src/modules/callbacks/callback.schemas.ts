@@ -1,20 +1,14 @@
 import { z } from 'zod';
+import { boolParam, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { ATTEMPT_OUTCOMES, CALLBACK_KINDS, CALLBACK_STATUSES } from './callback.model';
 
-/** `status=scheduled,due` or repeated `status=` parameters. */
-const list = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
-
 export const listCallbacksQuery = z.strictObject({
-  status: list(CALLBACK_STATUSES).optional(),
-  kind: list(CALLBACK_KINDS).optional(),
-  team: z.string().min(1).max(32).optional(),
-  mine: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
-  ticketNumber: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  status: listParam(CALLBACK_STATUSES).optional(),
+  kind: listParam(CALLBACK_KINDS).optional(),
+  team: teamKey.optional(),
+  mine: boolParam.optional(),
+  ticketNumber: intParam({ min: 1, max: Number.MAX_SAFE_INTEGER }).optional(),
+  limit: intParamWithDefault({ min: 1, max: 500, default: 100 }),
 });
 
 export const callbackIdParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{24}$/i, 'must be a callback id') });

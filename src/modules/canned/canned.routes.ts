@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
+import { teamKey } from '../../http/schema-types';
 import { LOCALES, ROLE_SETS } from '../../core/types';
 import { objectId } from '../tickets/ticket.schemas';
 import { serializeCanned } from './canned.model';
@@ -10,13 +11,13 @@ const cannedBody = z.strictObject({
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(10_000),
   locale: z.enum(LOCALES).default('en'),
-  team: z.string().max(32).nullable().optional(),
+  team: teamKey.nullable().optional(),
 });
 const idParams = z.strictObject({ id: objectId });
 
 export function cannedRoutes(api: ApiRegistry, canned: CannedService): Router {
   const r = Router();
-  api.route(r, { method: 'get', path: '/api/canned-responses', tag: 'canned', summary: 'Canned responses for your teams', auth: 'agent', query: z.strictObject({ locale: z.enum(LOCALES).optional(), team: z.string().max(32).optional() }) }, async ({ query, principal }) => ({
+  api.route(r, { method: 'get', path: '/api/canned-responses', tag: 'canned', summary: 'Canned responses for your teams', auth: 'agent', query: z.strictObject({ locale: z.enum(LOCALES).optional(), team: teamKey.optional() }) }, async ({ query, principal }) => ({
     responses: (await canned.list(principal, query)).map(serializeCanned),
   }));
   api.route(r, { method: 'post', path: '/api/canned-responses', tag: 'canned', summary: 'Add a canned response (supervisors for their teams, managers for all)', auth: ROLE_SETS.leads, body: cannedBody, status: 201 }, async ({ body, principal }) =>

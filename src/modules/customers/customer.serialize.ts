@@ -1,8 +1,7 @@
 import type { CustomerDoc } from './customer.model';
-import type { CustomerService } from './customer.service';
 
-/** A customer record as the API shows it: contacts, notes and products with their warranty state. */
-export function serializeCustomerDoc(c: CustomerDoc, customers: Pick<CustomerService, 'warrantyStatus'>) {
+/** A customer record as the API shows it: contacts, language and notes; the units they own are at GET /api/customers/:id/units. */
+export function serializeCustomerDoc(c: CustomerDoc) {
   return {
     id: String(c._id),
     name: c.name,
@@ -11,14 +10,6 @@ export function serializeCustomerDoc(c: CustomerDoc, customers: Pick<CustomerSer
     locale: c.locale,
     company: c.company ?? null,
     notes: c.notes,
-    products: c.products.map((p) => ({
-      id: String(p._id),
-      model: p.model,
-      serial: p.serial ?? null,
-      purchaseDate: p.purchaseDate ?? null,
-      warrantyExpires: p.warrantyExpires ?? null,
-      warranty: customers.warrantyStatus(c, p.serial ?? p.model),
-    })),
     teams: c.teams ?? [],
     merges: (c.merges ?? []).map((m) => ({ from: String(m.from), by: m.by ?? null, at: m.at ?? null, tickets: m.tickets ?? [] })),
     createdAt: (c as unknown as { createdAt: Date }).createdAt,

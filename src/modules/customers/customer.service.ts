@@ -87,7 +87,7 @@ export class CustomerService {
     return c;
   }
 
-  async update(id: string, patch: Partial<{ name: string; locale: Locale; company: string | null; notes: string; emails: string[]; phones: string[]; products: unknown[] }>): Promise<CustomerDoc> {
+  async update(id: string, patch: Partial<{ name: string; locale: Locale; company: string | null; notes: string; emails: string[]; phones: string[] }>): Promise<CustomerDoc> {
     const c = await this.get(id);
     const { emails, phones, ...rest } = patch;
     Object.assign(c, rest);
@@ -137,12 +137,6 @@ export class CustomerService {
     let c = await this.Customer.findById(id);
     for (let hops = 0; c?.mergedInto && hops < 5; hops++) c = await this.Customer.findById(c.mergedInto);
     return c;
-  }
-
-  warrantyStatus(c: CustomerDoc, serialOrModel?: string | null): 'in_warranty' | 'out_of_warranty' | 'unknown' {
-    const product = serialOrModel ? c.products.find((p) => p.serial === serialOrModel || p.model === serialOrModel) : c.products[0];
-    if (!product?.warrantyExpires) return 'unknown';
-    return product.warrantyExpires.getTime() >= this.clock.now().getTime() ? 'in_warranty' : 'out_of_warranty';
   }
 }
 

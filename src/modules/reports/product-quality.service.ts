@@ -17,10 +17,19 @@ interface ModelGroup {
 
 /**
  * The monthly product-quality feedback for R&D: fault, warranty and return tickets created in the
- * month (UTC), grouped by product model, with the units (serials) that came back more than once.
+ * month (UTC), grouped by product model, with the units (serials) that came back more than once;
+ * and the returns and exchanges asked for in the month by model and reason.
  */
+/** Returns and exchanges by model and reason (src/modules/returns/return.report.ts). */
+export interface ReturnsByModelSource {
+  byModel(from: Date, to: Date, teams: readonly string[] | undefined): Promise<ProductQualityReport['returns']>;
+}
+
 export class ProductQualityService {
-  constructor(private readonly Ticket: TicketModel) {}
+  constructor(
+    private readonly Ticket: TicketModel,
+    private readonly returns: ReturnsByModelSource,
+  ) {}
 
   async monthly(month: string, teams: readonly string[] | undefined, limit: number): Promise<ProductQualityReport> {
     const from = new Date(`${month}-01T00:00:00.000Z`);
@@ -29,7 +38,7 @@ export class ProductQualityService {
     const prevFrom = new Date(from);
     prevFrom.setUTCMonth(prevFrom.getUTCMonth() - 1);
 
-    const [current, previous] = await Promise.all([this.groups(from, to, teams, true), this.groups(prevFrom, from, teams, false)]);
+    const [current, previous, returns] = await Promise.all([this.groups(from, to, teams, true), this.groups(prevFrom, from, teams, false), this.returns.byModel(from, to, teams)]);
     const prevByModel = new Map(previous.map((g) => [g._id, g.total]));
     const withoutModel = current.find((g) => g._id === '')?.total ?? 0;
     const models = current
@@ -63,6 +72,7 @@ export class ProductQualityService {
       withoutModel,
       previousMonthTickets: previous.reduce((n, g) => n + g.total, 0),
       models,
+      returns: { total: returns.total, models: returns.models.slice(0, limit) },
     };
   }
 

@@ -3,7 +3,7 @@ import type { AppModule } from '../app-module';
 import { businessTimeBetween, type CalendarSpec } from '../calendars/business-time';
 import type { CalendarService } from '../calendars/calendar.service';
 import { BusinessGrid } from './business-grid';
-import { ProductQualityService } from './product-quality.service';
+import { ProductQualityService, type ReturnsByModelSource } from './product-quality.service';
 import { reportRoutes } from './report.routes';
 import { type BusinessTimeFactory, ReportService, wallClockMs } from './report.service';
 
@@ -26,9 +26,9 @@ export function storedCalendars(calendars: CalendarService): BusinessTimeFactory
 }
 
 /** KPI reports for managers and the monthly product-quality report for R&D. */
-export function reportsModule(core: Core, businessTime: BusinessTimeFactory): AppModule {
+export function reportsModule(core: Core, businessTime: BusinessTimeFactory, returns: ReturnsByModelSource): AppModule {
   const reports = new ReportService(core.conn, { Ticket: core.models.Ticket, Agent: core.models.Agent, Team: core.models.Team }, core.clock, businessTime);
-  const quality = new ProductQualityService(core.models.Ticket);
+  const quality = new ProductQualityService(core.models.Ticket, returns);
   return {
     name: 'reports',
     routes: (api) => [reportRoutes(api, reports, quality, async () => new Map((await core.models.Team.find({}, { key: 1, name: 1, nameZh: 1 }).lean()).map((t) => [t.key, { name: t.name, nameZh: t.nameZh ?? '' }])))],

@@ -24,7 +24,7 @@ export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: 
 
   api.route(
     r,
-    { method: 'get', path: '/api/reports/summary', tag: 'reports', summary: 'KPI summary by channel, team, agent or day; CSV with Accept: text/csv', auth: REPORT_ROLES, query: summaryQuery, response: summaryResponse },
+    { method: 'get', path: '/api/reports/summary', tag: 'reports', summary: 'KPI summary by channel, team, agent or day; CSV with Accept: text/csv', auth: REPORT_ROLES, query: summaryQuery, response: summaryResponse, produces: ['text/csv'] },
     async ({ query, principal, req, res }) => {
       const report = await reports.summary(query, scope(principal, query.team));
       const wantsCsv = query.format ? query.format === 'csv' : req.accepts(['application/json', 'text/csv']) === 'text/csv';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { intParamWithDefault, teamKey } from '../../http/schema-types';
 
 export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -16,7 +17,7 @@ export const summaryQuery = z
     from: isoInstant.describe('start of the range, inclusive: tickets created at or after it'),
     to: isoInstant.describe('end of the range, exclusive'),
     groupBy: z.enum(GROUP_BY).default('channel'),
-    team: z.string().min(1).max(64).optional().describe('only this team'),
+    team: teamKey.optional().describe('only this team'),
     format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
     locale: z.enum(['en', 'zh-CN']).optional().describe('language of the CSV headers and labels; else Accept-Language'),
   })
@@ -30,8 +31,8 @@ export type SummaryQuery = z.output<typeof summaryQuery>;
 
 export const productQualityQuery = z.strictObject({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM'),
-  team: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('how many product models'),
+  team: teamKey.optional(),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50, description: 'how many product models' }),
 });
 export type ProductQualityQuery = z.output<typeof productQualityQuery>;
 
@@ -60,6 +61,17 @@ export const summaryRow = z.object({
   followUpCompletion: rate,
   calls: z.number(),
   callsAnsweredWithin30s: rate,
+  /** work orders (工单) raised in the range, not cancelled */
+  workOrders: z.number(),
+  /** on-site target hit / (hit + breached) */
+  onSiteCompliance: rate,
+  /** first visits completed and never revisited / first visits finished */
+  firstVisitFixRate: rate,
+  /** revisits (second and later work orders on a ticket or unit) / work orders — 错单率 */
+  revisitRate: rate,
+  /** distinct engineers of those work orders */
+  engineers: z.number(),
+  workOrdersPerEngineer: z.number().nullable(),
 });
 export type SummaryRow = z.infer<typeof summaryRow>;
 
@@ -78,7 +90,7 @@ export const SUMMARY_COLUMNS = [
   'key', 'label', 'tickets', 'firstResponseMedianSec', 'firstResponseP90Sec', 'resolutionMedianSec', 'resolutionP90Sec',
   'resolved', 'resolutionRate', 'reopenRate', 'slaCompliance', 'slaFirstResponse', 'slaResolution',
   'csatAverage', 'csatResponses', 'csatResponseRate', 'complaints', 'complaintRate', 'followUps', 'followUpCompletion',
-  'calls', 'callsAnsweredWithin30s',
+  'calls', 'callsAnsweredWithin30s', 'workOrders', 'onSiteCompliance', 'firstVisitFixRate', 'revisitRate', 'engineers', 'workOrdersPerEngineer',
 ] as const;
 
 export const productQualityResponse = z.object({
@@ -102,5 +114,19 @@ export const productQualityResponse = z.object({
       examples: z.array(z.object({ number: z.number(), subject: z.string(), type: z.string(), serial: z.string().nullable(), createdAt: z.string() })),
     }),
   ),
+  /** returns and exchanges (退换货) asked for in the month, by model and reason */
+  returns: z.object({
+    total: z.number(),
+    models: z.array(
+      z.object({
+        model: z.string(),
+        total: z.number(),
+        kinds: z.object({ return: z.number(), exchange: z.number(), repair: z.number() }),
+        outcomes: z.object({ refund: z.number(), replace: z.number(), repair: z.number(), rejected: z.number(), open: z.number() }),
+        reasons: z.array(z.object({ code: z.string(), count: z.number() })),
+        examples: z.array(z.object({ number: z.string(), ticketNumber: z.number(), kind: z.string(), reasonCode: z.string(), reason: z.string(), serial: z.string(), createdAt: z.string() })),
+      }),
+    ),
+  }),
 });
 export type ProductQualityReport = z.infer<typeof productQualityResponse>;

@@ -5,6 +5,7 @@ import type { TeamModel } from '../teams/team.model';
 import type { TicketModel } from '../tickets/ticket.model';
 import { average, median, percentile, ratio, toSec } from './report.figures';
 import type { GroupBy, SummaryReport, SummaryRow } from './report.schemas';
+import { emptyWorkOrderAcc, WorkOrderAcc, workOrderGroups } from './workorder-figures';
 
 /**
  * Business time between two instants under a named calendar, in ms; `null` means 24x7. The
@@ -18,8 +19,8 @@ export type BusinessTimeFactory = (from: Date) => BusinessMs;
 export const UNASSIGNED = 'unassigned';
 export const TOTAL = 'total';
 
-/** Counters of one group, filled from the ticket, survey, callback and call aggregations. */
-interface Acc {
+/** Counters of one group, filled from the ticket, survey, callback, call and work order aggregations. */
+interface Acc extends WorkOrderAcc {
   tickets: number;
   resolved: number;
   reopened: number;
@@ -39,10 +40,11 @@ interface Acc {
   callsFast: number;
 }
 
-const emptyAcc = (): Acc => ({ tickets: 0, resolved: 0, reopened: 0, complaints: 0, frHit: 0, frBreached: 0, rsHit: 0, rsBreached: 0, fr: [], rs: [], csatSum: 0, csatCount: 0, surveysOffered: 0, followUps: 0, followUpsDone: 0, calls: 0, callsFast: 0 });
+const emptyAcc = (): Acc => ({ tickets: 0, resolved: 0, reopened: 0, complaints: 0, frHit: 0, frBreached: 0, rsHit: 0, rsBreached: 0, fr: [], rs: [], csatSum: 0, csatCount: 0, surveysOffered: 0, followUps: 0, followUpsDone: 0, calls: 0, callsFast: 0, ...emptyWorkOrderAcc() });
 
 interface TicketGroup {
-  _id: unknown;
+  /** the report's key, and the UTC day: one result document per key and day, never one per key */
+  _id: { k: unknown; d: string };
   tickets: number;
   resolved: number;
   reopened: number;
@@ -89,7 +91,7 @@ export class ReportService {
     const businessMs = this.businessTime(q.from);
 
     for (const g of await this.ticketGroups(q, teams, now)) {
-      const key = keyOf(g._id);
+      const key = keyOf(g._id.k);
       const a = acc(key);
       a.tickets += g.tickets;
       a.resolved += g.resolved;
@@ -113,6 +115,11 @@ export class ReportService {
       await this.joinFollowUps(q.from, now, ticketKey, acc);
     }
     await this.callGroups(q, teams, acc);
+    for (const g of await workOrderGroups(this.conn, q, teams, now)) {
+      const a = acc(keyOf(g.key));
+      for (const k of ['workOrders', 'onSiteHit', 'onSiteBreached', 'firstVisitsFinished', 'firstVisitsFixed', 'revisits'] as const) a[k] += g.acc[k];
+      a.engineerIds.push(...g.acc.engineerIds);
+    }
 
     const labels = await this.labels(q.groupBy, [...groups.keys()]);
     const rows = [...groups.entries()].map(([key, a]) => row(key, labels.get(key) ?? key, a));
@@ -127,7 +134,7 @@ export class ReportService {
     };
   }
 
-  /** One $group over the tickets created in range: counters, and the durations to take medians of. */
+  /** One $group over the tickets created in range: counters, and the durations to take medians of, per key and day. */
   private ticketGroups(q: { from: Date; to: Date; groupBy: GroupBy }, teams: readonly string[] | undefined, now: Date): Promise<TicketGroup[]> {
     const match: Record<string, unknown> = { createdAt: { $gte: q.from, $lt: q.to } };
     if (teams) match.team = { $in: [...teams] };
@@ -143,7 +150,9 @@ export class ReportService {
       { $match: match },
       {
         $group: {
-          _id: TICKET_KEYS[q.groupBy],
+          // split by day as well: a group's pushed durations and ids would otherwise grow with the
+          // range, and two years of one channel passed MongoDB's 16 MB document limit (a 500)
+          _id: { k: TICKET_KEYS[q.groupBy], d: TICKET_KEYS.day },
           tickets: { $sum: 1 },
           resolved: { $sum: flag({ $or: [{ $eq: ['$status', 'solved'] }, { $eq: ['$status', 'closed'] }] }) },
           reopened: { $sum: flag({ $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] }) },
@@ -254,6 +263,7 @@ function mergeAll(list: Acc[]): Acc {
   for (const a of list) {
     for (const k of Object.keys(t) as (keyof Acc)[]) {
       if (k === 'fr' || k === 'rs') for (const v of a[k]) t[k].push(v);
+      else if (k === 'engineerIds') t.engineerIds.push(...a.engineerIds);
       else (t[k] as number) += a[k] as number;
     }
   }
@@ -285,6 +295,12 @@ function row(key: string, label: string, a: Acc): SummaryRow {
     followUpCompletion: ratio(a.followUpsDone, a.followUps),
     calls: a.calls,
     callsAnsweredWithin30s: ratio(a.callsFast, a.calls),
+    workOrders: a.workOrders,
+    onSiteCompliance: ratio(a.onSiteHit, a.onSiteHit + a.onSiteBreached),
+    firstVisitFixRate: ratio(a.firstVisitsFixed, a.firstVisitsFinished),
+    revisitRate: ratio(a.revisits, a.workOrders),
+    engineers: new Set(a.engineerIds).size,
+    workOrdersPerEngineer: average(a.workOrders, new Set(a.engineerIds).size),
   };
 }
 

@@ -33,7 +33,7 @@ export interface SlaNotifierDeps {
 export class SlaNotifier {
   constructor(private readonly d: SlaNotifierDeps) {}
 
-  async recipients(ticket: TicketDoc, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
+  async recipients(ticket: Pick<TicketDoc, 'assigneeId' | 'team'>, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
     const { Agent } = this.d;
     const or: Record<string, unknown>[] = [];
     if (e.level <= 1 && ticket.assigneeId) or.push({ _id: ticket.assigneeId });

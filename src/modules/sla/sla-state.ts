@@ -99,12 +99,12 @@ export function startTarget(ms: number, elapsed: number, c: Ctx, warnedAt: Date 
   };
 }
 
-function pause(t: TargetState, c: Ctx): TargetState {
+export function pause(t: TargetState, c: Ctx): TargetState {
   if (t.status !== 'active') return t;
   return { ...t, status: 'paused', elapsedMs: spent(t, c.calendar, c.now), startedAt: null, dueAt: null, warnAt: null };
 }
 
-function resume(t: TargetState, c: Ctx): TargetState {
+export function resume(t: TargetState, c: Ctx): TargetState {
   if (t.status !== 'paused') return t;
   return startTarget(t.targetMs, t.elapsedMs, c, t.warnedAt);
 }

@@ -11,14 +11,12 @@ import { EscalationService } from './sla-escalations';
 import { SlaNotifier } from './sla-notifier';
 import { slaPolicyModel } from './sla-policy.model';
 import { SlaPolicyService } from './sla-policy.service';
-import { SlaTimers } from './sla-timers';
+import { fireTimer, SlaTimers } from './sla-timers';
 import { SlaObserver } from './sla.observer';
 import { slaRoutes } from './sla.routes';
 import { SlaService } from './sla.service';
 
 const SWEEP_EVERY_MS = 30_000;
-/** a timer that fires this close before its due time (clock skew) waits in the worker instead of a sweep */
-const EARLY_WAIT_MS = 5_000;
 
 /** SLA policies, the applied SLA of each ticket, its timers, sweeper and escalations. */
 export interface SlaModuleDeps {
@@ -53,15 +51,7 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
   policies.onChanged(async (id) => void (await recompute({ policyId: id }, id)));
   calendars.onChanged(async (name, before) => void (await recompute({ calendar: name, before }, name)));
 
-  const fire = async (job: Job<{ ticketId: string }>) => {
-    const res = await sla.check(job.data.ticketId);
-    const wait = res.nextAt === null ? Infinity : res.nextAt - core.clock.now().getTime();
-    if (!res.events && wait > 0 && wait <= EARLY_WAIT_MS) {
-      await new Promise((r) => setTimeout(r, wait + 5));
-      return sla.check(job.data.ticketId);
-    }
-    return res;
-  };
+  const fire = (job: Job<{ ticketId: string }>) => fireTimer(() => sla.check(job.data.ticketId), core.clock);
 
   return {
     name: 'sla',

@@ -12,7 +12,7 @@ export function slaRoutes(api: ApiRegistry, policies: SlaPolicyService, escalati
   api.route(r, { method: 'get', path: '/api/sla-policies', tag: 'sla', summary: 'SLA policies in the order they are tried', auth: 'agent' }, async () => ({
     policies: (await policies.list()).map(serializePolicy),
   }));
-  api.route(r, { method: 'post', path: '/api/sla-policies', tag: 'sla', summary: 'Create an SLA policy', auth: ROLE_SETS.managers, body: policyBody, status: 201 }, async ({ body, principal }) =>
+  api.route(r, { method: 'post', path: '/api/sla-policies', tag: 'sla', summary: 'Create an SLA policy', auth: ROLE_SETS.managers, body: policyBody, status: 201, errors: [409] }, async ({ body, principal }) =>
     serializePolicy(await policies.create(body, principal.actor)),
   );
   // before /:id, so "order" and "preview" are not taken for ids
@@ -22,7 +22,7 @@ export function slaRoutes(api: ApiRegistry, policies: SlaPolicyService, escalati
   api.route(r, { method: 'post', path: '/api/sla-policies/preview', tag: 'sla', summary: 'Which policy a sample ticket gets, and when its targets fall due', auth: 'agent', body: previewBody }, async ({ body }) =>
     policies.preview(body, body.at ? new Date(body.at) : clock.now()),
   );
-  api.route(r, { method: 'put', path: '/api/sla-policies/:id', tag: 'sla', summary: 'Change an SLA policy; live tickets under it get new deadlines', auth: ROLE_SETS.managers, params: policyParams, body: policyBody }, async ({ params, body, principal }) =>
+  api.route(r, { method: 'put', path: '/api/sla-policies/:id', tag: 'sla', summary: 'Change an SLA policy; live tickets under it get new deadlines', auth: ROLE_SETS.managers, params: policyParams, body: policyBody, errors: [409] }, async ({ params, body, principal }) =>
     serializePolicy(await policies.update(params.id, body, principal.actor)),
   );
   api.route(r, { method: 'get', path: '/api/escalations', tag: 'sla', summary: 'Recent SLA warnings and escalations of your teams', auth: 'agent', query: escalationsQuery }, async ({ query, principal }) => ({

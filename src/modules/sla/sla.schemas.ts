@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { isoDuration } from '../../infra/duration';
+import { intParamWithDefault, boundedDuration, teamKey } from '../../http/schema-types';
 import { CHANNELS } from '../../core/types';
+import { ticketNumber } from '../tickets/ticket.schemas';
 import { PRIORITIES, TYPES } from '../tickets/ticket.types';
 
-const duration = isoDuration;
+/** An SLA target: at least a second, at most a year (P89840051385W once made every due date Invalid Date). */
+const duration = boundedDuration({ min: 1000, max: 366 * 86400_000, what: 'PT1S and P366D' });
 
 export const policyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -13,7 +15,7 @@ export const policyBody = z.strictObject({
       priority: z.enum(PRIORITIES).optional(),
       type: z.enum(TYPES).optional(),
       channel: z.enum(CHANNELS).optional(),
-      team: z.string().min(1).max(32).optional(),
+      team: teamKey.optional(),
     })
     .default({}),
   targets: z
@@ -26,10 +28,10 @@ export const policyBody = z.strictObject({
 export type PolicyInput = z.output<typeof policyBody>;
 
 export const policyParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{24}$/, 'a policy id') });
-export const ackParams = z.strictObject({ number: z.coerce.number().int().positive(), id: z.string().regex(/^[a-f0-9]{24}$/, 'an escalation id') });
+export const ackParams = z.strictObject({ number: ticketNumber, id: z.string().regex(/^[a-f0-9]{24}$/, 'an escalation id') });
 export const escalationsQuery = z.strictObject({
-  team: z.string().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  team: teamKey.optional(),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
   unacknowledged: z.enum(['true', 'false']).optional(),
 });
 

@@ -86,7 +86,7 @@ export function surveyRoutes(api: ApiRegistry, d: SurveyRouteDeps): Router {
 
   api.route(
     r,
-    { method: 'get', path: '/survey/:token', tag: 'surveys', summary: 'The satisfaction survey form (HTML); opening it records nothing', auth: 'public', params: surveyTokenParams, query: surveyPageQuery },
+    { method: 'get', path: '/survey/:token', tag: 'surveys', summary: 'The satisfaction survey form (HTML); opening it records nothing', auth: 'public', params: surveyTokenParams, query: surveyPageQuery, produces: ['text/html'], pageStatus: [404, 410] },
     guarded(async (req, res, token) => {
       const state = await d.answers.inspect(token);
       if (refuse(req, res, state)) return;
@@ -106,6 +106,8 @@ export function surveyRoutes(api: ApiRegistry, d: SurveyRouteDeps): Router {
       params: surveyTokenParams,
       body: surveyAnswerBody,
       contentType: 'application/x-www-form-urlencoded',
+      produces: ['text/html'],
+      pageStatus: [400, 404, 409, 410],
     },
     guarded(async (req, res, token) => {
       const state = await d.answers.inspect(token);

@@ -42,7 +42,8 @@ export function messageSchema(clock: Clock) {
       attachments: {
         type: [
           new Schema(
-            { id: String, filename: String, contentType: String, size: Number, hash: String, inline: Boolean, cid: String },
+            // removedAt: the file was deleted after ATTACHMENT_RETENTION (hash is null then)
+            { id: String, filename: String, contentType: String, size: Number, hash: String, inline: Boolean, cid: String, removedAt: Date },
             { _id: false },
           ),
         ],

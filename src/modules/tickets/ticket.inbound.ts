@@ -57,6 +57,8 @@ export interface InboundOpening {
   product?: { model?: string; serial?: string };
   /** chat: the visitor whose conversation this is (kept on a linked ticket too) */
   visitorId?: string | null;
+  /** the ticket this contact refers to without being let into it (a stranger quoting one of its mails): the new ticket is linked to it */
+  linkedFrom?: number | null;
   meta?: Record<string, unknown>;
 }
 
@@ -123,6 +125,7 @@ export class TicketInbound {
         priority: o.priority,
         product: o.product,
         visitorId: o.visitorId ?? null,
+        linkedFrom: o.linkedFrom ?? null,
         ...(o.key ? { dedupeKey: o.key } : {}),
         meta: { ...o.meta, ...m.meta },
         ...(input ? { message: { ...input, author } } : {}),

@@ -80,6 +80,7 @@ export class TicketMessages {
           linkedFrom: ticket.number,
           visitorId: opts.visitorId ?? null,
           product: ticket.product?.model ? { model: ticket.product.model, serial: ticket.product.serial ?? undefined } : undefined,
+          unitId: (ticket.unitId as Types.ObjectId | null) ?? null,
           ...(input.dedupeKey ? { dedupeKey: linkedKey(input.dedupeKey) } : {}),
           ...(opts.meta ? { meta: opts.meta } : {}),
           message: { ...input, author },

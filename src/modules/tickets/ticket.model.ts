@@ -78,6 +78,8 @@ export function ticketSchema(clock: Clock) {
         model: String,
         serial: String,
       },
+      /** the unit (a product the customer owns, src/modules/units) the ticket is about */
+      unitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
       sla: {
         type: new Schema(
           {

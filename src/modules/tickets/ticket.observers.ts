@@ -6,7 +6,7 @@ import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 
-export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'channel', [unknown, unknown]>>;
+export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'channel' | 'unitId', [unknown, unknown]>>;
 
 /**
  * The observers of a ticket, in the order they run. Each reads the ticket as the ones before it
@@ -18,11 +18,13 @@ export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'tea
  *    runs through the whole chain before routing returns the assigned ticket).
  * 5. `surveys`: a solve schedules the survey and the follow-up call; a reopen cancels them.
  * 6. `jobs`: the auto-close timer of a solved ticket.
- * 7. `live`: last, so the queue index and the agents' sockets show what every other observer did.
+ * 7. `search`: the words of the subject and messages in the search index, before agents hear of
+ *    the ticket, so a search right after the socket event finds it.
+ * 8. `live`: last, so the queue index and the agents' sockets show what every other observer did.
  * A new domain that reacts to tickets adds its observer's name here, where its effect belongs
  * (before `live`), and contributes the observer from its AppModule (`ticketObservers`).
  */
-export const OBSERVER_ORDER = ['sla', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'live'] as const;
+export const OBSERVER_ORDER = ['sla', 'customers', 'chat', 'routing', 'surveys', 'jobs', 'search', 'live'] as const;
 export type ObserverName = (typeof OBSERVER_ORDER)[number];
 
 /**
@@ -33,7 +35,8 @@ export type ObserverName = (typeof OBSERVER_ORDER)[number];
  */
 export interface TicketObserver {
   readonly name: ObserverName;
-  created?(ticket: TicketDoc): Promise<TicketDoc | void>;
+  /** `first`: the message the ticket was opened with (null for one opened without words, or when it is gone) */
+  created?(ticket: TicketDoc, first: MessageDoc | null): Promise<TicketDoc | void>;
   messageAdded?(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void>;
   changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor): Promise<TicketDoc | void>;
 }
@@ -109,9 +112,9 @@ export class TicketEvents {
     };
   }
 
-  /** Runs the observers of a new ticket; returns the ticket as the last of them left it. */
-  async created(ticket: TicketDoc, entry: EffectEntry): Promise<TicketDoc> {
-    return (await this.run(ticket, entry, (o, t) => o.created?.(t))).ticket;
+  /** Runs the observers of a new ticket and its first message; returns the ticket as the last of them left it. */
+  async created(ticket: TicketDoc, entry: EffectEntry, first: MessageDoc | null = null): Promise<TicketDoc> {
+    return (await this.run(ticket, entry, (o, t) => o.created?.(t, first))).ticket;
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges, actor: Actor, entry: EffectEntry): Promise<TicketDoc> {
@@ -213,7 +216,11 @@ export class TicketEvents {
         if (!claimed || !seen || seen.nextAt.getTime() !== e.nextAt.getTime()) continue; // settled meanwhile, or another worker took it
         const entry: EffectEntry = { ...e, pending: [...(e.pending ?? [])] };
         let call: ((o: TicketObserver, x: TicketDoc) => Promise<TicketDoc | void> | undefined) | null = null;
-        if (e.event === 'created') call = (o, x) => o.created?.(x);
+        if (e.event === 'created') {
+          // the first message, when the ticket was opened with one (its id is in the entry)
+          const first = e.messageId ? await this.d.Message.findById(e.messageId) : null;
+          call = (o, x) => o.created?.(x, first);
+        }
         else if (e.event === 'changed') call = (o, x) => o.changed?.(x, (e.changes ?? {}) as TicketChanges, (e.actor ?? SYSTEM) as Actor);
         else {
           const message = e.messageId ? await this.d.Message.findById(e.messageId) : null;

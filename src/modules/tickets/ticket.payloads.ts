@@ -32,6 +32,8 @@ export interface TicketPayload {
   customer: { id: string; name: string; email: string | null; phone: string | null; locale: string };
   tags: string[];
   product: { model: string; serial: string | null } | null;
+  /** the unit (src/modules/units) the ticket is about */
+  unitId: string | null;
   sla: SlaPayload | null;
   linkedFrom: number | null;
   /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */

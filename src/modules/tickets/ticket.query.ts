@@ -21,6 +21,9 @@ import type { TicketDoc, TicketModel } from './ticket.model';
 
 export type { TicketFilter } from './ticket.filter';
 
+/** Ticket ids of matching messages checked against the scoped filter at a time (an `_id: {$in}` read uses the key). */
+const ID_BATCH = 2000;
+
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

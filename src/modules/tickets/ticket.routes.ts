@@ -13,6 +13,7 @@ import { createTicketBody, listTicketsQuery, messagesQuery, patchTicketBody, que
 import { loadNames, serializeMessage, serializeTicket } from './ticket.serialize';
 import type { TicketMessages } from './ticket.messages';
 import type { TicketService } from './ticket.service';
+import type { TicketUnitLinks } from './ticket.units';
 import type { TicketUpdates } from './ticket.updates';
 
 export interface TicketRouteDeps {
@@ -26,6 +27,8 @@ export interface TicketRouteDeps {
   audit: AuditLog;
   Agent: AgentModel;
   Customer: CustomerModel;
+  /** the unit a ticket is about (src/modules/units, plugged in through TicketUnits) */
+  units: TicketUnitLinks;
 }
 
 export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
@@ -51,28 +54,29 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   api.route(r, { method: 'post', path: '/api/tickets', tag: 'tickets', summary: 'Register an inquiry (a phone call, a walk-in, a letter)', auth: 'agent', body: createTicketBody, status: 201 }, async ({ body, principal }) => {
     const team = body.team ?? principal.teams[0] ?? 'support';
     principal.assertTeam(team);
+    const unit = body.unitId ? await d.units.resolve(body.unitId, principal) : null;
     const { ticket } = await d.tickets.create(
       {
         channel: body.channel,
         subject: body.subject,
         customer: body.customer,
+        ...(unit ? { customerId: unit.customerId, unitId: unit.id } : {}),
         team,
         type: body.type,
         priority: body.priority,
         tags: body.tags,
-        product: body.product,
+        product: unit ? { model: unit.model, serial: unit.serial } : body.product,
         message: { body: body.body, channel: body.channel, author: { type: 'customer', name: body.customer.name }, delivery: 'received' },
       },
       { type: 'agent', id: principal.id, name: principal.name },
     );
+    if (unit) await d.units.linked(ticket);
     return view(ticket);
   });
 
   api.route(r, { method: 'get', path: '/api/tickets/:number', tag: 'tickets', summary: 'One ticket by its number', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
     const t = await d.tickets.visible(params.number, principal);
-    const v = await view(t);
-    const customer = await d.customers.get(String(t.customerId));
-    return { ...v, warranty: d.customers.warrantyStatus(customer, t.product?.serial ?? t.product?.model) };
+    return { ...(await view(t)), unit: await d.units.view(t) };
   });
 
   api.route(r, { method: 'get', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'The timeline of a ticket', auth: 'agent', params: ticketNumberParams, query: messagesQuery }, async ({ params, query, principal }) => {
@@ -81,13 +85,16 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     return { messages: messages.map((m) => serializeMessage(m)) };
   });
 
-  api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201 }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'post', path: '/api/tickets/:number/messages', tag: 'tickets', summary: 'Reply on the ticket\'s channel, or add an internal note', auth: 'agent', params: ticketNumberParams, body: replyBody, status: 201, errors: [409] }, async ({ params, body, principal }) => {
     const { message } = await d.timeline.reply(params.number, principal, body);
     return serializeMessage(message);
   });
 
-  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team or assignee', auth: 'agent', params: ticketNumberParams, body: patchTicketBody }, async ({ params, body, principal }) => {
-    const t = await d.updates.update(params.number, body, principal);
+  api.route(r, { method: 'patch', path: '/api/tickets/:number', tag: 'tickets', summary: 'Change status, priority, type, team, assignee or the linked unit (unitId)', auth: 'agent', params: ticketNumberParams, body: patchTicketBody, errors: [409] }, async ({ params, body, principal }) => {
+    const { unitId, ...patch } = body;
+    const unit = unitId === undefined ? undefined : unitId === null ? null : await d.units.resolve(unitId, principal);
+    const t = await d.updates.update(params.number, { ...patch, unit }, principal);
+    if (unit) await d.units.linked(t);
     return view(t);
   });
 
@@ -96,12 +103,12 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     return { entries: await d.audit.forTicket(t) };
   });
 
-  api.route(r, { method: 'get', path: '/api/tickets/:number/customer', tag: 'tickets', summary: 'The customer panel: contacts, products, warranty and earlier tickets', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
+  api.route(r, { method: 'get', path: '/api/tickets/:number/customer', tag: 'tickets', summary: 'The customer panel: contacts and earlier tickets (units: GET /api/customers/:id/units)', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {
     const t = await d.tickets.visible(params.number, principal);
     const c = await d.customers.get(String(t.customerId));
     const { tickets } = await d.query.list({ customer: String(c._id), limit: 21 }, principal);
     return {
-      customer: serializeCustomerDoc(c, d.customers),
+      customer: serializeCustomerDoc(c),
       tickets: (await views(tickets.filter((x) => x.number !== t.number).slice(0, 20))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, type: x.type, createdAt: x.createdAt })),
     };
   });

@@ -1,16 +1,12 @@
 import { z } from 'zod';
+import { email, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { CHANNELS } from '../../core/types';
 import { decodeCursor, SLA_STATES, SORTS } from './ticket.filter';
 import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-export const ticketNumberParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
+export const ticketNumber = intParam({ min: 1, max: Number.MAX_SAFE_INTEGER, description: 'the ticket number' });
+export const ticketNumberParams = z.strictObject({ number: ticketNumber });
 
 const day = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
@@ -19,11 +15,11 @@ const day = z
 
 /** The filters of a ticket list, shared by `GET /api/tickets` and saved views. */
 export const ticketFilterFields = {
-  status: csvOf(STATUSES).optional(),
-  team: z.string().max(32).optional(),
-  channel: csvOf(CHANNELS).optional(),
-  type: csvOf(TYPES).optional(),
-  priority: csvOf(PRIORITIES).optional(),
+  status: listParam(STATUSES).optional(),
+  team: teamKey.optional(),
+  channel: listParam(CHANNELS).optional(),
+  type: listParam(TYPES).optional(),
+  priority: listParam(PRIORITIES).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   customer: objectId.optional(),
   sla: z.enum(SLA_STATES).optional().describe('breached, at_risk (due within 15 minutes), on_track, none (no SLA)'),
@@ -37,7 +33,7 @@ export const ticketFilterFields = {
 
 export const listTicketsQuery = z.strictObject({
   ...ticketFilterFields,
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
   cursor: z
     .string()
     .max(400)
@@ -47,7 +43,7 @@ export const listTicketsQuery = z.strictObject({
 
 export const customerRef = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  email: z.email().max(254).optional(),
+  email: email().optional(),
   phone: z.string().regex(/^\+?[\d\s()-]{3,32}$/, 'must be a phone number').optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
 });
@@ -59,9 +55,11 @@ export const createTicketBody = z.strictObject({
   customer: customerRef,
   type: z.enum(TYPES).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  team: z.string().max(32).optional(),
+  team: teamKey.optional(),
   tags: z.array(z.string().max(40)).max(20).optional(),
   product: z.strictObject({ model: z.string().max(100), serial: z.string().max(100).optional() }).optional(),
+  /** the unit the inquiry is about: the ticket's customer is then the unit's owner */
+  unitId: objectId.optional(),
 });
 
 export const replyBody = z.strictObject({
@@ -79,17 +77,24 @@ export const patchTicketBody = z
     status: z.enum(STATUSES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     type: z.enum(TYPES).optional(),
-    team: z.string().max(32).optional(),
+    team: teamKey.optional(),
     assignee: z.union([objectId, z.null()]).optional(),
     subject: z.string().trim().min(1).max(500).optional(),
     tags: z.array(z.string().max(40)).max(20).optional(),
+    /** link a unit of the ticket's customer; null unlinks */
+    unitId: z.union([objectId, z.null()]).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
 export const messagesQuery = z.strictObject({ after: objectId.optional() });
 
 export const queueQuery = z.strictObject({
-  team: z.string().max(32).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^-?[\d.e+]+:[0-9a-f]{24}$/).optional(),
+  team: teamKey.optional(),
+  limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
+  /** the `nextCursor` of the previous page: the last item's integer score and id */
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}:[0-9a-f]{24}$/, { message: 'must be the nextCursor of a previous page', abort: true })
+    .refine((c) => Number.isSafeInteger(Number(c.split(':')[0])), 'must be the nextCursor of a previous page')
+    .optional(),
 });

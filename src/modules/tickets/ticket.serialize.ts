@@ -62,6 +62,7 @@ export function serializeTicket(t: TicketDoc, names: Names): TicketPayload {
       : { id: String(t.customerId), name: '', email: null, phone: null, locale: 'en' },
     tags: t.tags,
     product: t.product?.model ? { model: t.product.model, serial: t.product.serial ?? null } : null,
+    unitId: t.unitId ? String(t.unitId) : null,
     sla: serializeSla(t.sla),
     linkedFrom: t.linkedFrom ?? null,
     /** chat: whether the visitor is who they typed they are (ChatIdentity); null for other channels */
@@ -130,6 +131,8 @@ export function serializeMessage(m: MessageDoc, baseUrl = ''): MessagePayload {
       contentType: a.contentType,
       size: a.size,
       url: `${baseUrl}/api/tickets/${m.ticketNumber}/attachments/${a.id}`,
+      /** set when the file was deleted after ATTACHMENT_RETENTION; the download answers 410 */
+      removedAt: a.removedAt ?? null,
     })),
   };
 }

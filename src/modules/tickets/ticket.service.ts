@@ -22,6 +22,8 @@ export interface CreateTicketInput {
   priority?: Priority;
   tags?: string[];
   product?: { model?: string; serial?: string };
+  /** the unit the ticket is about; `product` then names its model and serial */
+  unitId?: Types.ObjectId | null;
   linkedFrom?: number | null;
   visitorId?: string | null;
   /** makes creation idempotent: a second create with the same key returns the first ticket */
@@ -103,7 +105,9 @@ export class TicketService {
     if (!(await this.d.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
     const customerId = input.customerId ?? (await this.d.customers.findOrCreate(input.customer))._id;
     const number = await nextSequence(this.d.Counter, 'ticket');
-    const entry = events.entry('created', { actor });
+    // the first message's id is known before it is stored, so the journal entry names it for a re-drive
+    const firstId = input.message ? new Types.ObjectId() : undefined;
+    const entry = events.entry('created', { actor, messageId: firstId });
     let ticket: TicketDoc;
     try {
       ticket = await Ticket.create({
@@ -116,6 +120,7 @@ export class TicketService {
         customerId,
         tags: input.tags ?? [],
         product: input.product ?? {},
+        unitId: input.unitId ?? null,
         linkedFrom: input.linkedFrom ?? null,
         visitorId: input.visitorId ?? null,
         assigneeId: input.assigneeId ?? null,
@@ -132,13 +137,17 @@ export class TicketService {
     }
     await this.d.audit.record(ticket, actor, 'created', { channel: input.channel, team: input.team });
     let message: MessageDoc | null = null;
+    let first: MessageDoc | null = null;
     if (input.message) {
-      const stored = await store.insertMessage(ticket, input.message, input.message.author);
+      const stored = await store.insertMessage(ticket, { ...input.message, id: firstId }, input.message.author);
       message = stored.message;
       // the first message is part of the creation: its observers hear of it as `created`
-      if (!stored.duplicate) ticket = (await store.touch(ticket, message)) ?? ticket;
+      if (!stored.duplicate) {
+        first = message;
+        ticket = (await store.touch(ticket, message)) ?? ticket;
+      }
     }
-    ticket = await events.created(ticket, entry);
+    ticket = await events.created(ticket, entry, first);
     return { ticket, message, created: true };
   }
 }

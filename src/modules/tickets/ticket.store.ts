@@ -16,6 +16,8 @@ export interface AttachmentRef {
 }
 
 export interface NewMessageInput {
+  /** the id to store it under (a ticket's first message, named in the creation's journal entry) */
+  id?: Types.ObjectId;
   body: string;
   fullBody?: string | null;
   /** sanitised HTML; a function of the ticket number when it links to the ticket (inline images) */
@@ -52,6 +54,7 @@ export class TicketStore {
   /** The stored shape of a message (the batcher inserts many of these at once). */
   messageFields(ticket: Pick<TicketDoc, '_id' | 'number'>, input: NewMessageInput, author: Actor) {
     return {
+      ...(input.id ? { _id: input.id } : {}),
       ticketId: ticket._id,
       ticketNumber: ticket.number,
       kind: input.kind ?? 'message',

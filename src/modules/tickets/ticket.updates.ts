@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { hasRole, ROLE_SETS, SYSTEM, type Actor } from '../../core/types';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import type { AgentModel } from '../agents/agent.model';
 import type { AuditLog } from '../audit/audit.service';
@@ -20,6 +20,16 @@ export interface TicketPatch {
   assignee?: string | null;
   subject?: string;
   tags?: string[];
+  /** link the ticket to a unit of its customer (null unlinks); resolved by the caller */
+  unit?: UnitRef | null;
+}
+
+/** A unit as the ticket sees it (src/modules/units resolves it). */
+export interface UnitRef {
+  id: Types.ObjectId;
+  customerId: Types.ObjectId;
+  model: string;
+  serial: string;
 }
 
 export interface TicketUpdatesDeps {
@@ -57,6 +67,12 @@ export class TicketUpdates {
       }
     }
     if (patch.tags) set.tags = [...new Set(patch.tags)];
+    if (patch.unit !== undefined && String(patch.unit?.id ?? null) !== String(ticket.unitId ?? null)) {
+      if (patch.unit && String(patch.unit.customerId) !== String(ticket.customerId)) throw new AppError(422, 'unit_of_other_customer', 'This unit belongs to another customer');
+      set.unitId = patch.unit?.id ?? null;
+      if (patch.unit) set.product = { model: patch.unit.model, serial: patch.unit.serial };
+      changes.unitId = [ticket.unitId ? String(ticket.unitId) : null, patch.unit ? String(patch.unit.id) : null];
+    }
     if (patch.team !== undefined && patch.team !== ticket.team) {
       if (principal && !principal.canReassign(ticket.team) && !principal.canSeeTeam(patch.team)) throw new ForbiddenError('You cannot move tickets to that team');
       if (!(await this.d.teams.exists(patch.team))) throw new ValidationError(`Unknown team ${patch.team}`);

@@ -14,6 +14,7 @@ import { TicketQuery } from './ticket.query';
 import { ticketRoutes } from './ticket.routes';
 import { TicketService } from './ticket.service';
 import { TicketStore } from './ticket.store';
+import { TicketUnits } from './ticket.units';
 import { TicketUpdates } from './ticket.updates';
 
 export interface TicketsModuleDeps {
@@ -29,7 +30,8 @@ export interface TicketsModuleDeps {
 /**
  * Tickets: reads and creation (`tickets`), messages and delivery (`timeline`), changes and
  * assignment (`updates`), the inbound contract every channel uses (`inbound`), the observer
- * chain (`events`), the live queue and the auto-close and effects sweepers.
+ * chain (`events`), the live queue and the auto-close and effects sweepers; `units` is where the
+ * units module plugs in the unit a ticket is about.
  */
 export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const { Ticket, Message, Counter, Agent, Customer } = core.models;
@@ -45,13 +47,15 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const queueIndex = new QueueIndex(core.redis, core.config.queuePrefix);
   const query = new TicketQuery(Ticket, Message, queueIndex, clock, async () => (await d.teams.list()).map((t) => t.key));
   const live = new LiveTicketObserver({ index: queueIndex, realtime: core.realtime, Agent, Customer });
+  // the unit a ticket is about: the units module plugs in when the modules are wired
+  const units = new TicketUnits();
   const jobs = new TicketJobs({ Ticket, Agent, Customer, tickets, updates, events, queueIndex, queues: core.queues, clock, autoCloseAfterMs: core.config.autoCloseAfterMs });
   const module: AppModule = {
     name: 'tickets',
-    routes: (api) => [ticketRoutes(api, { tickets, timeline, updates, query, queueIndex, customers: d.customers, teams: d.teams, audit: d.audit, Agent, Customer })],
+    routes: (api) => [ticketRoutes(api, { tickets, timeline, updates, query, queueIndex, customers: d.customers, teams: d.teams, audit: d.audit, Agent, Customer, units })],
     ticketObservers: () => [jobs, live],
     processors: () => jobs.processors(),
     startWorkers: () => jobs.start(),
   };
-  return { module, tickets, timeline, updates, inbound, events, queueIndex, live, query, jobs };
+  return { module, tickets, timeline, updates, inbound, events, queueIndex, live, query, jobs, units };
 }

@@ -1,3 +1,6 @@
+import type { ReturnTimelineData } from '../returns/return.payloads';
+import type { WorkOrderTimelineData } from '../workorders/workorders.payloads';
+
 /**
  * Every kind of timeline event and the data it is stored with. The reader's language comes from
  * the type and the data: the console renders `event.<type>` of console/i18n/<lang>/timeline.json
@@ -47,6 +50,35 @@ export interface TimelineEventData {
   escalation_acknowledged: { escalationId: string; target: string; kind: string; level: number; by: string };
   /** a chat visitor proved an email address: the customer's (`verified`), or another one */
   identity_verified: { verified: boolean };
+  // work orders (src/modules/workorders/workorders.effects.ts): one type per change, the same data
+  'workorder.created': WorkOrderTimelineData;
+  'workorder.scheduled': WorkOrderTimelineData;
+  'workorder.dispatched': WorkOrderTimelineData;
+  'workorder.accepted': WorkOrderTimelineData;
+  'workorder.unplanned': WorkOrderTimelineData;
+  'workorder.reassigned': WorkOrderTimelineData;
+  'workorder.rescheduled': WorkOrderTimelineData;
+  'workorder.updated': WorkOrderTimelineData;
+  'workorder.accept': WorkOrderTimelineData;
+  'workorder.reject': WorkOrderTimelineData;
+  'workorder.depart': WorkOrderTimelineData;
+  'workorder.arrive': WorkOrderTimelineData;
+  'workorder.complete': WorkOrderTimelineData;
+  'workorder.cannot_complete': WorkOrderTimelineData;
+  'workorder.cancel': WorkOrderTimelineData;
+  'workorder.report': WorkOrderTimelineData;
+  'workorder.report_corrected': WorkOrderTimelineData;
+  'workorder.paid': WorkOrderTimelineData;
+  // returns and exchanges (src/modules/returns/return.effects.ts): one type per step
+  return_requested: ReturnTimelineData;
+  return_approved: ReturnTimelineData;
+  return_rejected: ReturnTimelineData;
+  return_received: ReturnTimelineData;
+  return_inspected: ReturnTimelineData;
+  return_refunded: ReturnTimelineData;
+  return_replaced: ReturnTimelineData;
+  return_repaired: ReturnTimelineData;
+  return_closed: ReturnTimelineData;
 }
 
 export type TimelineEventType = keyof TimelineEventData;
@@ -77,6 +109,33 @@ const EVERY_TYPE: Record<TimelineEventType, true> = {
   sla_escalation: true,
   escalation_acknowledged: true,
   identity_verified: true,
+  'workorder.created': true,
+  'workorder.scheduled': true,
+  'workorder.dispatched': true,
+  'workorder.accepted': true,
+  'workorder.unplanned': true,
+  'workorder.reassigned': true,
+  'workorder.rescheduled': true,
+  'workorder.updated': true,
+  'workorder.accept': true,
+  'workorder.reject': true,
+  'workorder.depart': true,
+  'workorder.arrive': true,
+  'workorder.complete': true,
+  'workorder.cannot_complete': true,
+  'workorder.cancel': true,
+  'workorder.report': true,
+  'workorder.report_corrected': true,
+  'workorder.paid': true,
+  return_requested: true,
+  return_approved: true,
+  return_rejected: true,
+  return_received: true,
+  return_inspected: true,
+  return_refunded: true,
+  return_replaced: true,
+  return_repaired: true,
+  return_closed: true,
 };
 /** Every event type (the compiler keeps the list complete), for tests and renderers that must cover them all. */
 export const TIMELINE_EVENT_TYPES = Object.keys(EVERY_TYPE) as TimelineEventType[];

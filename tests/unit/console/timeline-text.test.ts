@@ -29,6 +29,17 @@ describe('timeline events in the reader\'s language', () => {
     expect(eventText({ type: 'call_ended', data: { callId: 'c', durationSec: 185 } }, 'x', t, 'zh-CN')).toBe('通话结束，时长 3 分钟');
   });
 
+  it('reads work orders and returns with their values translated: the reason, what was asked for, the refund in yuan', () => {
+    const zh = translator('zh-CN');
+    const en = translator('en');
+    const byType = new Map(buildTimelineEvents().map((e) => [e.event.type, e.event] as const));
+    expect(eventText(byType.get('workorder.cannot_complete')!, 'x', zh, 'zh-CN')).toBe('WO-000042 未能完成（缺少配件）');
+    expect(eventText(byType.get('workorder.dispatched')!, 'x', en, 'en')).toBe('WO-000042 dispatched to Zhou Qiang (周强)');
+    expect(eventText({ type: 'workorder.reassigned', data: { ...(byType.get('workorder.reassigned')!.data as object), engineer: null } } as never, 'x', en, 'en')).toBe('WO-000042 has no engineer any more');
+    expect(eventText(byType.get('return_requested')!, 'x', zh, 'zh-CN')).toBe('Zhou Qiang (周强) 申请退货：DW-600 DW6-2025-004417（RT-000007）');
+    expect(eventText(byType.get('return_refunded')!, 'x', en, 'en')).toBe('Zhou Qiang (周强) refunded ¥2599.00 (RT-000007)');
+  });
+
   it('shows the stored English line for events stored before their data carried the names, and for kinds it does not know', () => {
     const t = translator('zh-CN');
     const old = { type: 'call_answered', data: { callId: 'c', agentId: '6650f1d2c0ffee0000000001', waitSec: 4 } } as const;
