@@ -13,6 +13,7 @@ import type { VNode } from 'preact';
 import type { Route } from './router';
 import { isEngineer, isLead, isManager, type Me } from './session';
 import { CallbacksPage } from './components/callbacks/CallbacksPage';
+import { Channels } from './components/Channels';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
 import { SettingsPage } from './components/settings/SettingsPage';
@@ -59,6 +60,8 @@ export const AREAS: Area[] = [
   { key: 'products', paths: ['products'], nav: { label: 'nav.products', order: 45, shown: mayEditCatalogue }, allowed: () => true, view: () => <ProductsView /> },
   { key: 'dashboard', paths: ['dashboard'], nav: { label: 'nav.dashboard', order: 50 }, allowed: isLead, view: ({ me }) => <Dashboard me={me} /> },
   { key: 'reports', paths: ['reports'], nav: { label: 'nav.reports', order: 60 }, allowed: isLead, view: ({ me }) => <Reports me={me} /> },
+  // the channels' accounts (WeChat, mailboxes, SMS): managers and admins
+  { key: 'channels', paths: ['channels'], nav: { label: 'nav.channels', order: 85 }, allowed: isManager, view: ({ me }) => <Channels me={me} /> },
   { key: 'settings', paths: ['settings'], nav: { label: 'nav.settings', order: 90 }, allowed: (me) => isLead(me) || isManager(me), view: ({ me, route }) => <SettingsPage me={me} section={route.path[1] ?? null} /> },
 ];
 

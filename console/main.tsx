@@ -23,7 +23,6 @@ function initialLocale(): Locale {
   if (stored === 'en' || stored === 'zh-CN') return stored;
   return /^zh\b/i.test(navigator.language) ? 'zh-CN' : 'en';
 }
-
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [checking, setChecking] = useState(!!session.token);

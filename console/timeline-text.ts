@@ -123,7 +123,17 @@ const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
   return_replaced: returnStep('return_replaced'),
   return_repaired: returnStep('return_repaired'),
   return_closed: returnStep('return_closed'),
+  wechat_event: (d) => {
+    if (WECHAT_EVENTS_WITH_KEY.has(d.event)) return d.key ? [`event.wechat_event.${d.event}`, { key: d.key }] : null;
+    return WECHAT_EVENTS.has(d.event) ? [`event.wechat_event.${d.event}`, {}] : ['event.wechat_event', { event: d.event }];
+  },
+  wechat_reply_refused: (d) => [`event.wechat_reply_refused.${d.reason === 'window_limit' ? 'window_limit' : 'window_closed'}`, {}],
+  wechat_media_failed: (d) => ['event.wechat_media_failed', { errcode: d.errcode }],
 };
+
+/** WeChat events with a sentence of their own (others read as "WeChat event: NAME"). */
+const WECHAT_EVENTS = new Set(['subscribe', 'unsubscribe', 'SCAN', 'LOCATION']);
+const WECHAT_EVENTS_WITH_KEY = new Set(['CLICK', 'VIEW']);
 
 /** Every event type the console can render (tests check it covers every type the server writes). */
 export const RENDERED_EVENT_TYPES = Object.keys(SENTENCES) as TimelineEventType[];

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Aftercare needs and is missing: npm packages, Debian's redis-server, Java and Maven,
 # the mongo-java-server jars, the Noto CJK fonts (service report PDFs); with --test also Debian's
-# chromium (browser tests), poppler-utils (pdftotext), docker-compose (checks docker-compose.yml)
-# and the API fuzzer (schemathesis from PyPI into .tmp/venv); with --npm only the npm packages
+# chromium (browser tests), poppler-utils (pdftotext), docker-compose (checks docker-compose.yml),
+# dovecot-imapd (the IMAP tests), redis-server even with REDIS_URL set (the Redis Cluster and
+# Sentinel tests start their own) and the API fuzzer (schemathesis from PyPI into .tmp/venv); with --npm only the npm packages
 # (what `npm run build` needs). Stores given by MONGODB_URI / REDIS_URL need nothing installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,9 @@ if [ "$want_test" = 1 ]; then
   command -v pdftotext >/dev/null || apt_pkgs+=(poppler-utils)
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
   command -v docker-compose >/dev/null || apt_pkgs+=(docker-compose)
+  # the IMAP tests start a throwaway Dovecot (tests/helpers/dovecot.ts)
+  command -v dovecot >/dev/null || apt_pkgs+=(dovecot-imapd)
+  command -v redis-server >/dev/null || [[ " ${apt_pkgs[*]} " == *" redis-server "* ]] || apt_pkgs+=(redis-server)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

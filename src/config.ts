@@ -5,6 +5,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxy } from './http/client-ip';
 import { isoDuration as durationText, isoDurationMs, parseDuration } from './infra/duration';
+import { hashTaggedPrefix, parseRedisUrl } from './infra/redis-url';
 
 const isoDuration = isoDurationMs;
 
@@ -16,6 +17,8 @@ const bool = z
 /** a duration an SLA target can be in business time (days, hours, minutes; no months) */
 const businessDuration = (fallback: string) =>
   z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/, 'must be an ISO 8601 duration in days, hours and minutes such as PT4H').default(fallback);
+/** `VAR=` (as docker compose passes `${VAR:-}`) means unset, not an invalid value. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -26,7 +29,16 @@ const envSchema = z.object({
   SMTP_PORT: port(2525),
   DATA_DIR: z.string().default('./data'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  REDIS_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   PBX_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // empty means unset (docker-compose passes `${EMAIL_WEBHOOK_SECRET:-}`); a set one must be hard to guess
@@ -57,7 +69,7 @@ const envSchema = z.object({
   SEED_DEMO: bool,
   DEMO_PASSWORD: z.string().min(6).default('demo-password'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('aftercare'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]+$/).default('aftercare').transform(hashTaggedPrefix),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
   ONSITE_TARGET: businessDuration('PT4H'),
@@ -68,6 +80,16 @@ const envSchema = z.object({
     .string()
     .default('Asia/Shanghai')
     .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai or Europe/Berlin'),
+  SECRETS_KEY: unsetWhenEmpty(z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters (32 bytes)')),
+  WECHAT_TOKEN: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3 to 32 letters or digits')),
+  WECHAT_APPID: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the AppID of the Official Account')),
+  WECHAT_SECRET: unsetWhenEmpty(z.string().min(8).max(128)),
+  WECHAT_AES_KEY: unsetWhenEmpty(z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')),
+  WECHAT_API_BASE: z.string().url('must be a URL such as https://api.weixin.qq.com').default('https://api.weixin.qq.com'),
+  SMS_URL: unsetWhenEmpty(z.string().regex(/^(twilio|tencent|log):\/\//, 'must be twilio://SID:TOKEN@api.twilio.com?from=+1…, tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com?… or log://')),
+  // empty means unset (docker-compose passes `${METRICS_TOKEN:-}`)
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: port(9464),
   TRUST_PROXY: z
     .string()
     .default('')
@@ -120,6 +142,7 @@ export type Config = Readonly<{
   seedDemo: boolean;
   demoPassword: string;
   logLevel: string;
+  /** prefix of every Redis key, with a Cluster hash tag: `{aftercare}` */
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
@@ -133,6 +156,17 @@ export type Config = Readonly<{
   pdfFont: string;
   /** the organisation's time zone: warranty (三包) days are counted in its calendar */
   orgTimeZone: string;
+  /** AES-256-GCM key of secrets stored in MongoDB (mailbox passwords, WeChat secrets) */
+  secretsKey: Buffer;
+  /** the WeChat Official Account `default`, when WECHAT_TOKEN is set */
+  wechat?: { token: string; appId?: string; secret?: string; aesKey?: string };
+  wechatApiBase: string;
+  /** the SMS provider adapter and its credentials as a URL; unset: SMS off */
+  smsUrl?: string;
+  /** bearer token of GET /metrics; unset: metrics are off (404) */
+  metricsToken?: string;
+  /** the worker process's own metrics port (GET /metrics, same token); 0 picks a free one */
+  metricsPort: number;
   /** whose X-Forwarded-For names the client (src/http/client-ip.ts) */
   trustProxy: TrustProxy;
 }>;
@@ -165,7 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilioAuthToken: e.TWILIO_AUTH_TOKEN,
     pbxApiToken: e.PBX_API_TOKEN,
     emailWebhookSecret: e.EMAIL_WEBHOOK_SECRET,
-    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir),
+    sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir, 'session-secret'),
     visitorTokenTtlMs: e.VISITOR_TOKEN_TTL,
     surveyDelayMs: e.SURVEY_DELAY,
     followupDelayMs: e.FOLLOWUP_DELAY,
@@ -195,13 +229,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     companyName: e.COMPANY_NAME,
     pdfFont: e.PDF_FONT,
     orgTimeZone: e.ORG_TIME_ZONE,
+    secretsKey: Buffer.from(e.SECRETS_KEY ?? persistentSecret(dataDir, 'secrets-key'), 'hex'),
+    wechat: e.WECHAT_TOKEN ? { token: e.WECHAT_TOKEN, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, aesKey: e.WECHAT_AES_KEY } : undefined,
+    wechatApiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+    smsUrl: e.SMS_URL,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     trustProxy: e.TRUST_PROXY,
   });
 }
 
-/** SESSION_SECRET when unset: generated once and kept under DATA_DIR so tokens and links survive restarts. */
-function persistentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
+/**
+ * SESSION_SECRET or SECRETS_KEY when unset: generated once and kept under DATA_DIR so tokens,
+ * links and stored secrets survive restarts.
+ */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {

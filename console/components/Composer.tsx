@@ -7,6 +7,7 @@ import type { Me } from '../session';
 import type { Message, Ticket } from '../types';
 import { DATA_SLOT, DataLabel, Icon } from './common';
 import { KbPicker } from './KbPicker';
+import { loadReplyWindow, ReplyWindow, ReplyWindowState } from './ReplyWindow';
 
 interface Canned {
   id: string;
@@ -60,6 +61,7 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
   const [files, setFiles] = useState<Pending[]>([]);
   const [dragging, setDragging] = useState(false);
   const [kbOpen, setKbOpen] = useState(false);
+  const [replyWindow, setReplyWindow] = useState<ReplyWindowState | null>(null);
   const lastTyping = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -69,8 +71,14 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
     setStale(null);
     setError(null);
     setFiles([]);
+    setReplyWindow(null);
     api<{ responses: Canned[] }>('/api/canned-responses').then((r) => setCanned(r.responses.filter((c) => !c.team || c.team === p.ticket.team))).catch(() => undefined);
   }, [p.ticket.number]);
+  // WeChat's window opens again with each customer message
+  useEffect(() => {
+    void loadReplyWindow(p.ticket).then(setReplyWindow);
+  }, [p.ticket.number, p.lastMessageId]);
+  const shut = mode === 'reply' && !!replyWindow && !replyWindow.open;
   useEffect(() => {
     if (p.focusToken) area.current?.focus();
   }, [p.focusToken]);
@@ -122,6 +130,8 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
       if (err instanceof ApiError && err.code === 'stale_view') {
         setStale((err.details?.newMessages ?? []) as { author: string; body: string }[]);
         await p.reload();
+      } else if (err instanceof ApiError && err.code.startsWith('wechat_') && err.details) {
+        setReplyWindow(err.details as ReplyWindowState); // the draft stays: it can go by SMS or mail
       } else setError(t('composer.failed', { message: errorText(err, t) }));
     } finally {
       setBusy(false);
@@ -174,6 +184,17 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
           <button type="button" onClick={() => setStale(null)}>{t('composer.discardWarning')}</button>
         </div>
       )}
+      {shut && (
+        <ReplyWindow
+          ticket={p.ticket}
+          state={replyWindow!}
+          draft={draft}
+          onSent={() => {
+            setDraft('');
+            void p.reload();
+          }}
+        />
+      )}
       <textarea
         name="body"
         ref={area}
@@ -220,7 +241,7 @@ export function Composer(p: { me: Me; ticket: Ticket; mode: ComposerMode; onMode
         </button>
         <span class="muted small hint">{t('composer.hint')}</span>
         <span class="spacer" />
-        <button type="submit" class="primary" disabled={!canSend}>{mode === 'reply' ? t('composer.send') : t('composer.sendNote')}</button>
+        <button type="submit" class="primary" disabled={!canSend || shut}>{mode === 'reply' ? t('composer.send') : t('composer.sendNote')}</button>
       </div>
     </form>
   );

@@ -4,6 +4,7 @@
  * tests/unit/console/i18n.test.ts fails when a key exists in one language only.
  */
 import enCallbacks from './en/callbacks.json';
+import enChannels from './en/channels.json';
 import enCore from './en/core.json';
 import enErrors from './en/errors.json';
 import enSettings from './en/settings.json';
@@ -13,6 +14,7 @@ import enTimeline from './en/timeline.json';
 import enUnits from './en/units.json';
 import enWorkorders from './en/workorders.json';
 import zhCallbacks from './zh-CN/callbacks.json';
+import zhChannels from './zh-CN/channels.json';
 import zhCore from './zh-CN/core.json';
 import zhErrors from './zh-CN/errors.json';
 import zhSettings from './zh-CN/settings.json';
@@ -25,6 +27,6 @@ import enKb from './en/kb.json';
 import zhKb from './zh-CN/kb.json';
 
 export const catalog: { en: Record<string, string>[]; 'zh-CN': Record<string, string>[] } = {
-  en: [enCore, enShell, enErrors, enTimeline, enTickets, enCallbacks, enSettings, enUnits, enWorkorders, enKb],
-  'zh-CN': [zhCore, zhShell, zhErrors, zhTimeline, zhTickets, zhCallbacks, zhSettings, zhUnits, zhWorkorders, zhKb],
+  en: [enCore, enShell, enErrors, enTimeline, enTickets, enCallbacks, enSettings, enUnits, enWorkorders, enKb, enChannels],
+  'zh-CN': [zhCore, zhShell, zhErrors, zhTimeline, zhTickets, zhCallbacks, zhSettings, zhUnits, zhWorkorders, zhKb, zhChannels],
 };

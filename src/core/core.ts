@@ -1,16 +1,17 @@
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { ClientIp } from '../http/client-ip';
 import { Clock, systemClock } from '../infra/clock';
+import { Metrics } from '../infra/metrics';
 import { connectMongo } from '../infra/mongo';
 import { Queues } from '../infra/queues';
-import { createRedis, RedisRole, waitReady } from '../infra/redis';
+import { createRedis, RedisClient, RedisRole, waitReady } from '../infra/redis';
 import { createLogger, Logger } from '../logger';
 import { Mailer } from '../mail/mailer';
 import { MailOutbox } from '../mail/outbox';
 import { Templates } from '../mail/templates';
 import { Realtime } from '../realtime/realtime';
+import { socketChannelPrefix } from '../realtime/sharded-emitter';
 import { createModels, Models } from './models';
 
 /**
@@ -25,15 +26,17 @@ export interface Core {
   readonly log: Logger;
   readonly conn: Connection;
   readonly models: Models;
-  /** the shared command connection (fails fast while Redis is away) */
-  readonly redis: Redis;
+  /** the shared command connection (fails fast while Redis is away): one server, or a Cluster */
+  readonly redis: RedisClient;
   /** a new Redis client of a role (BullMQ workers and subscribers need their own), closed with the core */
-  readonly makeRedis: (role: RedisRole) => Redis;
+  readonly makeRedis: (role: RedisRole) => RedisClient;
   readonly queues: Queues;
   readonly realtime: Realtime;
   readonly templates: Templates;
   readonly mailer: Mailer;
   readonly outbox: MailOutbox;
+  /** this process's Prometheus metrics (GET /metrics when METRICS_TOKEN is set) */
+  readonly metrics: Metrics;
   /** who the client of a request or socket is (TRUST_PROXY) */
   readonly clientIp: ClientIp;
 }
@@ -48,8 +51,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.logLevel);
   const conn = await connectMongo(config.mongodbUri);
-  const clients: Redis[] = [];
-  const makeRedis = (role: RedisRole): Redis => {
+  const clients: RedisClient[] = [];
+  const makeRedis = (role: RedisRole): RedisClient => {
     const c = createRedis(config.redisUrl, role, log.child({ component: `redis-${role}` }));
     clients.push(c);
     return c;
@@ -57,6 +60,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const redis = makeRedis('command');
   await waitReady(redis);
   const queues = new Queues(makeRedis('command'), config.queuePrefix);
+  const metrics = new Metrics({ processMetrics: !!config.metricsToken });
+  metrics.observeQueues(queues);
   return {
     config,
     clock,
@@ -66,10 +71,11 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     redis,
     makeRedis,
     queues,
-    realtime: new Realtime(makeRedis('command'), `${config.queuePrefix}-socket.io`),
+    realtime: new Realtime(makeRedis('command'), socketChannelPrefix(config.queuePrefix)),
     templates: new Templates(),
     mailer: new Mailer(config),
     outbox: new MailOutbox(queues),
+    metrics,
     clientIp: new ClientIp(config.trustProxy),
     async close() {
       await queues.close().catch(() => undefined);

@@ -3,7 +3,7 @@
  * and who acted. A leaf: it imports nothing, so the console and the widget may import it too.
  */
 
-export const CHANNELS = ['email', 'chat', 'voice', 'web'] as const;
+export const CHANNELS = ['email', 'chat', 'voice', 'web', 'wechat', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const LOCALES = ['en', 'zh-CN'] as const;

@@ -1,14 +1,33 @@
 import mongoose, { Connection, Schema } from 'mongoose';
 
-/** A dedicated Mongoose connection (no global mongoose state), inside MONGO-SUBSET.md's features. */
+/**
+ * A dedicated Mongoose connection (no global mongoose state), inside MONGO-SUBSET.md's features.
+ * Writes are acknowledged by a majority of a replica set (a primary that fails over right after
+ * answering cannot lose them) and retried once by the driver across a failover (retryable writes;
+ * every write of the code is safe to retry: conditional single-document updates, unique keys,
+ * idempotent ledgers). Options written in MONGODB_URI (`w=`, `retryWrites=`) win. On one server,
+ * and on the embedded store, a majority is that server: the options change nothing there.
+ */
 export async function connectMongo(uri: string): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5000,
     maxPoolSize: 20,
     autoIndex: false, // indexes are built once, in order, by ensureIndexes()
+    ...replicaSetDefaults(uri),
   });
   await conn.asPromise();
   return conn;
+}
+
+/** Majority writes and retryable writes, unless the URI says otherwise. */
+export function replicaSetDefaults(uri: string): { writeConcern?: { w: 'majority'; wtimeoutMS: number }; retryWrites?: boolean; retryReads?: boolean } {
+  const query = new URLSearchParams(uri.split('?')[1] ?? '');
+  const has = (name: string) => [...query.keys()].some((k) => k.toLowerCase() === name.toLowerCase());
+  return {
+    ...(has('w') ? {} : { writeConcern: { w: 'majority', wtimeoutMS: 10000 } }),
+    ...(has('retryWrites') ? {} : { retryWrites: true }),
+    ...(has('retryReads') ? {} : { retryReads: true }),
+  };
 }
 
 export async function ensureIndexes(conn: Connection): Promise<void> {

@@ -1,9 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { Job, JobsOptions, Processor, Queue, Worker, WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import type { RedisClient } from './redis';
 
 /** Every BullMQ queue of the system. A queue is a trigger; the state it acts on lives in MongoDB. */
-export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify', 'returns', 'workorders', 'search'] as const;
+export const QUEUE_NAMES = ['mail-in', 'mail-out', 'sla', 'callbacks', 'surveys', 'tickets', 'notify', 'returns', 'workorders', 'search', 'wechat', 'imap', 'sms'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const defaultJobOptions: JobsOptions = {
@@ -29,12 +30,15 @@ const backoffStrategy = (attemptsMade: number, type?: string, _err?: Error, job?
   return Math.min(cap, base * 2 ** Math.min(30, Math.max(0, attemptsMade - 1)));
 };
 
-/** Producers: one Queue per name on one fail-fast connection. */
+/**
+ * Producers: one Queue per name on one fail-fast connection. `prefix` carries a hash tag
+ * (`{aftercare}`): on a Redis Cluster BullMQ needs every key of a queue in one slot.
+ */
 export class Queues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly prefix: string,
   ) {}
 
@@ -96,16 +100,25 @@ export function toProcessors(all: JobHandlers[]): ProcessorMap {
   ) as ProcessorMap;
 }
 
+/** What the workers report of each job (src/infra/metrics.ts records it for Prometheus). */
+export interface JobObserver {
+  /** seconds between a job being due and a worker taking it (first attempts only) */
+  waited(queue: QueueName, seconds: number): void;
+  /** seconds a job ran, and how it ended */
+  ran(queue: QueueName, name: string, outcome: 'completed' | 'failed', seconds: number): void;
+}
+
 /** Consumers: one Worker per queue with a processor, on a blocking connection of its own. */
 export function startWorkers(
-  makeConnection: () => Redis,
+  makeConnection: () => RedisClient,
   prefix: string,
   processors: ProcessorMap,
   log: Logger,
   opts: Partial<WorkerOptions> = {},
+  observer?: JobObserver,
 ): Worker[] {
   return (Object.entries(processors) as [QueueName, Processor][]).map(([name, processor]) => {
-    const worker = new Worker(name, processor, {
+    const worker = new Worker(name, observer ? measured(name, processor, observer) : processor, {
       connection: makeConnection(),
       prefix,
       concurrency: name === 'mail-in' ? 4 : 8,
@@ -118,4 +131,23 @@ export function startWorkers(
     worker.on('error', (err) => log.warn({ queue: name, err: err.message }, 'worker error'));
     return worker;
   });
+}
+
+/**
+ * The processor, timed: how long the job waited once due (first attempts only: a retry's wait is
+ * its backoff) and how long it ran, by outcome.
+ */
+function measured(queue: QueueName, processor: Processor, observer: JobObserver): Processor {
+  return async (job, token, signal) => {
+    if (job.attemptsMade === 0 && job.processedOn) observer.waited(queue, Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000);
+    const start = performance.now();
+    let outcome: 'completed' | 'failed' = 'failed';
+    try {
+      const result = await processor(job, token, signal);
+      outcome = 'completed';
+      return result;
+    } finally {
+      observer.ran(queue, job.name, outcome, (performance.now() - start) / 1000);
+    }
+  };
 }

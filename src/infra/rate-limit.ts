@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../errors';
 
@@ -7,7 +7,7 @@ import { TooManyRequestsError } from '../errors';
  * under `<prefix>:rl:<name>:<key>`. Consuming is one atomic step in Redis: of N concurrent
  * attempts, exactly `points` get through, whatever the timing.
  */
-export function redisLimiter(redis: Redis, prefix: string, name: string, points: number, durationSec: number): RateLimiterRedis {
+export function redisLimiter(redis: RedisClient, prefix: string, name: string, points: number, durationSec: number): RateLimiterRedis {
   return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:rl:${name}`, points, duration: durationSec, useRedisPackage: false });
 }
 

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 
 export function configVersionKey(prefix: string, name: string): string {
   return `${prefix}:cfgver:${name}`;
 }
 
 /** Tells every process that the configuration `name` changed (after the write to MongoDB). */
-export async function bumpConfigVersion(redis: Redis, prefix: string, name: string): Promise<void> {
+export async function bumpConfigVersion(redis: RedisClient, prefix: string, name: string): Promise<void> {
   await redis.incr(configVersionKey(prefix, name));
 }
 
@@ -19,7 +19,7 @@ export class VersionedCache<T> {
   private version: string | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly load: () => Promise<T>,
   ) {}

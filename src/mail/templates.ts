@@ -32,10 +32,10 @@ export class Templates {
     this.hb.registerHelper('date', (d: unknown, locale: string) => (d ? new Date(d as string).toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC' }) + ' UTC' : ''));
   }
 
-  private compiled(file: string): HandlebarsTemplateDelegate | null {
+  private compiled(file: string, opts?: { noEscape: boolean }): HandlebarsTemplateDelegate | null {
     if (!this.cache.has(file)) {
       const full = path.join(this.root, file);
-      this.cache.set(file, fs.existsSync(full) ? this.hb.compile(fs.readFileSync(full, 'utf8')) : null);
+      this.cache.set(file, fs.existsSync(full) ? this.hb.compile(fs.readFileSync(full, 'utf8'), opts) : null);
     }
     return this.cache.get(file)!;
   }
@@ -66,6 +66,14 @@ export class Templates {
     this.errors ??= JSON.parse(fs.readFileSync(path.join(this.root, 'errors.locales.json'), 'utf8'));
     const w = this.errors![locale] ?? this.errors!.en;
     return { title: w.title, text: w.codes[code] ?? w.unknown, back: w.back };
+  }
+
+  /** An SMS text (templates/sms/<locale>/NAME.hbs), one line; the customer's language, else English. */
+  renderSms(name: string, locale: Locale, data: Record<string, unknown>): string {
+    // plain text: nothing is HTML-escaped
+    const t = this.compiled(`sms/${locale}/${name}.hbs`, { noEscape: true }) ?? this.compiled(`sms/en/${name}.hbs`, { noEscape: true });
+    if (!t) throw new Error(`sms template ${name} is missing`);
+    return t(data).replace(/\s+/g, ' ').trim();
   }
 
   /** A page template (templates/pages/NAME.hbs), e.g. the survey form. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Express } from 'express';
 import { errorHandler, notFoundHandler } from '../http/error-middleware';
+import { httpMetrics, metricsRoutes } from '../http/metrics';
 import { securityHeaders } from '../http/security-headers';
 import { healthRoutes } from '../modules/health/health.routes';
 import type { Container } from './container';
@@ -13,8 +14,10 @@ export function createApp(c: Container): Express {
   app.disable('x-powered-by');
   // who the client is: the socket's peer unless TRUST_PROXY names the proxies (src/http/client-ip.ts)
   app.set('trust proxy', c.clientIp.trust);
+  app.use(httpMetrics(c.metrics));
   app.use(securityHeaders(c.config.publicUrl));
   app.use(healthRoutes(c.conn, c.redis));
+  app.use(metricsRoutes(c.metrics, c.config.metricsToken));
   for (const m of c.modules) for (const r of m.rawRoutes?.(c.api) ?? []) app.use(r);
   app.use(express.json({ limit: '256kb' }));
   app.use(express.urlencoded({ extended: false, limit: '256kb' }));

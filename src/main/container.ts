@@ -36,7 +36,7 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const delivery = new DeliveryRouter(log.child({ component: 'delivery' }));
   // uploads share the mail attachments' content-addressed store under DATA_DIR
   const attachments = new AttachmentService(uploadModel(core.conn, clock), new MailStore(config.dataDir), config.attachmentMaxBytes);
-  const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver, uploads: attachments });
+  const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver, uploads: attachments, guard: delivery.check });
   const base = { auth, teams, agents, customers, audit, configAudit, attachments, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
   const modules = buildModules(core, base);
   t.events.use(modules.flatMap((m) => m.ticketObservers?.() ?? []));

@@ -1,7 +1,10 @@
 import type { DeliveryRouter } from '../channels/delivery';
 import { chatModule, chatVisitorPresence } from '../channels/chat/chat.module';
 import { emailModule } from '../channels/email/email.module';
+import { imapModule } from '../channels/imap/imap.module';
+import { smsModule } from '../channels/sms/sms.module';
 import { voiceModule } from '../channels/voice/voice.module';
+import { wechatModule } from '../channels/wechat/wechat.module';
 import type { Core } from '../core/core';
 import { mailModule } from '../mail/mail.module';
 import { agentsModule } from '../modules/agents/agents.module';
@@ -94,6 +97,10 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const returns = returnsModule(core, { tickets, timeline, updates, customers, teams, units: units.units });
   // search by words: the tickets' index (an observer, and `q` of the ticket list) and the analysis the knowledge base shares
   const search = searchModule(core, { teams, query: b.query });
+  // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
+  const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
+  // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
+  const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
   return [
     b.ticketsModule,
     authModule({ auth: b.auth, agents }),
@@ -105,9 +112,13 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     returns,
     mailModule(core.templates, core.mailer),
     chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments }),
-    // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
-    emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery }),
+    email,
+    // existing mailboxes (IMAP) fetched into the same intake as SMTP
+    imapModule(core, { email, teams }),
     voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks, audit }),
+    // WeChat Official Account: signed webhook, the inbound contract, replies inside the 48-hour window
+    wechatModule(core, { tickets, timeline, updates, inbound, customers, teams, audit: b.audit, router: b.delivery, sms: sms.sms }),
+    sms,
     routingModule(core, { agents, tickets, updates }),
     dashboardModule(core, { queueIndex: b.queueIndex, teams }),
     cannedModule(core, { teams, audit }),
@@ -120,8 +131,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     calendars.module,
     slaModule(core, { calendars: calendars.calendars, tickets, live: b.live, audit, timeline }),
     // work orders and field service: dispatch, the engineer's steps, the on-site target, the service report
-    // (sms: null until the channels branch's SmsService is wired here)
-    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: null }),
+    // (texts beside the customer's mails when SMS_URL is set)
+    workOrdersModule(core, { tickets, timeline, customers, teams, calendars: calendars.calendars, units: units.units, sms: sms.sms }),
     search,
     // the knowledge base (知识库), the help centre /help and the widget's suggestions
     kbModule(core, { search, tickets, customers }),

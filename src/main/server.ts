@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { setupAgentsNamespace } from '../realtime/agents-namespace';
 import type { AgentsNamespace } from '../realtime/realtime';
@@ -15,12 +15,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The API process: HTTP, Socket.IO (Redis adapter) and whatever the modules listen on (SMTP). */
+/**
+ * The API process: HTTP, Socket.IO and whatever the modules listen on (SMTP). Socket.IO nodes meet
+ * through Redis 7 sharded Pub/Sub (the sharded adapter; src/realtime/sharded-emitter.ts publishes
+ * to it from anywhere), which a Redis Cluster spreads over its shards.
+ */
 export async function startServer(c: Container, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const app = createApp(c);
   const server = http.createServer(app);
   const io = new Server(server, { cors: { origin: true, credentials: false }, maxHttpBufferSize: 1e6, connectionStateRecovery: undefined });
-  io.adapter(createAdapter(c.makeRedis('subscriber'), c.makeRedis('subscriber'), { key: c.realtime.key }));
+  io.adapter(createShardedAdapter(c.makeRedis('publisher'), c.makeRedis('subscriber'), { channelPrefix: c.realtime.key, subscriptionMode: 'dynamic' }));
+  c.metrics.observeSockets(io);
   // one Server carries two namespaces with their own event maps: /agents is typed by agents.events.ts
   const agents = io.of('/agents') as unknown as AgentsNamespace;
   setupAgentsNamespace(agents, (token) => c.auth.authenticate(token));

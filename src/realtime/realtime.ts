@@ -1,9 +1,9 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
 import type { ServerToVisitor } from '../channels/chat/chat.events';
+import type { RedisClient } from '../infra/redis';
 import type { Principal } from '../modules/auth/principal';
 import type { AgentsClientEvents, AgentsPayload, AgentsServerEvent, AgentsServerEvents } from './agents.events';
+import { ShardedEmitter } from './sharded-emitter';
 
 /** Rooms of the /agents namespace. */
 export const rooms = {
@@ -30,15 +30,17 @@ type VisitorEvent = keyof ServerToVisitor;
 type VisitorPayload<E extends VisitorEvent> = Parameters<ServerToVisitor[E]>[0];
 
 /**
- * Every server→client event leaves through Redis (socket.io-redis-emitter), from API nodes and
- * workers alike; the Redis adapter of each API node delivers it to its sockets. There is no
- * in-process event bus, so two API processes behave as one. The event maps type every payload.
+ * Every server→client event leaves through Redis (sharded Pub/Sub, src/realtime/sharded-emitter.ts),
+ * from API nodes and workers alike; the sharded Redis adapter of each API node delivers it to its
+ * sockets. There is no in-process event bus, so two API processes behave as one. The event maps
+ * type every payload.
  */
 export class Realtime {
-  private readonly emitter: Emitter;
+  private readonly emitter: ShardedEmitter;
 
-  constructor(redis: Redis, readonly key: string) {
-    this.emitter = new Emitter(redis, { key });
+  /** `key`: the channel prefix the API nodes' adapters use (socketChannelPrefix) */
+  constructor(redis: RedisClient, readonly key: string) {
+    this.emitter = new ShardedEmitter(redis, key);
   }
 
   toTeam<E extends AgentsServerEvent>(team: string, event: E, payload: AgentsPayload<E>): void {

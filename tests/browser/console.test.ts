@@ -34,9 +34,7 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     violations.length = 0;
   });
 
-  async function signIn(email: string, hash = ''): Promise<Page> {
-    return signInConsole(browser, app.url, email, { hash, violations });
-  }
+  const signIn = (email: string, hash = ''): Promise<Page> => signInConsole(browser, app.url, email, { hash, violations });
 
   it('shows a mailed-in ticket live, replies from the composer to the SMTP sink, shows a second viewer, and updates the dashboard live', async () => {
     const agent = await signIn('agent1@demo.local');

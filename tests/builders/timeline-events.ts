@@ -87,6 +87,12 @@ export function buildTimelineEvents(): { event: TimelineEvent; body: string }[] 
     return_replaced: returnStep('return_replaced', 'Zhou Qiang (周强) exchanged the unit → DW6-2025-009001 (RT-000007)', { kind: 'exchange', newSerial: 'DW6-2025-009001', newUnitId: '6650f1d2c0ffee00000000b2' }),
     return_repaired: returnStep('return_repaired', 'Zhou Qiang (周强) repaired the unit (RT-000007)', { kind: 'repair' }),
     return_closed: returnStep('return_closed', 'Zhou Qiang (周强) closed RT-000007'),
+    wechat_event: { event: { type: 'wechat_event', data: { event: 'CLICK', key: 'REPAIR_STATUS' } }, body: 'WeChat: CLICK REPAIR_STATUS' },
+    wechat_reply_refused: {
+      event: { type: 'wechat_reply_refused', data: { messageId: '6650f1d2c0ffee0000000002', reason: 'window_closed', alternatives: [{ kind: 'callback', phone: '+8613800138000' }] } },
+      body: 'WeChat refused the reply (window_closed); call back, send an SMS or mail instead',
+    },
+    wechat_media_failed: { event: { type: 'wechat_media_failed', data: { messageId: '6650f1d2c0ffee0000000003', errcode: 40007, errmsg: 'invalid media_id' } }, body: 'WeChat media could not be fetched: invalid media_id' },
   };
   return Object.values(all);
 }

@@ -43,9 +43,10 @@ export async function signInConsole(
   browser: Browser,
   baseUrl: string,
   email: string,
-  opts: { hash?: string; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
+  opts: { hash?: string; locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number }; acceptDownloads?: boolean; /** collects the page's CSP violations (cspViolations) */ violations?: string[][] } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'en-US', acceptDownloads: opts.acceptDownloads });
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: opts.locale === 'zh-CN' ? 'zh-CN' : 'en-US', acceptDownloads: opts.acceptDownloads });
+  if (opts.locale) await context.addInitScript((l) => sessionStorage.setItem('aftercare.locale', l), opts.locale);
   const page = await context.newPage();
   if (opts.violations) opts.violations.push(await cspViolations(page));
   page.on('pageerror', (err) => console.error(`[${email}] page error`, err));

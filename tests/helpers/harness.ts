@@ -184,6 +184,11 @@ export async function startSecondNode(app: TestApp) {
     async agentSocket(email: string): Promise<Socket> {
       return connectAgent(server.url, await app.login(email), sockets);
     },
+    socket(nsp: string, auth: Record<string, unknown> = {}): Socket {
+      const s = ioClient(`${server.url}${nsp}`, { auth, transports: ['websocket'], forceNew: true });
+      sockets.push(s);
+      return s;
+    },
     async close() {
       for (const s of sockets) s.disconnect();
       await server.close().catch(() => undefined);

@@ -36,6 +36,8 @@ async function startSmtpSink() {
 const SURVEY_PATH = /\/survey\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
 const isSurvey = (m: ParsedMail) => SURVEY_PATH.test(m.text ?? '');
 
+const SURVEY_DELAY_MS = 3600_000;
+
 describe('satisfaction surveys', () => {
   let app: TestApp;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -43,7 +45,7 @@ describe('satisfaction surveys', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    app = await startTestApp({ clock, env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SURVEY_DELAY: 'PT1S', FOLLOWUP_DELAY: 'PT2S' } });
+    app = await startTestApp({ clock, env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SURVEY_DELAY: 'PT1H', FOLLOWUP_DELAY: 'PT2S' } });
   });
   afterAll(async () => {
     await app.close();
@@ -68,7 +70,23 @@ describe('satisfaction surveys', () => {
     return res.body.surveys as { id: string; status: string; score: number | null; comment: string | null; answeredAt: string | null; offeredAt: string | null; agentId: string | null; team: string; round: number; reason: string | null }[];
   }
 
-  const surveyMailFor = (email: string, timeoutMs = 30000) => eventually(async () => sink.sentTo(email).find(isSurvey), timeoutMs);
+  /** The offer timers still waiting (BullMQ delayed jobs of the surveys queue). */
+  const waitingOffers = async () => (await app.c.queues.get('surveys').getDelayed()).filter((j) => j.name === 'offer');
+
+  /**
+   * SURVEY_DELAY passes: the clock moves on by it, and the offer timers set before, all due now,
+   * fire (a BullMQ delay runs on the wall clock, so the test fires them as their hour would).
+   */
+  async function surveyDelayPasses(): Promise<void> {
+    clock.advance(SURVEY_DELAY_MS);
+    for (const job of await waitingOffers()) await job.promote();
+  }
+
+  /** The delay passes, then the survey mail to this address arrives. */
+  async function surveyMailFor(email: string, timeoutMs = 30000): Promise<ParsedMail> {
+    await surveyDelayPasses();
+    return eventually(async () => sink.sentTo(email).find(isSurvey), timeoutMs);
+  }
   const tokenOf = (m: ParsedMail) => SURVEY_PATH.exec(m.text ?? '')![1];
 
   let token: string;
@@ -78,7 +96,9 @@ describe('satisfaction surveys', () => {
     ticketNumber = await solvedEmailTicket({ name: '李雷', email: 'li.lei@example.cn', locale: 'zh-CN', phone: '+86 139 1234 5678' }, '洗衣机不脱水');
     const [scheduled] = await surveysOf(ticketNumber);
     expect(scheduled).toMatchObject({ status: 'scheduled', team: 'support', round: 1, offeredAt: null });
-    expect(sink.sentTo('li.lei@example.cn').filter(isSurvey)).toHaveLength(0); // not before the delay
+    // not before the delay: the offer waits on a timer of exactly SURVEY_DELAY, and no mail went out
+    expect((await waitingOffers()).filter((j) => j.data.surveyId === scheduled.id).map((j) => j.opts.delay)).toEqual([SURVEY_DELAY_MS]);
+    expect(sink.sentTo('li.lei@example.cn').filter(isSurvey)).toHaveLength(0);
 
     const mail = await surveyMailFor('li.lei@example.cn');
     expect(mail.subject).toContain('满意度调查');
@@ -246,6 +266,7 @@ describe('satisfaction surveys', () => {
     const n = created.body.number;
     await a1.post(`/api/tickets/${n}/messages`).send({ body: 'Told them where to find it.' });
     await a1.patch(`/api/tickets/${n}`).send({ status: 'solved' });
+    await surveyDelayPasses();
     const [s] = await eventually(async () => {
       const all = await surveysOf(n);
       return all[0]?.status === 'cancelled' ? all : null;

@@ -21,6 +21,9 @@ describe('config', () => {
     ['MONGODB_URI', 'http://x', /^Invalid configuration: MONGODB_URI must start with mongodb:\/\//],
     ['PUBLIC_URL', 'not a url', /^Invalid configuration: PUBLIC_URL /],
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL /],
+    ['WECHAT_AES_KEY', 'too-short', /^Invalid configuration: WECHAT_AES_KEY must be the 43-character EncodingAESKey/],
+    ['SMS_URL', 'http://sms.example.com', /^Invalid configuration: SMS_URL must be twilio:\/\//],
+    ['SECRETS_KEY', 'abc', /^Invalid configuration: SECRETS_KEY must be 64 hex characters/],
   ])('names the variable when %s is wrong, in one line', (name, value, message) => {
     let err: unknown;
     try {
@@ -41,6 +44,26 @@ describe('config', () => {
     expect(a.sessionSecret).toHaveLength(64);
     expect(b.sessionSecret).toBe(a.sessionSecret);
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('generates SECRETS_KEY (32 bytes) once under DATA_DIR, or takes the given one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ac-cfg-'));
+    const a = loadConfig({ ...base, DATA_DIR: dir });
+    expect(a.secretsKey).toHaveLength(32);
+    expect(loadConfig({ ...base, DATA_DIR: dir }).secretsKey.equals(a.secretsKey)).toBe(true);
+    expect(fs.statSync(path.join(dir, 'secrets-key')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ ...base, DATA_DIR: dir, SECRETS_KEY: 'ab'.repeat(32) }).secretsKey.toString('hex')).toBe('ab'.repeat(32));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reads the default WeChat account and the SMS provider', () => {
+    const c = loadConfig({ ...base, WECHAT_TOKEN: 'tok123', WECHAT_APPID: 'wx123456', WECHAT_SECRET: 'secret-123', SMS_URL: 'log://' });
+    expect(c.wechat).toEqual({ token: 'tok123', appId: 'wx123456', secret: 'secret-123', aesKey: undefined });
+    expect(c.wechatApiBase).toBe('https://api.weixin.qq.com');
+    expect(c.smsUrl).toBe('log://');
+    expect(loadConfig(base).wechat).toBeUndefined();
+    // docker compose passes `${VAR:-}` as an empty value: that is unset, not wrong
+    expect(loadConfig({ ...base, WECHAT_TOKEN: '', SMS_URL: '', SECRETS_KEY: '', WECHAT_AES_KEY: '' })).toMatchObject({ wechat: undefined, smsUrl: undefined });
   });
 });
 

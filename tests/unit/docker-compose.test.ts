@@ -40,11 +40,42 @@ describe('docker-compose.yml', () => {
     expect(s.api.command).toEqual(['npm', 'run', 'api']);
     expect(s.worker.command).toEqual(['npm', 'run', 'workers']);
     expect(s.api.environment.MONGODB_URI).toMatch(/^mongodb:\/\/mongo:27017\/.*replicaSet=rs0/);
-    expect(s.worker.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(s.worker.environment.REDIS_URL).toBe('${REDIS_URL:-redis://redis:6379}');
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.api).toBeDefined();
     expect(pkg.scripts.workers).toBeDefined();
     expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
+  });
+
+  it('has a metrics profile: Prometheus scraping both processes with METRICS_TOKEN, Grafana with the dashboard', () => {
+    const s = compose.services;
+    expect(s.prometheus.profiles).toEqual(['metrics']);
+    expect(s.grafana.profiles).toEqual(['metrics']);
+    expect(s.prometheus.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    expect(s.prometheus.entrypoint.join(' ')).toContain('/prometheus/metrics-token');
+    expect(s.grafana.volumes).toEqual(expect.arrayContaining(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/grafana/aftercare.json:/var/lib/grafana/dashboards/aftercare.json:ro']));
+    expect(s.api.environment.METRICS_TOKEN).toBe('${METRICS_TOKEN:-}');
+    expect(s.worker.environment.METRICS_PORT).toBe('9464');
+    for (const f of ['prometheus/prometheus.yml', 'prometheus/alerts.yml', 'grafana/aftercare.json', 'grafana/provisioning/datasources/prometheus.yml', 'grafana/provisioning/dashboards/aftercare.yml']) {
+      expect(fs.existsSync(path.join(ROOT, 'deploy', f))).toBe(true);
+    }
+  });
+
+  it('has a redis-cluster profile (three masters, hostnames announced, one join) and a redis-sentinel profile (primary, two replicas, three Sentinels)', () => {
+    const s = compose.services;
+    const nodes = ['redis-node-1', 'redis-node-2', 'redis-node-3'];
+    for (const n of nodes) {
+      expect(s[n].profiles).toEqual(['redis-cluster']);
+      expect(s[n].command.join(' ')).toMatch(new RegExp(`--cluster-enabled yes.*--cluster-announce-hostname ${n}.*--appendonly yes.*--maxmemory-policy noeviction`));
+    }
+    expect(s['redis-cluster-init'].entrypoint.join(' ')).toMatch(/--cluster create .*--cluster-yes/);
+    expect(Object.keys(s['redis-cluster-init'].depends_on).sort()).toEqual(nodes);
+    expect(s['redis-primary'].profiles).toEqual(['redis-sentinel']);
+    for (const r of ['redis-replica-1', 'redis-replica-2']) expect(s[r].command.join(' ')).toMatch(/--replicaof redis-primary 6379/);
+    for (const n of ['sentinel-1', 'sentinel-2', 'sentinel-3']) {
+      expect(s[n].profiles).toEqual(['redis-sentinel']);
+      expect(s[n].entrypoint.join(' ')).toMatch(/sentinel monitor aftercare redis-primary 6379 2/);
+    }
   });
 
   const dc = (() => {
@@ -55,7 +86,9 @@ describe('docker-compose.yml', () => {
       return false;
     }
   })();
-  (dc ? it : it.skip)('is accepted by Debian\'s docker-compose config as well', () => {
-    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env: { ...process.env, SESSION_SECRET: 'x'.repeat(32) }, stdio: 'pipe' });
+  (dc ? it : it.skip)('is accepted by Debian\'s docker-compose config as well, with every profile', () => {
+    const env = { ...process.env, SESSION_SECRET: 'x'.repeat(32) };
+    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env, stdio: 'pipe' });
+    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), '--profile', 'metrics', '--profile', 'redis-cluster', '--profile', 'redis-sentinel', 'config', '-q'], { env, stdio: 'pipe' });
   });
 });

@@ -1,6 +1,6 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { rooms } from '../../realtime/realtime';
+import { ShardedEmitter } from '../../realtime/sharded-emitter';
 
 /** Rooms of the /chat namespace: every socket of one visitor, and every visitor socket of one chat. */
 export const chatRooms = {
@@ -14,10 +14,10 @@ export const chatRooms = {
  * reach the visitor's sockets wherever they are connected.
  */
 export class ChatEmitter {
-  private readonly emitter: Emitter;
+  private readonly emitter: ShardedEmitter;
 
-  constructor(redis: Redis, key: string) {
-    this.emitter = new Emitter(redis, { key });
+  constructor(redis: RedisClient, channelPrefix: string) {
+    this.emitter = new ShardedEmitter(redis, channelPrefix);
   }
 
   toVisitor(vid: string, event: string, payload: unknown): void {

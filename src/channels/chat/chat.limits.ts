@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { redisLimiter, take } from '../../infra/rate-limit';
 
@@ -50,7 +50,7 @@ const MESSAGES: Partial<Record<ChatLimitName, string>> = {
 export class ChatLimits {
   private readonly limiters = new Map<ChatLimitName, RateLimiterRedis>();
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     for (const [name, l] of Object.entries(CHAT_LIMITS) as [ChatLimitName, { points: number; sec: number }][]) {
       this.limiters.set(name, redisLimiter(redis, prefix, `chat-${name}`, l.points, l.sec));
     }

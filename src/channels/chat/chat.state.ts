@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { TicketModel } from '../../modules/tickets/ticket.model';
 
 const VISITOR_TTL_SEC = 30 * 24 * 3600;
@@ -19,7 +19,7 @@ export interface VisitorChat {
  */
 export class ChatState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly Ticket: TicketModel,
   ) {}

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { AppError } from '../../errors';
 import type { MailOutbox } from '../../mail/outbox';
 import type { Locale } from '../../core/types';
@@ -18,7 +18,7 @@ const MAX_TRIES = 5;
  */
 export class ChatVerification {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly outbox: MailOutbox,
   ) {}

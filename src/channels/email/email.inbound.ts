@@ -154,7 +154,8 @@ export class InboundMail {
     };
     // what the next reply on this ticket threads to: the customer's latest mail
     const lastMail = mail.messageId ? { messageId: mail.messageId, references: mail.references.slice(-20) } : null;
-    const team = (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
+    // a mailbox's team (IMAP) decides, else the team of the recipients
+    const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
     const { thread, linkedFrom } = await this.findThread(mail, sender);
     const r = await this.d.inbound.receive({
       channel: 'email',

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ValidationError } from '../../errors';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../core/core';
+import { mailOutcome } from '../../infra/metrics';
 import type { AppModule } from '../../modules/app-module';
 import type { CustomerService } from '../../modules/customers/customer.service';
 import type { TeamService } from '../../modules/teams/team.service';
@@ -43,14 +44,20 @@ export interface EmailModule extends AppModule {
   pruneAttachments(): Promise<RetentionResult>;
   /** re-queues stored raw mails no job has taken in (also a scheduled job in the workers) */
   sweepRawMail(): Promise<{ checked: number; requeued: number }>;
-  /**
-   * Takes a raw mail in as the SMTP intake does: stored durably, then its `mail-in` job queued;
-   * resolves with the job id once both are done (then, and only then, the source may be told
-   * "accepted"). For other doors to the same raw-mail store and job (IMAP).
-   */
-  accept(source: Readable, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string>;
   /** the parse pool's figures (threads, mails parsed, run and wait times) */
   parseStats(): ReturnType<MailParsePool['stats']>;
+  /**
+   * The intake every door shares (SMTP, webhook, IMAP): the raw mail durably on disk, then its
+   * `mail-in` job; resolves with the job id only then. Throws MailTooLargeError over `maxBytes`.
+   */
+  accept(source: Readable, maxBytes: number, envelope: AcceptEnvelope): Promise<string>;
+}
+
+export interface AcceptEnvelope {
+  via: InboundJob['via'];
+  rcpt: string[];
+  mailFrom: string | null;
+  team?: string;
 }
 
 /**
@@ -107,7 +114,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   });
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
-  const accept = async (source: Readable, maxBytes: number, envelope: { via: InboundJob['via']; rcpt: string[]; mailFrom: string | null }): Promise<string> => {
+  const accept = async (source: Readable, maxBytes: number, envelope: AcceptEnvelope): Promise<string> => {
     const blob = await store.writeInbound(source, maxBytes);
     // the webhook answers a sender that can be told: garbage is a 400 and is not kept (SMTP clients are MTAs: they get 250 and the parser decides)
     const why = envelope.via === 'webhook' ? await notAMailFile(blob.file) : null;
@@ -116,8 +123,9 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
       throw new ValidationError(`Not an RFC 5322 mail: ${why}`);
     }
     const jobId = `mail-${blob.hash}`;
-    const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString() };
+    const data: InboundJob = { hash: blob.hash, via: envelope.via, rcpt: envelope.rcpt, mailFrom: envelope.mailFrom, receivedAt: core.clock.now().toISOString(), ...(envelope.team ? { team: envelope.team } : {}) };
     await core.queues.get('mail-in').add('inbound', data, { jobId, ...jobOptions });
+    core.metrics.mailAccepted.inc({ via: envelope.via });
     log.debug({ jobId, size: blob.size, via: envelope.via }, 'mail accepted');
     return jobId;
   };
@@ -167,6 +175,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
       return smtp.port;
     },
     delivery,
+    accept,
     rawRoutes: (api) => [
       emailWebhookRoutes(api, {
         secret: core.config.emailWebhookSecret,
@@ -179,10 +188,18 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     pruneRawMail,
     pruneAttachments: () => retention.sweep(),
     sweepRawMail,
-    accept: (source, envelope) => accept(source, core.config.mailMaxBytes, envelope),
     parseStats: () => parsePool.stats(),
     processors: () => ({
-      'mail-in': { inbound: (job) => inbound.process(job), 'prune-raw': pruneRawMail, 'sweep-raw': sweepRawMail, 'prune-attachments': () => retention.sweep() },
+      'mail-in': {
+        inbound: async (job) => {
+          const result = await inbound.process(job);
+          core.metrics.mailIngested.inc({ outcome: mailOutcome(result) });
+          return result;
+        },
+        'prune-raw': pruneRawMail,
+        'sweep-raw': sweepRawMail,
+        'prune-attachments': () => retention.sweep(),
+      },
       'mail-out': { reply: (job) => delivery.send(job) },
     }),
     startWorkers: async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { redisLimiter } from '../../infra/rate-limit';
 
@@ -42,7 +42,7 @@ export class SmtpLimits {
 
   constructor(
     private readonly opts: SmtpLimitOptions,
-    redis: Redis,
+    redis: RedisClient,
     keyPrefix: string,
     private readonly inboundDir: string,
     private readonly now: () => number = Date.now,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Actor, Locale } from '../../core/types';
 import { AppError } from '../../errors';
 import type { MailOutbox } from '../../mail/outbox';
@@ -15,7 +15,7 @@ export type PasswordPurpose = 'invite' | 'reset';
 
 export interface AgentInvitationsDeps {
   Agent: AgentModel;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   outbox: Pick<MailOutbox, 'send'>;
   audit: Pick<ConfigAuditLog, 'record'>;

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { Redis } from 'ioredis';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { UnauthorizedError } from '../../errors';
 import { redisLimiter, take } from '../../infra/rate-limit';
+import { scanKeys, type RedisClient } from '../../infra/redis';
 import { rooms } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
 import type { Role } from '../../core/types';
@@ -36,7 +36,7 @@ export class AuthService {
 
   constructor(
     private readonly Agent: AgentModel,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** closes the live sockets of a revoked session or agent, on every API node */
     private readonly sockets: { disconnectAgents(room: string): void } = { disconnectAgents: () => undefined },
@@ -78,8 +78,7 @@ export class AuthService {
 
   /** Revokes every session of an agent (deactivation, password change), and closes their sockets. */
   async revokeAll(agentId: string): Promise<void> {
-    const stream = this.redis.scanStream({ match: `${this.prefix}:session:*`, count: 500 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
+    for await (const keys of scanKeys(this.redis, `${this.prefix}:session:*`)) {
       for (const key of keys) if ((await this.redis.get(key)) === agentId) await this.redis.del(key);
     }
     this.sockets.disconnectAgents(rooms.agent(agentId));

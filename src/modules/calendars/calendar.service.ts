@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { SYSTEM, type Actor } from '../../core/types';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { ConfigAuditLog } from '../audit/config-audit';
@@ -36,7 +36,7 @@ export class CalendarService {
 
   constructor(
     private readonly Calendar: CalendarModel,
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly audit: Pick<ConfigAuditLog, 'record'>,
   ) {

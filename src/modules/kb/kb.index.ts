@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import { ANALYSIS_VERSION, Analyzer, QueryGroup } from '../search/analyzer';
 import { indexBase, KeyGroup, Postings } from '../search/postings';
@@ -44,7 +44,7 @@ export class KbIndex {
   readonly postings: Postings;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly analyzer: Analyzer,
     private readonly Article: KbArticleModel,

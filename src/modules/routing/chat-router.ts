@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import type { AgentDoc, AgentModel } from '../agents/agent.model';
 import type { TeamModel } from '../teams/team.model';
@@ -22,7 +22,7 @@ export interface ChatRouterDeps {
   Agent: AgentModel;
   Team: TeamModel;
   updates: Pick<TicketUpdates, 'assignIfUnassigned'>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import type { AgentPresencePayload } from '../../realtime/agents.events';
 import { Realtime, rooms } from '../../realtime/realtime';
@@ -17,7 +17,7 @@ export function serializePresence(a: AgentDoc): AgentPresencePayload {
  */
 export class PresenceService {
   constructor(
-    private readonly d: { redis: Redis; prefix: string; agents: AgentService; realtime: Realtime; log: Logger },
+    private readonly d: { redis: RedisClient; prefix: string; agents: AgentService; realtime: Realtime; log: Logger },
   ) {}
 
   private socketsKey(agentId: string): string {
@@ -49,8 +49,7 @@ export class PresenceService {
    */
   async reap(liveSocketIds: Set<string>): Promise<string[]> {
     const keys: string[] = [];
-    const stream = this.d.redis.scanStream({ match: this.socketsKey('*'), count: 200 });
-    for await (const batch of stream as AsyncIterable<string[]>) keys.push(...batch);
+    for await (const batch of scanKeys(this.d.redis, this.socketsKey('*'), 200)) keys.push(...batch);
     const offline: string[] = [];
     const missing = new Set<string>();
     for (const key of keys) {

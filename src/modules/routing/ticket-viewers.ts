@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Clock } from '../../infra/clock';
 import { Realtime, rooms } from '../../realtime/realtime';
 
@@ -16,7 +16,7 @@ export interface Viewer {
  */
 export class TicketViewers {
   constructor(
-    private readonly d: { redis: Redis; prefix: string; realtime: Realtime; clock: Clock },
+    private readonly d: { redis: RedisClient; prefix: string; realtime: Realtime; clock: Clock },
   ) {}
 
   private viewersKey(n: number) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { randomUUID } from 'node:crypto';
 import { ANALYSIS_VERSION } from './analyzer';
 
@@ -237,16 +237,17 @@ return result`;
 
 /** Each script takes the number of its keys first (they vary), then the keys, then its arguments. */
 type Script<T> = (numberOfKeys: number, ...keysThenArgs: (string | number)[]) => Promise<T>;
-type ScriptRedis = Redis & {
+interface Scripts {
   postingsReplace: Script<number>;
   postingsAdd: Script<[number, string?]>;
   postingsSetFields: Script<[number, string?]>;
   postingsMove: Script<number>;
   postingsRanked: Script<(string | number)[]>;
   postingsAll: Script<string[]>;
-};
+}
+type ScriptRedis = RedisClient & Scripts;
 
-function withScripts(redis: Redis): ScriptRedis {
+function withScripts(redis: RedisClient): ScriptRedis {
   const r = redis as ScriptRedis;
   if (!r.postingsReplace) {
     redis.defineCommand('postingsReplace', { lua: REPLACE });
@@ -259,8 +260,8 @@ function withScripts(redis: Redis): ScriptRedis {
   return r;
 }
 
-type ScriptName = Exclude<keyof ScriptRedis, keyof Redis>;
-type Answer<N extends ScriptName> = ScriptRedis[N] extends Script<infer T> ? T : never;
+type ScriptName = keyof Scripts;
+type Answer<N extends ScriptName> = Scripts[N] extends Script<infer T> ? T : never;
 
 /** Calls a script with its keys declared: how many, which, then the other arguments. */
 function call<N extends ScriptName>(redis: ScriptRedis, name: N, keys: string[], args: (string | number)[]): Promise<Answer<N>> {
@@ -299,7 +300,7 @@ export class Postings {
   private readonly r: ScriptRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     /** every key of this index starts with it (see indexBase), e.g. `aftercare:search:1a2b3c4d-2:kb` */
     readonly base: string,
   ) {

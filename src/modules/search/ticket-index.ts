@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from '../tickets/message.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
@@ -34,7 +34,7 @@ export class TicketSearchIndex implements TicketObserver {
   readonly postings: Postings;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly analyzer: Analyzer,
     private readonly log: Logger,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { Clock } from '../../infra/clock';
 import type { SettingModel } from './setting.model';
@@ -15,7 +15,7 @@ export class SettingsStore<T extends object> {
     private readonly Setting: SettingModel,
     private readonly area: string,
     private readonly defaults: T,
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly clock: Clock,
   ) {

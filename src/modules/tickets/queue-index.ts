@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../infra/redis';
 import type { QueueItem } from './ticket.payloads';
 import { LIVE_STATUSES, PRIORITY_RANK, Priority, TicketStatus } from './ticket.types';
 
@@ -23,7 +23,7 @@ export function queueScore(dueAtMs: number, priority: Priority): number {
  */
 export class QueueIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -92,7 +92,7 @@ export class QueueIndex {
   }
 
   /** Keeps the per-team and per-agent sets the dashboard and routing count (no scan of the tickets). */
-  private putSummaries(multi: ReturnType<Redis['multi']>, old: QueueItem | null, now: QueueItem | null): void {
+  private putSummaries(multi: ReturnType<RedisClient['multi']>, old: QueueItem | null, now: QueueItem | null): void {
     if (old) {
       multi.zrem(this.unassignedKey(old.team), old.id).srem(this.breachedKey(old.team), old.id);
       if (old.assignee) multi.srem(this.agentKey(old.assignee.id, 'load'), old.id).srem(this.agentKey(old.assignee.id, 'chats'), old.id);
@@ -185,7 +185,6 @@ export class QueueIndex {
   }
 
   async clear(): Promise<void> {
-    const keys = await this.redis.keys(`${this.prefix}:q:*`);
-    if (keys.length) await this.redis.del(...keys);
+    for await (const keys of scanKeys(this.redis, `${this.prefix}:q:*`)) await this.redis.del(...keys);
   }
 }

@@ -18,6 +18,8 @@ import type { TimelineEvent } from './timeline.events';
 
 /** What a delivery adapter does with an agent's reply (the channels' DeliveryRouter). */
 export type Deliver = (ticket: TicketDoc, message: MessageDoc) => Promise<void>;
+/** Refuses (throws an AppError) a reply that `channel` cannot deliver now, before it is stored (WeChat's 48-hour window). */
+export type ReplyGuard = (ticket: TicketDoc, channel: Channel) => Promise<void>;
 
 /** Where a customer's message landed: `added` to the open ticket, `reopened` a solved one, `linked` a new ticket after a closed one. */
 export type Landing = 'added' | 'reopened' | 'linked' | 'duplicate';
@@ -38,6 +40,8 @@ export interface TicketMessagesDeps {
   deliver: Deliver;
   /** uploads a reply carries (the attachments service): checked before, marked sent after the message is stored */
   uploads?: Uploads;
+  /** asked before a reply is stored whether its channel can deliver it now (the channels' DeliveryRouter) */
+  guard?: ReplyGuard;
   clock: Clock;
   log: Logger;
 }
@@ -112,11 +116,16 @@ export class TicketMessages {
     return { ticket: updated, message, outcome: before === 'solved' ? 'reopened' : 'added' };
   }
 
-  /** An agent's reply or internal note. A reply written on a stale view (someone else wrote meanwhile) is refused with 409. */
+  /**
+   * An agent's reply or internal note. A reply written on a stale view (someone else wrote meanwhile)
+   * is refused with 409. A reply goes out on the ticket's channel, or on `channel` when the agent
+   * chose another (SMS or mail when WeChat's window is shut); one its channel cannot deliver now is
+   * refused by the channel's guard before anything is stored.
+   */
   async reply(
     number: number,
     principal: Principal,
-    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null; attachments?: string[] },
+    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null; attachments?: string[]; channel?: Channel },
   ): Promise<{ ticket: TicketDoc; message: MessageDoc }> {
     const { store, events } = this.d;
     const ticket = await this.d.tickets.visible(number, principal);
@@ -133,9 +142,11 @@ export class TicketMessages {
     }
     const author: Actor = { type: 'agent', id: principal.id, name: principal.name };
     const internal = !!input.internal;
+    const channel = input.channel ?? (ticket.channel as Channel);
+    if (!internal) await this.d.guard?.(ticket, channel);
     const uploadIds = input.attachments ?? [];
     const attachments = uploadIds.length && this.d.uploads ? await this.d.uploads.claim(uploadIds, `agent:${principal.id}`, ticket.number) : [];
-    const { message } = await store.insertMessage(ticket, { body: input.body, channel: ticket.channel as Channel, internal, delivery: internal ? 'none' : 'queued', attachments }, author);
+    const { message } = await store.insertMessage(ticket, { body: input.body, channel, internal, delivery: internal ? 'none' : 'queued', attachments }, author);
     if (attachments.length) await this.d.uploads!.markSent(uploadIds, message._id as Types.ObjectId, ticket.number);
     const now = this.d.clock.now();
     const set: Record<string, unknown> = {};
@@ -210,6 +221,18 @@ export class TicketMessages {
     );
     const ticket = fresh && (await this.d.tickets.byId(message.ticketId as Types.ObjectId));
     if (ticket && fresh) await this.d.events.messageAdded(ticket, fresh);
+  }
+
+  /**
+   * An attachment fetched after its message was stored (a WeChat image, voice or video): added once
+   * however often the fetch is retried, and the agents' view told. False when it was there already.
+   */
+  async addAttachment(messageId: string | Types.ObjectId, attachment: AttachmentRef): Promise<boolean> {
+    const fresh = await this.d.Message.findOneAndUpdate({ _id: messageId, 'attachments.id': { $ne: attachment.id } }, { $push: { attachments: attachment } }, { new: true });
+    if (!fresh) return false;
+    const ticket = await this.d.tickets.byId(fresh.ticketId as Types.ObjectId);
+    if (ticket) await this.d.events.messageAdded(ticket, fresh);
+    return true;
   }
 
   /**

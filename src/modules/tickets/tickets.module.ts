@@ -8,7 +8,7 @@ import { QueueIndex } from './queue-index';
 import { TicketInbound } from './ticket.inbound';
 import { TicketJobs } from './ticket.jobs';
 import { LiveTicketObserver } from './ticket.live';
-import { type Deliver, TicketMessages, type Uploads } from './ticket.messages';
+import { type Deliver, type ReplyGuard, TicketMessages, type Uploads } from './ticket.messages';
 import { TicketEvents } from './ticket.observers';
 import { TicketQuery } from './ticket.query';
 import { ticketRoutes } from './ticket.routes';
@@ -25,6 +25,8 @@ export interface TicketsModuleDeps {
   deliver: Deliver;
   /** the files a reply carries (src/modules/attachments) */
   uploads?: Uploads;
+  /** whether a reply's channel can deliver it now, asked before it is stored (the same router) */
+  guard?: ReplyGuard;
 }
 
 /**
@@ -40,7 +42,7 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const events = new TicketEvents({ Ticket, Message, clock, log });
   const store = new TicketStore({ Ticket, Message, clock });
   const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events });
-  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, uploads: d.uploads, clock, log });
+  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, uploads: d.uploads, guard: d.guard, clock, log });
   const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, clock });
   const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });
   const inbound = new TicketInbound({ tickets, timeline, batcher, customers: d.customers });

@@ -79,6 +79,12 @@ export interface TimelineEventData {
   return_replaced: ReturnTimelineData;
   return_repaired: ReturnTimelineData;
   return_closed: ReturnTimelineData;
+  /** a WeChat follower's action noted on their open ticket: subscribe, unsubscribe, a menu CLICK or VIEW, SCAN... (`key`: the menu key or link) */
+  wechat_event: { event: string; key: string | null };
+  /** WeChat (or our count of its allowance) refused an agent's reply: the window is shut; what else reaches the customer */
+  wechat_reply_refused: { messageId: string; reason: 'window_closed' | 'window_limit'; alternatives: { kind: 'callback' | 'sms' | 'email'; phone?: string; address?: string }[] };
+  /** the customer's image, voice or video could not be fetched from WeChat (expired after three days, an invalid id) */
+  wechat_media_failed: { messageId: string; errcode: number; errmsg?: string };
 }
 
 export type TimelineEventType = keyof TimelineEventData;
@@ -136,6 +142,9 @@ const EVERY_TYPE: Record<TimelineEventType, true> = {
   return_replaced: true,
   return_repaired: true,
   return_closed: true,
+  wechat_event: true,
+  wechat_reply_refused: true,
+  wechat_media_failed: true,
 };
 /** Every event type (the compiler keeps the list complete), for tests and renderers that must cover them all. */
 export const TIMELINE_EVENT_TYPES = Object.keys(EVERY_TYPE) as TimelineEventType[];
