@@ -80,14 +80,14 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
 
   it('keeps a support address on one team and audits team changes', async () => {
     const manager = await app.as('manager@demo.local');
-    const created = await manager.post('/api/teams').send({ key: 'field', name: 'Field service', nameZh: '现场服务', addresses: ['field@demo.local'] });
+    const created = await manager.post('/api/teams').send({ key: 'install', name: 'Installation', nameZh: '安装', addresses: ['install@demo.local'] });
     expect(created.status).toBe(201);
-    const taken = await manager.patch('/api/teams/field').send({ addresses: ['field@demo.local', 'SUPPORT@demo.local'] });
+    const taken = await manager.patch('/api/teams/install').send({ addresses: ['install@demo.local', 'SUPPORT@demo.local'] });
     expect(taken.status).toBe(409);
     expect(taken.body.error).toMatchObject({ code: 'address_taken', details: [{ path: 'addresses.1', code: 'address_taken' }] });
-    expect((await manager.patch('/api/teams/field').send({ name: 'Field service and repair' })).status).toBe(200);
+    expect((await manager.patch('/api/teams/install').send({ name: 'Installation and repair' })).status).toBe(200);
     const entries = await audit('team');
-    expect(entries[0]).toMatchObject({ key: 'field', action: 'updated', before: { name: 'Field service' }, after: { name: 'Field service and repair' } });
+    expect(entries[0]).toMatchObject({ key: 'install', action: 'updated', before: { name: 'Installation' }, after: { name: 'Installation and repair' } });
   });
 
   it('invites an agent by mail: the link sets a password once, then the agent signs in in their language', async () => {
