@@ -8,7 +8,9 @@ import { startTestApp, TestApp } from '../helpers/harness';
 const PAGES: Record<string, string[]> = {
   'agent1@demo.local': ['#/', '#/ticket/1', '#/tickets', '#/tickets/1', '#/callbacks'],
   'supervisor@demo.local': ['#/', '#/ticket/1', '#/dashboard', '#/reports', '#/callbacks', '#/settings/canned', '#/settings/agents'],
-  'manager@demo.local': ['#/tickets', '#/dashboard', '#/reports', '#/settings/sla', '#/settings/calendars', '#/settings/teams', '#/settings/agents', '#/settings/canned', '#/settings/hotline', '#/settings/audit'],
+  'manager@demo.local': ['#/tickets', '#/dashboard', '#/reports', '#/settings/sla', '#/settings/calendars', '#/settings/teams', '#/settings/agents', '#/settings/canned', '#/settings/hotline', '#/settings/audit', '#/dispatch', '#/returns', '#/products', '#/channels'],
+  // the other areas' pages live in the same shell: an engineer starts on today's visits
+  'engineer1@demo.local': ['#/', '#/visits'],
 };
 
 /** Names, subjects and product models of the demo are data, not English to translate. */
