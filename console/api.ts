@@ -27,6 +27,11 @@ export async function api<T = any>(path: string, opts: { method?: string; body?:
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   const res = await fetch(path, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   if (res.status === 204) return undefined as T;
+  return answer<T>(res);
+}
+
+/** The JSON of an answer, or its `{error}` as an ApiError (a 401 signs the console out). */
+async function answer<T>(res: Response): Promise<T> {
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     const e = data?.error ?? {};
@@ -40,14 +45,7 @@ export async function api<T = any>(path: string, opts: { method?: string; body?:
 export async function upload<T = any>(path: string, file: Blob): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
-  const res = await fetch(path, { method: 'POST', headers, body: file });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const e = data?.error ?? {};
-    if (res.status === 401) window.dispatchEvent(new Event('aftercare:unauthorized'));
-    throw new ApiError(res.status, e.code ?? 'http_error', e.message ?? res.statusText, e.details);
-  }
-  return data as T;
+  return answer<T>(await fetch(path, { method: 'POST', headers, body: file }));
 }
 
 /** A protected file as an object URL (an image shown inline in the timeline), fetched with the token. */

@@ -88,10 +88,10 @@ input.addEventListener('keydown', (e) => {
 // that answers the question ends here, without a ticket, and counts as a deflection.
 const suggestions = suggestArticles({
   base,
-  locale,
+  locale: () => locale,
   input,
   box: suggestBox,
-  words: t,
+  words: () => t,
   active: () => !session?.ticketNumber && !(store.messages ?? []).length && !(store.pending ?? []).length,
   visitorToken: () => store.token,
   done: () => {
@@ -141,6 +141,7 @@ function switchLanguage() {
   sendBtn.textContent = t.send;
   photoBtn.setAttribute('aria-label', t.photo);
   photoBtn.title = t.photo;
+  suggestions.clear(); // asked again in the new language as the visitor types
   if (!socket) showPrechat();
   else renderAll();
 }

@@ -83,6 +83,10 @@ describe('console: attachments, the widget\'s photos, callbacks and escalations 
     await widget.locator('.panel .title', { hasText: '售后服务' }).waitFor();
     await widget.locator('input[name=name]').fill('Lin Tao');
     await widget.locator('form.prechat button[type=submit]').click();
+    // help articles are suggested while the first message is typed, in the language chosen
+    await widget.locator('textarea[name=message]').pressSequentially('显示E4');
+    await widget.locator('.suggest:not([hidden]) .suggest-title', { hasText: '以下文章也许能解答您的问题' }).waitFor({ timeout: 15000 });
+    await widget.locator('.suggest li a', { hasText: 'E4' }).first().waitFor();
     await widget.locator('textarea[name=message]').fill('洗衣机显示E4，照片如下');
     await widget.locator('textarea[name=message]').press('Enter');
     await widget.locator('.msg.customer[data-id]', { hasText: 'E4' }).waitFor({ timeout: 15000 });

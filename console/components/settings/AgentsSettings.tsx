@@ -4,7 +4,7 @@ import { errorText } from '../../errors';
 import { LOCALES, useT, type Locale } from '../../i18n';
 import { isManager, type Me } from '../../session';
 import { teamName, useTeams } from '../../teams';
-import { Field, submitting } from './form';
+import { Field, FormActions, submitting } from './form';
 
 interface Agent {
   id: string;
@@ -137,10 +137,7 @@ export function AgentsSettings({ me }: { me: Me }) {
             {errors.teams && <span class="field-error">{errors.teams}</span>}
             {Object.entries(errors).filter(([k]) => k.startsWith('teams.')).map(([, v]) => <span class="field-error">{v}</span>)}
           </fieldset>
-          <div class="row">
-            <button type="submit" class="primary">{draft.id ? t('settings.save') : t('settings.agents.sendInvite')}</button>
-            <button type="button" onClick={() => setDraft(null)}>{t('common.cancel')}</button>
-          </div>
+          <FormActions t={t} onCancel={() => setDraft(null)} save={draft.id ? t('settings.save') : t('settings.agents.sendInvite')} />
         </form>
       )}
     </section>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { errorText } from '../../errors';
 import { useT } from '../../i18n';
-import { Field, submitting } from './form';
+import { Field, FormActions, submitting } from './form';
 
 interface Interval {
   day: number;
@@ -192,10 +192,7 @@ export function CalendarsSettings() {
               ))}
               <button type="button" class="small" data-add="workday" onClick={() => upd({ workdays: [...draft.workdays, { date: '', like: 1, name: '' }] })}>{t('settings.cal.addWorkday')}</button>
             </fieldset>
-            <div class="row">
-              <button type="submit" class="primary">{t('settings.save')}</button>
-              <button type="button" onClick={() => setDraft(null)}>{t('common.cancel')}</button>
-            </div>
+            <FormActions t={t} onCancel={() => setDraft(null)} />
           </form>
           {!draft.isNew && <MonthView name={draft.name} month={month} onMonth={setMonth} version={version} />}
         </div>

@@ -4,7 +4,7 @@ import { errorText } from '../../errors';
 import { LOCALES, useT, type Locale } from '../../i18n';
 import { seesAllTeams, type Me } from '../../session';
 import { teamName, useTeams } from '../../teams';
-import { Field, submitting } from './form';
+import { Field, FormActions, submitting } from './form';
 
 interface Canned {
   id: string;
@@ -123,10 +123,7 @@ export function CannedSettings({ me }: { me: Me }) {
               <span key={k} class="placeholder"><code>{`{{${k}}}`}</code> {t(`settings.canned.ph.${k}`)}</span>
             ))}
           </p>
-          <div class="row">
-            <button type="submit" class="primary">{t('settings.save')}</button>
-            <button type="button" onClick={() => setDraft(null)}>{t('common.cancel')}</button>
-          </div>
+          <FormActions t={t} onCancel={() => setDraft(null)} />
         </form>
       )}
     </section>

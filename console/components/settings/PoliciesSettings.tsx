@@ -4,7 +4,7 @@ import { errorText } from '../../errors';
 import { useT } from '../../i18n';
 import { teamName, useTeams } from '../../teams';
 import { DATA_SLOT, DataLabel } from '../common';
-import { Field, joinDuration, splitDuration, submitting, type DurationUnit } from './form';
+import { Field, FormActions, joinDuration, splitDuration, submitting, type DurationUnit } from './form';
 
 interface Policy {
   id: string;
@@ -231,10 +231,7 @@ export function PoliciesSettings() {
               <input type="checkbox" name="active" checked={draft.active} onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })} /> {t('settings.active')}
             </label>
           </div>
-          <div class="row">
-            <button type="submit" class="primary">{t('settings.save')}</button>
-            <button type="button" onClick={() => setDraft(null)}>{t('common.cancel')}</button>
-          </div>
+          <FormActions t={t} onCancel={() => setDraft(null)} />
         </form>
       )}
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { useT } from '../../i18n';
 import { loadTeams, useTeams, type TeamInfo } from '../../teams';
-import { Field, submitting } from './form';
+import { Field, FormActions, submitting } from './form';
 
 type Draft = Omit<TeamInfo, 'addresses'> & { addresses: string; isNew: boolean };
 
@@ -99,10 +99,7 @@ export function TeamsSettings() {
               <input type="checkbox" name="active" checked={draft.active} onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })} /> {t('settings.active')}
             </label>
           )}
-          <div class="row">
-            <button type="submit" class="primary">{t('settings.save')}</button>
-            <button type="button" onClick={() => setDraft(null)}>{t('common.cancel')}</button>
-          </div>
+          <FormActions t={t} onCancel={() => setDraft(null)} />
         </form>
       )}
     </section>

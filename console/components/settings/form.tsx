@@ -25,6 +25,16 @@ export function Field({ label, path, errors, children, hint }: { label: string; 
   );
 }
 
+/** A form's buttons: save (or another label) and cancel. */
+export function FormActions({ t, onCancel, save }: { t: T; onCancel: () => void; save?: string }) {
+  return (
+    <div class="row">
+      <button type="submit" class="primary">{save ?? t('settings.save')}</button>
+      <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
+    </div>
+  );
+}
+
 /** Runs a save: on failure the field problems go to their fields and the rest to the form's message. */
 export async function submitting(t: T, setErrors: (e: Record<string, string>) => void, setMessage: (m: string | null) => void, run: () => Promise<unknown>): Promise<boolean> {
   setErrors({});
