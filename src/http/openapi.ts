@@ -99,7 +99,7 @@ export function buildOpenApi(specs: readonly Spec[], components: Record<string, 
     const op: Record<string, unknown> = { summary: s.summary, tags: [s.tag], operationId: operationId(s), parameters: parameters(s), responses };
     if (s.body) op.requestBody = { required: true, content: { [s.contentType ?? 'application/json']: { schema: toJson(s.body) } } };
     // a raw body (a mail): no zod schema, the route reads the stream itself
-    else if (s.contentType) op.requestBody = { required: true, content: { [s.contentType]: { schema: { type: 'string', description: 'the raw message, as bytes' } } } };
+    else if (s.contentType) op.requestBody = { required: true, content: { [s.contentType]: { schema: { type: 'string', description: 'the raw bytes (a message, a file)' } } } };
     const security = s.security ?? (s.auth !== 'public' ? ['bearer'] : []);
     op.security = security.map((name) => ({ [name]: [] }));
     (paths[s.path.replace(/:(\w+)/g, '{$1}')] ??= {})[s.method] = op;

@@ -87,8 +87,8 @@ describe('GET /api/openapi.json', () => {
     expect(list.find((p) => p.name === 'limit')!.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 25 });
     expect(doc.paths['/api/callbacks'].get.parameters.find((p) => p.name === 'kind')!.schema).toMatchObject({ type: 'array' });
     expect(doc.paths['/api/tickets/{number}'].get.parameters.find((p) => p.name === 'number')!.schema).toMatchObject({ type: 'integer', minimum: 1 });
-    const product = (doc.paths['/api/customers/{id}'].patch.requestBody!.content['application/json'].schema as any).properties.products.items;
-    expect(product.properties.warrantyExpires.anyOf.map((s: { format: string }) => s.format)).toEqual(['date', 'date-time']);
+    const unit = doc.paths['/api/customers/{id}/units'].post.requestBody!.content['application/json'].schema as any;
+    expect(unit.properties.purchaseDate.anyOf.map((s: { format: string }) => s.format)).toEqual(['date', 'date-time']);
   });
 
   it('leaves no field untyped ({}) except the free-form error details', () => {

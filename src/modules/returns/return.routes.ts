@@ -50,7 +50,7 @@ export function returnRoutes(api: ApiRegistry, d: { returns: ReturnService; step
 
   api.route(
     r,
-    { method: 'post', path: '/api/returns/:id/attachments', tag: 'returns', summary: 'Add an inspection photo or a document: the file as the body with its Content-Type (JPEG, PNG, WebP, GIF, HEIC, PDF; at most 10 MB)', auth: 'agent', params: returnIdParams, query: uploadQuery, body: z.any().describe('the file'), contentType: 'image/jpeg', status: 201, response: returnView },
+    { method: 'post', path: '/api/returns/:id/attachments', tag: 'returns', summary: 'Add an inspection photo or a document: the file as the body with its Content-Type (JPEG, PNG, WebP, GIF, HEIC, PDF; at most 10 MB)', auth: 'agent', params: returnIdParams, query: uploadQuery, contentType: 'image/jpeg', status: 201, response: returnView },
     async ({ params, query, principal, req }) => {
       const length = req.get('content-length');
       const { ret } = await d.attachments.add(params.id, principal, req, { filename: query.filename, contentType: req.get('content-type') ?? '', length: length === undefined ? null : Number(length) });

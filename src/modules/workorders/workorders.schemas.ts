@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listParam } from '../../http/schema-types';
 import { objectId } from '../tickets/ticket.schemas';
+import { warrantyView } from '../units/unit.schemas';
 import { CANNOT_COMPLETE_REASONS, WO_KINDS, WO_STATUSES, WO_STEPS } from './workorder-state';
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s)).describe('ISO 8601 date-time');
@@ -93,7 +94,8 @@ export const workOrderView = z.object({
   address: z.string(),
   emergency: z.boolean(),
   unitId: z.string().nullable(),
-  warranty: z.unknown(),
+  /** the unit's warranty (三包) when the work order was raised or re-linked: as GET /api/units/:id shows it */
+  warranty: warrantyView.nullable(),
   payment: z.object({ required: z.boolean(), quoteId: z.string().optional(), status: z.enum(['none', 'awaiting', 'paid']) }),
   sla: z.object({ onSite: z.object({ dueAt: z.string().nullable(), status: z.string() }).nullable(), escalationLevel: z.number() }),
   events: z.array(z.object({ type: z.string(), at: z.string().nullable(), by: z.object({ id: z.string().nullable(), name: z.string() }) })),
