@@ -56,6 +56,8 @@ export function chatAttachmentRoutes(api: ApiRegistry, d: ChatAttachmentDeps): R
       body: fileBody,
       contentType: 'application/octet-stream',
       status: 201,
+      // 401 without a valid visitor token, 429 past the upload rate
+      errors: [401, 429],
       response: uploadView,
     },
     async ({ query, req }) => {

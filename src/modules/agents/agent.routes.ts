@@ -23,7 +23,7 @@ const agentBody = z.strictObject({
   chatCapacity: z.number().int().min(0).max(50).optional(),
   phone: z.string().max(32).nullable().optional(),
 });
-const agentPatch = agentBody.omit({ email: true }).partial().extend({ active: z.boolean().optional() });
+const agentPatch = agentBody.partial().extend({ active: z.boolean().optional() });
 const idParams = z.strictObject({ id: objectId });
 const setPasswordBody = z.strictObject({ token: z.string().min(20).max(200), password });
 const tokenQuery = z.strictObject({ token: z.string().min(20).max(200) });
@@ -68,8 +68,8 @@ export function agentRoutes(api: ApiRegistry, agents: AgentService, invitations:
     await invitations.send(target, target.active ? 'reset' : 'invite', principal.actor);
     return { sent: true };
   });
-  api.route(r, { method: 'get', path: '/api/auth/password', tag: 'auth', summary: 'Whom a set-password link is for (it stays valid)', auth: 'public', query: tokenQuery }, async ({ query }) => invitations.peek(query.token));
-  api.route(r, { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Choose a password with the link of an invitation or reset mail (the link works once)', auth: 'public', body: setPasswordBody }, async ({ body }) => invitations.setPassword(body.token, body.password));
+  api.route(r, { method: 'get', path: '/api/auth/password', tag: 'auth', summary: 'Whom a set-password link is for (it stays valid)', auth: 'public', query: tokenQuery, errors: [410] }, async ({ query }) => invitations.peek(query.token));
+  api.route(r, { method: 'post', path: '/api/auth/password', tag: 'auth', summary: 'Choose a password with the link of an invitation or reset mail (the link works once)', auth: 'public', body: setPasswordBody, errors: [410] }, async ({ body }) => invitations.setPassword(body.token, body.password));
   api.route(r, { method: 'put', path: '/api/agents/me/presence', tag: 'agents', summary: 'Set your presence', auth: 'agent', body: z.strictObject({ status: z.enum(PRESENCE) }) }, async ({ body, principal }) => {
     await agents.setPresence(principal.id, body.status);
     return view(await agents.get(principal.id));
