@@ -62,7 +62,8 @@ async function main() {
       });
       children.push(child);
     }
-    await waitHealthy(`http://127.0.0.1:${config.port}/health`, 60000);
+    // a slow or busy machine (first JVM start, a cold disk) may take a while; say so only after 3 minutes
+    await waitHealthy(`http://127.0.0.1:${config.port}/health`, 180000);
     console.log(`
 Aftercare is running.
   Agent console   ${config.publicUrl}/console

@@ -14,7 +14,7 @@ describe('revoked and changed access closes live /agents sockets on every node',
     a = await startTestApp();
     b = await startSecondNode(a);
     admin = await a.as('admin@demo.local');
-  });
+  }, 180000); // two nodes on a busy machine
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await b.close();

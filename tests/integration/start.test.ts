@@ -39,7 +39,7 @@ describe('npm start', () => {
     const [port, smtpPort] = [await freePort(), await freePort()];
     const base = `http://127.0.0.1:${port}`;
     const first = start(dataDir, port, smtpPort);
-    await waitFor(async () => (await fetch(`${base}/health`)).ok, 60000).catch(() => {
+    await waitFor(async () => (await fetch(`${base}/health`)).ok, 170000).catch(() => {
       throw new Error(`not healthy:\n${first.output()}`);
     });
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
@@ -60,7 +60,7 @@ describe('npm start', () => {
 
     const second = start(dataDir, port, smtpPort);
     try {
-      await waitFor(async () => (await fetch(`${base}/health`)).ok, 60000);
+      await waitFor(async () => (await fetch(`${base}/health`)).ok, 170000);
       // tokens live in Redis (AOF under DATA_DIR), so the same session still works
       const again = await fetch(`${base}/api/tickets/${number}`, { headers: auth });
       expect(again.status).toBe(200);
@@ -72,5 +72,5 @@ describe('npm start', () => {
       second.child.kill('SIGTERM');
       await stopped(second.child);
     }
-  }, 180000);
+  }, 400000);
 });

@@ -1,7 +1,7 @@
-import type { ProductQualityReport } from '../../../src/modules/reports/report.schemas';
+import type { ReturnsByModel } from '../../../src/modules/reports/report.payloads';
 import { useT } from '../../i18n';
 
-export type ReturnsByModel = ProductQualityReport['returns']['models'][number];
+export type { ReturnsByModel };
 
 /** The product-quality report's returns and exchanges by model and reason. */
 export function ReturnsTable({ data }: { data: { total: number; models: ReturnsByModel[] } }) {

@@ -91,34 +91,34 @@ export function helpRoutes(api: ApiRegistry, d: HelpRouteDeps): Router {
     },
   );
 
-  api.route(r, { method: 'get', path: '/help', tag: 'help centre', summary: 'The help centre\'s home (HTML): search, categories, recent articles, products', auth: 'public', query: langQuery }, async ({ req, res }) => {
+  api.route(r, { method: 'get', path: '/help', tag: 'help centre', produces: ['text/html'], summary: 'The help centre\'s home (HTML): search, categories, recent articles, products', auth: 'public', query: langQuery }, async ({ req, res }) => {
     const locale = visitorLocale(req);
     const [counts, recent] = await Promise.all([d.index.counts(locale, 'public', KB_CATEGORIES), listOf(locale, {}, RECENT)]);
     const models = [...new Set(recent.items.flatMap((a) => a.models))].sort();
     page(res, 200, locale, { home: true, title: d.strings[locale].title, categories: categories(locale, counts), recent: recent.items, models });
   });
 
-  api.route(r, { method: 'get', path: '/help/search', tag: 'help centre', summary: 'Search results (HTML)', auth: 'public', query: pageQuery }, async ({ req, res }) => {
+  api.route(r, { method: 'get', path: '/help/search', tag: 'help centre', produces: ['text/html'], summary: 'Search results (HTML)', auth: 'public', query: pageQuery }, async ({ req, res }) => {
     const locale = visitorLocale(req);
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const { items } = q ? await d.search.search(q, { audience: 'public', locales: [locale], limit: 20 }) : { items: [] };
     page(res, 200, locale, { searchPage: true, title: d.strings[locale].searchTitle, q, results: items, none: !!q && !items.length });
   });
 
-  api.route(r, { method: 'get', path: '/help/category/:category', tag: 'help centre', summary: 'The articles of one category (HTML)', auth: 'public', params: categoryParams, query: langQuery }, async ({ params, req, res }) => {
+  api.route(r, { method: 'get', path: '/help/category/:category', tag: 'help centre', produces: ['text/html'], pageStatus: [404], summary: 'The articles of one category (HTML)', auth: 'public', params: categoryParams, query: langQuery }, async ({ params, req, res }) => {
     const locale = visitorLocale(req);
     if (!(KB_CATEGORIES as readonly string[]).includes(params.category)) return page(res, 404, locale, { missing: true, title: d.strings[locale].notFoundTitle });
     const { items } = await listOf(locale, { category: params.category }, LIST);
     page(res, 200, locale, { listPage: true, title: d.strings[locale].categories[params.category], items });
   });
 
-  api.route(r, { method: 'get', path: '/help/model/:model', tag: 'help centre', summary: 'The articles about one product model (HTML)', auth: 'public', params: modelParams, query: langQuery }, async ({ params, req, res }) => {
+  api.route(r, { method: 'get', path: '/help/model/:model', tag: 'help centre', produces: ['text/html'], pageStatus: [404], summary: 'The articles about one product model (HTML)', auth: 'public', params: modelParams, query: langQuery }, async ({ params, req, res }) => {
     const locale = visitorLocale(req);
     const { items } = await listOf(locale, { model: params.model }, LIST);
     page(res, items.length ? 200 : 404, locale, { listPage: true, title: `${d.strings[locale].modelTitle} ${params.model}`, items, empty: !items.length });
   });
 
-  api.route(r, { method: 'get', path: '/help/:slug', tag: 'help centre', summary: 'One published public article (HTML); anything else is 404', auth: 'public', params: slugParams, query: langQuery }, async ({ params, req, res }) => {
+  api.route(r, { method: 'get', path: '/help/:slug', tag: 'help centre', produces: ['text/html'], pageStatus: [404], summary: 'One published public article (HTML); anything else is 404', auth: 'public', params: slugParams, query: langQuery }, async ({ params, req, res }) => {
     const locale = visitorLocale(req);
     const a = await d.kb.publicBySlug(params.slug).catch(() => null);
     if (!a) return page(res, 404, locale, { missing: true, title: d.strings[locale].notFoundTitle });

@@ -96,7 +96,7 @@ export function kbRoutes(api: ApiRegistry, d: KbRouteDeps): Router {
     d.search.search(query.q, { audience: 'agents', locales: query.locale ? [query.locale] : LOCALES, limit: query.limit }),
   );
 
-  api.route(r, { method: 'get', path: '/api/kb/proposals/tickets/:number', tag: 'knowledge base', summary: 'A draft article built from a solved ticket (subject, question, the agents\' replies), to edit and save', auth: 'agent', params: proposalParams }, async ({ params, principal }) =>
+  api.route(r, { method: 'get', path: '/api/kb/proposals/tickets/:number', tag: 'knowledge base', summary: 'A draft article built from a solved ticket (subject, question, the agents\' replies), to edit and save', auth: 'agent', params: proposalParams, errors: [409] }, async ({ params, principal }) =>
     proposalFromTicket(d.tickets, params.number, principal, d.proposalWords),
   );
 

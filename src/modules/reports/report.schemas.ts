@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReturnsByModelReport } from './report.payloads';
 import { intParamWithDefault, teamKey } from '../../http/schema-types';
 
 export const GROUP_BY = ['channel', 'team', 'agent', 'day'] as const;
@@ -130,3 +131,7 @@ export const productQualityResponse = z.object({
   }),
 });
 export type ProductQualityReport = z.infer<typeof productQualityResponse>;
+// the console's plain copy of the returns part must stay what the schema says (both ways)
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const returnsPayloadMatches: Same<ProductQualityReport['returns'], ReturnsByModelReport> = true;
+void returnsPayloadMatches;

@@ -29,7 +29,7 @@ export function unitRoutes(api: ApiRegistry, units: UnitService, access: UnitAcc
 
   api.route(
     r,
-    { method: 'get', path: '/api/units', tag: 'units', summary: 'Find a unit of your teams\' customers by serial (add model when two models share a serial: 409 ambiguous_serial)', auth: 'agent', query: findUnitQuery, response: unitView },
+    { method: 'get', path: '/api/units', tag: 'units', summary: 'Find a unit of your teams\' customers by serial (add model when two models share a serial: 409 ambiguous_serial)', auth: 'agent', query: findUnitQuery, errors: [404, 409], response: unitView },
     async ({ query, principal }) => {
       const found = await access.bySerial(query.serial, query.model, principal);
       if (!found.length) throw new NotFoundError(`Unit with serial ${query.serial}`);
