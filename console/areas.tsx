@@ -14,6 +14,9 @@ import type { Route } from './router';
 import { isEngineer, isLead, isManager, type Me } from './session';
 import { CallbacksPage } from './components/callbacks/CallbacksPage';
 import { Channels } from './components/Channels';
+import { KbEditor } from './components/kb/KbEditor';
+import { KbList } from './components/kb/KbList';
+import { parseKbHash } from './components/kb/kb-types';
 import { Dashboard } from './components/Dashboard';
 import { Reports } from './components/Reports';
 import { SettingsPage } from './components/settings/SettingsPage';
@@ -60,6 +63,14 @@ export const AREAS: Area[] = [
   { key: 'products', paths: ['products'], nav: { label: 'nav.products', order: 45, shown: mayEditCatalogue }, allowed: () => true, view: () => <ProductsView /> },
   { key: 'dashboard', paths: ['dashboard'], nav: { label: 'nav.dashboard', order: 50 }, allowed: isLead, view: ({ me }) => <Dashboard me={me} /> },
   { key: 'reports', paths: ['reports'], nav: { label: 'nav.reports', order: 60 }, allowed: isLead, view: ({ me }) => <Reports me={me} /> },
+  // the knowledge base (知识库): the list, the editor (#/kb/<id>, #/kb/new?ticket=N&translationOf=<id>)
+  {
+    key: 'kb', paths: ['kb'], nav: { label: 'nav.kb', order: 70 }, allowed: () => true,
+    view: ({ me }) => {
+      const kb = parseKbHash(location.hash);
+      return kb?.page === 'edit' ? <KbEditor me={me} id={kb.id} ticket={kb.ticket} translationOf={kb.translationOf} /> : <KbList />;
+    },
+  },
   // the channels' accounts (WeChat, mailboxes, SMS): managers and admins
   { key: 'channels', paths: ['channels'], nav: { label: 'nav.channels', order: 85 }, allowed: isManager, view: ({ me }) => <Channels me={me} /> },
   { key: 'settings', paths: ['settings'], nav: { label: 'nav.settings', order: 90 }, allowed: (me) => isLead(me) || isManager(me), view: ({ me, route }) => <SettingsPage me={me} section={route.path[1] ?? null} /> },

@@ -167,6 +167,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
             {ticket.assignee?.id !== me.id && (!ticket.assignee || isLead(me)) && (
               <button type="button" class="claim" onClick={() => patch({ assignee: me.id })} title={t('shortcuts.assignMe')}>{t('ticket.claim')}</button>
             )}
+            {(ticket.status === 'solved' || ticket.status === 'closed') && <a class="button" href={`#/kb/new?ticket=${ticket.number}`} data-action="article-from-ticket">{t('kb.fromTicket')}</a>}
             {due && <Due dueAt={due.dueAt} status={due.status} />}
             {ticket.sla?.policy && <span class="muted small sla-policy">{t('ticket.policy', { name: '' })}<span translate={false}>{ticket.sla.policy}</span></span>}
           </div>

@@ -80,6 +80,10 @@ describe('service report: locked once filed, a PDF with Chinese text, mailed to 
     const photo = await eng.post(`/api/work-orders/${wo.id}/photos?filename=capacitor.png`).set('Content-Type', 'image/png').send(Buffer.from(signaturePng().split(',')[1], 'base64'));
     expect(photo.status).toBe(201);
     expect((await eng.post(`/api/work-orders/${wo.id}/photos`).set('Content-Type', 'text/html').send('<b>x</b>')).status).toBe(415);
+    // a file that says it is a JPEG but is not one (what a browser would not show as an image)
+    const fake = await eng.post(`/api/work-orders/${wo.id}/photos?filename=x.jpg`).set('Content-Type', 'image/jpeg').send(Buffer.from('<svg onload=alert(1)>'));
+    expect(fake.status).toBe(415);
+    expect(fake.body.error.code).toBe('unsupported_media_type');
 
     const report = {
       diagnosis,

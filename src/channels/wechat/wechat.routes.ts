@@ -101,7 +101,8 @@ export function wechatWebhookRoutes(api: ApiRegistry, d: WechatRouteDeps): Route
     },
   );
 
-  const text = express.text({ type: () => true, limit: MAX_XML_BYTES });
+  // the parser reads up to four bytes a character, so the schema's length (400) decides, not the byte limit (413)
+  const text = express.text({ type: () => true, limit: MAX_XML_BYTES * 4 });
   r.post('/webhooks/wechat/:account', text);
   api.route(
     r,

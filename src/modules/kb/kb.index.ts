@@ -8,8 +8,19 @@ import { plainText } from './kb.render';
 
 /** public: published public articles (help centre, widget); agents: every published article */
 export type KbAudience = 'public' | 'agents';
-/** lists only: the drafts of a language */
-export type KbListScope = KbAudience | 'drafts';
+/**
+ * The console's list and its search: every article is in two scopes, one of its status (`agents`
+ * for published, `drafts`) and one of its status and visibility (`public`, `internal`,
+ * `drafts-public`, `drafts-internal`), so that a filter by status and audience is one scope.
+ * The drafts' scopes are never searched by the help centre, the widget or the composer.
+ */
+export type KbListScope = KbAudience | 'internal' | 'drafts' | 'drafts-public' | 'drafts-internal';
+
+/** The scope of a list by status and, optionally, visibility. */
+export function listScope(status: 'draft' | 'published', visibility?: 'public' | 'internal'): KbListScope {
+  if (status === 'published') return visibility ?? 'agents';
+  return visibility ? `drafts-${visibility}` : 'drafts';
+}
 
 const TITLE_WEIGHT = 3;
 const TAG_WEIGHT = 2;
@@ -50,33 +61,30 @@ export class KbIndex {
     private readonly Article: KbArticleModel,
     private readonly log: Logger,
   ) {
-    this.postings = new Postings(redis, indexBase(prefix, 'kb'));
+    // kb2: every article in a scope of its status and one of its status and visibility (the console's filters)
+    this.postings = new Postings(redis, indexBase(prefix, 'kb2'));
   }
 
   private scope(locale: string, audience: KbListScope): string {
     return `${locale}:${audience}`;
   }
 
-  private audiences(a: Pick<KbArticleDoc, 'status' | 'visibility'>): KbAudience[] {
-    if (a.status !== 'published') return [];
-    return a.visibility === 'public' ? ['public', 'agents'] : ['agents'];
+  private scopesOf(a: Pick<KbArticleDoc, 'status' | 'visibility'>): KbListScope[] {
+    const status = a.status === 'published' ? 'published' : 'draft';
+    const visibility = a.visibility === 'internal' ? 'internal' : 'public';
+    return [listScope(status), listScope(status, visibility)];
   }
 
   async put(a: KbArticleDoc): Promise<void> {
-    const audiences = this.audiences(a);
     const postings = new Map<string, number>();
-    if (audiences.length) {
-      const terms = articleTermScores(this.analyzer, a);
-      const when = (a.updatedAt ?? new Date()).getTime();
-      for (const aud of audiences) {
-        const scope = this.scope(a.locale, aud);
-        for (const [term, s] of terms) postings.set(this.postings.key(scope, term), s);
-        postings.set(this.postings.key(scope, '#all'), when);
-        postings.set(this.postings.key(scope, '#cat', a.category ?? 'general'), when);
-        for (const m of a.models ?? []) postings.set(this.postings.key(scope, '#model', m.toUpperCase()), when);
-      }
-    } else {
-      postings.set(this.postings.key(this.scope(a.locale, 'drafts'), '#all'), (a.updatedAt ?? new Date()).getTime());
+    const terms = articleTermScores(this.analyzer, a);
+    const when = (a.updatedAt ?? new Date()).getTime();
+    for (const aud of this.scopesOf(a)) {
+      const scope = this.scope(a.locale, aud);
+      for (const [term, s] of terms) postings.set(this.postings.key(scope, term), s);
+      postings.set(this.postings.key(scope, '#all'), when);
+      postings.set(this.postings.key(scope, '#cat', a.category ?? 'general'), when);
+      for (const m of a.models ?? []) postings.set(this.postings.key(scope, '#model', m.toUpperCase()), when);
     }
     await this.postings.replace(String(a._id), postings);
   }
@@ -84,7 +92,7 @@ export class KbIndex {
   /**
    * Ranked search. `locales` empty: every language. Returns ids, best first, and how many matched.
    */
-  async search(q: string, opts: { audience: KbAudience; locales: readonly Locale[]; offset?: number; limit: number }): Promise<{ groups: QueryGroup[]; total: number; hits: { id: string; score: number }[] }> {
+  async search(q: string, opts: { audience: KbListScope; locales: readonly Locale[]; offset?: number; limit: number; /** only articles of this category or model */ only?: { category?: string; model?: string } }): Promise<{ groups: QueryGroup[]; total: number; hits: { id: string; score: number }[] }> {
     const groups = this.analyzer.query(q).slice(0, 12);
     const keyGroups: KeyGroup[] = groups.map((g) => {
       const keys: string[] = [];
@@ -97,16 +105,23 @@ export class KbIndex {
       }
       return { keys, weights };
     });
-    const { total, hits } = await this.postings.ranked(keyGroups, opts.offset ?? 0, opts.limit);
+    const only = opts.only?.category || opts.only?.model ? opts.locales.map((loc) => this.listKey(this.scope(loc, opts.audience), opts.only!)) : undefined;
+    const { total, hits } = await this.postings.ranked(keyGroups, opts.offset ?? 0, opts.limit, only);
     return { groups, total, hits };
   }
 
   /** Newest first: every article of a language and audience, or of a category or model. */
   async list(locale: Locale, audience: KbListScope, what: { category?: string; model?: string }, limit: number): Promise<{ ids: string[]; total: number }> {
-    const scope = this.scope(locale, audience);
-    const key = what.category ? this.postings.key(scope, '#cat', what.category) : what.model ? this.postings.key(scope, '#model', what.model.toUpperCase()) : this.postings.key(scope, '#all');
+    const key = this.listKey(this.scope(locale, audience), what);
     const [[, ids], [, total]] = ((await this.redis.multi().zrevrange(key, 0, limit - 1).zcard(key).exec()) ?? []) as [[unknown, string[]], [unknown, number]];
     return { ids, total };
+  }
+
+  /** A scope's articles of a category, else of a model, else all of them (scored by time). */
+  private listKey(scope: string, what: { category?: string; model?: string }): string {
+    if (what.category) return this.postings.key(scope, '#cat', what.category);
+    if (what.model) return this.postings.key(scope, '#model', what.model.toUpperCase());
+    return this.postings.key(scope, '#all');
   }
 
   /** How many public articles each category has (the help centre's home). */

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { ApiRegistry } from '../../http/api-route';
 import type { Principal } from '../auth/principal';
 import { LOCALES, type Locale } from '../../core/types';
-import type { KbIndex } from './kb.index';
+import { listScope, type KbIndex } from './kb.index';
 import type { KbArticleDoc } from './kb.model';
+import type { ArticlePayload } from './kb.payloads';
 import { proposalFromTicket, type ProposalTickets, type ProposalWords } from './kb.proposal';
 import { plainText, renderMarkdown } from './kb.render';
 import {
@@ -14,6 +15,7 @@ import {
   createArticleBody,
   kbSearchQuery,
   listArticlesQuery,
+  previewBody,
   proposalParams,
   searchResult,
   updateArticleBody,
@@ -32,7 +34,7 @@ export interface KbRouteDeps {
   proposalWords: Record<Locale, ProposalWords>;
 }
 
-export async function articleViewOf(a: KbArticleDoc, kb: KbService, search: KbSearch) {
+export async function articleViewOf(a: KbArticleDoc, kb: KbService, search: KbSearch): Promise<ArticlePayload> {
   const translations = await kb.translations(a);
   return {
     id: String(a._id),
@@ -66,11 +68,11 @@ export function kbRoutes(api: ApiRegistry, d: KbRouteDeps): Router {
   const r = Router();
   const view = (a: KbArticleDoc) => articleViewOf(a, d.kb, d.search);
 
-  api.route(r, { method: 'post', path: '/api/kb/articles', tag: 'knowledge base', summary: 'Write an article (a draft unless a publisher publishes it); every change is a new version', auth: 'agent', body: createArticleBody, status: 201, response: articleView }, async ({ body, principal }) =>
+  api.route(r, { method: 'post', path: '/api/kb/articles', tag: 'knowledge base', summary: 'Write an article (a draft unless a publisher publishes it); every change is a new version', auth: 'agent', body: createArticleBody, status: 201, response: articleView, errors: [409] }, async ({ body, principal }) =>
     view(await d.kb.create(body, principal)),
   );
 
-  api.route(r, { method: 'put', path: '/api/kb/articles/:id', tag: 'knowledge base', summary: 'Change an article: a new version; published articles only by publishers; 409 version_conflict on a stale expectedVersion', auth: 'agent', params: articleIdParams, body: updateArticleBody, response: articleView }, async ({ params, body, principal }) =>
+  api.route(r, { method: 'put', path: '/api/kb/articles/:id', tag: 'knowledge base', summary: 'Change an article: a new version; published articles only by publishers; 409 version_conflict on a stale expectedVersion', auth: 'agent', params: articleIdParams, body: updateArticleBody, response: articleView, errors: [409] }, async ({ params, body, principal }) =>
     view(await d.kb.update(params.id, body, principal)),
   );
 
@@ -83,14 +85,23 @@ export function kbRoutes(api: ApiRegistry, d: KbRouteDeps): Router {
 
   api.route(
     r,
-    { method: 'get', path: '/api/kb/articles', tag: 'knowledge base', summary: 'Articles of a language, newest first: published (by category or model) or drafts', auth: 'agent', query: listArticlesQuery },
+    { method: 'get', path: '/api/kb/articles', tag: 'knowledge base', summary: 'Articles of a language, published or drafts, public or internal, of a category or model: newest first, or best first with q (drafts searched too)', auth: 'agent', query: listArticlesQuery },
     async ({ query, principal }) => {
-      const { ids, total } = await d.index.list(query.locale, query.status === 'draft' ? 'drafts' : 'agents', { category: query.category, model: query.model }, query.limit);
+      const scope = listScope(query.status, query.visibility);
+      const what = { category: query.category, model: query.model };
+      const { ids, total } = query.q
+        ? await d.index.search(query.q, { audience: scope, locales: [query.locale], limit: query.limit, only: what }).then((r) => ({ ids: r.hits.map((h) => h.id), total: r.total }))
+        : await d.index.list(query.locale, scope, what, query.limit);
       const docs = await d.kb.byIds(ids);
-      const items = ids.map((id) => docs.get(id)).filter((a): a is KbArticleDoc => !!a);
+      // the index may lag MongoDB by a moment; MongoDB decides what the list shows
+      const items = ids.map((id) => docs.get(id)).filter((a): a is KbArticleDoc => !!a && a.status === query.status && (!query.visibility || a.visibility === query.visibility));
       return { items: items.map((a) => ({ id: String(a._id), slug: a.slug, title: a.title, locale: a.locale, status: a.status, visibility: a.visibility, category: a.category, models: a.models, version: a.version, updatedAt: a.updatedAt.toISOString() })), total, canPublish: canPublish(principal) };
     },
   );
+
+  api.route(r, { method: 'post', path: '/api/kb/preview', tag: 'knowledge base', summary: 'Markdown as the help centre will show it (sanitised HTML), for the editor\'s preview', auth: 'agent', body: previewBody, response: z.object({ html: z.string() }) }, async ({ body }) => ({
+    html: renderMarkdown(body.body),
+  }));
 
   api.route(r, { method: 'get', path: '/api/kb/search', tag: 'knowledge base', summary: 'Search published public and internal articles by words (Chinese segmented, synonyms), best first', auth: 'agent', query: kbSearchQuery, response: searchResult }, async ({ query }) =>
     d.search.search(query.q, { audience: 'agents', locales: query.locale ? [query.locale] : LOCALES, limit: query.limit }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { objectId } from '../tickets/ticket.schemas';
 import { LOCALES } from '../../core/types';
 import { KB_STATUS, KB_VISIBILITY } from './kb.model';
+import type { ArticlePayload } from './kb.payloads';
 
 /** The help centre's sections; their names are in templates/pages/help.locales.json. */
 export const KB_CATEGORIES = ['troubleshooting', 'installation', 'maintenance', 'warranty', 'general'] as const;
@@ -60,10 +61,16 @@ export const helpSearchQuery = z.strictObject({
 export const listArticlesQuery = z.strictObject({
   locale: z.enum(LOCALES).default('en'),
   status: z.enum(KB_STATUS).default('published'),
+  /** public or internal only; both when absent */
+  visibility: z.enum(KB_VISIBILITY).optional(),
+  /** words: the list becomes the search among these articles (drafts too), best first */
+  q: z.string().trim().min(1).max(200).optional(),
   category: z.enum(KB_CATEGORIES).optional(),
   model: model.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
+
+export const previewBody = z.strictObject({ body: z.string().max(100_000) });
 
 export const proposalParams = z.strictObject({ number: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
@@ -107,7 +114,7 @@ export const articleView = z.object({
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),
   sourceTicket: z.number().nullable(),
-});
+}) satisfies z.ZodType<ArticlePayload>;
 
 export const searchResult = z.object({
   items: z.array(z.object({ id: z.string(), slug: z.string(), title: z.string(), snippet: z.string().describe('HTML: the passage escaped, query words in <mark>'), snippetText: z.string(), score: z.number(), locale: z.enum(LOCALES), url: z.string(), visibility: z.enum(KB_VISIBILITY) })),

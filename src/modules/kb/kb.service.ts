@@ -8,23 +8,13 @@ import { nextSequence, type CounterModel } from '../counters/counter.model';
 import type { Locale } from '../../core/types';
 import type { KbIndex } from './kb.index';
 import type { KbArticleDoc, KbModels } from './kb.model';
+import { canPublish } from './kb.publishers';
 import type { createArticleBody, updateArticleBody } from './kb.schemas';
+
+export { canPublish } from './kb.publishers';
 
 export type CreateArticleInput = z.output<typeof createArticleBody>;
 export type UpdateArticleInput = z.output<typeof updateArticleBody>;
-
-/** Roles that publish besides the technical-support team (who write the FAQ, DOMAIN.md). */
-const PUBLISHER_ROLES = ['supervisor', 'manager', 'director', 'admin'];
-export const PUBLISHER_TEAM = 'tech';
-
-/**
- * Who publishes: technical support (members of team `tech`), supervisors, managers, directors and
- * admins. Every agent writes drafts; only a publisher makes an article published, or changes one
- * that is published, so nothing reaches customers without one of them.
- */
-export function canPublish(p: Principal): boolean {
-  return PUBLISHER_ROLES.includes(p.role) || p.teams.includes(PUBLISHER_TEAM);
-}
 
 class PublishForbiddenError extends AppError {
   constructor() {

@@ -19,7 +19,7 @@ export function productRoutes(api: ApiRegistry, products: ProductService): Route
 
   api.route(
     r,
-    { method: 'post', path: '/api/products', tag: 'products', summary: 'Add a model to the catalogue (managers, admins)', auth: WRITERS, body: createProductBody, status: 201, response: productView },
+    { method: 'post', path: '/api/products', tag: 'products', summary: 'Add a model to the catalogue (managers, admins); 409 when the model exists', auth: WRITERS, errors: [409], body: createProductBody, status: 201, response: productView },
     async ({ body }) => serializeProduct(await products.create(body)),
   );
 

@@ -143,7 +143,9 @@ return #suffixes`;
 
 /**
  * Ranked OR search. KEYS: docsKey, the output key, one temporary key per group, then the term
- * keys. ARGV[1] JSON {groups:[{keys:[index into KEYS], weights}], offset, limit}. Each group (a
+ * keys. ARGV[1] JSON {groups:[{keys:[index into KEYS], weights}], offset, limit, only?:[index
+ * into KEYS], onlyTmp?}: with only, the hits outside the union of those sets (an article's model,
+ * one set per language) are dropped inside the script, before the page is cut. Each group (a
  * query word and its alternatives) is the best of its alternatives (AGGREGATE MAX); groups add up
  * weighted by their rarity (BM25's idf over the group's hits). Returns {total, id, score, ...}.
  */
@@ -178,6 +180,14 @@ if #gkeys > 0 then
   table.insert(args, 'AGGREGATE')
   table.insert(args, 'SUM')
   result[1] = redis.call(unpack(args))
+  if spec.only then
+    local only = KEYS[spec.onlyTmp]
+    table.insert(tmps, only)
+    local u = {'ZUNIONSTORE', only, #spec.only}
+    for _, k in ipairs(spec.only) do table.insert(u, KEYS[k]) end
+    redis.call(unpack(u))
+    result[1] = redis.call('ZINTERSTORE', out, 2, out, only, 'WEIGHTS', 1, 0, 'AGGREGATE', 'SUM')
+  end
   local top = redis.call('ZREVRANGE', out, spec.offset, spec.offset + spec.limit - 1, 'WITHSCORES')
   for _, v in ipairs(top) do table.insert(result, v) end
 end
@@ -346,14 +356,15 @@ export class Postings {
     await this.replace(member, new Map());
   }
 
-  async ranked(groups: KeyGroup[], offset: number, limit: number): Promise<{ total: number; hits: RankedHit[] }> {
+  /** `only`: keep the hits that are in one of these sets (ids only; their scores do not count). */
+  async ranked(groups: KeyGroup[], offset: number, limit: number, only?: string[]): Promise<{ total: number; hits: RankedHit[] }> {
     if (!groups.length) return { total: 0, hits: [] };
     const tmp = this.tmpBase();
     const list = new KeyList();
     list.add(this.docsKey);
     list.add(`${tmp}:out`);
     groups.forEach((_, i) => list.add(`${tmp}:g${i + 1}`));
-    const spec = { groups: groups.map((g) => ({ keys: g.keys.map((k) => list.add(k)), weights: g.weights })), offset, limit };
+    const spec = { groups: groups.map((g) => ({ keys: g.keys.map((k) => list.add(k)), weights: g.weights })), offset, limit, ...(only?.length ? { onlyTmp: list.add(`${tmp}:only`), only: only.map((k) => list.add(k)) } : {}) };
     const res = await call(this.r, 'postingsRanked', list.keys, [JSON.stringify(spec)]);
     const hits: RankedHit[] = [];
     for (let i = 1; i < res.length; i += 2) hits.push({ id: String(res[i]), score: Number(res[i + 1]) });

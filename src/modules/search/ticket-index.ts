@@ -56,8 +56,8 @@ export class TicketSearchIndex implements TicketObserver {
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     if (changes.team) await this.postings.moveGrouped(String(ticket.number), ticket.number, ticket.team);
-    // the new subject's words replace the old one's (a word a message has too stays)
-    if (changes.subject) await this.indexTicketFields(ticket);
+    // the new subject's (tags', linked unit's model's) words replace the old ones (a word a message has too stays)
+    if (changes.subject || changes.tags || changes.unitId) await this.indexTicketFields(ticket);
   }
 
   /** The ticket's own fields (subject, model, tags): set anew each time, so words of an old subject leave. */

@@ -6,7 +6,7 @@ import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 
-export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'channel' | 'unitId', [unknown, unknown]>>;
+export type TicketChanges = Partial<Record<'status' | 'priority' | 'type' | 'team' | 'assignee' | 'subject' | 'tags' | 'channel' | 'unitId', [unknown, unknown]>>;
 
 /**
  * The observers of a ticket, in the order they run. Each reads the ticket as the ones before it

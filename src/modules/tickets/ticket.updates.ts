@@ -66,7 +66,13 @@ export class TicketUpdates {
         changes[f] = [ticket[f], patch[f]];
       }
     }
-    if (patch.tags) set.tags = [...new Set(patch.tags)];
+    if (patch.tags) {
+      const tags = [...new Set(patch.tags)];
+      set.tags = tags;
+      // a change like any other: audited, shown live, and the search index drops a removed tag's word
+      const old = ticket.tags ?? [];
+      if (tags.length !== old.length || tags.some((t, i) => t !== old[i])) changes.tags = [old, tags];
+    }
     if (patch.unit !== undefined && String(patch.unit?.id ?? null) !== String(ticket.unitId ?? null)) {
       if (patch.unit && String(patch.unit.customerId) !== String(ticket.customerId)) throw new AppError(422, 'unit_of_other_customer', 'This unit belongs to another customer');
       set.unitId = patch.unit?.id ?? null;

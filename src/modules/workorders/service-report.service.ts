@@ -109,6 +109,7 @@ export class ServiceReportService {
     if (!(wo.engineerId && String(wo.engineerId) === p.id) && !canDispatch(p, wo.team)) throw new ForbiddenError('Only the engineer of this work order or its dispatchers add photos');
     if (wo.status === 'cancelled') throw new ConflictError(`Work order ${wo.number} is cancelled`, 'invalid_transition');
     if ((wo.photos?.length ?? 0) >= MAX_PHOTOS) throw new AppError(422, 'too_many_photos', `A work order keeps at most ${MAX_PHOTOS} photos`);
+    if (!looksLikeImage(body)) throw new AppError(415, 'unsupported_media_type', 'A photo must be a JPEG, PNG or WebP image');
     const blob = await this.d.store.writeAttachment(Readable.from([body]));
     const photo = { id: randomBytes(12).toString('hex'), filename: filename.replace(/[^\w.\-\u4e00-\u9fff]/g, '_').slice(0, 100) || 'photo', contentType, size: blob.size, hash: blob.hash, at: new Date(), by: p.id };
     const updated = await this.d.WorkOrder.findOneAndUpdate({ _id: wo._id, [`photos.${MAX_PHOTOS - 1}`]: { $exists: false } }, { $push: { photos: photo } }, { new: true });
@@ -208,4 +209,11 @@ export class ServiceReportService {
     };
     return this.d.pdf.render(data);
   }
+}
+
+/** JPEG, PNG or WebP by their first bytes: what a browser shows as an image, whatever the Content-Type said. */
+export function looksLikeImage(b: Buffer): boolean {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true;
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return true;
+  return b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP';
 }

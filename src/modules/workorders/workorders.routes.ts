@@ -64,7 +64,7 @@ export function workOrderRoutes(api: ApiRegistry, d: WorkOrderRouteDeps): Router
     view(await d.workOrders.patch(params.id, body, principal)),
   );
 
-  api.route(r, { method: 'post', path: '/api/work-orders/:id/events', tag: 'workorders', summary: 'One state step; a repeated clientId answers the first result and changes nothing; 409 invalid_transition when the step does not follow', auth: 'agent', params: workOrderParams, body: stepBody, response: workOrderView }, async ({ params, body, principal, res }) => {
+  api.route(r, { method: 'post', path: '/api/work-orders/:id/events', tag: 'workorders', summary: 'One state step; a repeated clientId answers the first result and changes nothing; 409 invalid_transition when the step does not follow', auth: 'agent', errors: [409], params: workOrderParams, body: stepBody, response: workOrderView }, async ({ params, body, principal, res }) => {
     const { wo, replayed } = await d.workOrders.step(params.id, body, principal);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     return view(wo);
@@ -74,7 +74,7 @@ export function workOrderRoutes(api: ApiRegistry, d: WorkOrderRouteDeps): Router
     d.board.board(query.date, query.team, principal),
   );
 
-  api.route(r, { method: 'post', path: '/api/work-orders/:id/report', tag: 'workorders', summary: 'File the service report (技术服务报告单): completes the work order; a second report is 409 report_locked', auth: 'agent', params: workOrderParams, body: reportBody, status: 201 }, async ({ params, body, principal, res }) => {
+  api.route(r, { method: 'post', path: '/api/work-orders/:id/report', tag: 'workorders', summary: 'File the service report (技术服务报告单): completes the work order; a second report is 409 report_locked', auth: 'agent', errors: [409], params: workOrderParams, body: reportBody, status: 201 }, async ({ params, body, principal, res }) => {
     const { report, workOrder, replayed } = await d.reports.file(params.id, body, principal);
     const answer = { report: serializeReport(report), workOrder: await view(workOrder) };
     if (!replayed) return answer;
@@ -82,7 +82,7 @@ export function workOrderRoutes(api: ApiRegistry, d: WorkOrderRouteDeps): Router
     return undefined;
   });
 
-  api.route(r, { method: 'put', path: '/api/work-orders/:id/report', tag: 'workorders', summary: 'Correct a filed report: a new version (supervisors of the team, managers)', auth: ['supervisor', 'manager', 'director', 'admin'], params: workOrderParams, body: correctionBody, status: 201 }, async ({ params, body, principal }) => {
+  api.route(r, { method: 'put', path: '/api/work-orders/:id/report', tag: 'workorders', summary: 'Correct a filed report: a new version (supervisors of the team, managers)', auth: ['supervisor', 'manager', 'director', 'admin'], errors: [409], params: workOrderParams, body: correctionBody, status: 201 }, async ({ params, body, principal }) => {
     const { report, workOrder } = await d.reports.correct(params.id, body, principal);
     return { report: serializeReport(report), workOrder: await view(workOrder) };
   });
