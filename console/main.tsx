@@ -1,64 +1,46 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, session } from './api';
+import { areaOf } from './areas';
 import { I18n, Locale, translator } from './i18n';
-import { AgentsSocket, connect, Live } from './live';
-import { isEngineer, isLead, type Me, type View } from './session';
-import { hasRole, ROLE_SETS } from '../src/core/types';
+import { type AgentsSocket, connect, Live } from './live';
 import type { PresenceStatus } from '../src/realtime/agents.events';
+import { parseHash, RouteContext } from './router';
+import type { Me } from './session';
+import { installShortcuts } from './shortcuts';
 import { Login } from './components/Login';
+import { PasswordPage } from './components/PasswordPage';
+import { ShortcutHelp } from './components/ShortcutHelp';
 import { TopBar } from './components/TopBar';
-import { Workspace } from './components/Workspace';
-import { Dashboard } from './components/Dashboard';
-import { Reports } from './components/Reports';
-import { AutomationPage, type AutomationTab } from './components/automation/AutomationPage';
-import { DispatchBoard } from './components/workorders/DispatchBoard';
-import { EngineerView } from './components/workorders/EngineerView';
-import { ProductsView } from './components/units/ProductsView';
-import { ReturnsView } from './components/units/ReturnsView';
-import { PartsView } from './components/parts/PartsView';
-import { Channels } from './components/Channels';
-import { KbEditor } from './components/kb/KbEditor';
-import { KbList } from './components/kb/KbList';
-import { parseKbHash, type KbRoute } from './components/kb/kb-types';
 import css from './styles.css';
 
+/** The device remembers the last language chosen (the login page's switch), the account keeps the agent's. */
 const LOCALE_KEY = 'aftercare.locale';
 const PRESENCE_KEY = 'aftercare.presence';
 
-/** "#/ticket/12" → {view:'ticket', n:12}; "#/dashboard"; "#/reports"; "#/returns/<id>"; "#/products"; "#/parts[/old]"; "#/dispatch[/YYYY-MM-DD]"; "#/visits"; "#/channels"; "#/automation[/tab]"; "#/kb…" (see parseKbHash); anything else is the queue. */
-function parseHash(): { view: View; ticket: number | null; returnId: string | null; date: string | null; kb?: KbRoute; tab?: AutomationTab } {
-  const h = location.hash;
-  const kb = parseKbHash(h);
-  if (kb) return { view: 'kb', ticket: null, returnId: null, date: null, kb };
-  const m = /^#\/ticket\/(\d+)/.exec(h);
-  if (m) return { view: 'queue', ticket: Number(m[1]), returnId: null, date: null };
-  if (h.startsWith('#/automation')) return { view: 'automation', ticket: null, returnId: null, date: null, tab: (h.split('/')[2] || 'rules') as AutomationTab };
-  const r = /^#\/returns(?:\/([0-9a-f]{24}))?/.exec(h);
-  if (r) return { view: 'returns', ticket: null, returnId: r[1] ?? null, date: null };
-  if (h.startsWith('#/channels')) return { view: 'channels', ticket: null, returnId: null, date: null };
-  if (h.startsWith('#/products')) return { view: 'products', ticket: null, returnId: null, date: null };
-  if (h.startsWith('#/parts')) return { view: 'parts', ticket: null, returnId: h.startsWith('#/parts/old') ? 'old' : null, date: null };
-  const d = /^#\/dispatch\/(\d{4}-\d{2}-\d{2})/.exec(h);
-  const view: View = h.startsWith('#/dashboard') ? 'dashboard' : h.startsWith('#/reports') ? 'reports' : h.startsWith('#/dispatch') ? 'dispatch' : h.startsWith('#/visits') ? 'visits' : 'queue';
-  return { view, ticket: null, returnId: null, date: d?.[1] ?? null };
+function initialLocale(): Locale {
+  const stored = localStorage.getItem(LOCALE_KEY);
+  if (stored === 'en' || stored === 'zh-CN') return stored;
+  return /^zh\b/i.test(navigator.language) ? 'zh-CN' : 'en';
 }
-const isChannelAdmin = (me: Me) => hasRole(me.role, ROLE_SETS.managers);
-
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [checking, setChecking] = useState(!!session.token);
-  const [locale, setLocale] = useState<Locale>((sessionStorage.getItem(LOCALE_KEY) as Locale) || 'en');
+  const [locale, setLocale] = useState<Locale>(initialLocale);
+  // a language picked on the login page is the agent's choice: it goes to the account on sign-in
+  const [pickedOnLogin, setPickedOnLogin] = useState(false);
   const [route, setRoute] = useState(parseHash());
   const [socket, setSocket] = useState<AgentsSocket | null>(null);
   const [connected, setConnected] = useState(false);
   const [presence, setPresence] = useState<string>(sessionStorage.getItem(PRESENCE_KEY) || 'online');
+  const [help, setHelp] = useState(false);
 
   useEffect(() => {
     const onHash = () => setRoute(parseHash());
     const onUnauthorized = () => logout();
     window.addEventListener('hashchange', onHash);
     window.addEventListener('aftercare:unauthorized', onUnauthorized);
+    const removeShortcuts = installShortcuts((action) => (action === 'help' ? setHelp((h) => !h) : action === 'escape' ? setHelp(false) : undefined));
     if (session.token) {
       api<Me>('/api/auth/me')
         .then((m) => signedIn(m))
@@ -68,6 +50,7 @@ function App() {
     return () => {
       window.removeEventListener('hashchange', onHash);
       window.removeEventListener('aftercare:unauthorized', onUnauthorized);
+      removeShortcuts();
     };
   }, []);
 
@@ -99,7 +82,10 @@ function App() {
   }, [me?.id]);
 
   function signedIn(m: Me) {
-    if (!sessionStorage.getItem(LOCALE_KEY)) setLocale(m.locale === 'zh-CN' ? 'zh-CN' : 'en');
+    if (pickedOnLogin && m.locale !== locale) {
+      void api('/api/auth/me', { method: 'PATCH', body: { locale } }).catch(() => undefined);
+      m = { ...m, locale };
+    } else setLocale(m.locale === 'zh-CN' ? 'zh-CN' : 'en');
     setMe(m);
   }
   function logout() {
@@ -107,9 +93,11 @@ function App() {
     session.token = null;
     setMe(null);
   }
-  function changeLocale(l: Locale) {
-    sessionStorage.setItem(LOCALE_KEY, l);
+  function changeLocale(l: Locale, save: boolean) {
+    localStorage.setItem(LOCALE_KEY, l);
     setLocale(l);
+    if (save) void api('/api/auth/me', { method: 'PATCH', body: { locale: l } }).catch(() => undefined);
+    else setPickedOnLogin(true);
   }
   function changePresence(status: string) {
     sessionStorage.setItem(PRESENCE_KEY, status);
@@ -124,40 +112,29 @@ function App() {
   }, [locale]);
 
   let body;
-  if (checking) body = <div class="center muted">…</div>;
-  else if (!me) body = <Login onLogin={(token, agent) => ((session.token = token), signedIn(agent))} />;
-  else
+  if (route.path[0] === 'password' && route.path[1] && !me) body = <PasswordPage token={route.path[1]} locale={locale} onLocale={(l) => changeLocale(l, false)} />;
+  else if (checking) body = <div class="center muted">…</div>;
+  else if (!me) body = <Login locale={locale} onLocale={(l) => changeLocale(l, false)} onLogin={(token, agent) => ((session.token = token), signedIn(agent))} />;
+  else {
+    const area = areaOf(route, me);
     body = (
       <Live.Provider value={socket}>
-        <div class="app">
-          <TopBar me={me} view={route.view} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={changeLocale} onLogout={logout} />
-          {route.view === 'automation' && isLead(me) ? (
-            <AutomationPage me={me} tab={route.tab ?? 'rules'} />
-          ) : route.view === 'kb' && route.kb ? (
-            route.kb.page === 'edit' ? <KbEditor me={me} id={route.kb.id} ticket={route.kb.ticket} translationOf={route.kb.translationOf} /> : <KbList />
-          ) : route.view === 'channels' && isChannelAdmin(me) ? (
-            <Channels me={me} />
-          ) : route.view === 'dashboard' && isLead(me) ? (
-            <Dashboard me={me} />
-          ) : route.view === 'reports' && isLead(me) ? (
-            <Reports me={me} />
-          ) : route.view === 'returns' ? (
-            <ReturnsView selected={route.returnId} />
-          ) : route.view === 'products' ? (
-            <ProductsView />
-          ) : route.view === 'parts' ? (
-            <PartsView me={me} tab={route.returnId === 'old' ? 'old' : 'catalogue'} />
-          ) : route.view === 'dispatch' && !isEngineer(me) ? (
-            <DispatchBoard me={me} date={route.date} />
-          ) : isEngineer(me) && (route.view === 'visits' || (route.view === 'queue' && !route.ticket)) ? (
-            <EngineerView />
-          ) : (
-            <Workspace me={me} ticket={route.ticket} />
-          )}
+        <div class="app" data-area={area.key}>
+          <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>{i18n.t('a11y.skip')}</a>
+          <TopBar me={me} area={area.key} connected={connected} presence={presence} onPresence={changePresence} locale={locale} onLocale={(l) => changeLocale(l, true)} onLogout={logout} onHelp={() => setHelp(true)} />
+          <main id="main" class="main" tabIndex={-1}>
+            {area.view({ me, route })}
+          </main>
+          {help && <ShortcutHelp onClose={() => setHelp(false)} />}
         </div>
       </Live.Provider>
     );
-  return <I18n.Provider value={i18n}>{body}</I18n.Provider>;
+  }
+  return (
+    <I18n.Provider value={i18n}>
+      <RouteContext.Provider value={route}>{body}</RouteContext.Provider>
+    </I18n.Provider>
+  );
 }
 
 const style = document.createElement('style');

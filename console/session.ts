@@ -13,9 +13,12 @@ export interface Me {
 
 /** Team leads and above see the dashboard and reports and may reassign (the server's ROLE_SETS). */
 export const isLead = (me: Me) => hasRole(me.role, ROLE_SETS.leads);
+/** Managers and admins change the department's rules (policies, calendars, teams, agents, hotline). */
+export const isManager = (me: Me) => hasRole(me.role, ROLE_SETS.managers);
+export const isAdmin = (me: Me) => hasRole(me.role, ROLE_SETS.admins);
+/** See every team (managers, directors, admins). */
+export const seesAllTeams = (me: Me) => hasRole(me.role, ROLE_SETS.allTeams);
 
 /** Engineers work from their visits; dispatchers (agents, supervisors, managers) see the board. */
 export const isEngineer = (me: Me) => me.role === 'engineer';
 
-/** The console's pages (the hash route): the queue and a ticket, the lead's dashboard and reports, returns, the catalogue, parts, dispatch, the engineer's visits, channels, automation and the knowledge base. */
-export type View = 'queue' | 'dashboard' | 'reports' | 'returns' | 'products' | 'parts' | 'dispatch' | 'visits' | 'channels' | 'automation' | 'kb';

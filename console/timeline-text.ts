@@ -10,6 +10,8 @@ type Render<K extends TimelineEventType> = (d: TimelineEventData[K], h: Helpers)
 
 interface Helpers {
   t: T;
+  /** a team key → its name in the reader's language (the key when it is not known) */
+  team(key: string): string;
   /** "5 min", "2 h 10 min" in the reader's language */
   span(sec: number | null | undefined): string;
   /** a date and time in the reader's language */
@@ -60,7 +62,13 @@ const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
   voicemail: (d, { span }) => ['event.voicemail', { duration: span(d.durationSec), url: d.recordingUrl }],
   callback_scheduled: (d, { t, at }) => ['event.callback_scheduled', { kind: t(`kind.${d.kind}`), due: at(d.dueAt) }],
   callback_requested: (d, { at }) => ['event.callback_requested', { phone: d.phone, due: at(d.dueAt) }],
-  callback_attempt: (d, { t }) => (d.by ? [d.note ? 'event.callback_attempt.note' : 'event.callback_attempt', { by: d.by, attempt: d.attempt, outcome: t(`outcome.${d.outcome}`), note: d.note ?? '' }] : null),
+  callback_attempt: (d, { t }) => {
+    if (!d.by) return null;
+    // a follow-up's answer goes with the outcome: solved or not, satisfied or not
+    const answer = [d.resolved === false ? t('callbacks.notSolved') : d.resolved === true ? t('callbacks.solved') : '', d.satisfied === true ? t('callbacks.satisfied') : d.satisfied === false ? t('callbacks.unsatisfied') : ''].filter(Boolean).join(t('event.listSeparator'));
+    const outcome = answer ? t('event.withDetail', { main: t(`outcome.${d.outcome}`), detail: answer }) : t(`outcome.${d.outcome}`);
+    return [d.note ? 'event.callback_attempt.note' : 'event.callback_attempt', { by: d.by, attempt: d.attempt, outcome, note: d.note ?? '' }];
+  },
   callback_failed: (d, { t }) => ['event.callback_failed', { kind: t(`kind.${d.kind}`), attempts: d.attempts }],
   chat_ended: () => ['event.chat_ended', {}],
   chat_rating: (d) => [d.comment ? 'event.chat_rating.comment' : 'event.chat_rating', { score: d.score, comment: d.comment ?? '' }],
@@ -79,6 +87,25 @@ const SENTENCES: { [K in TimelineEventType]: Render<K> } = {
   quote_declined: (d) => ['event.quote_declined', { number: d.number, total: d.totalText }],
   quote_paid: (d) => ['event.quote_paid', { number: d.number, total: d.totalText, by: d.by ?? '', reference: d.reference ?? '' }],
   quote_expired: (d) => ['event.quote_expired', { number: d.number, total: d.totalText }],
+  assigned: (d) =>
+    d.claimed
+      ? ['event.assigned.claimed', { by: d.by ?? '' }]
+      : d.routed && d.to
+        ? ['event.assigned.routed', { to: d.to.name }]
+        : d.to
+          ? [d.by ? 'event.assigned.to' : 'event.assigned.to.nobody', { by: d.by ?? '', to: d.to.name }]
+          : ['event.assigned.none', { by: d.by ?? '' }],
+  fields_changed: (d, h) => {
+    const value = (field: string, v: string) => (field === 'team' ? h.team(v) : field === 'subject' ? v : h.t(`${field}.${v}`));
+    const changes = Object.entries(d.changes).map(([field, pair]) => h.t('event.fieldChange', { field: h.t(`ticket.${field}`), from: value(field, pair![0]), to: value(field, pair![1]) }));
+    if (!changes.length) return null;
+    return [d.by ? 'event.fields_changed' : 'event.fields_changed.nobody', { by: d.by ?? '', changes: changes.join(h.t('event.listSeparator')) }];
+  },
+  sla_escalation: (d, { t, at }) =>
+    d.kind === 'warning' && !d.level
+      ? ['event.sla_escalation.warning', { target: t(`target.${d.target}`), due: at(d.dueAt) }]
+      : [d.kind === 'warning' ? 'event.sla_escalation.alert' : 'event.sla_escalation.breach', { target: t(`target.${d.target}`), level: t(`esc.levelName.${Math.min(3, Math.max(1, d.level))}`) }],
+  escalation_acknowledged: (d, { t }) => ['event.escalation_acknowledged', { by: d.by, target: t(`target.${d.target}`) }],
   'workorder.created': workOrder('workorder.created'),
   'workorder.scheduled': workOrder('workorder.scheduled'),
   'workorder.dispatched': workOrder('workorder.dispatched'),
@@ -126,12 +153,13 @@ export const RENDERED_EVENT_TYPES = Object.keys(SENTENCES) as TimelineEventType[
  * English `body` is the fallback: for an event kind this console does not know, and for events
  * stored before their data carried what the sentence needs.
  */
-export function eventText(event: TimelineEvent | null, body: string, t: T, locale: Locale): string {
+export function eventText(event: TimelineEvent | null, body: string, t: T, locale: Locale, team: (key: string) => string = (k) => k): string {
   if (!event) return body;
   const render = SENTENCES[event.type] as Render<TimelineEventType> | undefined;
   const fmt = locale === 'zh-CN' ? 'zh-CN' : 'en-GB';
   const helpers: Helpers = {
     t,
+    team,
     span: (sec) => duration(sec ?? 0, locale),
     at: (d) => (d ? new Date(d).toLocaleString(fmt, { dateStyle: 'medium', timeStyle: 'short' }) : ''),
   };

@@ -53,6 +53,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Aftercare Support <support@demo.local>'),
   MAIL_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MAIL_RETENTION: isoDuration('P90D'),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   MAIL_DISK_QUOTA: z.coerce.number().int().positive().default(10 * 1024 ** 3),
   SMTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
   SMTP_MESSAGES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(1000),
@@ -133,6 +134,8 @@ export type Config = Readonly<{
   mailFrom: string;
   mailMaxBytes: number;
   mailRetentionMs: number;
+  /** largest file an agent or a visitor may upload */
+  attachmentMaxBytes: number;
   /** bytes the raw inbound mail may take under DATA_DIR/mail/inbound; SMTP answers 452 past it */
   mailDiskQuotaBytes: number;
   smtpMaxConnectionsPerIp: number;
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     mailMaxBytes: e.MAIL_MAX_BYTES,
     mailRetentionMs: e.MAIL_RETENTION,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     mailDiskQuotaBytes: e.MAIL_DISK_QUOTA,
     smtpMaxConnectionsPerIp: e.SMTP_MAX_CONNECTIONS_PER_IP,
     smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,

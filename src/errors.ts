@@ -17,7 +17,7 @@ export class AppError extends Error {
 
 /** The issues of a failed zod parse (structurally: errors.ts imports nothing). */
 interface ParseIssues {
-  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; params?: { code?: unknown }; minimum?: unknown; maximum?: unknown }[];
 }
 
 export class ValidationError extends AppError {
@@ -25,9 +25,20 @@ export class ValidationError extends AppError {
     super(400, 'validation_failed', message, details);
   }
 
-  /** The one translation of a zod error: `Invalid <where>` with one `{path, message}` per issue (HTTP and sockets alike). */
+  /**
+   * The one translation of a zod error: `Invalid <where>` with one `{path, message, code}` per issue
+   * (HTTP and sockets alike). `code` is stable for clients to translate: zod's issue code, or the
+   * `code` a refinement gives in its params; `minimum`/`maximum` come with size limits.
+   */
   static fromZod(where: string, error: ParseIssues): ValidationError {
-    return new ValidationError(`Invalid ${where}`, error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+    return new ValidationError(
+      `Invalid ${where}`,
+      error.issues.map((i) => {
+        const own = i.params?.code;
+        const bound = (k: 'minimum' | 'maximum') => (typeof i[k] === 'number' || typeof i[k] === 'bigint' ? { [k]: Number(i[k]) } : {});
+        return { path: i.path.map(String).join('.'), message: i.message, code: typeof own === 'string' ? own : (i.code ?? 'invalid'), ...bound('minimum'), ...bound('maximum') };
+      }),
+    );
   }
 }
 export class UnauthorizedError extends AppError {
@@ -62,8 +73,8 @@ export class TooManyRequestsError extends AppError {
   }
 }
 export class PayloadTooLargeError extends AppError {
-  constructor(message = 'Payload too large') {
-    super(413, 'payload_too_large', message);
+  constructor(message = 'Payload too large', details?: unknown) {
+    super(413, 'payload_too_large', message, details);
   }
 }
 

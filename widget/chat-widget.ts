@@ -2,17 +2,21 @@
 // Vanilla DOM inside a shadow root; every text from people is set as textContent, never as HTML.
 import { io, Socket } from 'socket.io-client';
 import type { ChatErrorAck, ServerToVisitor, SessionPayload, VisitorMessage, VisitorToServer } from '../src/channels/chat/chat.events';
-import { words } from './i18n';
+import { errorText, words, WIDGET_WORDS, type Words } from './i18n';
 import { css } from './styles';
 import { suggestArticles } from './suggestions';
 
-type Pending = { clientId: string; body: string; failed?: boolean };
+type Pending = { clientId: string; body: string; failed?: boolean; attachments?: string[]; error?: string };
 interface Stored {
   token?: string;
   lastId?: string;
   profile?: { name?: string; email?: string; phone?: string };
   messages?: VisitorMessage[];
   pending?: Pending[];
+  /** the window was open: it opens again after a reload */
+  open?: boolean;
+  /** the language the visitor chose with the switch */
+  locale?: 'en' | 'zh-CN';
 }
 
 const KEY = 'aftercare-chat';
@@ -20,8 +24,6 @@ const KEEP = 100;
 const script = document.currentScript as HTMLScriptElement | null;
 const base = script?.src ? new URL(script.src).origin : location.origin;
 const team = script?.dataset.team || undefined;
-const { locale, t } = words(navigator.language || 'en');
-
 const load = (): Stored => {
   try {
     return JSON.parse(localStorage.getItem(KEY) || '{}') as Stored;
@@ -30,6 +32,7 @@ const load = (): Stored => {
   }
 };
 let store = load();
+let { locale, t } = store.locale ? { locale: store.locale, t: WIDGET_WORDS[store.locale] as Words } : words(navigator.language || 'en');
 const save = () => {
   store.messages = (store.messages ?? []).slice(-KEEP);
   try {
@@ -56,26 +59,26 @@ const host = el('div', { id: 'aftercare-chat' });
 const root = host.attachShadow({ mode: 'open' });
 root.append(el('style', {}, css));
 const fab = el('button', { class: 'fab', part: 'button', onclick: () => toggle(true) }, t.open);
-const statusLine = el('div', { class: 'status' });
+const statusLine = el('div', { class: 'status', role: 'status' });
 const body = el('div', { class: 'body', role: 'log', 'aria-live': 'polite' });
 const typingLine = el('div', { class: 'typing' });
-const input = el('textarea', { name: 'message', placeholder: t.placeholder, maxlength: 5000 });
-const composer = el('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), submitMessage()) }, input, el('button', { type: 'submit' }, t.send));
+const input = el('textarea', { name: 'message', placeholder: t.placeholder, maxlength: 5000, 'aria-label': t.placeholder });
+const photoInput = el('input', { type: 'file', accept: 'image/*,video/mp4', hidden: true, name: 'photo', onchange: () => sendPhotos() });
+const photoBtn = el('button', { type: 'button', class: 'photo', 'aria-label': t.photo, title: t.photo, onclick: () => photoInput.click() }, '📷');
+const sendBtn = el('button', { type: 'submit' }, t.send);
+const composer = el('form', { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), submitMessage()) }, photoBtn, photoInput, input, sendBtn);
 const endBtn = el('button', { type: 'button', onclick: () => showEnd(), hidden: true }, t.end);
 const suggestBox = el('div', { class: 'suggest', 'aria-live': 'polite', hidden: true });
 const callbackBtn = el('button', { type: 'button', class: 'link', onclick: () => showCallback() }, t.callback);
-const panel = el(
-  'div',
-  { class: 'panel', hidden: true },
-  el('div', { class: 'head' }, el('span', { class: 'title' }, t.title), endBtn, el('button', { type: 'button', 'aria-label': t.close, onclick: () => toggle(false) }, '×')),
-  statusLine,
-  body,
-  typingLine,
-  suggestBox,
-  composer,
-  callbackBtn,
-);
-root.append(fab, panel);
+const titleEl = el('span', { class: 'title' }, t.title);
+// the switch names the other language in that language ("中文" / "English")
+const langBtn = el('button', { type: 'button', class: 'lang', 'data-lang': '', onclick: () => switchLanguage() }, t.otherLanguage);
+const closeBtn = el('button', { type: 'button', 'aria-label': t.close, onclick: () => toggle(false) }, '×');
+const panel = el('div', { class: 'panel', hidden: true, role: 'dialog', 'aria-label': t.title }, el('div', { class: 'head' }, titleEl, langBtn, endBtn, closeBtn), statusLine, body, typingLine, suggestBox, composer, callbackBtn);
+// Everything sits in one wrapper whose font, line-height and colours are set here: the host element
+// can be styled by the page (its rules beat :host), the wrapper cannot.
+const frame = el('div', { class: 'frame', lang: locale }, fab, panel);
+root.append(frame);
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) (e.preventDefault(), submitMessage());
   else sendTyping();
@@ -85,10 +88,10 @@ input.addEventListener('keydown', (e) => {
 // that answers the question ends here, without a ticket, and counts as a deflection.
 const suggestions = suggestArticles({
   base,
-  locale,
+  locale: () => locale,
   input,
   box: suggestBox,
-  words: t,
+  words: () => t,
   active: () => !session?.ticketNumber && !(store.messages ?? []).length && !(store.pending ?? []).length,
   visitorToken: () => store.token,
   done: () => {
@@ -107,7 +110,40 @@ const shown = new Map<string, HTMLElement>(); // message id or clientId → elem
 function toggle(open: boolean) {
   panel.hidden = !open;
   fab.hidden = open;
-  if (open) start();
+  store.open = open;
+  save();
+  if (open) {
+    start();
+    scrollToNewest();
+  }
+}
+
+/** The newest message in view (after a reload, when the window opens, when one arrives). */
+function scrollToNewest() {
+  requestAnimationFrame(() => (body.scrollTop = body.scrollHeight));
+}
+
+/** The visitor's language switch: every text of the window in the other language, and the server told on reconnect. */
+function switchLanguage() {
+  ({ locale, t } = { locale: locale === 'zh-CN' ? 'en' : 'zh-CN', t: WIDGET_WORDS[locale === 'zh-CN' ? 'en' : 'zh-CN'] as Words });
+  store.locale = locale;
+  save();
+  frame.lang = locale;
+  fab.textContent = t.open;
+  titleEl.textContent = t.title;
+  panel.setAttribute('aria-label', t.title);
+  langBtn.textContent = t.otherLanguage;
+  endBtn.textContent = t.end;
+  closeBtn.setAttribute('aria-label', t.close);
+  callbackBtn.textContent = t.callback;
+  input.placeholder = t.placeholder;
+  input.setAttribute('aria-label', t.placeholder);
+  sendBtn.textContent = t.send;
+  photoBtn.setAttribute('aria-label', t.photo);
+  photoBtn.title = t.photo;
+  suggestions.clear(); // asked again in the new language as the visitor types
+  if (!socket) showPrechat();
+  else renderAll();
 }
 
 function start() {
@@ -164,14 +200,27 @@ function renderAll() {
   for (const p of store.pending ?? []) addPending(p);
 }
 
-function bubble(kind: string, who: string, text: string): HTMLElement {
-  return el('div', { class: `msg ${kind}` }, el('span', { class: 'who' }, who), text);
+function bubble(kind: string, who: string, text: string, files: VisitorMessage['attachments'] = []): HTMLElement {
+  const node = el('div', { class: `msg ${kind}` }, el('span', { class: 'who' }, who), text);
+  for (const a of files) node.append(attachmentView(a));
+  return node;
+}
+
+/** A file of the chat: a photo shown small (fetched with the visitor token), anything else by name. */
+function attachmentView(a: VisitorMessage['attachments'][number]): HTMLElement {
+  if (!a.contentType.startsWith('image/') || !store.token) return el('span', { class: 'file' }, `📎 ${a.filename}`);
+  const img = el('img', { class: 'photo-thumb', alt: a.filename });
+  fetch(`${base}/api/chat/attachments/${a.id}`, { headers: { 'X-Visitor-Token': store.token } })
+    .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
+    .then((b) => ((img.src = URL.createObjectURL(b)), img.addEventListener('load', scrollToNewest, { once: true })))
+    .catch(() => img.replaceWith(el('span', { class: 'file' }, `📎 ${a.filename}`)));
+  return img;
 }
 
 function addMessage(m: VisitorMessage, persist = true) {
   if (shown.has(m.id)) return;
   const mine = m.clientId ? shown.get(m.clientId) : undefined;
-  const node = bubble(m.author.type, m.author.type === 'customer' ? t.you : m.author.name, m.body);
+  const node = bubble(m.author.type, m.author.type === 'customer' ? t.you : m.author.name, m.body, m.attachments ?? []);
   node.dataset.id = m.id;
   if (mine) mine.replaceWith(node);
   else body.append(node);
@@ -182,16 +231,16 @@ function addMessage(m: VisitorMessage, persist = true) {
     if (!store.lastId || m.id > store.lastId) store.lastId = m.id; // ids grow with time; the server replays with overlap
     save();
   }
-  body.scrollTop = body.scrollHeight;
+  scrollToNewest();
 }
 
 function addPending(p: Pending) {
-  const node = bubble(`customer ${p.failed ? 'failed' : 'pending'}`, p.failed ? t.notSent : t.sending, p.body);
+  const node = bubble(`customer ${p.failed ? 'failed' : 'pending'}`, p.failed ? p.error || t.notSent : p.attachments?.length ? t.photoSending : t.sending, p.body || (p.attachments?.length ? t.photoSent : ''));
   node.addEventListener('click', () => p.failed && ((p.failed = false), node.classList.replace('failed', 'pending'), void deliver(p)));
   shown.get(p.clientId)?.remove();
   shown.set(p.clientId, node);
   body.append(node);
-  body.scrollTop = body.scrollHeight;
+  scrollToNewest();
 }
 
 function submitMessage() {
@@ -218,13 +267,46 @@ async function deliver(p: Pending) {
   if (isError(res)) {
     if (res.error.code === 'rate_limited') return void setTimeout(() => deliver(p), 3000);
     p.failed = true;
+    p.error = errorText(t, res.error.code);
     save();
     return addPending(p);
   }
   endBtn.hidden = false;
-  addMessage({ id: res.id, ticketNumber: res.ticketNumber, author: { type: 'customer', name: t.you }, body: p.body, createdAt: new Date().toISOString(), clientId: p.clientId });
+  // the echo (message:new) brings the stored message with its files; until then the bubble stands
+  if (!p.attachments?.length) addMessage({ id: res.id, ticketNumber: res.ticketNumber, author: { type: 'customer', name: t.you }, body: p.body, createdAt: new Date().toISOString(), clientId: p.clientId, attachments: [] });
 }
-const emit = (p: Pending) => socket!.timeout(10000).emitWithAck('message:send', { body: p.body, clientId: p.clientId });
+const emit = (p: Pending) => socket!.timeout(10000).emitWithAck('message:send', { body: p.body, clientId: p.clientId, ...(p.attachments?.length ? { attachments: p.attachments } : {}) });
+
+/**
+ * The visitor's photos: each is uploaded over HTTP with the visitor token (size and type checked by
+ * the server, 413/415 shown in words), then sent as a message that names the upload.
+ */
+async function sendPhotos() {
+  const files = [...(photoInput.files ?? [])];
+  photoInput.value = '';
+  if (!files.length) return;
+  if (!store.token) return setStatus(t.error);
+  for (const file of files) {
+    const res = await fetch(`${base}/api/chat/attachments?filename=${encodeURIComponent(file.name || 'photo.jpg')}`, {
+      method: 'POST',
+      headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-Visitor-Token': store.token },
+      body: file,
+    }).catch(() => null);
+    const data = res ? await res.json().catch(() => ({})) : {};
+    if (!res || !res.ok) {
+      setStatus(errorText(t, data?.error?.code, { max: Math.floor(Number(data?.error?.details?.maxBytes ?? 0) / 1048576) }));
+      continue;
+    }
+    setStatus('');
+    const text = input.value.trim();
+    input.value = '';
+    const p: Pending = { clientId: newId(), body: text, attachments: [data.id as string] };
+    store.pending = [...(store.pending ?? []), p];
+    save();
+    addPending(p);
+    void deliver(p);
+  }
+}
 
 function sendTyping() {
   const now = Date.now();
@@ -267,7 +349,7 @@ function showOffline() {
     e.preventDefault();
     const d = Object.fromEntries(new FormData(f)) as Record<string, string>;
     const res = await socket!.timeout(10000).emitWithAck('offline:message', { name: d.name, email: d.email, body: d.body, clientId, ...(d.phone ? { phone: d.phone } : {}) }).catch(() => null);
-    if (!res || isError(res)) return setStatus(t.error);
+    if (!res || isError(res)) return setStatus(res ? errorText(t, res.error.code) : t.error);
     body.replaceChildren(el('p', { class: 'note' }, t.offlineSent(res.ticketNumber)));
   });
 }
@@ -333,5 +415,7 @@ async function showCode(email: string) {
 }
 
 document.body.append(host);
-// A visitor with a chat in progress gets its replies even before reopening the window.
-if (store.token && (store.messages?.length || store.pending?.length)) connect();
+// A visitor with a chat in progress gets its replies even before reopening the window; a window
+// left open opens again after a reload, showing the newest messages.
+if (store.open) toggle(true);
+else if (store.token && (store.messages?.length || store.pending?.length)) connect();

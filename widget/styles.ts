@@ -1,14 +1,24 @@
-/** Scoped to the shadow root: the host page's CSS cannot reach in, ours cannot leak out. */
+/**
+ * Scoped to the shadow root: the host page's CSS cannot reach in, ours cannot leak out. The page's
+ * rules for the host element (say \`div { font-family: serif; line-height: 3 }\`) beat \`:host\`, and
+ * inherited properties would flow in through it: so the look is set on \`.frame\`, an element inside
+ * the shadow root that no page rule can select, and every property that inherits is reset there.
+ */
 export const css = `
-:host { all: initial; position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; font: 14px/1.45 -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif; color: #1f2937; }
-* { box-sizing: border-box; font: inherit; }
+:host { all: initial !important; display: block !important; position: fixed !important; right: 20px !important; bottom: 20px !important; z-index: 2147483000 !important; width: auto !important; height: auto !important; margin: 0 !important; padding: 0 !important; }
+.frame { all: initial; display: block; font-family: -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif; font-size: 14px; font-weight: 400; font-style: normal; line-height: 1.45; letter-spacing: normal; word-spacing: normal; text-align: left; text-transform: none; text-indent: 0; text-shadow: none; white-space: normal; color: #1f2937; direction: ltr; visibility: visible; cursor: auto; }
+* { box-sizing: border-box; font: inherit; line-height: inherit; letter-spacing: inherit; }
 button { cursor: pointer; border: 0; border-radius: 6px; padding: 8px 12px; background: #2563eb; color: #fff; }
 button.link { background: none; color: #2563eb; padding: 4px; }
 .fab { border-radius: 24px; padding: 12px 18px; box-shadow: 0 4px 14px rgba(0,0,0,.2); }
-.panel { width: 340px; height: 480px; max-height: calc(100vh - 40px); display: flex; flex-direction: column; background: #fff; border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.25); overflow: hidden; }
+.panel { width: min(340px, calc(100vw - 24px)); height: 480px; max-height: calc(100vh - 40px); display: flex; flex-direction: column; background: #fff; border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.25); overflow: hidden; }
 .head { background: #2563eb; color: #fff; padding: 10px 12px; display: flex; align-items: center; gap: 8px; }
 .head .title { flex: 1; font-weight: 600; }
-.head button { background: rgba(255,255,255,.2); padding: 4px 8px; }
+.head button { background: rgba(255,255,255,.2); padding: 4px 8px; min-width: 32px; min-height: 32px; }
+.head button.lang { font-size: 12px; }
+.composer button.photo { background: #e5e7eb; padding: 4px 8px; font-size: 18px; line-height: 1; }
+.photo-thumb { display: block; max-width: 100%; max-height: 180px; border-radius: 6px; margin-top: 4px; }
+.file { display: block; font-size: 12px; margin-top: 4px; }
 .status { padding: 6px 12px; background: #eff6ff; color: #1e3a8a; font-size: 12px; min-height: 0; }
 .status:empty { display: none; }
 .body { flex: 1; overflow-y: auto; padding: 10px 12px; display: flex; flex-direction: column; gap: 6px; }

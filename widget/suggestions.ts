@@ -24,15 +24,17 @@ const MIN_CHARS = 2;
  */
 export function suggestArticles(opts: {
   base: string;
-  locale: string;
+  /** the visitor's language now (the widget's switch may change it) */
+  locale: () => string;
   input: HTMLTextAreaElement;
   box: HTMLElement;
-  words: SuggestionWords;
+  /** the words in that language */
+  words: () => SuggestionWords;
   active: () => boolean;
   visitorToken: () => string | undefined;
   done: (article: Suggestion) => void;
 }): { clear(): void } {
-  const { box, words } = opts;
+  const { box } = opts;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = '';
   let seq = 0;
@@ -43,6 +45,7 @@ export function suggestArticles(opts: {
   };
   const show = (items: Suggestion[]) => {
     if (!items.length) return clear();
+    const words = opts.words();
     const title = document.createElement('p');
     title.className = 'suggest-title';
     title.textContent = words.suggestTitle;
@@ -87,7 +90,7 @@ export function suggestArticles(opts: {
     asked = q;
     const mine = ++seq;
     try {
-      const res = await fetch(`${opts.base}/api/help/search?${new URLSearchParams({ q: q.slice(0, 200), locale: opts.locale, limit: '3' })}`);
+      const res = await fetch(`${opts.base}/api/help/search?${new URLSearchParams({ q: q.slice(0, 200), locale: opts.locale(), limit: '3' })}`);
       if (!res.ok || mine !== seq) return;
       const body = (await res.json()) as { items: Suggestion[] };
       if (mine === seq && opts.active()) show(body.items);

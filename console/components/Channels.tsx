@@ -63,7 +63,7 @@ export function Channels({ me }: { me: Me }) {
   const str = (f: FormData, k: string) => String(f.get(k) ?? '').trim() || undefined;
 
   return (
-    <main class="channels-settings">
+    <div class="channels-settings">
       <h2>{t('channels.title')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
       <section>
@@ -142,6 +142,6 @@ export function Channels({ me }: { me: Me }) {
           </div>
         ))}
       </section>
-    </main>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
+import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { ReturnsByModel, ReturnsTable } from './units/ReturnsTable';
 
@@ -33,7 +34,7 @@ export function QualityTable({ month, onMonth }: { month: string; onMonth: (m: s
     setError(null);
     api<Quality>(`/api/reports/product-quality?month=${month}&limit=10`)
       .then((q) => live && setData(q))
-      .catch((err) => live && setError((err as Error).message));
+      .catch((err) => live && setError(errorText(err, t)));
     return () => void (live = false);
   }, [month]);
 

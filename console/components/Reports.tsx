@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, download } from '../api';
+import { errorText } from '../errors';
 import { duration, useT } from '../i18n';
 import type { Me } from '../session';
 import { BarChart, Datum, Legend, LineChart } from './charts';
@@ -76,7 +77,7 @@ export function Reports({ me }: { me: Me }) {
     const groupReq = groupBy === 'day' ? dayReq : api<Summary>(summaryUrl(range, groupBy));
     Promise.all([dayReq, groupReq])
       .then(([d, g]) => n === seq.current && (setByDay(d), setByGroup(g)))
-      .catch((err) => n === seq.current && setError((err as Error).message))
+      .catch((err) => n === seq.current && setError(errorText(err, t)))
       .finally(() => n === seq.current && setBusy(false));
     setMonth(isoDay(Date.parse(range.to) - 86400000).slice(0, 7));
   }, [range?.from, range?.to, groupBy]);
@@ -85,9 +86,10 @@ export function Reports({ me }: { me: Me }) {
     if (!range) return;
     setError(null);
     try {
-      await download(summaryUrl(range, groupBy), 'summary.csv', 'text/csv');
+      // the headers and labels in the reader's language
+      await download(`${summaryUrl(range, groupBy)}&locale=${locale}`, 'summary.csv', 'text/csv');
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err, t));
     }
   }
 
@@ -133,8 +135,8 @@ export function Reports({ me }: { me: Me }) {
   const tiles: { k: string; value: number | null; text: string; sub?: string }[] = tot
     ? [
         { k: 'tickets', value: tot.tickets, text: String(tot.tickets), sub: t('reports.resolvedRate', { rate: pct(tot.resolutionRate) }) },
-        { k: 'firstResponseMedianSec', value: tot.firstResponseMedianSec, text: dur(tot.firstResponseMedianSec), sub: `p90 ${dur(tot.firstResponseP90Sec)}` },
-        { k: 'resolutionMedianSec', value: tot.resolutionMedianSec, text: dur(tot.resolutionMedianSec), sub: `p90 ${dur(tot.resolutionP90Sec)}` },
+        { k: 'firstResponseMedianSec', value: tot.firstResponseMedianSec, text: dur(tot.firstResponseMedianSec), sub: t('reports.p90', { value: dur(tot.firstResponseP90Sec) }) },
+        { k: 'resolutionMedianSec', value: tot.resolutionMedianSec, text: dur(tot.resolutionMedianSec), sub: t('reports.p90', { value: dur(tot.resolutionP90Sec) }) },
         { k: 'slaCompliance', value: tot.slaCompliance, text: pct(tot.slaCompliance), sub: `${t('target.firstResponse')} ${pct(tot.slaByTarget.firstResponse)} · ${t('target.resolution')} ${pct(tot.slaByTarget.resolution)}` },
         { k: 'csatAverage', value: tot.csatAverage, text: tot.csatAverage === null ? '—' : `${decimal(tot.csatAverage, locale)} / 5`, sub: t('reports.answers', { count: tot.csatResponses }) },
         { k: 'csatResponseRate', value: tot.csatResponseRate, text: pct(tot.csatResponseRate) },
@@ -148,9 +150,9 @@ export function Reports({ me }: { me: Me }) {
     : [];
 
   return (
-    <main class={`reports ${busy ? 'busy' : ''}`} data-from={byDay?.from.slice(0, 10) ?? ''} data-to={byDay?.to.slice(0, 10) ?? ''} data-groupby={byGroup?.groupBy ?? ''}>
+    <div class={`reports ${busy ? 'busy' : ''}`} data-from={byDay?.from.slice(0, 10) ?? ''} data-to={byDay?.to.slice(0, 10) ?? ''} data-groupby={byGroup?.groupBy ?? ''}>
       <div class="report-controls">
-        <h2>{t('reports.title')} <span class="muted small">{me.name}</span></h2>
+        <h2>{t('reports.title')} <span class="muted small" translate={false}>{me.name}</span></h2>
         <span class="spacer" />
         <div class="presets" role="group" aria-label={t('reports.range')}>
           {PRESETS.map((p) => (
@@ -208,6 +210,6 @@ export function Reports({ me }: { me: Me }) {
         </>
       )}
       <QualityTable month={month} onMonth={setMonth} />
-    </main>
+    </div>
   );
 }

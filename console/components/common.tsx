@@ -42,3 +42,21 @@ export function Time({ at }: { at: string | Date }) {
   const d = new Date(at);
   return <time dateTime={d.toISOString()}>{d.toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</time>;
 }
+
+const NAME = '\u0000';
+/**
+ * A hidden label of an icon button that names data ("Delete the view <name>"): read by screen
+ * readers as one sentence, the name marked as what someone wrote (translate=no), not as text to translate.
+ * `text` is the translated sentence with `{name}` filled by DATA_SLOT.
+ */
+export function DataLabel({ text, name }: { text: string; name: string }) {
+  const [before, after] = text.split(NAME);
+  return (
+    <span class="visually-hidden">
+      {before}
+      <span translate={false}>{name}</span>
+      {after ?? ''}
+    </span>
+  );
+}
+export const DATA_SLOT = NAME;

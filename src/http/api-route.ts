@@ -41,8 +41,9 @@ export class ApiRegistry {
         }
         const params = parse(spec.params, req.params, 'path parameters');
         const query = parse(spec.query, req.query, 'query');
-        // the document says a body is required: a request without one (not even {}) is refused, not read as {}
-        if (spec.body && req.body === undefined) throw new ValidationError(`A request body is required (${spec.contentType ?? 'application/json'})`);
+        // the document says a body is required: a request without one (not even {}) is refused, not read as {}.
+        // A raw body (a file upload: image/jpeg, application/octet-stream…) is the request stream itself, read by the handler.
+        if (spec.body && req.body === undefined && parsedBody(spec.contentType)) throw new ValidationError(`A request body is required (${spec.contentType ?? 'application/json'})`);
         const body = spec.body ? parse(spec.body, req.body, 'body') : undefined;
         const result = await handler({ params, query, body, principal, req, res } as RouteContext<z.output<P>, z.output<Q>, z.output<B>>);
         if (res.headersSent) return;
@@ -82,6 +83,9 @@ export class ApiRegistry {
     return buildOpenApi(this.specs, Object.fromEntries(Object.entries(this.components).map(([k, v]) => [k, toJson(v)])), info);
   }
 }
+
+/** Bodies the app's parsers read into req.body (JSON, forms); any other type is streamed to the handler. */
+const parsedBody = (contentType: string | undefined) => !contentType || contentType === 'application/json' || contentType === 'application/x-www-form-urlencoded';
 
 const patterns = new Map<string, RegExp>();
 /** `/api/tickets/:number` → a regex of the concrete paths it matches (one segment per parameter). */

@@ -1,13 +1,24 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ConflictError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
+import type { Locale } from '../core/types';
+
+/** Renders an error as a page in the reader's language (a person who followed a link, not an API client). */
+export type ErrorPage = (code: string, status: number, locale: Locale) => string;
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new NotFoundError(`Route ${req.method} ${req.path}`));
 }
 
 /** The one place an error becomes an HTTP answer. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+export function errorHandler(log: Logger, page?: ErrorPage): ErrorRequestHandler {
+  // a browser asking for a page (not /api or a webhook) gets a page; everyone else the JSON error
+  const wantsPage = (req: Parameters<ErrorRequestHandler>[1]) => !!page && !/^\/(api|webhooks)\//.test(req.path) && req.accepts(['json', 'html']) === 'html';
+  const send = (req: Parameters<ErrorRequestHandler>[1], res: Parameters<ErrorRequestHandler>[2], status: number, body: { error: { code: string } }) => {
+    if (!wantsPage(req)) return void res.status(status).json(body);
+    const zh = (req.acceptsLanguages('en', 'zh-CN', 'zh') || '').toString().startsWith('zh');
+    res.status(status).type('html').send(page!(body.error.code, status, zh ? 'zh-CN' : 'en'));
+  };
   return (err, req, res, _next) => {
     let appErr: AppError | undefined;
     if (err instanceof AppError) appErr = err;
@@ -22,13 +33,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) appErr = err.status === 404 ? new NotFoundError('Resource') : new AppError(err.status, 'bad_request', 'Bad request');
     if (!appErr) {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
-      res.status(500).json(errorBody(err));
+      send(req, res, 500, errorBody(err));
       return;
     }
     if (appErr.status === 429 && appErr.details && typeof appErr.details === 'object' && 'retryAfterSec' in appErr.details) {
       res.setHeader('Retry-After', String((appErr.details as { retryAfterSec: number }).retryAfterSec));
     }
-    res.status(appErr.status).json(appErr.toJSON());
+    send(req, res, appErr.status, appErr.toJSON());
   };
 }
 

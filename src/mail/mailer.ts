@@ -12,7 +12,8 @@ export interface SendOptions {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
-  attachments?: ({ filename: string; content: Buffer; contentType?: string } | { filename: string; path: string; contentType?: string })[];
+  /** `content` in memory, or `path` of a file read when the mail is sent */
+  attachments?: ({ filename: string; contentType?: string } & ({ content: Buffer } | { path: string }))[];
 }
 
 /**

@@ -28,6 +28,7 @@ export class Templates {
       }
     }
     this.hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hb.registerHelper('errorText', (code: string, locale: string) => this.errorText(code, locale === 'zh-CN' ? 'zh-CN' : 'en').text);
     this.hb.registerHelper('date', (d: unknown, locale: string) => (d ? new Date(d as string).toLocaleString(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC' }) + ' UTC' : ''));
   }
 
@@ -53,6 +54,18 @@ export class Templates {
     const html = this.compiled(`mail/${loc}/${name}.html.hbs`);
     const htmlOut = html ? html(ctx) : this.hb.compile('{{> layout}}')({ ...ctx, bodyText: textOut });
     return { subject: subject(ctx).replace(/\s+/g, ' ').trim(), text: textOut, html: htmlOut };
+  }
+
+  private errors: Record<string, { title: string; back: string; unknown: string; codes: Record<string, string> }> | null = null;
+
+  /**
+   * An error code in words for people (pages a customer opens, mails): templates/errors.locales.json,
+   * the same codes the console and the widget translate. Also the `errorText code locale` helper.
+   */
+  errorText(code: string, locale: Locale): { title: string; text: string; back: string } {
+    this.errors ??= JSON.parse(fs.readFileSync(path.join(this.root, 'errors.locales.json'), 'utf8'));
+    const w = this.errors![locale] ?? this.errors!.en;
+    return { title: w.title, text: w.codes[code] ?? w.unknown, back: w.back };
   }
 
   /** An SMS text (templates/sms/<locale>/NAME.hbs), one line; the customer's language, else English. */

@@ -27,6 +27,11 @@ export function createApp(c: Container): Express {
   });
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler());
-  app.use(errorHandler(c.log.child({ component: 'http' })));
+  app.use(
+    errorHandler(c.log.child({ component: 'http' }), (code, status, locale) => {
+      const words = c.templates.errorText(code, locale);
+      return c.templates.renderPage('error', { ...words, status, locale });
+    }),
+  );
   return app;
 }

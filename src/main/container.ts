@@ -1,10 +1,14 @@
 import { DeliveryRouter } from '../channels/delivery';
+import { MailStore } from '../channels/email/mail-store';
+import { uploadModel } from '../modules/attachments/attachment.model';
+import { AttachmentService } from '../modules/attachments/attachment.service';
 import type { Config } from '../config';
 import { createCore, type CoreOptions } from '../core/core';
 import { ApiRegistry } from '../http/api-route';
 import { ensureIndexes } from '../infra/mongo';
 import { AgentService } from '../modules/agents/agent.service';
 import { AuditLog } from '../modules/audit/audit.service';
+import { ConfigAuditLog, configAuditModel } from '../modules/audit/config-audit';
 import { AuthService, bearerToken } from '../modules/auth/auth.service';
 import { CustomerService } from '../modules/customers/customer.service';
 import { TeamService } from '../modules/teams/team.service';
@@ -22,14 +26,18 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const core = await createCore(config, opts);
   const { models, clock, redis, log } = core;
   const auth = new AuthService(models.Agent, redis, config.queuePrefix, core.realtime);
-  const teams = new TeamService(models.Team, { redis, prefix: config.queuePrefix });
+  // every settings change (policies, calendars, teams, agents, canned responses, hotline) is written here
+  const configAudit = new ConfigAuditLog(configAuditModel(core.conn, clock));
+  const teams = new TeamService(models.Team, configAudit, { redis, prefix: config.queuePrefix });
   // a revoked agent's sessions end; one whose teams or role changed reconnects into the rooms of what they may see now
-  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))));
+  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))), configAudit);
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const delivery = new DeliveryRouter(log.child({ component: 'delivery' }));
-  const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver, guard: delivery.check });
-  const base = { auth, teams, agents, customers, audit, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
+  // uploads share the mail attachments' content-addressed store under DATA_DIR
+  const attachments = new AttachmentService(uploadModel(core.conn, clock), new MailStore(config.dataDir), config.attachmentMaxBytes);
+  const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver, uploads: attachments, guard: delivery.check });
+  const base = { auth, teams, agents, customers, audit, configAudit, attachments, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
   const modules = buildModules(core, base);
   t.events.use(modules.flatMap((m) => m.ticketObservers?.() ?? []));
   const guards = modules.flatMap((m) => (m.ticketGuard ? [m.ticketGuard()] : []));
@@ -41,6 +49,7 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
     ...core,
     ...base,
     events: t.events,
+
     api,
     modules,
     async close() {

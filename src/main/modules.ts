@@ -15,7 +15,10 @@ import { mailModule } from '../mail/mail.module';
 import { agentsModule } from '../modules/agents/agents.module';
 import type { AgentService } from '../modules/agents/agent.service';
 import type { AppModule } from '../modules/app-module';
+import { attachmentsModule } from '../modules/attachments/attachments.module';
+import type { AttachmentService } from '../modules/attachments/attachment.service';
 import type { AuditLog } from '../modules/audit/audit.service';
+import type { ConfigAuditLog } from '../modules/audit/config-audit';
 import { authModule } from '../modules/auth/auth.module';
 import type { AuthService } from '../modules/auth/auth.service';
 import { calendarsModule } from '../modules/calendars/calendars.module';
@@ -29,12 +32,14 @@ import type { CustomerService } from '../modules/customers/customer.service';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { reportsModule, storedCalendars } from '../modules/reports/report.module';
 import { routingModule } from '../modules/routing/routing.module';
+import { settingsModule } from '../modules/settings/settings.module';
 import { searchModule } from '../modules/search/search.module';
 import { slaModule } from '../modules/sla/sla.module';
 import { surveyModule } from '../modules/surveys/survey.module';
 import { teamsModule } from '../modules/teams/teams.module';
 import type { TeamService } from '../modules/teams/team.service';
 import type { QueueIndex } from '../modules/tickets/queue-index';
+import { viewsModule } from '../modules/views/views.module';
 import type { TicketInbound } from '../modules/tickets/ticket.inbound';
 import type { LiveTicketObserver } from '../modules/tickets/ticket.live';
 import type { TicketMessages } from '../modules/tickets/ticket.messages';
@@ -56,6 +61,10 @@ export interface Base {
   agents: AgentService;
   customers: CustomerService;
   audit: AuditLog;
+  /** the settings audit trail: every module that changes settings writes here */
+  configAudit: ConfigAuditLog;
+  /** files agents and visitors upload (stored with mail attachments) */
+  attachments: AttachmentService;
   /** agents' replies go out through the adapter of their ticket's channel */
   delivery: DeliveryRouter;
   tickets: TicketService;
@@ -63,9 +72,9 @@ export interface Base {
   updates: TicketUpdates;
   /** the inbound contract: how every channel's contact reaches a ticket */
   inbound: TicketInbound;
-  /** listing and search of tickets (`GET /api/tickets`) */
-  query: TicketQuery;
   queueIndex: QueueIndex;
+  /** ticket lists and counts (`GET /api/tickets`: live index, word search, store) */
+  query: TicketQuery;
   live: LiveTicketObserver;
   /** where the units module plugs in the unit a ticket is about */
   ticketUnits: TicketUnits;
@@ -80,9 +89,9 @@ export interface Base {
  * module needs its service).
  */
 export function buildModules(core: Core, b: Base): AppModule[] {
-  const { tickets, timeline, updates, inbound, customers, teams, agents } = b;
+  const { tickets, timeline, updates, inbound, customers, teams, agents, configAudit: audit } = b;
   // business hours: callbacks wait for the team's next opening, SLA clocks run on them
-  const calendars = calendarsModule(core);
+  const calendars = calendarsModule(core, { audit });
   // callback tasks: created by the hotline, the surveys (follow-ups), the chat widget and the API
   const callbacks = callbacksModule(core, { agents, tickets, timeline, updates, customers, hours: calendars.hours });
   // satisfaction surveys and follow-up calls after a solve; in the widget while the visitor is there
@@ -133,25 +142,28 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   const quotes = quotesModule(core, { tickets, timeline, customers, parts: parts.parts, workOrders: workOrders.workOrders });
   return [
     b.ticketsModule,
-    authModule(b.auth),
-    agentsModule(agents),
+    authModule({ auth: b.auth, agents }),
+    agentsModule(core, { agents, auth: b.auth, audit }),
     teamsModule(teams),
     customerArchive,
     catalogue,
     units,
     returns,
     mailModule(core.templates, core.mailer, (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale)),
-    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers }),
+    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments }),
     email,
     // existing mailboxes (IMAP) fetched into the same intake as SMTP
     imapModule(core, { email, teams }),
-    voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks }),
+    voiceModule(core, { auth: b.auth, tickets, timeline, updates, inbound, teams, callbacks: callbacks.callbacks, audit }),
     // WeChat Official Account: signed webhook, the inbound contract, replies inside the 48-hour window
     wechatModule(core, { tickets, timeline, updates, inbound, customers, teams, audit: b.audit, router: b.delivery, sms: sms.sms }),
     sms,
     routingModule(core, { agents, tickets, updates }),
     dashboardModule(core, { queueIndex: b.queueIndex, teams }),
-    cannedModule(core, { teams }),
+    cannedModule(core, { teams, audit }),
+    settingsModule({ audit }),
+    attachmentsModule({ attachments: b.attachments, tickets }),
+    viewsModule(core, { query: b.query, teams, audit }),
     callbacks,
     surveys,
     reportsModule(core, storedCalendars(calendars.calendars), returns.figures, parts.oldParts, fields.fields),
@@ -159,7 +171,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     webhooks,
     automation,
     calendars.module,
-    slaModule(core, { calendars: calendars.calendars, tickets, live: b.live }),
+    slaModule(core, { calendars: calendars.calendars, tickets, live: b.live, audit, timeline }),
     workOrders,
     parts,
     // quotes and payment before paid work (先款后货): a paid quote clears its work order for dispatch

@@ -130,7 +130,7 @@ describe('automation in the console', () => {
     }
     const page = await signIn('manager@demo.local', '#/reports');
     await page.locator('select[aria-label=language]').selectOption('zh-CN');
-    const view = page.locator('main.reports');
+    const view = page.locator('div.reports[data-groupby]');
     await view.locator('select[name=groupBy] option[value="field:visit_kind"]').waitFor({ state: 'attached' });
     await view.locator('select[name=groupBy]').selectOption('field:visit_kind');
     const chart = page.locator('svg[data-chart=sla-by-group][data-groupby="field:visit_kind"]');

@@ -57,9 +57,10 @@ describe('chat widget in headless Chromium', () => {
     expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
     await page.getByText('Chen Jie (陈杰) has joined the chat').waitFor();
 
-    // a reload keeps the conversation and the same chat
+    // a reload keeps the conversation and the same chat, and the window open as it was
     await page.reload();
-    await page.locator('button.fab').click();
+    await page.locator('.panel:not([hidden])').waitFor();
+    expect(await page.locator('button.fab').isVisible()).toBe(false);
     await page.locator('.msg.agent', { hasText: 'please unplug it' }).waitFor();
     await page.locator('textarea[name=message]').fill('It works again, thanks');
     await page.locator('textarea[name=message]').press('Enter');

@@ -29,7 +29,7 @@ describe('dispatch board in headless Chromium', () => {
     await page.locator('input[name=password]').fill('demo-password');
     await page.locator('form.login button[type=submit]').click();
     await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
-    if (language) await page.locator('select[aria-label=language]').selectOption(language);
+    if (language) await page.locator('select[name=locale]').selectOption(language);
     await page.locator('[data-testid=board-ready]').waitFor({ timeout: 15000 });
     return page;
   }

@@ -41,7 +41,7 @@ describe('reports view of the console in headless Chromium', () => {
   it('shows the manager the API figures as tiles and charts, regroups by team, and downloads the CSV', async () => {
     const page = await signIn('manager@demo.local');
     await page.locator('[data-nav=reports]').click();
-    const view = page.locator('main.reports');
+    const view = page.locator('.reports');
     await view.locator('.tile[data-k=tickets]').waitFor({ timeout: 15000 });
 
     // the default range is the last 30 UTC days, today included
@@ -57,14 +57,14 @@ describe('reports view of the console in headless Chromium', () => {
     }
     expect(await view.locator('.tile[data-k=tickets] .tile-value').textContent()).toBe(String(api30.totals.tickets));
     // the manager reads Chinese (her locale): labels come from zh-CN
-    await view.locator('.tile[data-k=slaCompliance] .tile-label', { hasText: 'SLA 达标率' }).waitFor();
+    await view.locator('.tile[data-k=slaCompliance] .tile-label', { hasText: '时效达标率' }).waitFor();
     expect(await view.locator('svg[data-chart=tickets-per-day] rect.bar').count()).toBe(30);
     expect(await view.locator('svg[data-chart=medians-per-day] path.line').count()).toBe(2);
 
     // last 7 days: seven bars, each the API's count of that day (zero where no group came back)
     await view.locator('button[data-preset="7d"]').click();
     const last7 = { from: isoDay(tomorrow - 7 * DAY), to: isoDay(tomorrow) };
-    await page.locator(`main.reports[data-from="${last7.from}"]`).waitFor({ timeout: 15000 });
+    await page.locator(`.reports[data-from="${last7.from}"]`).waitFor({ timeout: 15000 });
     const api7 = (await summary(last7.from, last7.to, 'day')).body;
     const bars = view.locator('svg[data-chart=tickets-per-day] rect.bar');
     expect(await bars.count()).toBe(7);
@@ -78,7 +78,7 @@ describe('reports view of the console in headless Chromium', () => {
 
     // back to 30 days, grouped by team: the SLA and CSAT charts show one bar per team with tickets
     await view.locator('button[data-preset="30d"]').click();
-    await page.locator(`main.reports[data-from="${last30.from}"]`).waitFor({ timeout: 15000 });
+    await page.locator(`.reports[data-from="${last30.from}"]`).waitFor({ timeout: 15000 });
     await view.locator('select[name=groupBy]').selectOption('team');
     await page.locator('svg[data-chart=sla-by-group][data-groupby=team]').waitFor({ timeout: 15000 });
     const byTeam = (await summary(last30.from, last30.to, 'team')).body;
@@ -104,8 +104,12 @@ describe('reports view of the console in headless Chromium', () => {
     const saved = fs.readFileSync((await download.path())!, 'utf8');
     const apiCsv = (await summary(last30.from, last30.to, 'team', 'text/csv')).text;
     const header = (s: string) => s.replace(/^\uFEFF/, '').split('\r\n')[0];
-    expect(header(saved)).toBe(header(apiCsv));
-    expect(header(saved)).toMatch(/^key,label,tickets,firstResponseMedianSec,/);
+    // the manager reads Chinese: the downloaded CSV's headers and team names are Chinese, the columns the API's
+    expect(header(apiCsv)).toMatch(/^key,label,tickets,firstResponseMedianSec,/);
+    expect(header(saved)).toMatch(/^键,名称,工单量,首次响应时长中位数（秒）,/);
+    expect(header(saved).split(',').length).toBe(header(apiCsv).split(',').length);
+    expect(saved).toContain('客户服务');
+    expect(saved).toContain('合计');
     expect(saved.split('\r\n').filter(Boolean).length).toBe(teamRows.length + 2); // header, teams, total
 
     const example = quality.models[0].examples[0].number as number;
@@ -116,7 +120,7 @@ describe('reports view of the console in headless Chromium', () => {
   it('shows a supervisor only her teams, over a custom range', async () => {
     const page = await signIn('supervisor@demo.local');
     await page.goto(`${app.url}/console#/reports`);
-    const view = page.locator('main.reports');
+    const view = page.locator('.reports');
     await view.locator('.tile[data-k=tickets]').waitFor({ timeout: 15000 });
     await view.locator('button[data-preset=custom]').click();
     const first = isoDay(Date.now() - 12 * DAY);
@@ -124,7 +128,7 @@ describe('reports view of the console in headless Chromium', () => {
     await view.locator('input[name=from]').fill(first);
     await view.locator('input[name=to]').fill(last);
     await view.locator('select[name=groupBy]').selectOption('team');
-    await page.locator(`main.reports[data-from="${first}"][data-to="${isoDay(Date.parse(last) + DAY)}"][data-groupby=team]`).waitFor({ timeout: 15000 });
+    await page.locator(`.reports[data-from="${first}"][data-to="${isoDay(Date.parse(last) + DAY)}"][data-groupby=team]`).waitFor({ timeout: 15000 });
     expect(await view.locator('svg[data-chart=tickets-per-day] rect.bar').count()).toBe(3);
     const keys = await view.locator('svg[data-chart=sla-by-group] rect.bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
     expect(keys.every((k) => k === 'support' || k === 'tech')).toBe(true);
@@ -141,6 +145,6 @@ describe('reports view of the console in headless Chromium', () => {
     expect(await page.locator('section.queue li.qi').count()).toBeLessThanOrEqual(5);
     await page.goto(`${app.url}/console#/reports`);
     await page.locator('section.queue').waitFor();
-    expect(await page.locator('main.reports').count()).toBe(0);
+    expect(await page.locator('.reports').count()).toBe(0);
   });
 });

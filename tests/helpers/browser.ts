@@ -54,6 +54,6 @@ export async function signInConsole(
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill('demo-password');
   await page.locator('form.login button[type=submit]').click();
-  await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
+  await page.locator('[data-live=on]').waitFor({ state: 'attached', timeout: 15000 }); // on a phone it sits in the folded menu
   return page;
 }

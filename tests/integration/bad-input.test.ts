@@ -86,7 +86,7 @@ describe('bad input found by fuzzing', () => {
     for (const cursor of ['1e999:0123456789abcdef01234567', '1.5:0123456789abcdef01234567', 'Infinity:0123456789abcdef01234567', '99999999999999999:0123456789abcdef01234567']) {
       const res = await admin.get(`/api/queue?cursor=${encodeURIComponent(cursor)}`);
       expect(res.status).toBe(400);
-      expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'must be the nextCursor of a previous page' }]);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'cursor', message: 'must be the nextCursor of a previous page' })]);
     }
     const first = await admin.get('/api/queue?limit=2');
     expect(first.body.nextCursor).toMatch(/^\d+:[0-9a-f]{24}$/);

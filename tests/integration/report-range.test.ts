@@ -76,6 +76,6 @@ describe('report over a two-year range', () => {
     const manager = await app.as('manager@demo.local');
     const res = await manager.get('/api/reports/summary?from=2027-01-01&to=2029-06-01');
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ path: 'to', message: 'the range may span at most 2 years' }]);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'to', message: 'the range may span at most 2 years' })]);
   });
 });

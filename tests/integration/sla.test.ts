@@ -80,6 +80,13 @@ describe('SLA timers and escalations on real time', () => {
     const supervisorId = (await s.app.c.models.Agent.findOne({ email: 'supervisor@demo.local' }))!._id;
     const mail = await s.app.c.queues.get('mail-out').getJob(`sla-mail-${first.id}-${supervisorId}`);
     expect(mail?.data).toMatchObject({ to: 'supervisor@demo.local', template: 'sla-escalation', locale: 'zh-CN' });
+    // the mail names the team in the reader's language, and the level by who it reaches
+    const team = (await s.app.c.models.Team.findOne({ key: (await s.app.c.tickets.byNumber(t.number)).team }).lean())!;
+    expect(mail!.data.data.teamName).toBe(team.nameZh);
+    const text = s.app.c.templates.renderMail('sla-escalation', 'zh-CN', mail!.data.data).text;
+    expect(text).toContain(team.nameZh);
+    expect(text).toContain('已升级至主管');
+    expect(text).not.toMatch(/第 \d 级/);
 
     const sup = await s.app.as('supervisor@demo.local');
     const agent = await s.app.as('agent1@demo.local');

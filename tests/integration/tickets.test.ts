@@ -81,12 +81,19 @@ describe('tickets API', () => {
     expect(bySup.body).toMatchObject({ status: 'pending', priority: 'high', assignee: { id: someoneElse.id } });
 
     const timeline = await a1.get(`/api/tickets/${t.number}/messages`);
-    expect(timeline.body.messages.map((m: { author: { type: string }; internal: boolean }) => [m.author.type, m.internal])).toEqual([
-      ['customer', false],
-      ['agent', true],
-      ['agent', false],
-      ['system', true],
+    expect(timeline.body.messages.map((m: { author: { type: string }; internal: boolean; event: { type: string } | null }) => [m.author.type, m.internal, m.event?.type ?? null])).toEqual([
+      ['customer', false, null],
+      ['agent', true, null],
+      ['agent', false, null],
+      ['system', true, 'assigned'], // the first reply took the ticket: a claim
+      ['system', true, 'status_changed'],
+      ['system', true, 'fields_changed'],
+      ['system', true, 'assigned'],
     ]);
+    const events = timeline.body.messages.filter((m: { kind: string }) => m.kind === 'event').map((m: { event: unknown }) => m.event);
+    expect(events[0]).toEqual({ type: 'assigned', data: { from: null, to: { id: expect.any(String), name: 'Chen Jie (陈杰)' }, by: 'Chen Jie (陈杰)', claimed: true } });
+    expect(events[2]).toEqual({ type: 'fields_changed', data: { changes: { priority: ['normal', 'high'] }, by: 'Li Na (李娜)' } });
+    expect(events[3]).toEqual({ type: 'assigned', data: { from: { id: expect.any(String), name: 'Chen Jie (陈杰)' }, to: { id: someoneElse.id, name: 'Li Na (李娜)' }, by: 'Li Na (李娜)' } });
     const audit = await a1.get(`/api/tickets/${t.number}/audit`);
     expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual(['created', 'reply', 'updated']);
     expect(audit.body.entries[2]).toMatchObject({ actor: { name: 'Li Na (李娜)' }, changes: { status: ['open', 'pending'] } });

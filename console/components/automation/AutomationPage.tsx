@@ -17,11 +17,11 @@ export function AutomationPage({ me, tab }: { me: Me; tab: AutomationTab }) {
   const current = tabs.includes(tab) ? tab : tabs[0];
   const data = useEditorData(manager);
   return (
-    <main class="automation">
+    <div class="automation">
       <nav class="tabs" role="tablist">
         {tabs.map((x) => <a role="tab" href={`#/automation/${x}`} aria-selected={x === current} class={x === current ? 'active' : ''}>{t(`auto.tab.${x}`)}</a>)}
       </nav>
       {!data ? <p class="muted">{t('auto.loading')}</p> : current === 'rules' ? <RulesTab data={data} /> : current === 'macros' ? <MacrosTab me={me} data={data} /> : current === 'fields' ? <FieldsTab data={data} /> : <WebhooksTab data={data} />}
-    </main>
+    </div>
   );
 }

@@ -16,7 +16,7 @@ export function PartsView({ me, tab }: { me: Me; tab: 'catalogue' | 'old' }) {
       .catch(() => setEngineers([]));
   }, []);
   return (
-    <main class="parts-view reports">
+    <div class="parts-view reports">
       <div class="row">
         <h2>{t('parts.title')}</h2>
         <nav class="tabs">
@@ -25,7 +25,7 @@ export function PartsView({ me, tab }: { me: Me; tab: 'catalogue' | 'old' }) {
         </nav>
       </div>
       {tab === 'old' ? <OldParts engineers={engineers} /> : <Catalogue me={me} engineers={engineers} />}
-    </main>
+    </div>
   );
 }
 

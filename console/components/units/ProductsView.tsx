@@ -14,7 +14,7 @@ export function ProductsView() {
   const load = () => api<{ products: Product[] }>('/api/products?includeInactive=true').then((r) => setList(r.products));
   useEffect(() => void load(), []);
   return (
-    <main class="products-view reports">
+    <div class="products-view reports">
       <div class="row">
         <h2>{t('products.title')}</h2>
         <span class="spacer" />
@@ -42,7 +42,7 @@ export function ProductsView() {
           ))}
         </tbody>
       </table>
-    </main>
+    </div>
   );
 }
 

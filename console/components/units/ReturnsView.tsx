@@ -20,7 +20,7 @@ export function ReturnsView({ selected }: { selected: string | null }) {
   useEffect(() => void load(), [filter]);
   useLive(['return:updated', 'connect'], reload);
   return (
-    <main class="returns-view">
+    <div class="returns-view">
       <aside class="left">
         <h2>{t('returns.title')}</h2>
         <div class="row">
@@ -39,7 +39,7 @@ export function ReturnsView({ selected }: { selected: string | null }) {
         </ul>
       </aside>
       {selected ? <ReturnDetail id={selected} onChanged={reload} /> : <section class="ticket empty muted">{t('returns.pick')}</section>}
-    </main>
+    </div>
   );
 }
 

@@ -161,7 +161,7 @@ export function DispatchBoard({ me, date: initialDate }: { me: Me; date: string 
 
   const sel = board && [...board.unassigned, ...board.engineers.flatMap((e) => e.workOrders)].find((w) => w.id === selected);
   return (
-    <main class="dispatch" data-testid="board">
+    <div class="dispatch" data-testid="board">
       <header class="board-head">
         <h2>{t('wo.board.title')}</h2>
         <label>{t('wo.board.date')} <input type="date" name="date" value={date} onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)} /></label>
@@ -208,7 +208,7 @@ export function DispatchBoard({ me, date: initialDate }: { me: Me; date: string 
           )}
         </>
       )}
-    </main>
+    </div>
   );
 }
 

@@ -70,7 +70,7 @@ export function EngineerView() {
   };
 
   return (
-    <main class="phone" data-testid="engineer-view">
+    <div class="phone" data-testid="engineer-view">
       <header class="phone-head">
         <h2>{t('wo.phone.today')}</h2>
         <span class={`unsent ${queue.length ? 'has' : ''}`} data-testid="unsent" data-count={queue.length}>
@@ -115,6 +115,6 @@ export function EngineerView() {
           );
         })}
       </ol>
-    </main>
+    </div>
   );
 }

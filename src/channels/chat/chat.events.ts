@@ -13,6 +13,14 @@ export interface ChatErrorAck {
   error: { code: string; message: string; details?: unknown };
 }
 
+/** A file on a message, as the visitor may fetch it: `GET /api/chat/attachments/:id` with `X-Visitor-Token`. */
+export interface VisitorAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
 export interface VisitorMessage {
   id: string;
   ticketNumber: number;
@@ -20,6 +28,7 @@ export interface VisitorMessage {
   body: string;
   createdAt: string;
   clientId: string | null;
+  attachments: VisitorAttachment[];
 }
 
 export interface SessionPayload {
@@ -46,8 +55,11 @@ export interface ChatAuth {
 }
 
 export interface SendPayload {
+  /** may be empty when the message carries attachments */
   body: string;
   clientId?: string;
+  /** ids of photos uploaded with `POST /api/chat/attachments` */
+  attachments?: string[];
 }
 export interface OfflinePayload {
   name: string;

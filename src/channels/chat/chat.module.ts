@@ -1,6 +1,7 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Core } from '../../core/core';
 import type { AppModule } from '../../modules/app-module';
+import type { AttachmentService } from '../../modules/attachments/attachment.service';
 import type { TeamService } from '../../modules/teams/team.service';
 import type { DeliveryRouter } from '../delivery';
 import { AgentAvailability } from './chat.availability';
@@ -10,6 +11,7 @@ import { ChatLimits } from './chat.limits';
 import { ChatObserver } from './chat.observer';
 import { ChatVerification } from './chat.verify';
 import { ChatQueue } from './chat.queue';
+import { chatAttachmentRoutes } from './chat-attachments.routes';
 import { chatRoutes } from './chat.routes';
 import { ChatService, type ChatServiceDeps } from './chat.service';
 import { setupAgentTyping, setupChatNamespace } from './chat.socket';
@@ -22,6 +24,8 @@ export const DEFAULT_CHAT_TEAM = 'support';
 export type ChatModuleDeps = Pick<ChatServiceDeps, 'tickets' | 'timeline' | 'updates' | 'inbound' | 'customers' | 'callbacks' | 'ratings'> & {
   delivery: DeliveryRouter;
   teams: Pick<TeamService, 'exists' | 'list'>;
+  /** the photos visitors send */
+  attachments?: AttachmentService;
 };
 
 /** Whether a chat ticket's visitor has a socket open (presence in Redis, any node): what the survey module asks. */
@@ -58,8 +62,10 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
     availability,
     callbacks: d.callbacks,
     ratings: d.ratings,
+    uploads: d.attachments ?? null,
     verification,
   });
+  const tokens = new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock);
   const observer = new ChatObserver(queue, core.realtime, Agent);
   delivery.register(
     'chat',
@@ -72,6 +78,7 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
     name: 'chat',
     chat,
     routes: (api) => [chatRoutes(api, { chat, availability, defaultTeam: DEFAULT_CHAT_TEAM, offlineLimiter: limiter('offline-ip', 10, 600) })],
+    rawRoutes: (api) => (d.attachments ? [chatAttachmentRoutes(api, { attachments: d.attachments, tokens, limiter: limiter('upload', 20, 600), Ticket, Message })] : []),
     ticketObservers: () => [observer],
     sockets(io, agents) {
       const nsp = io.of('/chat');
@@ -79,7 +86,7 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
       setupChatNamespace(nsp, {
         chat,
         state,
-        tokens: new VisitorTokens(core.config.sessionSecret, core.config.visitorTokenTtlMs, core.clock),
+        tokens,
         emitter: new ChatEmitter(core.redis, core.realtime.key),
         realtime: core.realtime,
         teamExists: (t) => d.teams.exists(t),

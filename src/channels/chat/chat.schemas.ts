@@ -18,10 +18,13 @@ export const chatAuthSchema = z.strictObject({
   team: teamKey.optional(),
 });
 
-export const sendSchema = z.strictObject({
-  body: z.string().trim().min(1, 'message is empty'),
-  clientId: clientId.optional(),
-});
+export const sendSchema = z
+  .strictObject({
+    body: z.string().trim(),
+    clientId: clientId.optional(),
+    attachments: z.array(z.string().regex(/^[a-f0-9]{24}$/, 'an upload id')).max(10).optional(),
+  })
+  .refine((p) => p.body.length > 0 || !!p.attachments?.length, { path: ['body'], message: 'message is empty' });
 
 export const typingSchema = z.strictObject({ typing: z.boolean() });
 

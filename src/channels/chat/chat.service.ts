@@ -7,7 +7,7 @@ import type { AgentModel } from '../../modules/agents/agent.model';
 import type { CustomerService } from '../../modules/customers/customer.service';
 import type { MessageDoc, MessageModel } from '../../modules/tickets/message.model';
 import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
-import type { TicketMessages } from '../../modules/tickets/ticket.messages';
+import type { TicketMessages, Uploads } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc, TicketModel } from '../../modules/tickets/ticket.model';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { TicketUpdates } from '../../modules/tickets/ticket.updates';
@@ -66,6 +66,8 @@ export interface ChatServiceDeps {
   callbacks: CallbackRequests | null;
   /** the survey module records chat ratings as survey answers */
   ratings: ChatRatings | null;
+  /** photos a visitor sends (the attachments service) */
+  uploads?: Uploads | null;
   /** which addresses visitors proved (ChatVerification) */
   verification: { verified(vid: string): Promise<string | null> } | null;
 }
@@ -130,9 +132,13 @@ export class ChatService {
    * path), or a new chat ticket on the first message (after an ended chat: a new one; after a
    * closed ticket: a linked one). A message whose clientId was seen before is stored once.
    */
-  async send(v: Visitor, input: { body: string; clientId?: string }): Promise<{ message: MessageDoc; ticketNumber: number; duplicate: boolean; opened: boolean }> {
+  async send(v: Visitor, input: { body: string; clientId?: string; attachments?: string[] }): Promise<{ message: MessageDoc; ticketNumber: number; duplicate: boolean; opened: boolean }> {
     if (input.body.length > MAX_MESSAGE_CHARS) throw new PayloadTooLargeError(`A message may have at most ${MAX_MESSAGE_CHARS} characters`);
     const chat = await this.d.state.chatOf(v.id);
+    const uploadIds = input.attachments ?? [];
+    // a retried message (same clientId) whose photos were marked sent the first time: the repeat is answered as a duplicate below
+    const repeat = uploadIds.length && input.clientId ? await this.d.Message.exists({ dedupeKey: `chat:${v.id}:${input.clientId}` }) : null;
+    const attachments = uploadIds.length && this.d.uploads && !repeat ? await this.d.uploads.claim(uploadIds, `visitor:${v.id}`, null) : [];
     // a first message opens the chat: who the visitor claims to be is settled before (customerFor)
     const who = chat.ticket ? null : await this.customerFor(v);
     const r = await this.d.inbound.receive({
@@ -142,10 +148,11 @@ export class ChatService {
       author: { type: 'customer', name: displayName(v) },
       thread: chat.ticket ? { number: chat.ticket } : null,
       // one chat per visitor at a time: racing first messages (two tabs, a retry) share this key
-      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: subjectOf(input.body), team: v.team, visitorId: v.id, meta: { chat: { locale: v.locale }, ...(who ? { identity: who.identity } : {}) } },
-      message: { body: input.body, clientId: input.clientId ?? null, dedupeKey: input.clientId ? `chat:${v.id}:${input.clientId}` : undefined, delivery: 'received' },
+      open: { key: `chat:${v.id}:after:${chat.last ?? 0}`, subject: subjectOf(input.body || attachments[0]?.filename || '…'), team: v.team, visitorId: v.id, meta: { chat: { locale: v.locale }, ...(who ? { identity: who.identity } : {}) } },
+      message: { body: input.body, clientId: input.clientId ?? null, dedupeKey: input.clientId ? `chat:${v.id}:${input.clientId}` : undefined, delivery: 'received', ...(attachments.length ? { attachments } : {}) },
     });
     const duplicate = r.outcome === 'duplicate';
+    if (attachments.length && !duplicate) await this.d.uploads!.markSent(uploadIds, r.message!._id as Types.ObjectId, r.ticket.number);
     if (!duplicate && r.ticket.number !== chat.ticket) await this.d.state.setCurrent(v.id, r.ticket.number);
     return { message: r.message!, ticketNumber: r.ticket.number, duplicate, opened: r.outcome === 'opened' || r.outcome === 'linked' };
   }

@@ -14,6 +14,7 @@ export function visitorMessage(m: MessageDoc): VisitorMessage {
     body: m.body,
     createdAt: new Date(m.createdAt).toISOString(),
     clientId: m.clientId ?? null,
+    attachments: (m.attachments ?? []).map((a) => ({ id: String(a.id), filename: a.filename ?? '', contentType: a.contentType ?? 'application/octet-stream', size: a.size ?? 0 })),
   };
 }
 

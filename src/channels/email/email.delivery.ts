@@ -43,6 +43,8 @@ export interface EmailDeliveryDeps {
   mailFrom: string;
   /** the signed status page of a ticket, linked from every mail to the customer */
   statusLink?: (ticketId: string, locale: Locale) => string;
+  /** where the bytes of a reply's attachments are (the content-addressed attachment store) */
+  files?: { attachmentFile(hash: string): string };
 }
 
 /**
@@ -131,6 +133,10 @@ export class EmailDelivery {
         // A person's reply is not an auto-reply; an acknowledgement is one (RFC 3834), so the
         // customer's own auto-responder stays quiet.
         headers: { 'Auto-Submitted': message.automatic ? 'auto-replied' : 'no', 'X-Aftercare-Ticket': String(ticket.number) },
+        // an agent's files go with the mail, read from the store at send time (a retry reads them again)
+        attachments: this.d.files && message.attachments?.length
+          ? message.attachments.filter((a) => a.hash).map((a) => ({ filename: a.filename ?? 'attachment', path: this.d.files!.attachmentFile(a.hash!), contentType: a.contentType ?? undefined }))
+          : undefined,
       });
     } catch (err) {
       const e = err as Error & { responseCode?: number };

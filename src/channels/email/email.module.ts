@@ -88,7 +88,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const MailIntake = mailIntakeModel(core.conn);
   const MailParticipants = mailParticipantsModel(core.conn);
   const jobOptions = mailJobOptions(core.config.mailRetryForMs, core.config.mailRetryMaxDelayMs);
-  const delivery = new EmailDelivery({ tickets: d.tickets, timeline: d.timeline, customers: d.customers, queues: core.queues, mailer: core.mailer, templates: core.templates, MailRef, mailFrom: core.config.mailFrom, statusLink: (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale) });
+  const delivery = new EmailDelivery({ tickets: d.tickets, timeline: d.timeline, customers: d.customers, queues: core.queues, mailer: core.mailer, templates: core.templates, MailRef, mailFrom: core.config.mailFrom, files: store, statusLink: (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale) });
   d.router?.register('email', delivery.deliver);
   d.router?.fallback(delivery.deliver);
   const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });

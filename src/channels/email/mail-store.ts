@@ -71,10 +71,15 @@ export class MailStore {
     return removed;
   }
 
-  /** Attachments are re-derivable from the raw mail, so they skip the fsync. */
-  async writeAttachment(source: Readable): Promise<StoredBlob> {
-    const blob = await this.writeStream(source, Number.MAX_SAFE_INTEGER, false);
-    await this.place(blob, this.attachmentFile(blob.hash), false);
+  /**
+   * Attachments of mail are re-derivable from the raw mail, so they skip the fsync. An upload from
+   * the console or the widget exists nowhere else: it is `durable` (fsynced before it is answered)
+   * and passes its size `limit` (MailTooLargeError above it).
+   */
+  async writeAttachment(source: Readable, opts: { limit?: number; durable?: boolean } = {}): Promise<StoredBlob> {
+    const durable = opts.durable ?? false;
+    const blob = await this.writeStream(source, opts.limit ?? Number.MAX_SAFE_INTEGER, durable);
+    await this.place(blob, this.attachmentFile(blob.hash), durable);
     return { ...blob, file: this.attachmentFile(blob.hash) };
   }
 

@@ -15,6 +15,11 @@ import type { TicketUpdates } from '../../modules/tickets/ticket.updates';
 import type { CallDoc, CallModel } from './call.model';
 import { hotlineLocale, PromptBook, VoiceSettings } from './voice.settings';
 
+/** Where the hotline settings come from (the settings service; a constant in tests of the pipeline). */
+export interface VoiceSettingsSource {
+  get(): Promise<VoiceSettings>;
+}
+
 /** What any telephony source reports about a call; Twilio's webhooks and the PBX API both map to it. */
 export interface CallRef {
   callId: string;
@@ -57,7 +62,7 @@ export class CallService {
 
   constructor(
     private readonly d: CallServiceDeps,
-    private readonly settings: VoiceSettings,
+    private readonly settings: VoiceSettingsSource,
     private readonly prompts: PromptBook,
   ) {
     this.Call = d.Call;
@@ -186,13 +191,14 @@ export class CallService {
   private async upsert(ref: CallRef): Promise<CallDoc> {
     const existing = await this.Call.findOne({ callId: ref.callId });
     if (existing) return existing;
-    const locale: Locale = hotlineLocale(this.settings, ref.to);
+    const settings = await this.settings.get();
+    const locale: Locale = hotlineLocale(settings, ref.to);
     const fields = {
       callId: ref.callId,
       source: ref.source,
       from: ref.from ?? null,
       to: ref.to ?? null,
-      team: ref.team ?? this.settings.defaultTeam,
+      team: ref.team ?? settings.defaultTeam,
       locale,
       startedAt: this.d.clock.now(),
       status: 'ringing',
@@ -219,7 +225,7 @@ export class CallService {
     const locale = (call.locale as Locale) ?? 'en';
     const phone = callerPhone(call.from);
     const name = phone ?? this.prompts.text(locale, 'anonymousCaller');
-    const team = (await this.d.teams.exists(call.team)) ? call.team : this.settings.defaultTeam;
+    const team = (await this.d.teams.exists(call.team)) ? call.team : (await this.settings.get()).defaultTeam;
     const { ticket } = await this.d.inbound.receive({
       channel: 'voice',
       customer: { name, phone, locale },

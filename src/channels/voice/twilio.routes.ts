@@ -8,7 +8,8 @@ import type { AgentModel } from '../../modules/agents/agent.model';
 import type { Locale } from '../../core/types';
 import type { CallService, MissReason } from './call.service';
 import { agentFromClient, clientIdentity, HotlineTwiml } from './twilio.twiml';
-import { hotlineLocale, ringTimeout, teamForDigit, type VoiceSettings } from './voice.settings';
+import type { VoiceSettingsSource } from './call.service';
+import { hotlineLocale, ringTimeout, teamForDigit } from './voice.settings';
 import { ROLE_SETS } from '../../core/types';
 
 export const TWILIO_BASE_PATH = '/webhooks/voice/twilio';
@@ -59,7 +60,9 @@ export interface TwilioRouteDeps {
   publicUrl: string;
   Agent: AgentModel;
   calls: CallService;
-  settings: VoiceSettings;
+  settings: VoiceSettingsSource;
+  /** team key → its display name per language, for teams the voice prompts do not name */
+  teamNames: () => Promise<Map<string, { en: string; zh: string }>>;
   twiml: HotlineTwiml;
 }
 
@@ -69,24 +72,25 @@ export function twilioRoutes(api: ApiRegistry, d: TwilioRouteDeps): Router {
   r.use(TWILIO_BASE_PATH, verifyTwilioSignature(d.authToken, d.publicUrl));
   const xml = (res: import('express').Response, body: string) => res.status(200).type('text/xml').send(body);
   const ref = (p: { CallSid: string; From?: string; To?: string }) => ({ callId: p.CallSid, source: 'twilio' as const, from: p.From ?? null, to: p.To ?? null });
-  const localeOf = async (p: { CallSid: string; To?: string }): Promise<Locale> => ((await calls.find(p.CallSid))?.locale as Locale | undefined) ?? hotlineLocale(settings, p.To);
+  const localeOf = async (p: { CallSid: string; To?: string }): Promise<Locale> => ((await calls.find(p.CallSid))?.locale as Locale | undefined) ?? hotlineLocale(await settings.get(), p.To);
   const route = (path: string, summary: string, body: z.ZodType, handler: Parameters<ApiRegistry['route']>[2]) =>
     api.route(r, { method: 'post', path: `${TWILIO_BASE_PATH}${path}`, tag: 'voice', summary, auth: 'public', security: ['twilioSignature'], body, contentType: FORM, produces: ['text/xml'], alsoStatus: [204] }, handler);
 
   route('/incoming', 'Twilio Voice: a call comes in; answers the greeting and the IVR menu (TwiML)', callParams, async ({ body, res }) => {
     const p = body as z.output<typeof callParams>;
     const { call } = await calls.ringing(ref(p));
-    xml(res, twiml.menu(call.locale as Locale));
+    xml(res, twiml.menu(call.locale as Locale, (await settings.get()).menu, await d.teamNames()));
   });
 
   route('/menu', 'Twilio Voice: the digit the caller pressed; rings the chosen team (TwiML)', menuParams, async ({ body, res }) => {
     const p = body as z.output<typeof menuParams>;
-    const team = teamForDigit(settings, p.Digits);
+    const current = await settings.get();
+    const team = teamForDigit(current, p.Digits);
     const call = await calls.routed(ref(p), team);
     const locale = call.locale as Locale;
     const agents = await d.Agent.find({ active: true, teams: team, role: { $in: [...ROLE_SETS.frontLine] }, 'presence.status': { $in: ['online', 'away'] } }, { _id: 1 }).limit(10).lean();
     if (!agents.length) await calls.missed(ref(p), 'no-agents');
-    xml(res, twiml.dial(locale, team, agents.map((a) => clientIdentity(String(a._id))), ringTimeout(settings, team)));
+    xml(res, twiml.dial(locale, team, agents.map((a) => clientIdentity(String(a._id))), ringTimeout(current, team), await d.teamNames()));
   });
 
   route('/answered', 'Twilio Voice: an agent\'s softphone picked up (status callback of <Client>)', answeredParams, async ({ body, res }) => {
@@ -105,7 +109,7 @@ export function twilioRoutes(api: ApiRegistry, d: TwilioRouteDeps): Router {
       return;
     }
     await calls.missed(ref(p), (['busy', 'failed', 'no-answer'].includes(status) ? status : 'no-answer') as MissReason);
-    xml(res, twiml.voicemail(await localeOf(p), settings.voicemailMaxSec));
+    xml(res, twiml.voicemail(await localeOf(p), (await settings.get()).voicemailMaxSec));
   });
 
   route('/voicemail-done', 'Twilio Voice: the caller finished the voicemail (TwiML)', callParams, async ({ body, res }) => {

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { Locale } from '../../core/types';
-import type { PromptBook } from './voice.settings';
+import type { PromptBook, TeamNames } from './voice.settings';
 
 const { VoiceResponse } = twilio.twiml;
 type SayLanguage = 'en-US' | 'zh-CN';
@@ -17,20 +17,20 @@ export class HotlineTwiml {
     return { language: locale === 'zh-CN' ? 'zh-CN' : 'en-US' };
   }
 
-  /** Greeting and the one-digit menu; silence falls through to the menu handler with no digit. */
-  menu(locale: Locale): string {
+  /** Greeting and the one-digit menu read from the IVR settings; silence falls through to the menu handler with no digit. */
+  menu(locale: Locale, menu: Record<string, string>, names: TeamNames = new Map()): string {
     const r = new VoiceResponse();
     const gather = r.gather({ numDigits: 1, timeout: 6, action: `${this.base}/menu`, method: 'POST', language: locale === 'zh-CN' ? 'cmn-Hans-CN' : 'en-US', actionOnEmptyResult: true });
     gather.say(this.say(locale), this.prompts.text(locale, 'greeting'));
-    gather.say(this.say(locale), this.prompts.text(locale, 'menu'));
+    gather.say(this.say(locale), this.prompts.menu(locale, menu, names));
     r.redirect({ method: 'POST' }, `${this.base}/menu`);
     return r.toString();
   }
 
   /** Rings the team's agents (Twilio Client identities) for `timeoutSec`; the dial outcome decides what follows. */
-  dial(locale: Locale, team: string, clients: string[], timeoutSec: number): string {
+  dial(locale: Locale, team: string, clients: string[], timeoutSec: number, names: TeamNames = new Map()): string {
     const r = new VoiceResponse();
-    const teamName = this.prompts.teamName(locale, team);
+    const teamName = this.prompts.teamName(locale, team, names);
     if (!clients.length) {
       r.say(this.say(locale), this.prompts.text(locale, 'noAgents', { team: teamName }));
       this.appendVoicemail(r, locale);

@@ -48,9 +48,15 @@ export function ringTimeout(s: VoiceSettings, team: string): number {
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', 'templates', 'voice');
 
+/** team key → display names (the team settings), for teams the prompt files do not name */
+export type TeamNames = Map<string, { en: string; zh: string }>;
+
 export interface VoicePrompts {
   greeting: string;
-  menu: string;
+  /** one menu entry, `{{team}}` and `{{digit}}`; the entries are joined with `menuJoin` and end with `menuRest` */
+  menuItem: string;
+  menuJoin: string;
+  menuRest: string;
   connecting: string;
   noAgents: string;
   voicemail: string;
@@ -80,7 +86,16 @@ export class PromptBook {
     return this.get(locale)[key].replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => vars[k] ?? '');
   }
 
-  teamName(locale: Locale, team: string): string {
-    return this.get(locale).teams[team] ?? team;
+  /** What the caller hears as the menu: one entry per digit of the IVR settings, in digit order. */
+  menu(locale: Locale, menu: Record<string, string>, names: TeamNames = new Map()): string {
+    const items = Object.entries(menu)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([digit, team]) => this.text(locale, 'menuItem', { team: this.teamName(locale, team, names), digit }));
+    return [items.join(this.get(locale).menuJoin), this.text(locale, 'menuRest')].filter(Boolean).join(this.get(locale).menuJoin);
+  }
+
+  teamName(locale: Locale, team: string, names: TeamNames = new Map()): string {
+    const own = names.get(team);
+    return this.get(locale).teams[team] ?? (own ? (locale === 'zh-CN' && own.zh ? own.zh : own.en) : team);
   }
 }

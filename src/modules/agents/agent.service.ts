@@ -1,5 +1,8 @@
+import crypto from 'node:crypto';
 import { Types } from 'mongoose';
+import { SYSTEM, type Actor } from '../../core/types';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import type { ConfigAuditLog } from '../audit/config-audit';
 import type { Clock } from '../../infra/clock';
 import { hashPassword } from '../auth/auth.service';
 import { hasRole, ROLE_SETS, type Role } from '../../core/types';
@@ -8,7 +11,8 @@ import type { AgentDoc, AgentModel, Presence } from './agent.model';
 export interface AgentInput {
   name: string;
   email: string;
-  password: string;
+  /** absent: an invited agent, who sets a password from the invitation mail */
+  password?: string;
   role: Role;
   teams: string[];
   locale?: 'en' | 'zh-CN';
@@ -23,6 +27,7 @@ export class AgentService {
     private readonly clock: Clock,
     /** 'revoked': sessions end (deactivated, new password); 'access': teams or role changed, live sockets must re-join */
     private readonly onAccessChange: (agentId: string, what: 'revoked' | 'access') => Promise<void>,
+    private readonly audit: Pick<ConfigAuditLog, 'record'>,
   ) {}
 
   list(filter: { team?: string; includeInactive?: boolean } = {}): Promise<AgentDoc[]> {
@@ -54,25 +59,41 @@ export class AgentService {
     return this.Agent.find(q);
   }
 
-  async create(input: AgentInput): Promise<AgentDoc> {
+  async create(input: AgentInput, actor: Actor = SYSTEM): Promise<AgentDoc> {
     await this.checkTeams(input.teams);
+    const { password, ...fields } = input;
+    let a: AgentDoc;
     try {
-      return await this.Agent.create({ ...input, email: input.email.toLowerCase(), passwordHash: await hashPassword(input.password) });
+      // an invited agent gets a random password nobody knows until the invitation link sets one
+      a = await this.Agent.create({ ...fields, email: input.email.toLowerCase(), passwordHash: await hashPassword(password ?? crypto.randomBytes(32).toString('base64url')) });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new ConflictError(`An agent with ${input.email} exists`, 'duplicate');
+      if ((err as { code?: number }).code === 11000) throw new ConflictError(`An agent with ${input.email} exists`, 'duplicate', [{ path: 'email', message: 'an agent with this email exists', code: 'duplicate' }]);
       throw err;
     }
+    await this.audit.record(actor, { entity: 'agent', key: String(a._id), action: 'created', after: auditView(a) });
+    return a;
   }
 
-  async update(id: string, patch: Partial<AgentInput> & { active?: boolean }): Promise<AgentDoc> {
+  async update(id: string, patch: Partial<AgentInput> & { active?: boolean }, actor: Actor = SYSTEM): Promise<AgentDoc> {
     const a = await this.get(id);
     if (patch.teams) await this.checkTeams(patch.teams);
+    const before = auditView(a);
     const { password, ...rest } = patch;
     Object.assign(a, rest);
     if (password) a.set('passwordHash', await hashPassword(password));
     await a.save();
     if (patch.active === false || password) await this.onAccessChange(id, 'revoked');
     else if (patch.teams || patch.role) await this.onAccessChange(id, 'access');
+    const action = patch.active === false && before.active ? 'deactivated' : patch.active === true && !before.active ? 'reactivated' : 'updated';
+    await this.audit.record(actor, { entity: 'agent', key: id, action, before, after: { ...auditView(a), ...(password ? { password: 'changed' } : {}) } });
+    return a;
+  }
+
+  /** The agent's own choices (the language of the console and of the mails they get). */
+  async updateOwn(id: string, patch: { locale?: 'en' | 'zh-CN'; name?: string }): Promise<AgentDoc> {
+    const a = await this.get(id);
+    Object.assign(a, patch);
+    await a.save();
     return a;
   }
 
@@ -89,8 +110,15 @@ export class AgentService {
   private readonly presenceObservers: ((agent: AgentDoc) => Promise<void>)[] = [];
 
   private async checkTeams(teams: string[]): Promise<void> {
-    for (const t of teams) if (!(await this.teams.exists(t))) throw new ValidationError(`Unknown team ${t}`);
+    const unknown: { path: string; message: string; code: string }[] = [];
+    for (const [i, t] of teams.entries()) if (!(await this.teams.exists(t))) unknown.push({ path: `teams.${i}`, message: `unknown team ${t}`, code: 'unknown_team' });
+    if (unknown.length) throw new ValidationError(`Unknown team ${teams.find((t, i) => unknown.some((u) => u.path === `teams.${i}`))}`, unknown);
   }
+}
+
+/** What the settings audit keeps of an agent: never the password hash. */
+function auditView(a: AgentDoc) {
+  return { name: a.name, email: a.email, role: a.role, teams: [...a.teams], locale: a.locale, chatCapacity: a.chatCapacity, phone: a.phone ?? null, active: a.active };
 }
 
 export function serializeAgent(a: AgentDoc) {

@@ -1,8 +1,9 @@
 import type { AppModule } from '../app-module';
+import type { AgentService } from '../agents/agent.service';
 import { authRoutes } from './auth.routes';
 import type { AuthService } from './auth.service';
 
-/** Sign-in and sign-out. */
-export function authModule(auth: AuthService): AppModule {
-  return { name: 'auth', routes: (api) => [authRoutes(api, auth)] };
+/** Sign-in and sign-out, and the signed-in agent's own settings. */
+export function authModule(d: { auth: AuthService; agents: Pick<AgentService, 'updateOwn'> }): AppModule {
+  return { name: 'auth', routes: (api) => [authRoutes(api, d.auth, d.agents)] };
 }

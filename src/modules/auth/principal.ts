@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../../errors';
-import { hasRole, ROLE_SETS, type Role } from '../../core/types';
+import { hasRole, ROLE_SETS, type Actor, type Role } from '../../core/types';
 
 /** The signed-in agent of a request or socket, with the access rules in one place. */
 export class Principal {
@@ -56,6 +56,11 @@ export class Principal {
   canReassign(team: string): boolean {
     if (this.seesAllTeams) return true;
     return this.role === 'supervisor' && this.teams.includes(team);
+  }
+
+  /** This agent as the actor of a change (audit trails, timeline events). */
+  get actor(): Actor {
+    return { type: 'agent', id: this.id, name: this.name };
   }
 
   toJSON() {

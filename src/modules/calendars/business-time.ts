@@ -33,20 +33,29 @@ export function minutesOf(hhmm: string): number {
   return v;
 }
 
-/** Problems of a calendar in words (empty when it is usable). */
-export function calendarProblems(spec: CalendarSpec): string[] {
-  const problems: string[] = [];
-  if (!IANAZone.isValidZone(spec.timeZone)) problems.push(`unknown time zone ${spec.timeZone}`);
-  if (!spec.weekly.length) problems.push('a calendar needs at least one opening interval');
-  for (const w of spec.weekly) {
+/** One problem of a calendar: where (as a request body path), in words, and a stable code clients translate. */
+export interface CalendarProblem {
+  path: string;
+  message: string;
+  code: 'unknown_time_zone' | 'no_hours' | 'interval_order' | 'invalid_time' | 'invalid_date';
+}
+
+/** Problems of a calendar (empty when it is usable). */
+export function calendarProblems(spec: CalendarSpec): CalendarProblem[] {
+  const problems: CalendarProblem[] = [];
+  if (!IANAZone.isValidZone(spec.timeZone)) problems.push({ path: 'timeZone', message: `unknown time zone ${spec.timeZone}`, code: 'unknown_time_zone' });
+  if (!spec.weekly.length) problems.push({ path: 'weekly', message: 'a calendar needs at least one opening interval', code: 'no_hours' });
+  spec.weekly.forEach((w, i) => {
     try {
-      if (minutesOf(w.from) >= minutesOf(w.to)) problems.push(`day ${w.day}: ${w.from} is not before ${w.to}`);
+      if (minutesOf(w.from) >= minutesOf(w.to)) problems.push({ path: `weekly.${i}.to`, message: `day ${w.day}: ${w.from} is not before ${w.to}`, code: 'interval_order' });
     } catch (err) {
-      problems.push((err as Error).message);
+      problems.push({ path: `weekly.${i}`, message: (err as Error).message, code: 'invalid_time' });
     }
-  }
-  for (const d of [...(spec.holidays ?? []), ...(spec.workdays ?? [])]) {
-    if (!DateTime.fromISO(d.date).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) problems.push(`not a date: ${d.date}`);
+  });
+  for (const [list, days] of [['holidays', spec.holidays ?? []], ['workdays', spec.workdays ?? []]] as const) {
+    days.forEach((d, i) => {
+      if (!DateTime.fromISO(d.date).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) problems.push({ path: `${list}.${i}.date`, message: `not a date: ${d.date}`, code: 'invalid_date' });
+    });
   }
   return problems;
 }
@@ -173,4 +182,33 @@ export function targetMs(iso: string, calendar: CalendarSpec | null): number {
   const ms = Math.round(w * week + d * day + h * 3600_000 + min * 60_000 + s * 1000);
   if (ms <= 0) throw new Error(`${iso} is not a positive duration`);
   return ms;
+}
+
+export interface CalendarDay {
+  date: string;
+  /** ISO weekday of the date, 1 = Monday */
+  weekday: number;
+  /** `holiday` closed by a holiday, `makeup` a make-up workday (调休), `open` a normal working day, `closed` no hours */
+  kind: 'open' | 'closed' | 'holiday' | 'makeup';
+  name: string | null;
+  hours: { from: string; to: string }[];
+}
+
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/** Each local day from `from` (YYYY-MM-DD) for `count` days as the calendar opens it: the settings page's month view. */
+export function calendarDays(spec: CalendarSpec, from: string, count: number): CalendarDay[] {
+  const c = compile(spec);
+  const names = new Map([...(spec.holidays ?? []), ...(spec.workdays ?? [])].map((d) => [d.date, d.name ?? null]));
+  const start = DateTime.fromISO(from, { zone: c.zone }).startOf('day');
+  const out: CalendarDay[] = [];
+  for (let i = 0; i < Math.min(count, 400); i++) {
+    const day = start.plus({ days: i });
+    const iso = day.toISODate()!;
+    const holiday = c.holidays.has(iso);
+    const makeup = !holiday && c.workdays.has(iso);
+    const hours = holiday ? [] : c.byWeekday[c.workdays.get(iso) ?? day.weekday].map(([a, b]) => ({ from: hhmm(a), to: hhmm(b) }));
+    out.push({ date: iso, weekday: day.weekday, kind: holiday ? 'holiday' : makeup ? 'makeup' : hours.length ? 'open' : 'closed', name: names.get(iso) ?? null, hours });
+  }
+  return out;
 }

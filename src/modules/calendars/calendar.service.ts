@@ -1,5 +1,7 @@
 import type { RedisClient } from '../../infra/redis';
+import { SYSTEM, type Actor } from '../../core/types';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
+import type { ConfigAuditLog } from '../audit/config-audit';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
 import type { TeamModel } from '../teams/team.model';
 import { CalendarSpec, calendarProblems, nextOpening } from './business-time';
@@ -36,6 +38,7 @@ export class CalendarService {
     private readonly Calendar: CalendarModel,
     redis: RedisClient,
     prefix: string,
+    private readonly audit: Pick<ConfigAuditLog, 'record'>,
   ) {
     this.specs = new VersionedCache(redis, configVersionKey(prefix, 'calendars'), async () => {
       const all = await this.Calendar.find({}).lean();
@@ -67,11 +70,12 @@ export class CalendarService {
     return (await this.specs.get()).get(name) ?? null;
   }
 
-  async create(input: CalendarInput): Promise<CalendarDoc> {
+  async create(input: CalendarInput, actor: Actor = SYSTEM): Promise<CalendarDoc> {
     this.validate(input);
     try {
       const created = await this.Calendar.create(input);
       await this.specs.invalidate();
+      await this.audit.record(actor, { entity: 'calendar', key: created.name, action: 'created', after: toSpec(created) });
       return created;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) throw new ConflictError(`Calendar ${input.name} exists`, 'duplicate');
@@ -79,20 +83,21 @@ export class CalendarService {
     }
   }
 
-  async update(name: string, input: CalendarSpec): Promise<CalendarDoc> {
+  async update(name: string, input: CalendarSpec, actor: Actor = SYSTEM): Promise<CalendarDoc> {
     this.validate(input);
     const c = await this.get(name);
     const before = toSpec(c);
     c.set({ timeZone: input.timeZone, weekly: input.weekly, holidays: input.holidays ?? [], workdays: input.workdays ?? [] });
     await c.save();
     await this.specs.invalidate();
+    await this.audit.record(actor, { entity: 'calendar', key: name, action: 'updated', before, after: toSpec(c) });
     for (const fn of this.listeners) await fn(name, before);
     return c;
   }
 
   private validate(spec: CalendarSpec): void {
     const problems = calendarProblems(spec);
-    if (problems.length) throw new ValidationError('Invalid calendar', problems.map((message) => ({ message })));
+    if (problems.length) throw new ValidationError('Invalid calendar', problems);
   }
 }
 

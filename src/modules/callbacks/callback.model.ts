@@ -41,6 +41,8 @@ export function callbackSchema(clock: Clock) {
       satisfied: { type: Boolean, default: null },
       resolved: { type: Boolean, default: null },
       note: { type: String, default: null },
+      /** a low-rating task: the survey answer that caused it (shown with the task) */
+      survey: { type: new Schema({ score: Number, comment: String }, { _id: false }), default: null },
       completedAt: { type: Date, default: null },
       /** one task per cause: `call:<callId>` for a missed call, a survey id for a follow-up */
       dedupeKey: { type: String, required: true, unique: true, default: () => `cb:${randomUUID()}` },

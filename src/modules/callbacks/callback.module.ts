@@ -24,6 +24,7 @@ export function callbacksModule(core: Core, d: CallbacksModuleDeps): AppModule &
     clock: core.clock,
     log,
     retryDelayMs: core.config.callbackRetryDelayMs,
+    context: { Ticket: core.models.Ticket, Customer: core.models.Customer },
   });
   return {
     name: 'callbacks',

@@ -13,6 +13,13 @@ export interface CallbackPayload {
   satisfied: boolean | null;
   resolved: boolean | null;
   note: string | null;
+  /** a low-rating task: the survey answer that caused it */
+  survey: { score: number; comment: string | null } | null;
+  /** the task's ticket and customer, to work it without opening the ticket (null where not loaded) */
+  ticket: { subject: string; status: string; channel: string; type: string } | null;
+  customer: { id: string; name: string; phones: string[]; emails: string[] } | null;
+  /** the number to dial: the task's own, else the customer's first phone on record */
+  callPhone: string | null;
   completedAt: string | null;
   createdAt: string;
 }

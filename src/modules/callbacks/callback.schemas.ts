@@ -44,6 +44,10 @@ export const callbackView = z.object({
   satisfied: z.boolean().nullable(),
   resolved: z.boolean().nullable(),
   note: z.string().nullable(),
+  survey: z.object({ score: z.number(), comment: z.string().nullable() }).nullable(),
+  ticket: z.object({ subject: z.string(), status: z.string(), channel: z.string(), type: z.string() }).nullable(),
+  customer: z.object({ id: z.string(), name: z.string(), phones: z.array(z.string()), emails: z.array(z.string()) }).nullable(),
+  callPhone: z.string().nullable(),
   completedAt: z.string().nullable(),
   createdAt: z.string(),
 });

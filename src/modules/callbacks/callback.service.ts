@@ -21,7 +21,7 @@ import {
   CallbackStatus,
   OPEN_CALLBACK_STATUSES,
 } from './callback.model';
-import { CallbackView, loadAgentNames, serializeCallback } from './callback.serialize';
+import { CallbackView, loadAgentNames, loadContext, serializeCallback, type ContextModels } from './callback.serialize';
 
 /** When a team can next take a call; the calendars module provides the real one. */
 export interface BusinessHours {
@@ -45,6 +45,8 @@ export interface CallbackServiceDeps {
   log: Logger;
   /** CALLBACK_RETRY_DELAY */
   retryDelayMs: number;
+  /** the tickets and customers a task list shows (subject, status, the customer's name and phones) */
+  context?: ContextModels;
 }
 
 /** A task gives up after this many attempts without reaching the customer. */
@@ -61,6 +63,8 @@ export interface CreateCallbackInput {
   team: string;
   assigneeId?: string | null;
   note?: string;
+  /** the survey answer behind a low-rating task */
+  survey?: { score: number; comment: string | null };
   /** one task per cause; a second create with the same key returns the first task */
   dedupeKey?: string;
 }
@@ -119,6 +123,7 @@ export class CallbackService {
         dueAt,
         status: 'scheduled',
         note: input.note ?? null,
+        survey: input.survey ?? null,
         ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
       });
     } catch (err) {
@@ -225,8 +230,8 @@ export class CallbackService {
   }
 
   async views(cbs: CallbackDoc[]): Promise<CallbackView[]> {
-    const names = await loadAgentNames(cbs, this.d.Agent);
-    return cbs.map((cb) => serializeCallback(cb, names));
+    const [names, context] = await Promise.all([loadAgentNames(cbs, this.d.Agent), this.d.context ? loadContext(cbs, this.d.context) : null]);
+    return cbs.map((cb) => serializeCallback(cb, names, context));
   }
 
   // ---- timers --------------------------------------------------------------------------------

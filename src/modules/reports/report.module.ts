@@ -39,6 +39,6 @@ export function reportsModule(
   const quality = new ProductQualityService(core.models.Ticket, returns, defectiveParts);
   return {
     name: 'reports',
-    routes: (api) => [reportRoutes(api, reports, quality, new AppointmentRateReport(reminderModel(core.conn, core.clock)))],
+    routes: (api) => [reportRoutes(api, reports, quality, new AppointmentRateReport(reminderModel(core.conn, core.clock)), async () => new Map((await core.models.Team.find({}, { key: 1, name: 1, nameZh: 1 }).lean()).map((t) => [t.key, { name: t.name, nameZh: t.nameZh ?? '' }])))],
   };
 }

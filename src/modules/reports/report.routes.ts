@@ -3,9 +3,9 @@ import type { ApiRegistry } from '../../http/api-route';
 import type { Principal } from '../auth/principal';
 import type { ProductQualityService } from './product-quality.service';
 import { type AppointmentRateReport, appointmentRateQuery, appointmentRateResponse } from './appointment-rate';
-import { toCsv } from './report.figures';
-import { productQualityQuery, productQualityResponse, SUMMARY_COLUMNS, summaryQuery, summaryResponse } from './report.schemas';
-import { csvRow, type ReportService } from './report.service';
+import { csvLocale, summaryCsv } from './report.csv';
+import { productQualityQuery, productQualityResponse, summaryQuery, summaryResponse } from './report.schemas';
+import type { ReportService } from './report.service';
 import { ROLE_SETS } from '../../core/types';
 
 /** Reports are for those who run teams: supervisors (their own teams), managers, directors, admins. */
@@ -20,7 +20,7 @@ function scope(principal: Principal, team?: string): readonly string[] | undefin
   return principal.visibleTeams();
 }
 
-export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: ProductQualityService, appointments: AppointmentRateReport): Router {
+export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: ProductQualityService, appointments: AppointmentRateReport, teamNames: () => Promise<Map<string, { name: string; nameZh: string }>>): Router {
   const r = Router();
 
   api.route(
@@ -28,16 +28,18 @@ export function reportRoutes(api: ApiRegistry, reports: ReportService, quality: 
     { method: 'get', path: '/api/reports/summary', tag: 'reports', summary: 'KPI summary by channel, team, agent or day; CSV with Accept: text/csv', auth: REPORT_ROLES, query: summaryQuery, response: summaryResponse, produces: ['text/csv'] },
     async ({ query, principal, req, res }) => {
       const report = await reports.summary(query, scope(principal, query.team));
-      const csv = query.format ? query.format === 'csv' : req.accepts(['application/json', 'text/csv']) === 'text/csv';
-      if (!csv) return report;
-      const rows = [...report.groups, report.totals].map(csvRow);
+      const wantsCsv = query.format ? query.format === 'csv' : req.accepts(['application/json', 'text/csv']) === 'text/csv';
+      if (!wantsCsv) return report;
+      const locale = csvLocale(query.locale, (...l) => req.acceptsLanguages(...l));
+      const csv = summaryCsv(report, locale, await teamNames());
       const name = `summary-${query.groupBy.replace(':', '-')}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
       res
         .status(200)
         .type('text/csv; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="${name}"`)
         // the byte-order mark makes spreadsheet programs read the UTF-8 (Chinese names) correctly
-        .send(`\uFEFF${toCsv(SUMMARY_COLUMNS, rows)}`);
+        .setHeader('Content-Language', locale)
+        .send(`\uFEFF${csv}`);
       return undefined;
     },
   );

@@ -25,6 +25,7 @@ export const summaryQuery = z
     groupBy: groupBy.default('channel'),
     team: teamKey.optional().describe('only this team'),
     format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
+    locale: z.enum(['en', 'zh-CN']).optional().describe('language of the CSV headers and labels; else Accept-Language'),
   })
   .superRefine((q, ctx) => {
     if (q.from.getTime() >= q.to.getTime()) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });

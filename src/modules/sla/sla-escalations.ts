@@ -3,6 +3,7 @@ import type { Realtime } from '../../realtime/realtime';
 import { NotFoundError } from '../../errors';
 import type { Principal } from '../auth/principal';
 import type { TicketModel } from '../tickets/ticket.model';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import { plainSla, type SlaService } from './sla.service';
 import type { Escalation } from './sla-state';
@@ -32,6 +33,7 @@ export interface EscalationServiceDeps {
   sla: Pick<SlaService, 'mutate'>;
   realtime: Realtime;
   clock: Clock;
+  timeline?: Pick<TicketMessages, 'addEvent'>;
 }
 
 export class EscalationService {
@@ -64,6 +66,9 @@ export class EscalationService {
     });
     if (!found) throw new NotFoundError(`Escalation ${escalationId}`);
     const view = serializeEscalation(found, updated);
+    if (found.acknowledgedBy === principal.id) {
+      await this.d.timeline?.addEvent(updated, { type: 'escalation_acknowledged', data: { escalationId, target: found.target, kind: found.kind, level: found.level, by: principal.name } }, `${principal.name} acknowledged the ${found.kind} (${found.target})`, { key: `escalation-ack:${escalationId}` });
+    }
     this.d.realtime.toTeam(updated.team, 'escalation:acknowledged', { ...view, acknowledgedByName: principal.name });
     return view;
   }

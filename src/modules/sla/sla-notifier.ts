@@ -2,6 +2,7 @@ import type { Logger } from '../../logger';
 import type { MailOutbox } from '../../mail/outbox';
 import type { Realtime } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
+import type { TeamModel } from '../teams/team.model';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { Locale } from '../../core/types';
 import type { DueEvent, Escalation } from './sla-state';
@@ -20,6 +21,8 @@ export interface Recipient {
  */
 export interface SlaNotifierDeps {
   Agent: AgentModel;
+  /** the team's name in each reader's language for the mail */
+  Team?: TeamModel;
   realtime: Realtime;
   outbox: MailOutbox;
   /** PUBLIC_URL, for the link in the mail */
@@ -57,15 +60,17 @@ export class SlaNotifier {
     };
     if (esc.kind === 'warning' && esc.level === 0) this.d.realtime.toTeam(ticket.team, 'escalation', payload);
     this.d.realtime.toAgents(recipients.map((r) => r.id), 'escalation', payload);
+    const team = recipients.length && this.d.Team ? await this.d.Team.findOne({ key: ticket.team }, { name: 1, nameZh: 1 }).lean() : null;
     for (const r of recipients) {
       const locale: Locale = r.locale === 'zh-CN' ? 'zh-CN' : 'en';
+      const teamName = team ? (locale === 'zh-CN' && team.nameZh ? team.nameZh : team.name) : ticket.team;
       await this.d.outbox
         .send(
           {
             to: r.email,
             template: 'sla-escalation',
             locale,
-            data: { ...payload, recipientName: r.name, url: `${this.d.publicUrl}/console#/tickets/${ticket.number}` },
+            data: { ...payload, teamName, recipientName: r.name, url: `${this.d.publicUrl}/console#/tickets/${ticket.number}` },
           },
           `sla-mail-${esc._id}-${r.id}`,
         )

@@ -3,7 +3,9 @@ import type { Core } from '../../core/core';
 import type { CalendarSpec } from '../calendars/business-time';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { AppModule } from '../app-module';
+import type { ConfigAuditLog } from '../audit/config-audit';
 import type { LiveTicketObserver } from '../tickets/ticket.live';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import { EscalationService } from './sla-escalations';
 import { SlaNotifier } from './sla-notifier';
@@ -21,23 +23,27 @@ export interface SlaModuleDeps {
   calendars: CalendarService;
   tickets: Pick<TicketService, 'byId' | 'visible'>;
   live: Pick<LiveTicketObserver, 'refresh'>;
+  /** the settings audit trail (policy changes) */
+  audit: Pick<ConfigAuditLog, 'record'>;
+  /** escalations and acknowledgements are timeline lines */
+  timeline?: Pick<TicketMessages, 'addEvent'>;
 }
 
 export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaService } {
   const { Ticket, Agent } = core.models;
   const { calendars } = d;
   const log = core.log.child({ component: 'sla' });
-  const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars, core.redis, core.config.queuePrefix);
+  const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars, core.redis, core.config.queuePrefix, d.audit);
   const timers = new SlaTimers(core.queues, core.clock);
-  const notifier = new SlaNotifier({ Agent, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
+  const notifier = new SlaNotifier({ Agent, Team: core.models.Team, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
   const sla = new SlaService(
-    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs },
+    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs, timeline: d.timeline },
     policies,
     calendars,
     timers,
     notifier,
   );
-  const escalations = new EscalationService({ Ticket, tickets: d.tickets, sla, realtime: core.realtime, clock: core.clock });
+  const escalations = new EscalationService({ Ticket, tickets: d.tickets, sla, realtime: core.realtime, clock: core.clock, timeline: d.timeline });
   const observer = new SlaObserver(sla, calendars);
 
   // Edits move live deadlines in the workers (a policy may cover thousands of open tickets).
@@ -50,7 +56,7 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
   return {
     name: 'sla',
     sla,
-    routes: (api) => [slaRoutes(api, policies, escalations)],
+    routes: (api) => [slaRoutes(api, policies, escalations, core.clock)],
     ticketObservers: () => [observer],
     processors: () => ({
       sla: {

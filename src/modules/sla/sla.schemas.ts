@@ -34,3 +34,14 @@ export const escalationsQuery = z.strictObject({
   limit: intParamWithDefault({ min: 1, max: 200, default: 50 }),
   unacknowledged: z.enum(['true', 'false']).optional(),
 });
+
+export const reorderBody = z.strictObject({ ids: z.array(z.string().regex(/^[a-f0-9]{24}$/, 'a policy id')).min(1).max(500) });
+
+/** A sample ticket for the preview: which policy it would get, and its due times if created at `at`. */
+export const previewBody = z.strictObject({
+  priority: z.enum(PRIORITIES).default('normal'),
+  type: z.enum(TYPES).default('inquiry'),
+  channel: z.enum(CHANNELS).default('email'),
+  team: z.string().min(1).max(32).default('support'),
+  at: z.iso.datetime({ offset: true }).optional(),
+});

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger';
 import type { Realtime } from '../../realtime/realtime';
 import type { CalendarService } from '../calendars/calendar.service';
 import type { LiveTicketObserver } from '../tickets/ticket.live';
+import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
 import { LIVE_STATUSES } from '../tickets/ticket.types';
@@ -67,6 +68,8 @@ export interface SlaServiceDeps {
   warningRatio: number;
   /** SLA_ESCALATION_STEP */
   escalationStepMs: number;
+  /** warnings, breaches and escalations are lines on the ticket's timeline */
+  timeline?: Pick<TicketMessages, 'addEvent'>;
 }
 
 /**
@@ -124,6 +127,10 @@ export class SlaService {
       const recipients = this.recipients.get(String(e._id)) ?? (await this.notifier.recipients(ticket, e));
       this.recipients.delete(String(e._id));
       await this.notifier.send(ticket, e, recipients);
+      // keyed by the escalation: a retried write does not write the line twice
+      await this.d.timeline
+        ?.addEvent(ticket, { type: 'sla_escalation', data: { escalationId: String(e._id), target: e.target, kind: e.kind, level: e.level, dueAt: e.dueAt ?? null, reason: e.reason ?? null } }, `SLA ${e.kind} (${e.target}), level ${e.level}`, { key: `sla-escalation:${e._id}` })
+        .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
     }
     const live = LIVE_STATUSES.includes(ticket.status as never);
     await this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will'));

@@ -145,6 +145,7 @@ export class SurveyAnswers {
         team: s.team,
         assigneeId: lead ? String(lead._id) : null,
         note: `Survey ${score}/5${s.comment ? `: ${s.comment}` : ''}`,
+        survey: { score, comment: s.comment ?? null },
         dedupeKey: `low-rating-${s._id}`,
       });
       this.d.realtime.toTeam(s.team, 'escalation', { ticketNumber: s.ticketNumber, target: 'satisfaction', kind: 'breach', level: 1, dueAt: null });

@@ -19,9 +19,9 @@ const teamPatch = teamBody.omit({ key: true }).partial().extend({ active: z.bool
 export function teamRoutes(api: ApiRegistry, teams: TeamService): Router {
   const r = Router();
   api.route(r, { method: 'get', path: '/api/teams', tag: 'teams', summary: 'All teams', auth: 'agent' }, async () => ({ teams: (await teams.list()).map(serializeTeam) }));
-  api.route(r, { method: 'post', path: '/api/teams', tag: 'teams', summary: 'Create a team (admin)', auth: ROLE_SETS.admins, body: teamBody, status: 201, errors: [409] }, async ({ body }) => serializeTeam(await teams.create(body)));
-  api.route(r, { method: 'patch', path: '/api/teams/:key', tag: 'teams', summary: 'Edit or deactivate a team (admin, manager)', auth: ROLE_SETS.managers, params: z.strictObject({ key: teamKey }), body: teamPatch, errors: [409] }, async ({ params, body }) =>
-    serializeTeam(await teams.update(params.key, body)),
+  api.route(r, { method: 'post', path: '/api/teams', tag: 'teams', summary: 'Create a team (admin, manager)', auth: ROLE_SETS.managers, body: teamBody, status: 201, errors: [409] }, async ({ body, principal }) => serializeTeam(await teams.create(body, principal.actor)));
+  api.route(r, { method: 'patch', path: '/api/teams/:key', tag: 'teams', summary: 'Edit or deactivate a team (admin, manager)', auth: ROLE_SETS.managers, params: z.strictObject({ key: teamKey }), body: teamPatch, errors: [409] }, async ({ params, body, principal }) =>
+    serializeTeam(await teams.update(params.key, body, principal.actor)),
   );
   return r;
 }

@@ -1,6 +1,8 @@
+import { SYSTEM, type Actor } from '../../core/types';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { RedisClient } from '../../infra/redis';
 import { configVersionKey, VersionedCache } from '../../infra/versioned-cache';
+import type { ConfigAuditLog } from '../audit/config-audit';
 import type { TeamDoc, TeamModel } from './team.model';
 
 export interface TeamInput {
@@ -19,6 +21,7 @@ export class TeamService {
 
   constructor(
     private readonly Team: TeamModel,
+    private readonly audit: Pick<ConfigAuditLog, 'record'>,
     cache?: { redis: RedisClient; prefix: string },
   ) {
     this.active = cache ? new VersionedCache(cache.redis, configVersionKey(cache.prefix, 'teams'), async () => new Set((await this.Team.find({ active: true }, { key: 1 }).lean()).map((t) => t.key))) : null;
@@ -49,23 +52,39 @@ export class TeamService {
     return teams.flatMap((t) => t.addresses);
   }
 
-  async create(input: TeamInput): Promise<TeamDoc> {
+  async create(input: TeamInput, actor: Actor = SYSTEM): Promise<TeamDoc> {
+    await this.assertAddressesFree(input.addresses ?? [], input.key);
+    let t: TeamDoc;
     try {
-      const created = await this.Team.create({ ...input, addresses: (input.addresses ?? []).map((a) => a.toLowerCase()) });
+      t = await this.Team.create({ ...input, addresses: (input.addresses ?? []).map((a) => a.toLowerCase()) });
       await this.active?.invalidate();
-      return created;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new ConflictError(`Team ${input.key} exists`, 'duplicate');
+      if ((err as { code?: number }).code === 11000) throw new ConflictError(`Team ${input.key} exists`, 'duplicate', [{ path: 'key', message: 'a team with this key exists', code: 'duplicate' }]);
       throw err;
     }
+    await this.audit.record(actor, { entity: 'team', key: t.key, action: 'created', after: serializeTeam(t) });
+    return t;
   }
 
-  async update(key: string, patch: Partial<Omit<TeamInput, 'key'>>): Promise<TeamDoc> {
+  async update(key: string, patch: Partial<Omit<TeamInput, 'key'>>, actor: Actor = SYSTEM): Promise<TeamDoc> {
     const t = await this.get(key);
+    if (patch.addresses) await this.assertAddressesFree(patch.addresses, key);
+    const before = serializeTeam(t);
     Object.assign(t, { ...patch, ...(patch.addresses ? { addresses: patch.addresses.map((a) => a.toLowerCase()) } : {}) });
     await t.save();
     await this.active?.invalidate();
+    await this.audit.record(actor, { entity: 'team', key, action: 'updated', before, after: serializeTeam(t) });
     return t;
+  }
+
+  /** A support address routes to one team: giving it to a second would make mail land by chance. */
+  private async assertAddressesFree(addresses: string[], key: string): Promise<void> {
+    const taken: { path: string; message: string; code: string }[] = [];
+    for (const [i, a] of addresses.entries()) {
+      const owner = await this.Team.findOne({ addresses: a.trim().toLowerCase(), key: { $ne: key } }, { key: 1 }).lean();
+      if (owner) taken.push({ path: `addresses.${i}`, message: `${a} already routes to team ${owner.key}`, code: 'address_taken' });
+    }
+    if (taken.length) throw new ConflictError('An address already routes to another team', 'address_taken', taken);
   }
 }
 

@@ -41,10 +41,18 @@ export interface TicketMessagesDeps {
   deliver: Deliver;
   /** a reply that solves the ticket needs its required custom fields */
   fieldsGuard: TicketWriteGuard;
+  /** uploads a reply carries (the attachments service): checked before, marked sent after the message is stored */
+  uploads?: Uploads;
   /** asked before a reply is stored whether its channel can deliver it now (the channels' DeliveryRouter) */
   guard?: ReplyGuard;
   clock: Clock;
   log: Logger;
+}
+
+/** What a reply needs of the uploads (src/modules/attachments). */
+export interface Uploads {
+  claim(ids: string[], owner: string, ticketNumber: number | null): Promise<AttachmentRef[]>;
+  markSent(ids: string[], messageId: Types.ObjectId | string, ticketNumber: number): Promise<void>;
 }
 
 /** The key under which a closed ticket's follow-up ticket is opened for one message, so a retry opens it once. */
@@ -120,16 +128,20 @@ export class TicketMessages {
   async reply(
     number: number,
     principal: Principal,
-    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null; channel?: Channel },
+    input: { body: string; internal?: boolean; status?: TicketStatus; expectedLastMessageId?: string | null; attachments?: string[]; channel?: Channel },
   ): Promise<{ ticket: TicketDoc; message: MessageDoc }> {
     const { store, events } = this.d;
     const ticket = await this.d.tickets.visible(number, principal);
     if (ticket.status === 'closed' && !input.internal) throw new ConflictError('This ticket is closed; the customer\'s next message opens a new one', 'ticket_closed');
     if (input.expectedLastMessageId !== undefined && input.expectedLastMessageId !== (ticket.lastMessageId ?? null)) {
       const newer = await this.d.tickets.messages(ticket, { includeInternal: true, after: input.expectedLastMessageId ?? undefined, limit: 20 });
-      throw new ConflictError('Someone else wrote on this ticket since you opened it; read the new messages first', 'stale_view', {
-        newMessages: newer.filter((m) => String(m.author.id) !== principal.id).map((m) => ({ id: String(m._id), author: m.author.name, body: m.body.slice(0, 200) })),
-      });
+      // what someone else wrote; the timeline's own lines (a claim, a status change) need no reading first
+      const unseen = newer.filter((m) => m.kind !== 'event' && String(m.author.id) !== principal.id);
+      if (unseen.length || !newer.length) {
+        throw new ConflictError('Someone else wrote on this ticket since you opened it; read the new messages first', 'stale_view', {
+          newMessages: unseen.map((m) => ({ id: String(m._id), author: m.author.name, body: m.body.slice(0, 200) })),
+        });
+      }
     }
     // a reply that solves needs the fields required on solve, checked before anything is stored
     if (!input.internal && input.status === 'solved' && ticket.status !== 'solved') {
@@ -139,7 +151,10 @@ export class TicketMessages {
     const internal = !!input.internal;
     const channel = input.channel ?? (ticket.channel as Channel);
     if (!internal) await this.d.guard?.(ticket, channel);
-    const { message } = await store.insertMessage(ticket, { body: input.body, channel, internal, delivery: internal ? 'none' : 'queued' }, author);
+    const uploadIds = input.attachments ?? [];
+    const attachments = uploadIds.length && this.d.uploads ? await this.d.uploads.claim(uploadIds, `agent:${principal.id}`, ticket.number) : [];
+    const { message } = await store.insertMessage(ticket, { body: input.body, channel, internal, delivery: internal ? 'none' : 'queued', attachments }, author);
+    if (attachments.length) await this.d.uploads!.markSent(uploadIds, message._id as Types.ObjectId, ticket.number);
     const now = this.d.clock.now();
     const set: Record<string, unknown> = {};
     const changes: TicketChanges = {};
@@ -164,6 +179,8 @@ export class TicketMessages {
     updated = await events.messageAdded(updated, message, replied ?? undefined);
     if (changed) {
       await this.d.audit.record(updated, author, 'reply', changes);
+      // the first reply of an unassigned ticket takes it: shown as a claim
+      if (changes.assignee) await this.addEvent(updated, { type: 'assigned', data: { from: null, to: { id: principal.id, name: principal.name }, by: principal.name, claimed: true } }, `${principal.name} claimed the ticket`);
       updated = await events.changed(updated, changes, author, changed);
     }
     if (!internal) {

@@ -41,8 +41,8 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
 
   api.route(r, { method: 'get', path: '/api/tickets', tag: 'tickets', summary: 'List and search tickets of your teams', auth: 'agent', query: listTicketsQuery }, async ({ query, principal }) => {
     if (query.team) principal.assertTeam(query.team);
-    const { tickets, nextCursor } = await d.query.list(query, principal);
-    return { tickets: await views(tickets), nextCursor };
+    const { tickets, nextCursor, sort } = await d.query.list(query, principal);
+    return { tickets: await views(tickets), nextCursor, sort };
   });
 
   api.route(r, { method: 'get', path: '/api/queue', tag: 'tickets', summary: 'The live queue of your teams, ordered by SLA due time and priority', auth: 'agent', query: queueQuery }, async ({ query, principal }) => {
@@ -111,7 +111,7 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     const tickets = await d.tickets.recentOf(c, principal, 20);
     return {
       customer: serializeCustomerDoc(c),
-      tickets: (await views(tickets.filter((x) => x.number !== t.number))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, createdAt: x.createdAt })),
+      tickets: (await views(tickets.filter((x) => x.number !== t.number).slice(0, 20))).map((x) => ({ number: x.number, subject: x.subject, status: x.status, channel: x.channel, type: x.type, createdAt: x.createdAt })),
     };
   });
 

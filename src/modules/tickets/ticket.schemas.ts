@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { email, intParam, intParamWithDefault, listParam, teamKey } from '../../http/schema-types';
 import { CHANNELS } from '../../core/types';
+import { decodeCursor, SLA_STATES, SORTS } from './ticket.filter';
 import { PRIORITIES, STATUSES, TYPES } from './ticket.types';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
@@ -29,15 +30,37 @@ const gatherFieldFilters = (q: unknown) => {
   return out;
 };
 
-export const listTicketsQuery = z.preprocess(gatherFieldFilters, z.strictObject({
+const day = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .transform((s) => new Date(s))
+  .describe('ISO 8601 date (midnight UTC) or date-time with offset');
+
+/** The filters of a ticket list, shared by `GET /api/tickets` and saved views. */
+export const ticketFilterFields = {
   status: listParam(STATUSES).optional(),
   team: teamKey.optional(),
-  channel: z.enum(CHANNELS).optional(),
+  channel: listParam(CHANNELS).optional(),
+  type: listParam(TYPES).optional(),
+  priority: listParam(PRIORITIES).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), objectId]).optional(),
   customer: objectId.optional(),
+  sla: z.enum(SLA_STATES).optional().describe('breached, at_risk (due within 15 minutes), on_track, none (no SLA)'),
+  createdFrom: day.optional().describe('created at or after'),
+  createdTo: day.optional().describe('created before'),
+  updatedFrom: day.optional().describe('last changed at or after'),
+  updatedTo: day.optional().describe('last changed before'),
   q: z.string().min(1).max(200).optional(),
+  sort: z.enum(SORTS).optional().describe('newest (default), oldest, updated; due and priority for live statuses'),
+};
+
+export const listTicketsQuery = z.preprocess(gatherFieldFilters, z.strictObject({
+  ...ticketFilterFields,
   limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
-  cursor: objectId.optional(),
+  cursor: z
+    .string()
+    .max(400)
+    .refine((c) => /^[0-9a-f]{24}$/.test(c) || decodeCursor(c) !== null, 'must be the nextCursor of a previous page')
+    .optional(),
   fields: z
     .record(fieldKey, z.string().max(200))
     .refine((v) => Object.keys(v).length <= 10, 'at most 10 field filters')
@@ -68,12 +91,14 @@ export const createTicketBody = z.strictObject({
 });
 
 export const replyBody = z.strictObject({
-  body: z.string().trim().min(1).max(50_000),
+  body: z.string().trim().max(50_000),
   internal: z.boolean().optional(),
   status: z.enum(['open', 'pending', 'on_hold', 'solved']).optional(),
   /** the last message id the agent saw; a newer one makes the reply a 409 `stale_view` */
   expectedLastMessageId: z.union([objectId, z.null()]).optional(),
-});
+  /** ids of files uploaded with POST /api/tickets/:number/attachments, sent with this message */
+  attachments: z.array(objectId).max(10).optional(),
+}).refine((b) => b.body.length > 0 || !!b.attachments?.length, { path: ['body'], message: 'write something or attach a file' });
 
 export const patchTicketBody = z
   .strictObject({

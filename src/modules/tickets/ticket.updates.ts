@@ -137,6 +137,12 @@ export class TicketUpdates {
       const [from, to] = changes.status as [string, string];
       await this.d.timeline.addEvent(updated, { type: 'status_changed', data: { from, to, by: who.name } }, `${who.name}: ${from} → ${to}`);
     }
+    const fields = Object.fromEntries((['priority', 'type', 'team', 'subject'] as const).filter((f) => changes[f]).map((f) => [f, changes[f] as [string, string]]));
+    if (Object.keys(fields).length) {
+      const text = Object.entries(fields).map(([f, [a, b]]) => `${f} ${a} → ${b}`).join(', ');
+      await this.d.timeline.addEvent(updated, { type: 'fields_changed', data: { changes: fields, by: who.name } }, `${who.name}: ${text}`);
+    }
+    if (changes.assignee) await this.assignmentEvent(updated, changes.assignee as [string | null, string | null], who, { claimed: !!principal && changes.assignee[1] === principal.id && !changes.assignee[0] });
     await this.d.events.changed(updated, changes, who, entry);
     return (await tickets.byId(updated._id)) ?? updated;
   }
@@ -152,7 +158,22 @@ export class TicketUpdates {
     const updated = await this.d.Ticket.findOneAndUpdate({ ...filter, assigneeId: null }, { $set: { assigneeId: new Types.ObjectId(agentId) }, $push: { effects: entry } }, { sort, new: true });
     if (!updated) return null;
     await this.d.audit.record(updated, actor, 'updated', changes);
+    await this.assignmentEvent(updated, [null, agentId], actor, { routed: true });
     return this.d.events.changed(updated, changes, actor, entry);
+  }
+
+  /**
+   * The timeline line of an assignment, with the names (the reader sees who, in their language):
+   * a claim, an assignment by a lead, a routed chat, or an unassignment.
+   */
+  async assignmentEvent(ticket: TicketDoc, [fromId, toId]: [string | null, string | null], who: Actor, how: { claimed?: boolean; routed?: boolean } = {}): Promise<void> {
+    const ids = [fromId, toId].filter((x): x is string => !!x && Types.ObjectId.isValid(x));
+    const agents = ids.length ? await this.d.Agent.find({ _id: { $in: ids } }, { name: 1 }).lean() : [];
+    const named = (id: string | null) => (id ? { id, name: agents.find((a) => String(a._id) === id)?.name ?? '' } : null);
+    const from = named(fromId);
+    const to = named(toId);
+    const text = how.claimed ? `${who.name} claimed the ticket` : to ? `${who.name}: assigned to ${to.name}` : `${who.name}: unassigned${from ? ` (was ${from.name})` : ''}`;
+    await this.d.timeline.addEvent(ticket, { type: 'assigned', data: { from, to, by: who.name, ...(how.claimed ? { claimed: true } : {}), ...(how.routed ? { routed: true } : {}) } }, text);
   }
 
   /** Channel and module state kept on the ticket (`meta.<field>`): one write, no observers, nothing audited. */

@@ -9,7 +9,7 @@ import { TicketGuards } from './ticket.guard';
 import { TicketInbound } from './ticket.inbound';
 import { TicketJobs } from './ticket.jobs';
 import { LiveTicketObserver } from './ticket.live';
-import { type Deliver, type ReplyGuard, TicketMessages } from './ticket.messages';
+import { type Deliver, type ReplyGuard, TicketMessages, type Uploads } from './ticket.messages';
 import { TicketEvents } from './ticket.observers';
 import { TicketQuery } from './ticket.query';
 import { ticketRoutes } from './ticket.routes';
@@ -24,6 +24,8 @@ export interface TicketsModuleDeps {
   audit: AuditLog;
   /** where agents' replies go out (the channels' delivery router) */
   deliver: Deliver;
+  /** the files a reply carries (src/modules/attachments) */
+  uploads?: Uploads;
   /** whether a reply's channel can deliver it now, asked before it is stored (the same router) */
   guard?: ReplyGuard;
 }
@@ -43,12 +45,12 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   // custom fields' checks on every write; the composition root hands over the fields module's guard
   const guard = new TicketGuards();
   const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events, guard, clock: core.clock });
-  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, guard: d.guard, fieldsGuard: guard, clock, log });
+  const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, uploads: d.uploads, guard: d.guard, fieldsGuard: guard, clock, log });
   const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, guard, clock });
   const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });
   const inbound = new TicketInbound({ tickets, timeline, batcher, customers: d.customers });
-  const query = new TicketQuery(Ticket, Message);
   const queueIndex = new QueueIndex(core.redis, core.config.queuePrefix);
+  const query = new TicketQuery(Ticket, Message, queueIndex, clock, async () => (await d.teams.list()).map((t) => t.key));
   const live = new LiveTicketObserver({ index: queueIndex, realtime: core.realtime, Agent, Customer });
   // the unit a ticket is about: the units module plugs in when the modules are wired
   const units = new TicketUnits();

@@ -41,6 +41,14 @@ export interface TimelineEventData {
   survey_skipped: { surveyId: string; reason: string };
   survey_answered: { surveyId: string; score: number; comment: string | null; round: number; agentId: string | null; lowRating: boolean };
   mail_bounced: { messageId: string | null; bounceMessageId: string | null; diagnostic: string; to?: string | null };
+  /** the assignee changed: claimed (an agent took it), assigned by someone, routed by the system, or unassigned */
+  assigned: { from: { id: string; name: string } | null; to: { id: string; name: string } | null; by?: string; claimed?: boolean; routed?: boolean };
+  /** priority, type, team or subject changed (one event per change, listing each field as [from, to]) */
+  fields_changed: { changes: Partial<Record<'priority' | 'type' | 'team' | 'subject', [string, string]>>; by?: string };
+  /** an SLA warning, breach or escalation to a level (1 supervisor, 2 manager, 3 director) */
+  sla_escalation: { escalationId: string; target: string; kind: 'warning' | 'breach'; level: number; dueAt: Date | string | null; reason?: string | null };
+  /** a lead acknowledged an escalation */
+  escalation_acknowledged: { escalationId: string; target: string; kind: string; level: number; by: string };
   /** a chat visitor proved an email address: the customer's (`verified`), or another one */
   identity_verified: { verified: boolean };
   // work orders (src/modules/workorders/workorders.effects.ts): one type per change, the same data
@@ -130,6 +138,10 @@ const EVERY_TYPE: Record<TimelineEventType, true> = {
   survey_skipped: true,
   survey_answered: true,
   mail_bounced: true,
+  assigned: true,
+  fields_changed: true,
+  sla_escalation: true,
+  escalation_acknowledged: true,
   identity_verified: true,
   'workorder.created': true,
   'workorder.scheduled': true,

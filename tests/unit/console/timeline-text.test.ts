@@ -4,7 +4,7 @@ import { TIMELINE_EVENT_TYPES } from '../../../src/modules/tickets/timeline.even
 import { buildTimelineEvents } from '../../builders/timeline-events';
 
 const CJK = /[\u4e00-\u9fff]/;
-const RAW_KEY = /\b(event|status|kind|reason|outcome)\.[a-z_-]+/;
+const RAW_KEY = /\b(event|status|kind|reason|outcome|priority|type|target|esc|ticket)\.[a-zA-Z_-]+/;
 
 describe('timeline events in the reader\'s language', () => {
   it('renders every kind of event the server writes', () => {
@@ -46,5 +46,15 @@ describe('timeline events in the reader\'s language', () => {
     expect(eventText(old, 'Call answered by Chen Jie after 4 s', t, 'zh-CN')).toBe('Call answered by Chen Jie after 4 s');
     expect(eventText({ type: 'workorder_done', data: {} } as never, 'Work order done', t, 'zh-CN')).toBe('Work order done');
     expect(eventText(null, 'plain', t, 'zh-CN')).toBe('plain');
+  });
+
+  it('writes every change compactly, values and team names in the reader\'s language', () => {
+    const t = translator('zh-CN');
+    const team = (k: string) => ({ support: '客户服务', tech: '技术支持' })[k] ?? k;
+    expect(eventText({ type: 'fields_changed', data: { changes: { priority: ['normal', 'high'], team: ['support', 'tech'] }, by: 'Li Na' } }, '', t, 'zh-CN', team)).toBe('Li Na 修改了优先级：普通 → 高、小组：客户服务 → 技术支持');
+    expect(eventText({ type: 'assigned', data: { from: null, to: { id: 'a', name: 'Chen Jie' }, by: 'Chen Jie', claimed: true } }, '', t, 'zh-CN')).toBe('Chen Jie 认领了工单');
+    expect(eventText({ type: 'assigned', data: { from: { id: 'a', name: 'Chen Jie' }, to: { id: 'b', name: 'Li Na' }, by: 'Wang Min' } }, '', t, 'zh-CN')).toBe('Wang Min 将工单分配给 Li Na');
+    expect(eventText({ type: 'sla_escalation', data: { escalationId: 'e', target: 'firstResponse', kind: 'breach', level: 2, dueAt: null } }, '', t, 'zh-CN')).toBe('时效超时：首次响应，已升级至经理');
+    expect(eventText({ type: 'sla_escalation', data: { escalationId: 'e', target: 'firstResponse', kind: 'warning', level: 0, dueAt: null } }, '', translator('en'), 'en')).not.toMatch(/level 0|第 0 级/);
   });
 });
