@@ -124,6 +124,8 @@ describe('knowledge base in the console (headless Chromium)', () => {
     await fitsWidth(page, PHONE.width);
     expect(await axeViolations(page, '.kb-page')).toEqual([]);
     // the list on the phone, from the nav entry every agent has
+    // on a phone the navigation folds into the menu
+    await page.locator('button.menu-toggle').click();
     await page.locator('[data-nav=kb]').click();
     await page.getByTestId('kb-list').locator(`[data-article="${articleId}"]`).waitFor();
     await fitsWidth(page, PHONE.width);
@@ -164,7 +166,7 @@ describe('knowledge base in the console (headless Chromium)', () => {
     await first.reload();
     await first.getByRole('link', { name: '撰写英文 (English)译文' }).click();
     await first.getByText('“第二位编辑的标题”的译文').waitFor();
-    expect(await first.locator('select[name=locale]').inputValue()).toBe('en');
+    expect(await first.locator('.kb-page select[name=locale]').inputValue()).toBe('en');
     await first.getByLabel('标题').fill('Dishwasher door does not close and leaks');
     await first.getByLabel('正文（Markdown）').fill('## Problem\n\nWater under the dishwasher.\n\n## Solution\n\nPress the door seal back into its groove.');
     await first.getByRole('button', { name: '发布', exact: true }).click();
