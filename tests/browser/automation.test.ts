@@ -129,7 +129,7 @@ describe('automation in the console', () => {
       await agent1.post('/api/tickets').send({ channel: 'web', subject: `Repair ${v}`, body: 'x', customer: { name: 'Jo', email: `jo.${Math.random().toString(36).slice(2)}@example.com` }, team: 'support', fields: { visit_kind: v } }).expect(201);
     }
     const page = await signIn('manager@demo.local', '#/reports');
-    await page.locator('select[aria-label=language]').selectOption('zh-CN');
+    await page.locator('header select[name=locale]').selectOption('zh-CN');
     const view = page.locator('div.reports[data-groupby]');
     await view.locator('select[name=groupBy] option[value="field:visit_kind"]').waitFor({ state: 'attached' });
     await view.locator('select[name=groupBy]').selectOption('field:visit_kind');

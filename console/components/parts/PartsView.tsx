@@ -39,8 +39,13 @@ function Catalogue({ me, engineers }: { me: Me; engineers: Engineer[] }) {
     const params = new URLSearchParams();
     if (q.trim()) params.set('q', q.trim());
     if (model.trim()) params.set('model', model.trim());
-    const timer = setTimeout(() => void api<{ parts: Part[] }>(`/api/parts?${params}`).then((r) => setParts(r.parts)).catch(() => setParts([])), 200);
-    return () => clearTimeout(timer);
+    // an answer to an older search that arrives late must not overwrite the newer one
+    let current = true;
+    const timer = setTimeout(() => void api<{ parts: Part[] }>(`/api/parts?${params}`).then((r) => current && setParts(r.parts)).catch(() => current && setParts([])), 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [q, model]);
   return (
     <>
