@@ -68,6 +68,8 @@ async function main() {
 Aftercare is running.
   Agent console   ${config.publicUrl}/console
   Demo site+chat  ${config.publicUrl}/
+  Help centre     ${config.publicUrl}/help
+  Customer portal ${config.publicUrl}/portal (sign in by a mailed link)
   API docs        ${config.publicUrl}/api/openapi.json
   Health          ${config.publicUrl}/health
   SMTP intake     127.0.0.1:${config.smtpPort} (support@demo.local, tech@, complaints@, returns@)
@@ -75,7 +77,8 @@ Aftercare is running.
   Logs            ${logDir}${path.sep}api.log, workers.log
 Demo logins (password "${config.demoPassword}"):
   admin@demo.local, manager@demo.local, director@demo.local, supervisor@demo.local (leads support, tech),
-  agent1@demo.local (support, tech), agent2@demo.local (complaints, returns)
+  agent1@demo.local (support, tech), agent2@demo.local (complaints, returns),
+  warranty@demo.local (warranty, returns), engineer1@demo.local and engineer2@demo.local (field engineers)
 Ctrl-C stops everything.`);
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `Aftercare failed to start: ${(err as Error).message}`);
