@@ -64,6 +64,12 @@ async function main() {
       const rate = r.ok / (r.ms / 1000);
       rates.push(rate);
       const per = (x: number) => (x / Math.max(1, r.ok)).toFixed(1);
+      if (process.env.BENCH_DETAIL) {
+        console.log(`    commands: ${rec.describe()}`);
+        const why = new Map<string, number>();
+        for (const c of rec.scans()) why.set(c.why!.slice(0, 160), (why.get(c.why!.slice(0, 160)) ?? 0) + 1);
+        for (const [w, n] of why) console.log(`    scan ×${n}: ${w}`);
+      }
       console.log(`  run ${run} (load ${load}): ${r.ok} created in ${(r.ms / 1000).toFixed(1)} s = ${rate.toFixed(0)} tickets/s (${(rate / TARGET).toFixed(2)}× the target); latency p50 ${r.p50} ms, p99 ${r.p99} ms; failed ${r.failed}; per ticket ${per((cpu.user + cpu.system) / 1000)} ms app CPU, ${per((processCpu(mongoPid) - store0) * 1000)} ms mongo-java-server CPU, ${per(rec.commands.length)} round trips (${rec.scans().length} scans)`);
     }
     rates.sort((a, b) => a - b);

@@ -18,10 +18,10 @@ export type RedisClient = Redis | Cluster;
  * Every client reconnects by itself; a Cluster client follows failovers and resharding, a Sentinel
  * client follows the master the Sentinels elect.
  */
-export function createRedis(url: string, role: RedisRole, log: Logger): RedisClient {
+export function createRedis(url: string, role: RedisRole, log: Logger, opts: { autoPipelining?: boolean } = {}): RedisClient {
   const topology = parseRedisUrl(url);
   const perRole: RedisOptions = role === 'command' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null };
-  const client = connect(topology, { lazyConnect: false, retryStrategy, ...perRole }, role);
+  const client = connect(topology, { lazyConnect: false, retryStrategy, ...perRole, ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}) }, role);
   let lastError = '';
   client.on('error', (err: Error) => {
     // One line per distinct failure, not one per reconnect attempt.
@@ -53,9 +53,10 @@ function connect(t: RedisTopology, options: RedisOptions, role: RedisRole): Redi
       sentinelRetryStrategy: retryStrategy,
     });
   }
-  const { enableOfflineQueue, retryStrategy: _perNode, ...redisOptions } = options;
+  const { enableOfflineQueue, enableAutoPipelining, retryStrategy: _perNode, ...redisOptions } = options;
   const clusterOptions: ClusterOptions = {
     redisOptions: { ...redisOptions, ...auth },
+    enableAutoPipelining: enableAutoPipelining ?? false,
     clusterRetryStrategy: retryStrategy,
     enableOfflineQueue: enableOfflineQueue ?? true,
     // sharded Pub/Sub (Socket.IO's sharded adapter): one subscriber connection per master

@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { Actor } from '../../core/types';
+import { insertDoc } from '../../infra/insert-doc';
 
 type AuditModel = Model<{ ticketId: unknown; ticketNumber: number; actor: { type: string; id?: string; name: string }; action: string; changes: Record<string, unknown>; at: Date }>;
 
@@ -8,7 +9,7 @@ export class AuditLog {
   constructor(private readonly Audit: AuditModel) {}
 
   async record(ticket: TicketDoc, actor: Actor, action: string, changes: Record<string, unknown> = {}): Promise<void> {
-    await this.Audit.create({ ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes });
+    await insertDoc(this.Audit, { ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes });
   }
 
   async forTicket(ticket: TicketDoc) {

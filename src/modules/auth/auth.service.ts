@@ -87,11 +87,12 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new UnauthorizedError();
     const key = this.key(token);
-    const agentId = await this.redis.get(key);
+    // read and slide the expiry in one command; the agent read plainly (every request pays for it, issue #23)
+    const agentId = await this.redis.getex(key, 'EX', SESSION_TTL_SEC);
     if (!agentId) throw new UnauthorizedError('Session expired or revoked; sign in again');
-    const agent = await this.Agent.findById(agentId);
-    if (!agent || !agent.active) throw new UnauthorizedError('Account deactivated');
-    void this.redis.expire(key, SESSION_TTL_SEC); // sliding expiry
+    const agent = await this.Agent.findById(agentId, { name: 1, email: 1, role: 1, teams: 1, locale: 1, active: 1 }).lean();
+    // `active` defaults to true: a record stored without it is an active one
+    if (!agent || agent.active === false) throw new UnauthorizedError('Account deactivated');
     return this.toPrincipal(agent, tokenHash(token));
   }
 

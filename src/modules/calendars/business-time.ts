@@ -20,7 +20,22 @@ interface Compiled {
   /** business ms of a typical working day: what a "day" of an SLA target means on this calendar */
   dayMs: number;
   weekMs: number;
+  /** the local days already worked out, by the epoch ms of their midnight (see dayAt) */
+  days: Map<number, Day>;
+  /** the day the last look-up landed in: most look-ups are of the same day or the next */
+  last: Day | null;
 }
+
+/** One local day of a calendar, worked out once: where it starts and ends and when it is open (epoch ms). */
+interface Day {
+  start: number;
+  /** the next local midnight (not start + 24 h across a DST change) */
+  end: number;
+  intervals: [number, number][];
+}
+
+/** days kept per calendar; past this the cache starts over (a report over years must not grow it without bound) */
+const MAX_CACHED_DAYS = 4000;
 
 const MAX_DAYS = 3660; // ten years: a calendar that never opens in that span is an error, not a loop
 const compiledCache = new WeakMap<CalendarSpec, Compiled>();
@@ -89,6 +104,8 @@ function compile(spec: CalendarSpec): Compiled {
     workdays: new Map((spec.workdays ?? []).map((w) => [w.date, w.like ?? 1])),
     dayMs,
     weekMs: lengths.reduce((s, l) => s + l, 0),
+    days: new Map(),
+    last: null,
   };
   compiledCache.set(spec, c);
   return c;
@@ -108,8 +125,34 @@ function at(day: DateTime, minutes: number): number {
   return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: day.zone }).toMillis();
 }
 
-function dayOf(c: Compiled, ms: number): DateTime {
-  return DateTime.fromMillis(ms, { zone: c.zone }).startOf('day');
+/** The local day that starts at `start` (a local midnight), from the cache or worked out with luxon once. */
+function dayStarting(c: Compiled, start: DateTime): Day {
+  const key = start.toMillis();
+  let d = c.days.get(key);
+  if (!d) {
+    if (c.days.size >= MAX_CACHED_DAYS) c.days.clear();
+    d = { start: key, end: start.plus({ days: 1 }).startOf('day').toMillis(), intervals: intervalsOf(c, start) };
+    c.days.set(key, d);
+  }
+  return d;
+}
+
+/**
+ * The local day holding the instant `ms`. Zone arithmetic (luxon over Intl) is the costly part of
+ * an SLA due time, and a busy intake asks about the same few days over and over (issue #23): a
+ * day is worked out once per calendar and found again by its bounds.
+ */
+function dayAt(c: Compiled, ms: number): Day {
+  const last = c.last;
+  if (last && last.start <= ms && ms < last.end) return last;
+  const d = dayStarting(c, DateTime.fromMillis(ms, { zone: c.zone }).startOf('day'));
+  c.last = d;
+  return d;
+}
+
+/** The local day after `d`. */
+function nextDay(c: Compiled, d: Day): Day {
+  return c.days.get(d.end) ?? dayStarting(c, DateTime.fromMillis(d.end, { zone: c.zone }));
 }
 
 /** The due time `ms` of business time after `start`. A null calendar is open around the clock. */
@@ -119,9 +162,9 @@ export function addBusinessTime(calendar: CalendarSpec | null, start: Date, ms: 
   const c = compile(calendar);
   let remaining = ms;
   const t = start.getTime();
-  let day = dayOf(c, t);
-  for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
-    for (const [a, b] of intervalsOf(c, day)) {
+  let day = dayAt(c, t);
+  for (let i = 0; i < MAX_DAYS; i++, day = nextDay(c, day)) {
+    for (const [a, b] of day.intervals) {
       if (b <= t) continue;
       const from = Math.max(a, t);
       if (remaining <= b - from) return new Date(from + remaining);
@@ -139,8 +182,8 @@ export function businessTimeBetween(calendar: CalendarSpec | null, a: Date, b: D
   if (!calendar) return to - from;
   const c = compile(calendar);
   let sum = 0;
-  for (let day = dayOf(c, from), i = 0; day.toMillis() < to && i < MAX_DAYS * 10; day = day.plus({ days: 1 }), i++) {
-    for (const [s, e] of intervalsOf(c, day)) {
+  for (let day = dayAt(c, from), i = 0; day.start < to && i < MAX_DAYS * 10; day = nextDay(c, day), i++) {
+    for (const [s, e] of day.intervals) {
       const lo = Math.max(s, from);
       const hi = Math.min(e, to);
       if (hi > lo) sum += hi - lo;
@@ -153,7 +196,7 @@ export function isOpen(calendar: CalendarSpec | null, when: Date): boolean {
   if (!calendar) return true;
   const c = compile(calendar);
   const t = when.getTime();
-  return intervalsOf(c, dayOf(c, t)).some(([a, b]) => a <= t && t < b);
+  return dayAt(c, t).intervals.some(([a, b]) => a <= t && t < b);
 }
 
 /** `when` itself if open, else the start of the next opening interval. */
@@ -161,9 +204,9 @@ export function nextOpening(calendar: CalendarSpec | null, when: Date): Date {
   if (!calendar) return new Date(when.getTime());
   const c = compile(calendar);
   const t = when.getTime();
-  let day = dayOf(c, t);
-  for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
-    for (const [a, b] of intervalsOf(c, day)) if (b > t) return new Date(Math.max(a, t));
+  let day = dayAt(c, t);
+  for (let i = 0; i < MAX_DAYS; i++, day = nextDay(c, day)) {
+    for (const [a, b] of day.intervals) if (b > t) return new Date(Math.max(a, t));
   }
   throw new Error('the calendar has no business hours in the next ten years');
 }

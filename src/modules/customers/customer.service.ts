@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import { insertDoc } from '../../infra/insert-doc';
 import type { Locale } from '../../core/types';
 import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
 
@@ -63,7 +64,7 @@ export class CustomerService {
     }
     const keys = contactKeys(input);
     const name = input.name?.trim() || input.email?.split('@')[0] || input.phone || 'Visitor';
-    const created = await this.Customer.create({
+    const created = await insertDoc(this.Customer, {
       name,
       emails: input.email ? [normalizeEmail(input.email)] : [],
       phones: input.phone ? [normalizePhone(input.phone)] : [],
@@ -73,7 +74,7 @@ export class CustomerService {
     });
     for (const key of keys) {
       try {
-        await this.Contact.create({ _id: key, customerId: created._id });
+        await insertDoc(this.Contact, { _id: key, customerId: created._id });
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         // Someone registered the same contact meanwhile: theirs wins, ours goes.

@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { SequenceBatcher, type CounterModel } from '../counters/counter.model';
 import type { Clock } from '../../infra/clock';
+import { insertDoc } from '../../infra/insert-doc';
 import type { CustomerDoc } from '../customers/customer.model';
 import type { CustomerInput, CustomerService } from '../customers/customer.service';
 import type { MessageDoc, MessageModel } from './message.model';
@@ -152,7 +153,7 @@ export class TicketService {
       : {};
     let ticket: TicketDoc;
     try {
-      ticket = await Ticket.create({
+      ticket = await insertDoc(Ticket, {
         _id: ticketId,
         number,
         subject: input.subject.trim().slice(0, 500) || '(no subject)',

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Actor, Channel } from '../../core/types';
 import type { Clock } from '../../infra/clock';
+import { insertDoc } from '../../infra/insert-doc';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { EffectEntry } from './ticket.observers';
@@ -77,7 +78,7 @@ export class TicketStore {
   /** Stores a message; a repeated dedupeKey answers the copy stored first, as a duplicate. */
   async insertMessage(ticket: Pick<TicketDoc, '_id' | 'number'>, input: NewMessageInput, author: Actor): Promise<{ message: MessageDoc; duplicate: boolean }> {
     try {
-      return { message: await this.d.Message.create(this.messageFields(ticket, input, author)), duplicate: false };
+      return { message: await insertDoc(this.d.Message, this.messageFields(ticket, input, author)), duplicate: false };
     } catch (err) {
       if ((err as { code?: number }).code === 11000 && input.dedupeKey) {
         const first = await this.messageByKey(input.dedupeKey);
