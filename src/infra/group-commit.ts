@@ -17,9 +17,14 @@ export class GroupCommit {
   private queue: { op: Op; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private running = false;
 
+  /**
+   * `prepared`: the operations carry documents already cast and validated (insertDoc), sent with the
+   * driver's bulkWrite as they are; otherwise mongoose's bulkWrite casts each operation again.
+   */
   constructor(
     private readonly model: AnyModel,
     private readonly max = 500,
+    private readonly opts: { prepared?: boolean } = {},
   ) {}
 
   /** One write, batched with the others of the moment; rejects with this write's own error (E11000 included). */
@@ -44,7 +49,7 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.max);
-      const errors = await bulkWriteEach(this.model, batch.map((b) => b.op));
+      const errors = await bulkWriteEach(this.model, batch.map((b) => b.op), this.opts);
       batch.forEach((b, i) => (errors[i] ? b.reject(errors[i]) : b.resolve()));
     }
     this.running = false;
@@ -52,10 +57,11 @@ export class GroupCommit {
 }
 
 /** An unordered bulkWrite; answers each operation's error (null when it was applied). */
-export async function bulkWriteEach(model: AnyModel, ops: Op[]): Promise<(Error | null)[]> {
+export async function bulkWriteEach(model: AnyModel, ops: Op[], opts: { prepared?: boolean } = {}): Promise<(Error | null)[]> {
   const errors: (Error | null)[] = ops.map(() => null);
   try {
-    await model.bulkWrite(ops, { ordered: false, throwOnValidationError: true });
+    if (opts.prepared) await model.collection.bulkWrite(ops as never, { ordered: false });
+    else await model.bulkWrite(ops, { ordered: false, throwOnValidationError: true });
   } catch (err) {
     const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
     if (!writeErrors?.length) return ops.map(() => err as Error);

@@ -1,4 +1,5 @@
 import type { HydratedDocument, Model } from 'mongoose';
+import type { GroupCommit } from './group-commit';
 
 /** what `save()` turns a new document into before sending it (mongoose's internal toObject options) */
 const STORED_SHAPE = { transform: false, virtuals: false, getters: false, depopulate: true, flattenDecimals: false, useProjection: false, versionKey: true } as const;
@@ -11,15 +12,19 @@ const STORED_SHAPE = { transform: false, virtuals: false, getters: false, depopu
  * Only for schemas without save middleware or async validators (tickets, messages, audit entries,
  * customers, contacts): those would be skipped here. A duplicate key rejects with the driver's
  * E11000 error, an invalid document with mongoose's ValidationError, as `create` does.
+ * `writes`: a GroupCommit of the collection made with `prepared: true`, so that concurrent
+ * creations share one insert command (alone, one round trip as before).
  */
-export async function insertDoc<T>(M: Model<T>, fields: Record<string, unknown>): Promise<HydratedDocument<T>> {
+export async function insertDoc<T>(M: Model<T>, fields: Record<string, unknown>, writes?: GroupCommit): Promise<HydratedDocument<T>> {
   const doc = new M(fields) as HydratedDocument<T> & { initializeTimestamps?: () => void; $__reset(): void };
   if (M.schema.options.timestamps) doc.initializeTimestamps?.();
   const versionKey = M.schema.options.versionKey;
   if (typeof versionKey === 'string' && doc.get(versionKey) == null) doc.set(versionKey, 0);
   const invalid = doc.validateSync();
   if (invalid) throw invalid;
-  await M.collection.insertOne(doc.toObject(STORED_SHAPE as object) as never);
+  const stored = doc.toObject(STORED_SHAPE as object) as Record<string, unknown>;
+  if (writes) await writes.insert(stored);
+  else await M.collection.insertOne(stored as never);
   // as after save(): nothing modified, no longer new (a later save sends only what changes)
   doc.$__reset();
   doc.isNew = false;

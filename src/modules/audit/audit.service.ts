@@ -1,15 +1,21 @@
 import type { Model } from 'mongoose';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { Actor } from '../../core/types';
+import { GroupCommit } from '../../infra/group-commit';
 import { insertDoc } from '../../infra/insert-doc';
 
 type AuditModel = Model<{ ticketId: unknown; ticketNumber: number; actor: { type: string; id?: string; name: string }; action: string; changes: Record<string, unknown>; at: Date }>;
 
 export class AuditLog {
-  constructor(private readonly Audit: AuditModel) {}
+  /** entries of concurrent changes share insert commands (issue #23) */
+  private readonly inserts: GroupCommit;
+
+  constructor(private readonly Audit: AuditModel) {
+    this.inserts = new GroupCommit(Audit, 500, { prepared: true });
+  }
 
   async record(ticket: TicketDoc, actor: Actor, action: string, changes: Record<string, unknown> = {}): Promise<void> {
-    await insertDoc(this.Audit, { ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes });
+    await insertDoc(this.Audit, { ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes }, this.inserts);
   }
 
   async forTicket(ticket: TicketDoc) {

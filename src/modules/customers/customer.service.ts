@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import { GroupCommit } from '../../infra/group-commit';
 import { insertDoc } from '../../infra/insert-doc';
 import type { Locale } from '../../core/types';
 import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
@@ -33,21 +34,34 @@ export function guessLocale(...texts: (string | undefined | null)[]): Locale {
  * their email addresses or phone numbers.
  */
 export class CustomerService {
+  /** new customers and contacts of concurrent creations share insert commands (issue #23) */
+  private readonly customerInserts: GroupCommit;
+  private readonly contactInserts: GroupCommit;
+
   constructor(
     private readonly Customer: CustomerModel,
     private readonly Contact: ContactModel,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.customerInserts = new GroupCommit(Customer, 500, { prepared: true });
+    this.contactInserts = new GroupCommit(Contact, 500, { prepared: true });
+  }
 
   async findByContact(input: { email?: string | null; phone?: string | null }): Promise<CustomerDoc | null> {
+    return (await this.lookUp(input)).customer;
+  }
+
+  /** The customer of the first contact key that is registered, and which of the keys are (to anyone). */
+  private async lookUp(input: { email?: string | null; phone?: string | null }): Promise<{ customer: CustomerDoc | null; registered: Set<string> }> {
     const keys = contactKeys(input);
-    if (!keys.length) return null;
+    if (!keys.length) return { customer: null, registered: new Set() };
     const contacts = await this.Contact.find({ _id: { $in: keys } }).lean();
+    const registered = new Set(contacts.map((x) => String(x._id)));
     for (const key of keys) {
       const c = contacts.find((x) => x._id === key);
-      if (c) return this.resolve(c.customerId as Types.ObjectId);
+      if (c) return { customer: await this.resolve(c.customerId as Types.ObjectId), registered };
     }
-    return null;
+    return { customer: null, registered };
   }
 
   /**
@@ -57,9 +71,10 @@ export class CustomerService {
    * nothing to add).
    */
   async findOrCreate(input: CustomerInput, opts: { team?: string; ticketId?: Types.ObjectId } = {}): Promise<CustomerDoc> {
-    const found = await this.findByContact(input);
+    const { customer: found, registered } = await this.lookUp(input);
     if (found) {
-      await this.addContacts(found, input);
+      // only the keys nobody has yet (a returning customer's known address costs no failed insert)
+      await this.addContacts(found, input, registered);
       return found;
     }
     const keys = contactKeys(input);
@@ -71,10 +86,10 @@ export class CustomerService {
       locale: input.locale ?? guessLocale(input.name),
       ...(opts.team ? { teams: [opts.team] } : {}),
       ...(opts.ticketId ? { recentTickets: [opts.ticketId] } : {}),
-    });
+    }, this.customerInserts);
     for (const key of keys) {
       try {
-        await insertDoc(this.Contact, { _id: key, customerId: created._id });
+        await insertDoc(this.Contact, { _id: key, customerId: created._id }, this.contactInserts);
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         // Someone registered the same contact meanwhile: theirs wins, ours goes.
@@ -124,11 +139,12 @@ export class CustomerService {
     return this.get(String(into._id));
   }
 
-  private async addContacts(c: CustomerDoc, input: { email?: string | null; phone?: string | null }): Promise<void> {
+  private async addContacts(c: CustomerDoc, input: { email?: string | null; phone?: string | null }, registered: Set<string> = new Set()): Promise<void> {
     const email = input.email ? normalizeEmail(input.email) : null;
     const phone = input.phone ? normalizePhone(input.phone) : null;
     let changed = false;
     for (const key of contactKeys(input)) {
+      if (registered.has(key)) continue; // belongs to someone already (this customer, or another: leave it)
       try {
         await this.Contact.create({ _id: key, customerId: c._id });
       } catch (err) {

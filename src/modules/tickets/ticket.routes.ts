@@ -33,11 +33,11 @@ export interface TicketRouteDeps {
 
 export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
   const r = Router();
-  const views = async (tickets: TicketDoc[]) => {
-    const names = await loadNames(tickets, d.Agent, d.Customer);
+  const views = async (tickets: TicketDoc[], known?: Parameters<typeof loadNames>[3]) => {
+    const names = await loadNames(tickets, d.Agent, d.Customer, known);
     return tickets.map((t) => serializeTicket(t, names));
   };
-  const view = async (t: TicketDoc) => (await views([t]))[0];
+  const view = async (t: TicketDoc, known?: Parameters<typeof loadNames>[3]) => (await views([t], known))[0];
 
   api.route(r, { method: 'get', path: '/api/tickets', tag: 'tickets', summary: 'List and search tickets of your teams', auth: 'agent', query: listTicketsQuery }, async ({ query, principal }) => {
     if (query.team) principal.assertTeam(query.team);
@@ -55,7 +55,7 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
     const team = body.team ?? principal.teams[0] ?? 'support';
     principal.assertTeam(team);
     const unit = body.unitId ? await d.units.resolve(body.unitId, principal) : null;
-    const { ticket } = await d.tickets.create(
+    const { ticket, customer } = await d.tickets.create(
       {
         channel: body.channel,
         subject: body.subject,
@@ -72,7 +72,8 @@ export function ticketRoutes(api: ApiRegistry, d: TicketRouteDeps): Router {
       { type: 'agent', id: principal.id, name: principal.name },
     );
     if (unit) await d.units.linked(ticket);
-    return view(ticket);
+    // the customer the creation found or made: the view names it without reading it again
+    return view(ticket, customer ? { customers: [customer] } : undefined);
   });
 
   api.route(r, { method: 'get', path: '/api/tickets/:number', tag: 'tickets', summary: 'One ticket by its number', auth: 'agent', params: ticketNumberParams }, async ({ params, principal }) => {

@@ -30,13 +30,18 @@ export interface Names {
 }
 
 /** Looks up the agents and customers a set of tickets refers to, two queries for any number of tickets. */
-export async function loadNames(tickets: TicketDoc[], Agent: AgentModel, Customer: CustomerModel): Promise<Names> {
+/** A customer as the names need it (a record the caller has just read or made saves reading it again). */
+type NamedCustomer = { _id: unknown; name: string; emails: string[]; phones: string[]; locale: string };
+
+export async function loadNames(tickets: TicketDoc[], Agent: AgentModel, Customer: CustomerModel, known: { customers?: NamedCustomer[] } = {}): Promise<Names> {
   const agentIds = [...new Set(tickets.map((t) => t.assigneeId).filter(Boolean).map(String))];
-  const customerIds = [...new Set(tickets.map((t) => String(t.customerId)))];
-  const [agents, customers] = await Promise.all([
+  const have = new Set((known.customers ?? []).map((c) => String(c._id)));
+  const customerIds = [...new Set(tickets.map((t) => String(t.customerId)))].filter((id) => !have.has(id));
+  const [agents, read] = await Promise.all([
     agentIds.length ? Agent.find({ _id: { $in: agentIds } }, { name: 1 }).lean() : [],
     customerIds.length ? Customer.find({ _id: { $in: customerIds } }, { name: 1, emails: 1, phones: 1, locale: 1 }).lean() : [],
   ]);
+  const customers: NamedCustomer[] = [...(known.customers ?? []), ...(read as NamedCustomer[])];
   return {
     agents: new Map(agents.map((a) => [String(a._id), { id: String(a._id), name: a.name }])),
     customers: new Map(customers.map((c) => [String(c._id), { id: String(c._id), name: c.name, emails: c.emails, phones: c.phones, locale: c.locale }])),

@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { SequenceBatcher, type CounterModel } from '../counters/counter.model';
 import type { Clock } from '../../infra/clock';
+import { GroupCommit } from '../../infra/group-commit';
 import { insertDoc } from '../../infra/insert-doc';
 import type { CustomerDoc } from '../customers/customer.model';
 import type { CustomerInput, CustomerService } from '../customers/customer.service';
@@ -57,9 +58,12 @@ export interface TicketServiceDeps {
 export class TicketService {
   /** ticket numbers: concurrent creations share one increment */
   private readonly numbers: SequenceBatcher;
+  /** new tickets of concurrent creations share insert commands */
+  private readonly inserts: GroupCommit;
 
   constructor(private readonly d: TicketServiceDeps) {
     this.numbers = new SequenceBatcher(d.Counter, 'ticket');
+    this.inserts = new GroupCommit(d.Ticket, 500, { prepared: true });
   }
 
   async byNumber(number: number): Promise<TicketDoc> {
@@ -173,7 +177,7 @@ export class TicketService {
         effects: [entry],
         ...first,
         ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
-      });
+      }, this.inserts);
     } catch (err) {
       if ((err as { code?: number }).code === 11000 && input.dedupeKey) {
         const existing = await Ticket.findOne({ dedupeKey: input.dedupeKey });

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Actor, Channel } from '../../core/types';
 import type { Clock } from '../../infra/clock';
+import { GroupCommit } from '../../infra/group-commit';
 import { insertDoc } from '../../infra/insert-doc';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketDoc, TicketModel } from './ticket.model';
@@ -50,7 +51,12 @@ export interface TicketStoreDeps {
 
 /** A ticket's own writes that every ticket operation shares: storing a message and recording it on the ticket. */
 export class TicketStore {
-  constructor(private readonly d: TicketStoreDeps) {}
+  /** messages of concurrent operations share insert commands (issue #23) */
+  private readonly inserts: GroupCommit;
+
+  constructor(private readonly d: TicketStoreDeps) {
+    this.inserts = new GroupCommit(d.Message, 500, { prepared: true });
+  }
 
   /** The stored shape of a message (the batcher inserts many of these at once). */
   messageFields(ticket: Pick<TicketDoc, '_id' | 'number'>, input: NewMessageInput, author: Actor) {
@@ -78,7 +84,7 @@ export class TicketStore {
   /** Stores a message; a repeated dedupeKey answers the copy stored first, as a duplicate. */
   async insertMessage(ticket: Pick<TicketDoc, '_id' | 'number'>, input: NewMessageInput, author: Actor): Promise<{ message: MessageDoc; duplicate: boolean }> {
     try {
-      return { message: await insertDoc(this.d.Message, this.messageFields(ticket, input, author)), duplicate: false };
+      return { message: await insertDoc(this.d.Message, this.messageFields(ticket, input, author), this.inserts), duplicate: false };
     } catch (err) {
       if ((err as { code?: number }).code === 11000 && input.dedupeKey) {
         const first = await this.messageByKey(input.dedupeKey);
