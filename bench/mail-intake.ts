@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EmailModule } from '../src/channels/email/email.module';
+import { CommandRecorder } from '../src/infra/command-monitor';
 import { deadline, loadAverage, runBench, spawnClient, startBenchApp, summary } from './lib/harness';
 
 /** CPU seconds a child process used so far (user + system, from /proc). */
@@ -62,11 +63,14 @@ function mail(i, bytes) {
 `;
 
 async function main() {
-  const app = await startBenchApp({ name: 'mail', logLevel: 'silent', mongoHeap: '1g', env: { SMTP_MESSAGES_PER_IP_PER_HOUR: '100000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' } });
+  const app = await startBenchApp({ name: 'mail', logLevel: 'silent', mongoHeap: '1g', monitorCommands: true, env: { SMTP_MESSAGES_PER_IP_PER_HOUR: '100000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' } });
   const { c } = app;
+  // mails the workers finished, from the process's own counter (polling the store would cost it a scan each time)
+  const finished = async () => (await c.metrics.mailIngested.get()).values.reduce((s, v) => s + v.value, 0);
+  const rec = new CommandRecorder(c.conn);
   const cancelDeadline = deadline(150_000, 'bench did not finish within 150 s', 1);
   try {
-    const baseline = await c.models.Ticket.countDocuments({ dedupeKey: /^mail:/ });
+    const baseline = await finished();
     const port = (c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
     const total = SMALL + BIG + 1;
     if (SPLIT) await c.queues.get('mail-in').pause();
@@ -76,6 +80,7 @@ async function main() {
     let storeCpu0 = processCpu(app.stores.mongo.process.pid);
     let redisCpu0 = processCpu(app.stores.redis.process.pid);
     let t0 = Date.now();
+    rec.start();
     const { child, result: sent } = spawnClient<Record<string, number>>(SENDER, { port, small: SMALL, big: BIG, connections: CONNECTIONS });
     console.log(`  load average at start: ${loadAverage()}`);
     let ingested = 0;
@@ -89,17 +94,19 @@ async function main() {
       storeCpu0 = processCpu(app.stores.mongo.process.pid);
       redisCpu0 = processCpu(app.stores.redis.process.pid);
       t0 = Date.now();
+      rec.reset();
       await c.queues.get('mail-in').resume();
       console.log('  (SPLIT: all mails accepted with the queue held; the figures below are for ingestion alone)');
     }
     const inboundDir = path.join(app.stores.dataDir, 'mail', 'inbound');
     while (Date.now() - t0 < 110_000) {
-      await new Promise((r) => setTimeout(r, 250));
-      ingested = (await c.models.Ticket.countDocuments({ dedupeKey: /^mail:/ })) - baseline;
+      await new Promise((r) => setTimeout(r, 100));
+      ingested = (await finished()) - baseline;
       if (ingested >= total || (sender && ingested >= (sender as Record<string, number>).sent)) break;
     }
     const ms = Date.now() - t0;
     h.disable();
+    rec.stop();
     const cpu = process.cpuUsage(cpu0);
     const appCpu = (cpu.user + cpu.system) / 1e6;
     const storeCpu = processCpu(app.stores.mongo.process.pid) - storeCpu0;
@@ -127,6 +134,7 @@ async function main() {
     console.log(`  event loop of the app process: max stall ${(h.max / 1e6).toFixed(1)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, mean ${(h.mean / 1e6).toFixed(1)} ms`);
     console.log(`  parse pool: ${pool.threads} threads, ${pool.completed} mails parsed, ${pool.runMs.mean.toFixed(1)} ms each in a thread (p50 ${pool.runMs.p50.toFixed(1)}, p99 ${pool.runMs.p99.toFixed(1)}), waiting for a thread ${pool.waitMs.mean.toFixed(1)} ms (p99 ${pool.waitMs.p99.toFixed(1)})`);
     const per = (sec: number) => ((sec * 1000) / Math.max(1, ingested)).toFixed(1);
+    console.log(`  round trips to MongoDB per ingested mail: ${(rec.commands.length / Math.max(1, ingested)).toFixed(1)} (${rec.scans().length} scans in the window, the sweepers'${process.env.BENCH_DETAIL ? `; ${rec.describe()}` : ''})`);
     console.log(`  CPU per ingested mail: app process (event loop + parse threads) ${per(appCpu)} ms, mongo-java-server ${per(storeCpu)} ms, redis ${per(redisCpu)} ms (${appCpu.toFixed(1)} / ${storeCpu.toFixed(1)} / ${redisCpu.toFixed(1)} s over ${(ms / 1000).toFixed(1)} s on 2 cores)`);
   } finally {
     cancelDeadline();

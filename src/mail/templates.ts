@@ -19,6 +19,8 @@ export interface RenderedMail {
 export class Templates {
   private readonly hb = Handlebars.create();
   private readonly cache = new Map<string, HandlebarsTemplateDelegate | null>();
+  /** the HTML of a mail without its own: the text in the layout partial (compiled once, not per mail) */
+  private layout: HandlebarsTemplateDelegate | null = null;
 
   constructor(private readonly root = ROOT) {
     const partials = path.join(root, 'mail', 'partials');
@@ -52,7 +54,7 @@ export class Templates {
     const ctx = { ...data, locale: loc };
     const textOut = text(ctx).trim() + '\n';
     const html = this.compiled(`mail/${loc}/${name}.html.hbs`);
-    const htmlOut = html ? html(ctx) : this.hb.compile('{{> layout}}')({ ...ctx, bodyText: textOut });
+    const htmlOut = html ? html(ctx) : (this.layout ??= this.hb.compile('{{> layout}}'))({ ...ctx, bodyText: textOut });
     return { subject: subject(ctx).replace(/\s+/g, ' ').trim(), text: textOut, html: htmlOut };
   }
 

@@ -1,7 +1,7 @@
 import type { CalendarService } from '../calendars/calendar.service';
 import type { MessageDoc } from '../tickets/message.model';
 import type { TicketDoc } from '../tickets/ticket.model';
-import type { TicketChanges, TicketObserver } from '../tickets/ticket.observers';
+import type { TicketChanges, TicketDraft, TicketObserver } from '../tickets/ticket.observers';
 import { agentReplied, customerWrote, reconcile } from './sla-state';
 import type { SlaService } from './sla.service';
 
@@ -17,7 +17,17 @@ export class SlaObserver implements TicketObserver {
     private readonly calendars: CalendarService,
   ) {}
 
+  /** The SLA of a new ticket, decided before it is stored (see SlaService.initial). */
+  async prepare(draft: TicketDraft): Promise<Record<string, unknown> | void> {
+    return this.sla.initial(draft);
+  }
+
   async created(ticket: TicketDoc): Promise<TicketDoc> {
+    // stored with its SLA (prepare): only its timers are left to place
+    if (ticket.sla?.policyId) {
+      await this.sla.placed(ticket);
+      return ticket;
+    }
     return this.sla.apply(ticket, { created: true });
   }
 

@@ -12,7 +12,7 @@ import { LIVE_STATUSES } from '../tickets/ticket.types';
 import type { SlaPolicyDoc } from './sla-policy.model';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Recipient, SlaNotifier } from './sla-notifier';
-import { applyPolicy, Ctx, DueEvent, Escalation, evaluate, nextCheck, PolicyLike, SlaState, TARGETS, TargetState, wantedTimers } from './sla-state';
+import { applyPolicy, Ctx, DueEvent, Escalation, evaluate, nextCheck, PolicyLike, SlaState, TARGETS, TargetState, TicketFacts, wantedTimers } from './sla-state';
 import type { SlaTimers } from './sla-timers';
 
 type Mutation = (sla: SlaState | null, ticket: TicketDoc) => Promise<SlaState | null | undefined>;
@@ -175,6 +175,28 @@ export class SlaService {
       const target = TARGETS.find((n) => next[n]) ?? 'firstResponse';
       return this.record(t, next, [{ target, kind: 'warning', level: alertLevel, dueAt: next[target]?.dueAt ?? null, reason: 'policy' }]);
     });
+  }
+
+  /**
+   * The SLA a new ticket is stored with (issue #23: no second write of every new ticket): the first
+   * matching policy applied as `apply` would, at revision 1. Undefined when no policy matches or
+   * the policy alerts on creation (recording that alert, with its recipients, stays `apply`'s).
+   */
+  async initial(t: TicketFacts & { priority: string; type: string; channel: string; team: string }): Promise<{ sla: SlaState } | undefined> {
+    const policy = await this.policies.match(t);
+    if (!policy || policy.escalateOnCreate) return undefined;
+    const calendar = await this.calendars.spec(policy.calendar);
+    const sla = applyPolicy(null, policyLike(policy), { status: t.status, createdAt: t.createdAt, firstResponseAt: null }, this.ctx(calendar), calendar);
+    const state = { ...sla, rev: 1, nextCheckAt: nextCheck(sla) };
+    // a policy whose targets give no storable time (an absurd duration) is left to `apply`, whose failure is journaled
+    const times = [state.nextCheckAt, ...TARGETS.flatMap((n) => [state[n]?.dueAt, state[n]?.warnAt, state[n]?.startedAt])];
+    if (times.some((d) => d instanceof Date && Number.isNaN(d.getTime()))) return undefined;
+    return { sla: state };
+  }
+
+  /** A ticket stored with its SLA (initial): its timers, as after any write of it. Idempotent (timers by deterministic ids). */
+  async placed(ticket: TicketDoc): Promise<void> {
+    await this.afterWrite(ticket, null, plainSla(ticket));
   }
 
   /** A policy or calendar was edited: live tickets on it get new deadlines, keeping the time spent. */

@@ -52,8 +52,24 @@ export interface CreatedContext {
   customer?: { _id: unknown; name: string; emails: string[]; phones: string[]; locale: string; teams?: string[] } | null;
 }
 
+/** A new ticket as it is about to be stored: what an observer may decide before the insert. */
+export interface TicketDraft {
+  priority: string;
+  type: string;
+  channel: string;
+  team: string;
+  status: string;
+  createdAt: Date;
+}
+
 export interface TicketObserver {
   readonly name: ObserverName;
+  /**
+   * Fields of its own the observer wants on a new ticket from the start (the SLA's due times), so
+   * that `created` need not write the ticket again (issue #23). Optional help, never a duty: when
+   * it throws, the ticket is stored without them and `created` does the work as before.
+   */
+  prepare?(draft: TicketDraft): Promise<Record<string, unknown> | void>;
   /** `first`: the message the ticket was opened with (null for one opened without words, or when it is gone) */
   created?(ticket: TicketDoc, first: MessageDoc | null, ctx?: CreatedContext): Promise<TicketDoc | void>;
   messageAdded?(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void>;
@@ -129,6 +145,20 @@ export class TicketEvents {
       attempts: 0,
       nextAt: new Date(this.d.clock.now().getTime() + RUNNING_LEASE_MS),
     };
+  }
+
+  /** The fields the observers want on a new ticket before it is stored (see TicketObserver.prepare). */
+  async prepare(draft: TicketDraft): Promise<Record<string, unknown>> {
+    const fields: Record<string, unknown> = {};
+    for (const o of this.observers) {
+      if (!o.prepare) continue;
+      try {
+        Object.assign(fields, await o.prepare(draft));
+      } catch (err) {
+        this.d.log.warn({ observer: o.name, err: (err as Error).message }, 'ticket observer could not prepare a new ticket; it acts once the ticket is stored');
+      }
+    }
+    return fields;
   }
 
   /** Runs the observers of a new ticket and its first message; returns the ticket as the last of them left it. */

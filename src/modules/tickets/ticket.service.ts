@@ -155,10 +155,15 @@ export class TicketService {
           ...(input.message.author.type === 'customer' ? { lastCustomerMessageAt: now } : {}),
         }
       : {};
+    const draft = { priority: input.priority ?? 'normal', type: input.type ?? 'inquiry', channel: input.channel, team: input.team, status: 'new', createdAt: now };
+    // what observers decide before the insert (the SLA), stored with the ticket rather than written after it
+    const prepared = await events.prepare(draft);
     let ticket: TicketDoc;
     try {
       ticket = await insertDoc(Ticket, {
+        ...prepared,
         _id: ticketId,
+        createdAt: now,
         number,
         subject: input.subject.trim().slice(0, 500) || '(no subject)',
         channel: input.channel,
