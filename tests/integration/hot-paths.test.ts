@@ -65,6 +65,21 @@ describe('hot paths read by _id or unique key only', () => {
     expect(r2).toEqual({ ticket: mailTicket, created: false });
   });
 
+  it('registers a ticket through the API for a new caller', async () => {
+    const agent = await app.as('agent1@demo.local');
+    // 10: the session's agent, the caller's contact look-up, customer and contact, the number, the
+    // ticket stored with its SLA, its audit entry and first message, the automation's state clock,
+    // and the effects journal cleared; the view names the customer without reading it back
+    const res = await guarded(
+      'api: new ticket',
+      () => agent.post('/api/tickets').send({ channel: 'voice', subject: 'Washer fault', body: 'E3 after the spin cycle.', customer: { name: 'Caller', phone: '+86 13800000001' }, team: 'support' }),
+      10,
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ subject: 'Washer fault', customer: { name: 'Caller' } });
+    expect(res.body.sla).toMatchObject({ firstResponse: { status: 'active' } });
+  });
+
   it('stores an agent reply', async () => {
     const agent = await app.as('agent1@demo.local');
     const res = await guarded('reply', () => agent.post(`/api/tickets/${mailTicket}/messages`).send({ body: 'Please unplug it for a minute.' }));
