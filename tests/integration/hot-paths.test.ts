@@ -105,14 +105,17 @@ describe('hot paths read by _id or unique key only', () => {
     expect(next).toMatchObject({ ticketNumber: first.ticketNumber });
   });
 
-  // Known and left (issue #23): routing a new chat reads the team's online agents by a filter and
-  // counts their open chats with a scan of the tickets (ChatRouter.routeTicket / chatLoads). This
-  // test turns red, on purpose, the day routing reads by key only: then drop `.failing`.
-  it.failing('opens and routes a new chat reading by _id or unique key only', async () => {
-    await app.agentSocket('agent1@demo.local');
+  // Routing a new chat reads the team's online agents and each agent's live chats from Redis
+  // (RoutingIndex), then the agents by _id: no filter on agents or tickets.
+  it('opens and routes a new chat reading by _id or unique key only', async () => {
+    const agent = await app.agentSocket('agent1@demo.local');
+    expect(await agent.timeout(10000).emitWithAck('presence:set', { status: 'online' })).toMatchObject({ status: 'online' });
     const send = await visitor('Zhao', 'zhao@example.cn');
     const first = await guarded('chat: first message (new ticket)', () => send('洗衣机漏水', 'z-1'));
     expect(first.error).toBeUndefined();
+    const t = await app.c.models.Ticket.findOne({ number: first.ticketNumber }, { assigneeId: 1 }).lean();
+    const agent1 = await app.c.models.Agent.findOne({ email: 'agent1@demo.local' }, { _id: 1 }).lean();
+    expect(String(t?.assigneeId)).toBe(String(agent1?._id));
   });
 
   it('evaluates an SLA timer', async () => {
