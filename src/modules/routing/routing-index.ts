@@ -97,45 +97,43 @@ export class RoutingIndex {
     // online agents: the sets of every team that has one, and those of teams that had one
     const agents = await this.d.Agent.find({ active: true, 'presence.status': 'online' }, { teams: 1, active: 1, role: 1, presence: 1 }).lean();
     const wantOnline = new Map<string, Set<string>>();
-    for (const a of agents) if (isRoutable(a as AgentDoc)) for (const team of a.teams) (wantOnline.get(team) ?? wantOnline.set(team, new Set()).get(team)!).add(String(a._id));
-    const teams = new Set([...wantOnline.keys(), ...(await this.keysUnder(`${prefix}online:`))]);
-    for (const team of teams) {
-      const have = new Set(await this.d.redis.smembers(this.onlineKey(team)));
-      const want = wantOnline.get(team) ?? new Set<string>();
-      const differ = [...new Set([...have, ...want])].filter((id) => have.has(id) !== want.has(id));
-      if (!differ.length) continue;
-      const now = await this.d.Agent.find({ _id: { $in: differ } }, { teams: 1, active: 1, role: 1, presence: 1 }).lean();
-      const routable = new Set(now.filter((a) => isRoutable(a as AgentDoc) && a.teams.includes(team)).map((a) => String(a._id)));
-      const m = this.d.redis.multi();
-      for (const id of differ) {
-        if (routable.has(id)) m.sadd(this.onlineKey(team), id);
-        else m.srem(this.onlineKey(team), id);
-      }
-      await m.exec();
-      fixed += differ.length;
+    for (const a of agents) if (isRoutable(a as AgentDoc)) for (const team of a.teams) addTo(wantOnline, team, String(a._id));
+    for (const team of new Set([...wantOnline.keys(), ...(await this.keysUnder(`${prefix}online:`))])) {
+      fixed += await this.reconcile(this.onlineKey(team), wantOnline.get(team), async (ids) => {
+        const now = await this.d.Agent.find({ _id: { $in: ids } }, { teams: 1, active: 1, role: 1, presence: 1 }).lean();
+        return now.filter((a) => isRoutable(a as AgentDoc) && a.teams.includes(team)).map((a) => String(a._id));
+      });
     }
     // live chats per agent
     const chats = await this.d.Ticket.find({ channel: 'chat', status: { $in: [...LIVE_STATUSES] }, assigneeId: { $ne: null } }, { assigneeId: 1 }).lean();
     const wantChats = new Map<string, Set<string>>();
-    for (const t of chats) (wantChats.get(String(t.assigneeId)) ?? wantChats.set(String(t.assigneeId), new Set()).get(String(t.assigneeId))!).add(String(t._id));
-    const holders = new Set([...wantChats.keys(), ...(await this.keysUnder(`${prefix}chats:`))]);
-    for (const agentId of holders) {
-      const have = new Set(await this.d.redis.smembers(this.chatsKey(agentId)));
-      const want = wantChats.get(agentId) ?? new Set<string>();
-      const differ = [...new Set([...have, ...want])].filter((id) => have.has(id) !== want.has(id));
-      if (!differ.length) continue;
-      const now = await this.d.Ticket.find({ _id: { $in: differ as unknown as Types.ObjectId[] } }, { channel: 1, assigneeId: 1, status: 1 }).lean();
-      const held = new Set(now.filter((t) => holdsCapacity(t as TicketDoc) && String(t.assigneeId) === agentId).map((t) => String(t._id)));
-      const m = this.d.redis.multi();
-      for (const id of differ) {
-        if (held.has(id)) m.sadd(this.chatsKey(agentId), id);
-        else m.srem(this.chatsKey(agentId), id);
-      }
-      await m.exec();
-      fixed += differ.length;
+    for (const t of chats) addTo(wantChats, String(t.assigneeId), String(t._id));
+    for (const agentId of new Set([...wantChats.keys(), ...(await this.keysUnder(`${prefix}chats:`))])) {
+      fixed += await this.reconcile(this.chatsKey(agentId), wantChats.get(agentId), async (ids) => {
+        const now = await this.d.Ticket.find({ _id: { $in: ids as unknown as Types.ObjectId[] } }, { channel: 1, assigneeId: 1, status: 1 }).lean();
+        return now.filter((t) => holdsCapacity(t as TicketDoc) && String(t.assigneeId) === agentId).map((t) => String(t._id));
+      });
     }
     if (fixed) this.d.log.info({ fixed }, 'routing index repaired from MongoDB');
     return { online: agents.length, chats: chats.length, fixed };
+  }
+
+  /**
+   * Brings the set at `key` to `want` (MongoDB's snapshot): each member the two disagree on is
+   * asked of MongoDB again by `_id` (`members`: those of `ids` that belong now), then added or removed.
+   */
+  private async reconcile(key: string, want: Set<string> = new Set(), members: (ids: string[]) => Promise<string[]>): Promise<number> {
+    const have = new Set(await this.d.redis.smembers(key));
+    const differ = [...new Set([...have, ...want])].filter((id) => have.has(id) !== want.has(id));
+    if (!differ.length) return 0;
+    const belong = new Set(await members(differ));
+    const m = this.d.redis.multi();
+    for (const id of differ) {
+      if (belong.has(id)) m.sadd(key, id);
+      else m.srem(key, id);
+    }
+    await m.exec();
+    return differ.length;
   }
 
   /** The last segments of the keys under `base` (team keys or agent ids). */
@@ -144,4 +142,10 @@ export class RoutingIndex {
     for await (const batch of scanKeys(this.d.redis, `${base}*`, 500)) out.push(...batch.map((k) => k.slice(base.length)));
     return out;
   }
+}
+
+function addTo(m: Map<string, Set<string>>, key: string, value: string): void {
+  const set = m.get(key) ?? new Set<string>();
+  set.add(value);
+  m.set(key, set);
 }
