@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { SYSTEM } from '../../src/core/types';
+import { scanKeys } from '../../src/infra/redis';
 import type { RoutingModule } from '../../src/modules/routing/routing.module';
 import { buildCustomer, buildTicket } from '../builders/ticket';
 import { startTestApp, TestApp } from '../helpers/harness';
@@ -33,8 +34,8 @@ describe('the routing index beside MongoDB', () => {
   const liveChatsOfAgent1 = () => app.c.models.Ticket.countDocuments({ channel: 'chat', assigneeId: agent1Id, status: { $in: ['new', 'open', 'pending', 'on_hold'] } });
   const load = async () => (await routing.index.loads([agent1Id])).get(agent1Id);
   const loseRedisIndex = async () => {
-    const keys = await app.c.redis.keys(`${app.c.config.queuePrefix}:routing:*`);
-    const index = keys.filter((k) => /:routing:(online|chats):/.test(k));
+    const index: string[] = [];
+    for await (const batch of scanKeys(app.c.redis, `${app.c.config.queuePrefix}:routing:*`)) index.push(...batch.filter((k) => /:routing:(online|chats):/.test(k)));
     expect(index.length).toBeGreaterThan(0);
     await app.c.redis.del(...index);
   };
