@@ -54,8 +54,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const log = opts.log ?? createLogger(config.logLevel);
   const conn = await connectMongo(config.mongodbUri, { monitorCommands: opts.monitorCommands });
   const clients: RedisClient[] = [];
-  const makeRedis = (role: RedisRole, opts?: { autoPipelining?: boolean }): RedisClient => {
-    const c = createRedis(config.redisUrl, role, log.child({ component: `redis-${role}` }), opts);
+  const makeRedis = (role: RedisRole, ropts: { autoPipelining?: boolean } = {}): RedisClient => {
+    const c = createRedis(config.redisUrl, role, log.child({ component: `redis-${role}` }), ropts);
     clients.push(c);
     return c;
   };
@@ -76,7 +76,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     redis,
     makeRedis,
     queues,
-    realtime: new Realtime(makeRedis('command'), socketChannelPrefix(config.queuePrefix)),
+    realtime: new Realtime(makeRedis('command', { autoPipelining: true }), socketChannelPrefix(config.queuePrefix)),
     templates: new Templates(),
     mailer: new Mailer(config),
     outbox: new MailOutbox(queues),

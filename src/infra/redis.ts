@@ -21,7 +21,10 @@ export type RedisClient = Redis | Cluster;
 export function createRedis(url: string, role: RedisRole, log: Logger, opts: { autoPipelining?: boolean } = {}): RedisClient {
   const topology = parseRedisUrl(url);
   const perRole: RedisOptions = role === 'command' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null };
-  const client = connect(topology, { lazyConnect: false, retryStrategy, ...perRole, ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}) }, role);
+  // Commands issued in one event-loop turn leave in one write (ioredis' auto-pipelining): for the
+  // app's own clients, where a busy chat issues dozens per turn; never for BullMQ's connections.
+  if (opts.autoPipelining) perRole.enableAutoPipelining = true;
+  const client = connect(topology, { lazyConnect: false, retryStrategy, ...perRole }, role);
   let lastError = '';
   client.on('error', (err: Error) => {
     // One line per distinct failure, not one per reconnect attempt.
