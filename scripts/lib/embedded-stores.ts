@@ -94,8 +94,10 @@ export interface MongoOptions {
 }
 
 export async function startMongo(opts: MongoOptions = {}): Promise<StoreHandle> {
-  // The launcher compiled by setup (fast start), or Java's single-file source mode where no javac exists.
-  const compiled = fs.existsSync(path.join(MONGO_DIR, 'build', 'Launcher.class'));
+  // The launcher compiled by setup (fast start), or Java's single-file source mode where no javac
+  // exists or the compiled class is older than the source (a checkout that changed it since setup).
+  const classFile = path.join(MONGO_DIR, 'build', 'Launcher.class');
+  const compiled = fs.existsSync(classFile) && fs.statSync(classFile).mtimeMs >= fs.statSync(path.join(MONGO_DIR, 'Launcher.java')).mtimeMs;
   const main = compiled ? 'Launcher' : path.join(MONGO_DIR, 'Launcher.java');
   const args = [`-Xmx${opts.maxHeap ?? '384m'}`, '-XX:+UseSerialGC', '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
   if (opts.file) {
