@@ -12,10 +12,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import nodemailer from 'nodemailer';
-import { Types } from 'mongoose';
 import type { EmailModule } from '../src/channels/email/email.module';
 import { CommandRecorder } from '../src/infra/command-monitor';
 import { QUEUE_NAMES } from '../src/infra/queues';
+import { fillTickets } from './lib/fill';
 import { deadline, loadAverage, runBench, startBenchApp, summary } from './lib/harness';
 
 const MAILS = Number(process.env.MAILS ?? 200);
@@ -69,7 +69,7 @@ async function main() {
   }
   const port = (c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
   const queue = c.queues.get('mail-in');
-  const { Ticket, Message, Customer, Contact, Counter } = c.models;
+  const { Ticket } = c.models;
   const mongoPid = app.stores.mongo.process.pid;
   let filled = await Ticket.estimatedDocumentCount();
   /** mails the workers turned into new tickets so far (the app's mail-intake metric, no store read) */
@@ -83,27 +83,7 @@ async function main() {
     for (const size of SIZES) {
       // fill: tickets with a customer, a contact and a message each, written straight to the collections
       const t0 = Date.now();
-      while (filled < size) {
-        const n = Math.min(2000, size - filled);
-        const customers = [];
-        const contacts = [];
-        const tickets = [];
-        const messages = [];
-        for (let i = 0; i < n; i++) {
-          const k = filled + i;
-          const customerId = new Types.ObjectId();
-          const ticketId = new Types.ObjectId();
-          const email = `filled${k}@example.net`;
-          const now = new Date();
-          customers.push({ _id: customerId, name: `Filled ${k}`, emails: [email], phones: [], locale: 'en', teams: ['support'], recentTickets: [ticketId], products: [], merges: [], createdAt: now, updatedAt: now });
-          contacts.push({ _id: `email:${email}`, customerId });
-          tickets.push({ _id: ticketId, number: 1_000_000 + k, subject: `Filled ticket ${k}`, channel: 'email', status: k % 3 ? 'closed' : 'open', priority: 'normal', type: 'inquiry', team: 'support', customerId, dedupeKey: `fill:${k}`, messageCount: 1, preview: 'filled', effects: [], createdAt: now, updatedAt: now });
-          messages.push({ ticketId, ticketNumber: 1_000_000 + k, kind: 'message', author: { type: 'customer', name: `Filled ${k}` }, body: 'A filled message.', channel: 'email', internal: false, automatic: false, dedupeKey: `fill:${k}`, createdAt: now });
-        }
-        await Promise.all([Customer.collection.insertMany(customers), Contact.collection.insertMany(contacts as never), Ticket.collection.insertMany(tickets), Message.collection.insertMany(messages)]);
-        filled += n;
-      }
-      await Counter.updateOne({ _id: 'ticket' }, { $max: { seq: 2_000_000 } }, { upsert: true });
+      filled = await fillTickets(c.conn.db!, filled, size);
       console.log(`  ${size} tickets in the store (filled in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       for (let run = 1; run <= RUNS; run++) {
         await queue.pause();
