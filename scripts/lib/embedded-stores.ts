@@ -91,7 +91,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<StoreHandle> 
  * in the file and a page cache, so the heap holds the cache, the unique indexes' keys and the
  * commands in flight. Measured with bench/memory.ts at 50 000 tickets (BENCHMARKS.md, README).
  */
-export const EMBEDDED_MONGO_HEAP = '384m';
+export const EMBEDDED_MONGO_HEAP = '256m';
 
 export interface MongoOptions {
   port?: number;
