@@ -9,6 +9,16 @@ function sameSlot(a: QueueItem, b: QueueItem): boolean {
   return a.team === b.team && a.status === b.status && a.priority === b.priority && a.dueAt === b.dueAt && a.slaStatus === b.slaStatus && a.channel === b.channel && a.createdAt === b.createdAt && (a.assignee?.id ?? null) === (b.assignee?.id ?? null);
 }
 
+/** KEYS[1] a set or sorted set, KEYS[2] the summaries; ARGV[1] 'z' or 's', then ids: removes the ids without a summary. */
+const PRUNE_SCRIPT = `
+local n = 0
+for i = 2, #ARGV do
+  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 0 then
+    if ARGV[1] == 'z' then n = n + redis.call('ZREM', KEYS[1], ARGV[i]) else n = n + redis.call('SREM', KEYS[1], ARGV[i]) end
+  end
+end
+return n`;
+
 const NO_DUE_OFFSET_MS = 30 * 24 * 3600 * 1000;
 
 /** Earlier due first; at the same due time higher priority first. Fits a double exactly (ms * 4 < 2^53). */
@@ -184,7 +194,43 @@ export class QueueIndex {
     return Object.fromEntries(teams.map((t, i) => [t, Number(res[i]?.[1] ?? 0)]));
   }
 
-  async clear(): Promise<void> {
-    for await (const keys of scanKeys(this.redis, `${this.prefix}:q:*`)) await this.redis.del(...keys);
+  /** The summaries of the given tickets as the index holds them (null where it holds none). */
+  async getMany(ids: readonly string[]): Promise<(QueueItem | null)[]> {
+    if (!ids.length) return [];
+    const raw = await this.redis.hmget(this.itemsKey, ...ids);
+    return raw.map((r) => (r ? (JSON.parse(r) as QueueItem) : null));
+  }
+
+  /** Every ticket id the index holds a summary of, a few hundred at a time (HSCAN: no long command). */
+  async *ids(): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.itemsKey, cursor, 'COUNT', '500');
+      cursor = next;
+      const ids: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) ids.push(flat[i]);
+      if (ids.length) yield ids;
+    } while (cursor !== '0');
+  }
+
+  /**
+   * Removes members of the team, unassigned, breached and per-agent sets that have no summary (left
+   * by a crash between versions, or an old layout). Each removal checks the summary in the same
+   * script, so a ticket put meanwhile is never taken out.
+   */
+  async pruneOrphans(): Promise<number> {
+    let pruned = 0;
+    for await (const keys of scanKeys(this.redis, `${this.prefix}:q:*`)) {
+      for (const key of keys) {
+        if (key === this.itemsKey || key === this.teamOfKey) continue;
+        const zset = (await this.redis.type(key)) === 'zset';
+        const members = zset ? await this.redis.zrange(key, '0', '-1') : await this.redis.smembers(key);
+        for (let i = 0; i < members.length; i += 500) {
+          const chunk = members.slice(i, i + 500);
+          pruned += Number(await this.redis.eval(PRUNE_SCRIPT, 2, key, this.itemsKey, zset ? 'z' : 's', ...chunk));
+        }
+      }
+    }
+    return pruned;
   }
 }

@@ -6,9 +6,8 @@ import type { CustomerModel } from '../customers/customer.model';
 import type { QueueIndex } from './queue-index';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketChanges, TicketEvents, TicketObserver } from './ticket.observers';
-import { loadNames, serializeTicket, toQueueItem } from './ticket.serialize';
+import { QueueRebuild } from './queue-rebuild';
 import type { TicketService } from './ticket.service';
-import { LIVE_STATUSES } from './ticket.types';
 import type { TicketUpdates } from './ticket.updates';
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
@@ -35,7 +34,11 @@ export interface TicketJobsDeps {
 export class TicketJobs implements TicketObserver {
   readonly name = 'jobs';
 
-  constructor(private readonly d: TicketJobsDeps) {}
+  private readonly rebuild: QueueRebuild;
+
+  constructor(private readonly d: TicketJobsDeps) {
+    this.rebuild = new QueueRebuild({ Ticket: d.Ticket, Agent: d.Agent, Customer: d.Customer, index: d.queueIndex });
+  }
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     if (!changes.status) return;
@@ -61,20 +64,9 @@ export class TicketJobs implements TicketObserver {
     return { closed: due.length };
   }
 
-  /** Rebuilds the live queue index from MongoDB, in batches. */
+  /** Mends the live queue index from MongoDB without clearing it (queue-rebuild.ts). */
   async rebuildQueueIndex(): Promise<number> {
-    await this.d.queueIndex.clear();
-    let count = 0;
-    let last: unknown = null;
-    for (;;) {
-      const batch: TicketDoc[] = await this.d.Ticket.find({ status: { $in: [...LIVE_STATUSES] }, ...(last ? { _id: { $gt: last } } : {}) }).sort({ _id: 1 }).limit(1000);
-      if (!batch.length) break;
-      const names = await loadNames(batch, this.d.Agent, this.d.Customer);
-      for (const t of batch) await this.d.queueIndex.put(toQueueItem(serializeTicket(t, names)));
-      count += batch.length;
-      last = batch[batch.length - 1]._id;
-    }
-    return count;
+    return (await this.rebuild.run()).live;
   }
 
   async start(): Promise<void> {
