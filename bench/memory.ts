@@ -30,6 +30,7 @@ const TICKETS = Number(process.env.TICKETS ?? 50_000);
 const MAILS = Number(process.env.MAILS ?? 500);
 const RUNS = Number(process.env.RUNS ?? 1);
 const PREFIX = '{aftercare}';
+const IDLE_AFTER_MS = 40_000;
 
 function rssMb(pid: number | undefined): number {
   try {
@@ -149,16 +150,21 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const trafficS = (Date.now() - t2) / 1000;
     await new Promise((r) => setTimeout(r, 3000));
     const pids = { orchestrator: app.pid!, api: childPid(app.pid!, 'src/main/api.ts'), workers: childPid(app.pid!, 'src/main/workers.ts'), redis: redisStore.process.pid, 'mongo-java-server': store.process.pid };
-    const rss = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(rssMb(pid))]));
-    const total = Object.values(rss).reduce((a, b) => a + b, 0);
+    const measure = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(rssMb(pid))]));
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    const rss = measure();
+    const total = sum(rss);
+    // and once the mail parse threads have gone idle (they stop 30 s after their last mail)
+    await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
+    const idle = measure();
     const count = await db.collection('tickets').estimatedDocumentCount();
     // a restart on the full store (the stores stay up, as after an app upgrade)
     await stopChild(app);
     const t3 = Date.now();
     app = start();
     const healthyFullMs = await healthy(base, 120_000);
-    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports ${trafficS.toFixed(0)} s); RSS MB ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}; sum ${total} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
-    return { ...rss, total, healthyEmptyMs, healthyFullMs };
+    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
+    return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
   } catch (err) {
     for (const name of ['api', 'workers']) console.error(`the end of ${name}.log:\n${fs.readFileSync(path.join(dataDir, 'logs', `${name}.log`), 'utf8').split('\n').slice(-15).join('\n')}`);
     throw err;
@@ -177,7 +183,8 @@ async function main() {
   const rows: Record<string, number>[] = [];
   for (let run = 1; run <= RUNS; run++) rows.push(await oneRun(run));
   const totals = rows.map((r) => r.total).sort((a, b) => a - b);
-  console.log(`  sum of all processes: median ${totals[Math.floor(totals.length / 2)]} MB (${totals[0]}–${totals[totals.length - 1]}), limit 1024 MB`);
+  const idles = rows.map((r) => r.idleTotal).sort((a, b) => a - b);
+  console.log(`  sum of all processes right after the traffic: median ${totals[Math.floor(totals.length / 2)]} MB (${totals[0]}–${totals[totals.length - 1]}); ${IDLE_AFTER_MS / 1000} s later: median ${idles[Math.floor(idles.length / 2)]} MB (${idles[0]}–${idles[idles.length - 1]}); limit 1024 MB`);
   cancel();
 }
 
