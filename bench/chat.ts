@@ -5,9 +5,16 @@
  * Each visitor first opens its chat (warm-up, not measured): the run measures the steady state of an
  * open chat, not 2 000 ticket creations. The clients run in a child process, so their work does not
  * count against the app. Own stores (mongo-java-server, Redis) on 127.0.0.1.
- *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change)
+ * Over the timed window (the client tells when it starts and when every message is in) it also
+ * prints the cost per message: CPU µs of the app process (API and workers), of mongo-java-server
+ * and of Redis, and MongoDB round trips (the driver's command events, src/infra/command-monitor.ts).
+ *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change;
+ *                                     PROFILE=file.cpuprofile writes the app's CPU profile of the window)
  */
-import { deadline, loadAverage, login, runBench, spawnClient, startBenchApp } from './lib/harness';
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
+import { CommandRecorder } from '../src/infra/command-monitor';
+import { deadline, loadAverage, login, processCpuSeconds, runBench, spawnClient, startBenchApp } from './lib/harness';
 
 const VISITORS = Number(process.env.VISITORS ?? 2000);
 const RATE = Number(process.env.RATE ?? 1000);
@@ -39,6 +46,9 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
   }
   process.stderr.write('chats open\\n');
   const agent = await connect('/agents', { token });
+  // the parent measures cost between these two messages
+  const phase = (name) => new Promise((resolve) => { process.send({ phase: name }); process.once('message', resolve); });
+  await phase('start');
   const sentAt = new Map();
   const lat = [];
   const ackLat = [];
@@ -68,6 +78,7 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
   const sendMs = Date.now() - start;
   const until = Date.now() + 20000;
   while ((lat.length + errors) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  await phase('end');
   lat.sort((a, b) => a - b);
   ackLat.sort((a, b) => a - b);
   process.stdout.write(JSON.stringify({ sent: total, sendMs, delivered: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? null, ackP50: pct(ackLat, 0.5), ackP99: pct(ackLat, 0.99) }));
@@ -91,11 +102,60 @@ interface ClientFigures {
 
 async function main() {
   const cancelDeadline = deadline(180_000, 'bench did not finish within 3 minutes');
-  const app = await startBenchApp({ name: 'chat', env: { TRUST_PROXY: 'loopback' } });
+  const app = await startBenchApp({ name: 'chat', env: { TRUST_PROXY: 'loopback' }, monitorCommands: true });
   const { c, server } = app;
   const token = await login(server.url, 'agent1@demo.local');
+  const rec = new CommandRecorder(c.conn);
+  const pids = { store: app.stores.mongo.process.pid, redis: app.stores.redis.process.pid };
+  const window: { cost?: { appUs: number; storeUs: number; redisUs: number; roundTrips: number; commands: string; redisCalls: number; redisTop: string } } = {};
+  // Redis commands by name so far (INFO commandstats: calls, including the pub/sub of the socket adapter)
+  const redisCalls = async (): Promise<Map<string, number>> => {
+    const info = (await c.redis.info('commandstats')) as string;
+    return new Map([...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  };
+  let redis0 = new Map<string, number>();
   try {
-    const r = await spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS }).result;
+    const client = spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS }, { ipc: true });
+    let t0 = { app: process.cpuUsage(), store: 0, redis: 0 };
+    const profiler = process.env.PROFILE ? new inspector.Session() : null;
+    client.child.on('message', (m: { phase?: string }) => {
+      void (async () => {
+        if (m.phase === 'start') {
+          if (profiler) {
+            profiler.connect();
+            await profiler.post('Profiler.enable');
+            await profiler.post('Profiler.start');
+          }
+          rec.reset();
+          rec.start();
+          redis0 = await redisCalls();
+          t0 = { app: process.cpuUsage(), store: processCpuSeconds(pids.store), redis: processCpuSeconds(pids.redis) };
+        } else if (m.phase === 'end') {
+          await c.events.flush(); // effects still queued count against the window
+          const app1 = process.cpuUsage(t0.app);
+          const n = RATE * SECONDS;
+          rec.stop();
+          const redis1 = await redisCalls();
+          const calls = [...redis1].map(([k, v]) => [k, v - (redis0.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+          window.cost = {
+            redisCalls: calls.reduce((a, [, v]) => a + v, 0) / n,
+            redisTop: calls.slice(0, 12).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(', '),
+            appUs: (app1.user + app1.system) / n,
+            storeUs: ((processCpuSeconds(pids.store) - t0.store) * 1e6) / n,
+            redisUs: ((processCpuSeconds(pids.redis) - t0.redis) * 1e6) / n,
+            roundTrips: rec.commands.length / n,
+            commands: rec.describe(),
+          };
+          if (profiler) {
+            const { profile } = await profiler.post('Profiler.stop');
+            fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
+            profiler.disconnect();
+          }
+        }
+        client.child.send({ ok: true });
+      })();
+    });
+    const r = await client.result;
     // let a backlog drain before counting and closing
     let stored = -1;
     for (let i = 0; i < 60; i++) {
@@ -112,6 +172,12 @@ async function main() {
     console.log(`  stored ${stored}, delivered to the agent ${r.delivered}, error acks ${r.errors}`);
     console.log(`  send → agent message:new  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  (target p99 ≤ 50 ms)`);
     console.log(`  send → ack                p50 ${r.ackP50} ms  p99 ${r.ackP99} ms`);
+    const k = window.cost;
+    if (k) {
+      console.log(`  per message: app CPU ${k.appUs.toFixed(0)} µs, mongo-java-server CPU ${k.storeUs.toFixed(0)} µs, Redis CPU ${k.redisUs.toFixed(0)} µs, ${k.roundTrips.toFixed(3)} MongoDB round trips`);
+      console.log(`  MongoDB commands in the window: ${k.commands}`);
+      console.log(`  Redis commands per message: ${k.redisCalls.toFixed(1)} (${k.redisTop})`);
+    }
   } finally {
     process.on('unhandledRejection', () => undefined); // emits of requests still in flight while the stores close
     await app.close();

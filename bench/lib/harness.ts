@@ -127,8 +127,9 @@ export async function login(baseUrl: string, email: string, password = 'demo-pas
  * env BENCH), so their own work does not count against the app; `result` is the JSON the script
  * writes to stdout, rejected if it exits non-zero.
  */
-export function spawnClient<T>(script: string, params: unknown): { child: ChildProcess; result: Promise<T> } {
-  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, BENCH: JSON.stringify(params) }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function spawnClient<T>(script: string, params: unknown, opts: { ipc?: boolean } = {}): { child: ChildProcess; result: Promise<T> } {
+  const stdio = opts.ipc ? (['ignore', 'pipe', 'inherit', 'ipc'] as const) : (['ignore', 'pipe', 'inherit'] as const);
+  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, BENCH: JSON.stringify(params) }, stdio: [...stdio] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const result = new Promise<T>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`client exited with ${code}`)))));
@@ -152,6 +153,13 @@ export interface Summary {
 export function summary(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   return { n: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: Math.max(...sorted), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+/** CPU seconds a child process used so far (user + system, from /proc); NaN without a pid. */
+export function processCpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** "1.4 0.9 0.7 on 2 cores": how busy the machine was, printed beside figures that depend on it. */

@@ -54,12 +54,12 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const log = opts.log ?? createLogger(config.logLevel);
   const conn = await connectMongo(config.mongodbUri, { monitorCommands: opts.monitorCommands });
   const clients: RedisClient[] = [];
-  const makeRedis = (role: RedisRole): RedisClient => {
-    const c = createRedis(config.redisUrl, role, log.child({ component: `redis-${role}` }));
+  const makeRedis = (role: RedisRole, ropts: { autoPipelining?: boolean } = {}): RedisClient => {
+    const c = createRedis(config.redisUrl, role, log.child({ component: `redis-${role}` }), ropts);
     clients.push(c);
     return c;
   };
-  const redis = makeRedis('command');
+  const redis = makeRedis('command', { autoPipelining: true });
   await waitReady(redis);
   const queues = new Queues(makeRedis('command'), config.queuePrefix);
   const metrics = new Metrics({ processMetrics: !!config.metricsToken });
@@ -73,7 +73,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     redis,
     makeRedis,
     queues,
-    realtime: new Realtime(makeRedis('command'), socketChannelPrefix(config.queuePrefix)),
+    realtime: new Realtime(makeRedis('command', { autoPipelining: true }), socketChannelPrefix(config.queuePrefix)),
     templates: new Templates(),
     mailer: new Mailer(config),
     outbox: new MailOutbox(queues),

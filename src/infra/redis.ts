@@ -18,9 +18,12 @@ export type RedisClient = Redis | Cluster;
  * Every client reconnects by itself; a Cluster client follows failovers and resharding, a Sentinel
  * client follows the master the Sentinels elect.
  */
-export function createRedis(url: string, role: RedisRole, log: Logger): RedisClient {
+export function createRedis(url: string, role: RedisRole, log: Logger, opts: { autoPipelining?: boolean } = {}): RedisClient {
   const topology = parseRedisUrl(url);
   const perRole: RedisOptions = role === 'command' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null };
+  // Commands issued in one event-loop turn leave in one write (ioredis' auto-pipelining): for the
+  // app's own clients, where a busy chat issues dozens per turn; never for BullMQ's connections.
+  if (opts.autoPipelining) perRole.enableAutoPipelining = true;
   const client = connect(topology, { lazyConnect: false, retryStrategy, ...perRole }, role);
   let lastError = '';
   client.on('error', (err: Error) => {

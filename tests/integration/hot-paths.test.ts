@@ -101,18 +101,24 @@ describe('hot paths read by _id or unique key only', () => {
       const ack = await send('还是不行', 'c-2');
       await seen;
       return ack;
-    }, 4);
+    }, 3); // the batch's one read of the tickets, one insert of the messages, one update of the tickets
     expect(next).toMatchObject({ ticketNumber: first.ticketNumber });
   });
 
-  // Known and left (issue #23): routing a new chat reads the team's online agents by a filter and
-  // counts their open chats with a scan of the tickets (ChatRouter.routeTicket / chatLoads). This
-  // test turns red, on purpose, the day routing reads by key only: then drop `.failing`.
-  it.failing('opens and routes a new chat reading by _id or unique key only', async () => {
-    await app.agentSocket('agent1@demo.local');
+  // Routing a new chat reads the team's online agents and each agent's live chats from Redis
+  // (RoutingIndex), then the agents by _id: no filter on agents or tickets.
+  it('opens and routes a new chat reading by _id or unique key only', async () => {
+    const agent = await app.agentSocket('agent1@demo.local');
+    expect(await agent.timeout(10000).emitWithAck('presence:set', { status: 'online' })).toMatchObject({ status: 'online' });
     const send = await visitor('Zhao', 'zhao@example.cn');
-    const first = await guarded('chat: first message (new ticket)', () => send('洗衣机漏水', 'z-1'));
+    // 31: the new ticket (customer, contact, number, ticket, message, audit, state clock) and its
+    // routing: the online agents re-read by _id, the assignment with its audit, timeline line and
+    // observers (the agent's name is read by _id by each that shows it)
+    const first = await guarded('chat: first message (new ticket)', () => send('洗衣机漏水', 'z-1'), 31);
     expect(first.error).toBeUndefined();
+    const t = await app.c.models.Ticket.findOne({ number: first.ticketNumber }, { assigneeId: 1 }).lean();
+    const agent1 = await app.c.models.Agent.findOne({ email: 'agent1@demo.local' }, { _id: 1 }).lean();
+    expect(String(t?.assigneeId)).toBe(String(agent1?._id));
   });
 
   it('evaluates an SLA timer', async () => {

@@ -1,6 +1,5 @@
+import { TooManyRequestsError } from '../../errors';
 import type { RedisClient } from '../../infra/redis';
-import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import { redisLimiter, take } from '../../infra/rate-limit';
 
 /**
  * What one client may do on the anonymous /chat door, kept in Redis so the limits hold across
@@ -8,7 +7,9 @@ import { redisLimiter, take } from '../../infra/rate-limit';
  * names the proxies), the connection (socket id) and the visitor id: a fresh connection without a
  * token is a new visitor, so per-visitor limits alone bound nothing.
  *
- * Redis keys: `<prefix>:rl:chat-<name>:<key>`; names and budgets below.
+ * Redis keys: `<prefix>:rl:chat-<name>:<key>`; names and budgets below. The keys and their
+ * counting are rate-limiter-flexible's (RateLimiterRedis, src/infra/rate-limit.ts); the limits of
+ * one event are taken in one script, so a chat message costs one Redis round trip, not three.
  */
 export const CHAT_LIMITS = {
   /** connections per address, with or without a token */
@@ -47,17 +48,50 @@ const MESSAGES: Partial<Record<ChatLimitName, string>> = {
   confirmVisitor: 'Too many wrong codes; ask for a new one later',
 };
 
-export class ChatLimits {
-  private readonly limiters = new Map<ChatLimitName, RateLimiterRedis>();
+/**
+ * For each key in order, rate-limiter-flexible's step (SET 0 EX NX, INCRBY, PTTL; EXPIRE when the
+ * key has none): the first key over its points stops the script, later keys are not spent.
+ * Answers {0, 0}, or {i, ms before the i-th key (1-based) frees a point}.
+ */
+const TAKE_LUA = `
+for i = 1, #KEYS do
+  local points = tonumber(ARGV[2 * i - 1])
+  local sec = tonumber(ARGV[2 * i])
+  redis.call('set', KEYS[i], 0, 'EX', sec, 'NX')
+  local consumed = redis.call('incrby', KEYS[i], 1)
+  local ttl = redis.call('pttl', KEYS[i])
+  if ttl == -1 then
+    redis.call('expire', KEYS[i], sec)
+    ttl = 1000 * sec
+  end
+  if consumed > points then return {i, ttl} end
+end
+return {0, 0}`;
 
-  constructor(redis: RedisClient, prefix: string) {
-    for (const [name, l] of Object.entries(CHAT_LIMITS) as [ChatLimitName, { points: number; sec: number }][]) {
-      this.limiters.set(name, redisLimiter(redis, prefix, `chat-${name}`, l.points, l.sec));
-    }
+type TakeCommand = (n: number, ...keysThenArgs: string[]) => Promise<[number, number]>;
+
+export class ChatLimits {
+  private readonly run: TakeCommand;
+
+  constructor(
+    redis: RedisClient,
+    private readonly prefix: string,
+  ) {
+    // EVALSHA with the script loaded on first use (ioredis' defineCommand)
+    if (!(redis as unknown as Record<string, unknown>).aftercareChatTake) redis.defineCommand('aftercareChatTake', { lua: TAKE_LUA });
+    const cmd = (redis as unknown as { aftercareChatTake: TakeCommand }).aftercareChatTake;
+    this.run = (n, ...rest) => cmd.call(redis, n, ...rest);
   }
 
   /** Takes one point of each named limit for its key, in order; the first one spent answers 429. */
   async take(...spends: [ChatLimitName, string][]): Promise<void> {
-    for (const [name, key] of spends) await take(this.limiters.get(name)!, key, MESSAGES[name] ?? 'Too many messages; wait a moment');
+    if (!spends.length) return;
+    const keys = spends.map(([name, key]) => `${this.prefix}:rl:chat-${name}:${key}`);
+    const args = spends.flatMap(([name]) => [String(CHAT_LIMITS[name].points), String(CHAT_LIMITS[name].sec)]);
+    const [over, ms] = await this.run(keys.length, ...keys, ...args);
+    if (over > 0) {
+      const name = spends[over - 1][0];
+      throw new TooManyRequestsError(MESSAGES[name] ?? 'Too many messages; wait a moment', Math.max(1, Math.ceil(Number(ms) / 1000)));
+    }
   }
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
 import type { Actor } from '../../core/types';
 import { NotFoundError } from '../../errors';
 import type { Clock } from '../../infra/clock';
@@ -6,7 +8,7 @@ import type { MessageDoc, MessageModel } from './message.model';
 import type { Received, TicketMessages } from './ticket.messages';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
-import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
+import { previewOf, type AttachmentRef, type NewMessageInput, type TicketStore } from './ticket.store';
 import type { TicketStatus } from './ticket.types';
 
 export interface MessageBatcherDeps {
@@ -74,37 +76,39 @@ export class CustomerMessageBatcher {
 
   private async write(batch: Pending[]): Promise<void> {
     const numbers = [...new Set(batch.map((p) => p.number))];
-    // Only what routing a message needs; the re-read below is what observers see.
-    const found = await this.d.Ticket.find({ number: { $in: numbers } }, { _id: 1, number: 1, status: 1, customerId: 1 }).lean();
-    const byNumber = new Map(found.map((t) => [t.number, t as unknown as Head]));
-    const fast: { p: Pending; ticket: Head; doc: MessageDoc }[] = [];
-    const slow: { p: Pending; ticket: Head }[] = [];
+    // One read of the tickets, whole and lean: what routing a message needs, and (with the update
+    // below applied to it) what observers see. No mongoose documents are built for the insert.
+    const found = await this.d.Ticket.find({ number: { $in: numbers } }).lean();
+    const byNumber = new Map(found.map((t) => [t.number, t as unknown as LeanTicket]));
+    const now = this.d.clock.now();
+    const fast: { p: Pending; ticket: LeanTicket; doc: MessageRecord }[] = [];
+    const slow: { p: Pending; ticket: LeanTicket }[] = [];
     for (const p of batch) {
       const ticket = byNumber.get(p.number);
       if (!ticket) p.reject(new NotFoundError(`Ticket #${p.number}`));
-      else if (UNCHANGED.includes(ticket.status as TicketStatus)) fast.push({ p, ticket, doc: new this.d.Message(this.d.store.messageFields(ticket, p.input, customer(p.author, ticket))) });
+      else if (UNCHANGED.includes(ticket.status as TicketStatus)) fast.push({ p, ticket, doc: messageRecord(this.d.store.messageFields(ticket, p.input, customer(p.author, ticket)), now) });
       else slow.push({ p, ticket });
     }
-    const now = this.d.clock.now();
-    for (const f of fast) f.doc.set({ createdAt: now, updatedAt: now }); // a lean insertMany sets no timestamps
     const duplicates = await this.insert(fast.map((f) => f.doc));
     const stored = fast.filter((_, i) => !duplicates.has(i));
-    if (stored.length) await this.touchTickets(stored);
-    const fresh = stored.length ? new Map((await this.d.Ticket.find({ _id: { $in: [...new Set(stored.map((s) => s.ticket._id))] } })).map((t) => [String(t._id), t])) : new Map<string, TicketDoc>();
+    const touched = stored.length ? await this.touchTickets(stored, now) : new Map<string, LeanTicket>();
     // Observers per ticket in message order; tickets side by side.
     const perTicket = new Map<string, typeof stored>();
     for (const s of stored) perTicket.set(String(s.ticket._id), [...(perTicket.get(String(s.ticket._id)) ?? []), s]);
     await Promise.all(
       [...perTicket.entries()].map(async ([id, items]) => {
-        const ticket = fresh.get(id);
-        if (!ticket) {
+        const lean = touched.get(id);
+        if (!lean) {
           for (const { p } of items) p.reject(new NotFoundError(`Ticket #${p.number}`)); // deleted meanwhile
           return;
         }
-        let current = ticket;
+        let current = this.d.Ticket.hydrate(lean) as TicketDoc;
         for (const { p, doc } of items) {
-          current = await this.d.events.messageAdded(current, doc);
-          p.resolve({ ticket: current, message: doc, outcome: 'added' });
+          // The stored record itself, not a document: observers and the channel read a message's
+          // fields only, and hydrating one costs as much as the rest of its way (see BENCHMARKS.md).
+          const message = doc as unknown as MessageDoc;
+          current = await this.d.events.messageAdded(current, message);
+          p.resolve({ ticket: current, message, outcome: 'added' });
         }
       }),
     );
@@ -123,11 +127,11 @@ export class CustomerMessageBatcher {
   }
 
   /** insertMany, unordered: a repeated dedupeKey fails alone and marks that message a duplicate. */
-  private async insert(docs: MessageDoc[]): Promise<Set<number>> {
+  private async insert(docs: MessageRecord[]): Promise<Set<number>> {
     const duplicates = new Set<number>();
     if (!docs.length) return duplicates;
     try {
-      await this.d.Message.insertMany(docs.map((d) => d.toObject()), { ordered: false, lean: true });
+      await this.d.Message.insertMany(docs, { ordered: false, lean: true });
     } catch (err) {
       const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
       if (!writeErrors?.length) throw err;
@@ -139,29 +143,65 @@ export class CustomerMessageBatcher {
     return duplicates;
   }
 
-  private async touchTickets(stored: { ticket: Head; doc: MessageDoc }[]): Promise<void> {
-    const now = this.d.clock.now();
-    const last = new Map<string, { count: number; doc: MessageDoc }>();
+  /**
+   * The tickets' last-message fields and counts, one bulkWrite for the batch; answers each ticket
+   * as the read above with the same update applied (what a re-read would show, without the round trip).
+   */
+  private async touchTickets(stored: { ticket: LeanTicket; doc: MessageRecord }[], now: Date): Promise<Map<string, LeanTicket>> {
+    const last = new Map<string, { ticket: LeanTicket; count: number; doc: MessageRecord }>();
     for (const s of stored) {
       const id = String(s.ticket._id);
-      last.set(id, { count: (last.get(id)?.count ?? 0) + 1, doc: s.doc });
+      last.set(id, { ticket: s.ticket, count: (last.get(id)?.count ?? 0) + 1, doc: s.doc });
     }
+    const updates = [...last.values()].map(({ ticket, count, doc }) => ({
+      ticket,
+      count,
+      set: { lastMessageAt: now, lastCustomerMessageAt: now, lastMessageId: String(doc._id), preview: previewOf(doc.body), updatedAt: now },
+    }));
     await this.d.Ticket.bulkWrite(
-      [...last.entries()].map(([id, { count, doc }]) => ({
-        updateOne: {
-          filter: { _id: id },
-          update: { $set: { lastMessageAt: now, lastCustomerMessageAt: now, lastMessageId: String(doc._id), preview: previewOf(doc.body) }, $inc: { messageCount: count } },
-        },
-      })),
+      updates.map((u) => ({ updateOne: { filter: { _id: u.ticket._id }, update: { $set: u.set, $inc: { messageCount: u.count } }, timestamps: false } })),
       { ordered: false },
     );
+    return new Map(updates.map((u) => [String(u.ticket._id), { ...u.ticket, ...u.set, messageCount: (u.ticket.messageCount ?? 0) + u.count }]));
   }
 }
 
-/** The fields of a ticket that routing a message needs. */
-type Head = Pick<TicketDoc, '_id' | 'number' | 'status' | 'customerId'>;
+/** A ticket as the batch read it (lean). */
+type LeanTicket = Pick<TicketDoc, '_id' | 'number' | 'status' | 'customerId' | 'messageCount'> & Record<string, unknown>;
+
+/** A message as stored: the fields with every default of the schema (message.model.ts) filled, as a document would have them. */
+export type MessageRecord = Omit<ReturnType<TicketStore['messageFields']>, 'event'> & {
+  _id: Types.ObjectId;
+  delivery: { status: string; error: null; attempts: number };
+  event: { type?: string; data?: unknown };
+  dedupeKey: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** What `new Message(fields).toObject()` stores, built without a document (the unit test holds the two equal). */
+export function messageRecord(fields: ReturnType<TicketStore['messageFields']>, now: Date): MessageRecord {
+  return {
+    ...fields,
+    _id: (fields._id as Types.ObjectId | undefined) ?? new Types.ObjectId(),
+    delivery: { status: fields.delivery.status, error: null, attempts: 0 },
+    attachments: fields.attachments.map(attachmentRecord),
+    event: fields.event ? { ...fields.event } : {},
+    dedupeKey: fields.dedupeKey ?? `m:${randomUUID()}`,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** An attachment's schema fields (a document drops the others and the undefined ones). */
+function attachmentRecord(a: AttachmentRef): AttachmentRef {
+  const from = a as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['id', 'filename', 'contentType', 'size', 'hash', 'inline', 'cid', 'removedAt']) if (from[k] !== undefined) out[k] = from[k];
+  return out as unknown as AttachmentRef;
+}
 
 /** A customer author is the ticket's customer unless the caller says otherwise. */
-function customer(author: Actor, ticket: Head): Actor {
+function customer(author: Actor, ticket: Pick<TicketDoc, 'customerId'>): Actor {
   return author.type === 'customer' && !author.id ? { ...author, id: String(ticket.customerId) } : author;
 }

@@ -103,6 +103,8 @@ export function multiNodeCases(title: string, opts: { env?: () => Record<string,
       // a waiting chat, two online agents, both nodes route it at the same moment
       const chat = (await a.c.tickets.create(buildTicket({ channel: 'chat', subject: 'Race', body: null }), { type: 'system', name: 'test' })).ticket;
       await a.c.models.Agent.updateMany({ email: { $in: ['agent1@demo.local', 'supervisor@demo.local'] } }, { $set: { 'presence.status': 'online' } });
+      // presence written straight to MongoDB (not through setPresence) reaches the routing index by its repair
+      await (a.c.modules.find((m) => m.name === 'routing') as any).index.repair();
       const [ra, rb] = await Promise.all([a.c.modules.find((m) => m.name === 'routing') as any, b.c.modules.find((m) => m.name === 'routing') as any].map((m) => m.router.routeTicket(chat)));
       expect([ra, rb].filter(Boolean)).toHaveLength(1);
       const audits = await a.c.models.Audit.find({ ticketNumber: chat.number, action: 'updated' }).lean();
