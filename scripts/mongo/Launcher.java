@@ -49,21 +49,30 @@ public class Launcher {
    */
   static final class KeyIndex<P> extends Index<P> {
     private final Index<P> inner;
+    private final boolean sparse;
+    private final String[] fields;
 
     KeyIndex(Index<P> inner) {
-      super(inner.getName(), inner.getKeys(), Boolean.TRUE.equals(inner.toIndexDescription().get("sparse")));
-      this.inner = inner;
+      this(inner, Boolean.TRUE.equals(inner.toIndexDescription().get("sparse")));
     }
 
-    /** The filter cut to the index's keys, or null when a key is missing or the filter is not a plain AND of fields. */
+    private KeyIndex(Index<P> inner, boolean sparse) {
+      super(inner.getName(), inner.getKeys(), sparse);
+      this.inner = inner;
+      this.sparse = sparse;
+      this.fields = inner.getKeys().stream().map(IndexKey::getKey).toArray(String[]::new);
+    }
+
+    /** The filter cut to the index's keys, or null when a key is missing (or the index is sparse, or the filter is the keys alone). */
     private Document narrow(Document query) {
-      if (Boolean.TRUE.equals(inner.toIndexDescription().get("sparse"))) return null;
+      if (sparse || query.size() <= fields.length) return null;
       Document keyed = new Document();
-      for (IndexKey k : inner.getKeys()) {
-        if (!query.containsKey(k.getKey())) return null;
-        keyed.put(k.getKey(), query.get(k.getKey()));
+      for (String f : fields) {
+        Object v = query.get(f);
+        if (v == null && !query.containsKey(f)) return null;
+        keyed.put(f, v);
       }
-      return keyed.size() < query.size() ? keyed : null;
+      return keyed;
     }
 
     @Override public boolean canHandle(Document query) {
