@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
-import { startMongo, startRedis, StoreHandle } from './lib/embedded-stores';
+import { EMBEDDED_MONGO_HEAP, startMongo, startRedis, StoreHandle } from './lib/embedded-stores';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -37,7 +37,7 @@ async function main() {
 
   try {
     if (!env.MONGODB_URI) {
-      const mongo = await startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv'), maxHeap: '384m' });
+      const mongo = await startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv'), maxHeap: EMBEDDED_MONGO_HEAP });
       stores.push(mongo);
       env.MONGODB_URI = `${mongo.url}/aftercare`;
     }

@@ -86,6 +86,13 @@ export async function startRedis(opts: RedisOptions = {}): Promise<StoreHandle> 
   return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: stopper(child) };
 }
 
+/**
+ * The heap of mongo-java-server under `npm start` (H2 file backend): the store keeps its documents
+ * in the file and a page cache, so the heap holds the cache, the unique indexes' keys and the
+ * commands in flight. Measured with bench/memory.ts at 50 000 tickets (BENCHMARKS.md, README).
+ */
+export const EMBEDDED_MONGO_HEAP = '256m';
+
 export interface MongoOptions {
   port?: number;
   /** an H2 file for data kept on disk; none uses the memory backend */
@@ -94,10 +101,12 @@ export interface MongoOptions {
 }
 
 export async function startMongo(opts: MongoOptions = {}): Promise<StoreHandle> {
-  // The launcher compiled by setup (fast start), or Java's single-file source mode where no javac exists.
-  const compiled = fs.existsSync(path.join(MONGO_DIR, 'build', 'Launcher.class'));
+  // The launcher compiled by setup (fast start), or Java's single-file source mode where no javac
+  // exists or the compiled class is older than the source (a checkout that changed it since setup).
+  const classFile = path.join(MONGO_DIR, 'build', 'Launcher.class');
+  const compiled = fs.existsSync(classFile) && fs.statSync(classFile).mtimeMs >= fs.statSync(path.join(MONGO_DIR, 'Launcher.java')).mtimeMs;
   const main = compiled ? 'Launcher' : path.join(MONGO_DIR, 'Launcher.java');
-  const args = [`-Xmx${opts.maxHeap ?? '384m'}`, '-XX:+UseSerialGC', '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
+  const args = [`-Xmx${opts.maxHeap ?? EMBEDDED_MONGO_HEAP}`, '-XX:+UseSerialGC', '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
   if (opts.file) {
     fs.mkdirSync(path.dirname(opts.file), { recursive: true });
     args.push(opts.file);

@@ -142,4 +142,28 @@ describe('SLA policies, calendars and the sweeper', () => {
     const stored = (await app.c.models.Ticket.findOne({ number: t.number }).lean())!.sla!;
     expect(stored.escalations.filter((e) => e.kind === 'breach')).toHaveLength(1);
   });
+  it('the sweeper reads live tickets from its due set, and rebuilds the set from MongoDB when Redis lost it', async () => {
+    const mgr = await app.as('manager@demo.local');
+    expect((await mgr.post('/api/sla-policies').send({ name: 'voice 40s', order: 5, match: { channel: 'voice' }, targets: { firstResponse: 'PT40S' } })).status).toBe(201);
+    const t = await ticket({ channel: 'voice', customer: { name: 'Wu Fang', phone: '+8613800000042' } });
+    const key = `${app.c.config.queuePrefix}:due:sla`;
+    const due = Number(await app.c.redis.zscore(key, t.id));
+    const stored = (await app.c.models.Ticket.findById(t.id).lean())!.sla!;
+    expect(due).toBe(stored.nextCheckAt!.getTime()); // written with the SLA state
+
+    // Redis lost (an older snapshot): no timer, no entry, no marker of the last repair
+    const q = app.c.queues.get('sla');
+    await q.remove(`sla-first-response-breach-${t.id}`);
+    await q.remove(`sla-first-response-warn-${t.id}`);
+    await app.c.redis.zrem(key, t.id);
+    await app.c.redis.del(`${key}:repaired`);
+    (app.clock as MovableClock).advance(60_000);
+    await sla.sweep();
+    const view = await mgr.get(`/api/tickets/${t.number}`);
+    expect(view.body.sla.firstResponse.status).toBe('breached');
+
+    // a solved ticket leaves the set
+    expect((await mgr.patch(`/api/tickets/${t.number}`).send({ status: 'solved' })).status).toBe(200);
+    await eventually(async () => (await app.c.redis.zscore(key, t.id)) === null, 10_000);
+  });
 });

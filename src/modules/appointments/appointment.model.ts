@@ -55,7 +55,7 @@ export type AppointmentDoc = HydratedDocument<AppointmentFields>;
 
 export function appointmentModels(conn: Connection, clock: Clock) {
   return {
-    Seat: modelOnce<Model<SeatFields>>(conn, 'AppointmentSeat', () => seatSchema(clock)),
+    Seat: modelOnce<Model<SeatFields>>(conn, 'AppointmentSeat', () => seatSchema(clock).index({ slotStart: 1, createdAt: 1 })), // orphan seats of future slots (the portal's sweep)
     Appointment: modelOnce<Model<AppointmentFields>>(conn, 'Appointment', () => {
       const s = appointmentSchema(clock);
       s.index({ status: 1, slotStart: 1 });

@@ -39,5 +39,5 @@ export type ProductDoc = HydratedDocument<ProductFields>;
 export type ProductModel = Model<ProductFields>;
 
 export function productModel(conn: Connection, clock: Clock): ProductModel {
-  return modelOnce<ProductModel>(conn, 'Product', () => productSchema(clock));
+  return modelOnce<ProductModel>(conn, 'Product', () => productSchema(clock).index({ active: 1 })); // the catalogue's active models (the portal's sweep)
 }

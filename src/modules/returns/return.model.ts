@@ -123,6 +123,7 @@ export function returnModels(conn: Connection, clock: Clock) {
       const s = returnSchema(clock);
       s.index({ createdAt: 1 });
       s.index({ team: 1, status: 1 });
+      s.index({ 'events.effectsDone': 1, 'events.at': 1 }); // steps whose effects a crash cut short (the returns sweeper)
       return s;
     }),
     /** lookup rows `ticket:<number>` and `open:<team>` → return ids (src/infra/lookup-rows.ts) */

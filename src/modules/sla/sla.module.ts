@@ -7,6 +7,7 @@ import type { ConfigAuditLog } from '../audit/config-audit';
 import type { LiveTicketObserver } from '../tickets/ticket.live';
 import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
+import { DueSet } from '../../infra/due-set';
 import { EscalationService } from './sla-escalations';
 import { SlaNotifier } from './sla-notifier';
 import { slaPolicyModel } from './sla-policy.model';
@@ -37,7 +38,7 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
   const timers = new SlaTimers(core.queues, core.clock);
   const notifier = new SlaNotifier({ Agent, Team: core.models.Team, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
   const sla = new SlaService(
-    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs, timeline: d.timeline },
+    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs, timeline: d.timeline, due: new DueSet(core.redis, core.config.queuePrefix, 'sla') },
     policies,
     calendars,
     timers,

@@ -14,10 +14,13 @@ import type { SlaPolicyService } from './sla-policy.service';
 import type { Recipient, SlaNotifier } from './sla-notifier';
 import { applyPolicy, Ctx, DueEvent, Escalation, evaluate, nextCheck, PolicyLike, SlaState, TARGETS, TargetState, TicketFacts, wantedTimers } from './sla-state';
 import type { SlaTimers } from './sla-timers';
+import type { DueSet } from '../../infra/due-set';
 
 type Mutation = (sla: SlaState | null, ticket: TicketDoc) => Promise<SlaState | null | undefined>;
 const MAX_HISTORY = 100;
 const SWEEP_HORIZON_MS = 60_000;
+/** how often the sweeper also rebuilds its due set from MongoDB (the repair of a lost entry; at once after Redis was lost) */
+const REPAIR_EVERY_MS = 30 * 60_000;
 
 const TARGET_FIELDS = ['status', 'targetMs', 'elapsedMs', 'startedAt', 'dueAt', 'warnAt', 'warnedAt', 'breachedAt', 'completedAt'] as const;
 
@@ -70,6 +73,8 @@ export interface SlaServiceDeps {
   escalationStepMs: number;
   /** warnings, breaches and escalations are lines on the ticket's timeline */
   timeline?: Pick<TicketMessages, 'addEvent'>;
+  /** live tickets by `sla.nextCheckAt` in Redis, what the sweeper reads; without it the sweeper queries MongoDB every time */
+  due?: DueSet;
 }
 
 /**
@@ -133,7 +138,10 @@ export class SlaService {
         .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
     }
     const live = LIVE_STATUSES.includes(ticket.status as never);
-    await this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will'));
+    await Promise.all([
+      this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
+      this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
+    ]);
   }
 
   /** Records escalation events on the state (who was told is decided now and kept with them). */
@@ -245,7 +253,7 @@ export class SlaService {
   /** Repairs what timers may have missed: fires overdue checks, re-creates jobs due soon. */
   async sweep(): Promise<{ fired: number; repaired: number }> {
     const now = this.d.clock.now().getTime();
-    const due: TicketDoc[] = await this.d.Ticket.find({ 'sla.nextCheckAt': { $ne: null, $lte: new Date(now + SWEEP_HORIZON_MS) }, status: { $in: [...LIVE_STATUSES] } }).limit(1000);
+    const due = await this.dueTickets(now + SWEEP_HORIZON_MS, 1000);
     let fired = 0;
     let repaired = 0;
     for (const t of due) {
@@ -257,6 +265,40 @@ export class SlaService {
       }
     }
     return { fired, repaired };
+  }
+
+  /**
+   * Live tickets whose next SLA check is at or before `until`: from the due set and by `_id` (a
+   * cost that follows what is due); an entry whose ticket no longer wants that time is moved or
+   * dropped. Once per REPAIR_EVERY_MS (and when Redis lost the set) the set is rebuilt from
+   * MongoDB first — one pass over the tickets that have an SLA to check.
+   */
+  private async dueTickets(until: number, limit: number): Promise<TicketDoc[]> {
+    const { Ticket, due } = this.d;
+    const query = { 'sla.nextCheckAt': { $ne: null }, status: { $in: [...LIVE_STATUSES] } };
+    if (!due) return Ticket.find({ ...query, 'sla.nextCheckAt': { $ne: null, $lte: new Date(until) } }).limit(limit);
+    if (await due.repairDue(REPAIR_EVERY_MS)) {
+      let batch: [string, Date][] = [];
+      for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) {
+        batch.push([String(t._id), t.sla!.nextCheckAt!]);
+        if (batch.length < 500) continue;
+        await due.setMany(batch);
+        batch = [];
+      }
+      await due.setMany(batch);
+    }
+    const ids = await due.due(until, limit);
+    if (!ids.length) return [];
+    const found: TicketDoc[] = await Ticket.find({ _id: { $in: ids } });
+    const byId = new Map(found.map((t) => [String(t._id), t]));
+    const out: TicketDoc[] = [];
+    for (const id of ids) {
+      const t = byId.get(id);
+      const at = t && LIVE_STATUSES.includes(t.status as never) ? (t.sla?.nextCheckAt ?? null) : null;
+      if (at && at.getTime() <= until) out.push(t!);
+      else await due.set(id, at); // solved, closed, checked meanwhile or gone: the entry follows the ticket
+    }
+    return out;
   }
 
   /** The live queue orders by the SLA: show the new due times. */

@@ -1,0 +1,191 @@
+/**
+ * Memory of every process of `npm start` after 50 000 tickets (issue #23: all processes < 1 GB).
+ * The stack as scripts/start.ts runs it: mongo-java-server with the H2 file backend and the heap
+ * it gets there (EMBEDDED_MONGO_HEAP), Redis with its append-only file, the orchestrator and its
+ * API and worker processes. The bench starts the two stores the way start.ts does and hands them
+ * to start.ts (MONGODB_URI / REDIS_URL), so it knows every pid; then:
+ *  1. healthy on the empty store (the demo organisation seeded);
+ *  2. a bulk seed to TICKETS tickets (customer, contact, ticket, two messages each: bench/lib/fill.ts),
+ *     the workers' own rebuilds of the live queue and the search index over them (the jobs a first
+ *     start on an existing database runs);
+ *  3. traffic through the product's paths: MAILS mails over SMTP (new tickets), API tickets, queue
+ *     pages, searches, report summaries;
+ *  4. the resident memory (VmRSS) of each process and the sum, and the time a restart on the full
+ *     store takes to answer /health.
+ *   npx tsx bench/memory.ts        (TICKETS=50000 MAILS=500 RUNS=1 to change)
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { mongo } from 'mongoose';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { EMBEDDED_MONGO_HEAP, freePort, startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { fillTickets } from './lib/fill';
+import { deadline, loadAverage, login, ROOT, runBench } from './lib/harness';
+
+const TICKETS = Number(process.env.TICKETS ?? 50_000);
+const MAILS = Number(process.env.MAILS ?? 500);
+const RUNS = Number(process.env.RUNS ?? 1);
+const PREFIX = '{aftercare}';
+const IDLE_AFTER_MS = 40_000;
+
+function rssMb(pid: number | undefined): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The children of `pid` whose command line names `entry` (start.ts's api / workers processes). */
+function childPid(pid: number, entry: string): number | undefined {
+  const rows = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split('\n');
+  const row = rows.find((r) => r.includes(entry));
+  return row ? Number(row.trim().split(/\s+/)[0]) : undefined;
+}
+
+async function healthy(base: string, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return Date.now() - t0;
+    } catch {
+      /* starting */
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`not healthy within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+  });
+}
+
+/** Waits until the queue has nothing waiting, delayed within a second, or running. */
+async function drained(q: Queue, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await q.getJobCounts('waiting', 'prioritized', 'active');
+    if (!c.waiting && !c.prioritized && !c.active) return;
+    if (Date.now() > until) throw new Error(`${q.name} not drained within ${timeoutMs} ms: ${JSON.stringify(c)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function oneRun(run: number): Promise<Record<string, number>> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-memory-'));
+  const [store, redisStore] = await Promise.all([startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv') }), startRedis({ dataDir: path.join(dataDir, 'redis') })]);
+  const port = await freePort();
+  const smtpPort = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', MONGODB_URI: `${store.url}/aftercare`, REDIS_URL: redisStore.url, SMTP_MESSAGES_PER_IP_PER_HOUR: '1000000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' };
+  const base = `http://127.0.0.1:${port}`;
+  const start = () => spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: 'ignore' });
+  let app = start();
+  const client = await mongo.MongoClient.connect(store.url);
+  const redis = new Redis(redisStore.url, { maxRetriesPerRequest: null });
+  const queue = (name: string) => new Queue(name, { connection: redis, prefix: PREFIX });
+  try {
+    const healthyEmptyMs = await healthy(base, 120_000);
+    const db = client.db('aftercare');
+    const t0 = Date.now();
+    const filled = await fillTickets(db, await db.collection('tickets').estimatedDocumentCount(), TICKETS, { messages: 2 });
+    const fillS = (Date.now() - t0) / 1000;
+    console.log(`  run ${run}: healthy on the empty store in ${healthyEmptyMs} ms; ${filled} tickets seeded in ${fillS.toFixed(0)} s`);
+    // the workers rebuild the live queue index and the search index over what the seed wrote
+    const t1 = Date.now();
+    const tickets = queue('tickets');
+    const search = queue('search');
+    await tickets.add('rebuild-index', {}, { jobId: `bench-rebuild-index-${run}` });
+    await search.add('rebuild-tickets', {}, { jobId: `bench-rebuild-search-${run}` });
+    for (const [q, id] of [[tickets, `bench-rebuild-index-${run}`], [search, `bench-rebuild-search-${run}`]] as const) {
+      while (!['completed', 'failed'].includes(await q.getJobState(id))) {
+        if (Date.now() - t1 > 15 * 60_000) throw new Error(`${id} did not finish`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    const rebuildS = (Date.now() - t1) / 1000;
+    // traffic through the product's paths
+    const t2 = Date.now();
+    let retried = 0;
+    const mail = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 10 });
+    // a sending MTA retries a 4xx (the intake answers 451 while its store does not answer in time)
+    const send = async (m: SendMailOptions): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return void (await mail.sendMail(m));
+        } catch (err) {
+          if (attempt >= 10 || (err as { responseCode?: number }).responseCode! >= 500) throw err;
+          retried++;
+          await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: MAILS }, (_, i) =>
+        send({ envelope: { from: `mem${run}-${i}@example.com`, to: ['support@demo.local'] }, from: `Sender ${i} <mem${run}-${i}@example.com>`, to: 'support@demo.local', subject: `Dryer fault ${i}`, messageId: `<mem-${run}-${i}@example.com>`, text: `The dryer stops after ten minutes, code F${i % 20}.\n${'Details of the fault. '.repeat(40)}` }),
+      ),
+    );
+    mail.close();
+    const token = await login(base, 'agent1@demo.local');
+    const manager = await login(base, 'manager@demo.local');
+    const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    for (let i = 0; i < 200; i++) {
+      await fetch(`${base}/api/tickets`, { method: 'POST', headers: h, body: JSON.stringify({ channel: 'voice', subject: `Call ${i}`, body: 'The washer leaks at the door seal. '.repeat(10), customer: { name: `Caller ${i}`, phone: `+86139${String(run * 1000 + i).padStart(8, '0')}` } }) });
+      if (i % 4 === 0) await fetch(`${base}/api/queue?limit=50`, { headers: h });
+      if (i % 10 === 0) await fetch(`${base}/api/tickets?q=${encodeURIComponent(['washer', 'drum noise', 'dryer', 'leaks door'][i % 4])}`, { headers: h });
+      if (i % 50 === 0) {
+        const res = await fetch(`${base}/api/reports/summary?groupBy=team&from=${new Date(Date.now() - 30 * 86400_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`, { headers: { authorization: `Bearer ${manager}` } });
+        if (!res.ok) throw new Error(`reports answered ${res.status}: ${await res.text()}`);
+      }
+    }
+    await drained(queue('mail-in'), 10 * 60_000);
+    const trafficS = (Date.now() - t2) / 1000;
+    await new Promise((r) => setTimeout(r, 3000));
+    const pids = { orchestrator: app.pid!, api: childPid(app.pid!, 'src/main/api.ts'), workers: childPid(app.pid!, 'src/main/workers.ts'), redis: redisStore.process.pid, 'mongo-java-server': store.process.pid };
+    const measure = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(rssMb(pid))]));
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    const rss = measure();
+    const total = sum(rss);
+    // and once the mail parse threads have gone idle (they stop 30 s after their last mail)
+    await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
+    const idle = measure();
+    const count = await db.collection('tickets').estimatedDocumentCount();
+    // a restart on the full store (the stores stay up, as after an app upgrade)
+    await stopChild(app);
+    const t3 = Date.now();
+    app = start();
+    const healthyFullMs = await healthy(base, 120_000);
+    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
+    return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
+  } catch (err) {
+    for (const name of ['api', 'workers']) console.error(`the end of ${name}.log:\n${fs.readFileSync(path.join(dataDir, 'logs', `${name}.log`), 'utf8').split('\n').slice(-15).join('\n')}`);
+    throw err;
+  } finally {
+    await stopChild(app);
+    await redis.quit().catch(() => undefined);
+    await client.close().catch(() => undefined);
+    await Promise.all([store.stop(), redisStore.stop()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const cancel = deadline(RUNS * 30 * 60_000, 'memory bench did not finish in time', 1);
+  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP}); load ${loadAverage()}`);
+  const rows: Record<string, number>[] = [];
+  for (let run = 1; run <= RUNS; run++) rows.push(await oneRun(run));
+  const totals = rows.map((r) => r.total).sort((a, b) => a - b);
+  const idles = rows.map((r) => r.idleTotal).sort((a, b) => a - b);
+  console.log(`  sum of all processes right after the traffic: median ${totals[Math.floor(totals.length / 2)]} MB (${totals[0]}–${totals[totals.length - 1]}); ${IDLE_AFTER_MS / 1000} s later: median ${idles[Math.floor(idles.length / 2)]} MB (${idles[0]}–${idles[idles.length - 1]}); limit 1024 MB`);
+  cancel();
+}
+
+runBench(main);
