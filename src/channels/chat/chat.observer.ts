@@ -1,7 +1,7 @@
 import type { AgentModel } from '../../modules/agents/agent.model';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { TicketChanges, TicketObserver } from '../../modules/tickets/ticket.observers';
-import { LIVE_STATUSES, TicketStatus } from '../../modules/tickets/ticket.types';
+import { isLiveStatus } from '../../modules/tickets/ticket.types';
 import type { Realtime } from '../../realtime/realtime';
 import type { ChatQueue } from './chat.queue';
 
@@ -27,7 +27,7 @@ export class ChatObserver implements TicketObserver {
       if (agent) this.realtime.toChat(ticket.number, 'agent:joined', { name: agent.name });
     }
     if (changes.team && typeof changes.team[0] === 'string') await this.queue.leave(changes.team[0], ticket.number);
-    const waiting = !ticket.assigneeId && LIVE_STATUSES.includes(ticket.status as TicketStatus) && !(ticket.meta as { chatEndedAt?: unknown })?.chatEndedAt;
+    const waiting = !ticket.assigneeId && isLiveStatus(ticket.status) && !(ticket.meta as { chatEndedAt?: unknown })?.chatEndedAt;
     if (waiting) await this.queue.join(ticket.team, ticket.number, ticket.createdAt);
     else await this.queue.leave(ticket.team, ticket.number);
   }

@@ -4,7 +4,7 @@ import { scanKeys, type RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import type { AgentDoc, AgentModel } from '../agents/agent.model';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import { LIVE_STATUSES, type TicketStatus } from '../tickets/ticket.types';
+import { isLiveStatus, LIVE_STATUSES } from '../tickets/ticket.types';
 
 /** An agent chats may be offered to: active, front line, online (MongoDB's agent record says). */
 export function isRoutable(a: Pick<AgentDoc, 'active' | 'role' | 'presence'>): boolean {
@@ -13,7 +13,7 @@ export function isRoutable(a: Pick<AgentDoc, 'active' | 'role' | 'presence'>): b
 
 /** A chat that counts against its assignee's chat capacity. */
 export function holdsCapacity(t: Pick<TicketDoc, 'channel' | 'assigneeId' | 'status'>): boolean {
-  return t.channel === 'chat' && !!t.assigneeId && LIVE_STATUSES.includes(t.status as TicketStatus);
+  return t.channel === 'chat' && !!t.assigneeId && isLiveStatus(t.status);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { LiveTicketObserver } from '../tickets/ticket.live';
 import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
-import { LIVE_STATUSES } from '../tickets/ticket.types';
+import { isLiveStatus, LIVE_STATUSES } from '../tickets/ticket.types';
 import type { SlaPolicyDoc } from './sla-policy.model';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Recipient, SlaNotifier } from './sla-notifier';
@@ -137,7 +137,7 @@ export class SlaService {
         ?.addEvent(ticket, { type: 'sla_escalation', data: { escalationId: String(e._id), target: e.target, kind: e.kind, level: e.level, dueAt: e.dueAt ?? null, reason: e.reason ?? null } }, `SLA ${e.kind} (${e.target}), level ${e.level}`, { key: `sla-escalation:${e._id}` })
         .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
     }
-    const live = LIVE_STATUSES.includes(ticket.status as never);
+    const live = isLiveStatus(ticket.status);
     await Promise.all([
       this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
       this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
@@ -294,7 +294,7 @@ export class SlaService {
     const out: TicketDoc[] = [];
     for (const id of ids) {
       const t = byId.get(id);
-      const at = t && LIVE_STATUSES.includes(t.status as never) ? (t.sla?.nextCheckAt ?? null) : null;
+      const at = t && isLiveStatus(t.status) ? (t.sla?.nextCheckAt ?? null) : null;
       if (at && at.getTime() <= until) out.push(t!);
       else await due.set(id, at); // solved, closed, checked meanwhile or gone: the entry follows the ticket
     }

@@ -1,6 +1,6 @@
 import { scanKeys, type RedisClient } from '../../infra/redis';
 import type { QueueItem } from './ticket.payloads';
-import { LIVE_STATUSES, PRIORITY_RANK, Priority, TicketStatus } from './ticket.types';
+import { isLiveStatus, PRIORITY_RANK, Priority } from './ticket.types';
 
 export type { QueueItem };
 
@@ -61,7 +61,7 @@ export class QueueIndex {
 
   /** `known`: the entry as the caller just read it (saves the read here). */
   async put(item: QueueItem, known?: QueueItem | null): Promise<void> {
-    const live = LIVE_STATUSES.includes(item.status as TicketStatus);
+    const live = isLiveStatus(item.status);
     if (known && live && sameSlot(known, item)) {
       // Only the summary changed (a new message's preview): its place and the counted sets stay.
       await this.redis.hset(this.itemsKey, item.id, JSON.stringify(item));

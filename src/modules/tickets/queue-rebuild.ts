@@ -4,7 +4,7 @@ import type { CustomerModel } from '../customers/customer.model';
 import type { QueueIndex, QueueItem } from './queue-index';
 import type { TicketDoc, TicketModel } from './ticket.model';
 import { loadNames, serializeTicket, toQueueItem } from './ticket.serialize';
-import { LIVE_STATUSES } from './ticket.types';
+import { isLiveStatus, LIVE_STATUSES } from './ticket.types';
 
 export interface QueueRebuildDeps {
   Ticket: TicketModel;
@@ -16,7 +16,6 @@ export interface QueueRebuildDeps {
 const BATCH = 1000;
 /** Equal but for `updatedAt` (which the effects journal's housekeeping moves without changing what agents see). */
 const sameShown = (a: QueueItem, b: QueueItem) => JSON.stringify({ ...a, updatedAt: null }) === JSON.stringify({ ...b, updatedAt: null });
-const isLive = (status: string) => (LIVE_STATUSES as readonly string[]).includes(status);
 
 /**
  * Mends the live queue index from MongoDB (the truth) while agents keep working on it: nothing is
@@ -69,14 +68,15 @@ export class QueueRebuild {
     const now: TicketDoc[] = await this.d.Ticket.find({ _id: { $in: items.map((i) => i.id) } });
     const byId = new Map(now.map((t) => [String(t._id), t]));
     const names = await loadNames(now, this.d.Agent, this.d.Customer);
-    for (const put of items) {
+    const held = await this.d.index.getMany(items.map((i) => i.id));
+    for (const [i, put] of items.entries()) {
       const t = byId.get(put.id);
-      if (!t || !isLive(t.status)) {
+      if (!t || !isLiveStatus(t.status)) {
         await this.d.index.remove(put.id);
         continue;
       }
       const fresh = toQueueItem(serializeTicket(t, names));
-      if (fresh.updatedAt > put.updatedAt) await this.d.index.put(fresh, (await this.d.index.getMany([put.id]))[0]);
+      if (fresh.updatedAt > put.updatedAt) await this.d.index.put(fresh, held[i]);
     }
   }
 
@@ -88,7 +88,7 @@ export class QueueRebuild {
       if (!unseen.length) continue;
       const valid = unseen.filter((id) => Types.ObjectId.isValid(id));
       const tickets = valid.length ? await this.d.Ticket.find({ _id: { $in: valid } }, { _id: 1, status: 1 }).lean() : [];
-      const live = new Set(tickets.filter((t) => isLive(t.status)).map((t) => String(t._id)));
+      const live = new Set(tickets.filter((t) => isLiveStatus(t.status)).map((t) => String(t._id)));
       for (const id of unseen) {
         if (live.has(id)) continue; // opened after the read began: its observer put it
         await this.d.index.remove(id);

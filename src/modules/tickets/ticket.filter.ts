@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Principal } from '../auth/principal';
 import type { QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
-import { LIVE_STATUSES, PRIORITY_RANK, type Priority, type TicketStatus } from './ticket.types';
+import { isLiveStatus, PRIORITY_RANK, type Priority } from './ticket.types';
 
 export const SLA_STATES = ['breached', 'at_risk', 'on_track', 'none'] as const;
 export type SlaState = (typeof SLA_STATES)[number];
@@ -39,7 +39,7 @@ const list = (v: string[] | string | undefined): string[] | undefined => (v === 
 /** Whether the filter asks only for live tickets: the live queue index in Redis can answer it without MongoDB. */
 export function isLiveOnly(f: Pick<TicketFilter, 'status' | 'sla'>): boolean {
   if (f.sla === 'at_risk') return true;
-  return !!f.status?.length && f.status.every((s) => LIVE_STATUSES.includes(s as TicketStatus));
+  return !!f.status?.length && f.status.every(isLiveStatus);
 }
 
 /** The fields every filter and sort needs, whether a ticket document or a live queue summary. */

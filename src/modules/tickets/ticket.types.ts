@@ -9,4 +9,5 @@ export type TicketType = (typeof TYPES)[number];
 
 /** Statuses in which a ticket is live work, kept in the live queue index. */
 export const LIVE_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_hold'];
+export const isLiveStatus = (status: string): boolean => (LIVE_STATUSES as readonly string[]).includes(status);
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
