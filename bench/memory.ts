@@ -118,7 +118,8 @@ async function oneRun(run: number): Promise<Record<string, number>> {
   const base = `http://127.0.0.1:${port}`;
   const start = () => spawn(process.execPath, START_ARGS, { cwd: ROOT, env, stdio: 'ignore' });
   let app = start();
-  const client = await mongo.MongoClient.connect(store.url);
+  // the bulk seed waits for a store that a loaded machine slows down, rather than give up after 30 s
+  const client = await mongo.MongoClient.connect(store.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000 });
   const redis = new Redis(redisStore.url, { maxRetriesPerRequest: null });
   const queue = (name: string) => new Queue(name, { connection: redis, prefix: PREFIX });
   try {
