@@ -95,12 +95,14 @@ export const EMBEDDED_MONGO_HEAP = '256m';
 
 /**
  * The JVM options of mongo-java-server under `npm start`, beyond the heap's maximum: the heap starts
- * small and gives memory back after a collection (Serial GC shrinks it to keep 10–30 % free), a
- * smaller code cache and thread stacks, and the client compiler only (C1: no C2 compiler threads
- * and their arenas; the store's CPU per command and per scan measured no worse with it). Measured
- * with bench/store-jvm.ts (memory and store CPU per operation) and bench/memory.ts (BENCHMARKS.md).
+ * at 32 MB and grows with what is live (the JVM's default free ratios, 40–70 %; the default initial
+ * heap here would be the whole maximum), a smaller code cache and thread stacks, and the client
+ * compiler only (C1: no C2 compiler threads and their arenas; the store's CPU per command and per
+ * scan measured no worse with it). Tighter free ratios (10–30 %) saved more but made the store
+ * collect its old generation every few seconds while a big seed grew it. Measured with
+ * bench/store-jvm.ts (memory and store CPU per operation) and bench/memory.ts (BENCHMARKS.md).
  */
-export const EMBEDDED_MONGO_JVM: readonly string[] = ['-Xms32m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=30', '-XX:ReservedCodeCacheSize=48m', '-Xss512k', '-XX:TieredStopAtLevel=1'];
+export const EMBEDDED_MONGO_JVM: readonly string[] = ['-Xms32m', '-XX:ReservedCodeCacheSize=48m', '-Xss512k', '-XX:TieredStopAtLevel=1'];
 
 export interface MongoOptions {
   port?: number;
