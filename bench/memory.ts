@@ -174,12 +174,16 @@ async function oneRun(run: number): Promise<Record<string, number>> {
       if (i % 10 === 0) await fetch(`${base}/api/tickets?q=${encodeURIComponent(['washer', 'drum noise', 'dryer', 'leaks door'][i % 4])}`, { headers: h });
       if (i % 50 === 0) {
         // a report scans the tickets; on a loaded machine the one-threaded store may not answer the
-        // driver's heartbeat meanwhile and the API says 503 "try again shortly": a person would
+        // driver's heartbeat meanwhile and the API says 503 "try again shortly": a person would.
+        // What is measured here is memory: a report that still fails is counted, not fatal.
         for (let attempt = 1; ; attempt++) {
           const res = await fetch(`${base}/api/reports/summary?groupBy=team&from=${new Date(Date.now() - 30 * 86400_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`, { headers: { authorization: `Bearer ${manager}` } });
           if (res.ok) break;
-          if (res.status !== 503 || attempt >= 10) throw new Error(`reports answered ${res.status}: ${await res.text()}`);
           unavailable++;
+          if (attempt >= 5) {
+            console.error(`  a report answered ${res.status} five times: ${await res.text()}`);
+            break;
+          }
           await new Promise((r) => setTimeout(r, 2000 * attempt));
         }
       }
@@ -202,7 +206,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const t3 = Date.now();
     app = start();
     const healthyFullMs = await healthy(base, 120_000);
-    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} reports retried after a 503) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
+    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} report calls answered other than 200, retried) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
     console.log(`  run ${run} redis: ${redisKeys}`);
     return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
   } catch (err) {
