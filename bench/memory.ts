@@ -142,6 +142,8 @@ async function oneRun(run: number): Promise<Record<string, number>> {
       }
     }
     const rebuildS = (Date.now() - t1) / 1000;
+    // a rebuild that failed leaves its index (Redis memory) out of the figure: say so
+    const rebuilds = `live queue ${await tickets.getJobState(`bench-rebuild-index-${run}`)}, search ${await search.getJobState(`bench-rebuild-search-${run}`)}`;
     // traffic through the product's paths
     const t2 = Date.now();
     let retried = 0;
@@ -206,7 +208,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const t3 = Date.now();
     app = start();
     const healthyFullMs = await healthy(base, 120_000);
-    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} report calls answered other than 200, retried) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
+    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s (${rebuilds}), ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} report calls answered other than 200, retried) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
     console.log(`  run ${run} redis: ${redisKeys}`);
     return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
   } catch (err) {
