@@ -123,25 +123,38 @@ export class SlaService {
     return current ?? ticket;
   }
 
+  /**
+   * After a won write: the people first — every new escalation is on its way to the sockets before
+   * anything else is awaited (it is stored, so it is true) — then, side by side, its mails, its
+   * timeline lines, the timers and the due set. An SLA timer's job holds one of the queue's slots
+   * until this returns: the shorter it is, the sooner the next due timer is taken (issue #23).
+   */
   private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null): Promise<void> {
     const id = String(ticket._id);
-    // People first: the escalation is what someone is waiting for; the timers can follow.
     const known = new Set((before?.escalations ?? []).map((e) => String(e._id)));
-    const fresh = (after?.escalations ?? []).filter((e) => !known.has(String(e._id)));
-    for (const e of fresh) {
-      const recipients = this.recipients.get(String(e._id)) ?? (await this.notifier.recipients(ticket, e));
+    const told: [Escalation, Recipient[]][] = [];
+    for (const e of (after?.escalations ?? []).filter((x) => !known.has(String(x._id)))) {
+      told.push([e, this.recipients.get(String(e._id)) ?? (await this.notifier.recipients(ticket, e))]);
       this.recipients.delete(String(e._id));
-      await this.notifier.send(ticket, e, recipients);
-      // keyed by the escalation: a retried write does not write the line twice
-      await this.d.timeline
-        ?.addEvent(ticket, { type: 'sla_escalation', data: { escalationId: String(e._id), target: e.target, kind: e.kind, level: e.level, dueAt: e.dueAt ?? null, reason: e.reason ?? null } }, `SLA ${e.kind} (${e.target}), level ${e.level}`, { key: `sla-escalation:${e._id}` })
-        .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
     }
+    for (const [e, recipients] of told) this.notifier.publish(ticket, e, recipients);
     const live = isLiveStatus(ticket.status);
     await Promise.all([
+      ...told.map(([e, recipients]) => this.notifier.mail(ticket, e, recipients)),
+      // one ticket's lines one after the other (each touches the ticket and runs its observers)
+      (async () => {
+        for (const [e] of told) await this.timelineLine(ticket, e);
+      })(),
       this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
       this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
     ]);
+  }
+
+  /** The escalation's line on the ticket's timeline, keyed by the escalation: a retried write does not write it twice. */
+  private async timelineLine(ticket: TicketDoc, e: Escalation): Promise<void> {
+    await this.d.timeline
+      ?.addEvent(ticket, { type: 'sla_escalation', data: { escalationId: String(e._id), target: e.target, kind: e.kind, level: e.level, dueAt: e.dueAt ?? null, reason: e.reason ?? null } }, `SLA ${e.kind} (${e.target}), level ${e.level}`, { key: `sla-escalation:${e._id}` })
+      .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
   }
 
   /** Records escalation events on the state (who was told is decided now and kept with them). */
@@ -303,7 +316,8 @@ export class SlaService {
 
   /** The live queue orders by the SLA: show the new due times. */
   async refreshLive(ticket: TicketDoc): Promise<void> {
-    const view = await this.d.live.refresh(ticket);
+    // the SLA changes neither the customer nor the assignee: their names come from the queue entry
+    const view = await this.d.live.refresh(ticket, true);
     this.d.realtime.toTeam(ticket.team, 'ticket:updated', { ...view, changes: ['sla'] });
   }
 
