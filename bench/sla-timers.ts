@@ -167,6 +167,8 @@ async function main(): Promise<void> {
     timed('  tickets.byId', inner.d.tickets, 'byId');
     timed('  notifier.recipients', inner.notifier, 'recipients');
     timed('  notifier.send (socket + mails)', inner.notifier, 'send');
+    timed('  notifier.mail', inner.notifier, 'mail');
+    timed('followUp (mails, timeline line)', sla as unknown as Record<string, unknown>, 'followUp');
     timed('  timeline.addEvent', inner.d.timeline, 'addEvent');
     timed('  timers.sync', inner.timers, 'sync');
     timed('  due.set', inner.d.due, 'set');

@@ -114,8 +114,10 @@ export interface JobObserver {
  * many come due together (a policy's tickets opened in a burst), and with 8 slots the later ones
  * wait for a slot long after their due time (issue #23). The work itself is small, so the slots are
  * many; a check re-reads the ticket and writes conditionally, so parallel checks never double.
+ * The escalations' follow-ups (mails, timeline lines: `notify`) run few at once, so that a burst
+ * of them never crowds the checks still due out of the store and the event loop.
  */
-const CONCURRENCY: Partial<Record<QueueName, number>> = { sla: 64 };
+const CONCURRENCY: Partial<Record<QueueName, number>> = { sla: 64, notify: 4 };
 
 /** Consumers: one Worker per queue with a processor, on a blocking connection of its own. */
 export function startWorkers(

@@ -75,6 +75,17 @@ export interface SlaServiceDeps {
   timeline?: Pick<TicketMessages, 'addEvent'>;
   /** live tickets by `sla.nextCheckAt` in Redis, what the sweeper reads; without it the sweeper queries MongoDB every time */
   due?: DueSet;
+  /**
+   * Queues an escalation's follow-up (its mails and timeline line) as a job of its own, which
+   * `followUp` runs; without it (or when the queueing fails) the follow-up runs in the caller.
+   */
+  followUps?: { add(data: EscalationFollowUp, jobId: string): Promise<unknown> };
+}
+
+/** What an escalation's follow-up job carries: the escalations of one write and who was told (JSON). */
+export interface EscalationFollowUp {
+  ticketId: string;
+  escalations: { escalation: Omit<Escalation, '_id' | 'at' | 'dueAt' | 'acknowledgedAt'> & { _id: string; at: string; dueAt: string | null; acknowledgedAt?: string | null }; recipients: Recipient[] }[];
 }
 
 /**
@@ -125,9 +136,11 @@ export class SlaService {
 
   /**
    * After a won write: the people first — every new escalation is on its way to the sockets before
-   * anything else is awaited (it is stored, so it is true) — then, side by side, its mails, its
-   * timeline lines, the timers and the due set. An SLA timer's job holds one of the queue's slots
-   * until this returns: the shorter it is, the sooner the next due timer is taken (issue #23).
+   * anything else is awaited (it is stored, so it is true) — then the timers and the due set side by
+   * side, and the escalations' mails and timeline lines queued as a follow-up job (issue #23). An SLA
+   * timer's job holds a slot of its queue until this returns: the less it waits for, the sooner the
+   * next due timer is taken, and a burst of breaches reaches its sockets before the slower
+   * follow-ups of any of them take the store's and the event loop's time.
    */
   private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null): Promise<void> {
     const id = String(ticket._id);
@@ -140,13 +153,50 @@ export class SlaService {
     for (const [e, recipients] of told) this.notifier.publish(ticket, e, recipients);
     const live = isLiveStatus(ticket.status);
     await Promise.all([
+      told.length ? this.queueFollowUp(ticket, told) : null,
+      this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
+      this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
+    ]);
+  }
+
+  /** Queues the follow-up of one write's escalations (id by its first escalation: a retried job queues it once); runs it here when it cannot be queued. */
+  private async queueFollowUp(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
+    if (this.d.followUps) {
+      const data: EscalationFollowUp = {
+        ticketId: String(ticket._id),
+        escalations: told.map(([e, recipients]) => ({
+          escalation: { ...e, _id: String(e._id), at: e.at.toISOString(), dueAt: e.dueAt ? e.dueAt.toISOString() : null, acknowledgedAt: null },
+          recipients,
+        })),
+      };
+      try {
+        await this.d.followUps.add(data, `sla-follow-up-${told[0][0]._id}`);
+        return;
+      } catch (err) {
+        this.d.log.warn({ ticket: ticket.number, err: (err as Error).message }, 'escalation follow-up not queued; done now');
+      }
+    }
+    await this.followUpOf(ticket, told);
+  }
+
+  /** The follow-up job: the escalations' mails and timeline lines, on the ticket as it is now. Idempotent (mails and lines keyed by the escalation). */
+  async followUp(data: EscalationFollowUp): Promise<void> {
+    const ticket = await this.d.tickets.byId(data.ticketId);
+    if (!ticket) return;
+    const told = data.escalations.map(({ escalation: e, recipients }): [Escalation, Recipient[]] => [
+      { ...e, _id: new Types.ObjectId(e._id), at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : null, acknowledgedAt: null } as Escalation,
+      recipients,
+    ]);
+    await this.followUpOf(ticket, told);
+  }
+
+  private async followUpOf(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
+    await Promise.all([
       ...told.map(([e, recipients]) => this.notifier.mail(ticket, e, recipients)),
       // one ticket's lines one after the other (each touches the ticket and runs its observers)
       (async () => {
         for (const [e] of told) await this.timelineLine(ticket, e);
       })(),
-      this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
-      this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
     ]);
   }
 
