@@ -30,10 +30,35 @@ export interface SlaNotifierDeps {
   log: Logger;
 }
 
+/** how long one answer of "who hears of this" serves: a burst of breaches in one team costs one query */
+const RECIPIENTS_CACHE_MS = 2000;
+
 export class SlaNotifier {
+  private readonly cache = new Map<string, { at: number; recipients: Promise<Recipient[]> }>();
+
   constructor(private readonly d: SlaNotifierDeps) {}
 
-  async recipients(ticket: Pick<TicketDoc, 'assigneeId' | 'team'>, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
+  /**
+   * The agents an event goes to, decided when it is recorded. A filter on the agents (role, team)
+   * is a scan on the embedded store, and many breaches fall due together (a policy's tickets opened
+   * in a burst): one answer per level, team and assignee serves for RECIPIENTS_CACHE_MS, as the
+   * chat's availability does; a change of role or team is seen within that time.
+   */
+  recipients(ticket: Pick<TicketDoc, 'assigneeId' | 'team'>, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
+    const key = `${e.level}|${ticket.team}|${ticket.assigneeId ? String(ticket.assigneeId) : ''}`;
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < RECIPIENTS_CACHE_MS) return hit.recipients;
+    if (this.cache.size > 1000) for (const [k, v] of this.cache) if (now - v.at >= RECIPIENTS_CACHE_MS) this.cache.delete(k);
+    const recipients = this.query(ticket, e).catch((err) => {
+      this.cache.delete(key);
+      throw err;
+    });
+    this.cache.set(key, { at: now, recipients });
+    return recipients;
+  }
+
+  private async query(ticket: Pick<TicketDoc, 'assigneeId' | 'team'>, e: Pick<DueEvent, 'kind' | 'level'>): Promise<Recipient[]> {
     const { Agent } = this.d;
     const or: Record<string, unknown>[] = [];
     if (e.level <= 1 && ticket.assigneeId) or.push({ _id: ticket.assigneeId });
