@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
 import { GroupCommit } from '../../infra/group-commit';
-import { insertDoc } from '../../infra/insert-doc';
+import { insertDoc, insertPlain } from '../../infra/insert-doc';
 import type { Locale } from '../../core/types';
 import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
 
@@ -89,7 +89,7 @@ export class CustomerService {
     }, this.customerInserts);
     for (const key of keys) {
       try {
-        await insertDoc(this.Contact, { _id: key, customerId: created._id }, this.contactInserts);
+        await insertPlain(this.Contact, { _id: key, customerId: created._id }, this.contactInserts);
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         // Someone registered the same contact meanwhile: theirs wins, ours goes.
