@@ -28,29 +28,37 @@ function valueAt(obj: Pojo, path: string): unknown {
  * run over a cast plain document and its subdocuments, as `validateSync()` runs them over a new
  * document; async validators are skipped by both. Errors are added to `error` under their full path.
  */
-function validatePlain(schema: Schema, obj: Pojo, prefix: string, error: MongooseError.ValidationError): void {
+/** the errors of one document, the ValidationError (an Error, with its stack trace) made only when there is one */
+class Errors {
+  error: MongooseError.ValidationError | null = null;
+  addError(path: string, err: Error): void {
+    (this.error ??= new MongooseError.ValidationError()).addError(path, err as never);
+  }
+}
+
+function validatePlain(schema: Schema, obj: Pojo, prefix: string, error: Errors): void {
   for (const [path, t] of Object.entries(schema.paths) as [string, AnyType][]) {
     const value = valueAt(obj, path);
     const full = prefix + path;
     if (t.$isSingleNested) {
       if (value == null) {
         const err = t.validators.length && t.validators[0].type === 'required' ? t.doValidateSync(value, obj) : null;
-        if (err) error.addError(full, err as never);
+        if (err) error.addError(full, err);
       } else validatePlain(t.caster!.schema!, value as Pojo, `${full}.`, error);
       continue;
     }
     if (t.$isMongooseDocumentArray) {
       const err = (BaseType.prototype as unknown as AnyType).doValidateSync.call(t, value, obj);
-      if (err) error.addError(full, err as never);
+      if (err) error.addError(full, err);
       if (Array.isArray(value)) value.forEach((el, i) => el != null && validatePlain(t.schema!, el as Pojo, `${full}.${i}.`, error));
       continue;
     }
     const err = t.doValidateSync(value, obj);
-    if (err) error.addError(full, err as never);
+    if (err) error.addError(full, err);
     if (t.$isMongooseArray && Array.isArray(value) && t.caster?.validators?.length) {
       value.forEach((el, i) => {
         const e = t.caster!.doValidateSync(el, obj);
-        if (e) error.addError(`${full}.${i}`, e as never);
+        if (e) error.addError(`${full}.${i}`, e);
       });
     }
   }
@@ -75,9 +83,9 @@ export function storedShape<T>(M: Model<T>, fields: Pojo): Pojo {
   }
   const versionKey = M.schema.options.versionKey;
   if (typeof versionKey === 'string' && stored[versionKey] == null) stored[versionKey] = 0;
-  const error = new MongooseError.ValidationError();
-  validatePlain(M.schema, stored, '', error);
-  if (Object.keys(error.errors).length) throw error;
+  const errors = new Errors();
+  validatePlain(M.schema, stored, '', errors);
+  if (errors.error) throw errors.error;
   return stored;
 }
 
