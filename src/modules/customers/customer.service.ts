@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import { ByIdReader } from '../../infra/by-id-reader';
 import { GroupCommit } from '../../infra/group-commit';
 import { insertDoc, insertPlain } from '../../infra/insert-doc';
 import type { Locale } from '../../core/types';
-import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
+import type { ContactModel, CustomerDoc, CustomerFields, CustomerModel } from './customer.model';
 
 export interface CustomerInput {
   name?: string;
@@ -37,6 +38,8 @@ export class CustomerService {
   /** new customers and contacts of concurrent creations share insert commands (issue #23) */
   private readonly customerInserts: GroupCommit;
   private readonly contactInserts: GroupCommit;
+  /** reads by _id of concurrent jobs share one query (a delivery's customer) */
+  private readonly byId: ByIdReader<CustomerFields>;
 
   constructor(
     private readonly Customer: CustomerModel,
@@ -45,6 +48,7 @@ export class CustomerService {
   ) {
     this.customerInserts = new GroupCommit(Customer, 500, { prepared: true });
     this.contactInserts = new GroupCommit(Contact, 500, { prepared: true });
+    this.byId = new ByIdReader(Customer);
   }
 
   async findByContact(input: { email?: string | null; phone?: string | null }): Promise<CustomerDoc | null> {
@@ -158,7 +162,7 @@ export class CustomerService {
   }
 
   private async resolve(id: Types.ObjectId): Promise<CustomerDoc | null> {
-    let c = await this.Customer.findById(id);
+    let c = await this.byId.get(id);
     for (let hops = 0; c?.mergedInto && hops < 5; hops++) c = await this.Customer.findById(c.mergedInto);
     return c;
   }
