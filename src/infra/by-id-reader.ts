@@ -5,23 +5,25 @@ type Waiter<D> = { resolve: (doc: D | null) => void; reject: (err: unknown) => v
 /**
  * Reads by `_id` of the same moment share one query (issue #23): what concurrent jobs and requests
  * ask for within a turn of the event loop (a mail's ticket, the acknowledgement's message, its
- * customer) is read with one `find({_id: {$in: [...]}})`, which uses the key on every store; alone,
- * a read is the same `findById` as before, a turn later. Each caller gets a document of its own
- * (the same id asked twice is two documents), read after every write it awaited: batching, not a cache.
+ * customer, the contacts of new senders) is read with one `find({_id: {$in: [...]}})`, which uses
+ * the key on every store; alone, a read is the same `findById` as before, a turn later. Read after
+ * every write its caller awaited: batching, not a cache. Hydrated, each caller gets a document of
+ * its own (the same id asked twice is two documents); `lean`, callers share the plain objects and
+ * must not change them. `objectIds: false` for collections keyed by strings (contacts).
  */
-export class ByIdReader<T> {
-  private pending = new Map<string, Waiter<HydratedDocument<T>>[]>();
+export class ByIdReader<T, D = HydratedDocument<T>> {
+  private pending = new Map<string, Waiter<D>[]>();
   private scheduled = false;
 
   constructor(
     private readonly model: Model<T>,
-    private readonly max = 200,
+    private readonly opts: { lean?: boolean; objectIds?: boolean; max?: number } = {},
   ) {}
 
-  get(id: string | Types.ObjectId): Promise<HydratedDocument<T> | null> {
+  get(id: string | Types.ObjectId): Promise<D | null> {
     const key = String(id);
     // an id that is no ObjectId fails (or misses) as findById would, without failing the batch
-    if (!Types.ObjectId.isValid(key)) return this.model.findById(id) as never;
+    if (this.opts.objectIds !== false && !Types.ObjectId.isValid(key)) return (this.opts.lean ? this.model.findById(id).lean() : this.model.findById(id)) as never;
     return new Promise((resolve, reject) => {
       const waiters = this.pending.get(key);
       if (waiters) waiters.push({ resolve, reject });
@@ -33,19 +35,31 @@ export class ByIdReader<T> {
     });
   }
 
+  /** Several ids, answered in their order (null for a missing one). */
+  many(ids: (string | Types.ObjectId)[]): Promise<(D | null)[]> {
+    return Promise.all(ids.map((id) => this.get(id)));
+  }
+
+  private async read(ids: string[]): Promise<Map<string, unknown>> {
+    const { model } = this;
+    const q = ids.length === 1 ? model.find({ _id: ids[0] }) : model.find({ _id: { $in: ids } });
+    const docs = (this.opts.lean ? await q.lean() : await q) as { _id: unknown }[];
+    return new Map(docs.map((d) => [String(d._id), d]));
+  }
+
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
     this.scheduled = false;
     const ids = [...batch.keys()];
-    for (let i = 0; i < ids.length; i += this.max) {
-      const part = ids.slice(i, i + this.max);
+    const max = this.opts.max ?? 200;
+    for (let i = 0; i < ids.length; i += max) {
+      const part = ids.slice(i, i + max);
       try {
-        const docs = part.length === 1 ? [await this.model.findById(part[0])] : await this.model.find({ _id: { $in: part } });
-        const found = new Map(docs.filter((d): d is NonNullable<typeof d> => !!d).map((d) => [String(d._id), d as HydratedDocument<T>]));
+        const found = await this.read(part);
         for (const id of part) {
-          const doc = found.get(id) ?? null;
-          batch.get(id)!.forEach((w, n) => w.resolve(doc && n > 0 ? (this.model.hydrate(doc.toObject({ depopulate: true })) as HydratedDocument<T>) : doc));
+          const doc = (found.get(id) ?? null) as (D & { toObject?(o: object): object }) | null;
+          batch.get(id)!.forEach((w, n) => w.resolve(doc && n > 0 && !this.opts.lean ? (this.model.hydrate(doc.toObject!({ depopulate: true })) as D) : doc));
         }
       } catch (err) {
         for (const id of part) batch.get(id)!.forEach((w) => w.reject(err));

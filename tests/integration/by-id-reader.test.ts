@@ -44,4 +44,15 @@ describe('ByIdReader', () => {
     const reader = new ByIdReader(Thing());
     await expect(reader.get('not-an-id')).rejects.toThrow(/Cast to ObjectId failed/);
   });
+
+  it('reads plain documents under string keys, several ids of several callers in one query', async () => {
+    const Key = conn.models.ReaderKey ?? conn.model('ReaderKey', new Schema({ _id: String, v: Number }));
+    await Key.insertMany([{ _id: 'email:a@example.com', v: 1 }, { _id: 'phone:+861', v: 2 }]);
+    const reader = new ByIdReader<{ _id: string; v: number }, { _id: string; v: number }>(Key as never, { lean: true, objectIds: false });
+    rec.reset();
+    const [one, two] = await Promise.all([reader.many(['email:a@example.com', 'phone:+862']), reader.many(['phone:+861'])]);
+    expect(rec.commands).toHaveLength(1);
+    expect(one).toMatchObject([{ _id: 'email:a@example.com', v: 1 }, null]);
+    expect(two).toMatchObject([{ _id: 'phone:+861', v: 2 }]);
+  });
 });

@@ -40,6 +40,8 @@ export class CustomerService {
   private readonly contactInserts: GroupCommit;
   /** reads by _id of concurrent jobs share one query (a delivery's customer) */
   private readonly byId: ByIdReader<CustomerFields>;
+  /** contact look-ups of concurrent creations share one query */
+  private readonly contacts: ByIdReader<{ _id: string; customerId: unknown }, { _id: string; customerId: unknown }>;
 
   constructor(
     private readonly Customer: CustomerModel,
@@ -49,6 +51,7 @@ export class CustomerService {
     this.customerInserts = new GroupCommit(Customer, 500, { prepared: true });
     this.contactInserts = new GroupCommit(Contact, 500, { prepared: true });
     this.byId = new ByIdReader(Customer);
+    this.contacts = new ByIdReader(Contact, { lean: true, objectIds: false });
   }
 
   async findByContact(input: { email?: string | null; phone?: string | null }): Promise<CustomerDoc | null> {
@@ -59,7 +62,7 @@ export class CustomerService {
   private async lookUp(input: { email?: string | null; phone?: string | null }): Promise<{ customer: CustomerDoc | null; registered: Set<string> }> {
     const keys = contactKeys(input);
     if (!keys.length) return { customer: null, registered: new Set() };
-    const contacts = await this.Contact.find({ _id: { $in: keys } }).lean();
+    const contacts = (await this.contacts.many(keys)).filter((c): c is NonNullable<typeof c> => !!c);
     const registered = new Set(contacts.map((x) => String(x._id)));
     for (const key of keys) {
       const c = contacts.find((x) => x._id === key);
