@@ -1,6 +1,7 @@
 import { io, Socket } from 'socket.io-client';
 import { createContext } from 'preact';
-import { useContext, useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useRef } from 'preact/hooks';
+import { debouncer } from './debounce';
 import type { AgentsAnswer, AgentsClientEvent, AgentsClientEvents, AgentsClientPayload, AgentsPayload, AgentsServerEvent, AgentsServerEvents, ErrorAck } from '../src/realtime/agents.events';
 
 /** The console's /agents connection, typed by the server's event maps. */
@@ -35,13 +36,16 @@ export function useLive<E extends LiveEvent>(event: E | E[], handler: (payload: 
   }, [socket, events.join(',')]);
 }
 
-/** Calls fn at most once per `ms` after a burst of calls (event-driven refreshes). */
-export function debounce(fn: () => void, ms: number): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return () => {
-    clearTimeout(timer);
-    timer = setTimeout(fn, ms);
-  };
+/**
+ * A refresh after a burst of events: the returned function may be called often; `fn` runs once,
+ * `ms` after the last call, and it is the component's newest `fn` (its current filters), never one of
+ * an earlier render. The timer dies with the component.
+ */
+export function useDebounced(fn: () => void, ms: number): () => void {
+  const d = useMemo(() => debouncer(ms), [ms]);
+  d.fn = fn;
+  useEffect(() => d.cancel, [d]);
+  return d.call;
 }
 
 /** Emits a client event and resolves with its ack: the answer, or `{error}` (also when offline or unanswered). */

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { errorText } from '../errors';
 import { duration, useT } from '../i18n';
-import { debounce, useLive } from '../live';
+import { useDebounced, useLive } from '../live';
 import type { Me } from '../session';
 import { teamName, useTeams } from '../teams';
 import { Time } from './common';
@@ -59,7 +59,7 @@ export function Dashboard({ me }: { me: Me }) {
       setError(errorText(err, t));
     }
   };
-  const reload = useMemo(() => debounce(load, 250), []);
+  const reload = useDebounced(() => void load(), 250);
   useEffect(() => {
     void load();
     api<{ escalations: Escalation[] }>('/api/escalations?limit=30')

@@ -3,7 +3,7 @@ import { api } from '../api';
 import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { useListNav } from '../listnav';
-import { debounce, useLive } from '../live';
+import { useDebounced, useLive } from '../live';
 import { go } from '../router';
 import type { QueueItem } from '../types';
 import { ChannelIcon, Due } from './common';
@@ -58,7 +58,7 @@ export function Queue({ selected }: { selected: number | null }) {
       setError(errorText(err, t));
     }
   };
-  const reload = useMemo(() => debounce(load, 150), []);
+  const reload = useDebounced(() => void load(), 150);
   useEffect(() => {
     void load();
   }, []);

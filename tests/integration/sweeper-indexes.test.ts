@@ -58,7 +58,7 @@ describe('every periodic job’s query has the index MongoDB needs', () => {
         if (!declared) continue; // a collection no model declares (the bench's, a driver's own)
         for (const f of c.filters) {
           const fields = fieldsOf(f);
-          if (!fields.length) continue; // a whole-collection read (a rebuild's pass), paged by _id
+          if (!fields.length) continue; // a whole-collection read (a rebuild's pass, one query read in batches)
           // an index on the field, or on a path inside it ($elemMatch on an array of sub-documents)
           const usable = declared.some((ix) => fields.some((field) => ix[0] === field || ix[0].startsWith(`${field}.`)));
           if (!usable) missing.add(`${name}: ${c.collection} by ${JSON.stringify(f).slice(0, 160)} (indexes: ${declared.map((ix) => ix.join('+')).join(', ')})`);

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { useT } from '../../i18n';
-import { debounce, useLive } from '../../live';
+import { useDebounced, useLive } from '../../live';
 import { Icon, Time } from '../common';
 import type { CallbackTask } from './types';
 
@@ -18,7 +18,7 @@ export function CallbackList() {
       if (err instanceof ApiError && err.status === 404) setAvailable(false);
     }
   };
-  const reload = useMemo(() => debounce(load, 200), []);
+  const reload = useDebounced(() => void load(), 200);
   useEffect(() => {
     void load();
   }, []);

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { errorText } from '../../errors';
 import { useT } from '../../i18n';
-import { debounce, useLive } from '../../live';
+import { useDebounced, useLive } from '../../live';
 import { useRoute } from '../../router';
 import { isLead, type Me } from '../../session';
 import { teamName, useTeams } from '../../teams';
@@ -123,17 +123,20 @@ export function CallbacksPage({ me }: { me: Me }) {
   const [state, setState] = useState<'open' | 'done'>('open');
   const [list, setList] = useState<CallbackTask[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const seq = useRef(0);
   const load = async () => {
+    const mine = ++seq.current;
     try {
       const status = state === 'open' ? 'due,scheduled' : 'done,failed,cancelled';
       const res = await api<{ callbacks: CallbackTask[] }>(`/api/callbacks?status=${status}&limit=100${scope === 'mine' ? '&mine=true' : ''}`);
+      if (mine !== seq.current) return; // the answer of filters left meanwhile
       setList(res.callbacks);
       setError(null);
     } catch (err) {
-      setError(errorText(err, t));
+      if (mine === seq.current) setError(errorText(err, t));
     }
   };
-  const reload = useMemo(() => debounce(load, 200), [scope, state]);
+  const reload = useDebounced(() => void load(), 200);
   useEffect(() => {
     void load();
   }, [scope, state]);

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { errorText, fieldErrors } from '../../errors';
 import { useT } from '../../i18n';
 import { useListNav } from '../../listnav';
-import { debounce, useLive } from '../../live';
+import { useDebounced, useLive } from '../../live';
 import { go, hashOf, useRoute } from '../../router';
 import { isLead, seesAllTeams, type Me } from '../../session';
 import { useShortcut } from '../../shortcuts';
@@ -124,7 +124,7 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
     void load(null);
   }, [key]);
   useEffect(() => void loadViews(), []);
-  const refresh = useMemo(() => debounce(() => (void load(null), void loadViews()), 400), [key]);
+  const refresh = useDebounced(() => (void load(null), void loadViews()), 400);
   useLive(['ticket:created', 'ticket:updated'], refresh);
   useShortcut('search', () => searchBox.current?.focus());
   useListNav(rows.map((r) => r.number), selected, (n) => go(['tickets', n], filters));

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, download, session } from '../../api';
 import { useT } from '../../i18n';
-import { debounce, useLive } from '../../live';
+import { useDebounced, useLive } from '../../live';
 import { Time } from '../common';
 import { returnEventText } from './return-events';
 import type { Return } from './return-types';
@@ -12,11 +12,13 @@ export function ReturnsView({ selected }: { selected: string | null }) {
   const { t } = useT();
   const [filter, setFilter] = useState<'open' | 'all'>('open');
   const [list, setList] = useState<Return[]>([]);
+  const seq = useRef(0);
   const load = async () => {
+    const mine = ++seq.current;
     const res = await api<{ returns: Return[] }>(`/api/returns?limit=100${filter === 'open' ? '&status=open' : ''}`);
-    setList(res.returns);
+    if (mine === seq.current) setList(res.returns); // else the answer of a filter left meanwhile
   };
-  const reload = useMemo(() => debounce(() => void load(), 150), [filter]);
+  const reload = useDebounced(() => void load(), 150);
   useEffect(() => void load(), [filter]);
   useLive(['return:updated', 'connect'], reload);
   return (

@@ -1,3 +1,4 @@
+import { inBatches } from '../../infra/batches';
 import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import { ANALYSIS_VERSION, Analyzer, QueryGroup } from '../search/analyzer';
@@ -157,14 +158,10 @@ export class KbIndex {
   async rebuild(): Promise<number> {
     const started = Date.now();
     let n = 0;
-    // cursor paging by _id: a range on _id, done once per rebuild, not per search
-    let last: unknown = null;
-    for (;;) {
-      const batch = await this.Article.find(last ? { _id: { $gt: last } } : {}).sort({ _id: 1 }).limit(500);
-      if (!batch.length) break;
+    // one query over the articles, read in batches (see inBatches), done once per rebuild, not per search
+    for await (const batch of inBatches(this.Article.find({}).cursor({ batchSize: 500 }), 500)) {
       for (const a of batch) await this.put(a);
       n += batch.length;
-      last = batch[batch.length - 1]._id;
     }
     await this.redis.set(this.builtKey, String(Date.now()));
     this.log.info({ articles: n, ms: Date.now() - started, version: ANALYSIS_VERSION }, 'knowledge base index rebuilt');

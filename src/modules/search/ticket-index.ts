@@ -1,3 +1,4 @@
+import { inBatches } from '../../infra/batches';
 import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from '../tickets/message.model';
@@ -102,28 +103,24 @@ export class TicketSearchIndex implements TicketObserver {
   }
 
   /**
-   * Refills the index from MongoDB: tickets by _id, then every message in _id order (one pass over
-   * each collection, never a query per ticket). Idempotent: adding a posting twice changes nothing.
+   * Refills the index from MongoDB: the tickets, then every message (one query over each
+   * collection, read in batches; never a query per ticket or per page). Idempotent: adding a
+   * posting twice changes nothing.
    */
   async rebuild(Ticket: TicketModel, Message: MessageModel, batch = 2000): Promise<{ tickets: number; messages: number }> {
     const started = Date.now();
     const teamOf = new Map<string, { number: number; team: string }>();
     let tickets = 0;
-    let last: unknown = null;
-    for (;;) {
-      const page = await Ticket.find(last ? { _id: { $gt: last } } : {}, { number: 1, team: 1, subject: 1, product: 1, tags: 1 }).sort({ _id: 1 }).limit(batch).lean();
-      if (!page.length) break;
+    const ticketPass = Ticket.find({}, { number: 1, team: 1, subject: 1, product: 1, tags: 1 }).lean().cursor({ batchSize: batch });
+    for await (const page of inBatches(ticketPass, batch)) {
       for (const t of page) teamOf.set(String(t._id), { number: t.number, team: t.team });
       // side by side: ioredis pipelines the scripts; the team the index already knows wins (a move seen meanwhile)
       await Promise.all(page.map((t) => this.indexTicketFields(t as unknown as TicketDoc)));
       tickets += page.length;
-      last = page[page.length - 1]._id;
     }
     let messages = 0;
-    last = null;
-    for (;;) {
-      const page = await Message.find({ ...(last ? { _id: { $gt: last } } : {}), kind: 'message' }, { ticketId: 1, body: 1, fullBody: 1, internal: 1, automatic: 1 }).sort({ _id: 1 }).limit(batch).lean();
-      if (!page.length) break;
+    const messagePass = Message.find({ kind: 'message' }, { ticketId: 1, body: 1, fullBody: 1, internal: 1, automatic: 1 }).lean().cursor({ batchSize: batch });
+    for await (const page of inBatches(messagePass, batch)) {
       await Promise.all(
         page.map((m) => {
           const t = teamOf.get(String(m.ticketId));
@@ -131,7 +128,6 @@ export class TicketSearchIndex implements TicketObserver {
         }),
       );
       messages += page.length;
-      last = page[page.length - 1]._id;
     }
     await this.redis.set(this.builtKey, String(Date.now()));
     this.log.info({ tickets, messages, ms: Date.now() - started, version: ANALYSIS_VERSION }, 'ticket search index rebuilt');

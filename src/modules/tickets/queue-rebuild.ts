@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { inBatches } from '../../infra/batches';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { QueueIndex, QueueItem } from './queue-index';
@@ -11,6 +12,8 @@ export interface QueueRebuildDeps {
   Agent: AgentModel;
   Customer: CustomerModel;
   index: QueueIndex;
+  /** tickets reconciled at a time (default 1000) */
+  batch?: number;
 }
 
 const BATCH = 1000;
@@ -33,13 +36,12 @@ export class QueueRebuild {
   async run(): Promise<{ live: number; written: number; removed: number; pruned: number }> {
     const seen = new Set<string>();
     let written = 0;
-    let last: unknown = null;
-    for (;;) {
-      const batch: TicketDoc[] = await this.d.Ticket.find({ status: { $in: [...LIVE_STATUSES] }, ...(last ? { _id: { $gt: last } } : {}) }).sort({ _id: 1 }).limit(BATCH);
-      if (!batch.length) break;
+    const size = this.d.batch ?? BATCH;
+    // one query over the live tickets, read in batches (a copy may be older than the index's entry: see above)
+    const live = this.d.Ticket.find({ status: { $in: [...LIVE_STATUSES] } }).cursor({ batchSize: size });
+    for await (const batch of inBatches<TicketDoc>(live, size)) {
       for (const t of batch) seen.add(String(t._id));
       written += await this.reconcile(batch);
-      last = batch[batch.length - 1]._id;
     }
     const removed = await this.removeGone(seen);
     const pruned = await this.d.index.pruneOrphans();
