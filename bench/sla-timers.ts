@@ -66,7 +66,7 @@ const STAGES = ['due', 'promoted', 'picked', 'read', 'decided', 'written', 'publ
 type Stage = (typeof STAGES)[number];
 
 async function main(): Promise<void> {
-  const cancelDeadline = deadline(180_000, 'bench did not finish within 3 minutes');
+  const cancelDeadline = deadline(420_000, 'bench did not finish within 7 minutes');
   const app = await startBenchApp({ name: 'sla', mongoHeap: '1g', monitorCommands: true });
   const { c, server } = app;
   try {

@@ -340,28 +340,15 @@ export class SlaService {
     const { Ticket, due } = this.d;
     const query = { 'sla.nextCheckAt': { $ne: null }, status: { $in: [...LIVE_STATUSES] } };
     if (!due) return Ticket.find({ ...query, 'sla.nextCheckAt': { $ne: null, $lte: new Date(until) } }).limit(limit);
-    if (await due.repairDue(REPAIR_EVERY_MS)) {
-      let batch: [string, Date][] = [];
-      for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) {
-        batch.push([String(t._id), t.sla!.nextCheckAt!]);
-        if (batch.length < 500) continue;
-        await due.setMany(batch);
-        batch = [];
-      }
-      await due.setMany(batch);
-    }
-    const ids = await due.due(until, limit);
-    if (!ids.length) return [];
-    const found: TicketDoc[] = await Ticket.find({ _id: { $in: ids } });
-    const byId = new Map(found.map((t) => [String(t._id), t]));
-    const out: TicketDoc[] = [];
-    for (const id of ids) {
-      const t = byId.get(id);
-      const at = t && isLiveStatus(t.status) ? (t.sla?.nextCheckAt ?? null) : null;
-      if (at && at.getTime() <= until) out.push(t!);
-      else await due.set(id, at); // solved, closed, checked meanwhile or gone: the entry follows the ticket
-    }
-    return out;
+    return due.dueDocs<TicketDoc>(until, limit, {
+      repairEveryMs: REPAIR_EVERY_MS,
+      scan: async function* () {
+        for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) yield [String(t._id), t.sla!.nextCheckAt!];
+      },
+      byIds: (ids) => Ticket.find({ _id: { $in: ids } }),
+      idOf: (t) => String(t._id),
+      wants: (t) => (isLiveStatus(t.status) ? (t.sla?.nextCheckAt ?? null) : null),
+    });
   }
 
   /** The live queue orders by the SLA: show the new due times. */
