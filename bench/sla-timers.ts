@@ -12,7 +12,7 @@
  *   promoted   BullMQ moved the timer's job delayed → wait (the `waiting` event of the queue's
  *              event stream: the stream id is Redis's clock)
  *   picked     a worker took it (the stream's `active` event)
- *   read       the evaluator's read of the ticket by _id answered (MongoDB command monitoring)
+ *   read       the evaluator's read of the ticket by _id (alone or batched by _id $in) answered (MongoDB command monitoring)
  *   decided    the evaluator recorded the escalation (the payload's `at`)
  *   written    the conditional write of the SLA state was acknowledged (command monitoring)
  *   published  the notifier handed the event to Realtime (the SPUBLISH)
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     // MongoDB: the SLA writes carrying new escalations, and the reads of tickets by _id
     const client = c.conn.getClient();
     const pendingWrites = new Map<number, string[]>(); // requestId → escalation ids in the write
-    const pendingReads = new Map<number, string>(); // requestId → ticket id
+    const pendingReads = new Map<number, string[]>(); // requestId → ticket ids (a read by _id, or a batch of them by _id $in)
     const reads = new Map<string, number[]>(); // ticket id → answered reads
     let mongoCommands = 0;
     client.on('commandStarted', (e) => {
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       if (Date.now() >= windowFrom && !['ping', 'hello', 'ismaster', 'endSessions', 'getMore', 'killCursors'].includes(e.commandName)) mongoCommands++;
       if (cmd.findAndModify === 'tickets' && cmd.update?.$set?.sla?.escalations) {
         pendingWrites.set(e.requestId, (cmd.update.$set.sla.escalations as { _id: unknown }[]).map((x) => String(x._id)));
-      } else if (cmd.find === 'tickets' && cmd.filter?._id && !cmd.filter._id.$in) pendingReads.set(e.requestId, String(cmd.filter._id));
+      } else if (cmd.find === 'tickets' && cmd.filter?._id) pendingReads.set(e.requestId, Array.isArray(cmd.filter._id.$in) ? cmd.filter._id.$in.map(String) : [String(cmd.filter._id)]);
     });
     client.on('commandSucceeded', (e) => {
       const t = Date.now();
@@ -117,13 +117,12 @@ async function main(): Promise<void> {
         const reply = e.reply as { value?: unknown };
         if (reply.value) for (const id of ids) stamp(id, 'written', t);
       }
-      const read = pendingReads.get(e.requestId);
-      if (read) {
-        pendingReads.delete(e.requestId);
+      for (const read of pendingReads.get(e.requestId) ?? []) {
         const list = reads.get(read) ?? [];
         list.push(t);
         reads.set(read, list);
       }
+      pendingReads.delete(e.requestId);
     });
     client.on('commandFailed', (e) => (pendingWrites.delete(e.requestId), pendingReads.delete(e.requestId)));
     // Realtime: the notifier's publish
