@@ -25,9 +25,11 @@
  * twice) are counted and must be 0. Also prints the CPU the app, store and Redis spent and the
  * app's event-loop delay over the breach window, with the load average.
  * Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
- *   npx tsx bench/sla-timers.ts            (PENDING=100000 SAMPLE=200 TARGET=PT20S to change)
+ *   npx tsx bench/sla-timers.ts            (PENDING=100000 SAMPLE=200 TARGET=PT20S RATE=0 to change;
+ *                                          RATE=50: the sample made, and so falling due, at 50 tickets/s)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import type { SlaService } from '../src/modules/sla/sla.service';
 import { SlaTimers } from '../src/modules/sla/sla-timers';
@@ -37,6 +39,8 @@ import { deadline, loadAverage, login, percentile, processCpuSeconds, runBench, 
 const PENDING = Number(process.env.PENDING ?? 100_000);
 const SAMPLE = Number(process.env.SAMPLE ?? 200);
 const TARGET = process.env.TARGET ?? 'PT20S';
+/** sample tickets created per second (so breaches fall due at that rate); 0: as fast as creation goes */
+const RATE = Number(process.env.RATE ?? 0);
 const BATCH = 1000;
 
 /** The supervisor's client, as plain JS in a child process: records every `escalation` with its arrival time. */
@@ -182,6 +186,8 @@ async function main(): Promise<void> {
     const byNumber = new Map<number, string>(); // ticket number → id
     const t1 = performance.now();
     for (let i = 0; i < SAMPLE; i += 10) {
+      // RATE paces the sample (their timers then fall due at that rate); unset: as fast as creation goes
+      if (RATE > 0) await sleep(Math.max(0, t1 + (1000 * i) / RATE - performance.now()));
       const made = await Promise.all(
         Array.from({ length: Math.min(10, SAMPLE - i) }, (_, j) =>
           c.tickets.create({ channel: 'web', subject: `Bench ${i + j}`, team: 'support', priority: 'urgent', customer: { name: `Bench ${i + j}`, email: `bench${i + j}@example.com` }, message: { channel: 'web', body: 'help', author: { type: 'customer', name: 'Bench' } } }, { type: 'system', name: 'bench' }),
