@@ -12,7 +12,9 @@
  *     pages, searches, report summaries;
  *  4. the resident memory (VmRSS) of each process and the sum, and the time a restart on the full
  *     store takes to answer /health.
- *   npx tsx bench/memory.ts        (TICKETS=50000 MAILS=500 RUNS=1 to change)
+ *   npx tsx bench/memory.ts        (TICKETS=50000 MAILS=500 RUNS=1 to change; START=tsx: the processes
+                                   from their sources under tsx, as before the compiled start; JVM=before:
+                                   the store without EMBEDDED_MONGO_JVM)
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +24,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { EMBEDDED_MONGO_HEAP, freePort, startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { EMBEDDED_MONGO_HEAP, EMBEDDED_MONGO_JVM, freePort, startMongo, startRedis } from '../scripts/lib/embedded-stores';
 import { fillTickets } from './lib/fill';
 import { deadline, loadAverage, login, ROOT, runBench } from './lib/harness';
 
@@ -31,6 +33,11 @@ const MAILS = Number(process.env.MAILS ?? 500);
 const RUNS = Number(process.env.RUNS ?? 1);
 const PREFIX = '{aftercare}';
 const IDLE_AFTER_MS = 40_000;
+/** what `npm start` runs: the compiled orchestrator (built first); START=tsx runs it from the sources under tsx */
+const FROM_SOURCES = process.env.START === 'tsx';
+/** the store's JVM options as start.ts gives them (EMBEDDED_MONGO_JVM); JVM=before: none beyond the heap */
+const JVM_ARGS = process.env.JVM === 'before' ? [] : EMBEDDED_MONGO_JVM;
+const START_ARGS = FROM_SOURCES ? ['--import', 'tsx', 'scripts/start.ts'] : ['dist/scripts/start.js'];
 
 function rssMb(pid: number | undefined): number {
   try {
@@ -80,16 +87,39 @@ async function drained(q: Queue, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Redis's own count of its memory, and its keys grouped by their shape (ids and numbers elided), biggest first. */
+async function redisBreakdown(redis: Redis): Promise<string> {
+  const info = await redis.info('memory');
+  const field = (k: string) => new RegExp(`^${k}:(\\S+)`, 'm').exec(info)?.[1] ?? '?';
+  const groups = new Map<string, { keys: number; bytes: number }>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 2000);
+    cursor = next;
+    const sizes = await Promise.all(keys.map((k) => redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0') as Promise<number | null>));
+    keys.forEach((k, i) => {
+      const shape = k.replace(/[0-9a-f]{24}/g, '<id>').replace(/\d+/g, '<n>').replace(/(:<id>|:<n>)(:.*)?$/, '$1…');
+      const g = groups.get(shape) ?? { keys: 0, bytes: 0 };
+      g.keys++;
+      g.bytes += sizes[i] ?? 0;
+      groups.set(shape, g);
+    });
+  } while (cursor !== '0');
+  const top = [...groups].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 8);
+  return `used_memory ${field('used_memory_human')}, rss ${field('used_memory_rss_human')}, fragmentation ${field('mem_fragmentation_ratio')}; ${top.map(([k, g]) => `${k} ${g.keys} keys ${(g.bytes / 1048576).toFixed(1)} MB`).join('; ')}`;
+}
+
 async function oneRun(run: number): Promise<Record<string, number>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-memory-'));
-  const [store, redisStore] = await Promise.all([startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv') }), startRedis({ dataDir: path.join(dataDir, 'redis') })]);
+  const [store, redisStore] = await Promise.all([startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv'), maxHeap: EMBEDDED_MONGO_HEAP, jvmArgs: JVM_ARGS }), startRedis({ dataDir: path.join(dataDir, 'redis') })]);
   const port = await freePort();
   const smtpPort = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', MONGODB_URI: `${store.url}/aftercare`, REDIS_URL: redisStore.url, SMTP_MESSAGES_PER_IP_PER_HOUR: '1000000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' };
   const base = `http://127.0.0.1:${port}`;
-  const start = () => spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: 'ignore' });
+  const start = () => spawn(process.execPath, START_ARGS, { cwd: ROOT, env, stdio: 'ignore' });
   let app = start();
-  const client = await mongo.MongoClient.connect(store.url);
+  // the bulk seed waits for a store that a loaded machine slows down, rather than give up after 30 s
+  const client = await mongo.MongoClient.connect(store.url, { connectTimeoutMS: 180_000, serverSelectionTimeoutMS: 180_000 });
   const redis = new Redis(redisStore.url, { maxRetriesPerRequest: null });
   const queue = (name: string) => new Queue(name, { connection: redis, prefix: PREFIX });
   try {
@@ -115,6 +145,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     // traffic through the product's paths
     const t2 = Date.now();
     let retried = 0;
+    let unavailable = 0;
     const mail = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 10 });
     // a sending MTA retries a 4xx (the intake answers 451 while its store does not answer in time)
     const send = async (m: SendMailOptions): Promise<void> => {
@@ -142,14 +173,21 @@ async function oneRun(run: number): Promise<Record<string, number>> {
       if (i % 4 === 0) await fetch(`${base}/api/queue?limit=50`, { headers: h });
       if (i % 10 === 0) await fetch(`${base}/api/tickets?q=${encodeURIComponent(['washer', 'drum noise', 'dryer', 'leaks door'][i % 4])}`, { headers: h });
       if (i % 50 === 0) {
-        const res = await fetch(`${base}/api/reports/summary?groupBy=team&from=${new Date(Date.now() - 30 * 86400_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`, { headers: { authorization: `Bearer ${manager}` } });
-        if (!res.ok) throw new Error(`reports answered ${res.status}: ${await res.text()}`);
+        // a report scans the tickets; on a loaded machine the one-threaded store may not answer the
+        // driver's heartbeat meanwhile and the API says 503 "try again shortly": a person would
+        for (let attempt = 1; ; attempt++) {
+          const res = await fetch(`${base}/api/reports/summary?groupBy=team&from=${new Date(Date.now() - 30 * 86400_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`, { headers: { authorization: `Bearer ${manager}` } });
+          if (res.ok) break;
+          if (res.status !== 503 || attempt >= 10) throw new Error(`reports answered ${res.status}: ${await res.text()}`);
+          unavailable++;
+          await new Promise((r) => setTimeout(r, 2000 * attempt));
+        }
       }
     }
     await drained(queue('mail-in'), 10 * 60_000);
     const trafficS = (Date.now() - t2) / 1000;
     await new Promise((r) => setTimeout(r, 3000));
-    const pids = { orchestrator: app.pid!, api: childPid(app.pid!, 'src/main/api.ts'), workers: childPid(app.pid!, 'src/main/workers.ts'), redis: redisStore.process.pid, 'mongo-java-server': store.process.pid };
+    const pids = { orchestrator: app.pid!, api: childPid(app.pid!, 'src/main/api.'), workers: childPid(app.pid!, 'src/main/workers.'), redis: redisStore.process.pid, 'mongo-java-server': store.process.pid };
     const measure = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(rssMb(pid))]));
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
     const rss = measure();
@@ -158,12 +196,14 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
     const idle = measure();
     const count = await db.collection('tickets').estimatedDocumentCount();
+    const redisKeys = await redisBreakdown(redis);
     // a restart on the full store (the stores stay up, as after an app upgrade)
     await stopChild(app);
     const t3 = Date.now();
     app = start();
     const healthyFullMs = await healthy(base, 120_000);
-    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
+    console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s, ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} reports retried after a 503) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
+    console.log(`  run ${run} redis: ${redisKeys}`);
     return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
   } catch (err) {
     for (const name of ['api', 'workers']) console.error(`the end of ${name}.log:\n${fs.readFileSync(path.join(dataDir, 'logs', `${name}.log`), 'utf8').split('\n').slice(-15).join('\n')}`);
@@ -179,7 +219,8 @@ async function oneRun(run: number): Promise<Record<string, number>> {
 
 async function main() {
   const cancel = deadline(RUNS * 30 * 60_000, 'memory bench did not finish in time', 1);
-  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP}); load ${loadAverage()}`);
+  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP} ${JVM_ARGS.join(' ') || '(no other options)'}, ${FROM_SOURCES ? 'from the sources under tsx' : 'compiled, as npm start'}); load ${loadAverage()}`);
+  if (!FROM_SOURCES) execFileSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   const rows: Record<string, number>[] = [];
   for (let run = 1; run <= RUNS; run++) rows.push(await oneRun(run));
   const totals = rows.map((r) => r.total).sort((a, b) => a - b);

@@ -2,14 +2,15 @@
  * How fast `npm start` (after installation) answers /health ok, and how much memory all its
  * processes use together (orchestrator, API, workers, Redis, mongo-java-server), idle and after
  * some traffic. Targets: healthy within 20 s, all processes under 1 GB.
- *   npx tsx bench/startup.ts
+ * Also the API process's CPU ms per ticket over the 500 (what V8 options cost) and each process's RSS.
+ *   npx tsx bench/startup.ts        (START=tsx: the processes from their sources under tsx)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../scripts/lib/embedded-stores';
-import { ROOT, runBench } from './lib/harness';
+import { loadAverage, processCpuSeconds, ROOT, runBench } from './lib/harness';
 
 function treeRssMb(pid: number): number {
   const ps = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' });
@@ -27,14 +28,32 @@ function treeRssMb(pid: number): number {
   return Math.round(total / 1024);
 }
 
+/** RSS in MB of each process of the tree, named by its command. */
+function perProcess(pid: number): string {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,comm=,args='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const out: string[] = [];
+  const stack = [String(pid)];
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (const r of rows) {
+      if (r[0] === p) out.push(`${r.slice(4).join(' ').match(/(api|workers|start)\.(js|ts)|java|redis-server|esbuild/)?.[0] ?? r[3]} ${Math.round(Number(r[2]) / 1024)}`);
+      if (r[1] === p) stack.push(r[0]);
+    }
+  }
+  return out.join(', ');
+}
+
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-start-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
+  // what `npm start` runs: its build step, then the compiled orchestrator (START=tsx: from the sources under tsx)
+  const fromSources = process.env.START === 'tsx';
+  if (!fromSources) execFileSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, fromSources ? ['--import', 'tsx', 'scripts/start.ts'] : ['dist/scripts/start.js'], { cwd: ROOT, env, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     try {
@@ -42,12 +61,18 @@ async function main() {
     } catch {
       /* starting */
     }
-    if (Date.now() - t0 > 60000) throw new Error('not healthy within 60 s');
+    if (Date.now() - t0 > 120_000) {
+      child.kill('SIGINT'); // it stops its children and stores
+      throw new Error(`not healthy within 120 s (load ${loadAverage()})`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const healthyMs = Date.now() - t0;
   await new Promise((r) => setTimeout(r, 3000));
   const idleMb = treeRssMb(child.pid!);
+  const idle = perProcess(child.pid!);
+  const api = Number(execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).split('\n').find((r) => r.includes('src/main/api.'))!.trim().split(/\s+/)[0]);
+  const apiCpu0 = processCpuSeconds(api);
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent1@demo.local', password: 'demo-password' }) });
   const { token } = (await login.json()) as { token: string };
   const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -55,13 +80,16 @@ async function main() {
     await fetch(`${base}/api/tickets`, { method: 'POST', headers: h, body: JSON.stringify({ channel: 'voice', subject: `Load ${i}`, body: 'x'.repeat(500), customer: { name: `C${i}`, phone: `+86138${String(i).padStart(8, '0')}` } }) });
     if (i % 5 === 0) await fetch(`${base}/api/queue?limit=50`, { headers: h });
   }
+  const apiCpuMsPerTicket = Math.round(((processCpuSeconds(api) - apiCpu0) * 1000) / 500 * 10) / 10;
   const busyMb = treeRssMb(child.pid!);
+  const busy = perProcess(child.pid!);
   child.kill('SIGINT');
   const t1 = Date.now();
   await new Promise((r) => child.once('exit', r));
   const stopMs = Date.now() - t1;
   fs.rmSync(dataDir, { recursive: true, force: true });
-  console.log(JSON.stringify({ healthyMs, idleRssMb: idleMb, afterLoadRssMb: busyMb, stopMs }, null, 2));
+  console.log(JSON.stringify({ healthyMs, idleRssMb: idleMb, afterLoadRssMb: busyMb, stopMs, apiCpuMsPerTicket, load: loadAverage(), start: fromSources ? 'tsx' : 'compiled' }));
+  console.log(`  idle ${idle}\n  after 500 tickets ${busy}`);
 }
 
 runBench(main);

@@ -93,11 +93,22 @@ export async function startRedis(opts: RedisOptions = {}): Promise<StoreHandle> 
  */
 export const EMBEDDED_MONGO_HEAP = '256m';
 
+/**
+ * The JVM options of mongo-java-server under `npm start`, beyond the heap's maximum: the heap starts
+ * small and gives memory back after a collection (Serial GC shrinks it to keep 10–30 % free), a
+ * smaller code cache and thread stacks, and the client compiler only (C1: no C2 compiler threads
+ * and their arenas; the store's CPU per command and per scan measured no worse with it). Measured
+ * with bench/store-jvm.ts (memory and store CPU per operation) and bench/memory.ts (BENCHMARKS.md).
+ */
+export const EMBEDDED_MONGO_JVM: readonly string[] = ['-Xms32m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=30', '-XX:ReservedCodeCacheSize=48m', '-Xss512k', '-XX:TieredStopAtLevel=1'];
+
 export interface MongoOptions {
   port?: number;
   /** an H2 file for data kept on disk; none uses the memory backend */
   file?: string;
   maxHeap?: string;
+  /** JVM options beyond the heap (EMBEDDED_MONGO_JVM under npm start) */
+  jvmArgs?: readonly string[];
 }
 
 export async function startMongo(opts: MongoOptions = {}): Promise<StoreHandle> {
@@ -106,7 +117,7 @@ export async function startMongo(opts: MongoOptions = {}): Promise<StoreHandle> 
   const classFile = path.join(MONGO_DIR, 'build', 'Launcher.class');
   const compiled = fs.existsSync(classFile) && fs.statSync(classFile).mtimeMs >= fs.statSync(path.join(MONGO_DIR, 'Launcher.java')).mtimeMs;
   const main = compiled ? 'Launcher' : path.join(MONGO_DIR, 'Launcher.java');
-  const args = [`-Xmx${opts.maxHeap ?? EMBEDDED_MONGO_HEAP}`, '-XX:+UseSerialGC', '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
+  const args = [`-Xmx${opts.maxHeap ?? EMBEDDED_MONGO_HEAP}`, '-XX:+UseSerialGC', ...(opts.jvmArgs ?? []), '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
   if (opts.file) {
     fs.mkdirSync(path.dirname(opts.file), { recursive: true });
     args.push(opts.file);

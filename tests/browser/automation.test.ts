@@ -2,43 +2,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import type { Browser, Page } from 'playwright-core';
-import { cspViolations, ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import type { Page } from 'playwright-core';
+import { eventually } from '../helpers/harness';
 import { Analyzer } from '../../src/modules/search/analyzer';
+import { browserSuite } from '../helpers/browser-suite';
 
 /** The rules editor, the ticket's custom fields and macros in the composer, in headless Chromium. */
 describe('automation in the console', () => {
-  let app: TestApp;
-  let browser: Browser;
-  const violations: string[][] = [];
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    // webhooks to the test's own receiver on 127.0.0.1, retried quickly
-    app = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE: 'PT0.3S' } });
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  afterEach(() => {
-    expect(violations.flat()).toEqual([]);
-    violations.length = 0;
-  });
-
-  async function signIn(email: string, hash: string, locale = 'en-US'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale });
-    const page = await context.newPage();
-    violations.push(await cspViolations(page));
-    page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
-    await page.goto(`${app.url}/console${hash}`);
-    await page.locator('input[name=email]').fill(email);
-    await page.locator('input[name=password]').fill('demo-password');
-    await page.locator('form.login button[type=submit]').click();
-    await page.locator('[data-live=on]').waitFor({ timeout: 15000 });
-    return page;
-  }
+  // webhooks to the test's own receiver on 127.0.0.1, retried quickly; every page without a CSP violation
+  const web = browserSuite({ app: { env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE: 'PT0.3S' } }, csp: true, signIn: { viewport: { width: 1400, height: 900 } } });
+  const signIn = (email: string, hash: string): Promise<Page> => web.signIn(email, { hash });
 
   it('a manager builds a rule from lists, tries it on recent tickets and saves it; it routes the next ticket', async () => {
     const page = await signIn('admin@demo.local', '#/automation/rules');
@@ -69,7 +42,7 @@ describe('automation in the console', () => {
     await dry.waitFor();
     if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: path.resolve(__dirname, '../../docs/screenshots/automation.png') });
     // the demo's tickets that speak of a refund by the search analysis (退货 is 退款's synonym, refund across languages)
-    const demo = await app.c.models.Ticket.find({}, { subject: 1 }).lean();
+    const demo = await web.app.c.models.Ticket.find({}, { subject: 1 }).lean();
     const analyzer = new Analyzer();
     const matching = demo.filter((x) => analyzer.contains(x.subject, '退款')).length;
     expect(matching).toBeGreaterThan(0);
@@ -77,17 +50,17 @@ describe('automation in the console', () => {
     await editor.locator('button[type=submit]').click();
     await page.locator('table.rules tr', { hasText: 'Refunds to returns' }).waitFor();
 
-    const rules = (await (await app.as('manager@demo.local')).get('/api/automations')).body.rules;
+    const rules = (await (await web.app.as('manager@demo.local')).get('/api/automations')).body.rules;
     expect(rules).toEqual([expect.objectContaining({ name: 'Refunds to returns', on: 'ticket.created', active: true, conditions: { all: [{ field: 'ticket.subject', op: 'contains', value: '退款' }], any: [] }, actions: [{ type: 'set_team', value: 'returns' }] })]);
-    const t = (await (await app.as('agent1@demo.local')).post('/api/tickets').send({ channel: 'web', subject: '申请退款', body: '收到的货坏了', customer: { name: '赵敏', email: 'zhao.min@example.cn' }, team: 'support' })).body;
+    const t = (await (await web.app.as('agent1@demo.local')).post('/api/tickets').send({ channel: 'web', subject: '申请退款', body: '收到的货坏了', customer: { name: '赵敏', email: 'zhao.min@example.cn' }, team: 'support' })).body;
     expect(t.team).toBe('returns');
     await page.context().close();
   });
 
   it('an agent fills a custom field in the ticket view and applies a macro from the composer', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await web.app.as('manager@demo.local');
     await manager.post('/api/fields').send({ key: 'serial_checked', label: { en: 'Serial checked', 'zh-CN': '已核对序列号' }, type: 'select', options: ['yes', 'no'], required: true }).expect(201);
-    const agent1 = await app.as('agent1@demo.local');
+    const agent1 = await web.app.as('agent1@demo.local');
     const macro = (await agent1.post('/api/macros').send({ name: 'Waiting for customer', actions: [{ type: 'set_status', value: 'pending' }, { type: 'add_tags', tags: ['waiting'] }] })).body;
     const t = (await agent1.post('/api/tickets').send({ channel: 'web', subject: 'Oven door', body: 'The door does not close.', customer: { name: 'Ida', email: 'ida@example.com' }, team: 'support' })).body;
 
@@ -105,10 +78,10 @@ describe('automation in the console', () => {
   });
 
   it('an agent sets a custom field of the ticket\'s unit from its card', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await web.app.as('manager@demo.local');
     await manager.post('/api/fields').send({ key: 'install_place', label: { en: 'Installed in', 'zh-CN': '安装位置' }, type: 'select', options: ['kitchen', 'basement'], appliesTo: 'unit' }).expect(201);
-    const agent2 = await app.as('agent2@demo.local');
-    const c = (await app.c.customers.findByContact({ email: 'liu.fang@example.cn' }))!;
+    const agent2 = await web.app.as('agent2@demo.local');
+    const c = (await web.app.c.customers.findByContact({ email: 'liu.fang@example.cn' }))!;
     const unit = (await agent2.get(`/api/customers/${c._id}/units`)).body.units[0] as { id: string };
     const t = (await agent2.post('/api/tickets').send({ channel: 'voice', subject: 'Dishwasher noise', body: 'It rattles.', customer: { name: '刘芳', email: 'liu.fang@example.cn' }, team: 'returns', unitId: unit.id })).body;
 
@@ -122,9 +95,9 @@ describe('automation in the console', () => {
   });
 
   it('a manager groups the reports by a custom field, its options named in the reader\'s language', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await web.app.as('manager@demo.local');
     await manager.post('/api/fields').send({ key: 'visit_kind', label: { en: 'Visit kind', 'zh-CN': '服务方式' }, type: 'select', options: [{ value: 'onsite', label: { en: 'On site', 'zh-CN': '上门' } }, { value: 'depot', label: { en: 'Depot', 'zh-CN': '送修' } }] }).expect(201);
-    const agent1 = await app.as('agent1@demo.local');
+    const agent1 = await web.app.as('agent1@demo.local');
     for (const v of ['onsite', 'onsite', 'depot']) {
       await agent1.post('/api/tickets').send({ channel: 'web', subject: `Repair ${v}`, body: 'x', customer: { name: 'Jo', email: `jo.${Math.random().toString(36).slice(2)}@example.com` }, team: 'support', fields: { visit_kind: v } }).expect(201);
     }
@@ -166,7 +139,7 @@ describe('automation in the console', () => {
       await page.locator('.webhook', { hasText: 'ERP' }).waitFor();
       expect(await page.locator('.webhooks-tab').textContent()).not.toContain(secret); // shown once
 
-      const agent1 = await app.as('agent1@demo.local');
+      const agent1 = await web.app.as('agent1@demo.local');
       const t = (await agent1.post('/api/tickets').send({ channel: 'web', subject: 'Webhook from the console', body: 'x', customer: { name: 'Kim', email: 'kim@example.com' }, team: 'support' })).body;
       const delivered = (n: number) => eventually(async () => got.length >= n || null, 20_000);
       await delivered(2);

@@ -1,35 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { cspViolations, launchChromium } from '../helpers/browser';
-import { nextEvent, startTestApp, TestApp } from '../helpers/harness';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { cspViolations } from '../helpers/browser';
+import { nextEvent } from '../helpers/harness';
+import { browserSuite } from '../helpers/browser-suite';
 
 describe('chat widget in headless Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = browserSuite();
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'public/build/chat-widget.js'))) execFileSync('node', ['scripts/build-console.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    app = await startTestApp();
     // someone of the support team is online, so the widget offers the live chat rather than the offline form
-    await app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
-    browser = await launchChromium();
+    await web.app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
   }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   it('loads the demo page, opens the widget, chats with an agent, and resumes after a reload', async () => {
-    const agent = await app.agentSocket('agent1@demo.local');
-    const context = await browser.newContext({ locale: 'en-US' });
+    const agent = await web.app.agentSocket('agent1@demo.local');
+    const context = await web.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     const violations = await cspViolations(page);
-    await page.goto(`${app.url}/`);
+    await page.goto(`${web.app.url}/`);
     const fab = page.locator('button.fab');
     await fab.waitFor();
     // the host page paints every button hot pink; the widget's button keeps its own colour
@@ -47,7 +34,7 @@ describe('chat widget in headless Chromium', () => {
     expect(ticket.subject).toBe('My washer shows error E21');
     await page.locator('.msg.customer:not(.pending)', { hasText: 'My washer shows error E21' }).waitFor();
 
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await web.app.as('agent1@demo.local');
     const reply = 'Hi Bob <img src=x onerror="window.pwned=1"> please unplug it for 5 minutes.';
     expect((await a1.post(`/api/tickets/${ticket.number}/messages`).send({ body: reply })).status).toBe(201);
     const shown = page.locator('.msg.agent', { hasText: 'please unplug it' });
@@ -72,22 +59,22 @@ describe('chat widget in headless Chromium', () => {
   }, 60000);
 
   it('speaks Chinese to a Chinese browser', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await web.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${app.url}/`);
+    await page.goto(`${web.app.url}/`);
     expect(await page.locator('button.fab').textContent()).toBe('在线客服');
     await context.close();
   }, 30000);
 
   it('works embedded on another site: the script loads cross-origin and the chat connects', async () => {
-    const agent = await app.agentSocket('agent1@demo.local');
-    const context = await browser.newContext({ locale: 'en-US' });
+    const agent = await web.app.agentSocket('agent1@demo.local');
+    const context = await web.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     const violations = await cspViolations(page);
     // a shop on its own origin (another port) with the one script tag of the README
     const shop = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html><body><h1>Shop</h1><script src="${app.url}/chat-widget.js" data-team="support" async></script></body></html>`);
+      res.end(`<!doctype html><html><body><h1>Shop</h1><script src="${web.app.url}/chat-widget.js" data-team="support" async></script></body></html>`);
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     await page.goto(`http://localhost:${(shop.address() as AddressInfo).port}/products`);

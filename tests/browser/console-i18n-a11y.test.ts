@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SYSTEM } from '../../src/core/types';
 import { axeViolations, horizontalOverflow, latinWords, signIn } from '../helpers/console-page';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { browserSuite } from '../helpers/browser-suite';
 
 /** Every page of each role, on a phone: what a department on the move sees. */
 const PAGES: Record<string, string[]> = {
@@ -17,22 +16,14 @@ const PAGES: Record<string, string[]> = {
 const DEMO_DATA = ['Chen', 'Jie', 'Li', 'Na', 'Wang', 'Min', 'Zhao', 'Lei', 'Sarah', 'Miller', 'Admin', 'Emma', 'Clarke', 'Tom', 'Becker', 'Raj', 'Patel', 'Washer', 'WM-800'];
 
 describe('console: Chinese throughout, a phone layout, accessibility (headless Chromium)', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = browserSuite();
   beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp();
-    browser = await launchChromium();
     // a ticket with every kind of change on its timeline, and a callback, so those pages have content
-    const admin = await app.as('admin@demo.local');
+    const admin = await web.app.as('admin@demo.local');
     await admin.patch('/api/tickets/1').send({ priority: 'urgent', type: 'complaint' });
-    await (await app.as('agent1@demo.local')).post('/api/tickets/1/messages').send({ body: '您好，我们会安排工程师上门。' });
-    await app.c.tickets.create({ channel: 'voice', subject: '来电：+86 139 0000 1111', team: 'support', customer: { name: '王芳', phone: '+86 139 0000 1111' } }, SYSTEM);
+    await (await web.app.as('agent1@demo.local')).post('/api/tickets/1/messages').send({ body: '您好，我们会安排工程师上门。' });
+    await web.app.c.tickets.create({ channel: 'voice', subject: '来电：+86 139 0000 1111', team: 'support', customer: { name: '王芳', phone: '+86 139 0000 1111' } }, SYSTEM);
   }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   async function settle(page: Page, hash: string) {
     await page.goto(`${page.url().split('#')[0]}${hash}`);
@@ -42,9 +33,9 @@ describe('console: Chinese throughout, a phone layout, accessibility (headless C
   }
 
   it('has a real language switch on the login page, and keeps the choice on the account', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+    const ctx = await web.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
     const page = await ctx.newPage();
-    await page.goto(`${app.url}/console`);
+    await page.goto(`${web.app.url}/console`);
     await page.locator('form.login h2', { hasText: 'Sign in' }).waitFor();
     await page.locator('.lang-switch button[data-locale=zh-CN]').click();
     await page.locator('form.login h2', { hasText: '登录' }).waitFor();
@@ -58,14 +49,14 @@ describe('console: Chinese throughout, a phone layout, accessibility (headless C
     await page.locator('form.login button[type=submit]').click();
     await page.locator('[data-live=on]').waitFor({ state: 'attached', timeout: 20000 });
     await page.locator('.queue h2', { hasText: '实时队列' }).waitFor();
-    const me = await (await app.as('agent2@demo.local')).get('/api/auth/me');
+    const me = await (await web.app.as('agent2@demo.local')).get('/api/auth/me');
     expect(me.body.locale).toBe('zh-CN');
-    await (await app.as('agent2@demo.local')).patch('/api/auth/me').send({ locale: 'en' });
+    await (await web.app.as('agent2@demo.local')).patch('/api/auth/me').send({ locale: 'en' });
     await ctx.close();
   });
 
   it('shows no English on the queue, ticket, dashboard, reports and settings in Chinese (DOM text walked)', async () => {
-    const page = await signIn(browser, app.url, 'manager@demo.local', { locale: 'zh-CN' });
+    const page = await signIn(web.browser, web.app.url, 'manager@demo.local', { locale: 'zh-CN' });
     await page.locator('.topbar nav a', { hasText: '工单队列' }).waitFor(); // the manager's account language
     const found: Record<string, string[]> = {};
     for (const hash of ['#/', '#/ticket/1', '#/tickets', '#/callbacks', '#/dashboard', '#/reports', '#/settings/sla', '#/settings/calendars', '#/settings/teams', '#/settings/agents', '#/settings/canned', '#/settings/hotline', '#/settings/audit']) {
@@ -88,7 +79,7 @@ describe('console: Chinese throughout, a phone layout, accessibility (headless C
   it('fits every page of every role into 390×844 without sideways scrolling, with touch-sized controls', async () => {
     const problems: string[] = [];
     for (const [email, hashes] of Object.entries(PAGES)) {
-      const page = await signIn(browser, app.url, email, { width: 390, height: 844 });
+      const page = await signIn(web.browser, web.app.url, email, { width: 390, height: 844 });
       for (const hash of hashes) {
         await settle(page, hash);
         const o = await horizontalOverflow(page);
@@ -109,7 +100,7 @@ describe('console: Chinese throughout, a phone layout, accessibility (headless C
   });
 
   it('has a phone layout: the list, then the ticket with a way back', async () => {
-    const page = await signIn(browser, app.url, 'agent1@demo.local', { width: 390, height: 844 });
+    const page = await signIn(web.browser, web.app.url, 'agent1@demo.local', { width: 390, height: 844 });
     await page.locator('.queue li.qi').first().waitFor();
     expect(await page.locator('.detail-pane').isVisible()).toBe(false);
     await page.locator('.queue li.qi a').first().click();
@@ -126,13 +117,13 @@ describe('console: Chinese throughout, a phone layout, accessibility (headless C
 
   it('passes axe with no serious or critical violation on the main pages', async () => {
     const results: Record<string, unknown> = {};
-    const login = await browser.newPage();
-    await login.goto(`${app.url}/console`);
+    const login = await web.browser.newPage();
+    await login.goto(`${web.app.url}/console`);
     await login.locator('form.login').waitFor();
     const l = await axeViolations(login);
     if (l.length) results['login'] = l;
     await login.close();
-    const page = await signIn(browser, app.url, 'supervisor@demo.local');
+    const page = await signIn(web.browser, web.app.url, 'supervisor@demo.local');
     for (const hash of ['#/', '#/ticket/1', '#/tickets', '#/callbacks', '#/dashboard', '#/reports', '#/settings/canned']) {
       await settle(page, hash);
       const v = await axeViolations(page);

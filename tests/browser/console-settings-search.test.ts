@@ -1,26 +1,14 @@
-import type { Browser } from 'playwright-core';
 import { SYSTEM } from '../../src/core/types';
 import type { MovableClock } from '../../src/infra/clock';
 import { signIn } from '../helpers/console-page';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { browserSuite } from '../helpers/browser-suite';
 
 /** A manager sets the department up in the UI; an agent finds old tickets by words and by a saved view. */
 describe('console: settings, search and views in headless Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp();
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const web = browserSuite();
 
   it('a manager creates a calendar and a policy in the UI, and a new ticket gets its due time', async () => {
-    const page = await signIn(browser, app.url, 'manager@demo.local', { hash: '#/settings/calendars', locale: 'en-US' });
+    const page = await signIn(web.browser, web.app.url, 'manager@demo.local', { hash: '#/settings/calendars', locale: 'en-US' });
     // the manager works in Chinese (their account); switch the console to English for this test's labels
     await page.locator('select[name=locale]').selectOption('en');
     await page.getByRole('button', { name: 'New calendar' }).click();
@@ -41,10 +29,10 @@ describe('console: settings, search and views in headless Chromium', () => {
     await page.locator('.notice', { hasText: 'Saved' }).waitFor();
     // the month view shows what the server computes
     await page.locator('[data-testid=calendar-month] .day').first().waitFor();
-    expect(await app.c.models.Ticket.db.model('Calendar').exists({ name: 'night-desk' })).toBeTruthy();
+    expect(await web.app.c.models.Ticket.db.model('Calendar').exists({ name: 'night-desk' })).toBeTruthy();
 
     // a bad value is refused with the server's own words next to its field
-    await page.goto(`${app.url}/console#/settings/sla`);
+    await page.goto(`${web.app.url}/console#/settings/sla`);
     await page.getByRole('button', { name: 'New policy' }).click();
     await page.locator('input[name=name]').fill('Returns in business hours');
     await page.locator('select[name="match.type"]').selectOption('return');
@@ -69,27 +57,27 @@ describe('console: settings, search and views in headless Chromium', () => {
     await page.locator('[data-preview-policy="Returns in business hours"]').waitFor({ timeout: 15000 });
 
     // a return ticket created on Tuesday 2030-01-08 at 11:00 UTC is due at 14:00 (one hour before lunch, one after)
-    (app.clock as MovableClock).set('2030-01-08T11:00:00Z');
-    const { ticket } = await app.c.tickets.create({ channel: 'email', subject: 'Return the kettle', type: 'return', team: 'returns', customer: { name: 'Kim', email: 'kim@example.com' }, message: { channel: 'email', body: 'It leaks.', author: { type: 'customer', name: 'Kim' } } }, SYSTEM);
-    const fresh = await app.c.tickets.byNumber(ticket.number);
+    (web.app.clock as MovableClock).set('2030-01-08T11:00:00Z');
+    const { ticket } = await web.app.c.tickets.create({ channel: 'email', subject: 'Return the kettle', type: 'return', team: 'returns', customer: { name: 'Kim', email: 'kim@example.com' }, message: { channel: 'email', body: 'It leaks.', author: { type: 'customer', name: 'Kim' } } }, SYSTEM);
+    const fresh = await web.app.c.tickets.byNumber(ticket.number);
     expect(fresh.sla?.policy).toBe('Returns in business hours');
     // (the test clock keeps ticking from 11:00 while the ticket is made: a few milliseconds)
     expect(Math.abs(fresh.sla!.firstResponse!.dueAt!.getTime() - Date.parse('2030-01-08T14:00:00Z'))).toBeLessThan(5000);
-    await page.goto(`${app.url}/console#/ticket/${ticket.number}`);
+    await page.goto(`${web.app.url}/console#/ticket/${ticket.number}`);
     await page.locator('.sla-policy', { hasText: 'Returns in business hours' }).waitFor();
     await page.locator('.ticket-head .due').waitFor();
-    const audit = (await (await app.as('admin@demo.local')).get('/api/settings/audit?limit=20')).body.entries as { entity: string; action: string }[];
+    const audit = (await (await web.app.as('admin@demo.local')).get('/api/settings/audit?limit=20')).body.entries as { entity: string; action: string }[];
     expect(audit.map((e) => `${e.entity}:${e.action}`)).toEqual(expect.arrayContaining(['calendar:created', 'sla_policy:created', 'sla_policy:reordered']));
     await page.context().close();
   });
 
   it('an agent finds a solved ticket by words and by a saved view, with the keyboard', async () => {
-    const { ticket } = await app.c.tickets.create({ channel: 'email', subject: 'Dishwasher door hinge squeaks', team: 'support', type: 'fault', customer: { name: 'Ola', email: 'ola@example.com' }, message: { channel: 'email', body: 'The hinge of the DW-60 squeaks when opening.', author: { type: 'customer', name: 'Ola' } } }, SYSTEM);
-    const admin = await app.as('admin@demo.local');
+    const { ticket } = await web.app.c.tickets.create({ channel: 'email', subject: 'Dishwasher door hinge squeaks', team: 'support', type: 'fault', customer: { name: 'Ola', email: 'ola@example.com' }, message: { channel: 'email', body: 'The hinge of the DW-60 squeaks when opening.', author: { type: 'customer', name: 'Ola' } } }, SYSTEM);
+    const admin = await web.app.as('admin@demo.local');
     await admin.post(`/api/tickets/${ticket.number}/messages`).send({ body: 'A drop of oil on the hinge pin fixes it.' });
     await admin.patch(`/api/tickets/${ticket.number}`).send({ status: 'solved' });
 
-    const page = await signIn(browser, app.url, 'agent1@demo.local', { hash: '#/tickets' });
+    const page = await signIn(web.browser, web.app.url, 'agent1@demo.local', { hash: '#/tickets' });
     // the live queue does not hold it any more; the search does
     await page.locator('input[name=q]').fill('hinge squeaks');
     await page.locator('form[role=search] button[type=submit]').click();
@@ -113,7 +101,7 @@ describe('console: settings, search and views in headless Chromium', () => {
     const view = page.locator('.view-list li[data-view="Solved faults"]');
     await view.waitFor();
     expect(Number(await view.locator('.count').getAttribute('data-count'))).toBeGreaterThanOrEqual(1);
-    await page.goto(`${app.url}/console#/tickets`);
+    await page.goto(`${web.app.url}/console#/tickets`);
     await view.locator('a').click();
     await hit.waitFor();
 
@@ -133,7 +121,7 @@ describe('console: settings, search and views in headless Chromium', () => {
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=shortcut-help]').waitFor({ state: 'detached' });
     // the skip link is the first thing a keyboard reaches, and leads to the main content
-    await page.goto(`${app.url}/console#/`);
+    await page.goto(`${web.app.url}/console#/`);
     await page.reload();
     await page.locator('.queue').waitFor();
     await page.keyboard.press('Tab');

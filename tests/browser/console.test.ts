@@ -1,40 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { SYSTEM } from '../../src/core/types';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
+import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
 
 describe('agent console and supervisor dashboard in headless Chromium', () => {
-  let app: TestApp;
-  let sink: Sink;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url } });
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await sink?.close();
-  });
-
   // every page signed in here must run under the CSP without a single violation
-  const violations: string[][] = [];
-  afterEach(() => {
-    expect(violations.flat()).toEqual([]);
-    violations.length = 0;
-  });
-
-  const signIn = (email: string, hash = ''): Promise<Page> => signInConsole(browser, app.url, email, { hash, violations });
+  const web = browserSuite({ mail: startSink, csp: true });
+  const signIn = (email: string, hash = ''): Promise<Page> => web.signIn(email, { hash });
 
   it('shows a mailed-in ticket live, replies from the composer to the SMTP sink, shows a second viewer, and updates the dashboard live', async () => {
     const agent = await signIn('agent1@demo.local');
@@ -43,7 +22,7 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     await agent.evaluate(() => ((window as any).__sameDocument = true));
 
     // a customer writes to the support address through the SMTP intake
-    const smtpPort = (app.c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
+    const smtpPort = (web.app.c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
     const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
     await mailer.sendMail({ from: 'Nora Lind <nora.lind@example.com>', to: 'support@demo.local', subject: 'Dryer stops after ten minutes', text: 'My TD-200 dryer stops after ten minutes and shows F3.', attachments: [{ filename: '保修卡.txt', content: 'warranty card TD-200 #4711' }] });
     const row = agent.locator('section.queue li.qi', { hasText: 'Dryer stops after ten minutes' });
@@ -73,7 +52,7 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     await agent.locator('.composer button[type=submit]').click();
     await agent.locator('.timeline .msg.agent', { hasText: 'clean the lint filter' }).waitFor();
     await sup.locator('.timeline .msg.agent', { hasText: 'clean the lint filter' }).waitFor({ timeout: 15000 });
-    const out = await sink.next((m) => m.parsed.text?.includes('clean the lint filter') === true);
+    const out = await web.sink.next((m) => m.parsed.text?.includes('clean the lint filter') === true);
     expect(out.rcpt).toEqual(['nora.lind@example.com']);
     expect(out.parsed.subject).toContain(`[#${number}]`);
     await agent.locator('.msg.agent .delivery.d-sent').waitFor({ timeout: 15000 });
@@ -81,23 +60,23 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     if (SHOTS) await agent.screenshot({ path: path.join(SHOTS, 'console.png') });
 
     // the supervisor's dashboard: a new unassigned support ticket raises "waiting" without a reload
-    await sup.goto(`${app.url}/console#/dashboard`);
+    await sup.goto(`${web.app.url}/console#/dashboard`);
     const waiting = sup.locator('[data-team=support] [data-k=waiting]');
     await waiting.waitFor();
     const before = Number(await waiting.textContent());
-    await app.c.tickets.create({ channel: 'voice', subject: 'Oven door hinge broken', team: 'support', customer: { name: 'Otto', phone: '+49 40 555 0101' } }, SYSTEM);
+    await web.app.c.tickets.create({ channel: 'voice', subject: 'Oven door hinge broken', team: 'support', customer: { name: 'Otto', phone: '+49 40 555 0101' } }, SYSTEM);
     await sup.waitForFunction((n) => Number(document.querySelector('[data-team=support] [data-k=waiting]')?.textContent) === n, before + 1, { timeout: 15000 });
     await sup.locator('tr[data-agent="Chen Jie (陈杰)"]', { hasText: '在线' }).waitFor();
 
     // an escalation arrives in the live feed (sent as the SLA notifier sends it); the supervisor reassigns from there
-    const late = (await app.c.tickets.create({ channel: 'email', subject: 'No hot water since Monday', team: 'support', priority: 'high', customer: { name: 'Hanna', email: 'hanna@example.com' } }, SYSTEM)).ticket;
-    app.c.realtime.toTeam('support', 'escalation', { id: 'e1', ticketNumber: late.number, subject: late.subject, team: 'support', target: 'firstResponse', kind: 'breach', level: 1, dueAt: new Date().toISOString(), at: new Date().toISOString() });
+    const late = (await web.app.c.tickets.create({ channel: 'email', subject: 'No hot water since Monday', team: 'support', priority: 'high', customer: { name: 'Hanna', email: 'hanna@example.com' } }, SYSTEM)).ticket;
+    web.app.c.realtime.toTeam('support', 'escalation', { id: 'e1', ticketNumber: late.number, subject: late.subject, team: 'support', target: 'firstResponse', kind: 'breach', level: 1, dueAt: new Date().toISOString(), at: new Date().toISOString() });
     const item = sup.locator('.feed li.esc', { hasText: `#${late.number}` });
     await item.waitFor({ timeout: 15000 });
-    const agent1Id = String((await app.c.models.Agent.findOne({ email: 'agent1@demo.local' }))!._id);
+    const agent1Id = String((await web.app.c.models.Agent.findOne({ email: 'agent1@demo.local' }))!._id);
     await item.locator('select').selectOption(agent1Id);
     await agent.locator(`section.queue li.qi[data-number="${late.number}"]`, { hasText: 'Chen Jie' }).waitFor({ timeout: 15000 });
-    expect(String((await app.c.tickets.byNumber(late.number)).assigneeId)).toBe(agent1Id);
+    expect(String((await web.app.c.tickets.byNumber(late.number)).assigneeId)).toBe(agent1Id);
     if (SHOTS) await sup.screenshot({ path: path.join(SHOTS, 'dashboard.png') });
 
     expect(await agent.evaluate(() => (window as any).__sameDocument)).toBe(true);
@@ -105,12 +84,12 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
 
   it('holds back a reply written on a stale view and sends it on request', async () => {
     const agent = await signIn('agent1@demo.local');
-    const { ticket } = await app.c.tickets.create({ channel: 'email', subject: 'Stale view check', team: 'support', customer: { name: 'Sven', email: 'sven@example.com' }, message: { channel: 'email', body: 'first', author: { type: 'customer', name: 'Sven' } } }, SYSTEM);
-    await agent.goto(`${app.url}/console#/ticket/${ticket.number}`);
+    const { ticket } = await web.app.c.tickets.create({ channel: 'email', subject: 'Stale view check', team: 'support', customer: { name: 'Sven', email: 'sven@example.com' }, message: { channel: 'email', body: 'first', author: { type: 'customer', name: 'Sven' } } }, SYSTEM);
+    await agent.goto(`${web.app.url}/console#/ticket/${ticket.number}`);
     await agent.locator('.timeline .msg', { hasText: 'first' }).waitFor();
     // a colleague's note lands, but this tab misses the live event (its socket is down for a moment)
     await agent.evaluate(() => (window as any).__aftercareSocket?.disconnect());
-    const a2 = await app.as('admin@demo.local');
+    const a2 = await web.app.as('admin@demo.local');
     await a2.post(`/api/tickets/${ticket.number}/messages`).send({ body: 'I called him already', internal: true });
     await agent.locator('textarea[name=body]').fill('My late answer');
     await agent.locator('.composer button[type=submit]').click();

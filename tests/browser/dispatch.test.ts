@@ -1,30 +1,20 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import type { Page } from 'playwright-core';
+import { eventually } from '../helpers/harness';
+import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
 const DAY = '2031-03-03'; // a Monday; the field team works 09:00–12:00 and 13:30–18:00 in Shanghai
 
 describe('dispatch board in headless Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp();
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const web = browserSuite();
 
   async function board(email: string, language?: 'en'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'Asia/Shanghai' });
+    const context = await web.browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error(`[${email}] page error`, err));
-    await page.goto(`${app.url}/console#/dispatch/${DAY}`);
+    await page.goto(`${web.app.url}/console#/dispatch/${DAY}`);
     await page.locator('input[name=email]').fill(email);
     await page.locator('input[name=password]').fill('demo-password');
     await page.locator('form.login button[type=submit]').click();
@@ -35,10 +25,10 @@ describe('dispatch board in headless Chromium', () => {
   }
 
   it('a dispatcher drags a work order to engineer2 and the other dispatcher\'s board moves; overlaps and after-hours windows are flagged', async () => {
-    const sup = await app.as('supervisor@demo.local');
-    const id = async (email: string) => String((await app.c.models.Agent.findOne({ email }))!._id);
+    const sup = await web.app.as('supervisor@demo.local');
+    const id = async (email: string) => String((await web.app.c.models.Agent.findOne({ email }))!._id);
     const [eng1, eng2] = [await id('engineer1@demo.local'), await id('engineer2@demo.local')];
-    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
+    const ticket = (await web.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
     const raise = async (body: object) => (await sup.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: '空调不制冷', address: '上海市浦东新区世纪大道 100 号', ...body })).body;
     const wo = await raise({ engineer: eng1, window: { start: `${DAY}T02:00:00Z`, end: `${DAY}T04:00:00Z` } }); // 10:00–12:00
     const other = await raise({ engineer: eng2, window: { start: `${DAY}T03:00:00Z`, end: `${DAY}T05:00:00Z` } }); // 11:00–13:00: lunch

@@ -1,36 +1,25 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
+import { eventually } from '../helpers/harness';
+import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
 
 describe('the engineer\'s phone (390 px) in headless Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp();
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const web = browserSuite();
 
   it('walks accept → depart (offline, replayed) → arrive → report with a drawn signature', async () => {
-    const sup = await app.as('supervisor@demo.local');
-    const eng1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
-    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
+    const sup = await web.app.as('supervisor@demo.local');
+    const eng1 = String((await web.app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
+    const ticket = (await web.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
     const start = new Date(Date.now() + 3600_000);
     const wo = (await sup.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: '空调不制冷，面板显示 E4', address: '上海市浦东新区世纪大道 100 号 12 楼', engineer: eng1, window: { start: start.toISOString(), end: new Date(start.getTime() + 7200_000).toISOString() } })).body;
     const server = async () => (await sup.get(`/api/work-orders/${wo.id}`)).body;
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: 'Asia/Shanghai' });
+    const context = await web.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error('[engineer1] page error', err));
-    await page.goto(`${app.url}/console`);
+    await page.goto(`${web.app.url}/console`);
     await page.locator('input[name=email]').fill('engineer1@demo.local');
     await page.locator('input[name=password]').fill('demo-password');
     await page.locator('form.login button[type=submit]').click();

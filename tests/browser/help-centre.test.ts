@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { cspViolations, ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import type { Page } from 'playwright-core';
+import { cspViolations } from '../helpers/browser';
+import { browserSuite } from '../helpers/browser-suite';
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -13,23 +13,15 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe('help centre and widget suggestions in headless Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = browserSuite({ app: { workers: false } });
   beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp({ workers: false });
-    await app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
-    browser = await launchChromium();
+    await web.app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
   }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   it('renders the help centre in zh-CN on a 390 px phone, searches without JavaScript, and passes axe', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+    const context = await web.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${app.url}/help`);
+    await page.goto(`${web.app.url}/help`);
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.getByRole('heading', { level: 1, name: '我们能为您做些什么？' }).waitFor();
     await page.getByRole('link', { name: '故障排查' }).waitFor();
@@ -42,11 +34,11 @@ describe('help centre and widget suggestions in headless Chromium', () => {
     await context.close();
 
     // axe needs script; the same pages with it enabled
-    const withJs = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    const withJs = await web.browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const p2 = await withJs.newPage();
     const violations = await cspViolations(p2);
     for (const url of ['/help', '/help/search?q=%E7%A9%BA%E8%B0%83%E4%B8%8D%E5%88%B6%E5%86%B7', '/help/model/AC-3500']) {
-      await p2.goto(`${app.url}${url}`);
+      await p2.goto(`${web.app.url}${url}`);
       expect(await axeViolations(p2)).toEqual([]);
     }
     await p2.getByRole('link').filter({ hasText: '空调' }).first().click();
@@ -57,11 +49,11 @@ describe('help centre and widget suggestions in headless Chromium', () => {
   });
 
   it('suggests an article while the visitor types the first chat message; "this answered my question" ends it without a ticket', async () => {
-    const before = await app.c.models.Ticket.countDocuments({ channel: 'chat' });
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const before = await web.app.c.models.Ticket.countDocuments({ channel: 'chat' });
+    const context = await web.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const violations = await cspViolations(page);
-    await page.goto(`${app.url}/`);
+    await page.goto(`${web.app.url}/`);
     await page.locator('button.fab').click();
     await page.locator('form.prechat input[name=name]').fill('访客小王');
     await page.locator('form.prechat button[type=submit]').click();
@@ -72,11 +64,11 @@ describe('help centre and widget suggestions in headless Chromium', () => {
     await page.locator('#aftercare-chat .suggest li', { hasText: '洗衣机漏水的检查与处理' }).getByRole('button', { name: '已解决我的问题' }).click();
     await page.locator('#aftercare-chat .answered-note').waitFor();
     expect(await page.locator('textarea[name=message]').inputValue()).toBe('');
-    const manager = await app.as('manager@demo.local');
+    const manager = await web.app.as('manager@demo.local');
     const report = (await manager.get('/api/reports/kb')).body;
     expect(report.deflections).toBe(1);
     expect(report.articles[0].title).toBe('洗衣机漏水的检查与处理');
-    expect(await app.c.models.Ticket.countDocuments({ channel: 'chat' })).toBe(before);
+    expect(await web.app.c.models.Ticket.countDocuments({ channel: 'chat' })).toBe(before);
     expect(violations).toEqual([]);
     await context.close();
   });

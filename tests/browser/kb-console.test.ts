@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import type { Page } from 'playwright-core';
+import { signInConsole } from '../helpers/browser';
+import { browserSuite } from '../helpers/browser-suite';
 
 const PHONE = { width: 390, height: 844 };
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -20,30 +20,22 @@ const fitsWidth = async (page: Page, width: number) => expect(await page.evaluat
  * not publish meets the server's 403 in their language; two editors meet a version conflict.
  */
 describe('knowledge base in the console (headless Chromium)', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = browserSuite({ app: { workers: false } });
   let ticket: number;
   let articleId: string;
   beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp({ workers: false });
-    browser = await launchChromium();
     // the console speaks the account's language: these agents work in Chinese
-    for (const who of ['agent1@demo.local', 'agent2@demo.local']) expect((await (await app.as(who)).patch('/api/auth/me').send({ locale: 'zh-CN' })).status).toBe(200);
+    for (const who of ['agent1@demo.local', 'agent2@demo.local']) expect((await (await web.app.as(who)).patch('/api/auth/me').send({ locale: 'zh-CN' })).status).toBe(200);
     // a solved complaint of agent2's team, with the customer's phone in it (to be removed by the writer)
-    const a2 = await app.as('agent2@demo.local');
+    const a2 = await web.app.as('agent2@demo.local');
     const created = await a2.post('/api/tickets').send({ channel: 'voice', subject: '洗碗机门关不严漏水', body: '我是张伟，电话13800138000，洗碗机门关不上，底下漏水。', team: 'complaints', customer: { name: '张伟', phone: '+86 138 0013 8000' } });
     expect(created.status).toBe(201);
     ticket = created.body.number;
     expect((await a2.post(`/api/tickets/${ticket}/messages`).send({ body: '请检查门封条是否脱落，把门封条按回槽里，再调整门铰链。', status: 'solved' })).status).toBe(201);
   }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   it('writes a draft from a solved ticket on a 390 px phone, in zh-CN', async () => {
-    const page = await signInConsole(browser, app.url, 'agent2@demo.local', { locale: 'zh-CN', viewport: PHONE, hash: `#/ticket/${ticket}` });
+    const page = await signInConsole(web.browser, web.app.url, 'agent2@demo.local', { locale: 'zh-CN', viewport: PHONE, hash: `#/ticket/${ticket}` });
     await page.getByRole('link', { name: '根据此工单撰写文章' }).click();
     const editor = page.getByTestId('kb-editor');
     await editor.waitFor();
@@ -67,17 +59,17 @@ describe('knowledge base in the console (headless Chromium)', () => {
     await page.getByTestId('kb-saved').filter({ hasText: '已保存为草稿（第 1 版）' }).waitFor();
     await page.waitForURL(/#\/kb\/[0-9a-f]{24}$/);
     articleId = /#\/kb\/([0-9a-f]{24})$/.exec(page.url())![1];
-    const stored = await app.c.modules.find((m) => m.name === 'kb')!;
+    const stored = await web.app.c.modules.find((m) => m.name === 'kb')!;
     const a = await (stored as unknown as { kb: { byId(id: string): Promise<{ status: string; locale: string; sourceTicket: number; body: string; title: string }> } }).kb.byId(articleId);
     expect(a).toEqual(expect.objectContaining({ status: 'draft', locale: 'zh-CN', sourceTicket: ticket, title: '洗碗机门关不严、底下漏水怎么办' }));
     expect(a.body).not.toContain('13800138000');
     // the public does not see a draft
-    expect((await app.http().get('/api/help/search').query({ q: '洗碗机漏水', locale: 'zh-CN' })).body.items.map((i: { id: string }) => i.id)).not.toContain(articleId);
+    expect((await web.app.http().get('/api/help/search').query({ q: '洗碗机漏水', locale: 'zh-CN' })).body.items.map((i: { id: string }) => i.id)).not.toContain(articleId);
     await page.context().close();
   });
 
   it('a publisher finds the draft in the list (status, language, audience) and publishes it; /help finds it', async () => {
-    const page = await signInConsole(browser, app.url, 'supervisor@demo.local', { locale: 'zh-CN', hash: '#/kb' });
+    const page = await signInConsole(web.browser, web.app.url, 'supervisor@demo.local', { locale: 'zh-CN', hash: '#/kb' });
     const list = page.getByTestId('kb-list');
     await list.waitFor();
     const filters = page.locator('form.kb-filters');
@@ -98,9 +90,9 @@ describe('knowledge base in the console (headless Chromium)', () => {
     await page.getByTestId('kb-saved').filter({ hasText: '已发布（第 2 版）' }).waitFor();
     await page.locator('[data-status=published]').waitFor();
 
-    const help = await browser.newContext({ locale: 'zh-CN', viewport: PHONE, javaScriptEnabled: false });
+    const help = await web.browser.newContext({ locale: 'zh-CN', viewport: PHONE, javaScriptEnabled: false });
     const hp = await help.newPage();
-    await hp.goto(`${app.url}/help/search?q=${encodeURIComponent('洗碗机门关不上漏水')}`);
+    await hp.goto(`${web.app.url}/help/search?q=${encodeURIComponent('洗碗机门关不上漏水')}`);
     await hp.getByRole('link', { name: '洗碗机门关不严、底下漏水怎么办' }).click();
     await hp.getByRole('heading', { level: 1, name: '洗碗机门关不严、底下漏水怎么办' }).waitFor();
     expect(await hp.locator('article').innerText()).toContain('门封条');
@@ -110,13 +102,13 @@ describe('knowledge base in the console (headless Chromium)', () => {
   });
 
   it('an agent who may not publish meets the 403 in zh-CN when changing the published article, and nothing changes', async () => {
-    const page = await signInConsole(browser, app.url, 'agent2@demo.local', { locale: 'zh-CN', viewport: PHONE, hash: `#/kb/${articleId}` });
+    const page = await signInConsole(web.browser, web.app.url, 'agent2@demo.local', { locale: 'zh-CN', viewport: PHONE, hash: `#/kb/${articleId}` });
     const body = page.getByLabel('正文（Markdown）');
     await body.waitFor();
     await body.fill('随便改一下');
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await page.getByTestId('kb-error').filter({ hasText: '只有技术支持、主管和经理可以发布文章或修改已发布的文章。' }).waitFor();
-    const after = await (await app.as('agent2@demo.local')).get(`/api/kb/articles/${articleId}`);
+    const after = await (await web.app.as('agent2@demo.local')).get(`/api/kb/articles/${articleId}`);
     expect(after.body).toEqual(expect.objectContaining({ version: 2, status: 'published' }));
     expect(after.body.body).toContain('门封条');
     // what the agent typed is still there to copy
@@ -134,8 +126,8 @@ describe('knowledge base in the console (headless Chromium)', () => {
   });
 
   it('two editors: the second save meets the conflict, sees the other version, overwrites nothing; versions read back', async () => {
-    const first = await signInConsole(browser, app.url, 'supervisor@demo.local', { locale: 'zh-CN', hash: `#/kb/${articleId}` });
-    const second = await signInConsole(browser, app.url, 'agent1@demo.local', { locale: 'zh-CN', hash: `#/kb/${articleId}` });
+    const first = await signInConsole(web.browser, web.app.url, 'supervisor@demo.local', { locale: 'zh-CN', hash: `#/kb/${articleId}` });
+    const second = await signInConsole(web.browser, web.app.url, 'agent1@demo.local', { locale: 'zh-CN', hash: `#/kb/${articleId}` });
     for (const p of [first, second]) await p.getByLabel('正文（Markdown）').waitFor();
     await first.getByLabel('标题').fill('洗碗机门关不严漏水的处理');
     await first.getByRole('button', { name: '保存（保持发布）' }).click();
@@ -148,7 +140,7 @@ describe('knowledge base in the console (headless Chromium)', () => {
     await conflict.getByRole('heading', { name: '洗碗机门关不严漏水的处理' }).waitFor();
     await second.getByTestId('kb-error').filter({ hasText: '其他人已保存了这篇文章' }).waitFor();
     expect(await second.getByLabel('标题').inputValue()).toBe('第二位编辑的标题');
-    const stored = (await (await app.as('agent1@demo.local')).get(`/api/kb/articles/${articleId}`)).body;
+    const stored = (await (await web.app.as('agent1@demo.local')).get(`/api/kb/articles/${articleId}`)).body;
     expect(stored).toEqual(expect.objectContaining({ version: 3, title: '洗碗机门关不严漏水的处理' }));
     // the agent decides: keep their own text, saved as the next version after the other one
     await conflict.getByRole('button', { name: '保留我的内容，在其后保存' }).click();

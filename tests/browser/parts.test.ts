@@ -1,25 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AppModule } from '../../src/modules/app-module';
 import type { QuoteService } from '../../src/modules/quotes/quote.service';
-import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { signInConsole } from '../helpers/browser';
+import { browserSuite } from '../helpers/browser-suite';
 
 type Row = { onHand: number; reserved: number; available: number };
 
 describe('parts in the console and the customer quote page (headless Chromium)', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = browserSuite();
   let engineer1: string;
   beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp();
-    browser = await launchChromium();
-    engineer1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
+    engineer1 = String((await web.app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
   }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   const violations: string[][] = [];
   afterEach(() => {
@@ -27,13 +19,13 @@ describe('parts in the console and the customer quote page (headless Chromium)',
     violations.length = 0;
   });
 
-  const stock = async (sku: string, location: string): Promise<Row> => (await app.c.conn.collection('stockrows').findOne({ _id: `${sku}|${location}|new` as never })) as unknown as Row;
+  const stock = async (sku: string, location: string): Promise<Row> => (await web.app.c.conn.collection('stockrows').findOne({ _id: `${sku}|${location}|new` as never })) as unknown as Row;
   const cell = (page: Page, location: string, col: string) => page.locator(`.stock-table tr[data-location="${location}"][data-condition=new] [data-col=${col}]`);
 
   it('a storekeeper finds a part by its Chinese name, receives it at central and transfers some to an engineer\'s van', async () => {
     const van = `engineer:${engineer1}`;
     const before = { central: await stock('AC-CAP-35', 'central'), van: await stock('AC-CAP-35', van) };
-    const page = await signInConsole(browser, app.url, 'supervisor@demo.local', { hash: '#/parts', locale: 'zh-CN', violations });
+    const page = await signInConsole(web.browser, web.app.url, 'supervisor@demo.local', { hash: '#/parts', locale: 'zh-CN', violations });
     await page.locator('.parts-view h2', { hasText: '备件管理' }).waitFor();
     await page.locator('input[name=parts-q]').fill('启动电容');
     await page.locator('.parts-table tr[data-sku=DW-ARM-06]').waitFor({ state: 'detached' }); // the search has narrowed the list
@@ -80,14 +72,14 @@ describe('parts in the console and the customer quote page (headless Chromium)',
   });
 
   it("shows the customer's quote page in Chinese without JavaScript and takes the answer from its form", async () => {
-    const manager = await app.as('manager@demo.local');
-    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
+    const manager = await web.app.as('manager@demo.local');
+    const ticket = (await web.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
     const quote = (await manager.post(`/api/tickets/${ticket}/quotes`).send({ lines: [{ kind: 'part', sku: 'AC-CAP-35', qty: 1 }, { kind: 'labour', description: '更换启动电容', qty: 1, unitPrice: 12000 }, { kind: 'travel', description: '上门费', qty: 1, unitPrice: 5000 }] })).body;
-    const quotes = (app.c.modules.find((m) => m.name === 'quotes') as AppModule & { quotes: QuoteService }).quotes;
-    const link = quotes.link((await app.c.conn.model('Quote').findById(quote.id))!);
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-US' });
+    const quotes = (web.app.c.modules.find((m) => m.name === 'quotes') as AppModule & { quotes: QuoteService }).quotes;
+    const link = quotes.link((await web.app.c.conn.model('Quote').findById(quote.id))!);
+    const context = await web.browser.newContext({ javaScriptEnabled: false, locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(link.replace(/^https?:\/\/[^/]+/, app.url));
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, web.app.url));
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN'); // the customer's language, whatever the browser's
     await page.locator('h1', { hasText: '维修报价单' }).waitFor();
     const body = await page.locator('table').textContent();
@@ -99,7 +91,7 @@ describe('parts in the console and the customer quote page (headless Chromium)',
     await page.locator('h1', { hasText: '谢谢：已接受报价' }).waitFor();
     expect((await manager.get(`/api/quotes/${quote.id}`)).body.status).toBe('accepted');
     // the switch shows it in English; the answer stands
-    await page.goto(`${link.replace(/^https?:\/\/[^/]+/, app.url)}?lang=en`);
+    await page.goto(`${link.replace(/^https?:\/\/[^/]+/, web.app.url)}?lang=en`);
     await page.locator('h1', { hasText: 'Your repair quote' }).waitFor();
     expect(await page.locator('.note').textContent()).toContain('You accepted this quote');
     expect(await page.locator('form').count()).toBe(0);

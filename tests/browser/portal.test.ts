@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
-import { eventually, startTestApp, TestApp } from '../helpers/harness';
-import { startSmtpSink, SmtpSink } from '../helpers/smtp-sink';
+import type { Page } from 'playwright-core';
+import { signInConsole } from '../helpers/browser';
+import { eventually } from '../helpers/harness';
+import { startSmtpSink } from '../helpers/smtp-sink';
+import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
@@ -21,50 +22,37 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describe('the customer portal in headless Chromium', () => {
-  let app: TestApp;
-  let sink: SmtpSink;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    sink = await startSmtpSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url } });
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await sink?.close();
-  });
+  const web = browserSuite({ mail: startSmtpSink });
 
   it('a customer signs in from the mail link, books a slot at 390 px in Chinese with the keyboard, and the dispatcher sees the work order arrive live', async () => {
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await web.app.as('agent1@demo.local');
     const email = 'zhou.min@example.cn';
     expect((await a1.post('/api/tickets').send({ channel: 'email', subject: '空调保养咨询', body: '想预约保养', customer: { name: '周敏', email, locale: 'zh-CN' }, team: 'support' })).status).toBe(201);
-    const customer = (await app.c.models.Customer.findOne({ emails: email }))!;
-    const mgr = await app.as('manager@demo.local');
+    const customer = (await web.app.c.models.Customer.findOne({ emails: email }))!;
+    const mgr = await web.app.as('manager@demo.local');
     const unit = await mgr.post(`/api/customers/${customer._id}/units`).send({ model: 'AC-3500', serial: 'AC35-BROWSER-01', purchaseDate: '2026-03-01' });
     expect(unit.status).toBe(201);
 
     // the slot the customer will take, and the dispatcher's board of its day
-    const sup = await app.as('supervisor@demo.local');
+    const sup = await web.app.as('supervisor@demo.local');
     const now = Date.now();
     const slots = await sup.get(`/api/appointments/slots?from=${encodeURIComponent(new Date(now + 2 * 86400_000).toISOString())}&to=${encodeURIComponent(new Date(now + 9 * 86400_000).toISOString())}`);
     const slot = slots.body.slots[0];
     const day = new Date(Date.parse(slot.start) + 8 * 3600_000).toISOString().slice(0, 10);
-    const board = await signInConsole(browser, app.url, 'supervisor@demo.local', { hash: `#/dispatch/${day}` });
+    const board = await signInConsole(web.browser, web.app.url, 'supervisor@demo.local', { hash: `#/dispatch/${day}` });
     board.setDefaultTimeout(20000);
     await board.locator('[data-testid=board-ready]').waitFor({ timeout: 15000 });
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await web.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const phone = await context.newPage();
     phone.setDefaultTimeout(20000);
-    await phone.goto(`${app.url}/portal?lang=zh-CN`);
+    await phone.goto(`${web.app.url}/portal?lang=zh-CN`);
     expect(await axeViolations(phone)).toEqual([]);
     await phone.getByLabel('邮箱地址').fill(email);
     await phone.getByRole('button', { name: '发送登录链接' }).click();
     await phone.getByText('请查收邮件').waitFor();
-    const mail = await eventually(async () => sink.sentTo(email).find((m) => SIGN_IN_LINK.test(m.text ?? '')), 30000);
-    await phone.goto(`${app.url}${SIGN_IN_LINK.exec(mail.text!)![1]}`);
+    const mail = await eventually(async () => web.sink.sentTo(email).find((m) => SIGN_IN_LINK.test(m.text ?? '')), 30000);
+    await phone.goto(`${web.app.url}${SIGN_IN_LINK.exec(mail.text!)![1]}`);
     await phone.getByRole('button', { name: '登录' }).click();
     await phone.getByRole('heading', { name: /我的服务中心/ }).waitFor();
     expect(await axeViolations(phone)).toEqual([]);
@@ -85,14 +73,14 @@ describe('the customer portal in headless Chromium', () => {
     await phone.getByText('预约成功').first().waitFor();
     if (SHOTS) await phone.screenshot({ path: path.join(SHOTS, 'portal-phone.png'), fullPage: true });
 
-    const booked = await eventually(() => app.c.conn.collection('appointments').findOne({ customerId: customer._id, status: 'booked' }));
+    const booked = await eventually(() => web.app.c.conn.collection('appointments').findOne({ customerId: customer._id, status: 'booked' }));
     // the dispatcher's board shows it in the pool, without a reload
     await board.locator(`[data-pool] [data-wo="${booked.workOrderNumber}"]`).waitFor({ timeout: 15000 });
     await phone.locator(`[data-testid=appointment][data-wo="${booked.workOrderNumber}"]`).waitFor();
 
     // the status page from the confirmation mail passes the same checks, in both languages
-    const confirmation = await eventually(async () => sink.sentTo(email).find((m) => /预约成功/.test(m.subject ?? '') && STATUS_LINK.test(m.text ?? '')), 30000);
-    await phone.goto(`${app.url}${STATUS_LINK.exec(confirmation.text!)![1]}`);
+    const confirmation = await eventually(async () => web.sink.sentTo(email).find((m) => /预约成功/.test(m.subject ?? '') && STATUS_LINK.test(m.text ?? '')), 30000);
+    await phone.goto(`${web.app.url}${STATUS_LINK.exec(confirmation.text!)![1]}`);
     await phone.getByText(booked.workOrderNumber).waitFor();
     await phone.getByText('已预约').first().waitFor();
     expect(await axeViolations(phone)).toEqual([]);

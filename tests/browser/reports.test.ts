@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDemoHistory } from '../../src/seed/demo-history';
-import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { signInConsole } from '../helpers/browser';
+import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
@@ -13,26 +13,18 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const TILES = ['tickets', 'firstResponseMedianSec', 'resolutionMedianSec', 'slaCompliance', 'csatAverage', 'csatResponseRate', 'complaintRate', 'followUpCompletion', 'callsAnsweredWithin30s'] as const;
 
 describe('reports view of the console in headless Chromium', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const web = browserSuite();
   beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp();
     // the demo's month of history (tests skip it in seedDemo): tickets, surveys and calls in the past
-    await seedDemoHistory(app.c);
-    browser = await launchChromium();
+    await seedDemoHistory(web.app.c);
   }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   async function signIn(email: string): Promise<Page> {
-    return signInConsole(browser, app.url, email, { viewport: { width: 1400, height: 1500 }, acceptDownloads: true });
+    return signInConsole(web.browser, web.app.url, email, { viewport: { width: 1400, height: 1500 }, acceptDownloads: true });
   }
 
   async function summary(from: string, to: string, groupBy: string, accept = 'application/json') {
-    const manager = await app.as('manager@demo.local');
+    const manager = await web.app.as('manager@demo.local');
     const res = await manager.get(`/api/reports/summary?from=${from}&to=${to}&groupBy=${groupBy}`).set('Accept', accept);
     expect(res.status).toBe(200);
     return res;
@@ -91,7 +83,7 @@ describe('reports view of the console in headless Chromium', () => {
 
     // the product-quality table: recurring models with example tickets that open the ticket view
     const month = isoDay(tomorrow - DAY).slice(0, 7);
-    const quality = (await (await app.as('manager@demo.local')).get(`/api/reports/product-quality?month=${month}&limit=10`)).body;
+    const quality = (await (await web.app.as('manager@demo.local')).get(`/api/reports/product-quality?month=${month}&limit=10`)).body;
     const rows = view.locator('section.quality tr[data-model]');
     await page.locator(`section.quality[data-month="${month}"]`).waitFor({ timeout: 15000 });
     expect(quality.models.length).toBeGreaterThan(0); // at least today's AC-3500 fault
@@ -119,7 +111,7 @@ describe('reports view of the console in headless Chromium', () => {
 
   it('shows a supervisor only her teams, over a custom range', async () => {
     const page = await signIn('supervisor@demo.local');
-    await page.goto(`${app.url}/console#/reports`);
+    await page.goto(`${web.app.url}/console#/reports`);
     const view = page.locator('.reports');
     await view.locator('.tile[data-k=tickets]').waitFor({ timeout: 15000 });
     await view.locator('button[data-preset=custom]').click();
@@ -132,7 +124,7 @@ describe('reports view of the console in headless Chromium', () => {
     expect(await view.locator('svg[data-chart=tickets-per-day] rect.bar').count()).toBe(3);
     const keys = await view.locator('svg[data-chart=sla-by-group] rect.bar').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
     expect(keys.every((k) => k === 'support' || k === 'tech')).toBe(true);
-    const sup = await app.as('supervisor@demo.local');
+    const sup = await web.app.as('supervisor@demo.local');
     const api = (await sup.get(`/api/reports/summary?from=${first}&to=${isoDay(Date.parse(last) + DAY)}&groupBy=team`)).body;
     expect(await view.locator('.tile[data-k=tickets]').getAttribute('data-value')).toBe(String(api.totals.tickets));
   });
@@ -144,9 +136,9 @@ describe('reports view of the console in headless Chromium', () => {
     // the history is finished work: whatever the queue shows is live in the store, never a solved or closed ticket
     const shown = (await page.locator('section.queue li.qi').allTextContents()).map((x) => Number(/#(\d+)/.exec(x)?.[1]));
     expect(shown.length).toBeGreaterThan(0);
-    const stored = await app.c.models.Ticket.find({ number: { $in: shown } }, { number: 1, status: 1 }).lean();
+    const stored = await web.app.c.models.Ticket.find({ number: { $in: shown } }, { number: 1, status: 1 }).lean();
     expect(stored.filter((t) => t.status === 'solved' || t.status === 'closed').map((t) => t.number)).toEqual([]);
-    await page.goto(`${app.url}/console#/reports`);
+    await page.goto(`${web.app.url}/console#/reports`);
     await page.locator('section.queue').waitFor();
     expect(await page.locator('.reports').count()).toBe(0);
   });

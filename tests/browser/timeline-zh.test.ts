@@ -1,37 +1,25 @@
-import type { Browser } from 'playwright-core';
 import { SYSTEM } from '../../src/core/types';
 import { TIMELINE_EVENT_TYPES } from '../../src/modules/tickets/timeline.events';
 import { buildTimelineEvents } from '../builders/timeline-events';
-import { ensureConsoleBundle, launchChromium } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { browserSuite } from '../helpers/browser-suite';
 
 const CJK = /[\u4e00-\u9fff]/;
 
 /** The console in Chinese shows every kind of timeline event in Chinese, rendered from its type and data. */
 describe('timeline events in the zh-CN console', () => {
-  let app: TestApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    app = await startTestApp({ workers: false });
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const web = browserSuite({ app: { workers: false } });
 
   it('renders each event kind in Chinese, never its stored English line', async () => {
-    const { ticket } = await app.c.tickets.create(
+    const { ticket } = await web.app.c.tickets.create(
       { channel: 'voice', subject: '空调外机噪音很大', team: 'support', customer: { name: '王芳', phone: '+86 138 0013 8000', locale: 'zh-CN' }, message: { channel: 'voice', body: '外机声音很大。', author: { type: 'customer', name: '王芳' } } },
       SYSTEM,
     );
     const samples = buildTimelineEvents();
-    for (const { event, body } of samples) await app.c.timeline.addEvent(ticket, event, body);
+    for (const { event, body } of samples) await web.app.c.timeline.addEvent(ticket, event, body);
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+    const context = await web.browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${app.url}/console#/ticket/${ticket.number}`);
+    await page.goto(`${web.app.url}/console#/ticket/${ticket.number}`);
     await page.locator('input[name=email]').fill('supervisor@demo.local'); // a zh-CN agent of the support team
     await page.locator('input[name=password]').fill('demo-password');
     await page.locator('form.login button[type=submit]').click();

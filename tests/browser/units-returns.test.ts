@@ -1,42 +1,19 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { ensureConsoleBundle, launchChromium, signInConsole } from '../helpers/browser';
-import { startTestApp, TestApp } from '../helpers/harness';
+import type { Page } from 'playwright-core';
+import { startSink } from '../fixtures/mail/sink';
+import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SHOTS = process.env.SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : null;
 
 describe('units, warranty and returns in the console (headless Chromium)', () => {
-  let app: TestApp;
-  let sink: Sink;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureConsoleBundle();
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url } });
-    browser = await launchChromium();
-  }, 60000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await sink?.close();
-  });
-
   // every page signed in here must run under the CSP without a single violation
-  const violations: string[][] = [];
-  afterEach(() => {
-    expect(violations.flat()).toEqual([]);
-    violations.length = 0;
-  });
-
-  async function signIn(email: string, hash = ''): Promise<Page> {
-    return signInConsole(browser, app.url, email, { hash, viewport: { width: 1400, height: 900 }, violations });
-  }
+  const web = browserSuite({ mail: startSink, csp: true, signIn: { viewport: { width: 1400, height: 900 } } });
+  const signIn = (email: string, hash = ''): Promise<Page> => web.signIn(email, { hash });
 
   it('an agent sees the unit\'s entitlement on a ticket and asks for an exchange; the returns team walks it to its outcome', async () => {
-    const liu = (await app.c.customers.findByContact({ email: 'liu.fang@example.cn' }))!;
-    const ticket = (await app.c.models.Ticket.findOne({ customerId: liu._id }))!;
+    const liu = (await web.app.c.customers.findByContact({ email: 'liu.fang@example.cn' }))!;
+    const ticket = (await web.app.c.models.Ticket.findOne({ customerId: liu._id }))!;
 
     // agent2 (complaints, returns; English) opens Liu Fang's ticket: the dishwasher she bought yesterday
     const agent = await signIn('agent2@demo.local', `#/ticket/${ticket.number}`);
@@ -94,13 +71,13 @@ describe('units, warranty and returns in the console (headless Chromium)', () =>
     await agent.locator('.timeline .msg.event', { hasText: 'Zhou Qiang (周强) approved' }).waitFor();
     await agent.locator('[data-testid=customer-units] .unit-card', { hasText: 'DW6-2025-009999' }).waitFor({ timeout: 15000 });
     // and Liu Fang was told in Chinese
-    const mail = await sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && /换货已办理/.test(m.parsed.subject ?? ''));
+    const mail = await web.sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && /换货已办理/.test(m.parsed.subject ?? ''));
     expect(mail.parsed.text).toContain('DW6-2025-009999');
   });
 
   it('finds a unit by serial from the queue column, and a warranty technician overrides its warranty with a reason', async () => {
     // Emma's washer becomes a warranty claim: the warranty team now sees her and her units
-    const mgr = await app.as('manager@demo.local');
+    const mgr = await web.app.as('manager@demo.local');
     const washer = (await mgr.get('/api/units?serial=WM8-2021-77310')).body;
     expect((await mgr.post('/api/tickets').send({ channel: 'voice', subject: 'Warranty claim: drum bearing', body: 'Bearing noise again', customer: { name: 'Emma Clarke' }, type: 'warranty', team: 'warranty', unitId: washer.id })).status).toBe(201);
     const tech = await signIn('warranty@demo.local');

@@ -5,9 +5,9 @@ import { Types } from 'mongoose';
 import { addParticipants, MAX_PARTICIPANTS, mailParticipantsModel, participantsOf } from '../../src/channels/email/mail-participants.model';
 import type { MovableClock } from '../../src/infra/clock';
 import { buildBounce, buildMail } from '../fixtures/mail/build';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
 import { mailIntake } from '../helpers/mail-intake';
+import { appSuite } from '../helpers/app-suite';
 
 /**
  * The mail intake's guarantees beyond parsing: deduplication that never drops another sender's
@@ -15,18 +15,11 @@ import { mailIntake } from '../helpers/mail-intake';
  * bounces only from real DSNs, per-sender order with parallel parsing, the sweeper, dead letters.
  */
 describe('mail intake', () => {
-  let sink: Sink;
-  let app: TestApp;
+  const suite = appSuite({ app: { env: { MAIL_RETRY_MAX_DELAY: 'PT1S' } }, mail: startSink });
   let mail: ReturnType<typeof mailIntake>;
 
   beforeAll(async () => {
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url, MAIL_RETRY_MAX_DELAY: 'PT1S' } });
-    mail = mailIntake(app);
-  });
-  afterAll(async () => {
-    await app.close();
-    await sink.close();
+    mail = mailIntake(suite.app);
   });
 
   const to = 'support@demo.local';
@@ -45,7 +38,7 @@ describe('mail intake', () => {
     // the first mail relayed by another server: different bytes, the same mail
     const relayed = await mail.processed(await mail.send(`Received: from relay.example.net\r\n${buildMail({ ...from('ann@example.com'), subject: 'Fridge hums', messageId: '<reused@example.com>', text: 'The fridge hums loudly.' })}`, { from: 'ann@example.com', to: [to] }));
     expect(relayed).toEqual({ duplicate: true, ticket: first.ticket });
-    const admin = await app.as('admin@demo.local');
+    const admin = await suite.app.as('admin@demo.local');
     const bobs = (await admin.get(`/api/tickets/${other.ticket}/messages`)).body.messages;
     expect(bobs.map((m: { body: string }) => m.body)).toContain('My oven does not heat.');
     const customerWords = async (n: unknown) => (await admin.get(`/api/tickets/${n}/messages`)).body.messages.filter((m: { author: { type: string } }) => m.author.type === 'customer').map((m: { body: string }) => m.body);
@@ -56,12 +49,12 @@ describe('mail intake', () => {
   it('threads a reference only for the ticket\'s participants: a stranger gets a new linked ticket; outbound Message-IDs are random', async () => {
     const created = await mail.processed(await mail.send(buildMail({ from: { name: 'Cai', address: 'cai@example.cn' }, to, subject: 'Washer E4', messageId: '<cai-1@example.cn>', text: 'Error E4 on the washer.' }), { from: 'cai@example.cn', to: [to] }));
     const number = created.ticket as number;
-    const agent = await app.as('agent1@demo.local');
+    const agent = await suite.app.as('agent1@demo.local');
     const ids: string[] = [];
     for (const body of ['Please send the serial number.', 'Is the door closed?']) {
       const r = await agent.post(`/api/tickets/${number}/messages`).send({ body });
       expect(r.status).toBe(201);
-      const sent = await sink.next((m) => m.parsed.text?.includes(body) === true);
+      const sent = await suite.sink.next((m) => m.parsed.text?.includes(body) === true);
       const id = sent.parsed.messageId!;
       // 144 random bits, nothing derived from the message or the ticket (it was <messageId.number@domain>)
       expect(id).toMatch(/^<[A-Za-z0-9_-]{24}@demo\.local>$/);
@@ -74,7 +67,7 @@ describe('mail intake', () => {
     const stranger = await mail.processed(await mail.send(buildMail({ from: { address: 'mallory@example.net' }, to, subject: 'Re: Washer E4', messageId: '<mallory-1@example.net>', inReplyTo: ids[0], references: [ids[0]], text: 'Let me in.' }), { from: 'mallory@example.net', to: [to] }));
     expect(stranger.created).toBe(true);
     expect(stranger.ticket).not.toBe(number);
-    const admin = await app.as('admin@demo.local');
+    const admin = await suite.app.as('admin@demo.local');
     expect((await admin.get(`/api/tickets/${stranger.ticket}`)).body).toMatchObject({ linkedFrom: number, customer: { email: 'mallory@example.net' } });
     expect(JSON.stringify((await admin.get(`/api/tickets/${number}/messages`)).body)).not.toContain('Let me in.');
 
@@ -86,7 +79,7 @@ describe('mail intake', () => {
   });
 
   it('keeps every participant that mails landing on one ticket at once bring in, up to the cap', async () => {
-    const M = mailParticipantsModel(app.c.conn);
+    const M = mailParticipantsModel(suite.app.c.conn);
     const ticketId = new Types.ObjectId();
     // eight mails of different senders on one ticket, applied in parallel by the mail-in workers
     await Promise.all(Array.from({ length: 8 }, (_, i) => addParticipants(M, ticketId, [`sender${i}@example.cn`, `cc${i}@example.cn`])));
@@ -96,10 +89,10 @@ describe('mail intake', () => {
   });
 
   it('marks a reply failed only for a real DSN sent with a null reverse-path; forged bounces change nothing', async () => {
-    const agent = await app.as('agent1@demo.local');
+    const agent = await suite.app.as('agent1@demo.local');
     const created = await agent.post('/api/tickets').send({ channel: 'email', subject: 'Dryer', body: 'Noisy', customer: { name: 'Du', email: 'du@example.cn' } });
     const reply = await agent.post(`/api/tickets/${created.body.number}/messages`).send({ body: 'Which model is it?' });
-    const out = await sink.next((m) => m.parsed.text?.includes('Which model is it?') === true);
+    const out = await suite.sink.next((m) => m.parsed.text?.includes('Which model is it?') === true);
     const bounce = buildBounce({ to, originalMessageId: out.parsed.messageId!, originalSubject: out.parsed.subject!, recipient: 'du@example.cn' });
     const delivery = async () => (await agent.get(`/api/tickets/${created.body.number}/messages`)).body.messages.find((m: { id: string }) => m.id === reply.body.id).delivery.status;
     expect(await mail.processed(await mail.send(bounce, { from: 'du@example.cn', to: [to] }))).toEqual({ ignored: 'bounce' }); // a DSN, but not from a null reverse-path
@@ -117,10 +110,10 @@ describe('mail intake', () => {
     // the original is slow to parse (a large attachment), the reply to it is not
     const big = buildMail({ from: { address: 'eva@example.com' }, to, subject: 'Dishwasher manual', messageId: '<eva-1@example.com>', text: 'Manual attached.', attachments: [{ filename: 'manual.pdf', content: Buffer.alloc(700_000, 7), contentType: 'application/pdf' }] });
     const reply = buildMail({ from: { address: 'eva@example.com' }, to, subject: 'Re: Dishwasher manual', messageId: '<eva-2@example.com>', inReplyTo: '<eva-1@example.com>', references: ['<eva-1@example.com>'], text: 'Page 12 is about the error.' });
-    await app.stopWorkers();
+    await suite.app.stopWorkers();
     const first = await mail.send(big, { from: 'eva@example.com', to: [to] });
     const second = await mail.send(reply, { from: 'eva@example.com', to: [to] });
-    await app.startWorkers(); // both jobs waiting: taken up together, parsed in parallel
+    await suite.app.startWorkers(); // both jobs waiting: taken up together, parsed in parallel
     const a = await mail.processed(first);
     const b = await mail.processed(second);
     expect(a.created).toBe(true);
@@ -128,28 +121,28 @@ describe('mail intake', () => {
   });
 
   it('re-queues a stored raw mail whose job was lost, once', async () => {
-    await app.stopWorkers();
+    await suite.app.stopWorkers();
     const jobId = await mail.send(buildMail({ from: { address: 'lost@example.com' }, to, subject: 'Lost job', messageId: '<lost-1@example.com>', text: 'Nobody took me in.' }), { from: 'lost@example.com', to: [to] });
-    await (await app.c.queues.get('mail-in').getJob(jobId))!.remove(); // Redis lost it
+    await (await suite.app.c.queues.get('mail-in').getJob(jobId))!.remove(); // Redis lost it
     // and one stored long before sweeping began, by a version that kept no records: left alone
     const old = buildMail({ from: { address: 'old@example.com' }, to, subject: 'Before', messageId: '<before-1@example.com>', text: 'old' });
     const oldHash = crypto.createHash('sha256').update(old).digest('hex');
-    const oldFile = path.join(app.dataDir, 'mail', 'inbound', `${oldHash}.eml`);
+    const oldFile = path.join(suite.app.dataDir, 'mail', 'inbound', `${oldHash}.eml`);
     fs.writeFileSync(oldFile, old);
     const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
     fs.utimesSync(oldFile, dayAgo, dayAgo);
-    await app.startWorkers();
-    const before = await app.c.models.Ticket.countDocuments({});
+    await suite.app.startWorkers();
+    const before = await suite.app.c.models.Ticket.countDocuments({});
     expect(await mail.email().sweepRawMail()).toMatchObject({ requeued: 0 }); // too fresh: may still be on its way to its job
-    (app.clock as MovableClock).advance(10 * 60 * 1000);
+    (suite.app.clock as MovableClock).advance(10 * 60 * 1000);
     const first = await mail.email().sweepRawMail();
     expect(first.requeued).toBe(1);
     const done = await mail.processed(jobId);
     expect(done.created).toBe(true);
     expect(await mail.email().sweepRawMail()).toMatchObject({ requeued: 0, checked: first.checked });
-    expect(await app.c.queues.get('mail-in').getJob(`mail-${oldHash}`)).toBeUndefined();
-    expect(await app.c.models.Ticket.countDocuments({})).toBe(before + 1);
-    const admin = await app.as('admin@demo.local');
+    expect(await suite.app.c.queues.get('mail-in').getJob(`mail-${oldHash}`)).toBeUndefined();
+    expect(await suite.app.c.models.Ticket.countDocuments({})).toBe(before + 1);
+    const admin = await suite.app.as('admin@demo.local');
     expect((await admin.get(`/api/tickets/${done.ticket}/messages`)).body.messages[0].body).toBe('Nobody took me in.');
   });
 
@@ -161,16 +154,16 @@ describe('mail intake', () => {
     const failed = await mail.deadLettered(jobId, 30_000);
     expect(failed.failedReason).toMatch(/unparseable/);
     const hash = jobId.replace(/^mail-/, '');
-    const admin = await app.as('admin@demo.local');
+    const admin = await suite.app.as('admin@demo.local');
     const list = await admin.get('/api/mail/dead-letters');
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([expect.objectContaining({ id: hash, via: 'smtp', mailFrom: 'junk@example.com', rcpt: [to], subject: 'Unreadable', from: '<junk@example.com>', attempts: 3, reason: expect.stringMatching(/unparseable/) })]);
-    expect((await (await app.as('agent1@demo.local')).get('/api/mail/dead-letters')).status).toBe(403);
-    expect((await (await app.as('manager@demo.local')).post(`/api/mail/dead-letters/${hash}/replay`)).status).toBe(403);
+    expect((await (await suite.app.as('agent1@demo.local')).get('/api/mail/dead-letters')).status).toBe(403);
+    expect((await (await suite.app.as('manager@demo.local')).post(`/api/mail/dead-letters/${hash}/replay`)).status).toBe(403);
     const raw2 = await admin.get(`/api/mail/dead-letters/${hash}/raw`);
     expect(raw2.status).toBe(200);
     expect(raw2.headers['content-type']).toMatch(/^message\/rfc822/);
-    expect(fs.existsSync(path.join(app.dataDir, 'mail', 'inbound', `${hash}.eml`))).toBe(true);
+    expect(fs.existsSync(path.join(suite.app.dataDir, 'mail', 'inbound', `${hash}.eml`))).toBe(true);
 
     const replay = await admin.post(`/api/mail/dead-letters/${hash}/replay`);
     expect(replay.status).toBe(202);
@@ -180,7 +173,7 @@ describe('mail intake', () => {
     await mail.deadLettered(jobId, 30_000);
     const again = (await admin.get('/api/mail/dead-letters')).body.items.find((d: { id: string }) => d.id === hash);
     expect(again.attempts).toBe(3);
-    const doc = (await app.http().get('/api/openapi.json')).body;
+    const doc = (await suite.app.http().get('/api/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/mail/dead-letters', '/api/mail/dead-letters/{id}/replay', '/api/mail/dead-letters/{id}/raw']));
   });
 });

@@ -3,34 +3,25 @@ import path from 'node:path';
 import { mailDedupeKey } from '../../src/channels/email/email.inbound';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { parseTask } from '../../src/channels/email/parse-task';
-import { eventually, startTestApp, TestApp, WEBHOOK_SECRET } from '../helpers/harness';
+import { eventually, WEBHOOK_SECRET } from '../helpers/harness';
 import { buildBounce, buildMail } from '../fixtures/mail/build';
-import { startSink, Sink } from '../fixtures/mail/sink';
+import { startSink } from '../fixtures/mail/sink';
 import { mailIntake } from '../helpers/mail-intake';
+import { appSuite } from '../helpers/app-suite';
 
 const MAX_BYTES = 1024 * 1024;
 
 describe('email channel', () => {
-  let sink: Sink;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url, MAIL_MAX_BYTES: String(MAX_BYTES) } });
-  });
-  afterAll(async () => {
-    await app.close();
-    await sink.close();
-  });
+  const suite = appSuite({ app: { env: { MAIL_MAX_BYTES: String(MAX_BYTES) } }, mail: startSink });
 
   /** Sends a raw mail into the intake as a mail server would; resolves with the intake's queue id. */
-  const send = (raw: string | Buffer, envelope: { from: string; to: string[] }) => mailIntake(app).send(raw, envelope);
+  const send = (raw: string | Buffer, envelope: { from: string; to: string[] }) => mailIntake(suite.app).send(raw, envelope);
 
   /** What the `mail-in` job made of a mail, once it finished. */
-  const processed = (jobId: string) => mailIntake(app).processed(jobId);
+  const processed = (jobId: string) => mailIntake(suite.app).processed(jobId);
 
   async function ticketCount(): Promise<number> {
-    return app.c.models.Ticket.countDocuments({});
+    return suite.app.c.models.Ticket.countDocuments({});
   }
 
   const photo = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 7)]);
@@ -51,7 +42,7 @@ describe('email channel', () => {
     expect(result.created).toBe(true);
     const number = result.ticket as number;
 
-    const a2 = await app.as('agent2@demo.local'); // works complaints
+    const a2 = await suite.app.as('agent2@demo.local'); // works complaints
     const t = await a2.get(`/api/tickets/${number}`);
     expect(t.status).toBe(200);
     expect(t.body).toMatchObject({ subject: '投诉：洗衣机漏水，维修两次仍未解决', channel: 'email', team: 'complaints', type: 'complaint', customer: { name: '张伟', email: 'zhang.san@example.cn', locale: 'zh-CN' } });
@@ -61,7 +52,7 @@ describe('email channel', () => {
     expect(first.attachments).toEqual([expect.objectContaining({ filename: '维修单据.pdf', contentType: 'application/pdf', size: photo.length })]);
 
     // the acknowledgement: in the customer's language, with the ticket number, threaded, marked automatic
-    const ack = await sink.next((m) => m.parsed.subject?.includes(`[#${number}]`) === true);
+    const ack = await suite.sink.next((m) => m.parsed.subject?.includes(`[#${number}]`) === true);
     expect(ack.rcpt).toEqual(['zhang.san@example.cn']);
     expect(ack.parsed.subject).toContain('我们已收到');
     expect(ack.parsed.inReplyTo).toBe('<gbk-complaint-1@example.cn>');
@@ -75,7 +66,7 @@ describe('email channel', () => {
   });
 
   it('lets agents of the ticket\'s team download the attachment and nobody else', async () => {
-    const a2 = await app.as('agent2@demo.local');
+    const a2 = await suite.app.as('agent2@demo.local');
     const msgs = await a2.get(`/api/tickets/${complaint.number}/messages`);
     const att = msgs.body.messages.flatMap((m: { attachments: { url: string }[] }) => m.attachments)[0];
     const ok = await a2.get(att.url).buffer(true).parse((res, cb) => {
@@ -87,10 +78,10 @@ describe('email channel', () => {
     expect(Buffer.compare(ok.body as Buffer, photo)).toBe(0);
     expect(ok.headers['content-disposition']).toContain(encodeURIComponent('维修单据.pdf'));
 
-    const a1 = await app.as('agent1@demo.local'); // support and tech only
+    const a1 = await suite.app.as('agent1@demo.local'); // support and tech only
     expect((await a1.get(att.url)).status).toBe(404); // another team's ticket: as if it did not exist
     expect((await a2.get(`/api/tickets/${complaint.number}/attachments/${'0'.repeat(24)}`)).status).toBe(404);
-    expect((await app.http().get(att.url)).status).toBe(401);
+    expect((await suite.app.http().get(att.url)).status).toBe(401);
   });
 
   it('threads the customer\'s reply from a Chinese Outlook into the ticket and trims the quoted part', async () => {
@@ -112,7 +103,7 @@ describe('email channel', () => {
     const result = await processed(jobId);
     expect(result).toMatchObject({ ticket: complaint.number, created: false });
     expect(await ticketCount()).toBe(before);
-    const a2 = await app.as('agent2@demo.local');
+    const a2 = await suite.app.as('agent2@demo.local');
     const msgs = await a2.get(`/api/tickets/${complaint.number}/messages`);
     const reply = msgs.body.messages.filter((m: { author: { type: string } }) => m.author.type === 'customer').pop();
     expect(reply.body).toBe('机器型号是XQG80-B，序列号SN2023001。');
@@ -135,7 +126,7 @@ describe('email channel', () => {
     const r = await processed(strangerJob);
     expect(r.created).toBe(true);
     expect(r.ticket).not.toBe(complaint.number);
-    const admin = await app.as('admin@demo.local');
+    const admin = await suite.app.as('admin@demo.local');
     const t = await admin.get(`/api/tickets/${r.ticket}`);
     expect(t.body).toMatchObject({ team: 'support', customer: { email: 'stranger@example.org' } });
     const msgs = await admin.get(`/api/tickets/${complaint.number}/messages`);
@@ -144,7 +135,7 @@ describe('email channel', () => {
 
   it('creates nothing for auto-replies, list mail and bounces, and notes a bounce on the ticket whose mail bounced', async () => {
     const before = await ticketCount();
-    const sentBefore = sink.mails.length;
+    const sentBefore = suite.sink.mails.length;
     const noisy: Record<string, string>[] = [
       { 'Auto-Submitted': 'auto-replied' },
       { Precedence: 'bulk' },
@@ -161,11 +152,11 @@ describe('email channel', () => {
     }
 
     // an agent's reply that bounces
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await suite.app.as('agent1@demo.local');
     const created = await a1.post('/api/tickets').send({ channel: 'email', subject: 'Fridge noise', body: 'It hums.', customer: { name: 'Gone', email: 'gone@example.cn' } });
     const reply = await a1.post(`/api/tickets/${created.body.number}/messages`).send({ body: 'Could you send a video?' });
     expect(reply.status).toBe(201);
-    const out = await sink.next((m) => m.parsed.subject?.includes(`[#${created.body.number}]`) === true);
+    const out = await suite.sink.next((m) => m.parsed.subject?.includes(`[#${created.body.number}]`) === true);
     const jobId = await send(buildBounce({ to: 'support@demo.local', originalMessageId: out.parsed.messageId!, originalSubject: out.parsed.subject!, recipient: 'gone@example.cn' }), { from: '', to: ['support@demo.local'] });
     expect(await processed(jobId)).toEqual({ ignored: 'bounce' });
 
@@ -175,7 +166,7 @@ describe('email channel', () => {
     expect(bounce.body).toContain('User unknown');
     expect(msgs.body.messages.find((m: { id: string }) => m.id === reply.body.id).delivery.status).toBe('failed');
     // no acknowledgement went to any of them
-    expect(sink.mails.slice(sentBefore).filter((m) => m.rcpt.some((r) => /^ooo\d@|mailer-daemon/i.test(r)))).toEqual([]);
+    expect(suite.sink.mails.slice(sentBefore).filter((m) => m.rcpt.some((r) => /^ooo\d@|mailer-daemon/i.test(r)))).toEqual([]);
   });
 
   it('refuses unknown recipients with 550 and oversized mail with 552', async () => {
@@ -197,11 +188,11 @@ describe('email channel', () => {
     }
     if (outcome !== 'refused') {
       expect(outcome.created).toBe(true);
-      const admin = await app.as('admin@demo.local');
+      const admin = await suite.app.as('admin@demo.local');
       const msgs = await admin.get(`/api/tickets/${outcome.ticket}/messages`);
       expect(msgs.body.messages[0].body).toContain('The part that can be read.');
     }
-    expect((await app.http().get('/health')).body.status).toBe('ok');
+    expect((await suite.app.http().get('/health')).body.status).toBe('ok');
   });
 
   it('stores the same mail delivered twice once', async () => {
@@ -211,17 +202,17 @@ describe('email channel', () => {
     // the same Message-ID relayed by another server (different bytes) is stored once as well
     const relayed = await processed(await send(`Received: from relay.example.com\r\n${raw}`, { from: 'emma.twice@example.com', to: ['support@demo.local'] }));
     expect(relayed).toMatchObject({ duplicate: true, ticket: first.ticket });
-    expect(await app.c.models.Message.countDocuments({ 'mail.messageId': '<twice-1@example.com>' })).toBe(1);
-    expect(await app.c.models.Ticket.countDocuments({ dedupeKey: { $regex: '^mail:emma\\.twice@example\\.com:<twice-1@example\\.com>:' } })).toBe(1);
+    expect(await suite.app.c.models.Message.countDocuments({ 'mail.messageId': '<twice-1@example.com>' })).toBe(1);
+    expect(await suite.app.c.models.Ticket.countDocuments({ dedupeKey: { $regex: '^mail:emma\\.twice@example\\.com:<twice-1@example\\.com>:' } })).toBe(1);
   });
 
   it('acknowledges a new ticket once when the worker died between the ticket and its acknowledgement (#13)', async () => {
     const raw = buildMail({ from: { name: 'Omar', address: 'omar.crash@example.com' }, to: 'support@demo.local', subject: 'Fridge light', messageId: '<crash-ack-1@example.com>', text: 'The fridge light stays off.' });
     // what the first attempt stored before the worker died: the ticket and the mail, not the acknowledgement
-    const file = path.join(app.dataDir, 'crash-ack.eml');
+    const file = path.join(suite.app.dataDir, 'crash-ack.eml');
     fs.writeFileSync(file, raw);
-    const key = mailDedupeKey('omar.crash@example.com', await parseTask({ file, dataDir: app.dataDir }), 'unused');
-    const first = await app.c.inbound.receive({
+    const key = mailDedupeKey('omar.crash@example.com', await parseTask({ file, dataDir: suite.app.dataDir }), 'unused');
+    const first = await suite.app.c.inbound.receive({
       channel: 'email',
       customer: { name: 'Omar', email: 'omar.crash@example.com' },
       open: { key, subject: 'Fridge light', team: 'support' },
@@ -229,33 +220,33 @@ describe('email channel', () => {
     });
     expect(first.outcome).toBe('opened');
     const number = first.ticket.number;
-    const acks = () => app.c.models.Message.countDocuments({ ticketId: first.ticket._id, automatic: true });
+    const acks = () => suite.app.c.models.Message.countDocuments({ ticketId: first.ticket._id, automatic: true });
     expect(await acks()).toBe(0);
     // the retry of the same mail: stored once, and the acknowledgement goes out now
     expect(await processed(await send(raw, { from: 'omar.crash@example.com', to: ['support@demo.local'] }))).toMatchObject({ duplicate: true, ticket: number });
-    const ack = await sink.next((m) => m.parsed.subject?.includes(`[#${number}]`) === true);
+    const ack = await suite.sink.next((m) => m.parsed.subject?.includes(`[#${number}]`) === true);
     expect(ack.rcpt).toEqual(['omar.crash@example.com']);
     expect(await acks()).toBe(1);
     // and a third delivery sends no second one
     await processed(await send(`Received: from relay.example.com\r\n${raw}`, { from: 'omar.crash@example.com', to: ['support@demo.local'] }));
     expect(await acks()).toBe(1);
-    expect(await app.c.models.Ticket.countDocuments({ dedupeKey: key })).toBe(1);
+    expect(await suite.app.c.models.Ticket.countDocuments({ dedupeKey: key })).toBe(1);
   });
 
   it('deletes raw mail older than MAIL_RETENTION and keeps the recent, and the ticket stays readable', async () => {
     const raw = buildMail({ from: { name: 'Old', address: 'old.raw@example.com' }, to: 'support@demo.local', subject: 'Old mail', messageId: '<old-raw@example.com>', text: 'from long ago' });
     const done = await processed(await send(raw, { from: 'old.raw@example.com', to: ['support@demo.local'] }));
-    const dir = path.join(app.dataDir, 'mail', 'inbound');
+    const dir = path.join(suite.app.dataDir, 'mail', 'inbound');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml'));
     expect(files.length).toBeGreaterThan(1);
     const old = path.join(dir, files[0]);
-    const longAgo = new Date(app.clock.now().getTime() - 91 * 24 * 3600 * 1000); // default retention P90D
+    const longAgo = new Date(suite.app.clock.now().getTime() - 91 * 24 * 3600 * 1000); // default retention P90D
     fs.utimesSync(old, longAgo, longAgo);
-    const email = app.c.modules.find((m) => m.name === 'email') as EmailModule;
+    const email = suite.app.c.modules.find((m) => m.name === 'email') as EmailModule;
     expect(await email.pruneRawMail()).toBe(1);
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.eml'))).toHaveLength(files.length - 1);
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await suite.app.as('agent1@demo.local');
     expect((await a1.get(`/api/tickets/${done.ticket}/messages`)).body.messages[0].body).toContain('from long ago');
   });
 
@@ -269,7 +260,7 @@ describe('email channel', () => {
       attachments: [{ filename: 'crack.png', content: Buffer.from('89504e470d0a1a0a', 'hex'), contentType: 'image/png', cid: 'photo1@example.cn' }],
     });
     const post = (secret?: string) => {
-      const req = app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822');
+      const req = suite.app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822');
       if (secret) req.set('X-Webhook-Secret', secret);
       return req.send(raw);
     };
@@ -282,7 +273,7 @@ describe('email channel', () => {
     expect(ok.status).toBe(202);
     const result = await processed(ok.body.id);
     expect(await ticketCount()).toBe(before + 1);
-    const admin = await app.as('admin@demo.local');
+    const admin = await suite.app.as('admin@demo.local');
     const t = await admin.get(`/api/tickets/${result.ticket}`);
     expect(t.body).toMatchObject({ team: 'returns', type: 'return', customer: { email: 'liu.yang@example.cn' } });
     const [m] = (await admin.get(`/api/tickets/${result.ticket}/messages`)).body.messages;
@@ -290,16 +281,16 @@ describe('email channel', () => {
     expect(m.attachments[0]).toMatchObject({ filename: 'crack.png', contentType: 'image/png' });
     expect(m.html).toContain(m.attachments[0].url); // the inline image points at the stored attachment
     expect(m.html).not.toContain('tracker.example.com');
-    const huge = await app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', WEBHOOK_SECRET).send(Buffer.alloc(MAX_BYTES + 10, 65));
+    const huge = await suite.app.http().post('/webhooks/email/raw').set('Content-Type', 'message/rfc822').set('X-Webhook-Secret', WEBHOOK_SECRET).send(Buffer.alloc(MAX_BYTES + 10, 65));
     expect(huge.status).toBe(413);
   });
 
   it('sends an agent\'s reply as a threaded mail with the ticket token, and shows it sent', async () => {
-    const a2 = await app.as('agent2@demo.local');
+    const a2 = await suite.app.as('agent2@demo.local');
     const res = await a2.post(`/api/tickets/${complaint.number}/messages`).send({ body: '您好，工程师将于明天上午上门检修。' });
     expect(res.status).toBe(201);
     expect(res.body.delivery.status).toBe('queued');
-    const mail = await sink.next((m) => m.parsed.text?.includes('工程师将于明天上午上门检修') === true);
+    const mail = await suite.sink.next((m) => m.parsed.text?.includes('工程师将于明天上午上门检修') === true);
     expect(mail.rcpt).toEqual(['zhang.san@example.cn']);
     expect(mail.parsed.subject).toBe(`回复：投诉：洗衣机漏水，维修两次仍未解决 [#${complaint.number}]`);
     // threaded to the customer's last mail (the token-only reply), carrying the whole chain
@@ -308,7 +299,7 @@ describe('email channel', () => {
     expect(refs[refs.length - 1]).toBe('<token-only-1@example.cn>');
     expect(mail.parsed.headers.get('auto-submitted')).toBe('no');
     const stored = await eventually(async () => {
-      const m = await app.c.models.Message.findById(res.body.id);
+      const m = await suite.app.c.models.Message.findById(res.body.id);
       return m?.delivery?.status === 'sent' ? m : null;
     });
     expect(stored.mail?.messageId).toBe(mail.parsed.messageId);
@@ -324,7 +315,7 @@ describe('email channel', () => {
   });
 
   it('marks a reply failed when the customer\'s server refuses it for good', async () => {
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await suite.app.as('agent1@demo.local');
     const created = await a1.post('/api/tickets').send({ channel: 'email', subject: 'Oven', body: 'Broken', customer: { name: 'R', email: 'reject-me@example.com' } });
     const reply = await a1.post(`/api/tickets/${created.body.number}/messages`).send({ body: 'Please check the fuse.' });
     const failed = await eventually(async () => {

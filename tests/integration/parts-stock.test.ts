@@ -1,7 +1,8 @@
 import { MovableClock } from '../../src/infra/clock';
 import type { PartsModule } from '../../src/modules/parts/parts.module';
-import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
-import { startSink, Sink } from '../fixtures/mail/sink';
+import { eventually, nextEvent, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
+import { appSuite } from '../helpers/app-suite';
 
 type Row = { sku: string; location: string; condition: string; onHand: number; reserved: number; available: number };
 type Move = { ref: string; state: string; legs: { location: string; condition: string; onHand: number; reserved: number; available: number }[] };
@@ -14,8 +15,9 @@ const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJA
  * report's consumption, the release, and the old part coming back.
  */
 describe('parts and stock', () => {
-  let app: TestApp;
-  let sink: Sink;
+  const clock = new MovableClock();
+  clock.set('2031-03-03T01:00:00Z');
+  const suite = appSuite({ app: { clock }, mail: startSink });
   let manager: Awaited<ReturnType<TestApp['as']>>;
   let sup: Awaited<ReturnType<TestApp['as']>>;
   let eng: Awaited<ReturnType<TestApp['as']>>;
@@ -23,8 +25,7 @@ describe('parts and stock', () => {
   let engineer1: string;
   let van: string;
   let ticket: number;
-  const clock = new MovableClock();
-  const mod = () => app.c.modules.find((m) => m.name === 'parts') as PartsModule;
+  const mod = () => suite.app.c.modules.find((m) => m.name === 'parts') as PartsModule;
 
   const stockOf = async (sku: string, location: string, condition = 'new'): Promise<Row> => {
     const rows: Row[] = (await agent1.get(`/api/stock?sku=${sku}&location=${encodeURIComponent(location)}&condition=${condition}`)).body.stock;
@@ -54,17 +55,10 @@ describe('parts and stock', () => {
   };
 
   beforeAll(async () => {
-    clock.set('2031-03-03T01:00:00Z');
-    sink = await startSink();
-    app = await startTestApp({ clock, env: { SMTP_URL: sink.url } });
-    [manager, sup, eng, agent1] = await Promise.all(['manager@demo.local', 'supervisor@demo.local', 'engineer1@demo.local', 'agent1@demo.local'].map((e) => app.as(e)));
-    engineer1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
+    [manager, sup, eng, agent1] = await Promise.all(['manager@demo.local', 'supervisor@demo.local', 'engineer1@demo.local', 'agent1@demo.local'].map((e) => suite.app.as(e)));
+    engineer1 = String((await suite.app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
     van = `engineer:${engineer1}`;
-    ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
-  });
-  afterAll(async () => {
-    await app.close();
-    await sink.close();
+    ticket = (await suite.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
   });
 
   it('keeps a catalogue searched by sku, either name and model, in integer fen; only managers write it', async () => {
@@ -135,7 +129,7 @@ describe('parts and stock', () => {
   it('repairs a move cut off between the ledger write and the stock update: the sweeper applies the rest once', async () => {
     await manager.post('/api/parts').send({ sku: 'TST-CRASH', name: { en: 'Crash part', 'zh-CN': '故障件' }, models: [], price: 700 });
     await sup.post('/api/stock/moves').send({ ref: 'crash-in', sku: 'TST-CRASH', qty: 4, reason: 'receive', to: { location: 'central' } });
-    const StockRow = app.c.conn.model('StockRow');
+    const StockRow = suite.app.c.conn.model('StockRow');
     const real = StockRow.findOneAndUpdate.bind(StockRow);
     let writes = 0;
     const spy = jest.spyOn(StockRow, 'findOneAndUpdate').mockImplementation(((...args: Parameters<typeof real>) => {
@@ -207,15 +201,15 @@ describe('parts and stock', () => {
     expect((await sup.get('/api/old-parts?status=overdue')).body.oldParts).toEqual([]);
 
     // eight days later nothing came back: overdue, and the engineer and the supervisor are reminded (mail and socket)
-    const supSocket = await app.agentSocket('supervisor@demo.local');
+    const supSocket = await suite.app.agentSocket('supervisor@demo.local');
     const pushed = nextEvent(supSocket, 'oldpart:overdue', (p: { id: string }) => p.id === outstanding[0].id, 10_000);
     clock.advance(8 * 24 * 3600_000);
     expect((await sup.get('/api/old-parts?status=overdue')).body.oldParts.map((l: { id: string }) => l.id)).toEqual([outstanding[0].id]);
     expect(await mod().oldParts.sweep()).toBe(1);
     await pushed;
-    const mail = await sink.next((m) => m.rcpt.includes('engineer1@demo.local') && /旧件/.test(m.parsed.subject ?? ''));
+    const mail = await suite.sink.next((m) => m.rcpt.includes('engineer1@demo.local') && /旧件/.test(m.parsed.subject ?? ''));
     expect(mail.parsed.text).toContain(wo.number);
-    await sink.next((m) => m.rcpt.includes('supervisor@demo.local') && /AC-CAP-35/.test(m.parsed.subject ?? ''));
+    await suite.sink.next((m) => m.rcpt.includes('supervisor@demo.local') && /AC-CAP-35/.test(m.parsed.subject ?? ''));
     expect(await mod().oldParts.sweep()).toBe(0); // once
 
     // the store receives it: a return_defective move closes the line
@@ -235,7 +229,7 @@ describe('parts and stock', () => {
     expect((await eng.post(`/api/work-orders/${wo.id}/parts`).send({ sku: 'WM-PMP-08', qty: 1 })).status).toBe(201);
     const before = await stockOf('WM-PMP-08', van);
     expect(before.reserved).toBe(1);
-    const socket = await app.agentSocket('supervisor@demo.local');
+    const socket = await suite.app.agentSocket('supervisor@demo.local');
     const told = nextEvent<{ workOrderId: string; note: string }>(socket, 'parts:missing', (p) => p.workOrderId === wo.id);
     await eng.post(`/api/work-orders/${wo.id}/events`).send({ type: 'accept', clientId: `m-accept-${wo.id}` });
     const res = await eng.post(`/api/work-orders/${wo.id}/parts/missing`).send({ sku: 'DW-HTR-06', note: '需要加热管', clientId: `missing-${wo.id}` });

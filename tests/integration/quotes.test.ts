@@ -2,8 +2,9 @@ import { MovableClock } from '../../src/infra/clock';
 import { statusUrl } from '../../src/modules/portal/signed-link';
 import type { AppModule } from '../../src/modules/app-module';
 import type { QuoteService } from '../../src/modules/quotes/quote.service';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
+import { TestApp } from '../helpers/harness';
+import { appSuite } from '../helpers/app-suite';
 
 type As = Awaited<ReturnType<TestApp['as']>>;
 
@@ -13,35 +14,28 @@ type As = Awaited<ReturnType<TestApp['as']>>;
  * nothing, the customer accepts once by POST, the exact total is paid, and dispatch opens.
  */
 describe('quotes and payment', () => {
-  let app: TestApp;
-  let sink: Sink;
+  const clock = new MovableClock();
+  clock.set('2031-03-03T01:00:00Z');
+  const suite = appSuite({ app: { clock }, mail: startSink });
   let manager: As;
   let sup: As;
   let agent2: As;
   let engineer1: string;
-  const clock = new MovableClock();
-  const quotes = () => (app.c.modules.find((m) => m.name === 'quotes') as AppModule & { quotes: QuoteService }).quotes;
+  const quotes = () => (suite.app.c.modules.find((m) => m.name === 'quotes') as AppModule & { quotes: QuoteService }).quotes;
   const window = () => {
     const start = new Date(clock.now().getTime() + 3 * 3600_000);
     return { start: start.toISOString(), end: new Date(start.getTime() + 7200_000).toISOString() };
   };
   const pathOf = (url: string) => new URL(url).pathname;
-  const form = (path: string, body: string) => app.http().post(path).type('form').send(body);
+  const form = (path: string, body: string) => suite.app.http().post(path).type('form').send(body);
 
   beforeAll(async () => {
-    clock.set('2031-03-03T01:00:00Z');
-    sink = await startSink();
-    app = await startTestApp({ clock, env: { SMTP_URL: sink.url } });
-    [manager, sup, agent2] = await Promise.all(['manager@demo.local', 'supervisor@demo.local', 'agent2@demo.local'].map((e) => app.as(e)));
-    engineer1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
-  });
-  afterAll(async () => {
-    await app.close();
-    await sink.close();
+    [manager, sup, agent2] = await Promise.all(['manager@demo.local', 'supervisor@demo.local', 'agent2@demo.local'].map((e) => suite.app.as(e)));
+    engineer1 = String((await suite.app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
   });
 
   it('holds the out-of-warranty repair until its quote, mailed with a link, is accepted and paid with the exact total', async () => {
-    const ticket = (await app.c.models.Ticket.findOne({ subject: /Washer leaking/ }))!.number; // Emma's WM-800, out of warranty
+    const ticket = (await suite.app.c.models.Ticket.findOne({ subject: /Washer leaking/ }))!.number; // Emma's WM-800, out of warranty
     const wo = (await manager.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: 'Washer leaking again', address: '1 Oxford Street, London' })).body;
     expect(wo.payment).toEqual({ required: true, status: 'awaiting' });
     const gated = await manager.patch(`/api/work-orders/${wo.id}`).send({ engineer: engineer1, window: window() });
@@ -63,14 +57,14 @@ describe('quotes and payment', () => {
     expect(new Date(quote.validUntil).getTime() - clock.now().getTime()).toBeGreaterThan(6.9 * 24 * 3600_000);
     expect((await sup.get(`/api/quotes/${quote.id}`)).status).toBe(404); // not the supervisor's team
 
-    const mail = await sink.next((m) => m.rcpt.includes('emma.clarke@example.com') && (m.parsed.subject ?? '').includes(quote.number), 15_000);
+    const mail = await suite.sink.next((m) => m.rcpt.includes('emma.clarke@example.com') && (m.parsed.subject ?? '').includes(quote.number), 15_000);
     expect(mail.parsed.subject).toContain('¥368.00');
     expect(mail.parsed.text).toContain('Drain pump: 1 × ¥168.00 = ¥168.00');
     const link = /https?:\/\/\S+\/quote\/\S+/.exec(mail.parsed.text ?? '')![0];
 
     // a mail scanner opens the link (twice): nothing changes
     for (let i = 0; i < 2; i++) {
-      const page = await app.http().get(pathOf(link));
+      const page = await suite.app.http().get(pathOf(link));
       expect(page.status).toBe(200);
       expect(page.text).toContain('¥368.00');
       expect(page.text).toContain('method="post"');
@@ -78,13 +72,13 @@ describe('quotes and payment', () => {
     }
     expect((await agent2.get(`/api/quotes/${quote.id}`)).body.status).toBe('sent');
     // the ticket's status page (the link in every mail to the customer) lists the quote with the way to answer it
-    const ticketId = String((await app.c.models.Ticket.findOne({ number: ticket }))!._id);
-    const statusPath = pathOf(statusUrl(app.c.config.publicUrl, app.c.config.sessionSecret, ticketId));
-    const status = await app.http().get(statusPath);
+    const ticketId = String((await suite.app.c.models.Ticket.findOne({ number: ticket }))!._id);
+    const statusPath = pathOf(statusUrl(suite.app.c.config.publicUrl, suite.app.c.config.sessionSecret, ticketId));
+    const status = await suite.app.http().get(statusPath);
     expect(status.status).toBe(200);
     expect(status.text).toContain(`${quote.number} – ¥368.00 – awaiting your answer`);
     expect(status.text).toContain(pathOf(link));
-    expect((await app.http().get(`${pathOf(link)}x`)).status).toBe(404); // a forged token
+    expect((await suite.app.http().get(`${pathOf(link)}x`)).status).toBe(404); // a forged token
     expect((await form(pathOf(link), 'decision=maybe')).status).toBe(400);
     expect((await manager.post(`/api/quotes/${quote.id}/payment`).send({ amount: quote.total, reference: 'BANK-1' })).body.error.code).toBe('quote_not_accepted');
 
@@ -115,9 +109,9 @@ describe('quotes and payment', () => {
     expect(dispatched.status).toBe(200);
     expect(dispatched.body.status).toBe('dispatched');
     expect((await agent2.get(`/api/tickets/${ticket}/quotes`)).body.quotes.map((q: { id: string; status: string }) => [q.id, q.status])).toEqual([[quote.id, 'paid']]);
-    const page = await app.http().get(pathOf(link));
+    const page = await suite.app.http().get(pathOf(link));
     expect(page.text).not.toContain('method="post"'); // answered: no form any more
-    const statusNow = (await app.http().get(statusPath)).text;
+    const statusNow = (await suite.app.http().get(statusPath)).text;
     expect(statusNow).toContain(`${quote.number} – ¥368.00 – paid`);
     expect(statusNow).not.toContain(pathOf(link)); // nothing left to answer
     // the ticket's timeline tells the story, by type
@@ -127,18 +121,18 @@ describe('quotes and payment', () => {
   });
 
   it("shows the page in the customer's language with a switch, and expires unanswered quotes (derived on read, then by the timer's sweep)", async () => {
-    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number; // 张伟, zh-CN
+    const ticket = (await suite.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number; // 张伟, zh-CN
     const quote = (await manager.post(`/api/tickets/${ticket}/quotes`).send({ lines: [{ kind: 'part', sku: 'AC-CAP-35', qty: 2 }, { kind: 'labour', description: '更换电容', qty: 1, unitPrice: 8000 }], validDays: 1 })).body;
     expect(quote.total).toBe(2 * 8500 + 8000);
     expect(quote.lines[0].description).toBe('压缩机启动电容 35µF');
-    const mail = await sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && (m.parsed.subject ?? '').includes(quote.number), 15_000);
+    const mail = await suite.sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && (m.parsed.subject ?? '').includes(quote.number), 15_000);
     expect(mail.parsed.subject).toContain('报价单');
     const path = pathOf(/https?:\/\/\S+\/quote\/\S+/.exec(mail.parsed.text ?? '')![0]);
-    const zh = await app.http().get(path);
+    const zh = await suite.app.http().get(path);
     expect(zh.text).toContain('<html lang="zh-CN">');
     expect(zh.text).toContain('接受报价');
     expect(zh.text).toContain('¥250.00');
-    const en = await app.http().get(`${path}?lang=en`);
+    const en = await suite.app.http().get(`${path}?lang=en`);
     expect(en.text).toContain('Accept the quote');
 
     clock.advance(2 * 24 * 3600_000);
@@ -147,7 +141,7 @@ describe('quotes and payment', () => {
     expect(late.status).toBe(410);
     expect(late.text).toContain('报价已过期');
     expect(await quotes().sweep()).toBeGreaterThanOrEqual(1);
-    expect((await app.c.conn.collection('quotes').findOne({ number: quote.number }))!.status).toBe('expired');
+    expect((await suite.app.c.conn.collection('quotes').findOne({ number: quote.number }))!.status).toBe('expired');
     expect((await manager.post(`/api/quotes/${quote.id}/payment`).send({ amount: quote.total, reference: 'LATE-1' })).body.error.code).toBe('quote_expired');
   });
 });

@@ -1,29 +1,21 @@
 import type { MovableClock } from '../../src/infra/clock';
 import type { ReturnsModule } from '../../src/modules/returns/returns.module';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
+import { eventually, nextEvent } from '../helpers/harness';
+import { appSuite } from '../helpers/app-suite';
 
 describe('returns and exchanges (退换货)', () => {
-  let app: TestApp;
-  let sink: Sink;
-  beforeAll(async () => {
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url } });
-  });
-  afterAll(async () => {
-    await app.close();
-    await sink.close();
-  });
+  const suite = appSuite({ mail: startSink });
 
-  const customer = async (email: string) => (await app.c.customers.findByContact({ email }))!;
+  const customer = async (email: string) => (await suite.app.c.customers.findByContact({ email }))!;
   const unitOf = async (email: string) => {
     const c = await customer(email);
-    const a = await app.as('admin@demo.local');
+    const a = await suite.app.as('admin@demo.local');
     return (await a.get(`/api/customers/${c._id}/units`)).body.units[0] as { id: string; serial: string; warranty: { entitlement: string[] } };
   };
-  const ticketOf = async (email: string) => (await app.c.models.Ticket.findOne({ customerId: (await customer(email))._id }).sort({ number: 1 }))!;
+  const ticketOf = async (email: string) => (await suite.app.c.models.Ticket.findOne({ customerId: (await customer(email))._id }).sort({ number: 1 }))!;
   const timeline = async (number: number) => {
-    const admin = await app.as('admin@demo.local');
+    const admin = await suite.app.as('admin@demo.local');
     return (await admin.get(`/api/tickets/${number}/messages`)).body.messages.filter((m: { kind: string }) => m.kind === 'event') as { event: { type: string; data: Record<string, unknown> }; body: string }[];
   };
 
@@ -31,9 +23,9 @@ describe('returns and exchanges (退换货)', () => {
     const unit = await unitOf('liu.fang@example.cn'); // a dishwasher bought yesterday
     expect(unit.warranty.entitlement).toEqual(['return', 'exchange', 'repair']);
     const ticket = await ticketOf('liu.fang@example.cn'); // team returns
-    const agent2 = await app.as('agent2@demo.local'); // complaints, returns
-    const tech = await app.as('warranty@demo.local'); // warranty, returns
-    const techSocket = await app.agentSocket('warranty@demo.local');
+    const agent2 = await suite.app.as('agent2@demo.local'); // complaints, returns
+    const tech = await suite.app.as('warranty@demo.local'); // warranty, returns
+    const techSocket = await suite.app.agentSocket('warranty@demo.local');
 
     const requested = nextEvent(techSocket, 'return:updated', (p) => p.status === 'requested');
     const created = await agent2.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'return', unitId: unit.id, reason: '外壳右侧有明显划痕', reasonCode: 'damaged_on_arrival', clientId: 'req-1' });
@@ -62,7 +54,7 @@ describe('returns and exchanges (退换货)', () => {
     expect(approve.body).toMatchObject({ status: 'approved', replayed: false, event: { type: 'approve', from: 'requested', to: 'approved', by: { name: 'Zhou Qiang (周强)' }, clientId: 'step-approve' }, nextSteps: ['receive'] });
     await approved;
     // the customer hears of the approval, in Chinese
-    const approvalMail = await sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && /已批准/.test(m.parsed.subject ?? ''));
+    const approvalMail = await suite.sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && /已批准/.test(m.parsed.subject ?? ''));
     expect(approvalMail.parsed.subject).toBe(`您的退货申请 ${r.number} 已批准 [#${ticket.number}]`);
     expect(approvalMail.parsed.text).toContain('请寄回，运费由我们承担');
     expect(approvalMail.parsed.text).toContain(unit.serial);
@@ -103,7 +95,7 @@ describe('returns and exchanges (退换货)', () => {
     const refund = await tech.post(`/api/returns/${r.id}/events`).send({ type: 'refund', amount: 259900, clientId: 'step-refund' });
     expect(refund.status).toBe(201);
     expect(refund.body).toMatchObject({ status: 'refunded', outcome: { type: 'refund', amount: 259900, currency: 'CNY' }, event: { data: { amount: 259900, currency: 'CNY' } } });
-    const outcomeMail = await sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && /退款/.test(m.parsed.subject ?? ''));
+    const outcomeMail = await suite.sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && /退款/.test(m.parsed.subject ?? ''));
     expect(outcomeMail.parsed.text).toContain('¥2599.00');
 
     expect((await tech.post(`/api/returns/${r.id}/events`).send({ type: 'close', clientId: 'step-close' })).body).toMatchObject({ status: 'closed', nextSteps: [] });
@@ -121,14 +113,14 @@ describe('returns and exchanges (退换货)', () => {
     expect(open).not.toContain(r.id);
     expect((await tech.get(`/api/returns?ticket=${ticket.number}`)).body.returns.map((x: { id: string }) => x.id)).toEqual([r.id]);
     // the customer got exactly two mails for this return
-    expect(sink.mails.filter((m) => m.rcpt.includes('liu.fang@example.cn') && m.parsed.subject?.includes(r.number))).toHaveLength(2);
+    expect(suite.sink.mails.filter((m) => m.rcpt.includes('liu.fang@example.cn') && m.parsed.subject?.includes(r.number))).toHaveLength(2);
   });
 
   it('exchanges a unit: the replacement is registered with a fresh warranty, a taken serial is refused', async () => {
     const unit = await unitOf('tom.becker@example.org'); // bought six days ago
     const ticket = await ticketOf('tom.becker@example.org'); // team support
-    const agent1 = await app.as('agent1@demo.local'); // support: may ask for it, and read it
-    const agent2 = await app.as('agent2@demo.local'); // returns: works it
+    const agent1 = await suite.app.as('agent1@demo.local'); // support: may ask for it, and read it
+    const agent2 = await suite.app.as('agent2@demo.local'); // returns: works it
     const created = await agent1.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'exchange', unitId: unit.id, reason: 'Drain pump rattles from day one' });
     expect(created.status).toBe(201);
     const id = created.body.id;
@@ -153,7 +145,7 @@ describe('returns and exchanges (退换货)', () => {
     const fresh = (await agent1.get(`/api/units/${replaced.body.outcome.newUnitId}`)).body;
     expect(fresh).toMatchObject({ customerId: String((await customer('tom.becker@example.org'))._id), model: 'DW-600', serial: 'DW6-2025-009001', replaces: unit.id, warranty: { daysSincePurchase: 0, entitlement: ['return', 'exchange', 'repair'] } });
     expect((await agent1.get(`/api/units/${unit.id}`)).body.replacedBy).toBe(fresh.id);
-    const mail = await sink.next((m) => m.rcpt.includes('tom.becker@example.org') && /replacement unit/.test(m.parsed.subject ?? ''));
+    const mail = await suite.sink.next((m) => m.rcpt.includes('tom.becker@example.org') && /replacement unit/.test(m.parsed.subject ?? ''));
     expect(mail.parsed.text).toContain('DW6-2025-009001');
     // replayed after the fact: the same outcome, no second unit
     const replay = await agent2.post(`/api/returns/${id}/events`).send({ type: 'replace', newSerial: 'DW6-2025-009002', clientId: 'e6' });
@@ -165,7 +157,7 @@ describe('returns and exchanges (退换货)', () => {
   it('refuses what the entitlement does not cover unless the warranty team or a manager overrides', async () => {
     const unit = await unitOf('zhang.wei@example.cn'); // 200 days old: repair only
     const ticket = await ticketOf('zhang.wei@example.cn'); // team tech
-    const agent1 = await app.as('agent1@demo.local');
+    const agent1 = await suite.app.as('agent1@demo.local');
     const refused = await agent1.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'return', unitId: unit.id, reason: '不制冷' });
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatchObject({ code: 'not_entitled', details: { entitlement: ['repair'], reason: { code: 'in_warranty', days: 200 } } });
@@ -173,7 +165,7 @@ describe('returns and exchanges (退换货)', () => {
     expect(notTheirs.status).toBe(403);
     expect((await agent1.get(`/api/units/${unit.id}`)).body.openReturnId).toBeNull();
 
-    const mgr = await app.as('manager@demo.local');
+    const mgr = await suite.app.as('manager@demo.local');
     const granted = await mgr.post(`/api/tickets/${ticket.number}/returns`).send({ kind: 'exchange', unitId: unit.id, reason: '第三次维修仍不制冷', override: { reason: '三包：修理两次仍不能正常使用，可换货' } });
     expect(granted.status).toBe(201);
     expect(granted.body).toMatchObject({ kind: 'exchange', override: { reason: '三包：修理两次仍不能正常使用，可换货', by: { name: 'Wang Min (王敏)' } }, warranty: { entitlement: ['repair'] } });
@@ -187,12 +179,12 @@ describe('returns and exchanges (退换货)', () => {
 
   it('keeps returns to their teams: reads, lists, steps and socket events', async () => {
     const unit = await unitOf('zhang.wei@example.cn');
-    const [zhangReturn] = (await (await app.as('manager@demo.local')).get(`/api/returns?ticket=${(await ticketOf('zhang.wei@example.cn')).number}`)).body.returns;
-    const liuReturn = (await (await app.as('agent2@demo.local')).get(`/api/returns?ticket=${(await ticketOf('liu.fang@example.cn')).number}`)).body.returns[0];
+    const [zhangReturn] = (await (await suite.app.as('manager@demo.local')).get(`/api/returns?ticket=${(await ticketOf('zhang.wei@example.cn')).number}`)).body.returns;
+    const liuReturn = (await (await suite.app.as('agent2@demo.local')).get(`/api/returns?ticket=${(await ticketOf('liu.fang@example.cn')).number}`)).body.returns[0];
     expect(zhangReturn.unitId).toBe(unit.id);
 
-    const agent1 = await app.as('agent1@demo.local'); // support, tech
-    const sup = await app.as('supervisor@demo.local'); // leads support, tech
+    const agent1 = await suite.app.as('agent1@demo.local'); // support, tech
+    const sup = await suite.app.as('supervisor@demo.local'); // leads support, tech
     expect((await agent1.get(`/api/returns/${liuReturn.id}`)).status).toBe(404); // a returns-team ticket's: as if it did not exist
     expect((await agent1.get(`/api/returns/${zhangReturn.id}`)).status).toBe(200); // their ticket's return
     const list = (await agent1.get('/api/returns')).body.returns.map((x: { id: string }) => x.id);
@@ -207,10 +199,10 @@ describe('returns and exchanges (退换货)', () => {
     expect((await agent1.get('/api/returns/000000000000000000000000')).status).toBe(404);
 
     // sockets: agent1 hears of the tech ticket's return, never of the returns-team one
-    const a1 = await app.agentSocket('agent1@demo.local');
+    const a1 = await suite.app.agentSocket('agent1@demo.local');
     const heard: { id: string }[] = [];
     a1.on('return:updated', (p) => heard.push(p));
-    const agent2 = await app.as('agent2@demo.local');
+    const agent2 = await suite.app.as('agent2@demo.local');
     // a new return on Liu's (now free) unit, then a step on Zhang's: agent1 gets only the second
     const liuUnit = await unitOf('liu.fang@example.cn');
     const other = await agent2.post(`/api/tickets/${liuReturn.ticketNumber}/returns`).send({ kind: 'repair', unitId: liuUnit.id, reason: 'door hinge loose' });
@@ -222,19 +214,19 @@ describe('returns and exchanges (退换货)', () => {
   });
 
   it('re-drives the timeline line and the mail of a step whose job was lost', async () => {
-    const returns = app.c.modules.find((m) => m.name === 'returns') as ReturnsModule;
-    const agent2 = await app.as('agent2@demo.local');
+    const returns = suite.app.c.modules.find((m) => m.name === 'returns') as ReturnsModule;
+    const agent2 = await suite.app.as('agent2@demo.local');
     const [r] = (await agent2.get(`/api/returns?ticket=${(await ticketOf('liu.fang@example.cn')).number}&status=requested`)).body.returns;
-    await app.stopWorkers();
+    await suite.app.stopWorkers();
     const step = await agent2.post(`/api/returns/${r.id}/events`).send({ type: 'approve', note: 'lost job', clientId: 'lost-1' });
     expect(step.status).toBe(201);
     // Redis lost the job before a worker ran it
-    await app.c.queues.remove('returns', `return-effects-${step.body.event.id}`);
-    (app.clock as MovableClock).advance(60_000);
+    await suite.app.c.queues.remove('returns', `return-effects-${step.body.event.id}`);
+    (suite.app.clock as MovableClock).advance(60_000);
     try {
       expect(await returns.effects.sweep()).toEqual({ requeued: 1 });
-      await app.startWorkers();
-      const mail = await sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && m.parsed.subject?.includes(r.number) === true && /已批准/.test(m.parsed.subject ?? ''));
+      await suite.app.startWorkers();
+      const mail = await suite.sink.next((m) => m.rcpt.includes('liu.fang@example.cn') && m.parsed.subject?.includes(r.number) === true && /已批准/.test(m.parsed.subject ?? ''));
       expect(mail.parsed.text).toContain('lost job');
       await eventually(async () => (await returns.returns.get(r.id)).events.every((e) => e.effectsDone));
       // running the job again changes nothing
@@ -243,13 +235,13 @@ describe('returns and exchanges (退换货)', () => {
       expect(lines).toHaveLength(1);
       expect(await returns.effects.sweep()).toEqual({ requeued: 0 });
     } finally {
-      (app.clock as MovableClock).set(new Date());
+      (suite.app.clock as MovableClock).set(new Date());
     }
   });
 
   it('counts returns and exchanges by model and reason in the monthly product-quality report', async () => {
-    const mgr = await app.as('manager@demo.local');
-    const month = app.clock.now().toISOString().slice(0, 7);
+    const mgr = await suite.app.as('manager@demo.local');
+    const month = suite.app.clock.now().toISOString().slice(0, 7);
     const report = (await mgr.get(`/api/reports/product-quality?month=${month}`)).body;
     expect(report.returns.total).toBe(4);
     const [dw, ac] = report.returns.models;
@@ -263,12 +255,12 @@ describe('returns and exchanges (退换货)', () => {
     expect(dw.examples.map((x: { reason: string }) => x.reason)).toEqual(['door hinge loose', 'Drain pump rattles from day one', '外壳右侧有明显划痕']);
     expect(ac).toMatchObject({ model: 'AC-3500', total: 1, kinds: { exchange: 1 }, outcomes: { open: 1 } });
     // a supervisor of support and tech sees the returns of their tickets only (Tom's and Zhang's)
-    const own = (await (await app.as('supervisor@demo.local')).get(`/api/reports/product-quality?month=${month}`)).body.returns;
+    const own = (await (await suite.app.as('supervisor@demo.local')).get(`/api/reports/product-quality?month=${month}`)).body.returns;
     expect(own.models.map((m: { model: string; total: number }) => [m.model, m.total])).toEqual([['AC-3500', 1], ['DW-600', 1]]);
   });
 
   it('documents every returns route in OpenAPI', async () => {
-    const doc = (await app.http().get('/api/openapi.json')).body;
+    const doc = (await suite.app.http().get('/api/openapi.json')).body;
     for (const p of ['/api/tickets/{number}/returns', '/api/returns', '/api/returns/{id}', '/api/returns/{id}/events', '/api/returns/{id}/attachments', '/api/returns/{id}/attachments/{attachmentId}']) expect(doc.paths[p]).toBeDefined();
   });
 });

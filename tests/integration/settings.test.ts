@@ -1,27 +1,18 @@
 import twilio from 'twilio';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
+import { appSuite } from '../helpers/app-suite';
 
 const PUBLIC_URL = 'https://help.example.com';
 const TWILIO_TOKEN = 'twilio-test-token';
 
 /** The settings a manager runs the department with: every change validated with field errors and audited. */
 describe('settings API: SLA policies, calendars, teams, agents, canned responses, hotline, audit', () => {
-  let app: TestApp;
-  let sink: Sink;
-  beforeAll(async () => {
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url, PUBLIC_URL, TWILIO_AUTH_TOKEN: TWILIO_TOKEN } });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await sink?.close();
-  });
+  const suite = appSuite({ app: { env: { PUBLIC_URL, TWILIO_AUTH_TOKEN: TWILIO_TOKEN } }, mail: startSink });
 
-  const audit = async (entity: string) => (await (await app.as('admin@demo.local')).get(`/api/settings/audit?entity=${entity}&limit=50`)).body.entries as any[];
+  const audit = async (entity: string) => (await (await suite.app.as('admin@demo.local')).get(`/api/settings/audit?entity=${entity}&limit=50`)).body.entries as any[];
 
   it('orders policies, previews which one a sample ticket gets and when it falls due, and audits each change', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await suite.app.as('manager@demo.local');
     const cal = await manager.post('/api/calendars').send({
       name: 'two-shifts',
       timeZone: 'Asia/Shanghai',
@@ -58,7 +49,7 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
     expect(preview.body.calendar).toBe('two-shifts');
     expect(preview.body.due.firstResponse).toBe('2030-10-08T06:00:00.000Z'); // 14:00 local
     // a real ticket of the same kind gets the same policy
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await suite.app.as('agent1@demo.local');
     const t = await a1.post('/api/tickets').send({ channel: 'email', subject: 'Warranty card lost', body: 'x', type: 'warranty', customer: { name: 'W' } });
     expect(t.body.sla.policy).toBe('Warranty in business hours');
 
@@ -70,7 +61,7 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
     expect(badCal.status).toBe(400);
     expect(badCal.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'timeZone', code: 'unknown_time_zone' }), expect.objectContaining({ path: 'weekly.0.to', code: 'interval_order' })]));
     // agents and supervisors read, only managers change
-    expect((await (await app.as('supervisor@demo.local')).post('/api/sla-policies/order').send({ ids: [p.body.id] })).status).toBe(403);
+    expect((await (await suite.app.as('supervisor@demo.local')).post('/api/sla-policies/order').send({ ids: [p.body.id] })).status).toBe(403);
 
     const entries = await audit('sla_policy');
     expect(entries.map((e) => e.action)).toEqual(['reordered', 'created']);
@@ -79,7 +70,7 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
   });
 
   it('keeps a support address on one team and audits team changes', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await suite.app.as('manager@demo.local');
     const created = await manager.post('/api/teams').send({ key: 'install', name: 'Installation', nameZh: '安装', addresses: ['install@demo.local'] });
     expect(created.status).toBe(201);
     const taken = await manager.patch('/api/teams/install').send({ addresses: ['install@demo.local', 'SUPPORT@demo.local'] });
@@ -91,37 +82,37 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
   });
 
   it('invites an agent by mail: the link sets a password once, then the agent signs in in their language', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await suite.app.as('manager@demo.local');
     const res = await manager.post('/api/agents').send({ name: 'Zhou Ping (周平)', email: 'zhou.ping@demo.local', role: 'agent', teams: ['support'], locale: 'zh-CN' });
     expect(res.status).toBe(201);
-    const mail = await sink.next((m) => m.rcpt.includes('zhou.ping@demo.local'));
+    const mail = await suite.sink.next((m) => m.rcpt.includes('zhou.ping@demo.local'));
     expect(mail.parsed.subject).toContain('邀请');
     const token = /#\/password\/([A-Za-z0-9_-]+)/.exec(mail.parsed.text ?? '')?.[1];
     expect(token).toBeTruthy();
     expect(mail.parsed.text).toContain(`${PUBLIC_URL}/console#/password/${token}`);
-    expect((await app.http().post('/api/auth/login').send({ email: 'zhou.ping@demo.local', password: 'chosen-password-1' })).status).toBe(401);
-    expect((await app.http().get(`/api/auth/password?token=${token}`)).body).toEqual({ name: 'Zhou Ping (周平)', email: 'zhou.ping@demo.local', purpose: 'invite' });
-    const short = await app.http().post('/api/auth/password').send({ token, password: 'short' });
+    expect((await suite.app.http().post('/api/auth/login').send({ email: 'zhou.ping@demo.local', password: 'chosen-password-1' })).status).toBe(401);
+    expect((await suite.app.http().get(`/api/auth/password?token=${token}`)).body).toEqual({ name: 'Zhou Ping (周平)', email: 'zhou.ping@demo.local', purpose: 'invite' });
+    const short = await suite.app.http().post('/api/auth/password').send({ token, password: 'short' });
     expect(short.status).toBe(400);
     expect(short.body.error.details[0]).toMatchObject({ path: 'password', code: 'too_small' });
-    expect((await app.http().post('/api/auth/password').send({ token, password: 'chosen-password-1' })).status).toBe(200);
-    const again = await app.http().post('/api/auth/password').send({ token, password: 'chosen-password-2' });
+    expect((await suite.app.http().post('/api/auth/password').send({ token, password: 'chosen-password-1' })).status).toBe(200);
+    const again = await suite.app.http().post('/api/auth/password').send({ token, password: 'chosen-password-2' });
     expect(again.status).toBe(410);
     expect(again.body.error.code).toBe('link_expired');
-    const login = await app.http().post('/api/auth/login').send({ email: 'zhou.ping@demo.local', password: 'chosen-password-1' });
+    const login = await suite.app.http().post('/api/auth/login').send({ email: 'zhou.ping@demo.local', password: 'chosen-password-1' });
     expect(login.status).toBe(200);
     expect(login.body.agent.locale).toBe('zh-CN');
 
     // a reset link ends the agent's sessions once used
     const id = res.body.id as string;
     expect((await manager.post(`/api/agents/${id}/password-reset`)).status).toBe(202);
-    const reset = await sink.next((m) => m.rcpt.includes('zhou.ping@demo.local') && /重置|新密码/.test(m.parsed.subject ?? ''));
+    const reset = await suite.sink.next((m) => m.rcpt.includes('zhou.ping@demo.local') && /重置|新密码/.test(m.parsed.subject ?? ''));
     const resetToken = /#\/password\/([A-Za-z0-9_-]+)/.exec(reset.parsed.text ?? '')![1];
-    expect((await app.http().post('/api/auth/password').send({ token: resetToken, password: 'another-password-3' })).status).toBe(200);
-    expect((await app.http().get('/api/auth/me').set('Authorization', `Bearer ${login.body.token}`)).status).toBe(401);
+    expect((await suite.app.http().post('/api/auth/password').send({ token: resetToken, password: 'another-password-3' })).status).toBe(200);
+    expect((await suite.app.http().get('/api/auth/me').set('Authorization', `Bearer ${login.body.token}`)).status).toBe(401);
 
     // deactivation signs out at once; the audit trail says who did what, never a password
-    const zhou = await app.as('zhou.ping@demo.local').catch(() => null);
+    const zhou = await suite.app.as('zhou.ping@demo.local').catch(() => null);
     expect(zhou).toBeNull(); // the old password no longer works
     expect((await manager.patch(`/api/agents/${id}`).send({ active: false })).status).toBe(200);
     const entries = await audit('agent');
@@ -130,8 +121,8 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
   });
 
   it('lets a manager manage agents but not admins, and a supervisor only the chat capacity of their team', async () => {
-    const manager = await app.as('manager@demo.local');
-    const sup = await app.as('supervisor@demo.local');
+    const manager = await suite.app.as('manager@demo.local');
+    const sup = await suite.app.as('supervisor@demo.local');
     const agents = (await manager.get('/api/agents')).body.agents as { id: string; email: string }[];
     const admin = agents.find((a) => a.email === 'admin@demo.local')!;
     const agent1 = agents.find((a) => a.email === 'agent1@demo.local')!;
@@ -145,9 +136,9 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
   });
 
   it('keeps canned responses per team and language: supervisors for their teams, managers for all', async () => {
-    const sup = await app.as('supervisor@demo.local');
-    const manager = await app.as('manager@demo.local');
-    const agent2 = await app.as('agent2@demo.local');
+    const sup = await suite.app.as('supervisor@demo.local');
+    const manager = await suite.app.as('manager@demo.local');
+    const agent2 = await suite.app.as('agent2@demo.local');
     const created = await sup.post('/api/canned-responses').send({ title: '上门时间确认', body: '{{customer.name}}，您好！工程师将于明天上午上门。', locale: 'zh-CN', team: 'tech' });
     expect(created.status).toBe(201);
     expect((await sup.post('/api/canned-responses').send({ title: 'Returns', body: 'x', locale: 'en', team: 'returns' })).status).toBe(403);
@@ -162,7 +153,7 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
   });
 
   it('changes the hotline\'s IVR digits: the next call hears and follows the new menu', async () => {
-    const manager = await app.as('manager@demo.local');
+    const manager = await suite.app.as('manager@demo.local');
     const before = await manager.get('/api/settings/voice');
     expect(before.body.menu).toEqual({ '1': 'tech', '2': 'complaints', '3': 'returns' });
     const bad = await manager.put('/api/settings/voice').send({ ...before.body, menu: { '1': 'tech', '9': 'nope' } });
@@ -171,20 +162,20 @@ describe('settings API: SLA policies, calendars, teams, agents, canned responses
     const put = await manager.put('/api/settings/voice').send({ menu: { '1': 'returns', '2': 'tech' }, defaultTeam: 'support', ringTimeoutSec: 25, voicemailMaxSec: 90 });
     expect(put.status).toBe(200);
     const post = (path: string, params: Record<string, string>) =>
-      app.http().post(path).type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(TWILIO_TOKEN, PUBLIC_URL + path, params)).send(params);
+      suite.app.http().post(path).type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(TWILIO_TOKEN, PUBLIC_URL + path, params)).send(params);
     const CallSid = `CA${Date.now().toString(16)}ivr`;
     const incoming = await post('/webhooks/voice/twilio/incoming', { CallSid, From: '+8613700009999', To: '+18005550199', CallStatus: 'ringing' });
     expect(incoming.text).toContain('For returns and exchanges, press 1. For technical support, press 2.');
     expect(incoming.text).not.toContain('press 3');
     await post('/webhooks/voice/twilio/menu', { CallSid, From: '+8613700009999', To: '+18005550199', Digits: '1' });
-    const call = await app.c.models.Ticket.db.model('Call').findOne({ callId: CallSid }).lean<{ team: string }>();
+    const call = await suite.app.c.models.Ticket.db.model('Call').findOne({ callId: CallSid }).lean<{ team: string }>();
     expect(call!.team).toBe('returns');
     expect((await audit('voice'))[0]).toMatchObject({ action: 'updated', before: { menu: { '1': 'tech', '2': 'complaints', '3': 'returns' } }, after: { menu: { '1': 'returns', '2': 'tech' }, ringTimeoutSec: 25 } });
-    expect((await (await app.as('supervisor@demo.local')).put('/api/settings/voice').send(put.body)).status).toBe(403);
+    expect((await (await suite.app.as('supervisor@demo.local')).put('/api/settings/voice').send(put.body)).status).toBe(403);
   });
 
   it('saves the language on the account', async () => {
-    const a1 = await app.as('agent1@demo.local');
+    const a1 = await suite.app.as('agent1@demo.local');
     expect((await a1.get('/api/auth/me')).body.locale).toBe('en');
     const patched = await a1.patch('/api/auth/me').send({ locale: 'zh-CN' });
     expect(patched.body.locale).toBe('zh-CN');

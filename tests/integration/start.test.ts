@@ -1,17 +1,18 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { freePort } from '../../scripts/lib/embedded-stores';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** `npm start`'s orchestrator, for real: embedded stores on disk, API, workers, demo seed. */
+/** `npm start`'s orchestrator, for real and compiled as npm start runs it: embedded stores on disk, API, workers, demo seed. */
 function start(dataDir: string, port: number, smtpPort: number): { child: ChildProcess; output: () => string } {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn' };
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/scripts/start.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
@@ -34,6 +35,8 @@ function stopped(child: ChildProcess): Promise<number | null> {
 describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-start-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  // npm start's build step: the server compiled into dist/ when a source is newer
+  beforeAll(() => execFileSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: ROOT }), 120_000);
 
   it('becomes healthy, stops on SIGINT, and a second start finds the data of the first', async () => {
     const [port, smtpPort] = [await freePort(), await freePort()];
@@ -50,6 +53,12 @@ describe('npm start', () => {
     const created = await fetch(`${base}/api/tickets`, { method: 'POST', headers: auth, body: JSON.stringify({ channel: 'voice', subject: 'Persist me across restarts', body: 'x', customer: { name: 'P' } }) });
     expect(created.status).toBe(201);
     const { number } = (await created.json()) as { number: number };
+    // a mail over SMTP becomes a ticket: parsed in the worker process's parse thread, compiled like the rest
+    const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+    await mailer.sendMail({ from: 'Wei Chen <wei.chen@example.com>', to: 'support@demo.local', subject: 'Compiled intake: the fridge hums', text: 'The fridge hums all night.' });
+    mailer.close();
+    const bySubject = async () => ((await (await fetch(`${base}/api/tickets?channel=email&limit=50`, { headers: auth })).json()) as { tickets: { subject: string }[] }).tickets.some((t) => t.subject === 'Compiled intake: the fridge hums');
+    await waitFor(bySubject, 60000);
     await new Promise((r) => setTimeout(r, 1500)); // the H2 store writes to its file about once a second
 
     first.child.kill('SIGINT');

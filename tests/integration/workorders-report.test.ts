@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
-import { startSink, Sink } from '../fixtures/mail/sink';
-import { startTestApp, TestApp } from '../helpers/harness';
+import { startSink } from '../fixtures/mail/sink';
+import { appSuite } from '../helpers/app-suite';
 
 /** A real PNG (a short black stroke on white), as a phone's signature canvas would give. */
 export function signaturePng(width = 120, height = 40): string {
@@ -41,37 +41,28 @@ export function signaturePng(width = 120, height = 40): string {
 const pdfText = (pdf: Buffer) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
 
 describe('service report: locked once filed, a PDF with Chinese text, mailed to the customer', () => {
-  let app: TestApp;
-  let sink: Sink;
+  const suite = appSuite({ mail: startSink });
   const diagnosis = '压缩机启动电容损坏，导致空调不制冷（E4）。';
-  beforeAll(async () => {
-    sink = await startSink();
-    app = await startTestApp({ env: { SMTP_URL: sink.url } });
-  });
-  afterAll(async () => {
-    await app.close();
-    await sink.close();
-  });
 
   it('walks to the report, mails the customer at each step in Chinese, and the mailed PDF carries the Chinese diagnosis', async () => {
-    const sup = await app.as('supervisor@demo.local');
-    const eng = await app.as('engineer1@demo.local');
-    const engineer1 = String((await app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
-    const ticket = (await app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
-    const start = new Date(app.clock.now().getTime() + 3600_000);
+    const sup = await suite.app.as('supervisor@demo.local');
+    const eng = await suite.app.as('engineer1@demo.local');
+    const engineer1 = String((await suite.app.c.models.Agent.findOne({ email: 'engineer1@demo.local' }))!._id);
+    const ticket = (await suite.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number;
+    const start = new Date(suite.app.clock.now().getTime() + 3600_000);
     const window = { start: start.toISOString(), end: new Date(start.getTime() + 2 * 3600_000).toISOString() };
     const wo = (await sup.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: '空调不制冷', address: '上海市浦东新区世纪大道 100 号', window, engineer: engineer1 })).body;
     expect(wo.status).toBe('dispatched');
     const step = (type: string) => eng.post(`/api/work-orders/${wo.id}/events`).send({ type, clientId: `r-${type}-${wo.id}` });
 
     expect((await step('accept')).body.status).toBe('accepted');
-    const confirmed = await sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /已确认/.test(m.parsed.subject ?? ''));
+    const confirmed = await suite.sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /已确认/.test(m.parsed.subject ?? ''));
     expect(confirmed.parsed.subject).toContain(wo.number);
     expect(confirmed.parsed.subject).toContain(`[#${ticket}]`);
     expect(confirmed.parsed.text).toContain('Zhou Qiang (周强)');
     expect(confirmed.parsed.text).toContain('Asia/Shanghai');
     expect((await step('depart')).body.status).toBe('en_route');
-    await sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /工程师已出发/.test(m.parsed.subject ?? ''));
+    await suite.sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /工程师已出发/.test(m.parsed.subject ?? ''));
 
     const early = await eng.post(`/api/work-orders/${wo.id}/report`).send({ diagnosis, work: 'x', labourMinutes: 10, parts: [], refused: { reason: 'no' } });
     expect(early.status).toBe(409); // not on site yet
@@ -122,7 +113,7 @@ describe('service report: locked once filed, a PDF with Chinese text, mailed to 
     expect(text).toContain('CAP-35UF');
     expect((pdf.body as Buffer).length).toBeLessThan(300_000); // the font is subset, not embedded whole
 
-    const mail = await sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /技术服务报告单/.test(m.parsed.subject ?? ''), 30_000);
+    const mail = await suite.sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /技术服务报告单/.test(m.parsed.subject ?? ''), 30_000);
     const attached = mail.parsed.attachments.find((a) => a.contentType === 'application/pdf');
     expect(attached?.filename).toBe(`${wo.number}-v1.pdf`);
     expect(pdfText(attached!.content)).toContain(diagnosis);
@@ -133,7 +124,7 @@ describe('service report: locked once filed, a PDF with Chinese text, mailed to 
     const v2 = await sup.put(`/api/work-orders/${wo.id}/report`).send(correction);
     expect(v2.status).toBe(201);
     expect(v2.body.report).toMatchObject({ version: 2, correction: '电容型号写错' });
-    await sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /更正后的技术服务报告单/.test(m.parsed.subject ?? ''), 30_000);
+    await suite.sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /更正后的技术服务报告单/.test(m.parsed.subject ?? ''), 30_000);
 
     const timeline = await sup.get(`/api/tickets/${ticket}/messages`);
     const types = timeline.body.messages.map((m: { event?: { type: string } | null }) => m.event?.type).filter(Boolean);

@@ -7,7 +7,7 @@ import type { ParsedMessage, ParseTask } from './parse-task';
 export type { ParsedMessage } from './parse-task';
 
 export interface ParsePoolOptions {
-  /** worker threads; 0 or less: one per CPU (os.availableParallelism) */
+  /** worker threads; 0 or less: one per CPU but one (os.availableParallelism − 1, at least one) */
   threads: number;
   /** the data dir whose attachment store receives mails' parts */
   dataDir: string;
@@ -30,7 +30,8 @@ export class MailParsePool {
   private readonly threads: number;
 
   constructor(private readonly opts: ParsePoolOptions) {
-    this.threads = opts.threads > 0 ? opts.threads : Math.max(1, os.availableParallelism());
+    // the event loop that asks keeps a core; each thread is an isolate of its own (~30 MB)
+    this.threads = opts.threads > 0 ? opts.threads : Math.max(1, os.availableParallelism() - 1);
   }
 
   get size(): number {

@@ -45,36 +45,53 @@ export class SlaNotifier {
     return agents.map((a) => ({ id: String(a._id), name: a.name, email: a.email, locale: a.locale ?? 'en' }));
   }
 
-  async send(ticket: TicketDoc, esc: Escalation, recipients: Recipient[]): Promise<void> {
-    const payload = {
-      id: String(esc._id),
-      ticketNumber: ticket.number,
-      subject: ticket.subject,
-      team: ticket.team,
-      target: esc.target,
-      kind: esc.kind,
-      level: esc.level,
-      dueAt: esc.dueAt ? esc.dueAt.toISOString() : null,
-      at: esc.at.toISOString(),
-      ...(esc.reason ? { reason: esc.reason } : {}),
-    };
+  /**
+   * The `escalation` socket event (a warning of level 0 to the team too): synchronous, so the caller
+   * sends it the moment the escalation is stored, before any other work of the escalation.
+   */
+  publish(ticket: TicketDoc, esc: Escalation, recipients: Recipient[]): void {
+    const payload = escalationPayload(ticket, esc);
     if (esc.kind === 'warning' && esc.level === 0) this.d.realtime.toTeam(ticket.team, 'escalation', payload);
     this.d.realtime.toAgents(recipients.map((r) => r.id), 'escalation', payload);
-    const team = recipients.length && this.d.Team ? await this.d.Team.findOne({ key: ticket.team }, { name: 1, nameZh: 1 }).lean() : null;
-    for (const r of recipients) {
-      const locale: Locale = r.locale === 'zh-CN' ? 'zh-CN' : 'en';
-      const teamName = team ? (locale === 'zh-CN' && team.nameZh ? team.nameZh : team.name) : ticket.team;
-      await this.d.outbox
-        .send(
-          {
-            to: r.email,
-            template: 'sla-escalation',
-            locale,
-            data: { ...payload, teamName, recipientName: r.name, url: `${this.d.publicUrl}/console#/tickets/${ticket.number}` },
-          },
-          `sla-mail-${esc._id}-${r.id}`,
-        )
-        .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation mail not queued'));
-    }
   }
+
+  /** The escalation mail, one per recipient in their language (queued with an id per escalation and recipient: sent once). Never throws. */
+  async mail(ticket: TicketDoc, esc: Escalation, recipients: Recipient[]): Promise<void> {
+    if (!recipients.length) return;
+    const payload = escalationPayload(ticket, esc);
+    const team = this.d.Team ? await this.d.Team.findOne({ key: ticket.team }, { name: 1, nameZh: 1 }).lean().catch(() => null) : null;
+    await Promise.all(
+      recipients.map((r) => {
+        const locale: Locale = r.locale === 'zh-CN' ? 'zh-CN' : 'en';
+        const teamName = team ? (locale === 'zh-CN' && team.nameZh ? team.nameZh : team.name) : ticket.team;
+        return this.d.outbox
+          .send(
+            {
+              to: r.email,
+              template: 'sla-escalation',
+              locale,
+              data: { ...payload, teamName, recipientName: r.name, url: `${this.d.publicUrl}/console#/tickets/${ticket.number}` },
+            },
+            `sla-mail-${esc._id}-${r.id}`,
+          )
+          .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation mail not queued'));
+      }),
+    );
+  }
+}
+
+/** The `escalation` event's payload (CONTRACT.md), also the mail's data. */
+function escalationPayload(ticket: TicketDoc, esc: Escalation) {
+  return {
+    id: String(esc._id),
+    ticketNumber: ticket.number,
+    subject: ticket.subject,
+    team: ticket.team,
+    target: esc.target,
+    kind: esc.kind,
+    level: esc.level,
+    dueAt: esc.dueAt ? esc.dueAt.toISOString() : null,
+    at: esc.at.toISOString(),
+    ...(esc.reason ? { reason: esc.reason } : {}),
+  };
 }
