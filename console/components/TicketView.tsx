@@ -87,7 +87,8 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
     if (p.ticketNumber !== number) return;
     setMessages((list) => (list.some((m) => m.id === p.message.id) ? list.map((m) => (m.id === p.message.id ? p.message : m)) : [...list, p.message]));
   });
-  useLive(['ticket:updated', 'ticket:assigned'], (p) => p.number === number && setTicket((old) => (old ? { ...old, ...p } : old)));
+  // a summary older than the one shown (a message's, sent once per burst, after a change from another node) changes nothing
+  useLive(['ticket:updated', 'ticket:assigned'], (p) => p.number === number && setTicket((old) => (old && !(p.updatedAt && old.updatedAt && p.updatedAt < old.updatedAt) ? { ...old, ...p } : old)));
 
   const patch = async (body: Record<string, unknown>) => {
     if (!ticket) return;

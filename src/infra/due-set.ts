@@ -47,6 +47,37 @@ export class DueSet {
   }
 
   /**
+   * What a sweeper reads: the documents due at or before `until` (up to `limit`) — ids from the set,
+   * then the documents by `_id` (`byIds`), so the cost follows what is due. An entry whose document
+   * no longer wants that time (`wants`: its due time now, null when it wants none) is moved or
+   * dropped. Once per `repairEveryMs` across processes, and at once when Redis lost the set, the set
+   * is first rebuilt from MongoDB (`scan`: every document that wants a time, with it).
+   */
+  async dueDocs<T>(until: number, limit: number, src: DueSource<T>): Promise<T[]> {
+    if (await this.repairDue(src.repairEveryMs)) {
+      let batch: [string, Date][] = [];
+      for await (const entry of src.scan()) {
+        batch.push(entry);
+        if (batch.length < 500) continue;
+        await this.setMany(batch);
+        batch = [];
+      }
+      await this.setMany(batch);
+    }
+    const ids = await this.due(until, limit);
+    if (!ids.length) return [];
+    const byId = new Map((await src.byIds(ids)).map((d) => [src.idOf(d), d]));
+    const out: T[] = [];
+    for (const id of ids) {
+      const doc = byId.get(id);
+      const at = doc ? src.wants(doc) : null;
+      if (doc && at && at.getTime() <= until) out.push(doc);
+      else await this.set(id, at); // done, checked meanwhile or gone: the entry follows the document
+    }
+    return out;
+  }
+
+  /**
    * Whether this sweep should also repair from MongoDB: true once per `everyMs` across all
    * processes (a marker with that lifetime), and whenever the marker is gone — a new or flushed
    * Redis, whose set is empty too.
@@ -54,4 +85,14 @@ export class DueSet {
   async repairDue(everyMs: number): Promise<boolean> {
     return (await this.redis.set(this.marker, String(Date.now()), 'PX', everyMs, 'NX')) === 'OK';
   }
+}
+
+/** Where a sweeper's due documents come from (see DueSet.dueDocs). */
+export interface DueSource<T> {
+  repairEveryMs: number;
+  /** the documents that want a time, with it: the repair's one pass over MongoDB */
+  scan(): AsyncIterable<[id: string, at: Date]>;
+  byIds(ids: string[]): Promise<T[]>;
+  idOf(doc: T): string;
+  wants(doc: T): Date | null;
 }

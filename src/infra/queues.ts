@@ -108,6 +108,17 @@ export interface JobObserver {
   ran(queue: QueueName, name: string, outcome: 'completed' | 'failed', seconds: number): void;
 }
 
+/**
+ * Jobs run at once per queue where 8 is not right. An SLA timer's job mostly waits on the stores
+ * (a read, a conditional write, a publish, then its mails, timeline line and timers side by side):
+ * many come due together (a policy's tickets opened in a burst), and with 8 slots the later ones
+ * wait for a slot long after their due time (issue #23). The work itself is small, so the slots are
+ * many; a check re-reads the ticket and writes conditionally, so parallel checks never double.
+ * The escalations' follow-ups (mails, timeline lines: `notify`) run few at once, so that a burst
+ * of them never crowds the checks still due out of the store and the event loop.
+ */
+const CONCURRENCY: Partial<Record<QueueName, number>> = { sla: 64, notify: 4 };
+
 /** Consumers: one Worker per queue with a processor, on a blocking connection of its own. */
 export function startWorkers(
   makeConnection: () => RedisClient,
@@ -116,14 +127,14 @@ export function startWorkers(
   log: Logger,
   opts: Partial<WorkerOptions> = {},
   observer?: JobObserver,
-  /** jobs run at once per queue (default 8): mail-in runs MAIL_INGEST_CONCURRENCY */
+  /** jobs run at once per queue (default CONCURRENCY, else 8): mail-in runs MAIL_INGEST_CONCURRENCY */
   concurrency: Partial<Record<QueueName, number>> = {},
 ): Worker[] {
   return (Object.entries(processors) as [QueueName, Processor][]).map(([name, processor]) => {
     const worker = new Worker(name, observer ? measured(name, processor, observer) : processor, {
       connection: makeConnection(),
       prefix,
-      concurrency: concurrency[name] ?? 8,
+      concurrency: concurrency[name] ?? CONCURRENCY[name] ?? 8,
       settings: { backoffStrategy },
       ...opts,
     });

@@ -17,6 +17,11 @@ export async function bumpConfigVersion(redis: RedisClient, prefix: string, name
 export class VersionedCache<T> {
   private value: T | undefined;
   private version: string | null = null;
+  /**
+   * The version read in flight: callers of the same event-loop turn share one GET (a chat batch's
+   * observers, ~200 tickets at once); a caller of a later turn reads anew.
+   */
+  private reading: Promise<string | null> | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -27,7 +32,7 @@ export class VersionedCache<T> {
   async get(): Promise<T> {
     let version: string | null;
     try {
-      version = (await this.redis.get(this.key)) ?? '0';
+      version = (await this.readVersion()) ?? '0';
     } catch {
       return this.load();
     }
@@ -38,8 +43,22 @@ export class VersionedCache<T> {
     return value;
   }
 
+  private readVersion(): Promise<string | null> {
+    if (!this.reading) {
+      const r = this.redis.get(this.key);
+      this.reading = r;
+      const clear = () => {
+        if (this.reading === r) this.reading = null;
+      };
+      r.then(clear, clear);
+      setImmediate(clear);
+    }
+    return this.reading;
+  }
+
   async invalidate(): Promise<void> {
     this.value = undefined;
+    this.reading = null;
     await this.redis.incr(this.key).catch(() => undefined);
   }
 }

@@ -140,6 +140,8 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   wireLinkedSources(automation.linked, { workOrders: workOrders.workOrders, Agent: core.models.Agent, returns: returns.returns, returnEffects: returns.effects });
   // quotes and payment before paid work; the status page and the portal show a ticket's quotes
   const quotes = quotesModule(core, { tickets, timeline, customers, parts: parts.parts, workOrders: workOrders.workOrders });
+  // presence and chat routing; the chat widget asks its index whether anyone can take a chat
+  const routing = routingModule(core, { agents, tickets, updates });
   return [
     b.ticketsModule,
     authModule({ auth: b.auth, agents }),
@@ -150,7 +152,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     units,
     returns,
     mailModule(core.templates, core.mailer, (ticketId, locale) => statusUrl(core.config.publicUrl, core.config.sessionSecret, ticketId, locale)),
-    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments }),
+    chatModule(core, { delivery: b.delivery, tickets, timeline, updates, inbound, customers, teams, callbacks: callbacks.callbacks, ratings: surveys.answers, attachments: b.attachments, online: routing.index }),
     email,
     // existing mailboxes (IMAP) fetched into the same intake as SMTP
     imapModule(core, { email, teams }),
@@ -158,7 +160,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
     // WeChat Official Account: signed webhook, the inbound contract, replies inside the 48-hour window
     wechatModule(core, { tickets, timeline, updates, inbound, customers, teams, audit: b.audit, router: b.delivery, sms: sms.sms }),
     sms,
-    routingModule(core, { agents, tickets, updates }),
+    routing,
     dashboardModule(core, { queueIndex: b.queueIndex, teams }),
     cannedModule(core, { teams, audit }),
     settingsModule({ audit }),

@@ -8,7 +8,7 @@ describe('chat widget in headless Chromium', () => {
   const web = browserSuite();
   beforeAll(async () => {
     // someone of the support team is online, so the widget offers the live chat rather than the offline form
-    await web.app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
+    await web.app.c.agents.setPresence(String((await web.app.c.models.Agent.findOne({ email: 'agent1@demo.local' }, { _id: 1 }).lean())!._id), 'online');
   }, 60000);
 
   it('loads the demo page, opens the widget, chats with an agent, and resumes after a reload', async () => {

@@ -15,7 +15,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 describe('help centre and widget suggestions in headless Chromium', () => {
   const web = browserSuite({ app: { workers: false } });
   beforeAll(async () => {
-    await web.app.c.models.Agent.updateOne({ email: 'agent1@demo.local' }, { $set: { 'presence.status': 'online' } });
+    await web.app.c.agents.setPresence(String((await web.app.c.models.Agent.findOne({ email: 'agent1@demo.local' }, { _id: 1 }).lean())!._id), 'online');
   }, 60000);
 
   it('renders the help centre in zh-CN on a 390 px phone, searches without JavaScript, and passes axe', async () => {

@@ -193,9 +193,11 @@ describe('live chat (/chat namespace)', () => {
     expect(missing.status).toBe(400);
 
     // once an agent of the team is online the widget is told so
-    await app.c.models.Agent.updateOne({ email: 'agent2@demo.local' }, { $set: { 'presence.status': 'online' } });
+    const agent2 = String((await app.c.models.Agent.findOne({ email: 'agent2@demo.local' }, { _id: 1 }).lean())!._id);
+    await app.c.agents.setPresence(agent2, 'online');
     await eventually(async () => (await app.http().get('/api/chat/availability?team=returns')).body.agentsOnline === true || null);
-    await app.c.models.Agent.updateOne({ email: 'agent2@demo.local' }, { $set: { 'presence.status': 'offline' } });
+    await app.c.agents.setPresence(agent2, 'offline');
+    await eventually(async () => (await app.http().get('/api/chat/availability?team=returns')).body.agentsOnline === false || null);
   });
 
   it('ends a chat with a transcript by email and a rating on the ticket; the next message opens a new chat', async () => {

@@ -115,4 +115,23 @@ describe('time rules', () => {
     expect(subject.body.tickets.length).toBe(subject.body.matched);
     expect(subject.body.matched).toBeGreaterThanOrEqual(1);
   });
+
+  it('counts a state held since creation from the creation, also after another attribute changed', async () => {
+    // a new ticket writes no state clock (issue #23): its clock is its creation until it first changes
+    const rule = await manager.post('/api/automations').send({ name: 'New for 3 h', on: 'time', conditions: { status: 'new', hoursSince: 3 }, actions: [{ type: 'add_tags', tags: ['stale'] }] });
+    expect(rule.status).toBe(201);
+    const open = async (subject: string) => (await agent1.post('/api/tickets').send({ channel: 'web', subject, body: subject, customer: { name: 'Bo', email: `bo.${Math.random().toString(36).slice(2)}@example.com` }, team: 'support' }).expect(201)).body as { number: number; status: string };
+    const untouched = await open('Kettle light');
+    const changed = await open('Toaster lever');
+    expect(untouched.status).toBe('new');
+    clock.advance(2 * HOUR);
+    // a change of another attribute two hours later: the status still counts from the creation
+    await agent1.patch(`/api/tickets/${changed.number}`).send({ priority: 'high' }).expect(200);
+    clock.advance(HOUR / 2);
+    expect((await sweep()).fired).toBe(0);
+    clock.advance(HOUR);
+    await sweep();
+    for (const n of [untouched.number, changed.number]) expect((await manager.get(`/api/tickets/${n}`)).body.tags).toEqual(['stale']);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
 });

@@ -98,6 +98,28 @@ describe('on-site SLA of work orders', () => {
     expect(await app.c.queues.get('workorders').getJob(`wo-escalate-${wo.id}`)).toBeUndefined();
   });
 
+  it('the sweeper reads live work orders from its due set, rebuilds it from MongoDB when Redis lost it, and a cancelled one leaves it', async () => {
+    clock.set('2031-03-05T18:00:00Z'); // Thursday 02:00 in Shanghai
+    const supSocket: Socket = await app.agentSocket('supervisor@demo.local');
+    const wo = await raise({ emergency: true, window: window(1800_000, 1), engineer: engineer1 });
+    const key = `${app.c.config.queuePrefix}:due:onsite`;
+    const raw = (await app.c.conn.collection('workorders').findOne({ number: wo.number }))!;
+    expect(Number(await app.c.redis.zscore(key, wo.id))).toBe(new Date(raw.sla.nextCheckAt).getTime()); // written with the state
+
+    // Redis lost (an older snapshot): no timer, no entry, no marker of the last repair
+    const q = app.c.queues.get('workorders');
+    for (const id of [`wo-onsite-warn-${wo.id}`, `wo-onsite-breach-${wo.id}`]) await q.remove(id);
+    await app.c.redis.zrem(key, wo.id);
+    await app.c.redis.del(`${key}:repaired`);
+    const breach = nextEvent<Escalation>(supSocket, 'escalation', (e) => e.workOrder?.id === wo.id && e.kind === 'breach' && e.level === 1, 20_000);
+    clock.set('2031-03-05T22:00:10Z');
+    await sweep();
+    expect(await breach).toMatchObject({ target: 'onSite', dueAt: wo.sla.onSite.dueAt });
+
+    expect((await sup.post(`/api/work-orders/${wo.id}/events`).send({ type: 'cancel', clientId: `due-cancel-${wo.id}`, reason: 'customer fixed it' })).status).toBeLessThan(300);
+    await eventually(async () => (await app.c.redis.zscore(key, wo.id)) === null, 10_000);
+  });
+
   it('pauses while the customer reschedules and runs again from the new window with the time left', async () => {
     clock.set('2031-03-10T02:00:00Z'); // Monday 10:00 in Shanghai
     const wo = await raise({ window: window(3600_000), engineer: engineer1 });

@@ -4,7 +4,7 @@ import type { AppModule } from '../../modules/app-module';
 import type { AttachmentService } from '../../modules/attachments/attachment.service';
 import type { TeamService } from '../../modules/teams/team.service';
 import type { DeliveryRouter } from '../delivery';
-import { AgentAvailability } from './chat.availability';
+import { AgentAvailability, type OnlineAgents } from './chat.availability';
 import { chatDelivery } from './chat.delivery';
 import { ChatEmitter } from './chat.emitter';
 import { ChatLimits } from './chat.limits';
@@ -26,6 +26,8 @@ export type ChatModuleDeps = Pick<ChatServiceDeps, 'tickets' | 'timeline' | 'upd
   teams: Pick<TeamService, 'exists' | 'list'>;
   /** the photos visitors send */
   attachments?: AttachmentService;
+  /** who can take a chat, per team (the routing index) */
+  online: OnlineAgents;
 };
 
 /** Whether a chat ticket's visitor has a socket open (presence in Redis, any node): what the survey module asks. */
@@ -44,7 +46,7 @@ export function chatModule(core: Core, d: ChatModuleDeps): AppModule & { chat: C
   const { delivery } = d;
   const state = new ChatState(core.redis, prefix, Ticket);
   const queue = new ChatQueue(state, core.realtime);
-  const availability = new AgentAvailability(Agent);
+  const availability = new AgentAvailability(d.online);
   const verification = new ChatVerification(core.redis, prefix, core.outbox);
   const chat = new ChatService({
     Ticket,

@@ -11,6 +11,7 @@ import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketDoc } from '../../modules/tickets/ticket.model';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import { cleanSubject } from './quote';
+import { GroupCommit } from '../../infra/group-commit';
 import { MailRefModel, recordMailRef } from './mail-ref.model';
 
 export interface ReplyJob {
@@ -54,9 +55,12 @@ export interface EmailDeliveryDeps {
  */
 export class EmailDelivery {
   private readonly domain: string;
+  /** the outgoing Message-IDs of concurrent deliveries share bulk writes (issue #23) */
+  private readonly refs: GroupCommit;
 
   constructor(private readonly d: EmailDeliveryDeps) {
     this.domain = mailDomain(d.mailFrom);
+    this.refs = new GroupCommit(d.MailRef);
   }
 
   /** Whether this ticket's customer can be reached by mail at all. */
@@ -106,7 +110,7 @@ export class EmailDelivery {
       // Stored before the first attempt: a retry after a lost answer sends the same Message-ID, so
       // the customer's client shows one mail, and a reply to either copy threads.
       mail = await this.d.timeline.assignMail(message, fresh);
-      await recordMailRef(this.d.MailRef, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
+      await recordMailRef(this.refs, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
     }
 
     const locale = (customer.locale ?? 'en') as Locale;

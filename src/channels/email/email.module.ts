@@ -83,7 +83,7 @@ export interface EmailModuleDeps {
 export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const store = new MailStore(core.config.dataDir);
   const own = mailAddress(core.config.mailFrom);
-  const addresses = new TeamAddresses(d.teams, own ? [own] : []);
+  const addresses = new TeamAddresses(d.teams, own ? [own] : [], { redis: core.redis, prefix: core.config.queuePrefix });
   const MailRef = mailRefModel(core.conn);
   const MailIntake = mailIntakeModel(core.conn);
   const MailParticipants = mailParticipantsModel(core.conn);

@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { Actor } from '../../core/types';
 import { GroupCommit } from '../../infra/group-commit';
-import { insertDoc } from '../../infra/insert-doc';
+import { insertPlain } from '../../infra/insert-doc';
 
 type AuditModel = Model<{ ticketId: unknown; ticketNumber: number; actor: { type: string; id?: string; name: string }; action: string; changes: Record<string, unknown>; at: Date }>;
 
@@ -15,7 +15,7 @@ export class AuditLog {
   }
 
   async record(ticket: TicketDoc, actor: Actor, action: string, changes: Record<string, unknown> = {}): Promise<void> {
-    await insertDoc(this.Audit, { ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes }, this.inserts);
+    await insertPlain(this.Audit, { ticketId: ticket._id, ticketNumber: ticket.number, actor: { type: actor.type, id: actor.id, name: actor.name }, action, changes }, this.inserts);
   }
 
   async forTicket(ticket: TicketDoc) {

@@ -21,6 +21,11 @@ export class AutomationObserver implements TicketObserver {
     private readonly time: TimeRules,
   ) {}
 
+  /** a new ticket is stored with its state clock implied, so that creation writes no clock document */
+  async prepare(): Promise<Record<string, unknown>> {
+    return { clockImplied: true };
+  }
+
   async created(ticket: TicketDoc, first: MessageDoc | null): Promise<TicketDoc> {
     await this.time.track(ticket, null);
     return this.engine.onEvent('ticket.created', ticket, { key: 'created', message: first ?? undefined });

@@ -16,7 +16,7 @@ export interface DryRunDeps {
   StateClock: StateClockModel;
   facts: FactSources;
   evaluator: () => Promise<Evaluator>;
-  time: Pick<TimeRules, 'entry'>;
+  time: Pick<TimeRules, 'entry' | 'sinceOf'>;
 }
 
 /**
@@ -35,7 +35,7 @@ export class RuleDryRun {
     const messages = needsMessage
       ? new Map((await this.d.Message.find({ _id: { $in: tickets.map((t) => t.lastMessageId).filter((x): x is string => !!x) } })).map((m) => [String(m._id), m]))
       : new Map();
-    const clocks = rule.on === 'time' ? new Map((await this.d.StateClock.find({ _id: { $in: tickets.map((t) => String(t._id)) } }).lean()).map((c) => [c._id, c.since ?? {}])) : new Map();
+    const clocks = rule.on === 'time' ? new Map((await this.d.StateClock.find({ _id: { $in: tickets.map((t) => String(t._id)) } }).lean()).map((c) => [c._id, c])) : new Map();
     const ev = await this.d.evaluator();
     const view = { ...rule, id: 'dry-run', rev: 0, createdAt: null, updatedAt: null } as RuleView;
     const now = this.d.facts.clock.now().getTime();
@@ -46,7 +46,7 @@ export class RuleDryRun {
       for (const c of conds) if (CHANGE_OPS.includes(c.op)) changes[c.field] = [null, await base.get(c.field)];
       const facts = { get: base.get, changes };
       if (rule.on === 'time') {
-        const entry = this.d.time.entry(view, t, clocks.get(String(t._id)) ?? {});
+        const entry = this.d.time.entry(view, t, this.d.time.sinceOf(t, clocks.get(String(t._id))));
         if (entry === null || entry + rule.conditions.since!.hours * HOUR > now) continue;
       }
       if (await holds(rule.conditions, facts, ev)) matched.push(t.number);

@@ -3,6 +3,7 @@ import type { Actor } from '../../core/types';
 import type { Logger } from '../../logger';
 import type { MessageDoc } from '../tickets/message.model';
 import type { TicketMessages } from '../tickets/ticket.messages';
+import { ticketDocument } from '../tickets/lean-ticket';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { TicketChanges } from '../tickets/ticket.observers';
 import type { TicketService } from '../tickets/ticket.service';
@@ -76,9 +77,9 @@ export class RuleEngine {
         stoppedNow.push(rule);
         continue;
       }
-      t = await this.apply(rule, t, event, input.key, current);
+      t = await this.apply(rule, ticketDocument(t), event, input.key, current);
     }
-    if (stoppedNow.length) await this.reportLoop(t, current, stoppedNow);
+    if (stoppedNow.length) await this.reportLoop(ticketDocument(t), current, stoppedNow);
     return t;
   }
 

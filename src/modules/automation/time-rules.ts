@@ -63,25 +63,54 @@ function attribute(ticket: TicketDoc, field: string): unknown {
 export class TimeRules {
   constructor(private readonly d: TimeRulesDeps) {}
 
+  /**
+   * The state clock a new ticket starts with: every attribute since its creation. A ticket stored
+   * with `clockImplied` (issue #23: one write less per new ticket) has no clock document until its
+   * first tracked change; until then this is its clock.
+   */
+  private creationClock(ticket: TicketDoc, at: Date): Record<string, { v: unknown; at: Date }> {
+    const since: Record<string, { v: unknown; at: Date }> = {};
+    for (const a of TRACKED) since[a] = { v: attribute(ticket, a), at };
+    for (const [k, v] of Object.entries((ticket.fields ?? {}) as Record<string, unknown>)) since[`field_${k}`] = { v, at };
+    return since;
+  }
+
+  /** The ticket's state clock: its document, else the creation's when the ticket was stored with it implied, else none known. */
+  sinceOf(ticket: TicketDoc, doc: { since?: Record<string, { v: unknown; at: Date }> } | null | undefined): Record<string, { v: unknown; at: Date }> {
+    if (doc?.since) return doc.since;
+    return ticket.clockImplied ? this.creationClock(ticket, ticket.createdAt) : {};
+  }
+
   /** An observed change (or creation: `changes` null): the state clock moves, the time rules re-plan this ticket. */
   async track(ticket: TicketDoc, changes: TicketChanges | null): Promise<void> {
     const now = this.d.clock.now();
     const set: Record<string, unknown> = {};
+    const onInsert: Record<string, unknown> = {};
     if (!changes) {
       const at = ticket.createdAt ?? now;
-      for (const a of TRACKED) set[`since.${a}`] = { v: attribute(ticket, a), at };
-      for (const [k, v] of Object.entries((ticket.fields ?? {}) as Record<string, unknown>)) set[`since.field_${k}`] = { v, at };
+      if (ticket.clockImplied) {
+        // nothing to write: the ticket itself is its clock until it changes
+        const rules = await this.d.rules.active('time');
+        for (const rule of rules) await this.arm(rule, ticket, this.creationClock(ticket, at), true);
+        return;
+      }
+      for (const [k, v] of Object.entries(this.creationClock(ticket, at))) set[`since.${k}`] = v;
     } else {
       for (const k of Object.keys(changes)) {
         if ((TRACKED as readonly string[]).includes(k) || k.startsWith('fields.')) set[`since.${clockKey(k)}`] = { v: attribute(ticket, k), at: now };
       }
+      // the first change of a ticket whose clock was implied: what did not change has had its value since creation
+      if (ticket.clockImplied && Object.keys(set).length) {
+        for (const [k, v] of Object.entries(this.creationClock(ticket, ticket.createdAt ?? now))) if (!(`since.${k}` in set)) onInsert[`since.${k}`] = v;
+      }
     }
     const rules = await this.d.rules.active('time');
     if (!Object.keys(set).length && !rules.length) return;
+    const update = Object.keys(onInsert).length ? { $set: set, $setOnInsert: onInsert } : { $set: set };
     const clock = Object.keys(set).length
-      ? await this.d.StateClock.findOneAndUpdate({ _id: String(ticket._id) }, { $set: set }, { upsert: true, new: true }).lean()
+      ? await this.d.StateClock.findOneAndUpdate({ _id: String(ticket._id) }, update, { upsert: true, new: true }).lean()
       : await this.d.StateClock.findById(String(ticket._id)).lean();
-    for (const rule of rules) await this.arm(rule, ticket, clock?.since ?? {}, true);
+    for (const rule of rules) await this.arm(rule, ticket, this.sinceOf(ticket, clock), true);
   }
 
   /** When the watched state began (ms), or will begin (an SLA target breaches at its due time); null when it does not hold. */
@@ -168,7 +197,7 @@ export class TimeRules {
       await this.d.Timer.deleteOne({ _id: `${job.ruleId}:${job.ticketId}` });
       return 'gone';
     }
-    const since = (await this.d.StateClock.findById(String(ticket._id)).lean())?.since ?? {};
+    const since = this.sinceOf(ticket, await this.d.StateClock.findById(String(ticket._id)).lean());
     const timer = await this.arm(rule, ticket, since, false);
     if (!timer) return 'gone';
     const now = this.d.clock.now();
@@ -224,8 +253,8 @@ export class TimeRules {
     if (job.after) filter._id = { $gt: new Types.ObjectId(job.after) };
     const batch = await this.d.Ticket.find(filter).sort({ _id: 1 }).limit(BACKFILL_BATCH);
     if (!batch.length) return 0;
-    const clocks = new Map((await this.d.StateClock.find({ _id: { $in: batch.map((t) => String(t._id)) } }).lean()).map((c) => [c._id, c.since ?? {}]));
-    for (const t of batch) await this.arm(rule, t, clocks.get(String(t._id)) ?? {}, true);
+    const clocks = new Map((await this.d.StateClock.find({ _id: { $in: batch.map((t) => String(t._id)) } }).lean()).map((c) => [c._id, c]));
+    for (const t of batch) await this.arm(rule, t, this.sinceOf(t, clocks.get(String(t._id))), true);
     if (batch.length === BACKFILL_BATCH) {
       const last = String(batch[batch.length - 1]._id);
       await this.d.queues.get('automation').add('backfill', { ruleId: rule.id, rev: rule.rev, after: last }, { jobId: `backfill-${rule.id}-${rule.rev}-${last}`, removeOnComplete: true });

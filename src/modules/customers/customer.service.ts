@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import { ByIdReader } from '../../infra/by-id-reader';
 import { GroupCommit } from '../../infra/group-commit';
-import { insertDoc } from '../../infra/insert-doc';
+import { insertDoc, insertPlain } from '../../infra/insert-doc';
 import type { Locale } from '../../core/types';
-import type { ContactModel, CustomerDoc, CustomerModel } from './customer.model';
+import type { ContactModel, CustomerDoc, CustomerFields, CustomerModel } from './customer.model';
 
 export interface CustomerInput {
   name?: string;
@@ -37,6 +38,10 @@ export class CustomerService {
   /** new customers and contacts of concurrent creations share insert commands (issue #23) */
   private readonly customerInserts: GroupCommit;
   private readonly contactInserts: GroupCommit;
+  /** reads by _id of concurrent jobs share one query (a delivery's customer) */
+  private readonly byId: ByIdReader<CustomerFields>;
+  /** contact look-ups of concurrent creations share one query */
+  private readonly contacts: ByIdReader<{ _id: string; customerId: unknown }, { _id: string; customerId: unknown }>;
 
   constructor(
     private readonly Customer: CustomerModel,
@@ -45,6 +50,8 @@ export class CustomerService {
   ) {
     this.customerInserts = new GroupCommit(Customer, 500, { prepared: true });
     this.contactInserts = new GroupCommit(Contact, 500, { prepared: true });
+    this.byId = new ByIdReader(Customer);
+    this.contacts = new ByIdReader(Contact, { lean: true, objectIds: false });
   }
 
   async findByContact(input: { email?: string | null; phone?: string | null }): Promise<CustomerDoc | null> {
@@ -55,7 +62,7 @@ export class CustomerService {
   private async lookUp(input: { email?: string | null; phone?: string | null }): Promise<{ customer: CustomerDoc | null; registered: Set<string> }> {
     const keys = contactKeys(input);
     if (!keys.length) return { customer: null, registered: new Set() };
-    const contacts = await this.Contact.find({ _id: { $in: keys } }).lean();
+    const contacts = (await this.contacts.many(keys)).filter((c): c is NonNullable<typeof c> => !!c);
     const registered = new Set(contacts.map((x) => String(x._id)));
     for (const key of keys) {
       const c = contacts.find((x) => x._id === key);
@@ -89,7 +96,7 @@ export class CustomerService {
     }, this.customerInserts);
     for (const key of keys) {
       try {
-        await insertDoc(this.Contact, { _id: key, customerId: created._id }, this.contactInserts);
+        await insertPlain(this.Contact, { _id: key, customerId: created._id }, this.contactInserts);
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         // Someone registered the same contact meanwhile: theirs wins, ours goes.
@@ -158,7 +165,7 @@ export class CustomerService {
   }
 
   private async resolve(id: Types.ObjectId): Promise<CustomerDoc | null> {
-    let c = await this.Customer.findById(id);
+    let c = await this.byId.get(id);
     for (let hops = 0; c?.mergedInto && hops < 5; hops++) c = await this.Customer.findById(c.mergedInto);
     return c;
   }

@@ -60,6 +60,11 @@ export class RoutingIndex {
     return this.d.redis.smembers(this.onlineKey(team));
   }
 
+  /** Whether the team has an agent that was routable when last told (the widget's "agents online"). */
+  async anyOnline(team: string): Promise<boolean> {
+    return (await this.d.redis.scard(this.onlineKey(team))) > 0;
+  }
+
   // ---- live chats per agent ---------------------------------------------------------------
 
   /** The number of live chats assigned to each agent. */

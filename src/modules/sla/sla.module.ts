@@ -15,7 +15,7 @@ import { SlaPolicyService } from './sla-policy.service';
 import { fireTimer, SlaTimers } from './sla-timers';
 import { SlaObserver } from './sla.observer';
 import { slaRoutes } from './sla.routes';
-import { SlaService } from './sla.service';
+import { type EscalationFollowUp, SlaService } from './sla.service';
 
 const SWEEP_EVERY_MS = 30_000;
 
@@ -37,8 +37,10 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
   const policies = new SlaPolicyService(slaPolicyModel(core.conn, core.clock), calendars, core.redis, core.config.queuePrefix, d.audit);
   const timers = new SlaTimers(core.queues, core.clock);
   const notifier = new SlaNotifier({ Agent, Team: core.models.Team, realtime: core.realtime, outbox: core.outbox, publicUrl: core.config.publicUrl, log });
+  // an escalation's mails and timeline line: a job of the notify queue, after the socket event
+  const followUps = { add: (data: EscalationFollowUp, jobId: string) => core.queues.get('notify').add('sla-escalation', data, { jobId, removeOnComplete: true }) };
   const sla = new SlaService(
-    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs, timeline: d.timeline, due: new DueSet(core.redis, core.config.queuePrefix, 'sla') },
+    { Ticket, tickets: d.tickets, live: d.live, realtime: core.realtime, clock: core.clock, log, warningRatio: core.config.slaWarningRatio, escalationStepMs: core.config.slaEscalationStepMs, timeline: d.timeline, due: new DueSet(core.redis, core.config.queuePrefix, 'sla'), followUps },
     policies,
     calendars,
     timers,
@@ -67,6 +69,9 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
         sweep: () => sla.sweep(),
         recompute: (job: Job<{ policyId?: string; calendar?: string; before?: CalendarSpec }>) =>
           sla.recompute({ policyId: job.data.policyId, calendar: job.data.calendar }, job.data.before),
+      },
+      notify: {
+        'sla-escalation': (job: Job<EscalationFollowUp>) => sla.followUp(job.data),
       },
     }),
     startWorkers: async () => {

@@ -1,5 +1,6 @@
 import type { CalendarService } from '../calendars/calendar.service';
 import type { MessageDoc } from '../tickets/message.model';
+import { ticketDocument } from '../tickets/lean-ticket';
 import type { TicketDoc } from '../tickets/ticket.model';
 import type { TicketChanges, TicketDraft, TicketObserver } from '../tickets/ticket.observers';
 import { agentReplied, customerWrote, reconcile } from './sla-state';
@@ -44,7 +45,7 @@ export class SlaObserver implements TicketObserver {
       if (!lastReply || lastReply > message.createdAt) return;
       if (nr?.status === 'active' || nr?.status === 'paused') return;
     }
-    return this.sla.mutate(ticket, async (prev, t) => {
+    return this.sla.mutate(ticketDocument(ticket), async (prev, t) => {
       if (!prev) return undefined;
       const ctx = this.sla.ctx(await this.calendars.spec(prev.calendar));
       let next = prev;

@@ -75,6 +75,17 @@ export interface SlaServiceDeps {
   timeline?: Pick<TicketMessages, 'addEvent'>;
   /** live tickets by `sla.nextCheckAt` in Redis, what the sweeper reads; without it the sweeper queries MongoDB every time */
   due?: DueSet;
+  /**
+   * Queues an escalation's follow-up (its mails and timeline line) as a job of its own, which
+   * `followUp` runs; without it (or when the queueing fails) the follow-up runs in the caller.
+   */
+  followUps?: { add(data: EscalationFollowUp, jobId: string): Promise<unknown> };
+}
+
+/** What an escalation's follow-up job carries: the escalations of one write and who was told (JSON). */
+export interface EscalationFollowUp {
+  ticketId: string;
+  escalations: { escalation: Omit<Escalation, '_id' | 'at' | 'dueAt' | 'acknowledgedAt'> & { _id: string; at: string; dueAt: string | null; acknowledgedAt?: string | null }; recipients: Recipient[] }[];
 }
 
 /**
@@ -123,25 +134,77 @@ export class SlaService {
     return current ?? ticket;
   }
 
+  /**
+   * After a won write: the people first — every new escalation is on its way to the sockets before
+   * anything else is awaited (it is stored, so it is true) — then the timers and the due set side by
+   * side, and the escalations' mails and timeline lines queued as a follow-up job (issue #23). An SLA
+   * timer's job holds a slot of its queue until this returns: the less it waits for, the sooner the
+   * next due timer is taken, and a burst of breaches reaches its sockets before the slower
+   * follow-ups of any of them take the store's and the event loop's time.
+   */
   private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null): Promise<void> {
     const id = String(ticket._id);
-    // People first: the escalation is what someone is waiting for; the timers can follow.
     const known = new Set((before?.escalations ?? []).map((e) => String(e._id)));
-    const fresh = (after?.escalations ?? []).filter((e) => !known.has(String(e._id)));
-    for (const e of fresh) {
-      const recipients = this.recipients.get(String(e._id)) ?? (await this.notifier.recipients(ticket, e));
+    const told: [Escalation, Recipient[]][] = [];
+    for (const e of (after?.escalations ?? []).filter((x) => !known.has(String(x._id)))) {
+      told.push([e, this.recipients.get(String(e._id)) ?? (await this.notifier.recipients(ticket, e))]);
       this.recipients.delete(String(e._id));
-      await this.notifier.send(ticket, e, recipients);
-      // keyed by the escalation: a retried write does not write the line twice
-      await this.d.timeline
-        ?.addEvent(ticket, { type: 'sla_escalation', data: { escalationId: String(e._id), target: e.target, kind: e.kind, level: e.level, dueAt: e.dueAt ?? null, reason: e.reason ?? null } }, `SLA ${e.kind} (${e.target}), level ${e.level}`, { key: `sla-escalation:${e._id}` })
-        .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
     }
+    for (const [e, recipients] of told) this.notifier.publish(ticket, e, recipients);
     const live = isLiveStatus(ticket.status);
     await Promise.all([
+      told.length ? this.queueFollowUp(ticket, told) : null,
       this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
       this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
     ]);
+  }
+
+  /** Queues the follow-up of one write's escalations (id by its first escalation: a retried job queues it once); runs it here when it cannot be queued. */
+  private async queueFollowUp(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
+    if (this.d.followUps) {
+      const data: EscalationFollowUp = {
+        ticketId: String(ticket._id),
+        escalations: told.map(([e, recipients]) => ({
+          escalation: { ...e, _id: String(e._id), at: e.at.toISOString(), dueAt: e.dueAt ? e.dueAt.toISOString() : null, acknowledgedAt: null },
+          recipients,
+        })),
+      };
+      try {
+        await this.d.followUps.add(data, `sla-follow-up-${told[0][0]._id}`);
+        return;
+      } catch (err) {
+        this.d.log.warn({ ticket: ticket.number, err: (err as Error).message }, 'escalation follow-up not queued; done now');
+      }
+    }
+    await this.followUpOf(ticket, told);
+  }
+
+  /** The follow-up job: the escalations' mails and timeline lines, on the ticket as it is now. Idempotent (mails and lines keyed by the escalation). */
+  async followUp(data: EscalationFollowUp): Promise<void> {
+    const ticket = await this.d.tickets.byId(data.ticketId);
+    if (!ticket) return;
+    const told = data.escalations.map(({ escalation: e, recipients }): [Escalation, Recipient[]] => [
+      { ...e, _id: new Types.ObjectId(e._id), at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : null, acknowledgedAt: null } as Escalation,
+      recipients,
+    ]);
+    await this.followUpOf(ticket, told);
+  }
+
+  private async followUpOf(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
+    await Promise.all([
+      ...told.map(([e, recipients]) => this.notifier.mail(ticket, e, recipients)),
+      // one ticket's lines one after the other (each touches the ticket and runs its observers)
+      (async () => {
+        for (const [e] of told) await this.timelineLine(ticket, e);
+      })(),
+    ]);
+  }
+
+  /** The escalation's line on the ticket's timeline, keyed by the escalation: a retried write does not write it twice. */
+  private async timelineLine(ticket: TicketDoc, e: Escalation): Promise<void> {
+    await this.d.timeline
+      ?.addEvent(ticket, { type: 'sla_escalation', data: { escalationId: String(e._id), target: e.target, kind: e.kind, level: e.level, dueAt: e.dueAt ?? null, reason: e.reason ?? null } }, `SLA ${e.kind} (${e.target}), level ${e.level}`, { key: `sla-escalation:${e._id}` })
+      .catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'escalation not written on the timeline'));
   }
 
   /** Records escalation events on the state (who was told is decided now and kept with them). */
@@ -277,33 +340,21 @@ export class SlaService {
     const { Ticket, due } = this.d;
     const query = { 'sla.nextCheckAt': { $ne: null }, status: { $in: [...LIVE_STATUSES] } };
     if (!due) return Ticket.find({ ...query, 'sla.nextCheckAt': { $ne: null, $lte: new Date(until) } }).limit(limit);
-    if (await due.repairDue(REPAIR_EVERY_MS)) {
-      let batch: [string, Date][] = [];
-      for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) {
-        batch.push([String(t._id), t.sla!.nextCheckAt!]);
-        if (batch.length < 500) continue;
-        await due.setMany(batch);
-        batch = [];
-      }
-      await due.setMany(batch);
-    }
-    const ids = await due.due(until, limit);
-    if (!ids.length) return [];
-    const found: TicketDoc[] = await Ticket.find({ _id: { $in: ids } });
-    const byId = new Map(found.map((t) => [String(t._id), t]));
-    const out: TicketDoc[] = [];
-    for (const id of ids) {
-      const t = byId.get(id);
-      const at = t && isLiveStatus(t.status) ? (t.sla?.nextCheckAt ?? null) : null;
-      if (at && at.getTime() <= until) out.push(t!);
-      else await due.set(id, at); // solved, closed, checked meanwhile or gone: the entry follows the ticket
-    }
-    return out;
+    return due.dueDocs<TicketDoc>(until, limit, {
+      repairEveryMs: REPAIR_EVERY_MS,
+      scan: async function* () {
+        for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) yield [String(t._id), t.sla!.nextCheckAt!];
+      },
+      byIds: (ids) => Ticket.find({ _id: { $in: ids } }),
+      idOf: (t) => String(t._id),
+      wants: (t) => (isLiveStatus(t.status) ? (t.sla?.nextCheckAt ?? null) : null),
+    });
   }
 
   /** The live queue orders by the SLA: show the new due times. */
   async refreshLive(ticket: TicketDoc): Promise<void> {
-    const view = await this.d.live.refresh(ticket);
+    // the SLA changes neither the customer nor the assignee: their names come from the queue entry
+    const view = await this.d.live.refresh(ticket, true);
     this.d.realtime.toTeam(ticket.team, 'ticket:updated', { ...view, changes: ['sla'] });
   }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { Received, TicketMessages } from './ticket.messages';
 import type { TicketDoc, TicketModel } from './ticket.model';
+import { leanTicket } from './lean-ticket';
 import type { TicketEvents } from './ticket.observers';
 import { previewOf, type AttachmentRef, type NewMessageInput, type TicketStore } from './ticket.store';
 import type { TicketStatus } from './ticket.types';
@@ -102,7 +103,8 @@ export class CustomerMessageBatcher {
           for (const { p } of items) p.reject(new NotFoundError(`Ticket #${p.number}`)); // deleted meanwhile
           return;
         }
-        let current = this.d.Ticket.hydrate(lean) as TicketDoc;
+        // Lean: observers read fields; one that writes through a document builds it (ticketDocument).
+        let current = leanTicket(lean, () => this.d.Ticket.hydrate(lean) as TicketDoc);
         for (const { p, doc } of items) {
           // The stored record itself, not a document: observers and the channel read a message's
           // fields only, and hydrating one costs as much as the rest of its way (see BENCHMARKS.md).

@@ -1,11 +1,15 @@
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
+import { Coalescer } from '../../realtime/coalescer';
 import type { Realtime } from '../../realtime/realtime';
 import type { MessageDoc } from './message.model';
 import type { QueueIndex, QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { CreatedContext, TicketChanges, TicketObserver } from './ticket.observers';
 import { loadNames, Names, serializeMessage, serializeTicket, toQueueItem } from './ticket.serialize';
+
+/** A ticket's `ticket:updated` for its messages goes out at most this long after the first of them (one per burst). */
+export const MESSAGE_UPDATE_WINDOW_MS = 250;
 
 export interface LiveTicketDeps {
   index: QueueIndex;
@@ -21,7 +25,17 @@ export interface LiveTicketDeps {
 export class LiveTicketObserver implements TicketObserver {
   readonly name = 'live';
 
-  constructor(private readonly d: LiveTicketDeps) {}
+  /** the view after a ticket's latest messages, per ticket id, sent once per window (see MESSAGE_UPDATE_WINDOW_MS) */
+  private readonly messageUpdates: Coalescer<ReturnType<typeof serializeTicket>>;
+
+  constructor(private readonly d: LiveTicketDeps) {
+    this.messageUpdates = new Coalescer(MESSAGE_UPDATE_WINDOW_MS, (_id, view) => this.d.realtime.toTeam(view.team, 'ticket:updated', view));
+  }
+
+  /** Sends the message updates still waiting for their window (shutdown, tests). */
+  flush(): void {
+    this.messageUpdates.flush();
+  }
 
   async refresh(ticket: TicketDoc, reuseNames = false, given: Names | null = null): Promise<ReturnType<typeof serializeTicket>> {
     const known = reuseNames ? await this.d.index.get(String(ticket._id)) : null;
@@ -32,18 +46,21 @@ export class LiveTicketObserver implements TicketObserver {
 
   async created(ticket: TicketDoc, _first?: MessageDoc | null, ctx?: CreatedContext): Promise<void> {
     const view = await this.refresh(ticket, false, namesFromCreation(ticket, ctx));
+    this.messageUpdates.drop(view.id);
     this.d.realtime.toTeam(ticket.team, 'ticket:created', view);
   }
 
   async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
     // A message changes neither the customer nor the assignee: their names come from the queue entry.
     const view = await this.refresh(ticket, true);
+    // The message at once (the open ticket shows it); the ticket's new summary once per burst.
     this.d.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
-    this.d.realtime.toTeam(ticket.team, 'ticket:updated', view);
+    this.messageUpdates.put(view.id, view);
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     const view = await this.refresh(ticket);
+    this.messageUpdates.drop(view.id); // this view is newer than any message update still waiting
     const payload = { ...view, changes: Object.keys(changes) };
     this.d.realtime.toTeam(ticket.team, 'ticket:updated', payload);
     if (changes.team && typeof changes.team[0] === 'string') this.d.realtime.toTeam(changes.team[0], 'ticket:updated', payload);

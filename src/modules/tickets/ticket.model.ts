@@ -124,6 +124,11 @@ export function ticketSchema(clock: Clock) {
       /** free space for channel and module state (survey ids, call ids) */
       meta: { type: Schema.Types.Mixed, default: {} },
       effects: { type: [effect], default: [] },
+      /**
+       * the automation's state clock of this ticket is implied by its creation (every attribute
+       * since createdAt) until its first tracked change writes the clock document (issue #23)
+       */
+      clockImplied: { type: Boolean, default: false },
     },
     { timestamps: { currentTime: () => clock.now() }, minimize: false },
   );

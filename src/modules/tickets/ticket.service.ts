@@ -5,12 +5,13 @@ import type { AuditLog } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { SequenceBatcher, type CounterModel } from '../counters/counter.model';
 import type { Clock } from '../../infra/clock';
+import { ByIdReader } from '../../infra/by-id-reader';
 import { GroupCommit } from '../../infra/group-commit';
 import { insertDoc } from '../../infra/insert-doc';
 import type { CustomerDoc } from '../customers/customer.model';
 import type { CustomerInput, CustomerService } from '../customers/customer.service';
-import type { MessageDoc, MessageModel } from './message.model';
-import type { TicketDoc, TicketModel } from './ticket.model';
+import type { MessageDoc, MessageFields, MessageModel } from './message.model';
+import type { TicketDoc, TicketFields, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
 import type { TicketWriteGuard } from './ticket.guard';
 import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
@@ -60,10 +61,15 @@ export class TicketService {
   private readonly numbers: SequenceBatcher;
   /** new tickets of concurrent creations share insert commands */
   private readonly inserts: GroupCommit;
+  /** reads by _id of concurrent jobs share one query (a mail's ticket, a delivery's message and ticket) */
+  private readonly tickets: ByIdReader<TicketFields>;
+  private readonly messagesById: ByIdReader<MessageFields>;
 
   constructor(private readonly d: TicketServiceDeps) {
     this.numbers = new SequenceBatcher(d.Counter, 'ticket');
     this.inserts = new GroupCommit(d.Ticket, 500, { prepared: true });
+    this.tickets = new ByIdReader(d.Ticket);
+    this.messagesById = new ByIdReader(d.Message);
   }
 
   async byNumber(number: number): Promise<TicketDoc> {
@@ -73,7 +79,7 @@ export class TicketService {
   }
 
   async byId(id: string | Types.ObjectId): Promise<TicketDoc | null> {
-    return this.d.Ticket.findById(id);
+    return this.tickets.get(id);
   }
 
   /**
@@ -94,7 +100,7 @@ export class TicketService {
   }
 
   message(id: string | Types.ObjectId): Promise<MessageDoc | null> {
-    return this.d.Message.findById(id);
+    return this.messagesById.get(id);
   }
 
   /** The message stored under a dedupe key (a mail's, a chat client's, an event's), if any. */

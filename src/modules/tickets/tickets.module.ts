@@ -61,6 +61,9 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
     ticketObservers: () => [jobs, live],
     processors: () => jobs.processors(),
     startWorkers: () => jobs.start(),
+    // the agents' ticket summaries still waiting for their window go out before the process stops
+    stopApi: async () => live.flush(),
+    stopWorkers: async () => live.flush(),
   };
   return { module, tickets, timeline, updates, inbound, events, guard, queueIndex, live, query, jobs, units };
 }

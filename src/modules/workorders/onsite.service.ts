@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../../infra/clock';
+import type { DueSet } from '../../infra/due-set';
 import type { MailOutbox } from '../../mail/outbox';
 import type { Logger } from '../../logger';
 import type { Realtime } from '../../realtime/realtime';
@@ -27,9 +28,13 @@ export interface OnSiteDeps {
   config: { onSiteTarget: string; onSiteEmergencyTarget: string; slaWarningRatio: number; slaEscalationStepMs: number; publicUrl: string };
   clock: Clock;
   log: Logger;
+  /** live work orders by `sla.nextCheckAt` in Redis, what the sweeper reads (every 30 s); without it the sweeper queries MongoDB every time */
+  due?: DueSet;
 }
 
 const SWEEP_HORIZON_MS = 60_000;
+/** how often the sweeper also rebuilds its due set from MongoDB (at once after Redis lost it) */
+const REPAIR_EVERY_MS = 30 * 60_000;
 const MAX_HISTORY = 50;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -112,7 +117,11 @@ export class OnSiteService implements OnSitePlanner {
     for (const e of after?.escalations ?? []) if (!known.has(String(e._id))) await this.announce(wo, e);
     const id = String(wo._id);
     const live = !FINAL.includes(wo.status as WoStatus);
-    await this.d.timers.sync(id, onSiteTimers(id, before), live ? onSiteTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ workOrder: wo.number, err: err.message }, 'on-site timers not moved; the sweeper will'));
+    const next = live && after?.nextCheckAt ? new Date(after.nextCheckAt) : null;
+    await Promise.all([
+      this.d.timers.sync(id, onSiteTimers(id, before), live ? onSiteTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ workOrder: wo.number, err: err.message }, 'on-site timers not moved; the sweeper will')),
+      this.d.due?.set(id, next).catch((err: Error) => this.d.log.warn({ workOrder: wo.number, err: err.message }, 'on-site due set not updated; the repair will')),
+    ]);
   }
 
   private async announce(wo: WorkOrderDoc, e: OnSiteEscalation): Promise<void> {
@@ -142,7 +151,7 @@ export class OnSiteService implements OnSitePlanner {
   /** Repairs what timers may have missed: fires overdue checks, re-creates jobs due soon. */
   async sweep(): Promise<{ fired: number; repaired: number }> {
     const now = this.d.clock.now().getTime();
-    const due = await this.d.WorkOrder.find({ 'sla.nextCheckAt': { $ne: null, $lte: new Date(now + SWEEP_HORIZON_MS) }, status: { $nin: [...FINAL] } }).limit(1000);
+    const due = await this.dueWorkOrders(now + SWEEP_HORIZON_MS, 1000);
     let fired = 0;
     let repaired = 0;
     for (const wo of due) {
@@ -155,5 +164,24 @@ export class OnSiteService implements OnSitePlanner {
       }
     }
     return { fired, repaired };
+  }
+
+  /** Live work orders whose next on-site check is at or before `until`: from the due set and by `_id` (DueSet.dueDocs). */
+  private async dueWorkOrders(until: number, limit: number): Promise<WorkOrderDoc[]> {
+    const { WorkOrder, due } = this.d;
+    const query = { 'sla.nextCheckAt': { $ne: null }, status: { $nin: [...FINAL] } };
+    if (!due) return WorkOrder.find({ ...query, 'sla.nextCheckAt': { $ne: null, $lte: new Date(until) } }).limit(limit);
+    return due.dueDocs<WorkOrderDoc>(until, limit, {
+      repairEveryMs: REPAIR_EVERY_MS,
+      scan: async function* () {
+        for await (const wo of WorkOrder.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) yield [String(wo._id), new Date((wo.sla as OnSiteSla).nextCheckAt!)];
+      },
+      byIds: (ids) => WorkOrder.find({ _id: { $in: ids } }),
+      idOf: (wo) => String(wo._id),
+      wants: (wo) => {
+        const at = (wo.sla as OnSiteSla | null)?.nextCheckAt;
+        return at && !FINAL.includes(wo.status as WoStatus) ? new Date(at) : null;
+      },
+    });
   }
 }

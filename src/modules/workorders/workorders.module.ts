@@ -13,6 +13,7 @@ import type { TicketService } from '../tickets/ticket.service';
 import type { UnitService } from '../units/unit.service';
 import { DispatchBoard, TeamTimeZones } from './dispatch-board';
 import { OnSiteService } from './onsite.service';
+import { DueSet } from '../../infra/due-set';
 import { ReportPdf } from './report-pdf';
 import { ServiceReportService } from './service-report.service';
 import { WorkOrderEffects } from './workorders.effects';
@@ -61,6 +62,7 @@ export function workOrdersModule(core: Core, d: WorkOrdersModuleDeps): AppModule
     config: core.config,
     clock: core.clock,
     log,
+    due: new DueSet(core.redis, core.config.queuePrefix, 'onsite'),
   });
   const timeZones = new TeamTimeZones(Team, calendars);
   const timeZoneOf = (team: string) => timeZones.of(team);

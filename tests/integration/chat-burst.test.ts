@@ -1,0 +1,96 @@
+import type { Socket } from 'socket.io-client';
+import { CHAT_LIMITS } from '../../src/channels/chat/chat.limits';
+import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness';
+
+type Ack = { id: string; ticketNumber: number; error?: { code: string; message: string } };
+type Msg = { id: string; body: string; author: { type: string }; clientId?: string | null };
+
+/**
+ * A burst of chat messages on one open chat (issue #23): the messages are stored in group commits,
+ * observers read the ticket lean, and the agents' `ticket:updated` of a burst is sent once per
+ * short window. Whatever is batched or coalesced, the visitor and the agent each see every message
+ * once and in order, and right after the burst the agent sees the ticket's last message in the
+ * ticket, in the live queue and in the last `ticket:updated`; the SLA and the rules still act on
+ * the batched messages.
+ */
+describe('a burst of chat messages', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(() => app.close());
+
+  it('loses, doubles and reorders nothing for the visitor and the agent, and leaves the last message on the ticket and in the queue', async () => {
+    const manager = await app.as('manager@demo.local');
+    const rule = await manager.post('/api/automations').send({
+      name: 'refund words',
+      on: 'message.created',
+      conditions: { all: [{ field: 'message.body', op: 'contains', value: 'refund please' }] },
+      actions: [{ type: 'add_tags', tags: ['refund'] }],
+    });
+    expect(rule.status).toBe(201);
+
+    const agent = await app.agentSocket('agent1@demo.local');
+    const a1 = await app.as('agent1@demo.local');
+    const s: Socket = app.socket('/chat', { name: 'Burst Visitor', email: 'burst@example.com', locale: 'en' });
+    await nextEvent(s, 'session', () => true, 10000);
+    const send = (body: string, clientId: string): Promise<Ack> => s.timeout(20000).emitWithAck('message:send', { body, clientId });
+
+    const opened = await send('My dishwasher does not drain', 'open');
+    expect(opened.error).toBeUndefined();
+    const number = opened.ticketNumber;
+    // an agent answered: the visitor's next words start the SLA's next-response clock
+    expect((await a1.post(`/api/tickets/${number}/messages`).send({ body: 'Is the filter clean?' })).status).toBe(201);
+    // kept open (an agent may answer without waiting for the customer): the next words stay on the batched path
+    expect((await a1.patch(`/api/tickets/${number}`).send({ status: 'open' })).status).toBe(200);
+    const before = (await a1.get(`/api/tickets/${number}`)).body;
+    expect(before.status).toBe('open');
+    expect(['active', 'paused']).not.toContain(before.sla.nextResponse?.status);
+
+    const toVisitor: Msg[] = [];
+    const toAgent: Msg[] = [];
+    const updates: { lastMessageId: string | null; preview: string; messageCount: number; changes?: string[] }[] = [];
+    s.on('message:new', (m: Msg) => toVisitor.push(m));
+    agent.on('message:new', (p: { ticketNumber: number; message: Msg }) => p.ticketNumber === number && toAgent.push(p.message));
+    agent.on('ticket:updated', (t: { number: number; lastMessageId: string | null; preview: string; messageCount: number; changes?: string[] }) => t.number === number && updates.push(t));
+
+    // the rest of the visitor's message budget, all sent at once
+    const n = CHAT_LIMITS.messageSocket.points - 1;
+    const bodies = Array.from({ length: n }, (_, i) => (i === n - 1 ? `line ${i}: refund please` : `line ${i}`));
+    const acked = await Promise.all(bodies.map((b, i) => send(b, `burst-${i}`)));
+    for (const a of acked) expect(a).toMatchObject({ ticketNumber: number, id: expect.any(String) });
+    expect(new Set(acked.map((a) => a.id)).size).toBe(n);
+
+    const customerBodies = (list: Msg[]) => list.filter((m) => m.author.type === 'customer' && m.body.startsWith('line ')).map((m) => m.body);
+    await eventually(async () => customerBodies(toAgent).length >= n && customerBodies(toVisitor).length >= n, 10000);
+    // each exactly once, in the order sent, on both sides
+    expect(customerBodies(toVisitor)).toEqual(bodies);
+    expect(customerBodies(toAgent)).toEqual(bodies);
+    // the echoes are the stored messages the acks named
+    expect(toVisitor.filter((m) => m.body.startsWith('line ')).map((m) => m.id)).toEqual(acked.map((a) => a.id));
+
+    // stored once each, in order
+    const all: (Msg & { kind: string; event?: { type: string } })[] = (await a1.get(`/api/tickets/${number}/messages`)).body.messages;
+    const timeline = all.filter((m) => m.kind === 'message');
+    expect(customerBodies(timeline)).toEqual(bodies);
+    const last = timeline[timeline.length - 1];
+    expect(last.body).toBe(bodies[n - 1]);
+    // the ticket's last entry: the last message, or the rule's line if the rule ran after it was stored
+    const lastEntry = all[all.length - 1];
+
+    // right after the burst the agent's last ticket:updated, the ticket and the queue show the last message
+    const latest = await eventually(async () => updates.find((u) => u.lastMessageId === lastEntry.id) ?? null, 5000);
+    expect(latest).toMatchObject({ preview: last.body });
+    // coalesced: fewer summaries than messages (the window sends one for the messages of a moment)
+    expect(updates.filter((u) => !u.changes).length).toBeLessThan(n);
+    const ticket = (await a1.get(`/api/tickets/${number}`)).body;
+    expect(ticket).toMatchObject({ lastMessageId: lastEntry.id, preview: last.body, messageCount: all.length, tags: ['refund'] });
+    const queue = (await a1.get('/api/queue?limit=50')).body.items.find((i: { number: number }) => i.number === number);
+    expect(queue).toMatchObject({ preview: last.body, assignee: ticket.assignee });
+
+    // the SLA saw the batched customer messages, and the rule applied once to the one that matched
+    expect(ticket.sla.nextResponse.status).toMatch(/^(active|paused)$/);
+    expect(all.filter((m) => m.event?.type === 'rule_applied')).toHaveLength(1);
+    await manager.delete(`/api/automations/${rule.body.id}`).expect(204);
+  });
+});
