@@ -4,10 +4,11 @@ import { SYSTEM } from '../../src/core/types';
 import { startTestApp, TestApp } from '../helpers/harness';
 
 /**
- * The repairs that rebuild a Redis structure from MongoDB (the ticket search index, the live queue)
- * read each collection in one query, in batches, whatever its size: on mongo-java-server every
- * query over a filter scans and sorts the whole collection, so a pass paged by `_id` ranges cost
- * (pages × collection) — minutes at 50 000 tickets — where one query costs one scan.
+ * The repairs that rebuild a Redis structure from MongoDB (the ticket search index, the live queue),
+ * and the recompute of live deadlines after an SLA policy edit, read each collection in one query,
+ * in batches, whatever its size: on mongo-java-server every query over a filter scans and sorts the
+ * whole collection, so a pass paged by `_id` ranges cost (pages × collection) — minutes at 50 000
+ * tickets — where one query costs one scan.
  */
 describe('a rebuild reads each collection once', () => {
   let app: TestApp;
@@ -42,6 +43,21 @@ describe('a rebuild reads each collection once', () => {
     const hits = await a1.get(`/api/tickets?q=${encodeURIComponent(words)}&limit=50`);
     expect(hits.status).toBe(200);
     expect(hits.body.tickets.filter((t: { subject: string }) => t.subject.includes(words))).toHaveLength(9);
+  });
+
+  it('an SLA policy edit: one query for the live tickets on the policy, each ticket recomputed', async () => {
+    const { Ticket } = app.c.models;
+    const ours = await Ticket.find({ subject: new RegExp(words) }, { 'sla.policyId': 1 }).lean();
+    const policyId = String(ours[0].sla!.policyId);
+    const onIt = await Ticket.countDocuments({ 'sla.policyId': policyId, status: { $in: ['new', 'open', 'pending', 'on_hold'] } });
+    const sla = (app.c.modules.find((m) => m.name === 'sla') as unknown as { sla: { recompute(f: { policyId: string }): Promise<number> } }).sla;
+    rec.reset();
+    rec.start();
+    const n = await sla.recompute({ policyId });
+    rec.stop();
+    expect(n).toBe(onIt);
+    expect(n).toBeGreaterThanOrEqual(9);
+    expect(finds('tickets').filter((c) => c.filters.some((f) => 'sla.policyId' in f))).toHaveLength(1);
   });
 
   it('the live queue: one query for the live tickets, batches of 2, every ticket put back', async () => {

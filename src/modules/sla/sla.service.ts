@@ -276,25 +276,21 @@ export class SlaService {
     const query: Record<string, unknown> = { status: { $in: [...LIVE_STATUSES] } };
     if (filter.policyId) query['sla.policyId'] = filter.policyId;
     if (filter.calendar) query['sla.calendar'] = filter.calendar;
-    let last: Types.ObjectId | null = null;
     let count = 0;
-    for (;;) {
-      const batch: TicketDoc[] = await Ticket.find({ ...query, ...(last ? { _id: { $gt: last } } : {}) }).sort({ _id: 1 }).limit(200);
-      if (!batch.length) return count;
-      for (const t of batch) {
-        const updated = await this.mutate(t, async (prev, fresh) => {
-          if (!prev) return undefined;
-          const policy = await this.policies.get(prev.policyId).catch(() => null);
-          if (!policy) return undefined;
-          const calendar = await this.calendars.spec(policy.calendar);
-          const before = calendarBefore !== undefined && prev.calendar === filter.calendar ? calendarBefore : await this.calendars.spec(prev.calendar);
-          return applyPolicy(prev, policyLike(policy), this.facts(fresh), this.ctx(calendar), before);
-        });
-        if (updated !== t) await this.refreshLive(updated);
-        count++;
-      }
-      last = batch[batch.length - 1]._id;
+    // one query over the live tickets on it, read in batches (pages by _id ranges would each scan on the embedded store)
+    for await (const t of Ticket.find(query).cursor({ batchSize: 200 }) as AsyncIterable<TicketDoc>) {
+      const updated = await this.mutate(t, async (prev, fresh) => {
+        if (!prev) return undefined;
+        const policy = await this.policies.get(prev.policyId).catch(() => null);
+        if (!policy) return undefined;
+        const calendar = await this.calendars.spec(policy.calendar);
+        const before = calendarBefore !== undefined && prev.calendar === filter.calendar ? calendarBefore : await this.calendars.spec(prev.calendar);
+        return applyPolicy(prev, policyLike(policy), this.facts(fresh), this.ctx(calendar), before);
+      });
+      if (updated !== t) await this.refreshLive(updated);
+      count++;
     }
+    return count;
   }
 
   /** The evaluator behind every timer: re-reads the ticket and acts only on what is due by the clock. */
