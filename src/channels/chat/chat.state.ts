@@ -93,7 +93,8 @@ export class ChatState {
     const p = this.redis.pipeline();
     for (const e of entries) {
       p.zadd(this.presenceKey(e.vid), String(now), e.socketId).pexpire(this.presenceKey(e.vid), PRESENCE_TTL_MS * 2);
-      p.hset(this.visitorKey(e.vid), SOCKET_FIELD + e.socketId, String(now)).expire(this.visitorKey(e.vid), VISITOR_TTL_SEC);
+      // (a hash this creates, Redis having lost the visitor's, gets its lifetime from the next chatOf's write)
+      p.hset(this.visitorKey(e.vid), SOCKET_FIELD + e.socketId, String(now));
     }
     await p.exec();
   }
