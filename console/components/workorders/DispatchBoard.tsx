@@ -217,5 +217,8 @@ export function PaymentBadge({ wo }: { wo: WorkOrder }) {
   const { t } = useT();
   if (!wo.payment.required) return null;
   const paid = wo.payment.status === 'paid';
-  return <span class={`badge ${paid ? 'pay-paid' : 'pay-awaiting'}`} data-payment={wo.payment.status} title={paid ? undefined : t('wo.payment.why')}>{t(paid ? 'wo.payment.paid' : 'wo.payment.awaiting')}</span>;
+  // the customer turned the quote down or let it lapse: a new quote or a cancellation is wanted, not a wait
+  const stuck = !paid && (wo.payment.quoteStatus === 'declined' || wo.payment.quoteStatus === 'expired') ? wo.payment.quoteStatus : null;
+  const label = paid ? 'wo.payment.paid' : stuck ? `wo.payment.quote_${stuck}` : 'wo.payment.awaiting';
+  return <span class={`badge ${paid ? 'pay-paid' : stuck ? 'pay-declined' : 'pay-awaiting'}`} data-payment={wo.payment.status} data-quote={wo.payment.quoteStatus ?? ''} title={paid ? undefined : t(stuck ? 'wo.payment.requote' : 'wo.payment.why')}>{t(label)}</span>;
 }
