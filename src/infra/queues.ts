@@ -38,7 +38,8 @@ export class Queues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: RedisClient,
+    /** the producers' connection (fail-fast), also for reading gauges */
+    readonly connection: RedisClient,
     readonly prefix: string,
   ) {}
 
