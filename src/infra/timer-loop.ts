@@ -18,9 +18,10 @@ export interface TimerLoopOptions {
   concurrency: number;
   /** how long a claim holds an id before another process may take it (a crash mid-evaluation) */
   leaseMs: number;
+  /** the longest sleep between claims (default 1 s): a missed nudge, a moved clock or another process's lease end costs at most this */
+  maxSleepMs?: number;
 }
 
-/** the longest sleep: a missed nudge, a moved clock or another process's lease expiry costs at most this */
 const MAX_SLEEP_MS = 1_000;
 /** after a failed claim (Redis away) */
 const RETRY_MS = 1_000;
@@ -40,6 +41,9 @@ export class TimerLoop {
   private sub: RedisClient | null = null;
   private loop: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<Promise<void>>();
+  /** the last claim found nothing due */
+  private drained = true;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly o: TimerLoopOptions) {}
 
@@ -58,6 +62,7 @@ export class TimerLoop {
     if (this.stopped) return;
     this.stopped = true;
     this.nudge();
+    this.settle();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
     const sub = this.sub;
@@ -70,6 +75,34 @@ export class TimerLoop {
     return this.running;
   }
 
+  /**
+   * Resolves once this loop has nothing due and nothing under way (at once when stopped), or
+   * after `maxWaitMs`: what can wait a little (an escalation's mails and timeline line) waits for
+   * a burst of due timers to be evaluated first, never longer than that.
+   */
+  async idle(maxWaitMs: number): Promise<void> {
+    if (this.isIdle() || maxWaitMs <= 0) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, maxWaitMs);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.idleWaiters.push(done);
+    });
+  }
+
+  private isIdle(): boolean {
+    return this.stopped || (this.running === 0 && this.drained);
+  }
+
+  private settle(): void {
+    if (!this.isIdle() || !this.idleWaiters.length) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
   private nudge(): void {
     this.nudged = true;
     const wake = this.wake;
@@ -80,15 +113,18 @@ export class TimerLoop {
   private async run(): Promise<void> {
     while (!this.stopped) {
       this.nudged = false;
-      let sleep = MAX_SLEEP_MS;
+      const longest = this.o.maxSleepMs ?? MAX_SLEEP_MS;
+      let sleep = longest;
       const free = this.o.concurrency - this.running;
       if (free > 0) {
         try {
           const now = this.o.clock.now().getTime();
           const { ids, next } = await this.o.set.claim(now, free, now + this.o.leaseMs);
           for (const id of ids) this.fire(id);
+          this.drained = ids.length === 0;
+          this.settle();
           // all slots taken: a finishing evaluation nudges; else sleep until the earliest time left
-          if (ids.length < free && next !== null) sleep = Math.min(MAX_SLEEP_MS, next - this.o.clock.now().getTime());
+          if (ids.length < free && next !== null) sleep = Math.min(longest, next - this.o.clock.now().getTime());
         } catch (err) {
           if (!this.stopped) this.o.log.warn({ err: (err as Error).message }, 'timer claim failed; retrying');
           sleep = RETRY_MS;
@@ -119,6 +155,7 @@ export class TimerLoop {
       .finally(() => {
         this.running--;
         this.inFlight.delete(p);
+        this.settle();
         if (this.running === this.o.concurrency - 1) this.nudge(); // a slot opened while all were taken
       });
     this.inFlight.add(p);

@@ -23,6 +23,13 @@ const SWEEP_EVERY_MS = 30_000;
 const TIMER_CONCURRENCY = 64;
 /** how long a claimed ticket is held before another workers process may take it (its claimer died mid-evaluation) */
 const TIMER_LEASE_MS = 30_000;
+/**
+ * An escalation's follow-up (mails, timeline line) waits while this process's timer loop still has
+ * due timers to evaluate, until at most this long after it was queued: in a burst every breach
+ * reaches its sockets before the follow-ups take the event loop and the store (issue #23), and
+ * under a steady stream of breaches the follow-ups still run at the stream's rate, this much later.
+ */
+const FOLLOW_UP_DEFER_MS = 5_000;
 
 /** SLA policies, the applied SLA of each ticket, its timers, sweeper and escalations. */
 export interface SlaModuleDeps {
@@ -79,7 +86,11 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
           sla.recompute({ policyId: job.data.policyId, calendar: job.data.calendar }, job.data.before),
       },
       notify: {
-        'sla-escalation': (job: Job<EscalationFollowUp>) => sla.followUp(job.data),
+        // after a burst of breaches is evaluated here (its sockets told first), never more than FOLLOW_UP_DEFER_MS after it was queued
+        'sla-escalation': async (job: Job<EscalationFollowUp>) => {
+          await loop.idle(job.timestamp + FOLLOW_UP_DEFER_MS - Date.now());
+          await sla.followUp(job.data);
+        },
       },
     }),
     startWorkers: async () => {
