@@ -191,6 +191,9 @@ async function main(): Promise<void> {
 
     // 4. the sample: real tickets whose first response falls due while the 100 000 wait
     const byNumber = new Map<number, string>(); // ticket number → id
+    const redisCommands = async () => Number(/total_commands_processed:(\d+)/.exec(await c.redis.info('stats'))![1]);
+    const createRedis0 = await redisCommands();
+    const createCpu0 = process.cpuUsage();
     const t1 = performance.now();
     for (let i = 0; i < SAMPLE; i += 10) {
       // RATE paces the sample (their timers then fall due at that rate); unset: as fast as creation goes
@@ -203,7 +206,9 @@ async function main(): Promise<void> {
       for (const m of made) byNumber.set(m.ticket.number, String(m.ticket._id));
     }
     const createSec = (performance.now() - t1) / 1000;
-    console.log(`created ${SAMPLE} sample tickets (policy applied, one timer each) in ${createSec.toFixed(1)} s: ${Math.round(SAMPLE / createSec)} tickets/s`);
+    const createCpu = process.cpuUsage(createCpu0);
+    const createRedis = (await redisCommands()) - createRedis0 - 1;
+    console.log(`created ${SAMPLE} sample tickets (policy applied, one timer each) in ${createSec.toFixed(1)} s: ${Math.round(SAMPLE / createSec)} tickets/s; per ticket app CPU ${((createCpu.user + createCpu.system) / 1000 / SAMPLE).toFixed(1)} ms, Redis commands ${(createRedis / SAMPLE).toFixed(1)} (the creation and what it queued that ran meanwhile)`);
 
     // the window: from 1 s before the first warning until every breach was published (or 60 s past the last due time)
     const stored0 = await c.models.Ticket.find({ 'sla.policy': 'bench' }, { 'sla.firstResponse.dueAt': 1, 'sla.firstResponse.warnAt': 1 }).lean();
@@ -214,7 +219,6 @@ async function main(): Promise<void> {
     // the window holds every sample ticket's warning and breach (with their mails and timeline lines)
     await new Promise((r) => setTimeout(r, Math.max(0, firstWarn - 1_000 - Date.now())));
     const pids = { store: app.stores.mongo.process.pid, redis: app.stores.redis.process.pid };
-    const redisCommands = async () => Number(/total_commands_processed:(\d+)/.exec(await c.redis.info('stats'))![1]);
     const redis0 = await redisCommands();
     const profiler = PROFILE ? new Session() : null;
     if (profiler) {
