@@ -91,6 +91,8 @@ export interface SlaServiceDeps {
 /** What an escalation's follow-up job carries: the escalations of one write and who was told (JSON). */
 export interface EscalationFollowUp {
   ticketId: string;
+  /** the live queue's view is refreshed by this job (the evaluation that queued it did not) */
+  refresh?: boolean;
   escalations: { escalation: Omit<Escalation, '_id' | 'at' | 'dueAt' | 'acknowledgedAt'> & { _id: string; at: string; dueAt: string | null; acknowledgedAt?: string | null }; recipients: Recipient[] }[];
 }
 
@@ -122,26 +124,29 @@ export class SlaService {
     return (await this.write(ticket, fn)).doc;
   }
 
-  /** mutate, telling whether it wrote (and so re-planned the ticket's timer) */
-  private async write(ticket: TicketDoc, fn: Mutation): Promise<{ doc: TicketDoc; wrote: boolean }> {
+  /**
+   * mutate, telling whether it wrote (and so re-planned the ticket's timer) and whether the write's
+   * follow-up job was queued; with `refreshLater` that job also refreshes the live queue's view.
+   */
+  private async write(ticket: TicketDoc, fn: Mutation, refreshLater = false): Promise<{ doc: TicketDoc; wrote: boolean; followUp: boolean }> {
     const { Ticket } = this.d;
     let current: TicketDoc | null = ticket;
     for (let attempt = 0; attempt < 8 && current; attempt++) {
       const before = plainSla(current);
       const after = await fn(before && plainSla(current), current);
-      if (after === undefined || sameState(before, after)) return { doc: current, wrote: false };
+      if (after === undefined || sameState(before, after)) return { doc: current, wrote: false, followUp: false };
       if (after) Object.assign(after, { rev: (before?.rev ?? 0) + 1, nextCheckAt: nextCheck(after) });
       const cond = before ? { 'sla.rev': before.rev } : { $or: [{ sla: null }, { 'sla.policyId': null }] };
       const updated: TicketDoc | null = await Ticket.findOneAndUpdate({ _id: current._id, ...cond }, { $set: { sla: after } }, { new: true });
       if (updated) {
-        await this.afterWrite(updated, before, after);
-        return { doc: updated, wrote: true };
+        const followUp = await this.afterWrite(updated, before, after, refreshLater);
+        return { doc: updated, wrote: true, followUp };
       }
       for (const e of after?.escalations ?? []) if (!before?.escalations.some((b) => String(b._id) === String(e._id))) this.recipients.delete(String(e._id));
       current = await Ticket.findById(current._id);
     }
     this.d.log.warn({ ticket: ticket.number }, 'sla write gave up after repeated conflicts');
-    return { doc: current ?? ticket, wrote: false };
+    return { doc: current ?? ticket, wrote: false, followUp: false };
   }
 
   /**
@@ -152,7 +157,7 @@ export class SlaService {
    * the less it waits for, the sooner the next due timer is taken, and a burst of breaches reaches
    * its sockets before the slower follow-ups of any of them take the store's and the event loop's time.
    */
-  private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null): Promise<void> {
+  private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null, refreshLater = false): Promise<boolean> {
     const id = String(ticket._id);
     const known = new Set((before?.escalations ?? []).map((e) => String(e._id)));
     const told: [Escalation, Recipient[]][] = [];
@@ -161,7 +166,8 @@ export class SlaService {
       this.recipients.delete(String(e._id));
     }
     for (const [e, recipients] of told) this.notifier.publish(ticket, e, recipients);
-    await Promise.all([told.length ? this.queueFollowUp(ticket, told) : null, this.plan(ticket, after?.rev ?? (before?.rev ?? 0) + 1, after)]);
+    const [queued] = await Promise.all([told.length ? this.queueFollowUp(ticket, told, refreshLater) : false, this.plan(ticket, after?.rev ?? (before?.rev ?? 0) + 1, after)]);
+    return queued;
   }
 
   /** The ticket's timer as its SLA at `rev` wants it: its next check while live, none else (never throws: the repair re-creates what this misses). */
@@ -170,11 +176,15 @@ export class SlaService {
     await this.d.due.put(String(ticket._id), at, rev).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timer not moved; the repair will'));
   }
 
-  /** Queues the follow-up of one write's escalations (id by its first escalation: a retried job queues it once); runs it here when it cannot be queued. */
-  private async queueFollowUp(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
+  /**
+   * Queues the follow-up of one write's escalations (id by its first escalation: a retried job
+   * queues it once); runs it here when it cannot be queued. True when queued.
+   */
+  private async queueFollowUp(ticket: TicketDoc, told: [Escalation, Recipient[]][], refresh: boolean): Promise<boolean> {
     if (this.d.followUps) {
       const data: EscalationFollowUp = {
         ticketId: String(ticket._id),
+        ...(refresh ? { refresh: true } : {}),
         escalations: told.map(([e, recipients]) => ({
           escalation: { ...e, _id: String(e._id), at: e.at.toISOString(), dueAt: e.dueAt ? e.dueAt.toISOString() : null, acknowledgedAt: null },
           recipients,
@@ -182,15 +192,20 @@ export class SlaService {
       };
       try {
         await this.d.followUps.add(data, `sla-follow-up-${told[0][0]._id}`);
-        return;
+        return true;
       } catch (err) {
         this.d.log.warn({ ticket: ticket.number, err: (err as Error).message }, 'escalation follow-up not queued; done now');
       }
     }
     await this.followUpOf(ticket, told);
+    return false;
   }
 
-  /** The follow-up job: the escalations' mails and timeline lines, on the ticket as it is now. Idempotent (mails and lines keyed by the escalation). */
+  /**
+   * The follow-up job: the escalations' mails and timeline lines, on the ticket as it is now, and
+   * (`refresh`: a timer's evaluation left it to this job) the live queue's view of the ticket.
+   * Idempotent (mails and lines keyed by the escalation; the view is the ticket's as it is now).
+   */
   async followUp(data: EscalationFollowUp): Promise<void> {
     const ticket = await this.d.tickets.byId(data.ticketId);
     if (!ticket) return;
@@ -198,7 +213,7 @@ export class SlaService {
       { ...e, _id: new Types.ObjectId(e._id), at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : null, acknowledgedAt: null } as Escalation,
       recipients,
     ]);
-    await this.followUpOf(ticket, told);
+    await Promise.all([this.followUpOf(ticket, told), data.refresh ? this.refreshLive(ticket) : null]);
   }
 
   private async followUpOf(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
@@ -316,15 +331,17 @@ export class SlaService {
       return { events: 0, nextAt: null };
     }
     let events = 0;
-    const { doc: updated, wrote } = await this.write(ticket, async (prev, t) => {
+    // a write that escalates leaves the live queue's view to its follow-up job, so that in a burst
+    // the next due evaluations get the event loop and the store first (issue #23)
+    const { doc: updated, wrote, followUp } = await this.write(ticket, async (prev, t) => {
       if (!prev) return undefined;
       const calendar = await this.calendars.spec(prev.calendar);
       const res = evaluate(prev, t.status, this.d.escalationStepMs, this.ctx(calendar));
       events = res.events.length;
       return this.record(t, res.sla, res.events);
-    });
+    }, true);
     if (!wrote) await this.plan(updated, updated.sla?.rev ?? 0, updated.sla);
-    if (updated !== ticket) await this.refreshLive(updated);
+    if (updated !== ticket && !followUp) await this.refreshLive(updated);
     return { events, nextAt: updated.sla?.nextCheckAt ? updated.sla.nextCheckAt.getTime() : null };
   }
 
