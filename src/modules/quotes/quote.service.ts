@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Actor } from '../../core/types';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import type { LookupRows } from '../../infra/lookup-rows';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { MailOutbox } from '../../mail/outbox';
@@ -18,17 +19,21 @@ import type { CreateQuoteInput, QuoteView } from './quote.schemas';
 import type { QuoteTokens } from './quote.token';
 
 const DAY_MS = 24 * 3600_000;
+const BACKFILL_MARK = 'migration:quote-rows';
+const ticketKey = (ticketId: unknown) => `ticket:${String(ticketId)}`;
 /** who records a payment (先款后货) */
 export const PAYERS = ['supervisor', 'manager', 'admin'] as const;
 
 export interface QuoteServiceDeps {
   Quote: QuoteModel;
+  /** lookup rows `ticket:<id>` → the ticket's quote ids */
+  rows: LookupRows;
   Counter: CounterModel;
   tickets: Pick<TicketService, 'visible' | 'byId'>;
   timeline: Pick<TicketMessages, 'addEvent'>;
   customers: Pick<CustomerService, 'get'>;
   parts: Pick<PartService, 'bySkus'>;
-  workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared'>;
+  workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared' | 'quoteAnswered'>;
   tokens: QuoteTokens;
   queues: Pick<Queues, 'schedule'>;
   outbox: Pick<MailOutbox, 'send'>;
@@ -79,7 +84,11 @@ export class QuoteService {
     if (!Number.isSafeInteger(total)) throw new ValidationError('The total is too large', [{ path: 'lines', message: 'total too large' }]);
     const now = this.d.clock.now();
     const number = formatQuoteNumber(await nextSequence(this.d.Counter, 'quote'));
+    // the ticket's row names the quote before it is stored (LookupRows): the lists read it by key
+    const _id = new Types.ObjectId();
+    await this.d.rows.add(ticketKey(ticket._id), _id);
     const quote = await this.d.Quote.create({
+      _id,
       number,
       ticketId: ticket._id,
       ticketNumber: ticket.number,
@@ -103,6 +112,7 @@ export class QuoteService {
         `quote-mail-${quote._id}`,
       );
     }
+    await this.answered(quote, 'sent');
     this.emit(quote);
     await this.note(quote, 'quote_sent', `Quote ${number} of ${yuan(total)} mailed to the customer`, p.name);
     return quote;
@@ -150,7 +160,27 @@ export class QuoteService {
 
   async ofTicket(ticketNumber: number, p: Principal): Promise<QuoteDoc[]> {
     const ticket = await this.d.tickets.visible(ticketNumber, p);
-    return this.d.Quote.find({ ticketNumber: ticket.number }).sort({ createdAt: -1 }).limit(100);
+    return this.byTicket(ticket._id as Types.ObjectId, 100);
+  }
+
+  /** A ticket's quotes, newest first, read by `_id` from the ticket's row (never a scan of the quotes). */
+  private async byTicket(ticketId: Types.ObjectId | string, limit: number): Promise<QuoteDoc[]> {
+    const ids = await this.d.rows.ids([ticketKey(ticketId)]);
+    if (!ids.length) return [];
+    const found = await this.d.Quote.find({ _id: { $in: ids } });
+    return found
+      .filter((q) => String(q.ticketId) === String(ticketId))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (String(a._id) < String(b._id) ? 1 : -1))
+      .slice(0, limit);
+  }
+
+  /** Once per database: quotes stored before the rows existed are named in their tickets' rows. */
+  async backfill(): Promise<number> {
+    if (await this.d.Counter.exists({ _id: BACKFILL_MARK })) return 0;
+    const groups = await this.d.Quote.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $group: { _id: '$ticketId', ids: { $push: '$_id' } } }]);
+    for (const g of groups) for (const id of g.ids) await this.d.rows.add(ticketKey(g._id), id);
+    await this.d.Counter.updateOne({ _id: BACKFILL_MARK }, { $set: { seq: groups.length } }, { upsert: true });
+    return groups.length;
   }
 
   /**
@@ -160,10 +190,10 @@ export class QuoteService {
    */
   async forCustomer(ticketId: string): Promise<{ number: string; total: number; currency: string; status: string; url?: string }[]> {
     if (!Types.ObjectId.isValid(ticketId)) return [];
-    const quotes = await this.d.Quote.find({ ticketId }).sort({ createdAt: -1 }).limit(20).lean();
+    const quotes = await this.byTicket(ticketId, 20);
     return quotes.map((q) => {
       const status = this.status(q);
-      return { number: q.number, total: q.total, currency: q.currency, status, ...(status === 'sent' ? { url: this.link(q as QuoteDoc) } : {}) };
+      return { number: q.number, total: q.total, currency: q.currency, status, ...(status === 'sent' ? { url: this.link(q) } : {}) };
     });
   }
 
@@ -180,6 +210,7 @@ export class QuoteService {
     const now = this.d.clock.now();
     const done = await this.d.Quote.findOneAndUpdate({ _id: q._id, status: 'sent', validUntil: { $gt: now } }, { $set: { status: decision === 'accept' ? 'accepted' : 'declined', decidedAt: now } }, { new: true });
     if (done) {
+      await this.answered(done, decision === 'accept' ? 'accepted' : 'declined');
       this.emit(done);
       await this.note(done, decision === 'accept' ? 'quote_accepted' : 'quote_declined', `The customer ${decision === 'accept' ? 'accepted' : 'declined'} quote ${done.number} (${yuan(done.total)})`);
       this.d.log.info({ quote: done.number, decision }, 'quote answered');
@@ -210,6 +241,14 @@ export class QuoteService {
     return { quote: paid, replayed: false };
   }
 
+  /** Tells the quote's work order what the customer did with it (the dispatcher sees a declined quote). */
+  private async answered(q: QuoteDoc, status: 'sent' | 'accepted' | 'declined' | 'expired'): Promise<void> {
+    if (!q.workOrderId) return;
+    await this.d.workOrders.quoteAnswered(String(q.workOrderId), String(q._id), status, status === 'sent' ? { type: 'agent', id: q.createdBy?.id ?? undefined, name: q.createdBy?.name ?? '' } : { type: 'customer', name: 'Customer' }).catch((err: unknown) => {
+      this.d.log.error({ quote: q.number, err }, 'the work order could not be told of its quote');
+    });
+  }
+
   private async clear(q: QuoteDoc, actor: Actor): Promise<void> {
     if (q.workOrderId) await this.d.workOrders.paymentCleared(String(q.workOrderId), String(q._id), actor);
   }
@@ -218,6 +257,7 @@ export class QuoteService {
   async expire(id: string): Promise<boolean> {
     const q = await this.d.Quote.findOneAndUpdate({ _id: id, status: 'sent', validUntil: { $lte: this.d.clock.now() } }, { $set: { status: 'expired' } }, { new: true });
     if (q) {
+      await this.answered(q, 'expired');
       this.emit(q);
       await this.note(q, 'quote_expired', `Quote ${q.number} (${yuan(q.total)}) expired unanswered`);
     }
