@@ -37,7 +37,7 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   // uploads share the mail attachments' content-addressed store under DATA_DIR
   const attachments = new AttachmentService(uploadModel(core.conn, clock), new MailStore(config.dataDir), config.attachmentMaxBytes);
   const t = ticketsModule(core, { customers, teams, audit, deliver: delivery.deliver, uploads: attachments, guard: delivery.check });
-  const base = { auth, teams, agents, customers, audit, configAudit, attachments, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module };
+  const base = { auth, teams, agents, customers, audit, configAudit, attachments, delivery, tickets: t.tickets, timeline: t.timeline, updates: t.updates, inbound: t.inbound, query: t.query, queueIndex: t.queueIndex, live: t.live, ticketUnits: t.units, ticketsModule: t.module, messageList: t.messages };
   const modules = buildModules(core, base);
   t.events.use(modules.flatMap((m) => m.ticketObservers?.() ?? []));
   const guards = modules.flatMap((m) => (m.ticketGuard ? [m.ticketGuard()] : []));

@@ -52,7 +52,7 @@ export interface ChatServiceDeps {
   Ticket: TicketModel;
   Message: MessageModel;
   Agent: AgentModel;
-  tickets: Pick<TicketService, 'byNumber'>;
+  tickets: Pick<TicketService, 'byNumber' | 'messages'>;
   timeline: Pick<TicketMessages, 'addEvent' | 'setDelivery'>;
   updates: Pick<TicketUpdates, 'setMeta'>;
   inbound: Pick<TicketInbound, 'receive'>;
@@ -161,12 +161,14 @@ export class ChatService {
   async missed(ticketNumber: number, lastMessageId?: string): Promise<VisitorMessage[]> {
     const ticket = await this.d.Ticket.findOne({ number: ticketNumber }, { _id: 1 }).lean();
     if (!ticket) return [];
-    const filter: Record<string, unknown> = { ticketId: ticket._id, internal: false, kind: 'message' };
+    let since = -Infinity;
     if (lastMessageId && /^[a-f0-9]{24}$/i.test(lastMessageId)) {
       const last = await this.d.Message.findById(lastMessageId, { createdAt: 1, ticketId: 1 }).lean();
-      if (last && String(last.ticketId) === String(ticket._id)) filter.createdAt = { $gte: new Date(new Date(last.createdAt).getTime() - REPLAY_OVERLAP_MS) };
+      if (last && String(last.ticketId) === String(ticket._id)) since = new Date(last.createdAt).getTime() - REPLAY_OVERLAP_MS;
     }
-    const msgs = (await this.d.Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(500)).filter(visibleToVisitor);
+    // the chat's latest 500, read by _id from the ticket's list of messages, in the order they were written
+    const latest = await this.d.tickets.messages(ticket, { includeInternal: false, messagesOnly: true, newest: true, limit: 500 });
+    const msgs = latest.filter((m) => new Date(m.createdAt).getTime() >= since && visibleToVisitor(m)).sort(byCreated);
     // Replies that waited for the visitor (no email to fall back on) reach them now: the agent sees them sent.
     for (const m of msgs) {
       if (m.author.type === 'agent' && m.delivery?.status === 'queued') await this.d.timeline.setDelivery(m, 'sent');
@@ -204,7 +206,7 @@ export class ChatService {
   }
 
   private async sendTranscript(ticket: TicketDoc, to: string, locale: Locale): Promise<void> {
-    const msgs = await this.d.Message.find({ ticketId: ticket._id, internal: false, kind: 'message' }).sort({ createdAt: 1, _id: 1 }).limit(1000);
+    const msgs = (await this.d.tickets.messages(ticket, { includeInternal: false, messagesOnly: true, limit: 1000 })).sort(byCreated);
     await this.d.outbox.send(
       {
         to,
@@ -274,4 +276,9 @@ export class ChatService {
 
 function displayName(v: Visitor): string {
   return v.name?.trim() || v.email?.split('@')[0] || v.phone || 'Visitor';
+}
+
+/** Oldest first by when they were written, as the visitor saw them arrive (ties by id). */
+function byCreated(a: MessageDoc, b: MessageDoc): number {
+  return new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || (String(a._id) < String(b._id) ? -1 : 1);
 }

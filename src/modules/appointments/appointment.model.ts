@@ -1,5 +1,6 @@
 import { Connection, HydratedDocument, InferSchemaType, Model, Schema } from 'mongoose';
 import type { Clock } from '../../infra/clock';
+import { lookupRowsModel } from '../../infra/lookup-rows';
 import { modelOnce } from '../../infra/mongo';
 
 /**
@@ -61,6 +62,8 @@ export function appointmentModels(conn: Connection, clock: Clock) {
       s.index({ status: 1, slotStart: 1 });
       return s;
     }),
+    /** lookup rows `customer:<id>` → the customer's appointment ids (src/infra/lookup-rows.ts) */
+    AppointmentIndex: lookupRowsModel(conn, 'AppointmentIndex'),
   };
 }
 export type AppointmentModels = ReturnType<typeof appointmentModels>;

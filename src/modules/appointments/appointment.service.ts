@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { LookupRows } from '../../infra/lookup-rows';
 import type { Actor, Locale } from '../../core/types';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
@@ -31,6 +32,9 @@ export interface BookInput {
   address: string;
   note?: string;
 }
+
+const BACKFILL_MARK = 'migration:customer-rows';
+const customerKey = (customerId: unknown) => `customer:${String(customerId)}`;
 
 export interface AppointmentDeps {
   models: AppointmentModels;
@@ -69,7 +73,11 @@ export class AppointmentService {
   /** the portal acts through the work order service as the system, with a manager's reach */
   private readonly system = new Principal(SYSTEM_ID, 'Customer portal', '', 'admin', [], 'en', '');
 
-  constructor(private readonly d: AppointmentDeps) {}
+  private readonly rows: LookupRows;
+
+  constructor(private readonly d: AppointmentDeps) {
+    this.rows = new LookupRows(d.models.AppointmentIndex);
+  }
 
   async slots(team: string, from: Date, to: Date, model?: string): Promise<{ team: string; timeZone: string; slotMinutes: number; model: string | null; slots: SlotView[] }> {
     if (!(to.getTime() > from.getTime())) throw new ValidationError('to must be after from', [{ path: 'to', message: 'after from' }]);
@@ -93,7 +101,11 @@ export class AppointmentService {
     const unit = await this.unitFor(input.unitId, by);
     const customer = await this.d.customers.get(String(unit.customerId));
     const slot = await this.slotAt(FIELD_TEAM, input.slotStart);
+    // the customer's row names the appointment before it is stored (LookupRows): the portal reads it by key
+    const _id = new Types.ObjectId();
+    await this.rows.add(customerKey(customer._id), _id);
     const appointment = await this.d.models.Appointment.create({
+      _id,
       customerId: customer._id,
       unitId: unit._id,
       model: unit.model,
@@ -196,8 +208,25 @@ export class AppointmentService {
   }
 
   /** A customer's appointments, newest slot first. */
+  /** The customer's booked and cancelled visits, latest slot first, read by `_id` from the customer's row. */
   async ofCustomer(customerId: string): Promise<AppointmentDoc[]> {
-    return this.d.models.Appointment.find({ customerId: new Types.ObjectId(customerId), status: { $in: ['booked', 'cancelled'] } }).sort({ slotStart: -1 }).limit(50);
+    const ids = await this.rows.ids([customerKey(customerId)]);
+    if (!ids.length) return [];
+    const found = await this.d.models.Appointment.find({ _id: { $in: ids } });
+    return found
+      .filter((a) => String(a.customerId) === customerId && (a.status === 'booked' || a.status === 'cancelled'))
+      .sort((a, b) => b.slotStart.getTime() - a.slotStart.getTime())
+      .slice(0, 50);
+  }
+
+  /** Once per database: appointments stored before the customers' rows existed are named in them. */
+  async backfill(): Promise<number> {
+    const { AppointmentIndex, Appointment } = this.d.models;
+    if (await AppointmentIndex.exists({ _id: BACKFILL_MARK })) return 0;
+    const groups = await Appointment.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $group: { _id: '$customerId', ids: { $push: '$_id' } } }]);
+    for (const g of groups) await AppointmentIndex.updateOne({ _id: customerKey(g._id) }, { $addToSet: { ids: { $each: g.ids } } }, { upsert: true });
+    await AppointmentIndex.updateOne({ _id: BACKFILL_MARK }, { $set: { ids: [] } }, { upsert: true });
+    return groups.length;
   }
 
   async byId(id: string): Promise<AppointmentDoc | null> {

@@ -130,7 +130,10 @@ export function portalModule(core: Core, d: PortalModuleDeps): PortalModule {
         sweep: async () => ({ ...(await reminders.sweep()), appointmentReminders: await effects.sweep(), seatsReleased: await appointments.releaseOrphanSeats() }),
       },
     }),
+    // appointments stored before the customers' rows existed get them, once per database
+    startApi: async () => void (await appointments.backfill()),
     startWorkers: async () => {
+      await appointments.backfill();
       const q = queues.get('portal');
       await q.upsertJobScheduler('portal-sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
       // at every start: whatever came due while no worker ran is found now, once

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Locale } from '../../core/types';
 import { NotFoundError } from '../../errors';
 import type { CustomerDoc } from '../customers/customer.model';
+import { RECENT_TICKETS } from '../customers/customer.teams';
 import type { MessageDoc } from '../tickets/message.model';
 import type { TicketInbound } from '../tickets/ticket.inbound';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
@@ -48,9 +49,19 @@ export class PortalService {
     return this.d.customers.get(id);
   }
 
-  /** The customer's tickets, newest first (the portal's list; not a hot path). */
+  /**
+   * The customer's tickets, newest first: read by `_id` from the ids the customer record keeps
+   * (`recentTickets`, the customer panel's list), so a customer's portal does not scan everyone's
+   * tickets (MONGO-SUBSET.md). A customer with more tickets than that list holds is read by
+   * `customerId`, up to MAX_LIST.
+   */
   async tickets(customerId: string): Promise<TicketDoc[]> {
-    return this.d.Ticket.find({ customerId: new Types.ObjectId(customerId) }).sort({ _id: -1 }).limit(MAX_LIST);
+    const customer = await this.d.customers.get(customerId);
+    const recent = [...new Set((customer.recentTickets ?? []).map(String))];
+    if (recent.length >= RECENT_TICKETS) return this.d.Ticket.find({ customerId: customer._id }).sort({ _id: -1 }).limit(MAX_LIST);
+    if (!recent.length) return [];
+    const found = await this.d.Ticket.find({ _id: { $in: recent } });
+    return found.filter((t) => String(t.customerId) === String(customer._id)).sort((a, b) => (String(a._id) < String(b._id) ? 1 : -1));
   }
 
   async ticket(customerId: string, number: number): Promise<TicketDoc> {

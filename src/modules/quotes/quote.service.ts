@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Actor } from '../../core/types';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import type { Clock } from '../../infra/clock';
+import type { LookupRows } from '../../infra/lookup-rows';
 import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { MailOutbox } from '../../mail/outbox';
@@ -18,11 +19,15 @@ import type { CreateQuoteInput, QuoteView } from './quote.schemas';
 import type { QuoteTokens } from './quote.token';
 
 const DAY_MS = 24 * 3600_000;
+const BACKFILL_MARK = 'migration:quote-rows';
+const ticketKey = (ticketId: unknown) => `ticket:${String(ticketId)}`;
 /** who records a payment (先款后货) */
 export const PAYERS = ['supervisor', 'manager', 'admin'] as const;
 
 export interface QuoteServiceDeps {
   Quote: QuoteModel;
+  /** lookup rows `ticket:<id>` → the ticket's quote ids */
+  rows: LookupRows;
   Counter: CounterModel;
   tickets: Pick<TicketService, 'visible' | 'byId'>;
   timeline: Pick<TicketMessages, 'addEvent'>;
@@ -79,7 +84,11 @@ export class QuoteService {
     if (!Number.isSafeInteger(total)) throw new ValidationError('The total is too large', [{ path: 'lines', message: 'total too large' }]);
     const now = this.d.clock.now();
     const number = formatQuoteNumber(await nextSequence(this.d.Counter, 'quote'));
+    // the ticket's row names the quote before it is stored (LookupRows): the lists read it by key
+    const _id = new Types.ObjectId();
+    await this.d.rows.add(ticketKey(ticket._id), _id);
     const quote = await this.d.Quote.create({
+      _id,
       number,
       ticketId: ticket._id,
       ticketNumber: ticket.number,
@@ -150,7 +159,27 @@ export class QuoteService {
 
   async ofTicket(ticketNumber: number, p: Principal): Promise<QuoteDoc[]> {
     const ticket = await this.d.tickets.visible(ticketNumber, p);
-    return this.d.Quote.find({ ticketNumber: ticket.number }).sort({ createdAt: -1 }).limit(100);
+    return this.byTicket(ticket._id as Types.ObjectId, 100);
+  }
+
+  /** A ticket's quotes, newest first, read by `_id` from the ticket's row (never a scan of the quotes). */
+  private async byTicket(ticketId: Types.ObjectId | string, limit: number): Promise<QuoteDoc[]> {
+    const ids = await this.d.rows.ids([ticketKey(ticketId)]);
+    if (!ids.length) return [];
+    const found = await this.d.Quote.find({ _id: { $in: ids } });
+    return found
+      .filter((q) => String(q.ticketId) === String(ticketId))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (String(a._id) < String(b._id) ? 1 : -1))
+      .slice(0, limit);
+  }
+
+  /** Once per database: quotes stored before the rows existed are named in their tickets' rows. */
+  async backfill(): Promise<number> {
+    if (await this.d.Counter.exists({ _id: BACKFILL_MARK })) return 0;
+    const groups = await this.d.Quote.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $group: { _id: '$ticketId', ids: { $push: '$_id' } } }]);
+    for (const g of groups) for (const id of g.ids) await this.d.rows.add(ticketKey(g._id), id);
+    await this.d.Counter.updateOne({ _id: BACKFILL_MARK }, { $set: { seq: groups.length } }, { upsert: true });
+    return groups.length;
   }
 
   /**
@@ -160,10 +189,10 @@ export class QuoteService {
    */
   async forCustomer(ticketId: string): Promise<{ number: string; total: number; currency: string; status: string; url?: string }[]> {
     if (!Types.ObjectId.isValid(ticketId)) return [];
-    const quotes = await this.d.Quote.find({ ticketId }).sort({ createdAt: -1 }).limit(20).lean();
+    const quotes = await this.byTicket(ticketId, 20);
     return quotes.map((q) => {
       const status = this.status(q);
-      return { number: q.number, total: q.total, currency: q.currency, status, ...(status === 'sent' ? { url: this.link(q as QuoteDoc) } : {}) };
+      return { number: q.number, total: q.total, currency: q.currency, status, ...(status === 'sent' ? { url: this.link(q) } : {}) };
     });
   }
 

@@ -6,6 +6,7 @@ import type { PartService } from '../parts/parts.service';
 import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
 import type { WorkOrderService } from '../workorders/workorders.service';
+import { LookupRows, lookupRowsModel } from '../../infra/lookup-rows';
 import { quoteModel } from './quote.model';
 import { quoteRoutes } from './quote.routes';
 import { QuoteService } from './quote.service';
@@ -25,6 +26,7 @@ export interface QuotesModuleDeps {
 export function quotesModule(core: Core, d: QuotesModuleDeps) {
   const quotes = new QuoteService({
     Quote: quoteModel(core.conn, core.clock),
+    rows: new LookupRows(lookupRowsModel(core.conn, 'QuoteIndex')),
     Counter: core.models.Counter,
     ...d,
     tokens: new QuoteTokens(core.config.sessionSecret),
@@ -45,7 +47,10 @@ export function quotesModule(core: Core, d: QuotesModuleDeps) {
         sweep: () => quotes.sweep(),
       },
     }),
+    // quotes stored before the ticket rows existed get them, once per database
+    startApi: async () => void (await quotes.backfill()),
     startWorkers: async () => {
+      await quotes.backfill();
       await core.queues.get('quotes').upsertJobScheduler('quotes-sweep', { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
     },
   } satisfies AppModule & Record<string, unknown>;

@@ -15,7 +15,7 @@ import type { TicketStatus } from './ticket.types';
 export interface MessageBatcherDeps {
   Ticket: TicketModel;
   Message: MessageModel;
-  store: Pick<TicketStore, 'messageFields'>;
+  store: Pick<TicketStore, 'messageFields' | 'list'>;
   events: Pick<TicketEvents, 'messageAdded'>;
   /** the ordinary path, for messages that reopen a solved ticket or follow a closed one */
   timeline: Pick<TicketMessages, 'receiveFromCustomer'>;
@@ -117,6 +117,7 @@ export class CustomerMessageBatcher {
     for (const i of duplicates) {
       const { p, ticket } = fast[i];
       const dup = await this.d.Message.findOne({ dedupeKey: p.input.dedupeKey });
+      if (dup) await this.d.store.list(dup); // its first attempt may have stopped before the ticket's write
       const full = dup && (await this.d.Ticket.findById(ticket._id));
       if (dup && full) p.resolve({ ticket: full, message: dup, outcome: 'duplicate' });
       else p.reject(new Error('duplicate message vanished'));
@@ -150,18 +151,21 @@ export class CustomerMessageBatcher {
    * as the read above with the same update applied (what a re-read would show, without the round trip).
    */
   private async touchTickets(stored: { ticket: LeanTicket; doc: MessageRecord }[], now: Date): Promise<Map<string, LeanTicket>> {
-    const last = new Map<string, { ticket: LeanTicket; count: number; doc: MessageRecord }>();
+    const last = new Map<string, { ticket: LeanTicket; count: number; doc: MessageRecord; ids: Types.ObjectId[] }>();
     for (const s of stored) {
       const id = String(s.ticket._id);
-      last.set(id, { ticket: s.ticket, count: (last.get(id)?.count ?? 0) + 1, doc: s.doc });
+      const ids = last.get(id)?.ids ?? [];
+      ids.push(s.doc._id);
+      last.set(id, { ticket: s.ticket, count: ids.length, doc: s.doc, ids });
     }
-    const updates = [...last.values()].map(({ ticket, count, doc }) => ({
+    const updates = [...last.values()].map(({ ticket, count, doc, ids }) => ({
       ticket,
       count,
+      ids,
       set: { lastMessageAt: now, lastCustomerMessageAt: now, lastMessageId: String(doc._id), preview: previewOf(doc.body), updatedAt: now },
     }));
     await this.d.Ticket.bulkWrite(
-      updates.map((u) => ({ updateOne: { filter: { _id: u.ticket._id }, update: { $set: u.set, $inc: { messageCount: u.count } }, timestamps: false } })),
+      updates.map((u) => ({ updateOne: { filter: { _id: u.ticket._id }, update: { $set: u.set, $inc: { messageCount: u.count }, $addToSet: { messageIds: { $each: u.ids } } }, timestamps: false } })),
       { ordered: false },
     );
     return new Map(updates.map((u) => [String(u.ticket._id), { ...u.ticket, ...u.set, messageCount: (u.ticket.messageCount ?? 0) + u.count }]));

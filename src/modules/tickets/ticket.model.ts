@@ -116,6 +116,11 @@ export function ticketSchema(clock: Clock) {
       closedAt: Date,
       reopenCount: { type: Number, default: 0 },
       messageCount: { type: Number, default: 0 },
+      /**
+       * the ids of the ticket's messages (MessageList: a ticket's messages are read by `_id`, never
+       * by a scan), added by the update that records each message; not read with the ticket
+       */
+      messageIds: { type: [Schema.Types.ObjectId], default: undefined, select: false },
       preview: { type: String, default: '' },
       /** chat: the visitor whose session this ticket is */
       visitorId: { type: String, default: null, index: true },

@@ -14,6 +14,7 @@ import type { MessageDoc, MessageFields, MessageModel } from './message.model';
 import type { TicketDoc, TicketFields, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
 import type { TicketWriteGuard } from './ticket.guard';
+import type { MessageList } from './message-list';
 import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
@@ -57,6 +58,8 @@ export interface TicketServiceDeps {
   teams: { exists(key: string): Promise<boolean> };
   audit: AuditLog;
   store: TicketStore;
+  /** a ticket's messages, read by `_id` */
+  list: MessageList;
   events: TicketEvents;
   clock: Clock;
   guard: TicketWriteGuard;
@@ -99,11 +102,13 @@ export class TicketService {
     return t;
   }
 
-  async messages(ticket: Pick<TicketDoc, '_id'>, opts: { includeInternal: boolean; after?: string; limit?: number }): Promise<MessageDoc[]> {
-    const filter: Record<string, unknown> = { ticketId: ticket._id };
-    if (!opts.includeInternal) filter.internal = false;
-    if (opts.after && Types.ObjectId.isValid(opts.after)) filter._id = { $gt: new Types.ObjectId(opts.after) };
-    return this.d.Message.find(filter).sort({ _id: 1 }).limit(opts.limit ?? 1000);
+  /**
+   * A ticket's messages oldest first, read by `_id` from the ticket's list (MessageList): the first
+   * `limit` (1000) after `after`, or the last `limit` with `newest`; `messagesOnly` leaves out the
+   * timeline's events.
+   */
+  async messages(ticket: Pick<TicketDoc, '_id'>, opts: { includeInternal: boolean; after?: string; limit?: number; messagesOnly?: boolean; newest?: boolean }): Promise<MessageDoc[]> {
+    return this.d.list.read(ticket._id as Types.ObjectId, { publicOnly: !opts.includeInternal, messagesOnly: opts.messagesOnly, after: opts.after, limit: opts.limit ?? 1000, newest: opts.newest });
   }
 
   message(id: string | Types.ObjectId): Promise<MessageDoc | null> {
@@ -166,6 +171,7 @@ export class TicketService {
     const first = input.message
       ? {
           messageCount: auto ? 2 : 1,
+          messageIds: auto ? [firstId, autoId] : [firstId],
           lastMessageAt: now,
           lastMessageId: String(autoId ?? firstId),
           ...(input.message.internal ? {} : { preview: previewOf(input.message.body) }),
@@ -219,7 +225,7 @@ export class TicketService {
       message = stored.message;
       autoReply = replied && !replied.duplicate ? replied.message : null;
       // a racing copy stored this message first (on another ticket): this one has none after all
-      if (stored.duplicate) ticket = (await Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: { messageCount: autoReply ? 1 : 0, lastMessageId: autoReply ? String(autoId) : null, preview: '' } }, { new: true })) ?? ticket;
+      if (stored.duplicate) ticket = (await Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: { messageCount: autoReply ? 1 : 0, messageIds: autoReply ? [autoId] : [], lastMessageId: autoReply ? String(autoId) : null, preview: '' } }, { new: true })) ?? ticket;
     }
     await audited;
     // the first message is part of the creation: its observers hear of it as `created`

@@ -88,10 +88,19 @@ export class TicketStore {
     } catch (err) {
       if ((err as { code?: number }).code === 11000 && input.dedupeKey) {
         const first = await this.messageByKey(input.dedupeKey);
-        if (first) return { message: first, duplicate: true };
+        if (first) {
+          // a first attempt that stopped before recording its message on the ticket: listed now
+          await this.list(first);
+          return { message: first, duplicate: true };
+        }
       }
       throw err;
     }
+  }
+
+  /** Puts a stored message into its ticket's list of messages (MessageList), once. */
+  async list(message: Pick<MessageDoc, '_id' | 'ticketId'>): Promise<void> {
+    await this.d.Ticket.updateOne({ _id: message.ticketId, messageIds: { $ne: message._id } }, { $addToSet: { messageIds: message._id } }, { timestamps: false });
   }
 
   messageByKey(dedupeKey: string): Promise<MessageDoc | null> {
@@ -112,7 +121,7 @@ export class TicketStore {
     const fields: Record<string, unknown> = { ...opts.set, lastMessageAt: now, lastMessageId: String(message._id) };
     if ((opts.preview ?? true) && !message.internal) fields.preview = previewOf(message.body);
     if (message.author.type === 'customer') fields.lastCustomerMessageAt = now;
-    const update: Record<string, unknown> = { $set: fields, $inc: { messageCount: 1, ...opts.inc } };
+    const update: Record<string, unknown> = { $set: fields, $inc: { messageCount: 1, ...opts.inc }, $addToSet: { messageIds: message._id } };
     if (opts.journal?.length) update.$push = { effects: { $each: opts.journal } };
     return this.d.Ticket.findOneAndUpdate({ _id: ticket._id as Types.ObjectId }, update, { new: true });
   }

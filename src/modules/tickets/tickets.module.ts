@@ -14,6 +14,7 @@ import { TicketEvents } from './ticket.observers';
 import { TicketQuery } from './ticket.query';
 import { ticketRoutes } from './ticket.routes';
 import { TicketService } from './ticket.service';
+import { MessageList } from './message-list';
 import { TicketStore } from './ticket.store';
 import { TicketUnits } from './ticket.units';
 import { TicketUpdates } from './ticket.updates';
@@ -42,9 +43,10 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
   const log = core.log.child({ component: 'tickets' });
   const events = new TicketEvents({ Ticket, Message, clock, log });
   const store = new TicketStore({ Ticket, Message, clock });
+  const list = new MessageList({ Ticket, Message, Counter, log });
   // custom fields' checks on every write; the composition root hands over the fields module's guard
   const guard = new TicketGuards();
-  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, events, guard, clock: core.clock });
+  const tickets = new TicketService({ Ticket, Message, Counter, customers: d.customers, teams: d.teams, audit: d.audit, store, list, events, guard, clock: core.clock });
   const timeline = new TicketMessages({ Message, tickets, customers: d.customers, store, events, audit: d.audit, deliver: d.deliver, uploads: d.uploads, guard: d.guard, fieldsGuard: guard, clock, log });
   const updates = new TicketUpdates({ Ticket, Agent, tickets, timeline, events, audit: d.audit, teams: d.teams, guard, clock });
   const batcher = new CustomerMessageBatcher({ Ticket, Message, store, events, timeline, clock, log: core.log.child({ component: 'message-batcher' }) });
@@ -60,10 +62,15 @@ export function ticketsModule(core: Core, d: TicketsModuleDeps) {
     routes: (api) => [ticketRoutes(api, { tickets, timeline, updates, query, queueIndex, customers: d.customers, teams: d.teams, audit: d.audit, Agent, Customer, units })],
     ticketObservers: () => [jobs, live],
     processors: () => jobs.processors(),
-    startWorkers: () => jobs.start(),
+    // tickets stored before their message lists get them, once per database
+    startApi: async () => void (await list.backfill()),
+    startWorkers: async () => {
+      await list.backfill();
+      await jobs.start();
+    },
     // the agents' ticket summaries still waiting for their window go out before the process stops
     stopApi: async () => live.flush(),
     stopWorkers: async () => live.flush(),
   };
-  return { module, tickets, timeline, updates, inbound, events, guard, queueIndex, live, query, jobs, units };
+  return { module, tickets, timeline, updates, inbound, events, guard, queueIndex, live, query, jobs, units, messages: list };
 }
