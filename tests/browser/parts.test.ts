@@ -69,6 +69,27 @@ describe('parts in the console and the customer quote page (headless Chromium)',
     await transfer.locator('button[data-action=transfer]').click();
     await transfer.locator('[role=alert]', { hasText: '库存不足' }).waitFor();
     expect((await stock('AC-CAP-35', van)).onHand).toBe(before.van.onHand + 2);
+
+    // the stocktake finds one missing at central: corrected with why, in the ledger
+    const adjust = page.locator('form[data-form=adjust]');
+    await adjust.locator('select[name=direction]').selectOption('remove');
+    await adjust.locator('input[name=qty]').fill('1');
+    await adjust.locator('select[name=from]').selectOption('central');
+    await adjust.locator('input[name=note]').fill('盘点少一件');
+    await adjust.locator('button[data-action=adjust]').click();
+    await adjust.locator('[role=status]', { hasText: '已调整 1 件' }).waitFor();
+    expect((await stock('AC-CAP-35', 'central')).onHand).toBe(before.central.onHand + 2);
+    // one on the van is damaged: written off
+    const scrap = page.locator('form[data-form=scrap]');
+    await scrap.locator('input[name=qty]').fill('1');
+    await scrap.locator('select[name=from]').selectOption(van);
+    await scrap.locator('select[name=condition]').selectOption('new');
+    await scrap.locator('input[name=note]').fill('运输中摔坏');
+    await scrap.locator('button[data-action=scrap]').click();
+    await scrap.locator('[role=status]', { hasText: '已报废 1 件' }).waitFor();
+    expect((await stock('AC-CAP-35', van)).onHand).toBe(before.van.onHand + 1);
+    await page.locator('.ledger-table tbody tr[data-ref^="console-scrap-"]').waitFor();
+    expect(await page.locator('.ledger-table tbody tr[data-ref^="console-adjust-"]').textContent()).toContain('Li Na (李娜)');
   });
 
   it("shows the customer's quote page in Chinese without JavaScript and takes the answer from its form", async () => {

@@ -53,7 +53,7 @@ export const CONCEPTS: readonly Concept[] = [
   { id: 'warranty', zh: ['保修', '三包', '质保', '保修期', '保修卡'], en: ['warranty', 'guarantee', 'guaranty'] },
   { id: 'repair', zh: ['维修', '修理', '报修', '上门维修', '修一下'], en: ['repair', 'fix', 'service visit', 'technician visit', 'engineer visit'] },
   { id: 'install', zh: ['安装', '装机', '移机'], en: ['install', 'installation', 'installing', 'mount', 'mounting'] },
-  { id: 'return', zh: ['退货', '退换货', '换货', '退款', '退换'], en: ['return', 'refund', 'exchange', 'replacement', 'send back'] },
+  { id: 'return', zh: ['退货', '退换货', '换货', '退款', '退钱', '退换'], en: ['return', 'refund', 'exchange', 'replacement', 'send back'] },
   { id: 'clean', zh: ['清洗', '清洁', '保养', '清理'], en: ['clean', 'cleaning', 'maintenance', 'descale', 'descaling'] },
   { id: 'reset', zh: ['重启', '复位', '断电重启', '重置'], en: ['reset', 'restart', 'reboot', 'power cycle'] },
   { id: 'troubleshoot', zh: ['排查', '排除', '检修', '怎么办', '如何处理', '解决方法', '处理方法'], en: ['troubleshoot', 'troubleshooting', 'diagnose', 'what to do', 'how to fix', 'solution'] },

@@ -39,6 +39,10 @@ describe('Analyzer', () => {
     expect(concept("won't drain")).toContain('~nodrain');
     expect(concept('not draining')).toContain('~nodrain');
     expect(concept('washing machine')).toContain('~washer');
+    // a customer who wants their money back says 退钱 as often as 退款
+    expect(concept('申请退钱')).toContain('~return');
+    expect(concept('我要退款')).toContain('~return');
+    expect(concept('refund please')).toContain('~return');
     expect(concept('洗衣机')).toContain('~washer');
   });
 
