@@ -12,6 +12,7 @@ import { CustomerPanel } from './CustomerPanel';
 import { TicketFields } from './TicketFields';
 import { Timeline } from './Timeline';
 import type { Message, Ticket } from '../types';
+import { QuotePanel } from './parts/QuotePanel';
 import { WorkOrderPanel } from './workorders/WorkOrderPanel';
 import { TicketUnit } from './units/TicketUnit';
 import type { Unit } from './units/units-common';
@@ -206,6 +207,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
       <div class="side">
         <CustomerPanel number={ticket.number} me={me} />
         <WorkOrderPanel ticketNumber={ticket.number} />
+        <QuotePanel ticketNumber={ticket.number} me={me} />
       </div>
     </div>
   );

@@ -87,8 +87,11 @@ export interface AgentsServerEvents {
   'ticket:updated': (t: TicketUpdatePayload) => void;
   /** to the new assignee */
   'ticket:assigned': (t: TicketUpdatePayload) => void;
-  /** `ticket`: what the message changed of its ticket (a customer's chat line brings no `ticket:updated` of its own) */
-  'message:new': (p: { ticketNumber: number; message: MessagePayload; ticket: MessageTicketSummary }) => void;
+  /**
+   * `ticket`: what the message changed of its ticket (a customer's chat line brings no `ticket:updated`
+   * of its own); absent when only a message's delivery status changed (sent, failed)
+   */
+  'message:new': (p: { ticketNumber: number; message: MessagePayload; ticket?: MessageTicketSummary }) => void;
   'callback:due': (c: CallbackPayload) => void;
   'callback:failed': (c: CallbackPayload) => void;
   escalation: (e: EscalationPayload) => void;

@@ -4,7 +4,7 @@ import { useT } from '../../i18n';
 import { useLive } from '../../live';
 import type { Me } from '../../session';
 import { Due } from '../common';
-import { axisOf, instantAt, moved, overlapping, place, Span, withinHours } from './board-layout';
+import { axisOf, instantAt, moved, overlapping, place, shownSpans, Span, withinHours } from './board-layout';
 import type { Board, WorkOrder } from './types';
 
 const localDate = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -69,7 +69,10 @@ export function DispatchBoard({ me, date: initialDate }: { me: Me; date: string 
     }
   });
 
-  const axis: Span | null = useMemo(() => (board ? axisOf(board.dayStart, board.dayEnd) : null), [board?.dayStart, board?.dayEnd]);
+  const axis: Span | null = useMemo(
+    () => (board ? axisOf(board.dayStart, board.dayEnd, shownSpans(board.hours, board.engineers.flatMap((e) => e.workOrders.map((w) => w.window)))) : null),
+    [board],
+  );
   const hours = useMemo(() => {
     if (!axis) return [];
     const out: number[] = [];

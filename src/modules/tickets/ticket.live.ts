@@ -68,6 +68,11 @@ export class LiveTicketObserver implements TicketObserver {
     this.messageUpdates.put(view.id, view);
   }
 
+  /** A message's delivery status (sent, failed): the open ticket shows it; the ticket's summary did not change. */
+  async deliveryChanged(ticket: TicketDoc, message: MessageDoc): Promise<void> {
+    this.d.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
+  }
+
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
     const view = await this.refresh(ticket);
     this.messageUpdates.drop(view.id); // this view is newer than any message update still waiting
