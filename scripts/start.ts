@@ -10,16 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { EMBEDDED_MONGO_HEAP, EMBEDDED_MONGO_JVM, startMongo, startRedis, StoreHandle } from './lib/embedded-stores';
+import { NODE_FLAGS } from './lib/process-flags';
 
 // `npm start` runs this file compiled (dist/scripts/start.js, scripts/build-server.mjs) and starts the
 // compiled API and workers; run from its source under tsx it starts them from their sources.
 const COMPILED = __filename.endsWith('.js');
 const ROOT = path.resolve(__dirname, COMPILED ? '../..' : '..');
-/**
- * V8 options of the API and worker processes (README "Running in production"): a young generation
- * of at most 2 × 4 MB instead of 2 × 16 MB. Given before the caller's NODE_OPTIONS, which win.
- */
-const NODE_FLAGS = '--max-semi-space-size=4';
 
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -56,10 +52,10 @@ async function main() {
     }
     env.SEED_DEMO = 'true';
     const config = loadConfig(env); // fail fast, with one line, before starting anything else
-    for (const name of ['api', 'workers']) {
+    for (const name of ['api', 'workers'] as const) {
       const logFile = path.join(logDir, `${name}.log`);
       const out = fs.openSync(logFile, 'a');
-      const child = spawn(process.execPath, entryArgs(name), { cwd: ROOT, env: { ...env, NODE_OPTIONS: `${NODE_FLAGS} ${env.NODE_OPTIONS ?? ''}`.trim() }, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, entryArgs(name), { cwd: ROOT, env: { ...env, NODE_OPTIONS: [...NODE_FLAGS[name], env.NODE_OPTIONS ?? ''].join(' ').trim() }, stdio: ['ignore', out, out] });
       fs.closeSync(out);
       child.on('exit', (code, signal) => {
         if (!stopping) {

@@ -88,10 +88,13 @@ export async function startRedis(opts: RedisOptions = {}): Promise<StoreHandle> 
 
 /**
  * The heap of mongo-java-server under `npm start` (H2 file backend): the store keeps its documents
- * in the file and a page cache, so the heap holds the cache, the unique indexes' keys and the
- * commands in flight. Measured with bench/memory.ts at 50 000 tickets (BENCHMARKS.md, README).
+ * in the file and a page cache, so the heap holds the cache, the unique indexes' keys, the commands
+ * in flight and what a query matched until its cursor is read to the end (the store collects a
+ * query's matches into a list). ~35 MB live at 50 000 tickets; the rebuilds' reads, sliced by `_id`
+ * (inIdSlices), peak at ~80 MB; the same reads as one query per collection needed 135 MB and, at
+ * 192 MB, ran out of heap. Measured with bench/store-heap.ts and bench/memory.ts (BENCHMARKS.md, README).
  */
-export const EMBEDDED_MONGO_HEAP = '256m';
+export const EMBEDDED_MONGO_HEAP = '192m';
 
 /**
  * The JVM options of mongo-java-server under `npm start`, beyond the heap's maximum: the heap starts
@@ -113,13 +116,20 @@ export interface MongoOptions {
   jvmArgs?: readonly string[];
 }
 
+/** The store's JVM options: the heap's maximum, the serial collector unless `jvmArgs` chooses one, then `jvmArgs`. */
+export function storeJvmOptions(opts: Pick<MongoOptions, 'maxHeap' | 'jvmArgs'> = {}): string[] {
+  const extra = opts.jvmArgs ?? [];
+  const gc = extra.some((o) => /^-XX:\+Use\w+GC$/.test(o)) ? [] : ['-XX:+UseSerialGC'];
+  return [`-Xmx${opts.maxHeap ?? EMBEDDED_MONGO_HEAP}`, ...gc, ...extra];
+}
+
 export async function startMongo(opts: MongoOptions = {}): Promise<StoreHandle> {
   // The launcher compiled by setup (fast start), or Java's single-file source mode where no javac
   // exists or the compiled class is older than the source (a checkout that changed it since setup).
   const classFile = path.join(MONGO_DIR, 'build', 'Launcher.class');
   const compiled = fs.existsSync(classFile) && fs.statSync(classFile).mtimeMs >= fs.statSync(path.join(MONGO_DIR, 'Launcher.java')).mtimeMs;
   const main = compiled ? 'Launcher' : path.join(MONGO_DIR, 'Launcher.java');
-  const args = [`-Xmx${opts.maxHeap ?? EMBEDDED_MONGO_HEAP}`, '-XX:+UseSerialGC', ...(opts.jvmArgs ?? []), '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
+  const args = [...storeJvmOptions(opts), '-cp', `${path.join(MONGO_DIR, 'lib')}/*:${path.join(MONGO_DIR, 'build')}`, main, String(opts.port ?? 0)];
   if (opts.file) {
     fs.mkdirSync(path.dirname(opts.file), { recursive: true });
     args.push(opts.file);

@@ -1,4 +1,4 @@
-import { inBatches } from '../../infra/batches';
+import { inIdSlices } from '../../infra/batches';
 import type { RedisClient } from '../../infra/redis';
 import type { Logger } from '../../logger';
 import type { MessageDoc, MessageModel } from '../tickets/message.model';
@@ -103,24 +103,26 @@ export class TicketSearchIndex implements TicketObserver {
   }
 
   /**
-   * Refills the index from MongoDB: the tickets, then every message (one query over each
-   * collection, read in batches; never a query per ticket or per page). Idempotent: adding a
-   * posting twice changes nothing.
+   * Refills the index from MongoDB: the tickets, then every message (per collection one query for
+   * the `_id`s, then the documents `batch` at a time by `_id`: see inIdSlices; never a query per
+   * ticket, nor a page that scans). Idempotent: adding a posting twice changes nothing.
    */
-  async rebuild(Ticket: TicketModel, Message: MessageModel, batch = 2000): Promise<{ tickets: number; messages: number }> {
+  async rebuild(Ticket: TicketModel, Message: MessageModel, batch = 100): Promise<{ tickets: number; messages: number }> {
     const started = Date.now();
     const teamOf = new Map<string, { number: number; team: string }>();
     let tickets = 0;
-    const ticketPass = Ticket.find({}, { number: 1, team: 1, subject: 1, product: 1, tags: 1 }).lean().cursor({ batchSize: batch });
-    for await (const page of inBatches(ticketPass, batch)) {
+    const ticketIds = Ticket.find({}, { _id: 1 }).lean().cursor({ batchSize: 10_000 });
+    const ticketPage = (ids: string[]) => Ticket.find({ _id: { $in: ids } }, { number: 1, team: 1, subject: 1, product: 1, tags: 1 }).lean();
+    for await (const page of inIdSlices(ticketIds, batch, ticketPage)) {
       for (const t of page) teamOf.set(String(t._id), { number: t.number, team: t.team });
       // side by side: ioredis pipelines the scripts; the team the index already knows wins (a move seen meanwhile)
       await Promise.all(page.map((t) => this.indexTicketFields(t as unknown as TicketDoc)));
       tickets += page.length;
     }
     let messages = 0;
-    const messagePass = Message.find({ kind: 'message' }, { ticketId: 1, body: 1, fullBody: 1, internal: 1, automatic: 1 }).lean().cursor({ batchSize: batch });
-    for await (const page of inBatches(messagePass, batch)) {
+    const messageIds = Message.find({ kind: 'message' }, { _id: 1 }).lean().cursor({ batchSize: 10_000 });
+    const messagePage = (ids: string[]) => Message.find({ _id: { $in: ids } }, { ticketId: 1, body: 1, fullBody: 1, internal: 1, automatic: 1 }).lean();
+    for await (const page of inIdSlices(messageIds, batch, messagePage)) {
       await Promise.all(
         page.map((m) => {
           const t = teamOf.get(String(m.ticketId));

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { inBatches } from '../../infra/batches';
+import { inIdSlices } from '../../infra/batches';
 import type { AgentModel } from '../agents/agent.model';
 import type { CustomerModel } from '../customers/customer.model';
 import type { QueueIndex, QueueItem } from './queue-index';
@@ -12,11 +12,11 @@ export interface QueueRebuildDeps {
   Agent: AgentModel;
   Customer: CustomerModel;
   index: QueueIndex;
-  /** tickets reconciled at a time (default 1000) */
+  /** tickets reconciled at a time (default 100: the slice read by _id, see inIdSlices) */
   batch?: number;
 }
 
-const BATCH = 1000;
+const BATCH = 100;
 /** Equal but for `updatedAt` (which the effects journal's housekeeping moves without changing what agents see). */
 const sameShown = (a: QueueItem, b: QueueItem) => JSON.stringify({ ...a, updatedAt: null }) === JSON.stringify({ ...b, updatedAt: null });
 
@@ -37,9 +37,10 @@ export class QueueRebuild {
     const seen = new Set<string>();
     let written = 0;
     const size = this.d.batch ?? BATCH;
-    // one query over the live tickets, read in batches (a copy may be older than the index's entry: see above)
-    const live = this.d.Ticket.find({ status: { $in: [...LIVE_STATUSES] } }).cursor({ batchSize: size });
-    for await (const batch of inBatches<TicketDoc>(live, size)) {
+    // one query for the live tickets' ids, then the tickets by _id in slices (inIdSlices; a copy may
+    // be older than the index's entry: see above)
+    const live = this.d.Ticket.find({ status: { $in: [...LIVE_STATUSES] } }, { _id: 1 }).lean().cursor({ batchSize: 10_000 });
+    for await (const batch of inIdSlices<TicketDoc>(live, size, (ids) => this.d.Ticket.find({ _id: { $in: ids } }))) {
       for (const t of batch) seen.add(String(t._id));
       written += await this.reconcile(batch);
     }
