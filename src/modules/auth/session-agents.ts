@@ -1,5 +1,6 @@
 import type { AgentModel } from '../agents/agent.model';
-import { bumpConfigVersion, configVersionKey } from '../../infra/versioned-cache';
+import crypto from 'node:crypto';
+import { configVersionKey } from '../../infra/versioned-cache';
 import type { RedisClient } from '../../infra/redis';
 
 /** What the session check needs of an agent (never the password hash). */
@@ -66,9 +67,13 @@ export class SessionAgents {
     return agent;
   }
 
-  /** Every process re-reads its agents at their next request; called after an agent write is saved. */
+  /**
+   * Every process re-reads its agents at their next request; called after an agent write is saved.
+   * The version is a fresh random value, not a counter: a Redis that lost its data and counted
+   * again from zero could otherwise meet the version of a stale copy.
+   */
   async changed(): Promise<void> {
     this.copies.clear();
-    await bumpConfigVersion(this.redis, this.prefix, 'agents');
+    await this.redis.set(this.versionKey, crypto.randomUUID());
   }
 }
