@@ -10,7 +10,7 @@
  * and of Redis, and MongoDB round trips (the driver's command events, src/infra/command-monitor.ts).
  * It also counts the WebSocket frames the clients receive (acks and events) per message, and the app
  * process's RSS at the end of the window and at its peak.
- * The app runs with the V8 young generation `npm start` gives its processes (scripts/start.ts,
+ * The app runs with the V8 young generation `npm start` gives its processes (scripts/lib/process-flags.ts,
  * `--max-semi-space-size=4`) unless NODE_OPTIONS names another: the bench re-runs itself with that
  * flag, and prints the one it measured (SEMI_SPACE=16 measures 16 MB, SEMI_SPACE=default V8's own).
  *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change, DEADLINE_S=180;
@@ -19,6 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
+import { NODE_FLAGS } from '../scripts/lib/process-flags';
 import { CommandRecorder } from '../src/infra/command-monitor';
 import { deadline, loadAverage, login, processCpuSeconds, runBench, spawnClient, startBenchApp } from './lib/harness';
 
@@ -26,9 +27,9 @@ const VISITORS = Number(process.env.VISITORS ?? 2000);
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 
-/** What `npm start` gives the API and worker processes (scripts/start.ts NODE_FLAGS). */
-const NPM_START_SEMI_SPACE = '4';
 const SEMI_SPACE_FLAG = /--max-semi-space-size[= ](\d+)/;
+/** What `npm start` gives the API process (scripts/lib/process-flags.ts; the bench runs API and workers in one). */
+const NPM_START_SEMI_SPACE = SEMI_SPACE_FLAG.exec(NODE_FLAGS.api.join(' '))?.[1] ?? 'default';
 
 /** The young generation this process runs with, as `--max-semi-space-size` says (MB), or null for V8's default. */
 function semiSpace(): string | null {
