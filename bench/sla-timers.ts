@@ -1,6 +1,6 @@
 /**
- * SLA timers at scale: schedules PENDING (default 100 000) far-future timers through the same
- * SlaTimers the service uses (BullMQ delayed jobs with deterministic ids), then creates SAMPLE
+ * SLA timers at scale: schedules PENDING (default 100 000) far-future timers into the same timer
+ * set the service uses (one entry per ticket: src/infra/timer-set.ts), then creates SAMPLE
  * (default 200) real tickets under a PT20S first-response policy and measures, for each, the time
  * from its due time to the supervisor's socket receiving the `escalation` breach event (target
  * p99 ≤ 200 ms). The supervisor's socket.io client runs in a child process, so its clock reading
@@ -9,9 +9,7 @@
  * Where the time goes, per breach (every stage a timestamp, printed as p50/p99 from the due time
  * and from the stage before):
  *   due        the target's due time (the payload's dueAt)
- *   promoted   BullMQ moved the timer's job delayed → wait (the `waiting` event of the queue's
- *              event stream: the stream id is Redis's clock)
- *   picked     a worker took it (the stream's `active` event)
+ *   claimed    the workers' timer loop claimed the ticket (its claim's answer reached the app)
  *   read       the evaluator's read of the ticket by _id (alone or batched by _id $in) answered (MongoDB command monitoring)
  *   decided    the evaluator recorded the escalation (the payload's `at`)
  *   written    the conditional write of the SLA state was acknowledged (command monitoring)
@@ -19,20 +17,22 @@
  *   api-in     the API node's Socket.IO adapter received it from Redis
  *   api-out    … and wrote it to the sockets of the room
  *   client     the supervisor's client received it
- * The job that triggered the breach is the one of this ticket last picked before the decision (a
- * warning timer that runs late finds the breach too; a breach no job of the ticket explains is
- * counted as found by the sweeper). Lost (no breach received) and doubled (one breach received
+ * The claim that triggered the breach is the one of this ticket last before the decision (a
+ * warning's claim that runs late finds the breach too; a breach no claim explains is counted as
+ * found by the sweeper). Lost (no breach received) and doubled (one breach received
  * twice) are counted and must be 0. Also prints the CPU the app, store and Redis spent and the
  * app's event-loop delay over the breach window, with the load average.
  * Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
  *   npx tsx bench/sla-timers.ts            (PENDING=100000 SAMPLE=200 TARGET=PT20S RATE=0 to change;
  *                                          RATE=50: the sample made, and so falling due, at 50 tickets/s)
  */
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types } from 'mongoose';
 import type { SlaService } from '../src/modules/sla/sla.service';
-import { SlaTimers } from '../src/modules/sla/sla-timers';
+import type { TimerSet } from '../src/infra/timer-set';
 import { QUEUE_NAMES } from '../src/infra/queues';
 import { deadline, loadAverage, login, percentile, processCpuSeconds, runBench, spawnClient, startBenchApp, summary } from './lib/harness';
 
@@ -42,6 +42,8 @@ const TARGET = process.env.TARGET ?? 'PT20S';
 /** sample tickets created per second (so breaches fall due at that rate); 0: as fast as creation goes */
 const RATE = Number(process.env.RATE ?? 0);
 const BATCH = 1000;
+/** PROFILE=file.cpuprofile: a CPU profile of this process (the app) over the breach window, with its top functions by self time */
+const PROFILE = process.env.PROFILE;
 
 /** The supervisor's client, as plain JS in a child process: records every `escalation` with its arrival time. */
 const CLIENT = `
@@ -66,7 +68,7 @@ interface Received {
   at: string;
 }
 
-const STAGES = ['due', 'promoted', 'picked', 'read', 'decided', 'written', 'published', 'api-in', 'api-out', 'client'] as const;
+const STAGES = ['due', 'claimed', 'read', 'decided', 'written', 'published', 'api-in', 'api-out', 'client'] as const;
 type Stage = (typeof STAGES)[number];
 
 async function main(): Promise<void> {
@@ -77,21 +79,16 @@ async function main(): Promise<void> {
     const sla = (c.modules.find((m) => m.name === 'sla') as unknown as { sla: SlaService }).sla;
     await sla.policies.create({ name: 'bench', order: 0, match: { channel: 'web', priority: 'urgent' }, targets: { firstResponse: TARGET } });
 
-    // 1. the pending load: far-future timers of (unknown) tickets, scheduled the way the service does
-    const timers = new SlaTimers(c.queues, c.clock);
+    // 1. the pending load: far-future timers of (unknown) tickets, written the way the service does
+    const inner = sla as unknown as { d: Record<string, Record<string, unknown> | undefined> & { due: TimerSet }; notifier: Record<string, unknown> };
+    const timers = inner.d.due;
     const far = Date.now() + 30 * 24 * 3600_000;
     const t0 = performance.now();
     for (let i = 0; i < PENDING; i += BATCH) {
-      await Promise.all(
-        Array.from({ length: Math.min(BATCH, PENDING - i) }, (_, j) => {
-          const id = new Types.ObjectId().toHexString();
-          return timers.put(id, `sla-first-response-breach-${id}`, far + (i + j) * 1000, false);
-        }),
-      );
+      await Promise.all(Array.from({ length: Math.min(BATCH, PENDING - i) }, (_, j) => timers.put(new Types.ObjectId().toHexString(), far + (i + j) * 1000, 1)));
     }
     const schedSec = (performance.now() - t0) / 1000;
-    const delayed = await c.queues.get('sla').getDelayedCount();
-    console.log(`scheduled ${PENDING} timers in ${schedSec.toFixed(1)} s: ${Math.round(PENDING / schedSec)} timers/s (delayed jobs in Redis: ${delayed})`);
+    console.log(`scheduled ${PENDING} timers in ${schedSec.toFixed(1)} s: ${Math.round(PENDING / schedSec)} timers/s (entries in the timer set: ${await timers.size()})`);
 
     // 2. the probes (the bench's own listeners; nothing of the app's path is replaced)
     const stamps = new Map<string, Partial<Record<Stage, number>>>(); // by escalation id
@@ -165,7 +162,6 @@ async function main(): Promise<void> {
       };
     };
     let windowFrom = Infinity;
-    const inner = sla as unknown as { d: Record<string, Record<string, unknown> | undefined>; notifier: Record<string, unknown>; timers: Record<string, unknown> };
     timed('check (whole evaluation)', sla as unknown as Record<string, unknown>, 'check');
     timed('  tickets.byId', inner.d.tickets, 'byId');
     timed('  notifier.recipients', inner.notifier, 'recipients');
@@ -173,9 +169,20 @@ async function main(): Promise<void> {
     timed('  notifier.mail', inner.notifier, 'mail');
     timed('followUp (mails, timeline line)', sla as unknown as Record<string, unknown>, 'followUp');
     timed('  timeline.addEvent', inner.d.timeline, 'addEvent');
-    timed('  timers.sync', inner.timers, 'sync');
-    timed('  due.set', inner.d.due, 'set');
+    timed('  due.put (the timer re-planned)', inner.d.due as unknown as Record<string, unknown>, 'put');
     timed('  live.refresh', inner.d.live, 'refresh');
+
+    // the timer loop's claims: when each ticket's claim reached the app (the same object, observed)
+    const claims = new Map<string, number[]>(); // ticket id → claim times
+    const claim = timers.claim.bind(timers);
+    let claimCalls = 0;
+    timers.claim = async (...a: Parameters<TimerSet['claim']>) => {
+      const out = await claim(...a);
+      const t = Date.now();
+      if (t >= windowFrom) claimCalls++;
+      for (const id of out.ids) (claims.get(id) ?? claims.set(id, []).get(id)!).push(t);
+      return out;
+    };
 
     // 3. the supervisor's socket, in its own process
     const token = await login(server.url, 'supervisor@demo.local');
@@ -184,6 +191,9 @@ async function main(): Promise<void> {
 
     // 4. the sample: real tickets whose first response falls due while the 100 000 wait
     const byNumber = new Map<number, string>(); // ticket number → id
+    const redisCommands = async () => Number(/total_commands_processed:(\d+)/.exec(await c.redis.info('stats'))![1]);
+    const createRedis0 = await redisCommands();
+    const createCpu0 = process.cpuUsage();
     const t1 = performance.now();
     for (let i = 0; i < SAMPLE; i += 10) {
       // RATE paces the sample (their timers then fall due at that rate); unset: as fast as creation goes
@@ -196,7 +206,9 @@ async function main(): Promise<void> {
       for (const m of made) byNumber.set(m.ticket.number, String(m.ticket._id));
     }
     const createSec = (performance.now() - t1) / 1000;
-    console.log(`created ${SAMPLE} sample tickets (policy applied, 2 timers each) in ${createSec.toFixed(1)} s: ${Math.round(SAMPLE / createSec)} tickets/s`);
+    const createCpu = process.cpuUsage(createCpu0);
+    const createRedis = (await redisCommands()) - createRedis0 - 1;
+    console.log(`created ${SAMPLE} sample tickets (policy applied, one timer each) in ${createSec.toFixed(1)} s: ${Math.round(SAMPLE / createSec)} tickets/s; per ticket app CPU ${((createCpu.user + createCpu.system) / 1000 / SAMPLE).toFixed(1)} ms, Redis commands ${(createRedis / SAMPLE).toFixed(1)} (the creation and what it queued that ran meanwhile)`);
 
     // the window: from 1 s before the first warning until every breach was published (or 60 s past the last due time)
     const stored0 = await c.models.Ticket.find({ 'sla.policy': 'bench' }, { 'sla.firstResponse.dueAt': 1, 'sla.firstResponse.warnAt': 1 }).lean();
@@ -207,8 +219,13 @@ async function main(): Promise<void> {
     // the window holds every sample ticket's warning and breach (with their mails and timeline lines)
     await new Promise((r) => setTimeout(r, Math.max(0, firstWarn - 1_000 - Date.now())));
     const pids = { store: app.stores.mongo.process.pid, redis: app.stores.redis.process.pid };
-    const redisCommands = async () => Number(/total_commands_processed:(\d+)/.exec(await c.redis.info('stats'))![1]);
     const redis0 = await redisCommands();
+    const profiler = PROFILE ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     windowFrom = Date.now();
     const cpu0 = { app: process.cpuUsage(), store: processCpuSeconds(pids.store), redis: processCpuSeconds(pids.redis), at: Date.now() };
     const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -228,40 +245,36 @@ async function main(): Promise<void> {
       if (Date.now() > lastDue && [...byNumber.keys()].every((n) => breachesSent.has(n))) break;
     }
     lag.disable();
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(PROFILE!, JSON.stringify(profile));
+      printProfile(profile);
+    }
     const appCpu = process.cpuUsage(cpu0.app);
     const windowSec = (Date.now() - cpu0.at) / 1000;
     const redisCount = (await redisCommands()) - redis0;
     const mongoCount = mongoCommands;
     const cpu = { app: (appCpu.user + appCpu.system) / 1e6, store: processCpuSeconds(pids.store) - cpu0.store, redis: processCpuSeconds(pids.redis) - cpu0.redis };
+    // then until the follow-ups (mails, timeline lines: notify, mail-out) are done too: the whole cost per ticket
+    const queuesBusy = async () => {
+      let n = 0;
+      for (const q of ['notify', 'mail-out'] as const) {
+        const counts = await c.queues.get(q).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        n += Object.values(counts).reduce((a, b) => a + b, 0);
+      }
+      return n;
+    };
+    const followFrom = Date.now();
+    while ((await queuesBusy()) > 0 && Date.now() < followFrom + 60_000) await new Promise((r) => setTimeout(r, 200));
+    const allCpu = process.cpuUsage(cpu0.app);
+    const all = { app: (allCpu.user + allCpu.system) / 1e6, store: processCpuSeconds(pids.store) - cpu0.store, redis: (await redisCommands()) - redis0, mongo: mongoCommands, sec: (Date.now() - cpu0.at) / 1000, follow: (Date.now() - followFrom) / 1000 };
     await new Promise((r) => setTimeout(r, 1_000)); // the last events on their way to the client
     sup.child.send({ stop: true });
     const received = await sup.result;
 
-    // 5. the queue's own record: when each timer job was promoted and picked (Redis stream ids are ms)
-    const stream = `${c.config.queuePrefix}:sla:events`;
-    const entries = (await c.redis.xrange(stream, '-', '+')) as [string, string[]][];
-    const jobEvents = new Map<string, { promoted: number[]; picked: number[] }>(); // by ticket id
-    const runs = new Map<string, { picked: number; done?: number }>(); // every job of the queue in the window: its run
-    for (const [sid, fields] of entries) {
-      const f: Record<string, string> = {};
-      for (let i = 0; i < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-      const at = Number(sid.split('-')[0]);
-      if (at >= cpu0.at && f.jobId) {
-        if (f.event === 'active') runs.set(f.jobId, { picked: at });
-        else if ((f.event === 'completed' || f.event === 'failed') && runs.has(f.jobId)) runs.get(f.jobId)!.done = at;
-      }
-      const m = /^sla-(?:.+-(?:warn|breach)|escalate)-([0-9a-f]{24})$/.exec(f.jobId ?? '');
-      if (!m) continue;
-      const ev = jobEvents.get(m[1]) ?? { promoted: [], picked: [] };
-      if (f.event === 'waiting' && f.prev === 'delayed') ev.promoted.push(at);
-      if (f.event === 'active') ev.picked.push(at);
-      jobEvents.set(m[1], ev);
-    }
-    const sawStream = entries.length;
     // every other queue's jobs in the window (what competes with the timers in this process)
     const others: string[] = [];
     for (const q of QUEUE_NAMES) {
-      if (q === 'sla') continue;
       const started = new Map<string, number>();
       let n = 0;
       let ms = 0;
@@ -289,13 +302,11 @@ async function main(): Promise<void> {
       const s = stamps.get(e.id) ?? {};
       const ticketId = byNumber.get(number)!;
       const decided = Date.parse(e.at);
-      const jobs = jobEvents.get(ticketId);
-      const picked = Math.max(-Infinity, ...(jobs?.picked ?? []).filter((t) => t <= decided));
-      const promoted = Math.max(-Infinity, ...(jobs?.promoted ?? []).filter((t) => t <= picked));
-      if (Number.isFinite(picked)) byTimer++;
+      const claimed = Math.max(-Infinity, ...(claims.get(ticketId) ?? []).filter((t) => t <= decided));
+      if (Number.isFinite(claimed)) byTimer++;
       else bySweep++;
       const read = Math.max(-Infinity, ...(reads.get(ticketId) ?? []).filter((t) => t <= decided));
-      rows.push({ due: Date.parse(e.dueAt!), promoted, picked, read, decided, written: s.written ?? NaN, published: s.published ?? NaN, 'api-in': s['api-in'] ?? NaN, 'api-out': s['api-out'] ?? NaN, client: e.t });
+      rows.push({ due: Date.parse(e.dueAt!), claimed, read, decided, written: s.written ?? NaN, published: s.published ?? NaN, 'api-in': s['api-in'] ?? NaN, 'api-out': s['api-out'] ?? NaN, client: e.t });
     }
     const fmt = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : '-');
     console.log(`\nper stage, ${rows.length} breaches (ms; "since due" is the stage's time after the due time, "step" the time from the stage before):`);
@@ -308,11 +319,10 @@ async function main(): Promise<void> {
       console.log(`  ${st.padEnd(10)} ${fmt(percentile(since, 0.5)).padStart(14)} ${fmt(percentile(since, 0.99)).padStart(7)} ${fmt(percentile(step, 0.5)).padStart(10)} ${fmt(percentile(step, 0.99)).padStart(7)} ${fmt(step[step.length - 1]).padStart(7)}${step.length < rows.length ? `  (${step.length} of ${rows.length} seen)` : ''}`);
     }
     const dueSpread = (lastDue - firstDue) / 1000;
-    console.log(`triggered by their own timer ${byTimer}, by the sweeper ${bySweep}; ${sawStream} queue events read; the ${SAMPLE} breaches fell due within ${dueSpread.toFixed(1)} s`);
-    const ran = [...runs.values()].filter((r) => r.done !== undefined).map((r) => r.done! - r.picked);
+    console.log(`triggered by their own timer's claim ${byTimer}, by the sweeper ${bySweep}; the ${SAMPLE} breaches fell due within ${dueSpread.toFixed(1)} s`);
+    const ran = parts.get('check (whole evaluation)') ?? [];
     const busy = ran.reduce((a, b) => a + b, 0) / 1000;
-    const ranS = summary(ran);
-    console.log(`sla jobs run in the window (warnings and breaches) ${ran.length}: each picked → completed p50 ${ranS.p50} ms, p99 ${ranS.p99} ms; ${busy.toFixed(1)} job-seconds, ${(busy / windowSec).toFixed(1)} running on average`);
+    console.log(`evaluations in the window (warnings and breaches) ${ran.length} from ${claimCalls} claims: ${busy.toFixed(1)} evaluation-seconds, ${(busy / windowSec).toFixed(1)} running on average`);
     console.log(`other queues' jobs in the window: ${others.join(', ') || 'none'}`);
     console.log('inside the jobs (ms per call in the window):');
     for (const [name, v] of parts) {
@@ -321,6 +331,7 @@ async function main(): Promise<void> {
     }
     const per = (v: number) => ((1000 * v) / SAMPLE).toFixed(1);
     console.log(`cost per sample ticket over the window (its warning and its breach, their mails and timeline lines, whatever else ran): app CPU ${per(cpu.app)} ms, store CPU ${per(cpu.store)} ms, Redis CPU ${per(cpu.redis)} ms; MongoDB commands ${(mongoCount / SAMPLE).toFixed(1)}, Redis commands ${((redisCount - rtt.redis.length) / SAMPLE).toFixed(1)} (probes not counted)`);
+    console.log(`with the follow-ups done too (${all.follow.toFixed(1)} s after the window; ${all.sec.toFixed(1)} s in all): app CPU ${per(all.app)} ms, store CPU ${per(all.store)} ms; MongoDB commands ${(all.mongo / SAMPLE).toFixed(1)}, Redis commands ${((all.redis - rtt.redis.length) / SAMPLE).toFixed(1)} per sample ticket (the follow-ups' queue polls not subtracted)`);
     const rr = summary(rtt.redis);
     const rm = summary(rtt.mongo);
     console.log(`round-trip probes in the window: Redis PING p50 ${rr.p50.toFixed(1)} ms p99 ${rr.p99.toFixed(1)} ms, MongoDB ping p50 ${rm.p50.toFixed(1)} ms p99 ${rm.p99.toFixed(1)} ms (${rr.n} each)`);
@@ -337,6 +348,26 @@ async function main(): Promise<void> {
     cancelDeadline();
     await app.close();
   }
+}
+
+/** The profile's top functions by self time, and by file. */
+function printProfile(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }): void {
+  const byNode = new Map<number, number>();
+  (profile.samples ?? []).forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
+  const fns = new Map<string, number>();
+  const files = new Map<string, number>();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const us = byNode.get(n.id) ?? 0;
+    total += us;
+    const file = n.callFrame.url.replace(/^.*\/(node_modules\/(?:@[^/]+\/)?[^/]+|src|bench)\//, '$1/') || `(${n.callFrame.functionName || 'native'})`;
+    const fn = `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`;
+    fns.set(fn, (fns.get(fn) ?? 0) + us);
+    const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? (file.startsWith('src/') ? file.split('/').slice(0, 3).join('/') : file.startsWith('node:') ? 'node:' + file.slice(5).split('/')[0] : file);
+    files.set(pkg, (files.get(pkg) ?? 0) + us);
+  }
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`).join('\n');
+  console.log(`CPU profile of the window (${(total / 1000).toFixed(0)} ms sampled), by package or source folder:\n${top(files, 25)}\ntop functions by self time:\n${top(fns, 30)}`);
 }
 
 runBench(main);

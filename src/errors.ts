@@ -78,6 +78,13 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** Redis or MongoDB failed or did not answer in time: try again shortly. */
+export class StoreUnavailableError extends AppError {
+  constructor(message = 'A data store is unavailable; try again shortly') {
+    super(503, 'unavailable', message);
+  }
+}
+
 /** The `{error:{code,message}}` shape used in HTTP bodies and socket acks. */
 export function errorBody(err: unknown): { error: { code: string; message: string; details?: unknown } } {
   if (err instanceof AppError) return err.toJSON();

@@ -64,6 +64,11 @@ export function Queue({ selected }: { selected: number | null }) {
   }, []);
   // the order depends on every live ticket's due time: the server recomputes it on each event
   useLive(['ticket:created', 'ticket:updated', 'ticket:assigned', 'connect'], reload);
+  // a chat line changes only its row's preview (its place stays): no ticket:updated comes for it, the message brings it
+  useLive('message:new', (p) => {
+    const t = p.ticket; // absent when only a delivery status changed
+    if (t) setItems((list) => list.map((it) => (it.number === p.ticketNumber && !(it.updatedAt > t.updatedAt) ? { ...it, preview: t.preview, updatedAt: t.updatedAt } : it)));
+  });
   useListNav(items.map((i) => i.number), selected, (n) => go(['ticket', n]));
 
   return (

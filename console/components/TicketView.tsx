@@ -12,6 +12,7 @@ import { CustomerPanel } from './CustomerPanel';
 import { TicketFields } from './TicketFields';
 import { Timeline } from './Timeline';
 import type { Message, Ticket } from '../types';
+import { QuotePanel } from './parts/QuotePanel';
 import { WorkOrderPanel } from './workorders/WorkOrderPanel';
 import { TicketUnit } from './units/TicketUnit';
 import type { Unit } from './units/units-common';
@@ -83,12 +84,14 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
   }, [number, socket]);
 
   useLive('presence:ticket', (p) => p.ticketNumber === number && setOthers({ viewers: p.viewers, typing: p.typing }));
+  // a summary older than the one shown (a message's, sent once per burst, after a change from another node) changes nothing
+  const merge = (p: Partial<Ticket> & { updatedAt?: string }) => setTicket((old) => (old && !(p.updatedAt && old.updatedAt && p.updatedAt < old.updatedAt) ? { ...old, ...p } : old));
   useLive('message:new', (p) => {
     if (p.ticketNumber !== number) return;
     setMessages((list) => (list.some((m) => m.id === p.message.id) ? list.map((m) => (m.id === p.message.id ? p.message : m)) : [...list, p.message]));
+    if (p.ticket) merge(p.ticket); // counters, preview and clocks the message changed (a chat line brings no ticket:updated)
   });
-  // a summary older than the one shown (a message's, sent once per burst, after a change from another node) changes nothing
-  useLive(['ticket:updated', 'ticket:assigned'], (p) => p.number === number && setTicket((old) => (old && !(p.updatedAt && old.updatedAt && p.updatedAt < old.updatedAt) ? { ...old, ...p } : old)));
+  useLive(['ticket:updated', 'ticket:assigned'], (p) => p.number === number && merge(p));
 
   const patch = async (body: Record<string, unknown>) => {
     if (!ticket) return;
@@ -204,6 +207,7 @@ export function TicketView({ me, number, backHref }: { me: Me; number: number | 
       <div class="side">
         <CustomerPanel number={ticket.number} me={me} />
         <WorkOrderPanel ticketNumber={ticket.number} />
+        <QuotePanel ticketNumber={ticket.number} me={me} />
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, ConflictError, errorBody, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
+import { AppError, ConflictError, errorBody, NotFoundError, PayloadTooLargeError, StoreUnavailableError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
 import type { Locale } from '../core/types';
 
@@ -27,7 +27,7 @@ export function errorHandler(log: Logger, page?: ErrorPage): ErrorRequestHandler
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') appErr = new AppError(415, 'unsupported_encoding', err.message);
     else if (err?.name === 'CastError') appErr = new ValidationError(`Invalid ${err.path}`);
     else if (err?.name === 'ValidationError' && err?.errors) appErr = new ValidationError(err.message);
-    else if (isStoreUnavailable(err)) appErr = new AppError(503, 'unavailable', 'A data store is unavailable; try again shortly');
+    else if (isStoreUnavailable(err)) appErr = new StoreUnavailableError();
     else if (isDuplicateKey(err)) appErr = new ConflictError('A record with this unique value exists already', 'duplicate', duplicateKeyDetails(err));
     // express's own 4xx (send, static, body-parser): a generic text, since theirs can name server paths
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) appErr = err.status === 404 ? new NotFoundError('Resource') : new AppError(err.status, 'bad_request', 'Bad request');

@@ -10,11 +10,11 @@ import type { RedisClient } from './redis';
  * from MongoDB, which `repairDue` lets run rarely (and at once when the set itself was lost).
  */
 export class DueSet {
-  private readonly key: string;
+  protected readonly key: string;
   private readonly marker: string;
 
   constructor(
-    private readonly redis: RedisClient,
+    protected readonly redis: RedisClient,
     prefix: string,
     name: string,
   ) {

@@ -82,11 +82,11 @@ export class Metrics {
     });
     new Gauge({
       name: 'aftercare_sla_timers_pending',
-      help: 'SLA timers waiting to fire (delayed jobs of the sla queue)',
+      help: 'SLA timers waiting to fire (live tickets in the SLA timer set, src/infra/timer-set.ts)',
       registers: [this.registry],
       async collect() {
-        const c = await queues.get('sla').getJobCounts('delayed').catch(() => null);
-        if (c) this.set(c.delayed ?? 0);
+        const n = await queues.connection.zcard(`${queues.prefix}:due:sla`).catch(() => null);
+        if (n !== null) this.set(n);
       },
     });
   }

@@ -38,7 +38,8 @@ export class Queues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: RedisClient,
+    /** the producers' connection (fail-fast), also for reading gauges */
+    readonly connection: RedisClient,
     readonly prefix: string,
   ) {}
 
@@ -109,13 +110,13 @@ export interface JobObserver {
 }
 
 /**
- * Jobs run at once per queue where 8 is not right. An SLA timer's job mostly waits on the stores
- * (a read, a conditional write, a publish, then its mails, timeline line and timers side by side):
- * many come due together (a policy's tickets opened in a burst), and with 8 slots the later ones
- * wait for a slot long after their due time (issue #23). The work itself is small, so the slots are
- * many; a check re-reads the ticket and writes conditionally, so parallel checks never double.
- * The escalations' follow-ups (mails, timeline lines: `notify`) run few at once, so that a burst
- * of them never crowds the checks still due out of the store and the event loop.
+ * Jobs run at once per queue where 8 is not right. The `sla` queue's timer jobs (`warn`, `breach`,
+ * `escalate`) are only those left by a release that kept a delayed job per timer (the SLA timers
+ * are now the workers' timer loop, src/modules/sla/sla.module.ts); many of them may come due
+ * together, and each mostly waits on the stores, so the slots are many (issue #23); a check
+ * re-reads the ticket and writes conditionally, so parallel checks never double. The escalations'
+ * follow-ups (mails, timeline lines: `notify`) run few at once, so that a burst of them never
+ * crowds the checks still due out of the store and the event loop.
  */
 const CONCURRENCY: Partial<Record<QueueName, number>> = { sla: 64, notify: 4 };
 

@@ -30,7 +30,7 @@ export async function createContainer(config: Config, opts: CoreOptions = {}) {
   const configAudit = new ConfigAuditLog(configAuditModel(core.conn, clock));
   const teams = new TeamService(models.Team, configAudit, { redis, prefix: config.queuePrefix });
   // a revoked agent's sessions end; one whose teams or role changed reconnects into the rooms of what they may see now
-  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))), configAudit);
+  const agents = new AgentService(models.Agent, teams, clock, async (id, what) => (what === 'revoked' ? auth.revokeAll(id) : core.realtime.disconnectAgents(rooms.agent(id))), configAudit, () => auth.agentsChanged());
   const customers = new CustomerService(models.Customer, models.Contact, clock);
   const audit = new AuditLog(models.Audit);
   const delivery = new DeliveryRouter(log.child({ component: 'delivery' }));

@@ -111,7 +111,7 @@ export function buildModules(core: Core, b: Base): AppModule[] {
   // email: SMTP intake, raw webhook, threaded replies; the fallback for channels without their own adapter
   const email = emailModule(core, { tickets, timeline, inbound, customers, teams, router: b.delivery });
   // SMS notifications (SmsService for work orders, appointments, surveys) and replies by SMS; null without SMS_URL
-  const sms = smsModule(core, { tickets, timeline, customers, router: b.delivery });
+  const sms = smsModule(core, { tickets, timeline, inbound, customers, router: b.delivery });
   // outgoing webhooks: subscriptions and signed deliveries; rules call them too
   const webhooks = webhooksModule(core);
   // automation rules and macros, over the ticket operations, callbacks and webhooks

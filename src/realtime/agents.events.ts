@@ -13,7 +13,7 @@ import type { CallbackPayload } from '../modules/callbacks/callback.payloads';
 import type { ReturnPayload } from '../modules/returns/return.payloads';
 import type { OldPartOverduePayload, PartMissingPayload, StockChangedPayload } from '../modules/parts/parts.payloads';
 import type { QuotePayload } from '../modules/quotes/quote.payloads';
-import type { MessagePayload, TicketPayload, TicketUpdatePayload } from '../modules/tickets/ticket.payloads';
+import type { MessagePayload, MessageTicketSummary, TicketPayload, TicketUpdatePayload } from '../modules/tickets/ticket.payloads';
 import type { WorkOrderPayload } from '../modules/workorders/workorders.payloads';
 
 export type { CallbackPayload, MessagePayload, OldPartOverduePayload, PartMissingPayload, QuotePayload, ReturnPayload, StockChangedPayload, TicketPayload, TicketUpdatePayload, WorkOrderPayload };
@@ -87,7 +87,11 @@ export interface AgentsServerEvents {
   'ticket:updated': (t: TicketUpdatePayload) => void;
   /** to the new assignee */
   'ticket:assigned': (t: TicketUpdatePayload) => void;
-  'message:new': (p: { ticketNumber: number; message: MessagePayload }) => void;
+  /**
+   * `ticket`: what the message changed of its ticket (a customer's chat line brings no `ticket:updated`
+   * of its own); absent when only a message's delivery status changed (sent, failed)
+   */
+  'message:new': (p: { ticketNumber: number; message: MessagePayload; ticket?: MessageTicketSummary }) => void;
   'callback:due': (c: CallbackPayload) => void;
   'callback:failed': (c: CallbackPayload) => void;
   escalation: (e: EscalationPayload) => void;

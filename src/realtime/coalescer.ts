@@ -22,6 +22,10 @@ export class Coalescer<T> {
     }
   }
 
+  has(key: string): boolean {
+    return this.pending.has(key);
+  }
+
   drop(key: string): void {
     this.pending.delete(key);
   }

@@ -64,7 +64,9 @@ export class Realtime {
     this.emitter.of('/agents').in(room).disconnectSockets(true);
   }
 
-  toChat<E extends VisitorEvent>(ticketNumber: number, event: E, payload: VisitorPayload<E>): void {
-    this.emitter.of('/chat').to(rooms.chat(ticketNumber)).emit(event, payload);
+  /** `exceptSocket`: a /chat socket id that is not sent the event (the sender of what it tells). */
+  toChat<E extends VisitorEvent>(ticketNumber: number, event: E, payload: VisitorPayload<E>, exceptSocket?: string): void {
+    const to = this.emitter.of('/chat').to(rooms.chat(ticketNumber));
+    (exceptSocket ? to.except(exceptSocket) : to).emit(event, payload);
   }
 }

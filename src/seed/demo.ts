@@ -69,6 +69,7 @@ export async function seedDemo(c: Container): Promise<boolean> {
   if (kb) await seedKnowledgeBase(kb.kb);
   // a month of past tickets for the report charts; tests build their own history, so they skip it
   if (c.config.env !== 'test') await seedDemoHistory(c);
+  await c.auth.agentsChanged(); // the work-order seed gave the leads team field in one updateMany
   c.log.info('demo organisation seeded');
   return true;
 }

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import type { EmailModule } from '../../src/channels/email/email.module';
 import { SYSTEM } from '../../src/core/types';
 import { startSink } from '../fixtures/mail/sink';
+import { nextEvent } from '../helpers/harness';
 import { browserSuite } from '../helpers/browser-suite';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -80,6 +81,28 @@ describe('agent console and supervisor dashboard in headless Chromium', () => {
     if (SHOTS) await sup.screenshot({ path: path.join(SHOTS, 'dashboard.png') });
 
     expect(await agent.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  });
+
+  it("keeps a chat's queue row and open ticket current with the visitor's lines, which bring no ticket:updated of their own", async () => {
+    const agent = await signIn('agent1@demo.local');
+    await agent.locator('section.queue').waitFor();
+    const visitor = web.app.socket('/chat', { name: 'Quinn Park', email: 'quinn@example.com' });
+    await nextEvent(visitor, 'session', () => true, 10000);
+    const say = (body: string, clientId: string): Promise<{ ticketNumber: number; error?: unknown }> => visitor.timeout(10000).emitWithAck('message:send', { body, clientId });
+    const first = await say('My oven does not heat up', 'q-1');
+    expect(first.error).toBeUndefined();
+    const row = agent.locator(`section.queue li.qi[data-number="${first.ticketNumber}"]`);
+    await row.locator('.preview', { hasText: 'My oven does not heat up' }).waitFor({ timeout: 15000 });
+    // a later line changes only the row's preview: the console takes it from the message itself
+    expect((await say('The display shows E4 now', 'q-2')).ticketNumber).toBe(first.ticketNumber);
+    await row.locator('.preview', { hasText: 'The display shows E4 now' }).waitFor({ timeout: 15000 });
+    // the open ticket shows the next line as it comes, and the row keeps following
+    await row.locator('a').click();
+    await agent.locator('.timeline .msg.customer', { hasText: 'The display shows E4 now' }).waitFor();
+    await say('It is the model OV-60', 'q-3');
+    await agent.locator('.timeline .msg.customer', { hasText: 'It is the model OV-60' }).waitFor({ timeout: 15000 });
+    await row.locator('.preview', { hasText: 'It is the model OV-60' }).waitFor({ timeout: 15000 });
+    visitor.disconnect();
   });
 
   it('holds back a reply written on a stale view and sends it on request', async () => {

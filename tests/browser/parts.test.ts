@@ -69,6 +69,65 @@ describe('parts in the console and the customer quote page (headless Chromium)',
     await transfer.locator('button[data-action=transfer]').click();
     await transfer.locator('[role=alert]', { hasText: '库存不足' }).waitFor();
     expect((await stock('AC-CAP-35', van)).onHand).toBe(before.van.onHand + 2);
+
+    // the stocktake finds one missing at central: corrected with why, in the ledger
+    const adjust = page.locator('form[data-form=adjust]');
+    await adjust.locator('select[name=direction]').selectOption('remove');
+    await adjust.locator('input[name=qty]').fill('1');
+    await adjust.locator('select[name=from]').selectOption('central');
+    await adjust.locator('input[name=note]').fill('盘点少一件');
+    await adjust.locator('button[data-action=adjust]').click();
+    await adjust.locator('[role=status]', { hasText: '已调整 1 件' }).waitFor();
+    expect((await stock('AC-CAP-35', 'central')).onHand).toBe(before.central.onHand + 2);
+    // one on the van is damaged: written off
+    const scrap = page.locator('form[data-form=scrap]');
+    await scrap.locator('input[name=qty]').fill('1');
+    await scrap.locator('select[name=from]').selectOption(van);
+    await scrap.locator('select[name=condition]').selectOption('new');
+    await scrap.locator('input[name=note]').fill('运输中摔坏');
+    await scrap.locator('button[data-action=scrap]').click();
+    await scrap.locator('[role=status]', { hasText: '已报废 1 件' }).waitFor();
+    expect((await stock('AC-CAP-35', van)).onHand).toBe(before.van.onHand + 1);
+    await page.locator('.ledger-table tbody tr[data-ref^="console-scrap-"]').waitFor();
+    expect(await page.locator('.ledger-table tbody tr[data-ref^="console-adjust-"]').textContent()).toContain('Li Na (李娜)');
+  });
+
+  it('quotes an out-of-warranty repair from the ticket, follows the customer\'s answer live and records the payment', async () => {
+    const manager = await web.app.as('manager@demo.local');
+    const ticket = (await web.app.c.models.Ticket.findOne({ subject: /Washer leaking/ }))!; // Emma's WM-800, out of warranty
+    const wo = (await manager.post(`/api/tickets/${ticket.number}/work-orders`).send({ kind: 'repair', description: 'Pump noise', address: '1 Oxford Street, London' })).body;
+    const page = await signInConsole(web.browser, web.app.url, 'manager@demo.local', { hash: `#/ticket/${ticket.number}`, locale: 'zh-CN', violations });
+    const panel = page.locator('[data-testid=quote-panel]');
+    await panel.locator('h4', { hasText: '报价' }).waitFor();
+    await panel.locator('[data-action=new-quote]').click();
+    const first = panel.locator('.quote-line[data-line="0"]');
+    await first.locator('select[name=kind]').selectOption('part');
+    await first.locator('select[name=sku]').selectOption('WM-PMP-08');
+    await panel.locator('[data-action=add-line]').click();
+    const second = panel.locator('.quote-line[data-line="1"]');
+    await second.locator('input[name=description]').fill('更换排水泵（1 小时）');
+    await second.locator('input[name=price]').fill('150');
+    await panel.locator('select[name=workOrderId]').selectOption(wo.id);
+    await panel.locator('[data-action=send-quote]').click();
+    const row = panel.locator('li[data-quote]');
+    await row.locator('.badge', { hasText: '已发送，待客户确认' }).waitFor();
+    expect(await row.textContent()).toContain('¥318.00'); // 168 for the pump at its catalogue price + 150
+    const number = await row.getAttribute('data-quote');
+    const stored = (await web.app.c.conn.model('Quote').findOne({ number }))!;
+    expect(String(stored.get('workOrderId'))).toBe(wo.id);
+
+    // the customer accepts from the mailed link: the panel follows, and offers the payment
+    const quotes = (web.app.c.modules.find((m) => m.name === 'quotes') as AppModule & { quotes: QuoteService }).quotes;
+    const link = new URL(quotes.link(stored as never));
+    expect((await web.app.http().post(link.pathname).type('form').send('decision=accept')).status).toBe(200);
+    await row.locator('.badge', { hasText: '客户已接受，待付款' }).waitFor();
+    await row.locator('input[name=reference]').fill('POS-8812');
+    await row.locator('[data-action=record-payment]').click();
+    await row.locator('.badge', { hasText: '已付款' }).waitFor();
+    expect(await row.textContent()).toContain('POS-8812');
+    // and the visit may now be dispatched
+    expect((await manager.get(`/api/work-orders/${wo.id}`)).body.payment).toMatchObject({ status: 'paid', quoteId: String(stored._id) });
+    await page.locator('[data-testid=wo-panel] [data-payment=paid]').waitFor();
   });
 
   it("shows the customer's quote page in Chinese without JavaScript and takes the answer from its form", async () => {

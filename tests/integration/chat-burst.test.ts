@@ -4,14 +4,17 @@ import { eventually, nextEvent, startTestApp, TestApp } from '../helpers/harness
 
 type Ack = { id: string; ticketNumber: number; error?: { code: string; message: string } };
 type Msg = { id: string; body: string; author: { type: string }; clientId?: string | null };
+type Summary = { number: number; lastMessageId: string | null; preview: string; messageCount: number; updatedAt: string; changes?: string[] };
 
 /**
  * A burst of chat messages on one open chat (issue #23): the messages are stored in group commits,
- * observers read the ticket lean, and the agents' `ticket:updated` of a burst is sent once per
- * short window. Whatever is batched or coalesced, the visitor and the agent each see every message
- * once and in order, and right after the burst the agent sees the ticket's last message in the
- * ticket, in the live queue and in the last `ticket:updated`; the SLA and the rules still act on
- * the batched messages.
+ * observers read the ticket lean, a chat line that changes no more of what the queue shows than its
+ * preview brings the agents no `ticket:updated` (its `message:new` carries what it changed of the
+ * ticket), the others' summaries go once per short window, and the visitor's echo goes to its other
+ * sockets, not to the one that sent it (that one has its ack). Whatever is batched, coalesced or
+ * left out, the visitor's other tab and the agent each see every message once and in order, and
+ * right after the burst the agent's summaries (as the console merges them), the ticket and the live
+ * queue show the ticket's last message; the SLA and the rules still act on the batched messages.
  */
 describe('a burst of chat messages', () => {
   let app: TestApp;
@@ -33,7 +36,7 @@ describe('a burst of chat messages', () => {
     const agent = await app.agentSocket('agent1@demo.local');
     const a1 = await app.as('agent1@demo.local');
     const s: Socket = app.socket('/chat', { name: 'Burst Visitor', email: 'burst@example.com', locale: 'en' });
-    await nextEvent(s, 'session', () => true, 10000);
+    const session = await nextEvent<{ visitorToken: string }>(s, 'session', () => true, 10000);
     const send = (body: string, clientId: string): Promise<Ack> => s.timeout(20000).emitWithAck('message:send', { body, clientId });
 
     const opened = await send('My dishwasher does not drain', 'open');
@@ -47,12 +50,29 @@ describe('a burst of chat messages', () => {
     expect(before.status).toBe('open');
     expect(['active', 'paused']).not.toContain(before.sla.nextResponse?.status);
 
+    // the visitor's other tab: the same chat, resumed with the token
+    const tab: Socket = app.socket('/chat', { visitorToken: session.visitorToken });
+    expect(await nextEvent(tab, 'session', () => true, 10000)).toMatchObject({ ticketNumber: number });
+
     const toVisitor: Msg[] = [];
+    const toSender: Msg[] = [];
     const toAgent: Msg[] = [];
-    const updates: { lastMessageId: string | null; preview: string; messageCount: number; changes?: string[] }[] = [];
-    s.on('message:new', (m: Msg) => toVisitor.push(m));
-    agent.on('message:new', (p: { ticketNumber: number; message: Msg }) => p.ticketNumber === number && toAgent.push(p.message));
-    agent.on('ticket:updated', (t: { number: number; lastMessageId: string | null; preview: string; messageCount: number; changes?: string[] }) => t.number === number && updates.push(t));
+    const withMessages: Summary[] = []; // what each message:new said it changed of the ticket
+    const updates: Summary[] = [];
+    const summaries: Summary[] = []; // every summary the agent got, message:new's and ticket:updated's, in arrival order
+    tab.on('message:new', (m: Msg) => toVisitor.push(m));
+    s.on('message:new', (m: Msg) => toSender.push(m));
+    agent.on('message:new', (p: { ticketNumber: number; message: Msg; ticket: Summary }) => {
+      if (p.ticketNumber !== number) return;
+      toAgent.push(p.message);
+      withMessages.push(p.ticket);
+      summaries.push(p.ticket);
+    });
+    agent.on('ticket:updated', (t: Summary) => {
+      if (t.number !== number) return;
+      updates.push(t);
+      summaries.push(t);
+    });
 
     // the rest of the visitor's message budget, all sent at once
     const n = CHAT_LIMITS.messageSocket.points - 1;
@@ -68,6 +88,10 @@ describe('a burst of chat messages', () => {
     expect(customerBodies(toAgent)).toEqual(bodies);
     // the echoes are the stored messages the acks named
     expect(toVisitor.filter((m) => m.body.startsWith('line ')).map((m) => m.id)).toEqual(acked.map((a) => a.id));
+    // the sending socket got its acks, not the echoes (each broadcast reached the other tab, on the same node, in the same turn)
+    expect(customerBodies(toSender)).toEqual([]);
+    // every message:new told the agent what it changed of the ticket
+    expect(withMessages.map((x) => x?.number)).toEqual(toAgent.map(() => number));
 
     // stored once each, in order
     const all: (Msg & { kind: string; event?: { type: string } })[] = (await a1.get(`/api/tickets/${number}/messages`)).body.messages;
@@ -78,10 +102,11 @@ describe('a burst of chat messages', () => {
     // the ticket's last entry: the last message, or the rule's line if the rule ran after it was stored
     const lastEntry = all[all.length - 1];
 
-    // right after the burst the agent's last ticket:updated, the ticket and the queue show the last message
-    const latest = await eventually(async () => updates.find((u) => u.lastMessageId === lastEntry.id) ?? null, 5000);
-    expect(latest).toMatchObject({ preview: last.body });
-    // coalesced: fewer summaries than messages (the window sends one for the messages of a moment)
+    // right after the burst what the agent's console shows (the newer summary wins, TicketView), the ticket and the queue show the last message
+    const shown = () => summaries.reduce<Summary | null>((cur, x) => (cur && x.updatedAt < cur.updatedAt ? cur : { ...cur, ...x }), null);
+    const latest = await eventually(async () => (shown()?.lastMessageId === lastEntry.id ? shown() : null), 5000);
+    expect(latest).toMatchObject({ preview: last.body, messageCount: all.length });
+    // the lines changed only the preview: fewer whole summaries than messages (none for most lines, one per window for the rest)
     expect(updates.filter((u) => !u.changes).length).toBeLessThan(n);
     const ticket = (await a1.get(`/api/tickets/${number}`)).body;
     expect(ticket).toMatchObject({ lastMessageId: lastEntry.id, preview: last.body, messageCount: all.length, tags: ['refund'] });

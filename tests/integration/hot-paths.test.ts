@@ -58,9 +58,26 @@ describe('hot paths read by _id or unique key only', () => {
     // 13: the ticket stored with its SLA (no second write of it); the automation's state clock of
     // the new ticket (when each attribute took its value: what time rules count from) is implied by
     // its creation until it first changes: no write
-    const r = await guarded('mail: new ticket', () => ingest(first), 13);
+    // 11: the caller's contact look-up, customer and contact, the number, the ticket stored with
+    // its SLA and already counting both messages, its audit entry, the mail and its acknowledgement
+    // in one insert, their two mail references in one write, the participants, the intake record,
+    // and the effects journal cleared
+    const r = await guarded('mail: new ticket', () => ingest(first), 11);
     expect(r).toMatchObject({ created: true });
     mailTicket = r.ticket as number;
+    // the acknowledgement was stored with its headers, threaded to the mail, and its reference recorded
+    const t = await app.c.models.Ticket.findOne({ number: mailTicket }).lean();
+    const acks = await app.c.models.Message.find({ ticketId: t!._id, automatic: true }).lean();
+    expect(acks).toHaveLength(1);
+    expect(acks[0].mail).toMatchObject({ inReplyTo: '<hot-1@example.com>', references: ['<hot-1@example.com>'], to: ['ann@example.com'] });
+    expect(acks[0].mail?.messageId).toMatch(/^<[\w-]+@/);
+    expect(t).toMatchObject({ messageCount: 2, lastMessageId: String(acks[0]._id) });
+    const email = mail.email() as EmailModule;
+    expect(await app.c.conn.model('MailRef').findById(acks[0].mail!.messageId).lean()).toMatchObject({ direction: 'out', messageId: acks[0]._id });
+    // its delivery: the message, the ticket and the customer read, the status written; no second
+    // write of its headers, and the status change reaches only the agents' view
+    const out = (await app.c.queues.get('mail-out').getJob(`reply-${acks[0]._id}`)) as Job;
+    expect(await guarded('mail: acknowledgement delivered', () => email.processors!()['mail-out']!.reply(out), 4)).toEqual({ sent: acks[0].mail!.messageId });
     const second = await mail.send(buildMail({ from: { name: 'Ann', address: 'ann@example.com' }, to, subject: 'Re: Washer E4', messageId: '<hot-2@example.com>', inReplyTo: '<hot-1@example.com>', references: ['<hot-1@example.com>'], text: 'Still E4.' }), { from: 'ann@example.com', to: [to] });
     const r2 = await guarded('mail: threaded', () => ingest(second), 7);
     expect(r2).toEqual({ ticket: mailTicket, created: false });
@@ -68,13 +85,16 @@ describe('hot paths read by _id or unique key only', () => {
 
   it('registers a ticket through the API for a new caller', async () => {
     const agent = await app.as('agent1@demo.local');
-    // 9: the session's agent, the caller's contact look-up, customer and contact, the number, the
-    // ticket stored with its SLA (and its state clock implied), its audit entry and first message,
-    // and the effects journal cleared; the view names the customer without reading it back
+    // a signed-in agent at work: this node has read the session's agent before
+    expect((await agent.get('/api/auth/me')).status).toBe(200);
+    // 8: the caller's contact look-up, customer and contact, the number, the ticket stored with its
+    // SLA (and its state clock implied), its audit entry and first message, and the effects journal
+    // cleared; the session's agent from the node's copy, and the view names the customer without
+    // reading it back
     const res = await guarded(
       'api: new ticket',
       () => agent.post('/api/tickets').send({ channel: 'voice', subject: 'Washer fault', body: 'E3 after the spin cycle.', customer: { name: 'Caller', phone: '+86 13800000001' }, team: 'support' }),
-      9,
+      8,
     );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ subject: 'Washer fault', customer: { name: 'Caller' } });

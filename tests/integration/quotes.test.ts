@@ -120,6 +120,34 @@ describe('quotes and payment', () => {
     expect(timeline[2].event.data).toMatchObject({ totalText: '¥368.00', reference: 'BANK-1', by: 'Wang Min (王敏)' });
   });
 
+  it('shows on the work order that the customer declined its quote, until a new quote is sent and accepted', async () => {
+    const ticket = (await suite.app.c.models.Ticket.findOne({ subject: /Washer leaking/ }))!.number;
+    const wo = (await manager.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: 'Washer leaking, second visit', address: '1 Oxford Street, London' })).body;
+    const lines = [{ kind: 'labour', description: 'Seal replacement, 1 h', qty: 1, unitPrice: 12000 }];
+    const first = (await agent2.post(`/api/tickets/${ticket}/quotes`).send({ lines, workOrderId: wo.id })).body;
+    expect((await manager.get(`/api/work-orders/${wo.id}`)).body.payment).toEqual({ required: true, quoteId: first.id, status: 'awaiting', quoteStatus: 'sent' });
+    const firstMail = await suite.sink.next((m) => (m.parsed.subject ?? '').includes(first.number), 15_000);
+    expect((await form(pathOf(/https?:\/\/\S+\/quote\/\S+/.exec(firstMail.parsed.text ?? '')![0]), 'decision=decline')).status).toBe(200);
+    const declined = (await manager.get(`/api/work-orders/${wo.id}`)).body;
+    expect(declined.payment).toEqual({ required: true, quoteId: first.id, status: 'awaiting', quoteStatus: 'declined' });
+    // still not dispatched: declined is not paid
+    expect((await manager.patch(`/api/work-orders/${wo.id}`).send({ engineer: engineer1, window: window() })).body.error.code).toBe('payment_required');
+    // the dispatcher's pool lists it as declined, not as a wait
+    const pool = await manager.get(`/api/work-orders?ticket=${ticket}`);
+    expect(pool.body.workOrders.find((w: { id: string }) => w.id === wo.id).payment.quoteStatus).toBe('declined');
+
+    // a cheaper quote for the same visit, and a third one: the work order follows the newest
+    const linkOf = async (q: { number: string }) => pathOf(/https?:\/\/\S+\/quote\/\S+/.exec((await suite.sink.next((m) => (m.parsed.subject ?? '').includes(q.number), 15_000)).parsed.text ?? '')![0]);
+    const second = (await agent2.post(`/api/tickets/${ticket}/quotes`).send({ lines: [{ ...lines[0], unitPrice: 9000 }], workOrderId: wo.id })).body;
+    expect((await manager.get(`/api/work-orders/${wo.id}`)).body.payment).toEqual({ required: true, quoteId: second.id, status: 'awaiting', quoteStatus: 'sent' });
+    const third = (await agent2.post(`/api/tickets/${ticket}/quotes`).send({ lines: [{ ...lines[0], unitPrice: 8000 }], workOrderId: wo.id })).body;
+    // the customer declines the second from its older mail: the third is still waiting for an answer
+    expect((await form(await linkOf(second), 'decision=decline')).status).toBe(200);
+    expect((await manager.get(`/api/work-orders/${wo.id}`)).body.payment).toEqual({ required: true, quoteId: third.id, status: 'awaiting', quoteStatus: 'sent' });
+    expect((await form(await linkOf(third), 'decision=accept')).status).toBe(200);
+    expect((await manager.get(`/api/work-orders/${wo.id}`)).body.payment).toEqual({ required: true, quoteId: third.id, status: 'awaiting', quoteStatus: 'accepted' });
+  });
+
   it("shows the page in the customer's language with a switch, and expires unanswered quotes (derived on read, then by the timer's sweep)", async () => {
     const ticket = (await suite.app.c.models.Ticket.findOne({ subject: /E4/ }))!.number; // 张伟, zh-CN
     const quote = (await manager.post(`/api/tickets/${ticket}/quotes`).send({ lines: [{ kind: 'part', sku: 'AC-CAP-35', qty: 2 }, { kind: 'labour', description: '更换电容', qty: 1, unitPrice: 8000 }], validDays: 1 })).body;

@@ -122,17 +122,17 @@ describe('SLA policies, calendars and the sweeper', () => {
     const mgr = await app.as('manager@demo.local');
     expect((await mgr.post('/api/sla-policies').send({ name: 'chat 40s', order: 4, match: { channel: 'chat' }, targets: { firstResponse: 'PT40S' } })).status).toBe(201);
     const t = await ticket({ channel: 'chat' });
-    const q = app.c.queues.get('sla');
-    const id = `sla-first-response-breach-${t.id}`;
-    expect(await q.getJob(id)).toBeDefined();
-    await q.remove(id); // Redis restored from an older snapshot
-    await q.remove(`sla-first-response-warn-${t.id}`);
+    const key = `${app.c.config.queuePrefix}:due:sla`;
+    const at = (await app.c.models.Ticket.findById(t.id).lean())!.sla!.nextCheckAt!.getTime();
+    expect(Number(await app.c.redis.zscore(key, t.id))).toBe(at);
+    await app.c.redis.zrem(key, t.id); // Redis restored from an older snapshot (without the timer, nor the marker of the last repair)
+    await app.c.redis.del(`${key}:repaired`);
     await sla.sweep();
-    expect(await q.getJob(id)).toBeDefined();
+    expect(Number(await app.c.redis.zscore(key, t.id))).toBe(at);
 
-    await q.remove(id);
-    await q.remove(`sla-first-response-warn-${t.id}`);
-    (app.clock as MovableClock).advance(60_000); // overdue with no job at all
+    await app.c.redis.zrem(key, t.id);
+    await app.c.redis.del(`${key}:repaired`);
+    (app.clock as MovableClock).advance(60_000); // overdue with no timer at all
     const res = await sla.sweep();
     expect(res.fired).toBeGreaterThanOrEqual(1);
     const view = await mgr.get(`/api/tickets/${t.number}`);
@@ -151,10 +151,7 @@ describe('SLA policies, calendars and the sweeper', () => {
     const stored = (await app.c.models.Ticket.findById(t.id).lean())!.sla!;
     expect(due).toBe(stored.nextCheckAt!.getTime()); // written with the SLA state
 
-    // Redis lost (an older snapshot): no timer, no entry, no marker of the last repair
-    const q = app.c.queues.get('sla');
-    await q.remove(`sla-first-response-breach-${t.id}`);
-    await q.remove(`sla-first-response-warn-${t.id}`);
+    // Redis lost (an older snapshot): no timer entry, no marker of the last repair
     await app.c.redis.zrem(key, t.id);
     await app.c.redis.del(`${key}:repaired`);
     (app.clock as MovableClock).advance(60_000);

@@ -109,6 +109,35 @@ describe('SMS through Twilio', () => {
     expect((await agent1.get(`/api/sms/${loose.body.id}`)).status).toBe(404);
   });
 
+  it('turns a customer\'s answer into a message on the ticket the text was about, stored once; a stranger\'s text opens a ticket', async () => {
+    const agent1 = await app.as('agent1@demo.local');
+    const ticket = (await app.c.models.Ticket.findOne({ team: 'support', status: { $in: ['new', 'open'] } }))!;
+    const phone = '+15557770008';
+    expect((await agent1.post('/api/sms').send({ phone, template: 'status-link', vars: { number: ticket.number, url: 'u' }, locale: 'en', ticketNumber: ticket.number })).status).toBe(201);
+    const params = { From: phone, To: '+15550006666', Body: 'Tomorrow at 10 works for me.', MessageSid: 'SManswer1' };
+    const answered = await form('/webhooks/sms/twilio/inbound', params);
+    expect(answered.status).toBe(200);
+    expect(answered.text).toContain('<Response>');
+    // Twilio retries a callback it did not see answered: the second delivery stores nothing new
+    expect((await form('/webhooks/sms/twilio/inbound', params)).status).toBe(200);
+    const timeline = (await agent1.get(`/api/tickets/${ticket.number}/messages`)).body.messages.filter((m: { body: string }) => m.body === 'Tomorrow at 10 works for me.');
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]).toMatchObject({ channel: 'sms', author: { type: 'customer' } });
+
+    // a number we never texted: a new ticket for the support team, which the next text continues
+    const stranger = '+15557770009';
+    await form('/webhooks/sms/twilio/inbound', { From: stranger, Body: 'My dryer shows E21', MessageSid: 'SMnew1' });
+    const opened = await eventually(async () => app.c.models.Ticket.findOne({ subject: 'My dryer shows E21' }));
+    expect(opened).toMatchObject({ channel: 'sms', team: 'support' });
+    await form('/webhooks/sms/twilio/inbound', { From: stranger, Body: 'It is a DR-300', MessageSid: 'SMnew2' });
+    const bodies = (await agent1.get(`/api/tickets/${opened!.number}/messages`)).body.messages.map((m: { body: string }) => m.body);
+    expect(bodies).toEqual(expect.arrayContaining(['My dryer shows E21', 'It is a DR-300']));
+    expect(await app.c.models.Ticket.countDocuments({ subject: 'It is a DR-300' })).toBe(0);
+    // "YES" from a number that never opted out is an answer, not a keyword
+    await form('/webhooks/sms/twilio/inbound', { From: stranger, Body: 'Yes', MessageSid: 'SMnew3' });
+    expect((await agent1.get(`/api/tickets/${opened!.number}/messages`)).body.messages.map((m: { body: string }) => m.body)).toContain('Yes');
+  });
+
   it('sends the same reference once', async () => {
     const agent = await app.as('supervisor@demo.local');
     const body = { phone: '+15557770005', template: 'engineer-on-the-way', vars: { engineer: 'Li', eta: '10:30', number: 12 }, locale: 'en', reference: 'wo-12-depart' };
@@ -157,6 +186,13 @@ describe('SMS through Tencent Cloud', () => {
     expect(ok.body).toEqual({ result: 0, errmsg: 'OK' });
     expect((await agent.get(`/api/sms/${res.body.id}`)).body.status).toBe('delivered');
 
+    // an answer that is not a keyword is 张伟 writing: stored once however often Tencent calls back
+    const answer = { extend: '', mobile: '13800138000', nationcode: '86', sign: '售后服务', text: '明天上午家里有人', time: 1764583100 };
+    for (let i = 0; i < 2; i++) await app.http().post('/webhooks/sms/tencent/reply').query({ token }).send(answer).expect(200);
+    const stored = await app.c.models.Message.find({ body: '明天上午家里有人' }).lean();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ channel: 'sms', author: { type: 'customer' } });
+    expect(String((await app.c.models.Ticket.findById(stored[0].ticketId))!.customerId)).toBe(zhang);
     await app.http().post('/webhooks/sms/tencent/reply').query({ token }).send({ extend: '', mobile: '13800138000', nationcode: '86', sign: '售后服务', text: '退订', time: 1764583200 }).expect(200);
     const blocked = await agent.post('/api/sms').send({ customerId: zhang, template: 'engineer-on-the-way', vars: { engineer: '王师傅', eta: '11:00', number: 1042 } });
     expect(blocked.body).toMatchObject({ status: 'failed', error: 'opted_out' });

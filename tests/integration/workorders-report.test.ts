@@ -1,3 +1,6 @@
+import path from 'node:path';
+import os from 'node:os';
+import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { startSink } from '../fixtures/mail/sink';
@@ -39,6 +42,16 @@ export function signaturePng(width = 120, height = 40): string {
 }
 
 const pdfText = (pdf: Buffer) => execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
+/** How many images a PDF holds (poppler's pdfimages, beside pdftotext). */
+const pdfImages = (pdf: Buffer) => {
+  const file = path.join(os.tmpdir(), `report-${process.pid}-${Date.now()}.pdf`);
+  fs.writeFileSync(file, pdf);
+  try {
+    return execFileSync('pdfimages', ['-list', file]).toString('utf8').trim().split('\n').slice(2).length;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+};
 
 describe('service report: locked once filed, a PDF with Chinese text, mailed to the customer', () => {
   const suite = appSuite({ mail: startSink });
@@ -111,6 +124,10 @@ describe('service report: locked once filed, a PDF with Chinese text, mailed to 
     expect(text).toContain('技术服务报告单');
     expect(text).toContain('张伟');
     expect(text).toContain('CAP-35UF');
+    // the photo the report names is in it, beside the signature: two images
+    expect(text).toContain('现场照片 Photos');
+    expect(text).toContain('capacitor.png');
+    expect(pdfImages(pdf.body as Buffer)).toBe(2);
     expect((pdf.body as Buffer).length).toBeLessThan(300_000); // the font is subset, not embedded whole
 
     const mail = await suite.sink.next((m) => m.rcpt.includes('zhang.wei@example.cn') && /技术服务报告单/.test(m.parsed.subject ?? ''), 30_000);

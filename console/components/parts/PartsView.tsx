@@ -104,6 +104,8 @@ function PartDetail({ sku, me, engineers }: { sku: string; me: Me; engineers: En
         <div class="row forms">
           <MoveForm kind="receive" sku={sku} engineers={engineers} onDone={load} />
           <MoveForm kind="transfer" sku={sku} engineers={engineers} onDone={load} />
+          <MoveForm kind="adjust" sku={sku} engineers={engineers} onDone={load} />
+          <MoveForm kind="scrap" sku={sku} engineers={engineers} onDone={load} />
         </div>
       )}
       <h4>{t('parts.ledger')}</h4>
@@ -127,13 +129,20 @@ function PartDetail({ sku, me, engineers }: { sku: string; me: Me; engineers: En
   );
 }
 
-/** Receive into a store, or transfer between two (central, a van, a service point). */
-function MoveForm({ kind, sku, engineers, onDone }: { kind: 'receive' | 'transfer'; sku: string; engineers: Engineer[]; onDone: () => void }) {
+/**
+ * Receive into a store, transfer between two (central, a van, a service point), correct a count
+ * after a stocktake (adjust: add or remove, with why) or write stock off (scrap, with why).
+ */
+function MoveForm({ kind, sku, engineers, onDone }: { kind: 'receive' | 'transfer' | 'adjust' | 'scrap'; sku: string; engineers: Engineer[]; onDone: () => void }) {
   const { t } = useT();
   const [qty, setQty] = useState(1);
   const [from, setFrom] = useState('central');
-  const [to, setTo] = useState(kind === 'receive' ? 'central' : engineers[0] ? `engineer:${engineers[0].id}` : 'central');
+  const [to, setTo] = useState(kind === 'transfer' && engineers[0] ? `engineer:${engineers[0].id}` : 'central');
+  const [condition, setCondition] = useState<'new' | 'defective'>(kind === 'scrap' ? 'defective' : 'new');
+  const [direction, setDirection] = useState<'add' | 'remove'>('remove');
   const [note, setNote] = useState('');
+  // a correction or a write-off says why (the ledger is what an audit of the store reads)
+  const why = kind === 'adjust' || kind === 'scrap';
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [ref, setRef] = useState(newRef(kind)); // one ref per intended move: a double click or a retry posts it once
@@ -142,7 +151,12 @@ function MoveForm({ kind, sku, engineers, onDone }: { kind: 'receive' | 'transfe
     e.preventDefault();
     setError(null);
     try {
-      const body = { ref, sku, qty: Number(qty), reason: kind, ...(kind === 'transfer' ? { from: { location: from, condition: 'new' } } : {}), to: { location: to, condition: 'new' }, ...(note.trim() ? { note: note.trim() } : {}) };
+      const legs =
+        kind === 'transfer' ? { from: { location: from, condition: 'new' }, to: { location: to, condition: 'new' } }
+        : kind === 'receive' ? { to: { location: to, condition: 'new' } }
+        : kind === 'scrap' || direction === 'remove' ? { from: { location: from, condition } }
+        : { to: { location: from, condition } };
+      const body = { ref, sku, qty: Number(qty), reason: kind, ...legs, ...(note.trim() ? { note: note.trim() } : {}) };
       await api('/api/stock/moves', { method: 'POST', body });
       setDone(t(`parts.${kind}.done`, { qty }));
       setRef(newRef(kind));
@@ -154,12 +168,19 @@ function MoveForm({ kind, sku, engineers, onDone }: { kind: 'receive' | 'transfe
   return (
     <form class="card move-form" data-form={kind} onSubmit={submit}>
       <h4>{t(`parts.${kind}.title`)}</h4>
-      <label>{t('parts.qty')}<input name="qty" type="number" min={1} required value={qty} onInput={(e) => setQty(Number(e.currentTarget.value))} /></label>
-      {kind === 'transfer' && (
-        <label>{t('parts.from')}<select name="from" value={from} onChange={(e) => setFrom(e.currentTarget.value)}>{places.map((p) => <option value={p}>{placeText(t, p, engineers)}</option>)}</select></label>
+      {kind === 'adjust' && (
+        <label>{t('parts.adjust.direction')}<select name="direction" value={direction} onChange={(e) => setDirection(e.currentTarget.value as 'add' | 'remove')}><option value="remove">{t('parts.adjust.remove')}</option><option value="add">{t('parts.adjust.add')}</option></select></label>
       )}
-      <label>{t('parts.to')}<select name="to" value={to} onChange={(e) => setTo(e.currentTarget.value)}>{places.map((p) => <option value={p}>{placeText(t, p, engineers)}</option>)}</select></label>
-      <label>{t('parts.note')}<input name="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} /></label>
+      <label>{t('parts.qty')}<input name="qty" type="number" min={1} required value={qty} onInput={(e) => setQty(Number(e.currentTarget.value))} /></label>
+      {kind !== 'receive' && (
+        <label>{t(why ? 'parts.location' : 'parts.from')}<select name="from" value={from} onChange={(e) => setFrom(e.currentTarget.value)}>{places.map((p) => <option value={p}>{placeText(t, p, engineers)}</option>)}</select></label>
+      )}
+      {why ? (
+        <label>{t('parts.condition')}<select name="condition" value={condition} onChange={(e) => setCondition(e.currentTarget.value as 'new' | 'defective')}>{(['new', 'defective'] as const).map((c) => <option value={c}>{t(`parts.cond.${c}`)}</option>)}</select></label>
+      ) : (
+        <label>{t('parts.to')}<select name="to" value={to} onChange={(e) => setTo(e.currentTarget.value)}>{places.map((p) => <option value={p}>{placeText(t, p, engineers)}</option>)}</select></label>
+      )}
+      <label>{t(why ? 'parts.why' : 'parts.note')}<input name="note" required={why} maxLength={1000} value={note} onInput={(e) => setNote(e.currentTarget.value)} /></label>
       {error && <p class="error" role="alert">{error}</p>}
       {done && !error && <p class="ok" role="status">{done}</p>}
       <button class="primary" type="submit" data-action={kind}>{t(`parts.${kind}.submit`)}</button>

@@ -125,7 +125,8 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
   }, [key]);
   useEffect(() => void loadViews(), []);
   const refresh = useDebounced(() => (void load(null), void loadViews()), 400);
-  useLive(['ticket:created', 'ticket:updated'], refresh);
+  // a message may move a row (sort by last update) or make it match the words: chat lines bring no ticket:updated
+  useLive(['ticket:created', 'ticket:updated', 'message:new'], refresh);
   useShortcut('search', () => searchBox.current?.focus());
   useListNav(rows.map((r) => r.number), selected, (n) => go(['tickets', n], filters));
 

@@ -4,7 +4,7 @@ import { useT } from '../../i18n';
 import { useLive } from '../../live';
 import type { Me } from '../../session';
 import { Due } from '../common';
-import { axisOf, instantAt, moved, overlapping, place, Span, withinHours } from './board-layout';
+import { axisOf, instantAt, moved, overlapping, place, shownSpans, Span, withinHours } from './board-layout';
 import type { Board, WorkOrder } from './types';
 
 const localDate = (d = new Date()) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -69,7 +69,10 @@ export function DispatchBoard({ me, date: initialDate }: { me: Me; date: string 
     }
   });
 
-  const axis: Span | null = useMemo(() => (board ? axisOf(board.dayStart, board.dayEnd) : null), [board?.dayStart, board?.dayEnd]);
+  const axis: Span | null = useMemo(
+    () => (board ? axisOf(board.dayStart, board.dayEnd, shownSpans(board.hours, board.engineers.flatMap((e) => e.workOrders.map((w) => w.window)))) : null),
+    [board],
+  );
   const hours = useMemo(() => {
     if (!axis) return [];
     const out: number[] = [];
@@ -217,5 +220,8 @@ export function PaymentBadge({ wo }: { wo: WorkOrder }) {
   const { t } = useT();
   if (!wo.payment.required) return null;
   const paid = wo.payment.status === 'paid';
-  return <span class={`badge ${paid ? 'pay-paid' : 'pay-awaiting'}`} data-payment={wo.payment.status} title={paid ? undefined : t('wo.payment.why')}>{t(paid ? 'wo.payment.paid' : 'wo.payment.awaiting')}</span>;
+  // the customer turned the quote down or let it lapse: a new quote or a cancellation is wanted, not a wait
+  const stuck = !paid && (wo.payment.quoteStatus === 'declined' || wo.payment.quoteStatus === 'expired') ? wo.payment.quoteStatus : null;
+  const label = paid ? 'wo.payment.paid' : stuck ? `wo.payment.quote_${stuck}` : 'wo.payment.awaiting';
+  return <span class={`badge ${paid ? 'pay-paid' : stuck ? 'pay-declined' : 'pay-awaiting'}`} data-payment={wo.payment.status} data-quote={wo.payment.quoteStatus ?? ''} title={paid ? undefined : t(stuck ? 'wo.payment.requote' : 'wo.payment.why')}>{t(label)}</span>;
 }

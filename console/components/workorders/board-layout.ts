@@ -10,12 +10,31 @@ export interface Span {
 
 export const SNAP_MS = 15 * 60_000;
 
-/** The visible part of the day: from 06:00 to 22:00 local (the day's own instants from the server). */
-export function axisOf(dayStart: string, dayEnd: string): Span {
+/**
+ * The visible part of the day (the day's own instants from the server): 06:00 to 22:00 local,
+ * widened to whole hours to show the team's business hours with an hour on each side, and every
+ * window of the day (an emergency at 23:00 is on the board, not clamped to its edge).
+ */
+export function axisOf(dayStart: string, dayEnd: string, shown: { start: string; end: string }[] = []): Span {
   const s = Date.parse(dayStart);
   const e = Date.parse(dayEnd);
   const hour = 3600_000;
-  return e - s >= 20 * hour ? { start: s + 6 * hour, end: s + 22 * hour } : { start: s, end: e };
+  if (e - s < 20 * hour) return { start: s, end: e };
+  let start = s + 6 * hour;
+  let end = s + 22 * hour;
+  for (const w of shown) {
+    start = Math.min(start, Date.parse(w.start));
+    end = Math.max(end, Date.parse(w.end));
+  }
+  // whole hours of the day, within it
+  return { start: Math.max(s, s + Math.floor((start - s) / hour) * hour), end: Math.min(e, s + Math.ceil((end - s) / hour) * hour) };
+}
+
+/** What the axis must show: the business hours with an hour either side, and the day's windows. */
+export function shownSpans(hours: { start: string; end: string }[], windows: ({ start: string; end: string } | null | undefined)[]): { start: string; end: string }[] {
+  const hour = 3600_000;
+  const padded = hours.map((o) => ({ start: new Date(Date.parse(o.start) - hour).toISOString(), end: new Date(Date.parse(o.end) + hour).toISOString() }));
+  return [...padded, ...windows.filter((w): w is { start: string; end: string } => !!w?.start && !!w.end)];
 }
 
 /** Left offset and width of a window on the axis, in percent (clamped to the axis). */

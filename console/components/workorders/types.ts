@@ -12,7 +12,7 @@ export interface WorkOrder {
   description: string;
   contact: { name: string; phone: string | null; locale: string };
   emergency: boolean;
-  payment: { required: boolean; quoteId?: string; status: string };
+  payment: { required: boolean; quoteId?: string; status: string; quoteStatus?: 'sent' | 'accepted' | 'declined' | 'expired' };
   /** the unit's warranty when the work order was raised, with its model (the parts picker offers the parts that fit it) */
   warranty?: { status: string; model?: string } | null;
   sla: { onSite: { dueAt: string | null; status: string } | null; escalationLevel: number; pausedUntil: string | null };

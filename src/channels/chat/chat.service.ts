@@ -132,7 +132,7 @@ export class ChatService {
    * path), or a new chat ticket on the first message (after an ended chat: a new one; after a
    * closed ticket: a linked one). A message whose clientId was seen before is stored once.
    */
-  async send(v: Visitor, input: { body: string; clientId?: string; attachments?: string[] }): Promise<{ message: MessageDoc; ticketNumber: number; duplicate: boolean; opened: boolean }> {
+  async send(v: Visitor, input: { body: string; clientId?: string; attachments?: string[] }): Promise<{ message: MessageDoc; ticketNumber: number; duplicate: boolean; opened: boolean; visitorSockets: string[] }> {
     if (input.body.length > MAX_MESSAGE_CHARS) throw new PayloadTooLargeError(`A message may have at most ${MAX_MESSAGE_CHARS} characters`);
     const chat = await this.d.state.chatOf(v.id);
     const uploadIds = input.attachments ?? [];
@@ -154,7 +154,7 @@ export class ChatService {
     const duplicate = r.outcome === 'duplicate';
     if (attachments.length && !duplicate) await this.d.uploads!.markSent(uploadIds, r.message!._id as Types.ObjectId, r.ticket.number);
     if (!duplicate && r.ticket.number !== chat.ticket) await this.d.state.setCurrent(v.id, r.ticket.number);
-    return { message: r.message!, ticketNumber: r.ticket.number, duplicate, opened: r.outcome === 'opened' || r.outcome === 'linked' };
+    return { message: r.message!, ticketNumber: r.ticket.number, duplicate, opened: r.outcome === 'opened' || r.outcome === 'linked', visitorSockets: chat.sockets };
   }
 
   /** What the visitor has not seen of the chat, from shortly before `lastMessageId` (see chat.events.ts). */

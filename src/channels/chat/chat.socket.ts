@@ -107,8 +107,10 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
         d.emitter.joinChat(v.id, r.ticketNumber);
         d.emitter.toVisitor(v.id, 'session', await d.chat.session(v, data.token));
       }
-      // Echoed to every socket of the chat (other tabs); the sender knows it by its clientId.
-      if (!r.duplicate) d.realtime.toChat(r.ticketNumber, 'message:new', visitorMessage(r.message));
+      // Echoed to the chat's other sockets (the visitor's other tabs, when there are any). The sender
+      // shows a text message from this ack; a message with photos from its echo, which brings the stored files.
+      const photos = !!r.message.attachments?.length;
+      if (!r.duplicate && (photos || r.visitorSockets.some((id) => id !== socket.id))) d.realtime.toChat(r.ticketNumber, 'message:new', visitorMessage(r.message), photos ? undefined : socket.id);
       return { id: String(r.message._id), ticketNumber: r.ticketNumber };
     });
 

@@ -10,7 +10,15 @@ export interface VisitorChat {
   ticket: number | null;
   /** the last chat the visitor ended; the next message opens a new chat after it */
   last: number | null;
+  /**
+   * ids of the visitor's sockets with a fresh presence, on any node, as the visitor's hash holds
+   * them (a hint for the echo of a message to the visitor's other tabs; `isOnline` is the truth)
+   */
+  sockets: string[];
 }
+
+/** The field of a visitor socket in the visitor's hash: `s:<socket id>` → ms of its last presence. */
+const SOCKET_FIELD = 's:';
 
 /**
  * Chat state kept in Redis beside MongoDB, shared by every API node and the workers: a visitor's
@@ -40,13 +48,24 @@ export class ChatState {
 
   async chatOf(vid: string): Promise<VisitorChat> {
     const h = await this.redis.hgetall(this.visitorKey(vid));
-    if (h.known) return { ticket: h.ticket ? Number(h.ticket) : null, last: h.last ? Number(h.last) : null };
+    const sockets = this.socketsIn(vid, h);
+    if (h.known) return { ticket: h.ticket ? Number(h.ticket) : null, last: h.last ? Number(h.last) : null, sockets };
     // Redis lost it (or never had it): the newest chat ticket of this visitor says.
     const t = await this.Ticket.findOne({ visitorId: vid, channel: 'chat' }, { number: 1, meta: 1 }).sort({ _id: -1 }).lean();
     const ended = !!(t?.meta as { chatEndedAt?: unknown } | undefined)?.chatEndedAt;
     const chat = { ticket: t && !ended ? t.number : null, last: t && ended ? t.number : null };
     await this.write(vid, chat);
-    return chat;
+    return { ...chat, sockets };
+  }
+
+  /** The fresh socket fields of a visitor's hash; stale ones (a node that died) are removed on the way. */
+  private socketsIn(vid: string, h: Record<string, string>): string[] {
+    const fresh: string[] = [];
+    const stale: string[] = [];
+    const since = Date.now() - PRESENCE_TTL_MS;
+    for (const [k, v] of Object.entries(h)) if (k.startsWith(SOCKET_FIELD)) (Number(v) > since ? fresh : stale).push(k);
+    if (stale.length) this.redis.hdel(this.visitorKey(vid), ...stale).catch(() => undefined); // tidying: the next read tries again
+    return fresh.map((k) => k.slice(SOCKET_FIELD.length));
   }
 
   async setCurrent(vid: string, ticket: number): Promise<void> {
@@ -57,9 +76,10 @@ export class ChatState {
     await this.write(vid, { ticket: null, last: ticket });
   }
 
-  private async write(vid: string, chat: VisitorChat): Promise<void> {
+  /** The visitor's chat fields anew (the socket fields stay). */
+  private async write(vid: string, chat: Omit<VisitorChat, 'sockets'>): Promise<void> {
     const key = this.visitorKey(vid);
-    const m = this.redis.multi().del(key).hset(key, 'known', '1');
+    const m = this.redis.multi().hdel(key, 'ticket', 'last').hset(key, 'known', '1');
     if (chat.ticket) m.hset(key, 'ticket', String(chat.ticket));
     if (chat.last) m.hset(key, 'last', String(chat.last));
     await m.expire(key, VISITOR_TTL_SEC).exec();
@@ -71,12 +91,16 @@ export class ChatState {
     if (!entries.length) return;
     const now = Date.now();
     const p = this.redis.pipeline();
-    for (const e of entries) p.zadd(this.presenceKey(e.vid), String(now), e.socketId).pexpire(this.presenceKey(e.vid), PRESENCE_TTL_MS * 2);
+    for (const e of entries) {
+      p.zadd(this.presenceKey(e.vid), String(now), e.socketId).pexpire(this.presenceKey(e.vid), PRESENCE_TTL_MS * 2);
+      // (a hash this creates, Redis having lost the visitor's, gets its lifetime from the next chatOf's write)
+      p.hset(this.visitorKey(e.vid), SOCKET_FIELD + e.socketId, String(now));
+    }
     await p.exec();
   }
 
   async absent(vid: string, socketId: string): Promise<void> {
-    await this.redis.zrem(this.presenceKey(vid), socketId);
+    await this.redis.multi().zrem(this.presenceKey(vid), socketId).hdel(this.visitorKey(vid), SOCKET_FIELD + socketId).exec();
   }
 
   async isOnline(vid: string | null | undefined): Promise<boolean> {

@@ -21,6 +21,12 @@ export interface ReplyJob {
 
 const MAX_REFERENCES = 20;
 
+/** The customer's latest mail on a ticket, which our next mail answers (kept in the ticket's meta by the intake). */
+export interface LastMail {
+  messageId: string;
+  references?: string[];
+}
+
 /** The domain of MAIL_FROM: our Message-IDs are minted there. */
 export function mailDomain(mailFrom: string): string {
   const m = /@([^\s>]+)/.exec(mailFrom);
@@ -79,6 +85,23 @@ export class EmailDelivery {
     await this.d.queues.get('mail-out').add('reply', data, { jobId: `reply-${message._id}`, attempts: 6, backoff: { type: 'exponential', delay: 2000 } });
   }
 
+  /**
+   * The headers of a new outgoing mail to `to`, in reply to the customer's latest mail `last`. The
+   * intake gives an acknowledgement its headers when it stores it (and records its reference with
+   * the inbound one); a reply gets them at its first send.
+   */
+  outgoingMail(last: LastMail | null, to: string): { messageId: string; inReplyTo: string | null; references: string[]; from: string | null; to: string[] } {
+    return {
+      // random: a Message-ID anybody could guess would let a stranger reference it to thread
+      // into the ticket, or forge a bounce of it
+      messageId: `<${crypto.randomBytes(18).toString('base64url')}@${this.domain}>`,
+      inReplyTo: last?.messageId ?? null,
+      references: last ? [...(last.references ?? []), last.messageId].slice(-MAX_REFERENCES) : [],
+      from: mailAddress(this.d.mailFrom),
+      to: [to],
+    };
+  }
+
   /** The worker side: one job per message; a retry reuses the Message-ID stored before the first try. */
   async send(job: Job<ReplyJob>): Promise<unknown> {
     const message = await this.d.tickets.message(job.data.messageId);
@@ -89,27 +112,17 @@ export class EmailDelivery {
     const customer = await this.d.customers.get(String(ticket.customerId));
     const to = customer.emails[0];
     if (!to) {
-      await this.d.timeline.setDelivery(message, 'failed', 'The customer has no email address');
+      await this.d.timeline.setDelivery(message, 'failed', 'The customer has no email address', ticket);
       return { failed: 'no address' };
     }
 
     let mail = message.mail;
     if (!mail?.messageId) {
       // the customer's latest mail on this ticket, kept on the ticket by the intake
-      const last = (ticket.meta as { lastMail?: { messageId: string; references?: string[] } } | null)?.lastMail;
-      const references = last ? [...(last.references ?? []), last.messageId].slice(-MAX_REFERENCES) : [];
-      const fresh = {
-        // random: a Message-ID anybody could guess would let a stranger reference it to thread
-        // into the ticket, or forge a bounce of it
-        messageId: `<${crypto.randomBytes(18).toString('base64url')}@${this.domain}>`,
-        inReplyTo: last?.messageId ?? null,
-        references,
-        from: mailAddress(this.d.mailFrom),
-        to: [to],
-      };
+      const last = (ticket.meta as { lastMail?: LastMail } | null)?.lastMail;
       // Stored before the first attempt: a retry after a lost answer sends the same Message-ID, so
       // the customer's client shows one mail, and a reply to either copy threads.
-      mail = await this.d.timeline.assignMail(message, fresh);
+      mail = await this.d.timeline.assignMail(message, this.outgoingMail(last ?? null, to));
       await recordMailRef(this.refs, { _id: mail!.messageId!, ticketId: ticket._id, messageId: message._id, direction: 'out' });
     }
 
@@ -147,12 +160,12 @@ export class EmailDelivery {
       const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
       const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || lastTry) {
-        await this.d.timeline.setDelivery(message, 'failed', e.message.slice(0, 500));
+        await this.d.timeline.setDelivery(message, 'failed', e.message.slice(0, 500), ticket);
         if (permanent) throw new UnrecoverableError(e.message);
       }
       throw err;
     }
-    await this.d.timeline.setDelivery(message, 'sent');
+    await this.d.timeline.setDelivery(message, 'sent', null, ticket);
     return { sent: mail!.messageId };
   }
 }

@@ -45,7 +45,7 @@ export interface InboundMailDeps {
   templates: Templates;
   store: MailStore;
   addresses: TeamAddresses;
-  delivery: Pick<EmailDelivery, 'enqueue'>;
+  delivery: Pick<EmailDelivery, 'enqueue' | 'outgoingMail'>;
   ackLimiter: RateLimiterRedis;
   MailRef: MailRefModel;
   /** what each raw mail's job made of it, for the sweeper */
@@ -166,6 +166,15 @@ export class InboundMail {
     // a mailbox's team (IMAP) decides, else the team of the recipients
     const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
     const { thread, linkedFrom, participants } = await this.findThread(mail, sender);
+    // the acknowledgement of a ticket this mail opens is stored with it, its headers minted now
+    const ack: { allowed?: boolean } = {};
+    const autoReply = async (t: { _id: Types.ObjectId; number: number; subject: string }, customer: CustomerDoc) => {
+      ack.allowed = await this.ackAllowed(sender, t.number);
+      if (!ack.allowed) return null;
+      const rendered = this.d.templates.renderMail('ticket-ack', customer.locale as Locale, { number: t.number, subject: t.subject, customerName: customer.name, body: '' });
+      const to = customer.emails[0] ?? sender;
+      return { ...this.ackInput(String(t._id), rendered.text), mail: this.d.delivery.outgoingMail(lastMail, to) };
+    };
     const r = await this.d.inbound.receive({
       channel: 'email',
       customer: { name, email: sender, locale: guessLocale(mail.subject, name, texts.body.slice(0, 2000)) },
@@ -175,11 +184,14 @@ export class InboundMail {
       message: input,
       ...(lastMail ? { meta: { lastMail } } : {}),
       firstAttempt: job.attemptsMade === 0 && job.data.via !== 'sweep',
+      autoReply,
     });
     // idempotent, so a retry after a crash past the store repairs what the first attempt left undone
     const known = r.outcome === 'opened' ? [] : thread && String(thread._id) === String(r.ticket._id) ? participants : undefined;
     await this.remember(r, lastMail?.messageId ?? null, [sender, ...mail.to].filter((a) => !own.has(a)), known);
-    if (r.opened) await this.acknowledge(r.ticket, sender, r.outcome === 'opened' ? r.customer : undefined);
+    if (r.autoReply) await this.d.delivery.enqueue(r.autoReply, 'ticket-ack');
+    // a ticket opened otherwise (a retry, a racing copy, a linked one), with the limiter's verdict if it was asked
+    else if (r.opened) await this.acknowledge(r.ticket, sender, r.outcome === 'opened' ? r.customer : undefined, ack.allowed);
     if (r.outcome === 'duplicate') return { duplicate: true, ticket: r.ticket.number };
     return { ticket: r.ticket.number, created: r.outcome === 'opened' || r.outcome === 'linked' };
   }
@@ -188,8 +200,11 @@ export class InboundMail {
   private async remember(r: InboundResult, messageId: string | null, participants: string[], known?: string[]): Promise<void> {
     if (!r.message) return;
     const message = r.message;
+    const ack = r.autoReply?.mail?.messageId ? r.autoReply : null;
     await Promise.all([
       messageId ? recordMailRef(this.refs, { _id: messageId, ticketId: r.ticket._id, messageId: message._id, direction: 'in' }) : null,
+      // the acknowledgement's own Message-ID, in the same bulk write: a reply to it threads, a bounce of it is ours
+      ack ? recordMailRef(this.refs, { _id: ack.mail!.messageId!, ticketId: r.ticket._id, messageId: ack._id, direction: 'out' }) : null,
       addParticipants(this.d.MailParticipants, r.ticket._id, participants.slice(0, MAX_PARTICIPANTS), { known, writes: this.participants }),
     ]);
   }
@@ -235,23 +250,37 @@ export class InboundMail {
    * Idempotent on the ticket: a retry of the mail that opened it (a crash before the
    * acknowledgement went out) queues the one not yet sent, and never a second.
    */
-  private async acknowledge(ticket: TicketDoc, sender: string, justCreatedFor?: CustomerDoc | null): Promise<void> {
-    const ackKey = `ack:${ticket._id}`;
+  private async acknowledge(ticket: TicketDoc, sender: string, justCreatedFor?: CustomerDoc | null, allowed?: boolean): Promise<void> {
+    const ackKey = this.ackInput(String(ticket._id), '').dedupeKey;
     // a ticket opened by this very attempt has no acknowledgement yet (a racing copy would be stored once by its key)
     let message = justCreatedFor ? null : await this.d.tickets.messageByKey(ackKey);
     if (!message) {
-      try {
-        await this.d.ackLimiter.consume(sender);
-      } catch (err) {
-        if (err instanceof Error) this.log.warn({ err }, 'acknowledgement rate limiter unavailable');
-        else this.log.info({ ticket: ticket.number }, 'acknowledgement suppressed: too many from this sender');
-        return;
-      }
+      if (!(allowed ?? (await this.ackAllowed(sender, ticket.number)))) return;
       const customer = justCreatedFor && String(justCreatedFor._id) === String(ticket.customerId) ? justCreatedFor : await this.d.customers.get(String(ticket.customerId));
       const rendered = this.d.templates.renderMail('ticket-ack', customer.locale as Locale, { number: ticket.number, subject: ticket.subject, customerName: customer.name, body: '' });
       ({ message } = await this.d.timeline.addAutomatic(ticket, { body: rendered.text, dedupeKey: ackKey }));
     }
     if (message.delivery?.status === 'queued') await this.d.delivery.enqueue(message, 'ticket-ack');
+  }
+
+  /** The stored shape of a ticket's acknowledgement: automatic, queued for delivery, once per ticket. */
+  private ackInput(ticketId: string, body: string) {
+    return { body, channel: 'email' as const, automatic: true, delivery: 'queued' as const, dedupeKey: `ack:${ticketId}` };
+  }
+
+  /** Only a few acknowledgements per sender an hour (and none while the limiter is away). */
+  private async ackAllowed(sender: string, ticketNumber: number): Promise<boolean> {
+    try {
+      await this.d.ackLimiter.consume(sender);
+      return true;
+    } catch (err) {
+      if (err instanceof Error) {
+        this.log.warn({ err }, 'acknowledgement rate limiter unavailable');
+        return false;
+      }
+      this.log.info({ ticket: ticketNumber }, 'acknowledgement suppressed: too many from this sender');
+      return false;
+    }
   }
 
   /**

@@ -34,6 +34,13 @@ export interface SmsRefFields {
   smsId: Types.ObjectId;
 }
 
+/** The ticket a phone number's replies continue: the ticket of the latest SMS sent to it (or its latest reply's). */
+export interface SmsThreadFields {
+  _id: string; // E.164
+  ticketId: Types.ObjectId;
+  at: Date;
+}
+
 /** The opt-out flag of a phone number (E.164): STOP / 退订 from the customer, or set by an agent. */
 export interface SmsOptOutFields {
   _id: string;
@@ -66,6 +73,7 @@ export function smsModels(conn: Connection, clock: Clock) {
         { timestamps: { currentTime: () => clock.now() }, versionKey: false },
       ),
     ),
+    SmsThread: modelOnce<Model<SmsThreadFields>>(conn, 'SmsThread', () => new Schema({ _id: { type: String }, ticketId: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } }, { versionKey: false })),
     SmsRef: modelOnce<Model<SmsRefFields>>(conn, 'SmsRef', () => new Schema({ _id: { type: String }, smsId: { type: Schema.Types.ObjectId, required: true } }, { versionKey: false })),
     SmsOptOut: modelOnce<Model<SmsOptOutFields>>(conn, 'SmsOptOut', () =>
       new Schema({ _id: { type: String }, optedOut: { type: Boolean, required: true }, via: { type: String, default: 'api' }, at: { type: Date, required: true } }, { versionKey: false }),

@@ -16,7 +16,7 @@ export interface SmsModule extends AppModule {
   readonly sms: SmsService | null;
 }
 
-export type SmsModuleDeps = Pick<SmsServiceDeps, 'customers' | 'timeline'> & {
+export type SmsModuleDeps = Pick<SmsServiceDeps, 'customers' | 'timeline' | 'inbound'> & {
   tickets: SmsServiceDeps['tickets'] & Parameters<typeof smsRoutes>[1]['tickets'];
   /** replies on `sms` (an agent's reply by SMS) go out through this router's adapter */
   router: DeliveryRouter;
@@ -33,6 +33,7 @@ export function smsModule(core: Core, d: SmsModuleDeps): SmsModule {
     customers: d.customers,
     tickets: d.tickets,
     timeline: d.timeline,
+    inbound: d.inbound,
     templates: core.templates,
     queues: core.queues,
     perPhone: new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:rl:sms-phone`, points: PER_PHONE_HOUR, duration: 3600 }),

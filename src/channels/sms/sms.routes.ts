@@ -101,9 +101,9 @@ export function smsWebhookRoutes(api: ApiRegistry, d: { sms: SmsService; twilioA
   );
   api.route(
     r,
-    { method: 'post', path: '/webhooks/sms/twilio/inbound', tag: 'sms', summary: 'Twilio incoming message (a reply: STOP opts out, START opts back in); answers empty TwiML', auth: 'public', contentType: FORM, body: z.looseObject({ From: z.string().min(3).max(64), Body: z.string().max(2000).default('') }) },
+    { method: 'post', path: '/webhooks/sms/twilio/inbound', tag: 'sms', summary: 'Twilio incoming message: STOP opts out, START opts back in, anything else is a message on the ticket the last text was about (or a new one); answers empty TwiML once stored', auth: 'public', contentType: FORM, body: z.looseObject({ From: z.string().min(3).max(64), Body: z.string().max(2000).default(''), MessageSid: z.string().min(1).max(64) }) },
     async ({ body, res }) => {
-      await d.sms.received('twilio', body.From, body.Body);
+      await d.sms.received('twilio', body.From, body.Body, body.MessageSid);
       res.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
       return undefined;
     },
@@ -126,11 +126,13 @@ export function smsWebhookRoutes(api: ApiRegistry, d: { sms: SmsService; twilioA
   );
   api.route(
     r,
-    { method: 'post', path: '/webhooks/sms/tencent/reply', tag: 'sms', summary: 'Tencent Cloud SMS replies (上行短信回调): 退订 / TD opts the number out', auth: 'public', query: tencentQuery, body: z.looseObject({ mobile: z.string().min(3).max(32), nationcode: z.string().max(8).default('86'), text: z.string().max(2000) }) },
+    { method: 'post', path: '/webhooks/sms/tencent/reply', tag: 'sms', summary: 'Tencent Cloud SMS replies (上行短信回调): 退订 / TD opts the number out; anything else is a message on the ticket the last text was about (or a new one)', auth: 'public', query: tencentQuery, body: z.looseObject({ mobile: z.string().min(3).max(32), nationcode: z.string().max(8).default('86'), text: z.string().max(2000), time: z.union([z.number(), z.string().max(32)]).optional() }) },
     async ({ query, body }) => {
       checkToken(query.token);
       if (!/^\d+$/.test(body.mobile)) throw new ValidationError('mobile must be digits');
-      await d.sms.received('tencent', `+${body.nationcode}${body.mobile}`, body.text);
+      // Tencent's reply has no message id: its number, time and words identify a repeat
+      const id = crypto.createHash('sha256').update([body.nationcode, body.mobile, String(body.time ?? ''), body.text].join('\n')).digest('hex').slice(0, 32);
+      await d.sms.received('tencent', `+${body.nationcode}${body.mobile}`, body.text, id);
       return { result: 0, errmsg: 'OK' };
     },
   );

@@ -10,6 +10,7 @@ import type { Queues } from '../../infra/queues';
 import type { Logger } from '../../logger';
 import type { Templates } from '../../mail/templates';
 import { type CustomerService, normalizePhone } from '../../modules/customers/customer.service';
+import type { TicketInbound } from '../../modules/tickets/ticket.inbound';
 import type { TicketMessages } from '../../modules/tickets/ticket.messages';
 import type { TicketService } from '../../modules/tickets/ticket.service';
 import type { SmsFields, SmsModels } from './sms.model';
@@ -32,8 +33,10 @@ export interface SmsServiceDeps {
   models: SmsModels;
   provider: SmsProvider;
   customers: Pick<CustomerService, 'get' | 'findByContact'>;
-  tickets: Pick<TicketService, 'message'>;
+  tickets: Pick<TicketService, 'message' | 'byId'>;
   timeline: Pick<TicketMessages, 'setDelivery'>;
+  /** a customer's text that is not a keyword becomes a message, through the inbound contract */
+  inbound: Pick<TicketInbound, 'receive'>;
   templates: Templates;
   queues: Queues;
   /** messages per phone number and hour */
@@ -102,6 +105,8 @@ export class SmsService {
       throw new TooManyRequestsError('Too many text messages to this number this hour', Math.ceil((err as { msBeforeNext: number }).msBeforeNext / 1000));
     }
     const sms = await this.create({ ...base, status: 'queued', events: [{ status: 'queued', at: now }] });
+    // the customer's answer to this text continues its ticket
+    if (base.ticketId) await this.d.models.SmsThread.updateOne({ _id: e164 }, { $set: { ticketId: base.ticketId, at: now } }, { upsert: true });
     await this.d.queues.get('sms').add('send', { id: String(sms._id) }, { jobId: `sms-${sms._id}`, attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
     return serializeSms(sms);
   }
@@ -159,14 +164,36 @@ export class SmsService {
     return true;
   }
 
-  /** A customer's text to us: STOP / 退订 opts the number out, START opts it back in. */
-  async received(provider: string, from: string, text: string): Promise<'opted_out' | 'opted_in' | 'ignored'> {
+  /**
+   * A customer's text to us: STOP / 退订 opts the number out, START opts an opted-out number back in;
+   * anything else is the customer writing: a message on the ticket the number's last text was about
+   * (reopened when solved, a linked new one when closed), or a new ticket, stored before the provider
+   * is answered and once per provider message (`id`; Tencent gives none: the number, time and words).
+   */
+  async received(provider: string, from: string, text: string, id: string): Promise<{ outcome: 'opted_out' | 'opted_in' | 'message' | 'ignored'; ticketNumber?: number }> {
     const word = text.trim().toUpperCase().replace(/[。.!！\s]+$/, '');
     const phone = normalizePhone(from);
-    if (STOP_WORDS.has(word)) return (await this.setOptOut(phone, true, `reply:${provider}`), 'opted_out');
-    if (START_WORDS.has(word)) return (await this.setOptOut(phone, false, `reply:${provider}`), 'opted_in');
-    this.d.log.info({ provider }, 'sms reply ignored (not a keyword)');
-    return 'ignored';
+    if (STOP_WORDS.has(word)) return (await this.setOptOut(phone, true, `reply:${provider}`), { outcome: 'opted_out' });
+    if (START_WORDS.has(word) && (await this.optedOut(phone))) return (await this.setOptOut(phone, false, `reply:${provider}`), { outcome: 'opted_in' });
+    const body = text.trim();
+    if (!body || !/^\+\d{6,15}$/.test(phone)) {
+      this.d.log.info({ provider }, 'sms reply ignored (empty, or not a phone number)');
+      return { outcome: 'ignored' };
+    }
+    const customer = await this.d.customers.findByContact({ phone });
+    const last = await this.d.models.SmsThread.findById(phone).lean();
+    const thread = last ? await this.d.tickets.byId(String(last.ticketId)) : null;
+    const r = await this.d.inbound.receive({
+      channel: 'sms',
+      customer: { name: customer?.name ?? phone, phone },
+      ...(customer ? { customerId: customer._id } : {}),
+      thread,
+      // two deliveries of a first text open one ticket
+      open: { key: `sms-ticket:${phone}:after:${last?.ticketId ?? 'none'}`, subject: body.replace(/\s+/g, ' ').slice(0, 80), team: 'support' },
+      message: { body: body.slice(0, 2000), dedupeKey: `sms:${provider}:${id}`, delivery: 'received' },
+    });
+    if (String(r.ticket._id) !== String(last?.ticketId ?? '')) await this.d.models.SmsThread.updateOne({ _id: phone }, { $set: { ticketId: r.ticket._id, at: this.d.clock.now() } }, { upsert: true });
+    return { outcome: 'message', ticketNumber: r.ticket.number };
   }
 
   async optedOut(phone: string): Promise<boolean> {

@@ -28,6 +28,8 @@ export class AgentService {
     /** 'revoked': sessions end (deactivated, new password); 'access': teams or role changed, live sockets must re-join */
     private readonly onAccessChange: (agentId: string, what: 'revoked' | 'access') => Promise<void>,
     private readonly audit: Pick<ConfigAuditLog, 'record'>,
+    /** after every saved change of an agent: the session checks of every node re-read it */
+    private readonly agentsChanged: () => Promise<void> = async () => undefined,
   ) {}
 
   list(filter: { team?: string; includeInactive?: boolean } = {}): Promise<AgentDoc[]> {
@@ -70,6 +72,7 @@ export class AgentService {
       if ((err as { code?: number }).code === 11000) throw new ConflictError(`An agent with ${input.email} exists`, 'duplicate', [{ path: 'email', message: 'an agent with this email exists', code: 'duplicate' }]);
       throw err;
     }
+    await this.agentsChanged();
     await this.audit.record(actor, { entity: 'agent', key: String(a._id), action: 'created', after: auditView(a) });
     return a;
   }
@@ -82,6 +85,7 @@ export class AgentService {
     Object.assign(a, rest);
     if (password) a.set('passwordHash', await hashPassword(password));
     await a.save();
+    await this.agentsChanged(); // before the sockets are closed: they reconnect into what the agent may see now
     if (patch.active === false || password) await this.onAccessChange(id, 'revoked');
     else if (patch.teams || patch.role) await this.onAccessChange(id, 'access');
     const action = patch.active === false && before.active ? 'deactivated' : patch.active === true && !before.active ? 'reactivated' : 'updated';
@@ -94,6 +98,7 @@ export class AgentService {
     const a = await this.get(id);
     Object.assign(a, patch);
     await a.save();
+    await this.agentsChanged();
     return a;
   }
 

@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
-import { UnauthorizedError } from '../../errors';
+import { AppError, StoreUnavailableError, UnauthorizedError } from '../../errors';
 import { redisLimiter, take } from '../../infra/rate-limit';
 import { scanKeys, type RedisClient } from '../../infra/redis';
 import { rooms } from '../../realtime/realtime';
 import type { AgentModel } from '../agents/agent.model';
 import type { Role } from '../../core/types';
 import { Principal } from './principal';
+import { SessionAgents } from './session-agents';
 
 const SESSION_TTL_SEC = 12 * 3600;
 
@@ -33,6 +34,7 @@ export class AuthService {
   private readonly perAccountAddress: RateLimiterRedis;
   private readonly perAddress: RateLimiterRedis;
   private dummyHash: Promise<string> | null = null;
+  private readonly agents: SessionAgents;
 
   constructor(
     private readonly Agent: AgentModel,
@@ -43,6 +45,12 @@ export class AuthService {
   ) {
     this.perAccountAddress = redisLimiter(redis, prefix, 'login-account-address', LOGIN_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, LOGIN_WINDOW_SEC);
     this.perAddress = redisLimiter(redis, prefix, 'login-address', LOGIN_ATTEMPTS_PER_ADDRESS, LOGIN_WINDOW_SEC);
+    this.agents = new SessionAgents(Agent, redis, prefix);
+  }
+
+  /** Every API node re-reads its agents at their next request: called after any agent write is saved. */
+  agentsChanged(): Promise<void> {
+    return this.agents.changed();
   }
 
   async login(email: string, password: string, address: string): Promise<{ token: string; agent: ReturnType<Principal['toJSON']> }> {
@@ -87,10 +95,11 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new UnauthorizedError();
     const key = this.key(token);
-    // read and slide the expiry in one command; the agent read plainly (every request pays for it, issue #23)
-    const agentId = await this.redis.getex(key, 'EX', SESSION_TTL_SEC);
+    // the session read and its expiry slid in one command, the agents' version beside it (one write
+    // to Redis, auto-pipelined); the agent itself from this process's copy unless that is older
+    const [agentId, version] = await storeCall(Promise.all([this.redis.getex(key, 'EX', SESSION_TTL_SEC), this.agents.version()]));
     if (!agentId) throw new UnauthorizedError('Session expired or revoked; sign in again');
-    const agent = await this.Agent.findById(agentId, { name: 1, email: 1, role: 1, teams: 1, locale: 1, active: 1 }).lean();
+    const agent = await storeCall(this.agents.get(agentId, version));
     // `active` defaults to true: a record stored without it is an active one
     if (!agent || agent.active === false) throw new UnauthorizedError('Account deactivated');
     return this.toPrincipal(agent, tokenHash(token));
@@ -102,6 +111,19 @@ export class AuthService {
 
   private key(token: string): string {
     return `${this.prefix}:session:${tokenHash(token)}`;
+  }
+}
+
+/**
+ * A store that fails or times out during the session check is a 503 (try again), never a 401: a
+ * client told its session is revoked signs the agent out.
+ */
+async function storeCall<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new StoreUnavailableError();
   }
 }
 

@@ -33,7 +33,7 @@ export interface QuoteServiceDeps {
   timeline: Pick<TicketMessages, 'addEvent'>;
   customers: Pick<CustomerService, 'get'>;
   parts: Pick<PartService, 'bySkus'>;
-  workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared'>;
+  workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared' | 'quoteAnswered'>;
   tokens: QuoteTokens;
   queues: Pick<Queues, 'schedule'>;
   outbox: Pick<MailOutbox, 'send'>;
@@ -112,6 +112,7 @@ export class QuoteService {
         `quote-mail-${quote._id}`,
       );
     }
+    await this.answered(quote, 'sent');
     this.emit(quote);
     await this.note(quote, 'quote_sent', `Quote ${number} of ${yuan(total)} mailed to the customer`, p.name);
     return quote;
@@ -209,6 +210,7 @@ export class QuoteService {
     const now = this.d.clock.now();
     const done = await this.d.Quote.findOneAndUpdate({ _id: q._id, status: 'sent', validUntil: { $gt: now } }, { $set: { status: decision === 'accept' ? 'accepted' : 'declined', decidedAt: now } }, { new: true });
     if (done) {
+      await this.answered(done, decision === 'accept' ? 'accepted' : 'declined');
       this.emit(done);
       await this.note(done, decision === 'accept' ? 'quote_accepted' : 'quote_declined', `The customer ${decision === 'accept' ? 'accepted' : 'declined'} quote ${done.number} (${yuan(done.total)})`);
       this.d.log.info({ quote: done.number, decision }, 'quote answered');
@@ -239,6 +241,14 @@ export class QuoteService {
     return { quote: paid, replayed: false };
   }
 
+  /** Tells the quote's work order what the customer did with it (the dispatcher sees a declined quote). */
+  private async answered(q: QuoteDoc, status: 'sent' | 'accepted' | 'declined' | 'expired'): Promise<void> {
+    if (!q.workOrderId) return;
+    await this.d.workOrders.quoteAnswered(String(q.workOrderId), String(q._id), status, status === 'sent' ? { type: 'agent', id: q.createdBy?.id ?? undefined, name: q.createdBy?.name ?? '' } : { type: 'customer', name: 'Customer' }).catch((err: unknown) => {
+      this.d.log.error({ quote: q.number, err }, 'the work order could not be told of its quote');
+    });
+  }
+
   private async clear(q: QuoteDoc, actor: Actor): Promise<void> {
     if (q.workOrderId) await this.d.workOrders.paymentCleared(String(q.workOrderId), String(q._id), actor);
   }
@@ -247,6 +257,7 @@ export class QuoteService {
   async expire(id: string): Promise<boolean> {
     const q = await this.d.Quote.findOneAndUpdate({ _id: id, status: 'sent', validUntil: { $lte: this.d.clock.now() } }, { $set: { status: 'expired' } }, { new: true });
     if (q) {
+      await this.answered(q, 'expired');
       this.emit(q);
       await this.note(q, 'quote_expired', `Quote ${q.number} (${yuan(q.total)}) expired unanswered`);
     }

@@ -19,7 +19,7 @@ export interface QuotesModuleDeps {
   timeline: Pick<TicketMessages, 'addEvent'>;
   customers: Pick<CustomerService, 'get'>;
   parts: Pick<PartService, 'bySkus'>;
-  workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared'>;
+  workOrders: Pick<WorkOrderService, 'visible' | 'paymentCleared' | 'quoteAnswered'>;
 }
 
 /** Quotes (报价) and payment before paid work (先款后货). */

@@ -230,7 +230,7 @@ export function evaluate(sla: SlaState, ticketStatus: string, stepMs: number, c:
   return { sla: out, events };
 }
 
-/** The earliest moment something may become due: what the sweeper looks for. */
+/** The earliest moment something may become due: the ticket's one timer (its score in the SLA timer set). */
 export function nextCheck(sla: SlaState): Date | null {
   const times: number[] = [];
   for (const name of TARGETS) {
@@ -241,25 +241,4 @@ export function nextCheck(sla: SlaState): Date | null {
   }
   if (sla.nextEscalation) times.push(sla.nextEscalation.at.getTime());
   return times.length ? new Date(Math.min(...times)) : null;
-}
-
-const kebab: Record<TargetName, string> = { firstResponse: 'first-response', nextResponse: 'next-response', resolution: 'resolution' };
-
-/** The timers an SLA state wants: deterministic job id → due time (epoch ms). */
-export function wantedTimers(ticketId: string, sla: SlaState | null): Map<string, number> {
-  const out = new Map<string, number>();
-  if (!sla) return out;
-  for (const name of TARGETS) {
-    const t = sla[name];
-    if (!t || t.status !== 'active' || !t.dueAt) continue;
-    if (t.warnAt && !t.warnedAt) out.set(`sla-${kebab[name]}-warn-${ticketId}`, t.warnAt.getTime());
-    out.set(`sla-${kebab[name]}-breach-${ticketId}`, t.dueAt.getTime());
-  }
-  if (sla.nextEscalation) out.set(`sla-escalate-${ticketId}`, sla.nextEscalation.at.getTime());
-  return out;
-}
-
-/** Every timer id a ticket can have, for removal. */
-export function allTimerIds(ticketId: string): string[] {
-  return [...TARGETS.flatMap((n) => [`sla-${kebab[n]}-warn-${ticketId}`, `sla-${kebab[n]}-breach-${ticketId}`]), `sla-escalate-${ticketId}`];
 }

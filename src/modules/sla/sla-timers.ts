@@ -9,22 +9,18 @@ export interface TimerPlace {
   jobName: (jobId: string) => string;
 }
 
-const TICKET_SLA: TimerPlace = {
-  queue: 'sla',
-  data: (ticketId) => ({ ticketId }),
-  jobName: (jobId) => (jobId.includes('-warn-') ? 'warn' : jobId.startsWith('sla-escalate-') ? 'escalate' : 'breach'),
-};
-
 /**
- * The SLA timers: BullMQ delayed jobs on the `sla` queue with deterministic ids (one per target and
- * kind, plus the escalation chain). A timer only wakes the evaluator, which re-reads the ticket; a
- * lost or stale timer costs at most one sweep interval.
+ * Timers as BullMQ delayed jobs with deterministic ids (one per target and kind), used by the work
+ * orders' on-site target (`place`). The tickets' SLA timers are one entry per ticket in a Redis
+ * timer set instead (src/infra/timer-set.ts, claimed by the workers' timer loop): a burst of
+ * breaches costs a few Redis commands each rather than a job's scripts (issue #23). A timer only
+ * wakes the evaluator, which re-reads the document; a lost or stale timer costs at most one sweep.
  */
 export class SlaTimers {
   constructor(
     private readonly queues: Queues,
     private readonly clock: Clock,
-    private readonly place: TimerPlace = TICKET_SLA,
+    private readonly place: TimerPlace,
   ) {}
 
   /** Moves, adds or removes the jobs whose due time differs between two plans. */

@@ -12,15 +12,15 @@ import { isLiveStatus, LIVE_STATUSES } from '../tickets/ticket.types';
 import type { SlaPolicyDoc } from './sla-policy.model';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Recipient, SlaNotifier } from './sla-notifier';
-import { applyPolicy, Ctx, DueEvent, Escalation, evaluate, nextCheck, PolicyLike, SlaState, TARGETS, TargetState, TicketFacts, wantedTimers } from './sla-state';
-import type { SlaTimers } from './sla-timers';
-import type { DueSet } from '../../infra/due-set';
+import { applyPolicy, Ctx, DueEvent, Escalation, evaluate, nextCheck, PolicyLike, SlaState, TARGETS, TargetState, TicketFacts } from './sla-state';
+import type { TimerEntry, TimerSet } from '../../infra/timer-set';
 
 type Mutation = (sla: SlaState | null, ticket: TicketDoc) => Promise<SlaState | null | undefined>;
 const MAX_HISTORY = 100;
-const SWEEP_HORIZON_MS = 60_000;
-/** how often the sweeper also rebuilds its due set from MongoDB (the repair of a lost entry; at once after Redis was lost) */
+/** how often the sweeper also rebuilds the timer set from MongoDB (the repair of a lost entry; at once after Redis was lost) */
 const REPAIR_EVERY_MS = 30 * 60_000;
+/** an entry this long past its due time and not claimed: no timer loop took it (none running, or all stuck), the sweeper does */
+const STUCK_MS = 10_000;
 
 const TARGET_FIELDS = ['status', 'targetMs', 'elapsedMs', 'startedAt', 'dueAt', 'warnAt', 'warnedAt', 'breachedAt', 'completedAt'] as const;
 
@@ -73,8 +73,14 @@ export interface SlaServiceDeps {
   escalationStepMs: number;
   /** warnings, breaches and escalations are lines on the ticket's timeline */
   timeline?: Pick<TicketMessages, 'addEvent'>;
-  /** live tickets by `sla.nextCheckAt` in Redis, what the sweeper reads; without it the sweeper queries MongoDB every time */
-  due?: DueSet;
+  /**
+   * The SLA timers: live tickets by `sla.nextCheckAt` (one entry per ticket, written at the SLA's
+   * revision beside every write of it), which the workers' timer loop claims from and the sweeper
+   * repairs from MongoDB.
+   */
+  due: TimerSet;
+  /** how long a timer loop's claim holds a ticket (the sweeper's claims of stuck entries hold it as long) */
+  timerLeaseMs: number;
   /**
    * Queues an escalation's follow-up (its mails and timeline line) as a job of its own, which
    * `followUp` runs; without it (or when the queueing fails) the follow-up runs in the caller.
@@ -85,6 +91,8 @@ export interface SlaServiceDeps {
 /** What an escalation's follow-up job carries: the escalations of one write and who was told (JSON). */
 export interface EscalationFollowUp {
   ticketId: string;
+  /** the live queue's view is refreshed by this job (the evaluation that queued it did not) */
+  refresh?: boolean;
   escalations: { escalation: Omit<Escalation, '_id' | 'at' | 'dueAt' | 'acknowledgedAt'> & { _id: string; at: string; dueAt: string | null; acknowledgedAt?: string | null }; recipients: Recipient[] }[];
 }
 
@@ -101,7 +109,6 @@ export class SlaService {
     private readonly d: SlaServiceDeps,
     readonly policies: SlaPolicyService,
     private readonly calendars: CalendarService,
-    private readonly timers: SlaTimers,
     private readonly notifier: SlaNotifier,
   ) {}
 
@@ -111,38 +118,46 @@ export class SlaService {
 
   /**
    * Reads, transforms and writes the SLA of a ticket (retrying on a concurrent write), then moves
-   * its timers and sends the escalations it recorded. Returns the saved ticket.
+   * its timer and sends the escalations it recorded. Returns the saved ticket.
    */
   async mutate(ticket: TicketDoc, fn: Mutation): Promise<TicketDoc> {
+    return (await this.write(ticket, fn)).doc;
+  }
+
+  /**
+   * mutate, telling whether it wrote (and so re-planned the ticket's timer) and whether the write's
+   * follow-up job was queued; with `refreshLater` that job also refreshes the live queue's view.
+   */
+  private async write(ticket: TicketDoc, fn: Mutation, refreshLater = false): Promise<{ doc: TicketDoc; wrote: boolean; followUp: boolean }> {
     const { Ticket } = this.d;
     let current: TicketDoc | null = ticket;
     for (let attempt = 0; attempt < 8 && current; attempt++) {
       const before = plainSla(current);
       const after = await fn(before && plainSla(current), current);
-      if (after === undefined || sameState(before, after)) return current;
+      if (after === undefined || sameState(before, after)) return { doc: current, wrote: false, followUp: false };
       if (after) Object.assign(after, { rev: (before?.rev ?? 0) + 1, nextCheckAt: nextCheck(after) });
       const cond = before ? { 'sla.rev': before.rev } : { $or: [{ sla: null }, { 'sla.policyId': null }] };
       const updated: TicketDoc | null = await Ticket.findOneAndUpdate({ _id: current._id, ...cond }, { $set: { sla: after } }, { new: true });
       if (updated) {
-        await this.afterWrite(updated, before, after);
-        return updated;
+        const followUp = await this.afterWrite(updated, before, after, refreshLater);
+        return { doc: updated, wrote: true, followUp };
       }
       for (const e of after?.escalations ?? []) if (!before?.escalations.some((b) => String(b._id) === String(e._id))) this.recipients.delete(String(e._id));
       current = await Ticket.findById(current._id);
     }
     this.d.log.warn({ ticket: ticket.number }, 'sla write gave up after repeated conflicts');
-    return current ?? ticket;
+    return { doc: current ?? ticket, wrote: false, followUp: false };
   }
 
   /**
    * After a won write: the people first — every new escalation is on its way to the sockets before
-   * anything else is awaited (it is stored, so it is true) — then the timers and the due set side by
-   * side, and the escalations' mails and timeline lines queued as a follow-up job (issue #23). An SLA
-   * timer's job holds a slot of its queue until this returns: the less it waits for, the sooner the
-   * next due timer is taken, and a burst of breaches reaches its sockets before the slower
-   * follow-ups of any of them take the store's and the event loop's time.
+   * anything else is awaited (it is stored, so it is true) — then the ticket's timer (one script
+   * call: its next check at this revision) and the escalations' mails and timeline lines queued as
+   * a follow-up job (issue #23). An evaluation holds a slot of the timer loop until this returns:
+   * the less it waits for, the sooner the next due timer is taken, and a burst of breaches reaches
+   * its sockets before the slower follow-ups of any of them take the store's and the event loop's time.
    */
-  private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null): Promise<void> {
+  private async afterWrite(ticket: TicketDoc, before: SlaState | null, after: SlaState | null, refreshLater = false): Promise<boolean> {
     const id = String(ticket._id);
     const known = new Set((before?.escalations ?? []).map((e) => String(e._id)));
     const told: [Escalation, Recipient[]][] = [];
@@ -151,19 +166,25 @@ export class SlaService {
       this.recipients.delete(String(e._id));
     }
     for (const [e, recipients] of told) this.notifier.publish(ticket, e, recipients);
-    const live = isLiveStatus(ticket.status);
-    await Promise.all([
-      told.length ? this.queueFollowUp(ticket, told) : null,
-      this.timers.sync(id, wantedTimers(id, before), live ? wantedTimers(id, after) : new Map()).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timers not moved; the sweeper will')),
-      this.d.due?.set(id, live ? (after?.nextCheckAt ?? null) : null).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla due set not updated; the repair will')),
-    ]);
+    const [queued] = await Promise.all([told.length ? this.queueFollowUp(ticket, told, refreshLater) : false, this.plan(ticket, after?.rev ?? (before?.rev ?? 0) + 1, after)]);
+    return queued;
   }
 
-  /** Queues the follow-up of one write's escalations (id by its first escalation: a retried job queues it once); runs it here when it cannot be queued. */
-  private async queueFollowUp(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
+  /** The ticket's timer as its SLA at `rev` wants it: its next check while live, none else (never throws: the repair re-creates what this misses). */
+  private async plan(ticket: TicketDoc, rev: number, sla: { nextCheckAt?: Date | null } | null | undefined): Promise<void> {
+    const at = isLiveStatus(ticket.status) ? (sla?.nextCheckAt ?? null) : null;
+    await this.d.due.put(String(ticket._id), at, rev).catch((err: Error) => this.d.log.warn({ ticket: ticket.number, err: err.message }, 'sla timer not moved; the repair will'));
+  }
+
+  /**
+   * Queues the follow-up of one write's escalations (id by its first escalation: a retried job
+   * queues it once); runs it here when it cannot be queued. True when queued.
+   */
+  private async queueFollowUp(ticket: TicketDoc, told: [Escalation, Recipient[]][], refresh: boolean): Promise<boolean> {
     if (this.d.followUps) {
       const data: EscalationFollowUp = {
         ticketId: String(ticket._id),
+        ...(refresh ? { refresh: true } : {}),
         escalations: told.map(([e, recipients]) => ({
           escalation: { ...e, _id: String(e._id), at: e.at.toISOString(), dueAt: e.dueAt ? e.dueAt.toISOString() : null, acknowledgedAt: null },
           recipients,
@@ -171,15 +192,20 @@ export class SlaService {
       };
       try {
         await this.d.followUps.add(data, `sla-follow-up-${told[0][0]._id}`);
-        return;
+        return true;
       } catch (err) {
         this.d.log.warn({ ticket: ticket.number, err: (err as Error).message }, 'escalation follow-up not queued; done now');
       }
     }
     await this.followUpOf(ticket, told);
+    return false;
   }
 
-  /** The follow-up job: the escalations' mails and timeline lines, on the ticket as it is now. Idempotent (mails and lines keyed by the escalation). */
+  /**
+   * The follow-up job: the escalations' mails and timeline lines, on the ticket as it is now, and
+   * (`refresh`: a timer's evaluation left it to this job) the live queue's view of the ticket.
+   * Idempotent (mails and lines keyed by the escalation; the view is the ticket's as it is now).
+   */
   async followUp(data: EscalationFollowUp): Promise<void> {
     const ticket = await this.d.tickets.byId(data.ticketId);
     if (!ticket) return;
@@ -187,7 +213,7 @@ export class SlaService {
       { ...e, _id: new Types.ObjectId(e._id), at: new Date(e.at), dueAt: e.dueAt ? new Date(e.dueAt) : null, acknowledgedAt: null } as Escalation,
       recipients,
     ]);
-    await this.followUpOf(ticket, told);
+    await Promise.all([this.followUpOf(ticket, told), data.refresh ? this.refreshLive(ticket) : null]);
   }
 
   private async followUpOf(ticket: TicketDoc, told: [Escalation, Recipient[]][]): Promise<void> {
@@ -265,7 +291,7 @@ export class SlaService {
     return { sla: state };
   }
 
-  /** A ticket stored with its SLA (initial): its timers, as after any write of it. Idempotent (timers by deterministic ids). */
+  /** A ticket stored with its SLA (initial): its timer, as after any write of it. Idempotent (the timer is written at the SLA's revision). */
   async placed(ticket: TicketDoc): Promise<void> {
     await this.afterWrite(ticket, null, plainSla(ticket));
   }
@@ -293,58 +319,67 @@ export class SlaService {
     return count;
   }
 
-  /** The evaluator behind every timer: re-reads the ticket and acts only on what is due by the clock. */
+  /**
+   * The evaluator behind every timer: re-reads the ticket and acts only on what is due by the
+   * clock. Its timer is re-planned either way (a claim's lease ends here): by the write, or, when
+   * nothing was due, at the revision it read (a newer write's time stands).
+   */
   async check(ticketId: string): Promise<{ events: number; nextAt: number | null }> {
     const ticket = await this.d.tickets.byId(ticketId);
-    if (!ticket?.sla?.policyId) return { events: 0, nextAt: null };
+    if (!ticket?.sla?.policyId) {
+      await this.d.due.drop(ticketId);
+      return { events: 0, nextAt: null };
+    }
     let events = 0;
-    const updated = await this.mutate(ticket, async (prev, t) => {
+    // a write that escalates leaves the live queue's view to its follow-up job, so that in a burst
+    // the next due evaluations get the event loop and the store first (issue #23)
+    const { doc: updated, wrote, followUp } = await this.write(ticket, async (prev, t) => {
       if (!prev) return undefined;
       const calendar = await this.calendars.spec(prev.calendar);
       const res = evaluate(prev, t.status, this.d.escalationStepMs, this.ctx(calendar));
       events = res.events.length;
       return this.record(t, res.sla, res.events);
-    });
-    if (updated !== ticket) await this.refreshLive(updated);
+    }, true);
+    if (!wrote) await this.plan(updated, updated.sla?.rev ?? 0, updated.sla);
+    if (updated !== ticket && !followUp) await this.refreshLive(updated);
     return { events, nextAt: updated.sla?.nextCheckAt ? updated.sla.nextCheckAt.getTime() : null };
   }
 
-  /** Repairs what timers may have missed: fires overdue checks, re-creates jobs due soon. */
+  /**
+   * Repairs what the timers may have missed. Once per REPAIR_EVERY_MS across processes (and at
+   * once when Redis lost the set) the timer set is rebuilt from MongoDB — one pass over the live
+   * tickets with a check to come; a re-created entry already overdue is checked here. Then any
+   * entry STUCK_MS past due that no timer loop claimed is claimed and checked, as a loop would.
+   */
   async sweep(): Promise<{ fired: number; repaired: number }> {
+    const { due } = this.d;
     const now = this.d.clock.now().getTime();
-    const due = await this.dueTickets(now + SWEEP_HORIZON_MS, 1000);
-    let fired = 0;
-    let repaired = 0;
-    for (const t of due) {
-      if (t.sla!.nextCheckAt!.getTime() <= now) {
-        await this.check(String(t._id));
-        fired++;
-      } else {
-        repaired += await this.timers.ensure(String(t._id), wantedTimers(String(t._id), plainSla(t)));
-      }
-    }
-    return { fired, repaired };
+    const { repaired, overdue } = (await due.repairDue(REPAIR_EVERY_MS)) ? await this.repair(now) : { repaired: 0, overdue: [] };
+    const { ids: stuck } = await due.claim(now - STUCK_MS, 1000, now + this.d.timerLeaseMs);
+    const ids = [...new Set([...overdue, ...stuck])];
+    for (const id of ids) await this.check(id);
+    return { fired: ids.length, repaired };
   }
 
-  /**
-   * Live tickets whose next SLA check is at or before `until`: from the due set and by `_id` (a
-   * cost that follows what is due); an entry whose ticket no longer wants that time is moved or
-   * dropped. Once per REPAIR_EVERY_MS (and when Redis lost the set) the set is rebuilt from
-   * MongoDB first — one pass over the tickets that have an SLA to check.
-   */
-  private async dueTickets(until: number, limit: number): Promise<TicketDoc[]> {
+  /** Rebuilds the timer set from MongoDB; returns how many entries were missing or older, and those of them already due. */
+  private async repair(now: number): Promise<{ repaired: number; overdue: string[] }> {
     const { Ticket, due } = this.d;
     const query = { 'sla.nextCheckAt': { $ne: null }, status: { $in: [...LIVE_STATUSES] } };
-    if (!due) return Ticket.find({ ...query, 'sla.nextCheckAt': { $ne: null, $lte: new Date(until) } }).limit(limit);
-    return due.dueDocs<TicketDoc>(until, limit, {
-      repairEveryMs: REPAIR_EVERY_MS,
-      scan: async function* () {
-        for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1 }).lean().cursor()) yield [String(t._id), t.sla!.nextCheckAt!];
-      },
-      byIds: (ids) => Ticket.find({ _id: { $in: ids } }),
-      idOf: (t) => String(t._id),
-      wants: (t) => (isLiveStatus(t.status) ? (t.sla?.nextCheckAt ?? null) : null),
-    });
+    let repaired = 0;
+    const overdue: string[] = [];
+    let batch: TimerEntry[] = [];
+    const flush = async () => {
+      const applied = await due.repairMany(batch);
+      repaired += applied.length;
+      for (const [id, at] of applied) if (Number(at) <= now) overdue.push(id);
+      batch = [];
+    };
+    for await (const t of Ticket.find(query, { _id: 1, 'sla.nextCheckAt': 1, 'sla.rev': 1 }).lean().cursor()) {
+      batch.push([String(t._id), t.sla!.nextCheckAt!.getTime(), t.sla!.rev ?? 0]);
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return { repaired, overdue };
   }
 
   /** The live queue orders by the SLA: show the new due times. */

@@ -7,7 +7,7 @@ import type { MessageDoc } from './message.model';
 import type { CustomerMessageBatcher } from './message-batcher';
 import { linkedKey, type Received, type TicketMessages } from './ticket.messages';
 import type { TicketDoc } from './ticket.model';
-import type { TicketService } from './ticket.service';
+import type { CreateTicketInput, TicketService } from './ticket.service';
 import type { NewMessageInput } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
@@ -52,6 +52,8 @@ export interface InboundMessage {
    * of the same contact is still stored once, by the unique keys of the ticket and the message.
    */
   firstAttempt?: boolean;
+  /** what the system answers a contact that opens a ticket, stored with it (see CreateTicketInput.autoReply) */
+  autoReply?: CreateTicketInput['autoReply'];
 }
 
 export interface InboundOpening {
@@ -79,6 +81,8 @@ export interface InboundResult {
   opened: boolean;
   /** the ticket's customer, when the contract read or made it on the way (a new ticket) */
   customer?: CustomerDoc | null;
+  /** the automatic answer stored with the ticket this contact opened (`autoReply`), if one was */
+  autoReply?: MessageDoc | null;
 }
 
 export interface TicketInboundDeps {
@@ -138,10 +142,11 @@ export class TicketInbound {
         ...(o.key ? { dedupeKey: o.key } : {}),
         meta: { ...o.meta, ...m.meta },
         ...(input ? { message: { ...input, author } } : {}),
+        ...(m.autoReply ? { autoReply: m.autoReply } : {}),
       },
       author,
     );
-    if (c.created) return { ticket: c.ticket, message: c.message, outcome: 'opened', opened: true, customer: c.customer };
+    if (c.created) return { ticket: c.ticket, message: c.message, outcome: 'opened', opened: true, customer: c.customer, autoReply: c.autoReply };
     // The ticket of this key exists: a retry after it was made, or racing first messages of one chat.
     if (!input) return { ticket: c.ticket, message: null, outcome: 'opened', opened: true };
     return result(await this.d.timeline.receiveFromCustomer(c.ticket, input, author, { meta: m.meta, visitorId: o.visitorId }));

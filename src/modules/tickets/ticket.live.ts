@@ -3,6 +3,7 @@ import type { CustomerModel } from '../customers/customer.model';
 import { Coalescer } from '../../realtime/coalescer';
 import type { Realtime } from '../../realtime/realtime';
 import type { MessageDoc } from './message.model';
+import type { MessageTicketSummary, TicketPayload } from './ticket.payloads';
 import type { QueueIndex, QueueItem } from './queue-index';
 import type { TicketDoc } from './ticket.model';
 import type { CreatedContext, TicketChanges, TicketObserver } from './ticket.observers';
@@ -38,10 +39,16 @@ export class LiveTicketObserver implements TicketObserver {
   }
 
   async refresh(ticket: TicketDoc, reuseNames = false, given: Names | null = null): Promise<ReturnType<typeof serializeTicket>> {
+    return (await this.refreshed(ticket, reuseNames, given)).view;
+  }
+
+  /** The ticket's view and queue entry, written to the live queue; `known`: the entry before (read when names are reused). */
+  private async refreshed(ticket: TicketDoc, reuseNames: boolean, given: Names | null = null): Promise<{ view: TicketPayload; item: QueueItem; known: QueueItem | null }> {
     const known = reuseNames ? await this.d.index.get(String(ticket._id)) : null;
     const view = serializeTicket(ticket, given || (known && namesFromQueue(ticket, known)) || (await loadNames([ticket], this.d.Agent, this.d.Customer)));
-    await this.d.index.put(toQueueItem(view), known);
-    return view;
+    const item = toQueueItem(view);
+    await this.d.index.put(item, known);
+    return { view, item, known };
   }
 
   async created(ticket: TicketDoc, _first?: MessageDoc | null, ctx?: CreatedContext): Promise<void> {
@@ -52,10 +59,18 @@ export class LiveTicketObserver implements TicketObserver {
 
   async messageAdded(ticket: TicketDoc, message: MessageDoc): Promise<void> {
     // A message changes neither the customer nor the assignee: their names come from the queue entry.
-    const view = await this.refresh(ticket, true);
-    // The message at once (the open ticket shows it); the ticket's new summary once per burst.
-    this.d.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
+    const { view, item, known } = await this.refreshed(ticket, true);
+    // The message at once, with what it changed of the ticket (the open ticket and the queue's row take it from there).
+    this.d.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message), ticket: messageSummary(view) });
+    // The whole summary, once per burst, unless a customer's message changed no more of what the
+    // queue shows than the preview (no status, priority, assignee or due time): most chat lines (issue #23).
+    if (message.author.type === 'customer' && known && sameListing(known, item) && !this.messageUpdates.has(view.id)) return;
     this.messageUpdates.put(view.id, view);
+  }
+
+  /** A message's delivery status (sent, failed): the open ticket shows it; the ticket's summary did not change. */
+  async deliveryChanged(ticket: TicketDoc, message: MessageDoc): Promise<void> {
+    this.d.realtime.toTeam(ticket.team, 'message:new', { ticketNumber: ticket.number, message: serializeMessage(message) });
   }
 
   async changed(ticket: TicketDoc, changes: TicketChanges): Promise<void> {
@@ -66,6 +81,16 @@ export class LiveTicketObserver implements TicketObserver {
     if (changes.team && typeof changes.team[0] === 'string') this.d.realtime.toTeam(changes.team[0], 'ticket:updated', payload);
     if (changes.assignee?.[1]) this.d.realtime.toAgents([String(changes.assignee[1])], 'ticket:assigned', payload);
   }
+}
+
+/** What a message changes of its ticket, sent with `message:new` (MessageTicketSummary). */
+function messageSummary(view: TicketPayload): MessageTicketSummary {
+  return { id: view.id, number: view.number, preview: view.preview, messageCount: view.messageCount, lastMessageId: view.lastMessageId, sla: view.sla, updatedAt: view.updatedAt };
+}
+
+/** Whether two queue entries show the same but for the preview and the time of the last change (what `message:new` carries). */
+function sameListing(a: QueueItem, b: QueueItem): boolean {
+  return JSON.stringify({ ...a, preview: '', updatedAt: '' }) === JSON.stringify({ ...b, preview: '', updatedAt: '' });
 }
 
 /** The customer's name as the creation read it, when nobody is assigned yet (a routed chat is: its assignee's name is read). */

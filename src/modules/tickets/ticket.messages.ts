@@ -220,14 +220,15 @@ export class TicketMessages {
     return { message, duplicate: false };
   }
 
-  async setDelivery(message: MessageDoc, status: 'queued' | 'sent' | 'failed' | 'none', error?: string | null): Promise<void> {
+  /** `ticket`: the message's ticket as the caller read it (a delivery has), so it is not read again. */
+  async setDelivery(message: MessageDoc, status: 'queued' | 'sent' | 'failed' | 'none', error?: string | null, ticket?: TicketDoc | null): Promise<void> {
     const fresh = await this.d.Message.findOneAndUpdate(
       { _id: message._id },
       { $set: { 'delivery.status': status, 'delivery.error': error ?? null, 'delivery.at': this.d.clock.now() }, ...(status === 'failed' || status === 'sent' ? { $inc: { 'delivery.attempts': 1 } } : {}) },
       { new: true },
     );
-    const ticket = fresh && (await this.d.tickets.byId(message.ticketId as Types.ObjectId));
-    if (ticket && fresh) await this.d.events.messageAdded(ticket, fresh);
+    const t = fresh && (ticket && String(ticket._id) === String(fresh.ticketId) ? ticket : await this.d.tickets.byId(message.ticketId as Types.ObjectId));
+    if (t && fresh) await this.d.events.deliveryChanged(t, fresh);
   }
 
   /**

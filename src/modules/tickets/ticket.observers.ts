@@ -73,6 +73,12 @@ export interface TicketObserver {
   /** `first`: the message the ticket was opened with (null for one opened without words, or when it is gone) */
   created?(ticket: TicketDoc, first: MessageDoc | null, ctx?: CreatedContext): Promise<TicketDoc | void>;
   messageAdded?(ticket: TicketDoc, message: MessageDoc): Promise<TicketDoc | void>;
+  /**
+   * A stored message's delivery status changed (queued → sent or failed): nothing about the ticket
+   * or the words changed, so only what shows the status hears of it (the agents' view), not every
+   * observer of a new message again (issue #23: an acknowledgement's second pass).
+   */
+  deliveryChanged?(ticket: TicketDoc, message: MessageDoc): Promise<void>;
   changed?(ticket: TicketDoc, changes: TicketChanges, actor: Actor, event: TicketEventRef): Promise<TicketDoc | void>;
 }
 
@@ -173,6 +179,12 @@ export class TicketEvents {
   /** A message on the ticket; `entry` when the write journaled it (an agent's reply), else only a failure is recorded. */
   async messageAdded(ticket: TicketDoc, message: MessageDoc, entry?: EffectEntry): Promise<TicketDoc> {
     return (await this.run(ticket, entry ?? null, (o, t) => o.messageAdded?.(t, message), message._id as Types.ObjectId)).ticket;
+  }
+
+  /** A message's delivery status changed (see TicketObserver.deliveryChanged); a failure is re-driven as the message's. */
+  async deliveryChanged(ticket: TicketDoc, message: MessageDoc): Promise<void> {
+    if (!this.observers.some((o) => o.deliveryChanged)) return;
+    await this.run(ticket, null, (o, t) => o.deliveryChanged?.(t, message), message._id as Types.ObjectId);
   }
 
   private async run(

@@ -51,6 +51,14 @@ export interface TicketPayload {
   updatedAt: string;
 }
 
+/**
+ * What a new message changed of its ticket, carried by the agents' `message:new`: a customer's
+ * message that changes nothing else the queue shows (status, priority, assignee, due time) brings
+ * no `ticket:updated`, so the console takes the row's preview and the open ticket's counters and
+ * clocks from here.
+ */
+export type MessageTicketSummary = Pick<TicketPayload, 'id' | 'number' | 'preview' | 'messageCount' | 'lastMessageId' | 'sla' | 'updatedAt'>;
+
 /** A changed ticket; `changes` names the fields that changed (or `sla` when only due times moved). */
 export interface TicketUpdatePayload extends TicketPayload {
   changes?: string[];

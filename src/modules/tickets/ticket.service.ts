@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { Actor, Channel } from '../../core/types';
+import { SYSTEM, type Actor, type Channel } from '../../core/types';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuditLog } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
@@ -41,6 +41,13 @@ export interface CreateTicketInput {
   fields?: Record<string, unknown>;
   /** the first message; absent for a ticket opened without words (a missed call is an event) */
   message?: NewMessageInput & { author: Actor };
+  /**
+   * A message the system sends the customer on its own about the new ticket (a mail's
+   * acknowledgement), asked for once the number and the customer are known and stored with the
+   * first message (one insert command, the ticket already counting both: no second write); null:
+   * none. Not asked when the caller passes `customerId`, or when there is no first message.
+   */
+  autoReply?: (ticket: { _id: Types.ObjectId; number: number; subject: string }, customer: CustomerDoc) => Promise<Omit<NewMessageInput, 'id'> | null>;
 }
 
 export interface TicketServiceDeps {
@@ -143,7 +150,7 @@ export class TicketService {
    * already touched by its first message (no second write), the audit entry and the message
    * written side by side, and what was read handed to the observers.
    */
-  async create(input: CreateTicketInput, actor: Actor): Promise<{ ticket: TicketDoc; message: MessageDoc | null; created: boolean; customer?: CustomerDoc | null }> {
+  async create(input: CreateTicketInput, actor: Actor): Promise<{ ticket: TicketDoc; message: MessageDoc | null; created: boolean; customer?: CustomerDoc | null; autoReply?: MessageDoc | null }> {
     const { Ticket, store, events } = this.d;
     if (!(await this.d.teams.exists(input.team))) throw new ValidationError(`Unknown team ${input.team}`);
     const given = input.fields && Object.keys(input.fields).length ? await this.d.guard.fields(input.fields, { type: input.type ?? 'inquiry', team: input.team, fields: {} }) : {};
@@ -156,13 +163,17 @@ export class TicketService {
     // the first message's id is known before it is stored, so the journal entry names it for a re-drive
     const firstId = input.message ? new Types.ObjectId() : undefined;
     const entry = events.entry('created', { actor, messageId: firstId });
+    const subject = input.subject.trim().slice(0, 500) || '(no subject)';
+    const auto = input.autoReply && input.message && customer ? await input.autoReply({ _id: ticketId, number, subject }, customer) : null;
+    // after the first message's id, so that it sorts after it on the timeline
+    const autoId = auto ? new Types.ObjectId() : undefined;
     const now = this.d.clock.now();
     const first = input.message
       ? {
-          messageCount: 1,
-          messageIds: [firstId],
+          messageCount: auto ? 2 : 1,
+          messageIds: auto ? [firstId, autoId] : [firstId],
           lastMessageAt: now,
-          lastMessageId: String(firstId),
+          lastMessageId: String(autoId ?? firstId),
           ...(input.message.internal ? {} : { preview: previewOf(input.message.body) }),
           ...(input.message.author.type === 'customer' ? { lastCustomerMessageAt: now } : {}),
         }
@@ -177,7 +188,7 @@ export class TicketService {
         _id: ticketId,
         createdAt: now,
         number,
-        subject: input.subject.trim().slice(0, 500) || '(no subject)',
+        subject,
         channel: input.channel,
         priority: input.priority ?? 'normal',
         type: input.type ?? 'inquiry',
@@ -203,17 +214,24 @@ export class TicketService {
       throw err;
     }
     let message: MessageDoc | null = null;
+    let autoReply: MessageDoc | null = null;
     const audited = this.d.audit.record(ticket, actor, 'created', { channel: input.channel, team: input.team });
     if (input.message) {
-      const stored = await store.insertMessage(ticket, { ...input.message, id: firstId }, input.message.author);
+      // side by side: one insert command for both
+      const [stored, replied] = await Promise.all([
+        store.insertMessage(ticket, { ...input.message, id: firstId }, input.message.author),
+        auto ? store.insertMessage(ticket, { ...auto, id: autoId }, SYSTEM) : null,
+      ]);
       message = stored.message;
+      autoReply = replied && !replied.duplicate ? replied.message : null;
       // a racing copy stored this message first (on another ticket): this one has none after all
-      if (stored.duplicate) ticket = (await Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: { messageCount: 0, messageIds: [], lastMessageId: null, preview: '' } }, { new: true })) ?? ticket;
+      if (stored.duplicate) ticket = (await Ticket.findOneAndUpdate({ _id: ticket._id }, { $set: { messageCount: autoReply ? 1 : 0, messageIds: autoReply ? [autoId] : [], lastMessageId: autoReply ? String(autoId) : null, preview: '' } }, { new: true })) ?? ticket;
     }
     await audited;
     // the first message is part of the creation: its observers hear of it as `created`
     ticket = await events.created(ticket, entry, message && String(message._id) === String(firstId) ? message : null, { customer });
-    return { ticket, message, created: true, customer };
+    if (autoReply) ticket = await events.messageAdded(ticket, autoReply);
+    return { ticket, message, created: true, customer, autoReply };
   }
 
   /**
@@ -221,8 +239,11 @@ export class TicketService {
    * (a crash): the ticket names the message it was stored for; it is stored now, under that id.
    */
   private async repairFirst(existing: TicketDoc, input: CreateTicketInput): Promise<MessageDoc | null> {
-    if (!input.message || existing.messageCount !== 1 || !existing.lastMessageId || !Types.ObjectId.isValid(existing.lastMessageId)) return null;
-    const id = new Types.ObjectId(existing.lastMessageId);
+    if (!input.message) return null;
+    // the creation's journal entry names it until the observers ran; a ticket that holds only its first message names it last
+    const named = (existing.effects ?? []).find((e) => e.event === 'created' && e.messageId)?.messageId ?? (existing.messageCount === 1 ? existing.lastMessageId : null);
+    if (!named || !Types.ObjectId.isValid(String(named))) return null;
+    const id = new Types.ObjectId(String(named));
     if (await this.d.Message.exists({ _id: id })) return null;
     return (await this.d.store.insertMessage(existing, { ...input.message, id }, input.message.author)).message;
   }

@@ -20,6 +20,8 @@ export interface ReportPdfData {
   labourMinutes: number;
   parts: { sku: string; qty: number; defectiveSerial?: string | null; newSerial?: string | null }[];
   signature: { name: string; png: Buffer } | null;
+  /** the photos the report names, in its order: JPEG and PNG are shown, others listed by name */
+  photos: { filename: string; image: Buffer | null }[];
   refused: { reason: string } | null;
   timeZone: string;
 }
@@ -51,7 +53,18 @@ const L = {
   newSerial: '新件序列号 New serial',
   signature: '客户签字 Customer signature',
   refused: '客户拒签 Customer refused to sign',
+  photos: '现场照片 Photos',
+  notShown: '未显示 not shown',
 };
+
+/** Photos shown in one PDF: beyond these bytes the rest are listed by name (the PDF goes out by mail). */
+export const PHOTO_BYTES_MAX = 8 * 1024 * 1024;
+const PHOTO_BOX: [number, number] = [240, 180];
+
+/** JPEG or PNG, the formats pdfkit embeds, by their first bytes. */
+function embeddable(b: Buffer): boolean {
+  return (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) || (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])));
+}
 const KINDS: Record<string, string> = { repair: '维修 Repair', installation: '安装 Installation', maintenance: '保养 Maintenance', inspection: '检测 Inspection' };
 
 /**
@@ -113,6 +126,29 @@ export class ReportPdf {
     if (!r.parts.length) doc.text('—');
     for (const p of r.parts) doc.text(`${L.sku} ${p.sku} · ${L.qty} ${p.qty}${p.defectiveSerial ? ` · ${L.defective} ${p.defectiveSerial}` : ''}${p.newSerial ? ` · ${L.newSerial} ${p.newSerial}` : ''}`);
     doc.moveDown(0.8);
+
+    if (r.photos.length) {
+      doc.fontSize(9).fillColor('#555555').text(L.photos);
+      doc.fillColor('#000000').fontSize(9);
+      let bytes = 0;
+      for (const p of r.photos) {
+        const shown = p.image && embeddable(p.image) && bytes + p.image.length <= PHOTO_BYTES_MAX ? p.image : null;
+        if (!shown) {
+          doc.text(`${p.filename} (${L.notShown})`);
+          continue;
+        }
+        bytes += shown.length;
+        if (doc.y + PHOTO_BOX[1] + 24 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+        try {
+          doc.image(shown, { fit: PHOTO_BOX });
+          doc.text(p.filename);
+        } catch {
+          doc.text(`${p.filename} (${L.notShown})`); // a damaged image: named, the report still renders
+        }
+        doc.moveDown(0.4);
+      }
+      doc.moveDown(0.6);
+    }
 
     if (r.signature) {
       doc.fontSize(9).fillColor('#555555').text(L.signature);

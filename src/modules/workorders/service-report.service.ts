@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
@@ -6,7 +7,7 @@ import type { MailOutbox } from '../../mail/outbox';
 import type { AgentModel } from '../agents/agent.model';
 import type { Principal } from '../auth/principal';
 import type { Actor } from '../../core/types';
-import type { ReportPdf, ReportPdfData } from './report-pdf';
+import { PHOTO_BYTES_MAX, type ReportPdf, type ReportPdfData } from './report-pdf';
 import { canDispatch } from './workorders.access';
 import type { ServiceReportDoc, ServiceReportModel, WorkOrderDoc, WorkOrderModel } from './workorders.model';
 import type { PartsLedger, UsedPart } from './workorders.seams';
@@ -200,6 +201,10 @@ export class ServiceReportService {
     }
   }
 
+  private photosOf(wo: WorkOrderDoc, ids: string[]): Promise<ReportPdfData['photos']> {
+    return readPhotos(wo, ids, (hash) => this.d.store.attachmentFile(hash));
+  }
+
   private async render(wo: WorkOrderDoc, report: ServiceReportDoc): Promise<Buffer> {
     const engineer = wo.engineerId ? await this.d.Agent.findById(wo.engineerId, { name: 1 }).lean() : null;
     const byEvent = (type: string) => wo.events.find((e) => e.type === type)?.by?.name;
@@ -224,10 +229,27 @@ export class ServiceReportService {
       parts: report.parts.map((x) => ({ sku: x.sku ?? '', qty: x.qty ?? 1, defectiveSerial: x.defectiveSerial ?? null, newSerial: x.newSerial ?? null })),
       signature: report.signature?.png ? { name: report.signature.name ?? '', png: signaturePng(report.signature.png) } : null,
       refused: report.refused?.reason ? { reason: report.refused.reason } : null,
+      photos: await this.photosOf(wo, report.photos ?? []),
       timeZone: await this.d.timeZoneOf(wo.team),
     };
     return this.d.pdf.render(data);
   }
+}
+
+/** The report's photos as files read from the attachment store, up to what one PDF shows; a missing file is named only. */
+async function readPhotos(wo: WorkOrderDoc, ids: string[], fileOf: (hash: string) => string): Promise<ReportPdfData['photos']> {
+  let bytes = 0;
+  const out: ReportPdfData['photos'] = [];
+  for (const id of ids) {
+    const photo = (wo.photos ?? []).find((x) => x.id === id);
+    if (!photo) continue;
+    const filename = photo.filename ?? 'photo';
+    const fits = photo.hash && (photo.size ?? 0) + bytes <= PHOTO_BYTES_MAX;
+    const image = fits ? await fs.promises.readFile(fileOf(photo.hash!)).catch(() => null) : null;
+    if (image) bytes += image.length;
+    out.push({ filename, image });
+  }
+  return out;
 }
 
 /** JPEG, PNG or WebP by their first bytes: what a browser shows as an image, whatever the Content-Type said. */

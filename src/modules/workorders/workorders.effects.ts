@@ -39,7 +39,7 @@ export function windowText(w: { start: Date; end: Date } | null | undefined, loc
 export type WorkOrderEventType = Extract<TimelineEventType, `workorder.${string}`>;
 
 export function timelineType(wo: WorkOrderDoc, change: WorkOrderChange): WorkOrderEventType | null {
-  if (change.kind === 'sla') return null;
+  if (change.kind === 'sla' || change.kind === 'quote') return null; // the quote's own lines are the quotes module's
   if (change.kind === 'created') return 'workorder.created';
   if (change.kind === 'report') return wo.report && (wo.report.version ?? 1) > 1 ? 'workorder.report_corrected' : 'workorder.report';
   if (change.kind === 'payment') return 'workorder.paid';

@@ -53,6 +53,8 @@ export function workOrderSchema(clock: Clock) {
         required: { type: Boolean, default: false },
         quoteId: { type: String, default: null },
         status: { type: String, enum: ['none', 'awaiting', 'paid'], default: 'none' },
+        /** what the customer did with the latest quote for it (awaiting payment: sent, accepted, declined or expired) */
+        quoteStatus: { type: String, enum: ['sent', 'accepted', 'declined', 'expired', null], default: null },
       },
       status: { type: String, enum: WO_STATUSES, default: 'new' },
       outcome: { reason: { type: String, enum: [...CANNOT_COMPLETE_REASONS, null], default: null }, note: { type: String, default: null } },

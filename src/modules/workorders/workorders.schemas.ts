@@ -96,7 +96,12 @@ export const workOrderView = z.object({
   unitId: z.string().nullable(),
   /** the unit's warranty (三包) when the work order was raised or re-linked: as GET /api/units/:id shows it */
   warranty: warrantyView.nullable(),
-  payment: z.object({ required: z.boolean(), quoteId: z.string().optional(), status: z.enum(['none', 'awaiting', 'paid']) }),
+  payment: z.object({
+    required: z.boolean(),
+    quoteId: z.string().optional(),
+    status: z.enum(['none', 'awaiting', 'paid']),
+    quoteStatus: z.enum(['sent', 'accepted', 'declined', 'expired']).optional().describe('while awaiting payment: what the customer did with the latest quote for it'),
+  }),
   sla: z.object({ onSite: z.object({ dueAt: z.string().nullable(), status: z.string() }).nullable(), escalationLevel: z.number() }),
   events: z.array(z.object({ type: z.string(), at: z.string().nullable(), by: z.object({ id: z.string().nullable(), name: z.string() }) })),
   createdAt: z.string().nullable(),

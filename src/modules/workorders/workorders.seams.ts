@@ -29,7 +29,11 @@ export interface Payment {
   required: boolean;
   quoteId?: string | null;
   status: 'none' | 'awaiting' | 'paid';
+  quoteStatus?: QuoteStatusOfPayment | null;
 }
+
+/** The latest quote of a work order awaiting payment, as the customer left it. */
+export type QuoteStatusOfPayment = 'sent' | 'accepted' | 'declined' | 'expired';
 
 /** Who pays (先款后货): an out-of-warranty repair is paid before anyone is dispatched. */
 export function paymentOf(kind: string, warranty: { status?: string } | null): Payment {

@@ -43,7 +43,7 @@ export function serializeWorkOrder(w: WorkOrderDoc, names: EngineerNames) {
     emergency: w.emergency,
     unitId: w.unitId ?? null,
     warranty: w.warranty ?? null,
-    payment: { required: !!w.payment?.required, ...(w.payment?.quoteId ? { quoteId: w.payment.quoteId } : {}), status: w.payment?.status ?? 'none' },
+    payment: { required: !!w.payment?.required, ...(w.payment?.quoteId ? { quoteId: w.payment.quoteId } : {}), status: w.payment?.status ?? 'none', ...(w.payment?.quoteStatus && w.payment.status === 'awaiting' ? { quoteStatus: w.payment.quoteStatus } : {}) },
     sla: serializeOnSite(w.sla as OnSiteSla | null),
     outcome: w.outcome?.reason ? { reason: w.outcome.reason, note: w.outcome.note ?? null } : null,
     visit: w.visit,

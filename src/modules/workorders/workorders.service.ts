@@ -12,7 +12,7 @@ import { assertDispatch, assertSee, canDispatch, listScope } from './workorders.
 import type { WorkOrderDoc, WorkOrderModel } from './workorders.model';
 import { DISPATCHER_STEPS, FINAL, nextStatus, plannedStatus, WoKind, WoStatus, WoStep } from './workorder-state';
 import type { OnSiteSla } from './onsite-sla';
-import { assertPaymentCleared, paymentOf, UnitLookup } from './workorders.seams';
+import { assertPaymentCleared, paymentOf, type QuoteStatusOfPayment, UnitLookup } from './workorders.seams';
 import { keys, WorkOrderIndex } from './workorders.index';
 
 export interface Window {
@@ -48,7 +48,8 @@ export interface StepInput {
   at?: Date;
 }
 
-export type ChangeKind = 'created' | 'planned' | 'step' | 'sla' | 'report' | 'payment';
+/** `quote`: what the customer did with its quote (the quotes module writes the ticket's line) */
+export type ChangeKind = 'created' | 'planned' | 'step' | 'sla' | 'report' | 'payment' | 'quote';
 
 /** What one write changed, for the listeners (timeline, sockets, on-site timers, customer mails). */
 export interface WorkOrderChange {
@@ -328,6 +329,29 @@ export class WorkOrderService {
   /** Quotes and payment (a later issue) call this when the quote of an out-of-warranty repair is paid. */
   async paymentCleared(id: string, quoteId: string, actor: Actor): Promise<WorkOrderDoc> {
     const { wo } = await this.write(id, async (cur) => (cur.payment?.status === 'paid' ? null : { kind: 'payment', set: { payment: { required: cur.payment?.required ?? false, quoteId, status: 'paid' } } }), actor);
+    return wo;
+  }
+
+  /**
+   * A quote for the work order was sent, accepted, declined or expired: the dispatcher sees what the
+   * customer did while the payment is awaited (a declined quote leaves the repair unpaid: a new quote
+   * or a cancellation follows). Ignored once paid, and when a quote older than the one it shows is
+   * declined or lapses.
+   */
+  async quoteAnswered(id: string, quoteId: string, quoteStatus: QuoteStatusOfPayment, actor: Actor): Promise<WorkOrderDoc | null> {
+    if (!(await this.byId(id))) return null;
+    const { wo } = await this.write(
+      id,
+      async (cur) => {
+        const p = cur.payment;
+        if (!p?.required || p.status === 'paid') return null;
+        // an older quote declined or lapsing leaves the newer one shown; accepted, any quote may be paid
+        if (p.quoteId && p.quoteId > quoteId && quoteStatus !== 'accepted') return null;
+        if (p.quoteId === quoteId && p.quoteStatus === quoteStatus) return null;
+        return { kind: 'quote', set: { payment: { required: true, quoteId, status: 'awaiting', quoteStatus } } };
+      },
+      actor,
+    );
     return wo;
   }
 

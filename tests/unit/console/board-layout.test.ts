@@ -1,4 +1,4 @@
-import { axisOf, instantAt, moved, overlapping, place, withinHours } from '../../../console/components/workorders/board-layout';
+import { axisOf, instantAt, moved, overlapping, place, shownSpans, withinHours } from '../../../console/components/workorders/board-layout';
 
 describe('dispatch board layout', () => {
   const axis = axisOf('2031-03-02T16:00:00.000Z', '2031-03-03T16:00:00.000Z'); // a Shanghai day: 06:00–22:00 shown
@@ -11,6 +11,20 @@ describe('dispatch board layout', () => {
     expect(new Date(instantAt(0.5 + 8 / (16 * 60), axis)).toISOString()).toBe('2031-03-03T06:15:00.000Z');
     expect(moved({ start: '2031-03-03T02:00:00Z', end: '2031-03-03T03:30:00Z' }, Date.parse('2031-03-03T06:00:00Z'))).toEqual({ start: '2031-03-03T06:00:00.000Z', end: '2031-03-03T07:30:00.000Z' });
     expect(moved(null, Date.parse('2031-03-03T06:00:00Z')).end).toBe('2031-03-03T08:00:00.000Z');
+  });
+  it('widens the axis to an emergency late at night and to early business hours, in whole hours within the day', () => {
+    const day = ['2031-03-02T16:00:00.000Z', '2031-03-03T16:00:00.000Z'] as const; // Shanghai, 3 March
+    // 09:00–18:00 business hours and a 10:00 visit: the usual 06:00–22:00
+    const usual = axisOf(...day, shownSpans([{ start: '2031-03-03T01:00:00Z', end: '2031-03-03T10:00:00Z' }], [{ start: '2031-03-03T02:00:00Z', end: '2031-03-03T03:00:00Z' }, null]));
+    expect(usual).toEqual(axis);
+    // an emergency 22:30–23:40 local: shown up to 24:00, not clamped to 22:00
+    const late = axisOf(...day, shownSpans([], [{ start: '2031-03-03T14:30:00Z', end: '2031-03-03T15:40:00Z' }]));
+    expect(late).toEqual({ start: Date.parse('2031-03-02T22:00:00Z'), end: Date.parse('2031-03-03T16:00:00Z') });
+    expect(place({ start: '2031-03-03T14:30:00Z', end: '2031-03-03T15:40:00Z' }, late).left).toBeGreaterThan(90);
+    // a service point that opens at 05:30: from 04:00 (an hour before, whole hours)
+    const early = axisOf(...day, shownSpans([{ start: '2031-03-02T21:30:00Z', end: '2031-03-03T04:00:00Z' }], []));
+    expect(early.start).toBe(Date.parse('2031-03-02T20:00:00Z'));
+    expect(early.end).toBe(Date.parse('2031-03-03T14:00:00Z'));
   });
   it('finds overlapping windows and windows outside business hours', () => {
     const w = (id: string, s: string, e: string) => ({ id, window: { start: `2031-03-03T${s}:00Z`, end: `2031-03-03T${e}:00Z` } });
