@@ -1,9 +1,12 @@
 /**
  * The V8 options `npm start` gives its API and worker processes (README "Running in production"),
- * before the caller's NODE_OPTIONS, which win: a young generation of at most 2 × 4 MB instead of
- * 2 × 16 MB (`--max-semi-space-size=4`; fewer resident megabytes for more frequent young collections).
+ * before the caller's NODE_OPTIONS, which win. The young generation: the API, where chat and the
+ * HTTP routes allocate most, keeps V8's 16 MB semi-spaces (17–28 % less CPU per chat message than
+ * 4 MB in chat3's bench/chat.ts runs, for at most 2 × 12 MB more resident memory); the workers take
+ * 2 × 4 MB (`--max-semi-space-size=4`), their memory being what exceeds 1 GB at 50 000 tickets
+ * (BENCHMARKS.md "Memory at 50 000 tickets").
  */
 export const NODE_FLAGS: Readonly<Record<'api' | 'workers', readonly string[]>> = {
-  api: ['--max-semi-space-size=4'],
+  api: ['--max-semi-space-size=16'],
   workers: ['--max-semi-space-size=4'],
 };
