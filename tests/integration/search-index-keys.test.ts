@@ -11,6 +11,7 @@ import { Analyzer } from '../../src/modules/search/analyzer';
 import { TicketSearchIndex } from '../../src/modules/search/ticket-index';
 import type { MessageDoc } from '../../src/modules/tickets/message.model';
 import type { TicketDoc } from '../../src/modules/tickets/ticket.model';
+import { startRedis, type StoreHandle } from '../../scripts/lib/embedded-stores';
 import { storeUrls } from '../helpers/harness';
 
 /** The hash tag of a key, as Redis Cluster reads it: the text between the first `{` and the next `}`, if not empty. */
@@ -40,12 +41,17 @@ describe('the search index keeps to what Redis Cluster allows', () => {
   const clock = new MovableClock();
   let redis: Redis;
   let monitor: Redis;
+  let own: StoreHandle;
   let conn: Connection;
   const seen: Seen[] = [];
 
   beforeAll(async () => {
     const urls = storeUrls(`t_${tag}`);
-    redis = new Redis(urls.redis);
+    // a Redis of its own: MONITOR on the suite-wide one also streams every other file's commands,
+    // and under that flood ioredis can take a monitor line for the MONITOR command's own reply
+    // ("Command queue state error")
+    own = await startRedis();
+    redis = new Redis(own.url);
     monitor = await redis.monitor();
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       const cmd = String(args[0]).toLowerCase();
@@ -57,6 +63,7 @@ describe('the search index keeps to what Redis Cluster allows', () => {
     monitor?.disconnect();
     redis?.disconnect();
     await conn?.close();
+    await own?.stop();
   });
 
   /** Everything MONITOR reported up to now: an ECHO of a fresh word is the last line to wait for. */
