@@ -25,6 +25,16 @@ export class LookupRows {
     const rows = keys.length === 1 ? [await this.Rows.findById(keys[0]).lean()] : await this.Rows.find({ _id: { $in: keys } }).lean();
     return rows.flatMap((r) => r?.ids ?? []);
   }
+
+  /**
+   * The documents the rows of `keys` name, read by `_id`, those that still `belong` (an id whose
+   * document moved to another owner, or was never stored, is left out: the readers' re-check).
+   */
+  async docs<D>(keys: string[], Model: { find(filter: object): PromiseLike<D[]> }, belong: (doc: D) => boolean): Promise<D[]> {
+    const ids = await this.ids(keys);
+    if (!ids.length) return [];
+    return (await Model.find({ _id: { $in: ids } })).filter(belong);
+  }
 }
 
 export function lookupRowsModel(conn: Connection, name: string): LookupRowModel {

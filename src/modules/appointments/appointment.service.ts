@@ -210,11 +210,8 @@ export class AppointmentService {
   /** A customer's appointments, newest slot first. */
   /** The customer's booked and cancelled visits, latest slot first, read by `_id` from the customer's row. */
   async ofCustomer(customerId: string): Promise<AppointmentDoc[]> {
-    const ids = await this.rows.ids([customerKey(customerId)]);
-    if (!ids.length) return [];
-    const found = await this.d.models.Appointment.find({ _id: { $in: ids } });
+    const found = await this.rows.docs<AppointmentDoc>([customerKey(customerId)], this.d.models.Appointment, (a) => String(a.customerId) === customerId && (a.status === 'booked' || a.status === 'cancelled'));
     return found
-      .filter((a) => String(a.customerId) === customerId && (a.status === 'booked' || a.status === 'cancelled'))
       .sort((a, b) => b.slotStart.getTime() - a.slotStart.getTime())
       .slice(0, 50);
   }

@@ -165,11 +165,8 @@ export class QuoteService {
 
   /** A ticket's quotes, newest first, read by `_id` from the ticket's row (never a scan of the quotes). */
   private async byTicket(ticketId: Types.ObjectId | string, limit: number): Promise<QuoteDoc[]> {
-    const ids = await this.d.rows.ids([ticketKey(ticketId)]);
-    if (!ids.length) return [];
-    const found = await this.d.Quote.find({ _id: { $in: ids } });
+    const found = await this.d.rows.docs<QuoteDoc>([ticketKey(ticketId)], this.d.Quote, (q) => String(q.ticketId) === String(ticketId));
     return found
-      .filter((q) => String(q.ticketId) === String(ticketId))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (String(a._id) < String(b._id) ? 1 : -1))
       .slice(0, limit);
   }

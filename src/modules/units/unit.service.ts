@@ -104,10 +104,8 @@ export class UnitService {
   }
 
   private async unitsOf(customerId: Types.ObjectId): Promise<UnitDoc[]> {
-    const ids = await this.rows.ids([CUSTOMER_KEY(customerId)]);
-    if (!ids.length) return [];
-    const units = await this.Unit.find({ _id: { $in: ids } }).sort({ _id: 1 });
-    return units.filter((u) => String(u.customerId) === String(customerId));
+    const units = await this.rows.docs<UnitDoc>([CUSTOMER_KEY(customerId)], this.Unit, (u) => String(u.customerId) === String(customerId));
+    return units.sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
   }
 
   // ---- warranty ------------------------------------------------------------------------------
