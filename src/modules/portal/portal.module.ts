@@ -40,7 +40,7 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 
 export interface PortalModuleDeps {
   auth: Pick<AuthService, 'authenticate'>;
-  tickets: Pick<TicketService, 'messages'>;
+  tickets: Pick<TicketService, 'messages' | 'recentOf'>;
   inbound: Pick<TicketInbound, 'receive'>;
   customers: Pick<CustomerService, 'get' | 'findByContact'>;
   units: UnitService;

@@ -19,7 +19,7 @@ export const SUBJECT_MAX = 200;
 
 export interface PortalDeps {
   Ticket: TicketModel;
-  tickets: Pick<TicketService, 'messages'>;
+  tickets: Pick<TicketService, 'messages' | 'recentOf'>;
   inbound: Pick<TicketInbound, 'receive'>;
   customers: { get(id: string | Types.ObjectId): Promise<CustomerDoc> };
   units: Pick<UnitService, 'ofCustomer' | 'find' | 'views' | 'register'>;
@@ -57,11 +57,8 @@ export class PortalService {
    */
   async tickets(customerId: string): Promise<TicketDoc[]> {
     const customer = await this.d.customers.get(customerId);
-    const recent = [...new Set((customer.recentTickets ?? []).map(String))];
-    if (recent.length >= RECENT_TICKETS) return this.d.Ticket.find({ customerId: customer._id }).sort({ _id: -1 }).limit(MAX_LIST);
-    if (!recent.length) return [];
-    const found = await this.d.Ticket.find({ _id: { $in: recent } });
-    return found.filter((t) => String(t.customerId) === String(customer._id)).sort((a, b) => (String(a._id) < String(b._id) ? 1 : -1));
+    if (new Set((customer.recentTickets ?? []).map(String)).size >= RECENT_TICKETS) return this.d.Ticket.find({ customerId: customer._id }).sort({ _id: -1 }).limit(MAX_LIST);
+    return this.d.tickets.recentOf(customer, null, MAX_LIST);
   }
 
   async ticket(customerId: string, number: number): Promise<TicketDoc> {
