@@ -13,8 +13,10 @@
  * The app runs with the V8 young generation `npm start` gives its processes (scripts/lib/process-flags.ts,
  * `--max-semi-space-size=4`) unless NODE_OPTIONS names another: the bench re-runs itself with that
  * flag, and prints the one it measured (SEMI_SPACE=16 measures 16 MB, SEMI_SPACE=default V8's own).
- *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change, DEADLINE_S=180;
- *                                     PROFILE=file.cpuprofile writes the app's CPU profile of the window;
+ *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change, DEADLINE_S=180,
+ *                                     DRAIN_S=20: the wait for the last deliveries before the window ends;
+ *                                     PROFILE=file.cpuprofile writes the app's CPU profile of the window,
+ *                                     HEAP_PROFILE=file.heapprofile its sampled allocations;
  *                                     STAGES=1 prints where each message's time went, bench/lib/chat-stages.ts)
  */
 import { spawnSync } from 'node:child_process';
@@ -28,6 +30,8 @@ import { deadline, loadAverage, login, processCpuSeconds, runBench, spawnClient,
 const VISITORS = Number(process.env.VISITORS ?? 2000);
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
+/** how long the window waits after the last send for every message to reach the agent (a loaded machine needs more) */
+const DRAIN_S = Number(process.env.DRAIN_S ?? 20);
 
 const SEMI_SPACE_FLAG = /--max-semi-space-size[= ](\d+)/;
 /** What `npm start` gives the API process (scripts/lib/process-flags.ts; the bench runs API and workers in one). */
@@ -50,7 +54,7 @@ function reRunUnderFlag(): void {
 // The clients, plain JS in a child process: visitors, then the agent, then the timed sends.
 const CLIENTS = `
 const { io } = require('socket.io-client');
-const { url, token, visitors, rate, seconds, stages } = JSON.parse(process.env.BENCH);
+const { url, token, visitors, rate, seconds, stages, drainS } = JSON.parse(process.env.BENCH);
 // each visitor from an address of its own (X-Forwarded-For, the app trusting the loopback proxy), as on
 // the web: the per-address limits on new chats (chat.limits.ts) then see 2 000 visitors, not one bench
 let peers = 0;
@@ -111,7 +115,7 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
     }, 5);
   });
   const sendMs = Date.now() - start;
-  const until = Date.now() + 20000;
+  const until = Date.now() + drainS * 1000;
   while ((lat.length + errors) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   counting = false;
   await phase('end', lat.length + errors);
@@ -157,9 +161,11 @@ async function main() {
   };
   let redis0 = new Map<string, number>();
   try {
-    const client = spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS, stages: !!stages }, { ipc: true });
+    const client = spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS, stages: !!stages, drainS: DRAIN_S }, { ipc: true });
     let t0 = { app: process.cpuUsage(), store: 0, redis: 0 };
     const profiler = process.env.PROFILE ? new inspector.Session() : null;
+    // HEAP_PROFILE=file.heapprofile: where the window's allocations are made (sampled; what the GC then collects)
+    const heap = process.env.HEAP_PROFILE ? new inspector.Session() : null;
     client.child.on('message', (m: { phase?: string; handled?: number }) => {
       void (async () => {
         if (m.phase === 'start') {
@@ -167,6 +173,10 @@ async function main() {
             profiler.connect();
             await profiler.post('Profiler.enable');
             await profiler.post('Profiler.start');
+          }
+          if (heap) {
+            heap.connect();
+            await heap.post('HeapProfiler.startSampling', { samplingInterval: 16384 });
           }
           rec.reset();
           rec.start();
@@ -197,6 +207,11 @@ async function main() {
             const { profile } = await profiler.post('Profiler.stop');
             fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
             profiler.disconnect();
+          }
+          if (heap) {
+            const { profile } = await heap.post('HeapProfiler.stopSampling');
+            fs.writeFileSync(process.env.HEAP_PROFILE!, JSON.stringify(profile));
+            heap.disconnect();
           }
         }
         client.child.send({ ok: true });
