@@ -121,10 +121,12 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
   await phase('end', lat.length + errors);
   lat.sort((a, b) => a - b);
   ackLat.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ sent: total, sendMs, delivered: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? null, ackP50: pct(ackLat, 0.5), ackP99: pct(ackLat, 0.99), frames, stages: stages ? seen : undefined }));
-  for (const s of socks) s.disconnect();
-  agent.disconnect();
-  process.exit(0);
+  process.stdout.write(JSON.stringify({ sent: total, sendMs, delivered: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? null, ackP50: pct(ackLat, 0.5), ackP99: pct(ackLat, 0.99), frames, stages: stages ? seen : undefined }), () => {
+    // exit once the figures are written: a large write (STAGES) is still in the pipe when write returns
+    for (const s of socks) s.disconnect();
+    agent.disconnect();
+    process.exit(0);
+  });
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
