@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { EMBEDDED_MONGO_HEAP, EMBEDDED_MONGO_JVM, freePort, startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { NODE_FLAGS } from '../scripts/lib/process-flags';
 import { fillTickets } from './lib/fill';
 import { deadline, loadAverage, login, ROOT, runBench } from './lib/harness';
 
@@ -57,12 +58,12 @@ function childPid(pid: number, entry: string): number | undefined {
   return row ? Number(row.trim().split(/\s+/)[0]) : undefined;
 }
 
-/** From a process's log, heap-probe.cjs's last line per thread (the main thread, each mail-parse thread). */
-function heapPeaks(log: string): string {
+/** From a process's log, heap-probe.cjs's last line per thread of process `pid` (the main thread, each mail-parse thread; a restart appends another pid's). */
+function heapPeaks(log: string, pid: number | undefined): string {
   const last = new Map<string, { thread: number; majors: number; maxUsedMb: number; maxLiveMb: number; limitMb: number }>();
   for (const m of fs.readFileSync(log, 'utf8').matchAll(/^heap-probe (\{.*\})$/gm)) {
-    const p = JSON.parse(m[1]) as { thread: number; majors: number; maxUsedMb: number; maxLiveMb: number; limitMb: number };
-    last.set(String(p.thread), p);
+    const p = JSON.parse(m[1]) as { pid: number; thread: number; majors: number; maxUsedMb: number; maxLiveMb: number; limitMb: number };
+    if (p.pid === pid) last.set(String(p.thread), p);
   }
   const rows = [...last.values()].sort((a, b) => a.thread - b.thread);
   return rows.length ? rows.map((p) => `${p.thread ? `thread ${p.thread}` : 'main thread'}: heap used ≤ ${p.maxUsedMb} MB, live after a full GC ≤ ${p.maxLiveMb} MB (${p.majors} full GCs, bound ${p.limitMb} MB)`).join('; ') : 'no heap-probe line';
@@ -235,8 +236,8 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const healthyFullMs = await healthy(base, 120_000);
     console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s (${rebuilds}), ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} report calls answered other than 200, retried) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
     console.log(`  run ${run} redis: ${redisKeys}`);
-    console.log(`  run ${run} workers: RSS peak ${Math.round(workersPeak)} MB (during the ${workersPeakAt})${HEAP_PROBE ? `; ${heapPeaks(path.join(dataDir, 'logs', 'workers.log'))}` : ''}`);
-    if (HEAP_PROBE) console.log(`  run ${run} api: ${heapPeaks(path.join(dataDir, 'logs', 'api.log'))}`);
+    console.log(`  run ${run} workers: RSS peak ${Math.round(workersPeak)} MB (during the ${workersPeakAt})${HEAP_PROBE ? `; ${heapPeaks(path.join(dataDir, 'logs', 'workers.log'), pids.workers)}` : ''}`);
+    if (HEAP_PROBE) console.log(`  run ${run} api: ${heapPeaks(path.join(dataDir, 'logs', 'api.log'), pids.api)}`);
     return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
   } catch (err) {
     for (const name of ['api', 'workers']) console.error(`the end of ${name}.log:\n${fs.existsSync(path.join(dataDir, 'logs', `${name}.log`)) ? fs.readFileSync(path.join(dataDir, 'logs', `${name}.log`), 'utf8').split('\n').slice(-15).join('\n') : '(none)'}`);
@@ -252,7 +253,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
 
 async function main() {
   const cancel = deadline(RUNS * 30 * 60_000, 'memory bench did not finish in time', 1);
-  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP} ${JVM_ARGS.join(' ') || '(no other options)'}, ${FROM_SOURCES ? 'from the sources under tsx' : 'compiled, as npm start'}); load ${loadAverage()}`);
+  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP} ${JVM_ARGS.join(' ') || '(no other options)'}, ${FROM_SOURCES ? 'from the sources under tsx' : 'compiled, as npm start'}; V8 options ${Object.entries(NODE_FLAGS).map(([k, v]) => `${k} ${v.join(' ')}`).join(', ')}${HEAP_PROBE ? ', heap-probe.cjs preloaded' : ''}); load ${loadAverage()}`);
   if (!FROM_SOURCES) execFileSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   const rows: Record<string, number>[] = [];
   for (let run = 1; run <= RUNS; run++) rows.push(await oneRun(run));
