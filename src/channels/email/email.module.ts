@@ -94,7 +94,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const ackLimiter = new RateLimiterRedis({ storeClient: core.redis, keyPrefix: `${core.config.queuePrefix}:mail-ack`, points: ACKS_PER_HOUR, duration: 3600 });
   const log = core.log.child({ component: 'mail-intake' });
   // threads start with the first mail a worker process parses; API-only processes never start any
-  const parsePool = new MailParsePool({ threads: core.config.mailParseThreads, dataDir: core.config.dataDir, log });
+  const parsePool = new MailParsePool({ threads: core.config.mailParseThreads, heapMb: core.config.mailParseHeapMb, dataDir: core.config.dataDir, log });
   const inbound = new InboundMail({
     tickets: d.tickets,
     timeline: d.timeline,
