@@ -24,7 +24,8 @@
  * app's event-loop delay over the breach window, with the load average.
  * Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
  *   npx tsx bench/sla-timers.ts            (PENDING=100000 SAMPLE=200 TARGET=PT20S RATE=0 to change;
- *                                          RATE=50: the sample made, and so falling due, at 50 tickets/s)
+ *                                          RATE=50: the sample made, and so falling due, at 50 tickets/s;
+ *                                          SLA_TIMER_CONCURRENCY=8: the timer loop's evaluations at once)
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -73,7 +74,10 @@ type Stage = (typeof STAGES)[number];
 
 async function main(): Promise<void> {
   const cancelDeadline = deadline(420_000, 'bench did not finish within 7 minutes');
-  const app = await startBenchApp({ name: 'sla', mongoHeap: '1g', monitorCommands: true });
+  // SLA_TIMER_CONCURRENCY: the timer loop's evaluations at once (the app's default unless given)
+  const env = process.env.SLA_TIMER_CONCURRENCY ? { SLA_TIMER_CONCURRENCY: process.env.SLA_TIMER_CONCURRENCY } : undefined;
+  const app = await startBenchApp({ name: 'sla', mongoHeap: '1g', monitorCommands: true, env });
+  console.log(`timer loop: ${app.c.config.slaTimerConcurrency} evaluations at once`);
   const { c, server } = app;
   try {
     const sla = (c.modules.find((m) => m.name === 'sla') as unknown as { sla: SlaService }).sla;
@@ -106,8 +110,10 @@ async function main(): Promise<void> {
     client.on('commandStarted', (e) => {
       const cmd = e.command as Record<string, any>;
       if (Date.now() >= windowFrom && !['ping', 'hello', 'ismaster', 'endSessions', 'getMore', 'killCursors'].includes(e.commandName)) mongoCommands++;
-      if (cmd.findAndModify === 'tickets' && cmd.update?.$set?.sla?.escalations) {
-        pendingWrites.set(e.requestId, (cmd.update.$set.sla.escalations as { _id: unknown }[]).map((x) => String(x._id)));
+      // the SLA write: a findAndModify (before the lean evaluation, and every other SLA write) or an update
+      const slaSet = cmd.findAndModify === 'tickets' ? cmd.update?.$set?.sla : cmd.update === 'tickets' && cmd.updates?.length === 1 ? cmd.updates[0].u?.$set?.sla : undefined;
+      if (slaSet?.escalations) {
+        pendingWrites.set(e.requestId, (slaSet.escalations as { _id: unknown }[]).map((x) => String(x._id)));
       } else if (cmd.find === 'tickets' && cmd.filter?._id) pendingReads.set(e.requestId, Array.isArray(cmd.filter._id.$in) ? cmd.filter._id.$in.map(String) : [String(cmd.filter._id)]);
     });
     client.on('commandSucceeded', (e) => {
@@ -115,8 +121,8 @@ async function main(): Promise<void> {
       const ids = pendingWrites.get(e.requestId);
       if (ids) {
         pendingWrites.delete(e.requestId);
-        const reply = e.reply as { value?: unknown };
-        if (reply.value) for (const id of ids) stamp(id, 'written', t);
+        const reply = e.reply as { value?: unknown; n?: number };
+        if (reply.value || reply.n) for (const id of ids) stamp(id, 'written', t);
       }
       for (const read of pendingReads.get(e.requestId) ?? []) {
         const list = reads.get(read) ?? [];
