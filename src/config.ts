@@ -73,7 +73,7 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]+$/).default('aftercare').transform(hashTaggedPrefix),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
-  SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   ONSITE_TARGET: businessDuration('PT4H'),
   ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
   APPOINTMENT_SLOT: isoDuration('PT2H'),
