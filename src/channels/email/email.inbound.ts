@@ -17,6 +17,7 @@ import type { Dsn } from './dsn';
 import type { EmailDelivery } from './email.delivery';
 import { intakeRecord, type IntakeOutcome } from './mail-intake.model';
 import type { InboundJob } from './mail-job';
+import { ApplyGate } from './apply-gate';
 import { attachmentId, ParsedMail } from './mail-parse';
 import { keptParticipants, PARTICIPANTS, participantsOf, participantsToAdd, type MailParticipantsModel } from './mail-participants.model';
 import { MailRef, MailRefModel, recordMailRef } from './mail-ref.model';
@@ -74,6 +75,7 @@ export class InboundMail {
   /** the channel's own writes of a mail (its references, its intake record) and those of concurrent mails share bulk writes (issue #23) */
   private readonly refs: GroupCommit;
   private readonly order: SenderOrder;
+  private readonly gate = new ApplyGate();
   private readonly log: Logger;
 
   constructor(private readonly d: InboundMailDeps) {
@@ -102,7 +104,7 @@ export class InboundMail {
       }
       let parsed: ParsedMessage;
       try {
-        parsed = await this.d.parse(file);
+        parsed = await this.gate.parse(() => this.d.parse(file));
       } catch (err) {
         const reason = `unparseable: ${(err as Error).message}`.slice(0, 500);
         if (job.attemptsMade + 1 >= PARSE_ATTEMPTS) {
@@ -111,6 +113,8 @@ export class InboundMail {
         }
         throw err;
       }
+      // with the mails parsed about now, so that their writes share commands
+      await this.gate.ready();
       await turn.wait();
       const { outcome, refs } = await this.apply(job, parsed);
       // the mail's references and its intake record in one bulk write, last: a crash before it
