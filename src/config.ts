@@ -63,6 +63,8 @@ const envSchema = z.object({
     .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
     .transform((v) => (v ? parseDuration(v) : null)),
   MAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  // below ~20 MB a parse thread does not start (its code does not fit); bench/parse-heap.ts
+  MAIL_PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(64),
   MAIL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   MAIL_RETRY_FOR: isoDuration('PT12H'),
   MAIL_RETRY_MAX_DELAY: isoDuration('PT10M'),
@@ -73,6 +75,7 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]+$/).default('aftercare').transform(hashTaggedPrefix),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   ONSITE_TARGET: businessDuration('PT4H'),
   ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
   APPOINTMENT_SLOT: isoDuration('PT2H'),
@@ -144,6 +147,8 @@ export type Config = Readonly<{
   attachmentRetentionMs: number | null;
   /** worker threads that parse inbound mail; 0: one per CPU */
   mailParseThreads: number;
+  /** each mail-parse thread's V8 heap bound (MB); a mail that needs more is failed alone */
+  mailParseHeapMb: number;
   /** inbound mails a worker process ingests at once (each sender's mails still in order) */
   mailIngestConcurrency: number;
   /** an inbound mail's job is retried for at least this long before it is dead-lettered */
@@ -158,6 +163,8 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** SLA timer evaluations at once in one workers process (claimed in due order: fewer at once, the earliest breaches out first) */
+  slaTimerConcurrency: number;
   /** the on-site target of a work order from dispatch, in the team's business hours (ISO 8601) */
   onSiteTarget: string;
   /** the on-site target of an emergency work order, around the clock */
@@ -245,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,
     attachmentRetentionMs: e.ATTACHMENT_RETENTION,
     mailParseThreads: e.MAIL_PARSE_THREADS,
+    mailParseHeapMb: e.MAIL_PARSE_HEAP_MB,
     mailIngestConcurrency: e.MAIL_INGEST_CONCURRENCY,
     mailRetryForMs: e.MAIL_RETRY_FOR,
     mailRetryMaxDelayMs: e.MAIL_RETRY_MAX_DELAY,
@@ -255,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    slaTimerConcurrency: e.SLA_TIMER_CONCURRENCY,
     onSiteTarget: e.ONSITE_TARGET,
     onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
     appointmentSlotMs: e.APPOINTMENT_SLOT,
