@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { EMBEDDED_MONGO_HEAP, EMBEDDED_MONGO_JVM, freePort, startMongo, startRedis } from '../scripts/lib/embedded-stores';
+import { NODE_FLAGS } from '../scripts/lib/process-flags';
 import { fillTickets } from './lib/fill';
 import { deadline, loadAverage, login, ROOT, runBench } from './lib/harness';
 
@@ -37,6 +38,8 @@ const IDLE_AFTER_MS = 40_000;
 const FROM_SOURCES = process.env.START === 'tsx';
 /** the store's JVM options as start.ts gives them (EMBEDDED_MONGO_JVM); JVM=before: none beyond the heap */
 const JVM_ARGS = process.env.JVM === 'before' ? [] : EMBEDDED_MONGO_JVM;
+/** HEAP_PROBE=1: the API and workers with bench/lib/heap-probe.cjs preloaded; prints each isolate's largest V8 heap used and left by a full collection (the live peak) */
+const HEAP_PROBE = process.env.HEAP_PROBE === '1';
 const START_ARGS = FROM_SOURCES ? ['--import', 'tsx', 'scripts/start.ts'] : ['dist/scripts/start.js'];
 
 function rssMb(pid: number | undefined): number {
@@ -53,6 +56,17 @@ function childPid(pid: number, entry: string): number | undefined {
   const rows = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split('\n');
   const row = rows.find((r) => r.includes(entry));
   return row ? Number(row.trim().split(/\s+/)[0]) : undefined;
+}
+
+/** From a process's log, heap-probe.cjs's last line per thread of process `pid` (the main thread, each mail-parse thread; a restart appends another pid's). */
+function heapPeaks(log: string, pid: number | undefined): string {
+  const last = new Map<string, { thread: number; majors: number; maxUsedMb: number; maxLiveMb: number; limitMb: number }>();
+  for (const m of fs.readFileSync(log, 'utf8').matchAll(/^heap-probe (\{.*\})$/gm)) {
+    const p = JSON.parse(m[1]) as { pid: number; thread: number; majors: number; maxUsedMb: number; maxLiveMb: number; limitMb: number };
+    if (p.pid === pid) last.set(String(p.thread), p);
+  }
+  const rows = [...last.values()].sort((a, b) => a.thread - b.thread);
+  return rows.length ? rows.map((p) => `${p.thread ? `thread ${p.thread}` : 'main thread'}: heap used ≤ ${p.maxUsedMb} MB, live after a full GC ≤ ${p.maxLiveMb} MB (${p.majors} full GCs, bound ${p.limitMb} MB)`).join('; ') : 'no heap-probe line';
 }
 
 async function healthy(base: string, timeoutMs: number): Promise<number> {
@@ -114,7 +128,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
   const [store, redisStore] = await Promise.all([startMongo({ file: path.join(dataDir, 'mongo', 'aftercare.mv'), maxHeap: EMBEDDED_MONGO_HEAP, jvmArgs: JVM_ARGS }), startRedis({ dataDir: path.join(dataDir, 'redis') })]);
   const port = await freePort();
   const smtpPort = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', MONGODB_URI: `${store.url}/aftercare`, REDIS_URL: redisStore.url, SMTP_MESSAGES_PER_IP_PER_HOUR: '1000000', SMTP_MAX_CONNECTIONS_PER_IP: '1000' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(smtpPort), LOG_LEVEL: 'warn', MONGODB_URI: `${store.url}/aftercare`, REDIS_URL: redisStore.url, SMTP_MESSAGES_PER_IP_PER_HOUR: '1000000', SMTP_MAX_CONNECTIONS_PER_IP: '1000', ...(HEAP_PROBE ? { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', `--require ${path.join(__dirname, 'lib', 'heap-probe.cjs')}`].join(' ').trim() } : {}) };
   const base = `http://127.0.0.1:${port}`;
   const start = () => spawn(process.execPath, START_ARGS, { cwd: ROOT, env, stdio: 'ignore' });
   let app = start();
@@ -124,6 +138,15 @@ async function oneRun(run: number): Promise<Record<string, number>> {
   const queue = (name: string) => new Queue(name, { connection: redis, prefix: PREFIX });
   try {
     const healthyEmptyMs = await healthy(base, 120_000);
+    // the workers' resident peak, sampled every second from here to the measurement after the traffic
+    const workersPid = childPid(app.pid!, 'src/main/workers.');
+    let workersPeak = 0;
+    let workersPeakAt = 'seed';
+    let stage = 'seed';
+    const sampler = setInterval(() => {
+      const mb = rssMb(workersPid);
+      if (mb > workersPeak) [workersPeak, workersPeakAt] = [mb, stage];
+    }, 1000);
     const db = client.db('aftercare');
     const t0 = Date.now();
     const filled = await fillTickets(db, await db.collection('tickets').estimatedDocumentCount(), TICKETS, { messages: 2 });
@@ -131,6 +154,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     console.log(`  run ${run}: healthy on the empty store in ${healthyEmptyMs} ms; ${filled} tickets seeded in ${fillS.toFixed(0)} s`);
     // the workers rebuild the live queue index and the search index over what the seed wrote
     const t1 = Date.now();
+    stage = 'rebuilds';
     const tickets = queue('tickets');
     const search = queue('search');
     await tickets.add('rebuild-index', {}, { jobId: `bench-rebuild-index-${run}` });
@@ -146,6 +170,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const rebuilds = `live queue ${await tickets.getJobState(`bench-rebuild-index-${run}`)}, search ${await search.getJobState(`bench-rebuild-search-${run}`)}`;
     // traffic through the product's paths
     const t2 = Date.now();
+    stage = 'traffic';
     let retried = 0;
     let unavailable = 0;
     const mail = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 10 });
@@ -198,6 +223,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
     const rss = measure();
     const total = sum(rss);
+    clearInterval(sampler);
     // and once the mail parse threads have gone idle (they stop 30 s after their last mail)
     await new Promise((r) => setTimeout(r, IDLE_AFTER_MS));
     const idle = measure();
@@ -210,9 +236,11 @@ async function oneRun(run: number): Promise<Record<string, number>> {
     const healthyFullMs = await healthy(base, 120_000);
     console.log(`  run ${run} (load ${loadAverage()}): ${count} tickets (${filled} seeded in ${fillS.toFixed(0)} s, rebuilds ${rebuildS.toFixed(0)} s (${rebuilds}), ${MAILS} mails (${retried} sends retried after a 4xx) + 200 API tickets with queue/search/reports (${unavailable} report calls answered other than 200, retried) ${trafficS.toFixed(0)} s); RSS MB right after the traffic ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${total} MB; ${IDLE_AFTER_MS / 1000} s later ${Object.entries(idle).map(([k, v]) => `${k} ${v}`).join(', ')}: sum ${sum(idle)} MB; healthy empty ${healthyEmptyMs} ms, restart on the full store ${Date.now() - t3} ms`);
     console.log(`  run ${run} redis: ${redisKeys}`);
+    console.log(`  run ${run} workers: RSS peak ${Math.round(workersPeak)} MB (during the ${workersPeakAt})${HEAP_PROBE ? `; ${heapPeaks(path.join(dataDir, 'logs', 'workers.log'), pids.workers)}` : ''}`);
+    if (HEAP_PROBE) console.log(`  run ${run} api: ${heapPeaks(path.join(dataDir, 'logs', 'api.log'), pids.api)}`);
     return { ...rss, total, idleTotal: sum(idle), healthyEmptyMs, healthyFullMs };
   } catch (err) {
-    for (const name of ['api', 'workers']) console.error(`the end of ${name}.log:\n${fs.readFileSync(path.join(dataDir, 'logs', `${name}.log`), 'utf8').split('\n').slice(-15).join('\n')}`);
+    for (const name of ['api', 'workers']) console.error(`the end of ${name}.log:\n${fs.existsSync(path.join(dataDir, 'logs', `${name}.log`)) ? fs.readFileSync(path.join(dataDir, 'logs', `${name}.log`), 'utf8').split('\n').slice(-15).join('\n') : '(none)'}`);
     throw err;
   } finally {
     await stopChild(app);
@@ -225,7 +253,7 @@ async function oneRun(run: number): Promise<Record<string, number>> {
 
 async function main() {
   const cancel = deadline(RUNS * 30 * 60_000, 'memory bench did not finish in time', 1);
-  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP} ${JVM_ARGS.join(' ') || '(no other options)'}, ${FROM_SOURCES ? 'from the sources under tsx' : 'compiled, as npm start'}); load ${loadAverage()}`);
+  console.log(`memory of all npm start processes at ${TICKETS} tickets (H2 backend, mongo-java-server -Xmx${EMBEDDED_MONGO_HEAP} ${JVM_ARGS.join(' ') || '(no other options)'}, ${FROM_SOURCES ? 'from the sources under tsx' : 'compiled, as npm start'}; V8 options ${Object.entries(NODE_FLAGS).map(([k, v]) => `${k} ${v.join(' ')}`).join(', ')}${HEAP_PROBE ? ', heap-probe.cjs preloaded' : ''}); load ${loadAverage()}`);
   if (!FROM_SOURCES) execFileSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   const rows: Record<string, number>[] = [];
   for (let run = 1; run <= RUNS; run++) rows.push(await oneRun(run));

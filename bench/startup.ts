@@ -12,6 +12,22 @@ import path from 'node:path';
 import { freePort } from '../scripts/lib/embedded-stores';
 import { loadAverage, processCpuSeconds, ROOT, runBench } from './lib/harness';
 
+/** When a process started (ms since the epoch), from /proc: field 22 of its stat, in clock ticks after boot. */
+function startedAt(pid: number): number {
+  const btime = Number(/^btime (\d+)/m.exec(fs.readFileSync('/proc/stat', 'utf8'))![1]);
+  const ticks = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]);
+  return btime * 1000 + (ticks * 1000) / 100;
+}
+
+/** ms after `t0` at which a process's log first says `msg` (pino JSON lines), or '–'. */
+function loggedAt(file: string, msg: string, t0: number): string {
+  for (const line of fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : []) {
+    if (!line.includes(`"msg":"${msg}"`)) continue;
+    return String(Number(/"time":(\d+)/.exec(line)![1]) - t0);
+  }
+  return '–';
+}
+
 function treeRssMb(pid: number): number {
   const ps = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' });
   const rows = ps.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
@@ -46,7 +62,7 @@ function perProcess(pid: number): string {
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftercare-bench-start-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SMTP_PORT: String(await freePort()), LOG_LEVEL: 'info' };
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
   // what `npm start` runs: its build step, then the compiled orchestrator (START=tsx: from the sources under tsx)
@@ -68,7 +84,15 @@ async function main() {
     await new Promise((r) => setTimeout(r, 100));
   }
   const healthyMs = Date.now() - t0;
-  await new Promise((r) => setTimeout(r, 3000));
+  // what the start waited for: the stores (the API and workers are spawned once both answer), then
+  // each process's own start; and the CPU each process spent until healthy (robust to the load)
+  const kids = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').map((r) => r.trim().split(/\s+/));
+  const pidOf = (re: RegExp) => Number(kids.find((r) => re.test(r.slice(1).join(' ')))?.[0]);
+  const [apiPid, workersPid, javaPid] = [pidOf(/src\/main\/api\./), pidOf(/src\/main\/workers\./), pidOf(/^java /)];
+  const cpuAtHealthy = `CPU s until healthy: api ${processCpuSeconds(apiPid).toFixed(1)}, workers ${processCpuSeconds(workersPid).toFixed(1)}, mongo-java-server ${processCpuSeconds(javaPid).toFixed(1)}, orchestrator ${processCpuSeconds(child.pid).toFixed(1)}`;
+  await new Promise((r) => setTimeout(r, 3000)); // the logs written (pino writes asynchronously)
+  const logs = path.join(dataDir, 'logs');
+  const stages = `ms after the spawn: stores ready (api spawned) ${Math.round(startedAt(apiPid) - t0)}, demo seeded ${loggedAt(path.join(logs, 'api.log'), 'demo organisation seeded', t0)}, api listening ${loggedAt(path.join(logs, 'api.log'), 'api listening', t0)}, workers running ${loggedAt(path.join(logs, 'workers.log'), 'workers running', t0)}, healthy ${healthyMs}`;
   const idleMb = treeRssMb(child.pid!);
   const idle = perProcess(child.pid!);
   const api = Number(execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(child.pid)], { encoding: 'utf8' }).split('\n').find((r) => r.includes('src/main/api.'))!.trim().split(/\s+/)[0]);
@@ -89,7 +113,7 @@ async function main() {
   const stopMs = Date.now() - t1;
   fs.rmSync(dataDir, { recursive: true, force: true });
   console.log(JSON.stringify({ healthyMs, idleRssMb: idleMb, afterLoadRssMb: busyMb, stopMs, apiCpuMsPerTicket, load: loadAverage(), start: fromSources ? 'tsx' : 'compiled' }));
-  console.log(`  idle ${idle}\n  after 500 tickets ${busy}`);
+  console.log(`  ${stages}\n  ${cpuAtHealthy}\n  idle ${idle}\n  after 500 tickets ${busy}`);
 }
 
 runBench(main);

@@ -63,6 +63,8 @@ const envSchema = z.object({
     .refine((v) => !v || durationText.safeParse(v).success, 'must be an ISO 8601 duration such as P365D, or empty (attachments kept)')
     .transform((v) => (v ? parseDuration(v) : null)),
   MAIL_PARSE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  // below ~20 MB a parse thread does not start (its code does not fit); bench/parse-heap.ts
+  MAIL_PARSE_HEAP_MB: z.coerce.number().int().min(32).max(4096).default(64),
   MAIL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   MAIL_RETRY_FOR: isoDuration('PT12H'),
   MAIL_RETRY_MAX_DELAY: isoDuration('PT10M'),
@@ -145,6 +147,8 @@ export type Config = Readonly<{
   attachmentRetentionMs: number | null;
   /** worker threads that parse inbound mail; 0: one per CPU */
   mailParseThreads: number;
+  /** each mail-parse thread's V8 heap bound (MB); a mail that needs more is failed alone */
+  mailParseHeapMb: number;
   /** inbound mails a worker process ingests at once (each sender's mails still in order) */
   mailIngestConcurrency: number;
   /** an inbound mail's job is retried for at least this long before it is dead-lettered */
@@ -248,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpMessagesPerIpPerHour: e.SMTP_MESSAGES_PER_IP_PER_HOUR,
     attachmentRetentionMs: e.ATTACHMENT_RETENTION,
     mailParseThreads: e.MAIL_PARSE_THREADS,
+    mailParseHeapMb: e.MAIL_PARSE_HEAP_MB,
     mailIngestConcurrency: e.MAIL_INGEST_CONCURRENCY,
     mailRetryForMs: e.MAIL_RETRY_FOR,
     mailRetryMaxDelayMs: e.MAIL_RETRY_MAX_DELAY,

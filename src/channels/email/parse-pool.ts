@@ -13,11 +13,26 @@ export interface ParsePoolOptions {
   dataDir: string;
   /** a mail still being parsed after this is given up (its thread is stopped) */
   timeoutMs?: number;
+  /**
+   * Each thread's V8 heap bound (old generation, MB; `resourceLimits.maxOldGenerationSizeMb`). A mail
+   * whose parse needs more stops its thread, not the process: that mail's parse rejects with
+   * MailParseOutOfMemoryError and the next mail gets a new thread. 0 or absent: V8's own bound.
+   */
+  heapMb?: number;
   log: Logger;
 }
 
 /** What parsing costs at most: longer is a mail the parser cannot cope with, not a busy machine. */
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** A mail whose parse needed more heap than a parse thread may have (ParsePoolOptions.heapMb). */
+export class MailParseOutOfMemoryError extends Error {
+  readonly code = 'MAIL_PARSE_OUT_OF_MEMORY';
+  constructor(heapMb: number, cause: Error) {
+    super(`parsing needed more than the parse thread's ${heapMb} MB heap`, { cause });
+    this.name = 'MailParseOutOfMemoryError';
+  }
+}
 
 /**
  * Mail parsing off the event loop: a pool of worker threads (piscina) that parse stored raw mails,
@@ -47,6 +62,7 @@ export class MailParsePool {
         idleTimeout: 30_000,
         // tasks do file I/O and await it all; no thread is parked between tasks
         atomics: 'disabled',
+        ...(this.opts.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb } } : {}),
       });
       this.pool.on('error', (err: Error) => this.opts.log.error({ err }, 'mail parse pool error'));
     }
@@ -56,7 +72,13 @@ export class MailParsePool {
   /** Parses a stored raw mail in a worker thread; rejects when it cannot be parsed or takes too long. */
   async parse(file: string): Promise<ParsedMessage> {
     const task: ParseTask = { file, dataDir: this.opts.dataDir };
-    return (await this.piscina.run(task, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) })) as ParsedMessage;
+    try {
+      return (await this.piscina.run(task, { signal: AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) })) as ParsedMessage;
+    } catch (err) {
+      // the thread hit its heap bound (Node stops that thread alone; piscina starts another)
+      if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new MailParseOutOfMemoryError(this.opts.heapMb ?? 0, err as Error);
+      throw err;
+    }
   }
 
   /** What the pool has done since it started: mails parsed, time in a thread and waiting for one (ms). */
