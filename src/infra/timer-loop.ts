@@ -43,6 +43,8 @@ export class TimerLoop {
   private readonly inFlight = new Set<Promise<void>>();
   /** the last claim found nothing due */
   private drained = true;
+  /** the loop sleeps because every slot is taken: the first evaluation to finish wakes it */
+  private full = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly o: TimerLoopOptions) {}
@@ -123,13 +125,17 @@ export class TimerLoop {
           for (const id of ids) this.fire(id);
           this.drained = ids.length === 0;
           this.settle();
-          // all slots taken: a finishing evaluation nudges; else sleep until the earliest time left
-          if (ids.length < free && next !== null) sleep = Math.min(longest, next - this.o.clock.now().getTime());
+          // fewer due than slots: sleep until the earliest time left; every slot asked for was
+          // filled: claim again at once if one opened during the claim, else the first to finish wakes the loop
+          if (ids.length < free) {
+            if (next !== null) sleep = Math.min(longest, next - this.o.clock.now().getTime());
+          } else if (this.running < this.o.concurrency) sleep = 0;
         } catch (err) {
           if (!this.stopped) this.o.log.warn({ err: (err as Error).message }, 'timer claim failed; retrying');
           sleep = RETRY_MS;
         }
       }
+      this.full = this.running >= this.o.concurrency;
       if (this.stopped || this.nudged || sleep <= 0) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
@@ -156,7 +162,11 @@ export class TimerLoop {
         this.running--;
         this.inFlight.delete(p);
         this.settle();
-        if (this.running === this.o.concurrency - 1) this.nudge(); // a slot opened while all were taken
+        if (this.full) {
+          // a slot opened while all were taken (whenever it opened: not only the last one taken)
+          this.full = false;
+          this.nudge();
+        }
       });
     this.inFlight.add(p);
   }

@@ -160,4 +160,30 @@ describe('timer loop order and concurrency', () => {
     expect(most).toBeLessThanOrEqual(4);
     expect(most).toBeGreaterThan(1);
   });
+
+  it('claims again as soon as a slot opens, whichever slot it is (no sleep with due entries and free slots)', async () => {
+    const c = createRedis(storeUrls('unused').redis, 'command', log);
+    clients.push(c);
+    await waitReady(c);
+    const set = new TimerSet(c, `{tlf${crypto.randomBytes(4).toString('hex')}}`, 'test');
+    const now = Date.now();
+    const ids = Array.from({ length: 120 }, (_, i) => `f${i}`);
+    await Promise.all(ids.map((id, i) => set.put(id, now - 5000 + i, 1)));
+    const done = new Set<string>();
+    // evaluations of uneven length, so that slots open while a claim is on its way
+    const fire = async (id: string) => {
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 4)));
+      await set.put(id, null, 1);
+      done.add(id);
+    };
+    // a sleep towards the far maximum would outlast the wait below: only a nudge or a claim at once moves on
+    const loop = new TimerLoop({ set, clock: systemClock, fire, subscriber: () => createRedis(storeUrls('unused').redis, 'subscriber', log), log, concurrency: 3, leaseMs: 30_000, maxSleepMs: 120_000 });
+    await loop.start();
+    try {
+      await eventually(async () => done.size === ids.length, 20_000);
+    } finally {
+      await loop.stop();
+    }
+    expect(done.size).toBe(ids.length);
+  });
 });
