@@ -29,6 +29,11 @@ describe('SLA timers evaluation', () => {
     const res = await (await app.as('agent1@demo.local')).post('/api/tickets').send(buildTicketBody({ customer: buildCustomer({ name: 'Lin Qi', phone: '+86 139 5555 6666' }), priority: 'urgent', type: 'warranty', channel: 'voice', subject: `Compressor noise ${++made}` }));
     expect(res.status).toBe(201);
     expect(res.body.sla).toMatchObject({ policy: 'urgent voice warranty 1h', firstResponse: { status: 'active' } });
+    // the creation's effects done and their journal cleared (a deferred bulk write), so that what a test records is the evaluation's own
+    await eventually(async () => {
+      await app.c.events.flush();
+      return ((await app.c.models.Ticket.findById(res.body.id, { effects: 1 }).lean())?.effects ?? []).length === 0 || null;
+    });
     return res.body as { id: string; number: number; subject: string; team: string; sla: { firstResponse: { dueAt: string } } };
   };
   /** the commands on the tickets collection while `flow` runs */
