@@ -13,19 +13,25 @@
  * The app runs with the V8 young generation `npm start` gives its processes (scripts/lib/process-flags.ts,
  * `--max-semi-space-size=4`) unless NODE_OPTIONS names another: the bench re-runs itself with that
  * flag, and prints the one it measured (SEMI_SPACE=16 measures 16 MB, SEMI_SPACE=default V8's own).
- *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change, DEADLINE_S=180;
- *                                     PROFILE=file.cpuprofile writes the app's CPU profile of the window)
+ *   npx tsx bench/chat.ts            (VISITORS=2000 RATE=1000 SECONDS=10 to change, DEADLINE_S=180,
+ *                                     DRAIN_S=20: the wait for the last deliveries before the window ends;
+ *                                     PROFILE=file.cpuprofile writes the app's CPU profile of the window,
+ *                                     HEAP_PROFILE=file.heapprofile its sampled allocations;
+ *                                     STAGES=1 prints where each message's time went, bench/lib/chat-stages.ts)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import { NODE_FLAGS } from '../scripts/lib/process-flags';
 import { CommandRecorder } from '../src/infra/command-monitor';
+import { ChatStages } from './lib/chat-stages';
 import { deadline, loadAverage, login, processCpuSeconds, runBench, spawnClient, startBenchApp } from './lib/harness';
 
 const VISITORS = Number(process.env.VISITORS ?? 2000);
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
+/** how long the window waits after the last send for every message to reach the agent (a loaded machine needs more) */
+const DRAIN_S = Number(process.env.DRAIN_S ?? 20);
 
 const SEMI_SPACE_FLAG = /--max-semi-space-size[= ](\d+)/;
 /** What `npm start` gives the API process (scripts/lib/process-flags.ts; the bench runs API and workers in one). */
@@ -48,7 +54,7 @@ function reRunUnderFlag(): void {
 // The clients, plain JS in a child process: visitors, then the agent, then the timed sends.
 const CLIENTS = `
 const { io } = require('socket.io-client');
-const { url, token, visitors, rate, seconds } = JSON.parse(process.env.BENCH);
+const { url, token, visitors, rate, seconds, stages, drainS } = JSON.parse(process.env.BENCH);
 // each visitor from an address of its own (X-Forwarded-For, the app trusting the loopback proxy), as on
 // the web: the per-address limits on new chats (chat.limits.ts) then see 2 000 visitors, not one bench
 let peers = 0;
@@ -82,11 +88,14 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
   const sentAt = new Map();
   const lat = [];
   const ackLat = [];
+  const seen = []; // STAGES: [n, sent at, received at] of each message the agent got
   let errors = 0;
   agent.on('message:new', (p) => {
     const m = /^bench (\\d+)$/.exec(p.message && p.message.body);
     if (!m || !sentAt.has(m[1])) return;
-    lat.push(Date.now() - sentAt.get(m[1]));
+    const now = Date.now();
+    lat.push(now - sentAt.get(m[1]));
+    if (stages) seen.push([Number(m[1]), sentAt.get(m[1]), now]);
     sentAt.delete(m[1]);
   });
   const total = rate * seconds;
@@ -106,13 +115,13 @@ const pct = (a, p) => a.length ? a[Math.min(a.length - 1, Math.floor(a.length * 
     }, 5);
   });
   const sendMs = Date.now() - start;
-  const until = Date.now() + 20000;
+  const until = Date.now() + drainS * 1000;
   while ((lat.length + errors) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   counting = false;
   await phase('end', lat.length + errors);
   lat.sort((a, b) => a - b);
   ackLat.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ sent: total, sendMs, delivered: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? null, ackP50: pct(ackLat, 0.5), ackP99: pct(ackLat, 0.99), frames }));
+  process.stdout.write(JSON.stringify({ sent: total, sendMs, delivered: lat.length, errors, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat[lat.length - 1] ?? null, ackP50: pct(ackLat, 0.5), ackP99: pct(ackLat, 0.99), frames, stages: stages ? seen : undefined }));
   for (const s of socks) s.disconnect();
   agent.disconnect();
   process.exit(0);
@@ -130,6 +139,7 @@ interface ClientFigures {
   ackP50: number | null;
   ackP99: number | null;
   frames: number;
+  stages?: [number, number, number][];
 }
 
 async function main() {
@@ -137,6 +147,7 @@ async function main() {
   // on a machine shared by several engineers' suites the warm-up alone can take minutes: DEADLINE_S
   const limitS = Number(process.env.DEADLINE_S ?? 180);
   const cancelDeadline = deadline(limitS * 1000, `bench did not finish within ${limitS} s`);
+  const stages = process.env.STAGES ? new ChatStages().install() : null;
   const app = await startBenchApp({ name: 'chat', env: { TRUST_PROXY: 'loopback' }, monitorCommands: true });
   const { c, server } = app;
   const token = await login(server.url, 'agent1@demo.local');
@@ -150,9 +161,11 @@ async function main() {
   };
   let redis0 = new Map<string, number>();
   try {
-    const client = spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS }, { ipc: true });
+    const client = spawnClient<ClientFigures>(CLIENTS, { url: server.url, token, visitors: VISITORS, rate: RATE, seconds: SECONDS, stages: !!stages, drainS: DRAIN_S }, { ipc: true });
     let t0 = { app: process.cpuUsage(), store: 0, redis: 0 };
     const profiler = process.env.PROFILE ? new inspector.Session() : null;
+    // HEAP_PROFILE=file.heapprofile: where the window's allocations are made (sampled; what the GC then collects)
+    const heap = process.env.HEAP_PROFILE ? new inspector.Session() : null;
     client.child.on('message', (m: { phase?: string; handled?: number }) => {
       void (async () => {
         if (m.phase === 'start') {
@@ -161,13 +174,19 @@ async function main() {
             await profiler.post('Profiler.enable');
             await profiler.post('Profiler.start');
           }
+          if (heap) {
+            heap.connect();
+            await heap.post('HeapProfiler.startSampling', { samplingInterval: 16384 });
+          }
           rec.reset();
           rec.start();
+          stages?.start();
           redis0 = await redisCalls();
           t0 = { app: process.cpuUsage(), store: processCpuSeconds(pids.store), redis: processCpuSeconds(pids.redis) };
         } else if (m.phase === 'end') {
           await c.events.flush(); // effects still queued count against the window
           const app1 = process.cpuUsage(t0.app);
+          stages?.stop();
           // per message handled in the window (delivered or refused): a backlog at its end is not counted as done
           const n = m.handled || RATE * SECONDS;
           window.handled = n;
@@ -188,6 +207,11 @@ async function main() {
             const { profile } = await profiler.post('Profiler.stop');
             fs.writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
             profiler.disconnect();
+          }
+          if (heap) {
+            const { profile } = await heap.post('HeapProfiler.stopSampling');
+            fs.writeFileSync(process.env.HEAP_PROFILE!, JSON.stringify(profile));
+            heap.disconnect();
           }
         }
         client.child.send({ ok: true });
@@ -218,6 +242,7 @@ async function main() {
       console.log(`  per message: app CPU ${k.appUs.toFixed(0)} µs, mongo-java-server CPU ${k.storeUs.toFixed(0)} µs, Redis CPU ${k.redisUs.toFixed(0)} µs, ${k.roundTrips.toFixed(3)} MongoDB round trips`);
       console.log(`  MongoDB commands in the window: ${k.commands}`);
       console.log(`  Redis commands per message: ${k.redisCalls.toFixed(1)} (${k.redisTop})`);
+      if (stages && r.stages) console.log(['  where the time went, per message (STAGES=1; ms):', ...stages.report(r.stages)].join('\n'));
       console.log(`  WebSocket frames to the clients per message: ${(r.frames / (window.handled ?? r.sent)).toFixed(2)}; app RSS ${k.rssMb.toFixed(0)} MB at the end of the window, peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     }
   } finally {

@@ -7,8 +7,10 @@
  *   npx tsx bench/mail-intake.ts          (SMALL=3000 BIG=12 to change the mix)
  *   SPLIT=1 npx tsx bench/mail-intake.ts  (the queue held until every mail is accepted, then
  *                                          ingestion alone: its rate and its CPU per mail)
+ *   PROFILE=/tmp/x.cpuprofile             (a CPU profile of the app's main thread over the window)
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EmailModule } from '../src/channels/email/email.module';
@@ -20,6 +22,12 @@ function processCpu(pid: number | undefined): number {
   if (!pid) return NaN;
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Redis calls by command so far (INFO commandstats), to count the commands each mail costs. */
+async function redisCommands(redis: { info(section: string): Promise<string> }): Promise<Map<string, number>> {
+  const stats = await redis.info('commandstats');
+  return new Map([...stats.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
 }
 
 const SMALL = Number(process.env.SMALL ?? 3000);
@@ -74,12 +82,19 @@ async function main() {
     const port = (c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
     const total = SMALL + BIG + 1;
     if (SPLIT) await c.queues.get('mail-in').pause();
+    const profiler = process.env.PROFILE ? new inspector.Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      if (!SPLIT) await profiler.post('Profiler.start');
+    }
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
     let cpu0 = process.cpuUsage();
     let storeCpu0 = processCpu(app.stores.mongo.process.pid);
     let redisCpu0 = processCpu(app.stores.redis.process.pid);
     let t0 = Date.now();
+    let redis0 = await redisCommands(c.redis);
     rec.start();
     const { child, result: sent } = spawnClient<Record<string, number>>(SENDER, { port, small: SMALL, big: BIG, connections: CONNECTIONS });
     console.log(`  load average at start: ${loadAverage()}`);
@@ -94,7 +109,9 @@ async function main() {
       storeCpu0 = processCpu(app.stores.mongo.process.pid);
       redisCpu0 = processCpu(app.stores.redis.process.pid);
       t0 = Date.now();
+      redis0 = await redisCommands(c.redis);
       rec.reset();
+      await profiler?.post('Profiler.start');
       await c.queues.get('mail-in').resume();
       console.log('  (SPLIT: all mails accepted with the queue held; the figures below are for ingestion alone)');
     }
@@ -107,6 +124,12 @@ async function main() {
     const ms = Date.now() - t0;
     h.disable();
     rec.stop();
+    const redis1 = await redisCommands(c.redis);
+    if (profiler) {
+      fs.writeFileSync(process.env.PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+      profiler.disconnect();
+    }
+    const redisBy = [...redis1].map(([k, v]) => [k, v - (redis0.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
     const cpu = process.cpuUsage(cpu0);
     const appCpu = (cpu.user + cpu.system) / 1e6;
     const storeCpu = processCpu(app.stores.mongo.process.pid) - storeCpu0;
@@ -135,6 +158,8 @@ async function main() {
     console.log(`  parse pool: ${pool.threads} threads, ${pool.completed} mails parsed, ${pool.runMs.mean.toFixed(1)} ms each in a thread (p50 ${pool.runMs.p50.toFixed(1)}, p99 ${pool.runMs.p99.toFixed(1)}), waiting for a thread ${pool.waitMs.mean.toFixed(1)} ms (p99 ${pool.waitMs.p99.toFixed(1)})`);
     const per = (sec: number) => ((sec * 1000) / Math.max(1, ingested)).toFixed(1);
     console.log(`  round trips to MongoDB per ingested mail: ${(rec.commands.length / Math.max(1, ingested)).toFixed(1)} (${rec.scans().length} scans in the window, the sweepers'${process.env.BENCH_DETAIL ? `; ${rec.describe()}` : ''})`);
+    const perMail = (n: number) => (n / Math.max(1, ingested)).toFixed(1);
+    console.log(`  Redis commands per ingested mail: ${perMail(redisBy.reduce((t, [, v]) => t + v, 0))} (${redisBy.slice(0, 10).map(([k, v]) => `${k} ${perMail(v)}`).join(', ')})`);
     console.log(`  CPU per ingested mail: app process (event loop + parse threads) ${per(appCpu)} ms, mongo-java-server ${per(storeCpu)} ms, redis ${per(redisCpu)} ms (${appCpu.toFixed(1)} / ${storeCpu.toFixed(1)} / ${redisCpu.toFixed(1)} s over ${(ms / 1000).toFixed(1)} s on 2 cores)`);
   } finally {
     cancelDeadline();

@@ -24,7 +24,9 @@
  * app's event-loop delay over the breach window, with the load average.
  * Own stores (mongo-java-server, Redis) on 127.0.0.1; stops by itself.
  *   npx tsx bench/sla-timers.ts            (PENDING=100000 SAMPLE=200 TARGET=PT20S RATE=0 to change;
- *                                          RATE=50: the sample made, and so falling due, at 50 tickets/s)
+ *                                          RATE=50: the sample made, and so falling due, at 50 tickets/s;
+ *                                          SLA_TIMER_CONCURRENCY=8: the timer loop's evaluations at once;
+ *                                          AT_ONCE=40: sample tickets created 40 at once, a denser burst than 10)
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -42,6 +44,8 @@ const TARGET = process.env.TARGET ?? 'PT20S';
 /** sample tickets created per second (so breaches fall due at that rate); 0: as fast as creation goes */
 const RATE = Number(process.env.RATE ?? 0);
 const BATCH = 1000;
+/** sample tickets created at once (AT_ONCE=40: a denser burst than the default 10) */
+const AT_ONCE = Number(process.env.AT_ONCE ?? 10);
 /** PROFILE=file.cpuprofile: a CPU profile of this process (the app) over the breach window, with its top functions by self time */
 const PROFILE = process.env.PROFILE;
 
@@ -73,7 +77,10 @@ type Stage = (typeof STAGES)[number];
 
 async function main(): Promise<void> {
   const cancelDeadline = deadline(420_000, 'bench did not finish within 7 minutes');
-  const app = await startBenchApp({ name: 'sla', mongoHeap: '1g', monitorCommands: true });
+  // SLA_TIMER_CONCURRENCY: the timer loop's evaluations at once (the app's default unless given)
+  const env = process.env.SLA_TIMER_CONCURRENCY ? { SLA_TIMER_CONCURRENCY: process.env.SLA_TIMER_CONCURRENCY } : undefined;
+  const app = await startBenchApp({ name: 'sla', mongoHeap: '1g', monitorCommands: true, env });
+  console.log(`timer loop: ${app.c.config.slaTimerConcurrency} evaluations at once`);
   const { c, server } = app;
   try {
     const sla = (c.modules.find((m) => m.name === 'sla') as unknown as { sla: SlaService }).sla;
@@ -106,8 +113,10 @@ async function main(): Promise<void> {
     client.on('commandStarted', (e) => {
       const cmd = e.command as Record<string, any>;
       if (Date.now() >= windowFrom && !['ping', 'hello', 'ismaster', 'endSessions', 'getMore', 'killCursors'].includes(e.commandName)) mongoCommands++;
-      if (cmd.findAndModify === 'tickets' && cmd.update?.$set?.sla?.escalations) {
-        pendingWrites.set(e.requestId, (cmd.update.$set.sla.escalations as { _id: unknown }[]).map((x) => String(x._id)));
+      // the SLA write: a findAndModify (before the lean evaluation, and every other SLA write) or an update
+      const slaSet = cmd.findAndModify === 'tickets' ? cmd.update?.$set?.sla : cmd.update === 'tickets' && cmd.updates?.length === 1 ? cmd.updates[0].u?.$set?.sla : undefined;
+      if (slaSet?.escalations) {
+        pendingWrites.set(e.requestId, (slaSet.escalations as { _id: unknown }[]).map((x) => String(x._id)));
       } else if (cmd.find === 'tickets' && cmd.filter?._id) pendingReads.set(e.requestId, Array.isArray(cmd.filter._id.$in) ? cmd.filter._id.$in.map(String) : [String(cmd.filter._id)]);
     });
     client.on('commandSucceeded', (e) => {
@@ -115,8 +124,8 @@ async function main(): Promise<void> {
       const ids = pendingWrites.get(e.requestId);
       if (ids) {
         pendingWrites.delete(e.requestId);
-        const reply = e.reply as { value?: unknown };
-        if (reply.value) for (const id of ids) stamp(id, 'written', t);
+        const reply = e.reply as { value?: unknown; n?: number };
+        if (reply.value || reply.n) for (const id of ids) stamp(id, 'written', t);
       }
       for (const read of pendingReads.get(e.requestId) ?? []) {
         const list = reads.get(read) ?? [];
@@ -149,15 +158,20 @@ async function main(): Promise<void> {
     // inside a timer's job: how long each part of the evaluation and its after-work takes (wrapped
     // where the service holds them; the same objects, timed)
     const parts = new Map<string, number[]>();
+    const spans = new Map<string, [from: number, to: number][]>(); // the same calls' wall-clock spans
     const timed = (name: string, obj: Record<string, unknown> | undefined, method: string) => {
       const fn = obj?.[method] as ((...a: unknown[]) => Promise<unknown>) | undefined;
       if (!obj || typeof fn !== 'function') return;
       obj[method] = async (...a: unknown[]) => {
         const start = performance.now();
+        const wall = Date.now();
         try {
           return await fn.apply(obj, a);
         } finally {
-          if (Date.now() >= windowFrom) (parts.get(name) ?? parts.set(name, []).get(name)!).push(performance.now() - start);
+          if (Date.now() >= windowFrom) {
+            (parts.get(name) ?? parts.set(name, []).get(name)!).push(performance.now() - start);
+            (spans.get(name) ?? spans.set(name, []).get(name)!).push([wall, Date.now()]);
+          }
         }
       };
     };
@@ -195,11 +209,11 @@ async function main(): Promise<void> {
     const createRedis0 = await redisCommands();
     const createCpu0 = process.cpuUsage();
     const t1 = performance.now();
-    for (let i = 0; i < SAMPLE; i += 10) {
+    for (let i = 0; i < SAMPLE; i += AT_ONCE) {
       // RATE paces the sample (their timers then fall due at that rate); unset: as fast as creation goes
       if (RATE > 0) await sleep(Math.max(0, t1 + (1000 * i) / RATE - performance.now()));
       const made = await Promise.all(
-        Array.from({ length: Math.min(10, SAMPLE - i) }, (_, j) =>
+        Array.from({ length: Math.min(AT_ONCE, SAMPLE - i) }, (_, j) =>
           c.tickets.create({ channel: 'web', subject: `Bench ${i + j}`, team: 'support', priority: 'urgent', customer: { name: `Bench ${i + j}`, email: `bench${i + j}@example.com` }, message: { channel: 'web', body: 'help', author: { type: 'customer', name: 'Bench' } } }, { type: 'system', name: 'bench' }),
         ),
       );
@@ -320,6 +334,11 @@ async function main(): Promise<void> {
     }
     const dueSpread = (lastDue - firstDue) / 1000;
     console.log(`triggered by their own timer's claim ${byTimer}, by the sweeper ${bySweep}; the ${SAMPLE} breaches fell due within ${dueSpread.toFixed(1)} s`);
+    // what ran while the breaches were on their way (first due time → last breach published): the follow-ups compete with them
+    const lastPublished = Math.max(...rows.map((r) => r.published).filter(Number.isFinite));
+    const during = (name: string) => (spans.get(name) ?? []).filter(([from, to]) => from < lastPublished && to > firstDue);
+    const fu = during('followUp (mails, timeline line)');
+    console.log(`during the breaches (${((lastPublished - firstDue) / 1000).toFixed(1)} s from the first due time to the last breach published): ${fu.length} follow-ups running (${(fu.reduce((a, [f, t]) => a + Math.min(t, lastPublished) - Math.max(f, firstDue), 0) / 1000).toFixed(1)} job-s), ${during('check (whole evaluation)').length} evaluations`);
     const ran = parts.get('check (whole evaluation)') ?? [];
     const busy = ran.reduce((a, b) => a + b, 0) / 1000;
     console.log(`evaluations in the window (warnings and breaches) ${ran.length} from ${claimCalls} claims: ${busy.toFixed(1)} evaluation-seconds, ${(busy / windowSec).toFixed(1)} running on average`);

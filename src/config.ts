@@ -75,6 +75,7 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]+$/).default('aftercare').transform(hashTaggedPrefix),
   SLA_WARNING_RATIO: z.coerce.number().gt(0).lt(1).default(0.8),
   SLA_ESCALATION_STEP: isoDuration('PT1H'),
+  SLA_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   ONSITE_TARGET: businessDuration('PT4H'),
   ONSITE_EMERGENCY_TARGET: businessDuration('PT4H'),
   APPOINTMENT_SLOT: isoDuration('PT2H'),
@@ -162,6 +163,8 @@ export type Config = Readonly<{
   queuePrefix: string;
   slaWarningRatio: number;
   slaEscalationStepMs: number;
+  /** SLA timer evaluations at once in one workers process (claimed in due order: fewer at once, the earliest breaches out first) */
+  slaTimerConcurrency: number;
   /** the on-site target of a work order from dispatch, in the team's business hours (ISO 8601) */
   onSiteTarget: string;
   /** the on-site target of an emergency work order, around the clock */
@@ -260,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: e.QUEUE_PREFIX,
     slaWarningRatio: e.SLA_WARNING_RATIO,
     slaEscalationStepMs: e.SLA_ESCALATION_STEP,
+    slaTimerConcurrency: e.SLA_TIMER_CONCURRENCY,
     onSiteTarget: e.ONSITE_TARGET,
     onSiteEmergencyTarget: e.ONSITE_EMERGENCY_TARGET,
     appointmentSlotMs: e.APPOINTMENT_SLOT,

@@ -9,7 +9,8 @@ type Waiter<D> = { resolve: (doc: D | null) => void; reject: (err: unknown) => v
  * the key on every store; alone, a read is the same `findById` as before, a turn later. Read after
  * every write its caller awaited: batching, not a cache. Hydrated, each caller gets a document of
  * its own (the same id asked twice is two documents); `lean`, callers share the plain objects and
- * must not change them. `objectIds: false` for collections keyed by strings (contacts).
+ * must not change them. `objectIds: false` for collections keyed by strings (contacts); `projection`:
+ * only those fields are read.
  */
 export class ByIdReader<T, D = HydratedDocument<T>> {
   private pending = new Map<string, Waiter<D>[]>();
@@ -17,13 +18,13 @@ export class ByIdReader<T, D = HydratedDocument<T>> {
 
   constructor(
     private readonly model: Model<T>,
-    private readonly opts: { lean?: boolean; objectIds?: boolean; max?: number } = {},
+    private readonly opts: { lean?: boolean; objectIds?: boolean; max?: number; projection?: Record<string, 0 | 1> } = {},
   ) {}
 
   get(id: string | Types.ObjectId): Promise<D | null> {
     const key = String(id);
     // an id that is no ObjectId fails (or misses) as findById would, without failing the batch
-    if (this.opts.objectIds !== false && !Types.ObjectId.isValid(key)) return (this.opts.lean ? this.model.findById(id).lean() : this.model.findById(id)) as never;
+    if (this.opts.objectIds !== false && !Types.ObjectId.isValid(key)) return (this.opts.lean ? this.model.findById(id, this.opts.projection).lean() : this.model.findById(id, this.opts.projection)) as never;
     return new Promise((resolve, reject) => {
       const waiters = this.pending.get(key);
       if (waiters) waiters.push({ resolve, reject });
@@ -42,7 +43,7 @@ export class ByIdReader<T, D = HydratedDocument<T>> {
 
   private async read(ids: string[]): Promise<Map<string, unknown>> {
     const { model } = this;
-    const q = ids.length === 1 ? model.find({ _id: ids[0] }) : model.find({ _id: { $in: ids } });
+    const q = ids.length === 1 ? model.find({ _id: ids[0] }, this.opts.projection) : model.find({ _id: { $in: ids } }, this.opts.projection);
     const docs = (this.opts.lean ? await q.lean() : await q) as { _id: unknown }[];
     return new Map(docs.map((d) => [String(d._id), d]));
   }

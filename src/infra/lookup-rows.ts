@@ -16,6 +16,14 @@ export class LookupRows {
     await this.Rows.updateOne({ _id: key }, { $addToSet: { ids: id } }, { upsert: true });
   }
 
+  /** Adds many ids to many rows, 500 rows to a bulkWrite (a migration naming older documents). */
+  async addAll(rows: { key: string; ids: Types.ObjectId[] }[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      const ops = rows.slice(i, i + 500).map((r) => ({ updateOne: { filter: { _id: r.key }, update: { $addToSet: { ids: { $each: r.ids } } }, upsert: true } }));
+      await this.Rows.bulkWrite(ops, { ordered: false });
+    }
+  }
+
   async remove(id: Types.ObjectId, keys: string[]): Promise<void> {
     for (const key of keys) await this.Rows.updateOne({ _id: key }, { $pull: { ids: id } });
   }

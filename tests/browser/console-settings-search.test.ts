@@ -130,4 +130,44 @@ describe('console: settings, search and views in headless Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await page.context().close();
   });
+
+  it('a supervisor lists tickets by a custom field, in Chinese, and keeps the list as a view', async () => {
+    const manager = await web.app.as('manager@demo.local');
+    expect((await manager.post('/api/fields').send({ key: 'error_code', label: { en: 'Error code', 'zh-CN': '故障码' }, type: 'select', options: [{ value: 'e4', label: { en: 'E4 drain', 'zh-CN': 'E4 排水故障' } }, { value: 'e7', label: { en: 'E7 heater', 'zh-CN': 'E7 加热故障' } }] })).status).toBe(201);
+    const made = [];
+    for (const [subject, code] of [['Washer shows E4 after a wash', 'e4'], ['Washer shows E7 and stays cold', 'e7']]) {
+      const { ticket } = await web.app.c.tickets.create({ channel: 'voice', subject, team: 'support', type: 'fault', customer: { name: 'Zhou Min', phone: '+86 138 0000 1111' }, message: { channel: 'voice', body: subject, author: { type: 'customer', name: 'Zhou Min' } }, fields: { error_code: code } }, SYSTEM);
+      made.push(ticket.number);
+    }
+    const page = await signIn(web.browser, web.app.url, 'supervisor@demo.local', { hash: '#/tickets', locale: 'zh-CN' });
+    await page.locator('select[name=locale]').selectOption('zh-CN');
+    await page.locator('.filters summary').click();
+    await page.locator('select[name=filterField]').selectOption('error_code');
+    await page.locator('select[name=filterValue]').selectOption('e4');
+    await page.getByRole('button', { name: '添加筛选' }).click();
+    await page.waitForFunction(() => location.hash.includes('fields.error_code=e4'));
+    await page.locator('.field-chips .chip', { hasText: '故障码: E4 排水故障' }).waitFor();
+    const e4 = page.locator(`.results li.qi[data-number="${made[0]}"]`);
+    await e4.waitFor();
+    // only the E4 ticket
+    await page.waitForFunction((n) => !document.querySelector(`.results li.qi[data-number="${n}"]`), made[1]);
+    expect(await page.locator('.results li.qi').count()).toBe(1);
+
+    await page.locator('.save-view-button').click();
+    await page.locator('input[name=viewName]').fill('E4 排水');
+    await page.locator('form.save-view button[type=submit]').click();
+    const view = page.locator('.view-list li[data-view="E4 排水"]');
+    await view.waitFor();
+    expect(await view.getAttribute('class')).toContain('active');
+    expect(await view.locator('.count').getAttribute('data-count')).toBe('1');
+
+    // removing the filter lists both again; the view brings it back
+    await page.locator('.field-chips .chip button').click();
+    await page.locator(`.results li.qi[data-number="${made[1]}"]`).waitFor();
+    await view.locator('a').click();
+    await page.locator('.field-chips .chip', { hasText: 'E4' }).waitFor();
+    await page.waitForFunction((n) => !document.querySelector(`.results li.qi[data-number="${n}"]`), made[1]);
+    await e4.waitFor();
+    await page.context().close();
+  });
 });

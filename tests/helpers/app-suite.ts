@@ -1,5 +1,12 @@
 import { startTestApp, TestApp, TestAppOptions } from './harness';
 
+/**
+ * How long a suite's set-up may take: an app on its stores starts in a few seconds, but on a
+ * machine whose cores the other suites (and CI's neighbours) hold, it took over 60 s. A set-up is
+ * not what a suite asserts, so it gets room; the tests keep their own timeouts.
+ */
+export const SETUP_TIMEOUT_MS = 180_000;
+
 export interface AppSuite<S> {
   /** the app on the real stores (set in the suite's beforeAll) */
   app: TestApp;
@@ -19,7 +26,7 @@ export function appSuite<S extends { url: string; close(): Promise<void> } = nev
     if (opts.mail) suite.sink = await opts.mail();
     const mailEnv: Record<string, string> = suite.sink ? { SMTP_URL: suite.sink.url } : {};
     suite.app = await startTestApp({ ...opts.app, env: { ...mailEnv, ...opts.app?.env } });
-  }, 60000);
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await suite.app?.close();
     await suite.sink?.close();

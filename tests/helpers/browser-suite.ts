@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { appSuite, AppSuite } from './app-suite';
+import { appSuite, AppSuite, SETUP_TIMEOUT_MS } from './app-suite';
 import { ensureConsoleBundle, launchChromium, signInConsole } from './browser';
 import type { TestAppOptions } from './harness';
 
@@ -22,13 +22,13 @@ export interface BrowserSuite<S> extends AppSuite<S> {
 export function browserSuite<S extends { url: string; close(): Promise<void> } = never>(
   opts: { app?: TestAppOptions; mail?: () => Promise<S>; csp?: boolean; signIn?: SignInOptions } = {},
 ): BrowserSuite<S> {
-  beforeAll(() => ensureConsoleBundle());
+  beforeAll(() => ensureConsoleBundle(), SETUP_TIMEOUT_MS);
   const suite = appSuite(opts) as BrowserSuite<S>;
   const violations: string[][] = [];
   suite.signIn = (email, o = {}) => signInConsole(suite.browser, suite.app.url, email, { ...opts.signIn, ...(opts.csp ? { violations } : {}), ...o });
   beforeAll(async () => {
     suite.browser = await launchChromium();
-  }, 60000);
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await suite.browser?.close();
   });

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Types } from 'mongoose';
-import { addParticipants, MAX_PARTICIPANTS, mailParticipantsModel, participantsOf } from '../../src/channels/email/mail-participants.model';
+import { MAX_PARTICIPANTS, mailParticipantsModel } from '../../src/channels/email/mail-participants.model';
 import type { MovableClock } from '../../src/infra/clock';
 import { buildBounce, buildMail } from '../fixtures/mail/build';
 import { startSink } from '../fixtures/mail/sink';
@@ -79,13 +78,46 @@ describe('mail intake', () => {
   });
 
   it('keeps every participant that mails landing on one ticket at once bring in, up to the cap', async () => {
-    const M = mailParticipantsModel(suite.app.c.conn);
-    const ticketId = new Types.ObjectId();
-    // eight mails of different senders on one ticket, applied in parallel by the mail-in workers
-    await Promise.all(Array.from({ length: 8 }, (_, i) => addParticipants(M, ticketId, [`sender${i}@example.cn`, `cc${i}@example.cn`])));
-    expect((await participantsOf(M, ticketId)).sort()).toEqual(Array.from({ length: 8 }, (_, i) => [`cc${i}@example.cn`, `sender${i}@example.cn`]).flat().sort());
-    await addParticipants(M, ticketId, Array.from({ length: 100 }, (_, i) => `list${i}@example.cn`));
-    expect(await participantsOf(M, ticketId)).toHaveLength(MAX_PARTICIPANTS);
+    const colleagues = Array.from({ length: 8 }, (_, i) => `colleague${i}@example.cn`);
+    const opened = await mail.processed(await mail.send(buildMail({ from: { address: 'hua@example.cn' }, to: [to, ...colleagues].join(', '), subject: 'Cold room', messageId: '<hua-1@example.cn>', text: 'The cold room is warm.' }), { from: 'hua@example.cn', to: [to] }));
+    expect(opened.created).toBe(true);
+    // each colleague answers at once, bringing in one more person: eight senders, applied in parallel
+    const answers = await Promise.all(
+      colleagues.map(async (c, i) =>
+        mail.processed(await mail.send(buildMail({ from: { address: c }, to: `${to}, extra${i}@example.cn`, subject: 'Re: Cold room', messageId: `<hua-c${i}@example.cn>`, inReplyTo: '<hua-1@example.cn>', text: `Seen, ${i}.` }), { from: c, to: [to] })),
+      ),
+    );
+    expect(answers).toEqual(colleagues.map(() => ({ ticket: opened.ticket, created: false })));
+    // every one of them brought in threads in: no answer undid another's
+    const extras = await Promise.all(
+      colleagues.map(async (_, i) =>
+        mail.processed(await mail.send(buildMail({ from: { address: `extra${i}@example.cn` }, to, subject: 'Re: Cold room', messageId: `<hua-x${i}@example.cn>`, inReplyTo: `<hua-c${i}@example.cn>`, text: `Me too, ${i}.` }), { from: `extra${i}@example.cn`, to: [to] })),
+      ),
+    );
+    expect(extras).toEqual(colleagues.map(() => ({ ticket: opened.ticket, created: false })));
+    // a mailing list of 100: only as many as the ticket has room for (17 known, 50 at most)
+    const list = Array.from({ length: 100 }, (_, i) => `list${i}@example.cn`);
+    await mail.processed(await mail.send(buildMail({ from: { address: 'hua@example.cn' }, to: [to, ...list].join(', '), subject: 'Re: Cold room', messageId: '<hua-2@example.cn>', inReplyTo: '<hua-1@example.cn>', text: 'To everyone.' }), { from: 'hua@example.cn', to: [to] }));
+    const ticket = await suite.app.c.models.Ticket.findOne({ number: opened.ticket }).lean();
+    expect((ticket!.meta as Record<string, string[]>).mailParticipants).toHaveLength(MAX_PARTICIPANTS);
+    const reply = (from: string, n: number) => buildMail({ from: { address: from }, to, subject: 'Re: Cold room', messageId: `<list-${n}@example.cn>`, inReplyTo: '<hua-2@example.cn>', text: 'Unsubscribe?' });
+    expect(await mail.processed(await mail.send(reply('list0@example.cn', 0), { from: 'list0@example.cn', to: [to] }))).toEqual({ ticket: opened.ticket, created: false });
+    const outside = await mail.processed(await mail.send(reply('list99@example.cn', 99), { from: 'list99@example.cn', to: [to] }));
+    expect(outside.created).toBe(true);
+    expect(outside.ticket).not.toBe(opened.ticket);
+  });
+
+  it('lets the participants an earlier version kept beside the ticket thread in, and keeps them on the ticket from then on', async () => {
+    const opened = await mail.processed(await mail.send(buildMail({ from: { address: 'jia@example.cn' }, to: `${to}, yi@example.cn`, subject: 'Ice maker', messageId: '<jia-1@example.cn>', text: 'No ice.' }), { from: 'jia@example.cn', to: [to] }));
+    // as a ticket of an earlier version: no list on it, its participants in their own collection
+    const { Ticket } = suite.app.c.models;
+    const t = await Ticket.findOneAndUpdate({ number: opened.ticket }, { $unset: { 'meta.mailParticipants': 1 } }, { new: true }).lean();
+    await mailParticipantsModel(suite.app.c.conn).create({ _id: t!._id, addresses: ['jia@example.cn', 'yi@example.cn'] });
+    const yi = await mail.processed(await mail.send(buildMail({ from: { address: 'yi@example.cn' }, to: `${to}, bing@example.cn`, subject: 'Re: Ice maker', messageId: '<yi-1@example.cn>', inReplyTo: '<jia-1@example.cn>', text: 'Still none.' }), { from: 'yi@example.cn', to: [to] }));
+    expect(yi).toEqual({ ticket: opened.ticket, created: false });
+    expect(((await Ticket.findById(t!._id).lean())!.meta as Record<string, string[]>).mailParticipants.sort()).toEqual(['bing@example.cn', 'jia@example.cn', 'yi@example.cn']);
+    const bing = await mail.processed(await mail.send(buildMail({ from: { address: 'bing@example.cn' }, to, subject: 'Re: Ice maker', messageId: '<bing-1@example.cn>', inReplyTo: '<yi-1@example.cn>', text: 'Same here.' }), { from: 'bing@example.cn', to: [to] }));
+    expect(bing).toEqual({ ticket: opened.ticket, created: false });
   });
 
   it('marks a reply failed only for a real DSN sent with a null reverse-path; forged bounces change nothing', async () => {
@@ -175,5 +207,30 @@ describe('mail intake', () => {
     expect(again.attempts).toBe(3);
     const doc = (await suite.app.http().get('/api/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/mail/dead-letters', '/api/mail/dead-letters/{id}/replay', '/api/mail/dead-letters/{id}/raw']));
+  });
+
+  it('makes no second ticket of a mail taken in again after a crash before its references and record, and its participants keep their access', async () => {
+    const { Ticket, Message } = suite.app.c.models;
+    const jobId = await mail.send(buildMail({ from: { address: 'kim@example.com' }, to: `${to}, lee@example.com`, subject: 'Freezer alarm', messageId: '<kim-1@example.com>', text: 'It beeps.' }), { from: 'kim@example.com', to: [to] });
+    const first = await mail.processed(jobId);
+    expect(first.created).toBe(true);
+    const before = await Ticket.countDocuments({});
+    // the crash: the ticket and its messages stored, the mail's references and intake record not,
+    // and the job gone with Redis
+    const hash = jobId.replace(/^mail-/, '');
+    const refs = suite.app.c.conn.collection('mailrefs');
+    const t = await Ticket.findOne({ number: first.ticket }).lean();
+    expect(await refs.countDocuments({ $or: [{ _id: hash as never }, { ticketId: t!._id }] })).toBe(3); // in, the acknowledgement's out, the record
+    await refs.deleteMany({ $or: [{ _id: hash as never }, { ticketId: t!._id }] });
+    await (await suite.app.c.queues.get('mail-in').getJob(jobId))!.remove();
+    (suite.app.clock as MovableClock).advance(10 * 60 * 1000);
+    expect(await mail.email().sweepRawMail()).toMatchObject({ requeued: 1 });
+    expect(await mail.processed(jobId)).toEqual({ duplicate: true, ticket: first.ticket });
+    expect(await Ticket.countDocuments({})).toBe(before);
+    expect(await Message.countDocuments({ ticketId: t!._id })).toBe(2); // the mail and one acknowledgement
+    expect(await mail.email().sweepRawMail()).toMatchObject({ requeued: 0 });
+    // the references were written again: Lee, on the first mail, answers it and lands on the ticket
+    const lee = await mail.processed(await mail.send(buildMail({ from: { address: 'lee@example.com' }, to, subject: 'Re: Freezer alarm', messageId: '<lee-1@example.com>', inReplyTo: '<kim-1@example.com>', text: 'Mine too.' }), { from: 'lee@example.com', to: [to] }));
+    expect(lee).toEqual({ ticket: first.ticket, created: false });
   });
 });

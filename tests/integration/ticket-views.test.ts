@@ -107,6 +107,32 @@ describe('ticket lists and saved views', () => {
     expect((await (await app.as('admin@demo.local')).get('/api/settings/audit?entity=view')).body.entries.map((e: { action: string }) => e.action)).toEqual(['created']);
   });
 
+  it('saves a view of a custom field, counts it and opens the same list', async () => {
+    const manager = await app.as('manager@demo.local');
+    expect((await manager.post('/api/fields').send({ key: 'fault_code', label: { en: 'Fault code', 'zh-CN': '故障码' }, type: 'select', options: ['E4', 'E7'] })).status).toBe(201);
+    const a1 = await app.as('agent1@demo.local');
+    const live = (await a1.get('/api/tickets?status=new,open,pending,on_hold&limit=2')).body.tickets as { number: number }[];
+    expect(live).toHaveLength(2);
+    expect((await a1.patch(`/api/tickets/${live[0].number}`).send({ fields: { fault_code: 'E4' } })).status).toBe(200);
+    expect((await a1.patch(`/api/tickets/${live[1].number}`).send({ fields: { fault_code: 'E7' } })).status).toBe(200);
+
+    const view = await a1.post('/api/views').send({ name: 'E4 faults', filters: { status: 'new,open,pending,on_hold', 'fields.fault_code': 'E4' } });
+    expect(view.status).toBe(201);
+    expect(view.body.filters).toEqual({ status: 'new,open,pending,on_hold', 'fields.fault_code': 'E4' });
+    const counted = (await a1.get('/api/views?counts=true')).body.views.find((v: { name: string }) => v.name === 'E4 faults');
+    expect(counted.count).toBe(1);
+    const opened = await a1.get(`/api/tickets?${new URLSearchParams(counted.filters)}`);
+    expect(opened.body.tickets.map((t: { number: number }) => t.number)).toEqual([live[0].number]);
+
+    // what is not a filter of the list is refused, and saves nothing
+    for (const filters of [{ 'fields.Bad-Key': 'x' }, { fault_code: 'E4' }, { sort: 'due' }, { 'fields.fault_code': 'x'.repeat(201) }]) {
+      const bad = await a1.post('/api/views').send({ name: `Bad ${Object.keys(filters)[0]}`, filters });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('validation_failed');
+    }
+    expect((await a1.get('/api/views')).body.views.filter((v: { name: string }) => v.name.startsWith('Bad'))).toEqual([]);
+  });
+
   it('describes the new routes in the OpenAPI document', async () => {
     const doc = (await app.http().get('/api/openapi.json')).body;
     for (const path of ['/api/views', '/api/views/{id}', '/api/tickets/{number}/attachments', '/api/chat/attachments', '/api/sla-policies/preview', '/api/sla-policies/order', '/api/calendars/{name}/days', '/api/settings/voice', '/api/settings/audit', '/api/auth/password', '/api/agents/{id}/password-reset']) {

@@ -179,6 +179,37 @@ describe('work orders', () => {
     expect((await manager.post(`/api/tickets/${leak.number}/work-orders`).send({ kind: 'inspection', description: 'Look', address: 'London', engineer: engineer1, window: win(8) })).body.status).toBe('dispatched');
   });
 
+  it('keeps a change whose effects failed, and the sweeper runs them again after the grace, once each', async () => {
+    const module = app.c.modules.find((m) => m.name === 'workorders') as WorkOrdersModule;
+    const seen: { number: string; kind: string; to: string }[] = [];
+    let failing = true;
+    // a listener that fails on its first run (as a store or Redis refusing at that instant would)
+    module.workOrders.observe(async (w, change) => {
+      seen.push({ number: w.number, kind: change.kind, to: change.to });
+      if (failing && change.to === 'scheduled') {
+        failing = false;
+        throw new Error('refused at that instant');
+      }
+    });
+    const wo: WO = (await sup.post(`/api/tickets/${ticket}/work-orders`).send({ kind: 'repair', description: '热水器点不着火', address: '上海市徐汇区漕溪北路 1 号' })).body;
+    const planned = await sup.patch(`/api/work-orders/${wo.id}`).send({ window: win(6) });
+    expect(planned.status).toBe(200); // the write stands; only an effect failed
+    const journal = async () => ((await app.c.conn.collection('workorders').findOne({ number: wo.number }))!.pendingEffects as { rev: number; change: { kind: string; to: string } }[]);
+    expect((await journal()).map((p) => p.change.to)).toEqual(['scheduled']);
+
+    // within the grace the sweeper leaves it to the write's own run
+    expect(await module.workOrders.redrive()).toEqual({ redriven: 0, failed: 0 });
+    (app.c.clock as MovableClock).advance(3 * 60_000);
+    const again = await module.workOrders.redrive();
+    expect(again.failed).toBe(0);
+    expect(await journal()).toEqual([]);
+    expect(seen.filter((x) => x.number === wo.number && x.to === 'scheduled').length).toBeGreaterThanOrEqual(2);
+    // the effects run again are idempotent: one timeline line for the change
+    const timeline = await sup.get(`/api/tickets/${ticket}/messages`);
+    const lines = timeline.body.messages.filter((m: { event?: { type: string; data: { number: string } } }) => m.event?.type === 'workorder.scheduled' && m.event.data.number === wo.number);
+    expect(lines).toHaveLength(1);
+  });
+
   it('every work order route is in the OpenAPI document', async () => {
     const doc = (await app.http().get('/api/openapi.json')).body;
     for (const [path, method] of [

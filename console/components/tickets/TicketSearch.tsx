@@ -12,6 +12,8 @@ import type { Ticket as TicketPayload } from '../../types';
 import { TicketRow, type QueueItem } from '../Queue';
 import { DATA_SLOT, DataLabel } from '../common';
 import { TicketView } from '../TicketView';
+import { useFieldDefs } from '../FieldInputs';
+import { FieldFilters, isFieldParam } from './FieldFilters';
 
 const LIVE = 'new,open,pending,on_hold';
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
@@ -43,14 +45,23 @@ function rowOf(t: TicketPayload): QueueItem {
   return { ...t, priority: t.priority as QueueItem['priority'], dueAt: running[0]?.dueAt ?? null, slaStatus: breached ? 'breached' : (running[0]?.status ?? null) };
 }
 
-/** The filters of a route's query, with the live statuses when nothing is asked for. */
+const isFilter = (k: string) => FILTERS.includes(k) || isFieldParam(k);
+
+/**
+ * The filters of a route's query in one order (the others, the custom field filters by key, then
+ * the order), so that the same list has one address and a saved view is recognised; with the live
+ * statuses when nothing is asked for.
+ */
 function filtersOf(q: URLSearchParams): URLSearchParams {
   const f = new URLSearchParams();
-  for (const k of [...FILTERS, 'sort']) {
+  for (const k of FILTERS) {
     const v = q.get(k);
     if (v) f.set(k, v);
   }
-  if (![...f.keys()].some((k) => FILTERS.includes(k))) f.set('status', LIVE);
+  for (const [k, v] of [...q.entries()].filter(([k]) => isFieldParam(k)).sort(([a], [b]) => (a < b ? -1 : 1))) if (v) f.set(k, v);
+  if (![...f.keys()].some(isFilter)) f.set('status', LIVE);
+  const sort = q.get('sort');
+  if (sort) f.set('sort', sort);
   return f;
 }
 
@@ -78,6 +89,7 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
   const { t, locale } = useT();
   const route = useRoute();
   const teams = useTeams();
+  const fieldDefs = useFieldDefs('ticket');
   const filters = filtersOf(route.query);
   const key = filters.toString();
   const [rows, setRows] = useState<QueueItem[]>([]);
@@ -139,7 +151,7 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
     if (!saving) return;
     setSaveErrors({});
     const f: Record<string, string> = {};
-    for (const k of FILTERS) if (filters.get(k)) f[k] = filters.get(k)!;
+    for (const [k, v] of filters.entries()) if (isFilter(k) && v) f[k] = v;
     try {
       await api('/api/views', { method: 'POST', body: { name: saving.name, scope: saving.scope, ...(saving.scope === 'team' ? { team: saving.team } : {}), filters: f, sort: filters.get('sort') ?? 'newest' } });
       setSaving(null);
@@ -275,6 +287,7 @@ export function TicketSearch({ me, selected }: { me: Me; selected: number | null
               <input type="date" name="updatedTo" value={filters.get('updatedTo') ?? ''} onChange={(e) => set('updatedTo', e.currentTarget.value || null)} />
             </label>
           </div>
+          <FieldFilters defs={fieldDefs.filter((d) => d.active)} filters={filters} set={set} />
           {filters.get('customer') && (
             <p class="small">
               {t('search.customerFilter')} <button type="button" class="link" onClick={() => set('customer', null)}>{t('search.clear')}</button>

@@ -91,7 +91,9 @@ export function setupChatNamespace(nsp: Namespace, d: ChatSocketDeps): void {
     void socket.join(chatRooms.visitor(v.id));
     const inChat = (n: number) => {
       data.ticketNumber = n;
-      void socket.join(chatRooms.chat(n));
+      // once per chat, not per message: nothing takes a visitor's socket out of a chat's room
+      const room = chatRooms.chat(n);
+      if (!socket.rooms.has(room)) void socket.join(room);
     };
 
     const ip = data.ip;

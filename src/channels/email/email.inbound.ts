@@ -15,11 +15,12 @@ import type { AttachmentRef } from '../../modules/tickets/ticket.store';
 import type { TicketType } from '../../modules/tickets/ticket.types';
 import type { Dsn } from './dsn';
 import type { EmailDelivery } from './email.delivery';
-import type { MailIntakeModel } from './mail-intake.model';
+import { intakeRecord, type IntakeOutcome } from './mail-intake.model';
 import type { InboundJob } from './mail-job';
+import { ApplyGate } from './apply-gate';
 import { attachmentId, ParsedMail } from './mail-parse';
-import { addParticipants, MAX_PARTICIPANTS, participantsOf, type MailParticipantsModel } from './mail-participants.model';
-import { MailRefModel, recordMailRef } from './mail-ref.model';
+import { keptParticipants, PARTICIPANTS, participantsOf, participantsToAdd, type MailParticipantsModel } from './mail-participants.model';
+import { MailRef, MailRefModel, recordMailRef } from './mail-ref.model';
 import { GroupCommit } from '../../infra/group-commit';
 import type { CustomerDoc } from '../../modules/customers/customer.model';
 import type { MailStore } from './mail-store';
@@ -35,7 +36,7 @@ const TEAM_TYPES: Record<string, TicketType> = { complaints: 'complaint', return
 /** A mail the parser fails on this many times is dead-lettered (a parse does not get better with hours). */
 const PARSE_ATTEMPTS = 3;
 
-type Outcome = { ticket: number; created: boolean } | { duplicate: true; ticket: number } | { ignored: string };
+type Outcome = IntakeOutcome;
 
 export interface InboundMailDeps {
   tickets: Pick<TicketService, 'byId' | 'byNumber' | 'message' | 'messageByKey'>;
@@ -47,10 +48,9 @@ export interface InboundMailDeps {
   addresses: TeamAddresses;
   delivery: Pick<EmailDelivery, 'enqueue' | 'outgoingMail'>;
   ackLimiter: RateLimiterRedis;
+  /** the mail references, and beside them what each raw mail's job made of it, for the sweeper */
   MailRef: MailRefModel;
-  /** what each raw mail's job made of it, for the sweeper */
-  MailIntake: MailIntakeModel;
-  /** who may thread into a ticket by reference */
+  /** who may thread into a ticket by reference, as tickets of earlier versions kept it */
   MailParticipants: MailParticipantsModel;
   /** parses a stored raw mail off the event loop (the parse pool) */
   parse: (file: string) => Promise<ParsedMessage>;
@@ -72,20 +72,18 @@ export class InboundMail {
   private readonly store: MailStore;
   private readonly addresses: TeamAddresses;
   private readonly MailRef: MailRefModel;
-  /** the channel's own small writes of concurrent mails share bulk writes (issue #23) */
+  /** the channel's own writes of a mail (its references, its intake record) and those of concurrent mails share bulk writes (issue #23) */
   private readonly refs: GroupCommit;
-  private readonly participants: GroupCommit;
-  private readonly intakes: GroupCommit;
   private readonly order: SenderOrder;
+  private readonly gate = new ApplyGate();
   private readonly log: Logger;
 
   constructor(private readonly d: InboundMailDeps) {
     this.store = d.store;
     this.addresses = d.addresses;
     this.MailRef = d.MailRef;
-    this.refs = new GroupCommit(d.MailRef);
-    this.participants = new GroupCommit(d.MailParticipants);
-    this.intakes = new GroupCommit(d.MailIntake);
+    // prepared: the intake records are not mail references (mongoose would strip their fields)
+    this.refs = new GroupCommit(d.MailRef, 500, { prepared: true });
     this.order = d.order ?? new SenderOrder();
     this.log = d.log;
   }
@@ -106,7 +104,7 @@ export class InboundMail {
       }
       let parsed: ParsedMessage;
       try {
-        parsed = await this.d.parse(file);
+        parsed = await this.gate.parse(() => this.d.parse(file));
       } catch (err) {
         const reason = `unparseable: ${(err as Error).message}`.slice(0, 500);
         if (job.attemptsMade + 1 >= PARSE_ATTEMPTS) {
@@ -115,37 +113,31 @@ export class InboundMail {
         }
         throw err;
       }
+      // with the mails parsed about now, so that their writes share commands
+      await this.gate.ready();
       await turn.wait();
-      const outcome = await this.apply(job, parsed);
-      await this.intakes.updateOne(
-        { _id: job.data.hash },
-        {
-          $set: {
-            outcome: 'ignored' in outcome ? 'ignored' : 'duplicate' in outcome ? 'duplicate' : 'stored',
-            ticketNumber: 'ticket' in outcome ? outcome.ticket : null,
-            reason: 'ignored' in outcome ? outcome.ignored : null,
-            at: this.d.clock.now(),
-          },
-        },
-        { upsert: true },
-      );
+      const { outcome, refs } = await this.apply(job, parsed);
+      // the mail's references and its intake record in one bulk write, last: a crash before it
+      // re-runs the job (or the sweeper does), which stores nothing twice and repairs what is missing
+      const record = intakeRecord(job.data.hash, outcome, this.d.clock.now());
+      await Promise.all([...refs.map((ref) => recordMailRef(this.refs, ref)), this.refs.updateOne(record.filter, record.update, { upsert: true })]);
       return outcome;
     } finally {
       turn.done();
     }
   }
 
-  private async apply(job: Job<InboundJob>, parsed: ParsedMessage): Promise<Outcome> {
+  private async apply(job: Job<InboundJob>, parsed: ParsedMessage): Promise<{ outcome: Outcome; refs: MailRef[] }> {
     const { mail, texts } = parsed;
     const own = await this.addresses.own();
     const noise = classifyNoise(mail, job.data, own);
     if (noise) {
       this.log.info({ hash: job.data.hash, ...noise }, 'mail ignored');
       if (noise.kind === 'bounce') await this.noteBounce(mail, parsed.dsn, job.data);
-      return { ignored: noise.kind };
+      return { outcome: { ignored: noise.kind }, refs: [] };
     }
     const sender = mail.from?.address ?? (job.data.mailFrom || null);
-    if (!sender) return { ignored: 'no sender' };
+    if (!sender) return { outcome: { ignored: 'no sender' }, refs: [] };
     // the contract looks the key up before threading: a mail stored once never opens a ticket on a retry
     const key = mailDedupeKey(sender, parsed, job.data.hash);
     const name = mail.from?.name || sender.split('@')[0];
@@ -166,6 +158,11 @@ export class InboundMail {
     // a mailbox's team (IMAP) decides, else the team of the recipients
     const team = job.data.team ?? (await this.addresses.teamOf([...job.data.rcpt, ...mail.deliveredTo])) ?? DEFAULT_TEAM;
     const { thread, linkedFrom, participants } = await this.findThread(mail, sender);
+    // its addresses join the participants of the ticket it lands on, with the write that stores it
+    // (those of a closed ticket's follow-up start afresh; an older ticket's list is copied over)
+    const addresses = [sender, ...mail.to].filter((a) => !own.has(a));
+    const open = thread && thread.status !== 'closed' ? participants : undefined;
+    const metaAdd = { [PARTICIPANTS]: participantsToAdd(addresses, open?.list ?? [], open?.earlier ? open.list : []) };
     // the acknowledgement of a ticket this mail opens is stored with it, its headers minted now
     const ack: { allowed?: boolean } = {};
     const autoReply = async (t: { _id: Types.ObjectId; number: number; subject: string }, customer: CustomerDoc) => {
@@ -183,30 +180,36 @@ export class InboundMail {
       open: { key, subject: mail.subject || '(no subject)', team, type: TEAM_TYPES[team], linkedFrom },
       message: input,
       ...(lastMail ? { meta: { lastMail } } : {}),
+      metaAdd,
       firstAttempt: job.attemptsMade === 0 && job.data.via !== 'sweep',
       autoReply,
     });
-    // idempotent, so a retry after a crash past the store repairs what the first attempt left undone
-    const known = r.outcome === 'opened' ? [] : thread && String(thread._id) === String(r.ticket._id) ? participants : undefined;
-    await this.remember(r, lastMail?.messageId ?? null, [sender, ...mail.to].filter((a) => !own.has(a)), known);
     if (r.autoReply) await this.d.delivery.enqueue(r.autoReply, 'ticket-ack');
     // a ticket opened otherwise (a retry, a racing copy, a linked one), with the limiter's verdict if it was asked
     else if (r.opened) await this.acknowledge(r.ticket, sender, r.outcome === 'opened' ? r.customer : undefined, ack.allowed);
-    if (r.outcome === 'duplicate') return { duplicate: true, ticket: r.ticket.number };
-    return { ticket: r.ticket.number, created: r.outcome === 'opened' || r.outcome === 'linked' };
+    const refs = this.refsOf(r, lastMail?.messageId ?? null);
+    if (r.outcome === 'duplicate') return { outcome: { duplicate: true, ticket: r.ticket.number }, refs };
+    return { outcome: { ticket: r.ticket.number, created: r.outcome === 'opened' || r.outcome === 'linked' }, refs };
   }
 
-  /** The channel's own state of a stored mail: its Message-ID for threading, its addresses as the ticket's participants. */
-  private async remember(r: InboundResult, messageId: string | null, participants: string[], known?: string[]): Promise<void> {
-    if (!r.message) return;
-    const message = r.message;
+  /**
+   * The channel's own state of a stored mail: its Message-ID for threading, and that of the
+   * acknowledgement stored with it (a reply to it threads, a bounce of it is ours). Idempotent
+   * (the first writer of an id wins), so a retry after a crash repairs what the first attempt left undone.
+   */
+  private refsOf(r: InboundResult, messageId: string | null): MailRef[] {
+    if (!r.message) return [];
+    const refs: MailRef[] = [];
+    if (messageId) refs.push({ _id: messageId, ticketId: r.ticket._id, messageId: r.message._id as Types.ObjectId, direction: 'in' });
     const ack = r.autoReply?.mail?.messageId ? r.autoReply : null;
-    await Promise.all([
-      messageId ? recordMailRef(this.refs, { _id: messageId, ticketId: r.ticket._id, messageId: message._id, direction: 'in' }) : null,
-      // the acknowledgement's own Message-ID, in the same bulk write: a reply to it threads, a bounce of it is ours
-      ack ? recordMailRef(this.refs, { _id: ack.mail!.messageId!, ticketId: r.ticket._id, messageId: ack._id, direction: 'out' }) : null,
-      addParticipants(this.d.MailParticipants, r.ticket._id, participants.slice(0, MAX_PARTICIPANTS), { known, writes: this.participants }),
-    ]);
+    if (ack) refs.push({ _id: ack.mail!.messageId!, ticketId: r.ticket._id, messageId: ack._id as Types.ObjectId, direction: 'out' });
+    return refs;
+  }
+
+  /** A ticket's mail participants: kept on it, or (`earlier`) where an older version kept them. */
+  private async participantsOf(t: TicketDoc): Promise<{ list: string[]; earlier: boolean }> {
+    const kept = keptParticipants(t);
+    return kept ? { list: kept, earlier: false } : { list: await participantsOf(this.d.MailParticipants, t._id), earlier: true };
   }
 
   /**
@@ -215,7 +218,7 @@ export class InboundMail {
    * referencing it gets a new ticket linked to it. Then the [#number] token, only from that
    * ticket's customer, so a stranger cannot write into someone else's ticket by guessing a number.
    */
-  private async findThread(mail: ParsedMail, sender: string): Promise<{ thread: TicketDoc | null; linkedFrom: number | null; participants?: string[] }> {
+  private async findThread(mail: ParsedMail, sender: string): Promise<{ thread: TicketDoc | null; linkedFrom: number | null; participants?: { list: string[]; earlier: boolean } }> {
     const refs = [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((r): r is string => !!r))];
     if (refs.length) {
       const hits = await this.MailRef.find({ _id: { $in: refs } }).lean();
@@ -223,8 +226,8 @@ export class InboundMail {
       const hit = refs.map((r) => hits.find((h) => h._id === r)).find(Boolean);
       const t = hit ? await this.d.tickets.byId(hit.ticketId) : null;
       if (t) {
-        const participants = await participantsOf(this.d.MailParticipants, t._id);
-        if (participants.includes(sender) || (await this.isCustomer(t, sender))) return { thread: t, linkedFrom: null, participants };
+        const participants = await this.participantsOf(t);
+        if (participants.list.includes(sender) || (await this.isCustomer(t, sender))) return { thread: t, linkedFrom: null, participants };
         this.log.info({ ticket: t.number }, 'reference to a ticket from someone who is not its participant: new linked ticket');
         return { thread: null, linkedFrom: t.number };
       }
@@ -233,7 +236,7 @@ export class InboundMail {
     if (token) {
       const t = await this.d.tickets.byNumber(Number(token[1])).catch(() => null);
       if (t) {
-        if (await this.isCustomer(t, sender)) return { thread: t, linkedFrom: null };
+        if (await this.isCustomer(t, sender)) return { thread: t, linkedFrom: null, participants: await this.participantsOf(t) };
         this.log.info({ ticket: t.number }, 'ticket token from someone who is not its customer: new ticket');
       }
     }

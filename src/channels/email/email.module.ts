@@ -106,7 +106,6 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     delivery,
     ackLimiter,
     MailRef,
-    MailIntake,
     MailParticipants,
     parse: (file) => parsePool.parse(file),
     ownAddress: own,
@@ -157,6 +156,7 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
   const sweeper = new RawMailSweeper(
     store,
     MailIntake,
+    MailRef,
     async (hash, receivedAt) => {
       const q = core.queues.get('mail-in');
       if (await q.getJob(`mail-${hash}`)) return false;

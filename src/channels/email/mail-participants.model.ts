@@ -1,5 +1,4 @@
 import { Connection, Model, Schema, Types } from 'mongoose';
-import type { GroupCommit } from '../../infra/group-commit';
 import { modelOnce } from '../../infra/mongo';
 
 /** Addresses kept per ticket: room for a department's and a customer's people, not for a mailing list. */
@@ -7,10 +6,12 @@ export const MAX_PARTICIPANTS = 50;
 
 /**
  * Who writes on a ticket by mail: the addresses on the mails that landed on it (From, To, Cc,
- * other than our own), one document per ticket keyed by the ticket's id, so the threading check
- * reads it by `_id`. A reply by reference (In-Reply-To/References) threads into a ticket only for
- * these and the ticket's customer; anybody else who learnt a Message-ID gets a ticket of their own.
- * The email channel's own state: the ticket itself is written only through the inbound contract.
+ * other than our own). A reply by reference (In-Reply-To/References) threads into a ticket only
+ * for these and the ticket's customer; anybody else who learnt a Message-ID gets a ticket of their
+ * own. They are kept on the ticket itself (`meta.mailParticipants`, added through the inbound
+ * contract's `metaAdd` with the write that stores each mail), so the threading check has them with
+ * the ticket it reads. This collection (one document per ticket keyed by its id) is where tickets
+ * of earlier versions kept them: read for a ticket without the list, whose next mail copies them over.
  */
 const mailParticipantsSchema = new Schema(
   {
@@ -35,19 +36,21 @@ export async function participantsOf(M: MailParticipantsModel, ticketId: Types.O
   return (await M.findById(ticketId, { addresses: 1 }).lean())?.addresses ?? [];
 }
 
+/** The name of the ticket's `meta` list of its mail participants. */
+export const PARTICIPANTS = 'mailParticipants';
+
+/** The participants kept on the ticket; null for a ticket without the list (older, or never mailed). */
+export function keptParticipants(ticket: { meta?: unknown }): string[] | null {
+  const kept = (ticket.meta as Record<string, unknown> | undefined)?.[PARTICIPANTS];
+  return Array.isArray(kept) ? (kept as string[]) : null;
+}
+
 /**
- * Adds a mail's addresses to its ticket's participants: one `$addToSet` upsert, so concurrent mails
- * of different senders never undo each other's, and a retry adds nothing twice. Nothing is written
- * when all are known or the ticket is full.
+ * What a mail adds to the participants of the ticket it lands on (`known`: none for a new one):
+ * its addresses not known yet, while the ticket has room. `earlier`: the list an older version
+ * kept in the collection, copied onto the ticket with them.
  */
-export async function addParticipants(M: MailParticipantsModel, ticketId: Types.ObjectId, addresses: string[], opts: { known?: string[]; writes?: GroupCommit } = {}): Promise<void> {
-  // `known`: the caller read them just now (the threading check), or the ticket is new (none)
-  const known = opts.known ?? (await participantsOf(M, ticketId));
+export function participantsToAdd(addresses: string[], known: string[], earlier: string[] = []): string[] {
   const more = [...new Set(addresses)].filter((a) => !known.includes(a)).slice(0, Math.max(0, MAX_PARTICIPANTS - known.length));
-  if (!more.length) return;
-  const add = { $addToSet: { addresses: { $each: more } } };
-  await (opts.writes ?? M).updateOne({ _id: ticketId }, add, { upsert: true }).catch(async (err: unknown) => {
-    if ((err as { code?: number }).code !== 11000) throw err;
-    await M.updateOne({ _id: ticketId }, add); // two first mails of a ticket raced to insert it: it exists now
-  });
+  return [...earlier, ...more];
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
-import type { MailIntakeModel } from './mail-intake.model';
+import { takenIn, type MailIntakeModel } from './mail-intake.model';
+import type { MailRefModel } from './mail-ref.model';
 import type { MailStore } from './mail-store';
 
 /** A raw mail younger than this may still be on its way from the intake to its job. */
@@ -17,7 +18,8 @@ const EPOCH_ID = 'sweep-epoch';
 /**
  * Re-queues every stored raw mail (DATA_DIR/mail/inbound) that no job has taken in: its job was
  * lost (Redis lost its data, a crash between the file and the job, a job removed by hand). Taken
- * in means a MailIntake record exists (written by the job whatever its outcome); a mail whose job
+ * in means an intake record exists (written by the job whatever its outcome, beside the mail
+ * references; or in MailIntake by an earlier version); a mail whose job
  * still exists (waiting, retrying, dead-lettered) keeps it, since the job id is the same. So a
  * sweep is idempotent, and reads MongoDB only by `_id`, a batch at a time. Mail stored before the
  * first sweep of a database (by a version that recorded no outcomes) is left alone.
@@ -26,6 +28,8 @@ export class RawMailSweeper {
   constructor(
     private readonly store: MailStore,
     private readonly MailIntake: MailIntakeModel,
+    /** where the intake records are written (see mail-intake.model.ts) */
+    private readonly records: MailRefModel,
     /** queues the mail's job unless a job of its id exists; true when it queued one */
     private readonly requeue: (hash: string, receivedAt: Date) => Promise<boolean>,
     private readonly clock: Clock,
@@ -55,7 +59,7 @@ export class RawMailSweeper {
       }
       if (!batch.length) continue;
       checked += batch.length;
-      const known = new Set((await this.MailIntake.find({ _id: { $in: batch.map((b) => b.hash) } }, { _id: 1 }).lean()).map((d) => d._id));
+      const known = await takenIn(this.records as never, this.MailIntake, batch.map((b) => b.hash));
       for (const b of batch) {
         if (known.has(b.hash)) continue;
         if (await this.requeue(b.hash, b.mtime)) requeued++;

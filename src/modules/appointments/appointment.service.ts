@@ -5,6 +5,8 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../../e
 import type { Clock } from '../../infra/clock';
 import type { Logger } from '../../logger';
 import type { AgentModel } from '../agents/agent.model';
+import type { CounterModel } from '../counters/counter.model';
+import { idsBy, oncePerDatabase } from '../counters/migration';
 import { Principal } from '../auth/principal';
 import type { CalendarSpec } from '../calendars/business-time';
 import type { CustomerDoc } from '../customers/customer.model';
@@ -40,6 +42,8 @@ export interface AppointmentDeps {
   models: AppointmentModels;
   WorkOrder: WorkOrderModel;
   Agent: AgentModel;
+  /** where the once-per-database migration is marked */
+  Counter: CounterModel;
   /** ids of a team's work orders on a local day (the work order lookup rows) */
   workOrdersOnDay: (team: string, day: Date, timeZone: string) => Promise<Types.ObjectId[]>;
   hours: (team: string) => Promise<{ timeZone: string; calendar: CalendarSpec | null }>;
@@ -218,12 +222,11 @@ export class AppointmentService {
 
   /** Once per database: appointments stored before the customers' rows existed are named in them. */
   async backfill(): Promise<number> {
-    const { AppointmentIndex, Appointment } = this.d.models;
-    if (await AppointmentIndex.exists({ _id: BACKFILL_MARK })) return 0;
-    const groups = await Appointment.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $group: { _id: '$customerId', ids: { $push: '$_id' } } }]);
-    for (const g of groups) await AppointmentIndex.updateOne({ _id: customerKey(g._id) }, { $addToSet: { ids: { $each: g.ids } } }, { upsert: true });
-    await AppointmentIndex.updateOne({ _id: BACKFILL_MARK }, { $set: { ids: [] } }, { upsert: true });
-    return groups.length;
+    return oncePerDatabase(this.d.Counter, BACKFILL_MARK, async () => {
+      const groups = await idsBy(this.d.models.Appointment, 'customerId');
+      await this.rows.addAll(groups.map((g) => ({ key: customerKey(g._id), ids: g.ids })));
+      return groups.length;
+    });
   }
 
   async byId(id: string): Promise<AppointmentDoc | null> {

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
+import { idsBy, oncePerDatabase, updateEach } from '../counters/migration';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
 import type { CreatedContext, TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import type { CustomerModel } from './customer.model';
@@ -56,27 +57,23 @@ export class CustomerTeams implements TicketObserver {
    */
   async backfill(): Promise<number> {
     const recent = await this.backfillRecent();
-    if (await this.d.Counter.exists({ _id: BACKFILL_MARK })) return recent;
-    const groups = await this.d.Ticket.aggregate<{ _id: Types.ObjectId; teams: string[] }>([{ $group: { _id: '$customerId', teams: { $addToSet: '$team' } } }]);
-    for (let i = 0; i < groups.length; i += 500) {
-      const ops = groups.slice(i, i + 500).map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $addToSet: { teams: { $each: g.teams } } } } }));
-      await this.d.Customer.bulkWrite(ops, { ordered: false });
-    }
-    await this.d.Counter.updateOne({ _id: BACKFILL_MARK }, { $set: { seq: groups.length } }, { upsert: true });
-    if (groups.length) this.d.log.info({ customers: groups.length }, 'customer teams backfilled from their tickets');
-    return groups.length;
+    const teams = await oncePerDatabase(this.d.Counter, BACKFILL_MARK, async () => {
+      const groups = await this.d.Ticket.aggregate<{ _id: Types.ObjectId; teams: string[] }>([{ $group: { _id: '$customerId', teams: { $addToSet: '$team' } } }]);
+      await updateEach(this.d.Customer, groups, (g) => ({ filter: { _id: g._id }, update: { $addToSet: { teams: { $each: g.teams } } } }));
+      return groups.length;
+    });
+    if (teams) this.d.log.info({ customers: teams }, 'customer teams backfilled from their tickets');
+    return teams || recent;
   }
 
   /** Once per database: customers stored before `recentTickets` existed get the ids of their latest tickets. */
   private async backfillRecent(): Promise<number> {
-    if (await this.d.Counter.exists({ _id: RECENT_MARK })) return 0;
-    const groups = await this.d.Ticket.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $sort: { _id: 1 } }, { $group: { _id: '$customerId', ids: { $push: '$_id' } } }]);
-    for (let i = 0; i < groups.length; i += 500) {
-      const ops = groups.slice(i, i + 500).map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $set: { recentTickets: g.ids.slice(-RECENT_TICKETS) } } } }));
-      await this.d.Customer.bulkWrite(ops, { ordered: false });
-    }
-    await this.d.Counter.updateOne({ _id: RECENT_MARK }, { $set: { seq: groups.length } }, { upsert: true });
-    if (groups.length) this.d.log.info({ customers: groups.length }, 'customers\' recent tickets backfilled');
-    return groups.length;
+    const done = await oncePerDatabase(this.d.Counter, RECENT_MARK, async () => {
+      const groups = await idsBy(this.d.Ticket, 'customerId');
+      await updateEach(this.d.Customer, groups, (g) => ({ filter: { _id: g._id }, update: { $set: { recentTickets: g.ids.slice(-RECENT_TICKETS) } } }));
+      return groups.length;
+    });
+    if (done) this.d.log.info({ customers: done }, 'customers\' recent tickets backfilled');
+    return done;
   }
 }

@@ -77,6 +77,7 @@ export function portalModule(core: Core, d: PortalModuleDeps): PortalModule {
     models,
     WorkOrder,
     Agent,
+    Counter: core.models.Counter,
     workOrdersOnDay: (team, day, tz) => rows.ids([keys.day(team, DateTime.fromJSDate(day, { zone: tz }).toISODate()!)]),
     hours: (team) => zones.hours(team),
     units: d.units,

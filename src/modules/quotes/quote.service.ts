@@ -9,6 +9,7 @@ import type { MailOutbox } from '../../mail/outbox';
 import type { Realtime } from '../../realtime/realtime';
 import type { Principal } from '../auth/principal';
 import { CounterModel, nextSequence } from '../counters/counter.model';
+import { idsBy, oncePerDatabase } from '../counters/migration';
 import type { CustomerService } from '../customers/customer.service';
 import type { PartService } from '../parts/parts.service';
 import type { TicketMessages } from '../tickets/ticket.messages';
@@ -173,11 +174,11 @@ export class QuoteService {
 
   /** Once per database: quotes stored before the rows existed are named in their tickets' rows. */
   async backfill(): Promise<number> {
-    if (await this.d.Counter.exists({ _id: BACKFILL_MARK })) return 0;
-    const groups = await this.d.Quote.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $group: { _id: '$ticketId', ids: { $push: '$_id' } } }]);
-    for (const g of groups) for (const id of g.ids) await this.d.rows.add(ticketKey(g._id), id);
-    await this.d.Counter.updateOne({ _id: BACKFILL_MARK }, { $set: { seq: groups.length } }, { upsert: true });
-    return groups.length;
+    return oncePerDatabase(this.d.Counter, BACKFILL_MARK, async () => {
+      const groups = await idsBy(this.d.Quote, 'ticketId');
+      await this.d.rows.addAll(groups.map((g) => ({ key: ticketKey(g._id), ids: g.ids })));
+      return groups.length;
+    });
   }
 
   /**

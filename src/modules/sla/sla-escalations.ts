@@ -5,7 +5,8 @@ import type { Principal } from '../auth/principal';
 import type { TicketModel } from '../tickets/ticket.model';
 import type { TicketMessages } from '../tickets/ticket.messages';
 import type { TicketService } from '../tickets/ticket.service';
-import { plainSla, type SlaService } from './sla.service';
+import { plainSla } from './sla-plain';
+import type { SlaService } from './sla.service';
 import type { Escalation } from './sla-state';
 
 export function serializeEscalation(e: Escalation, ticket: { number: number; subject: string; team: string }) {

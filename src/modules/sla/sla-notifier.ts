@@ -74,7 +74,7 @@ export class SlaNotifier {
    * The `escalation` socket event (a warning of level 0 to the team too): synchronous, so the caller
    * sends it the moment the escalation is stored, before any other work of the escalation.
    */
-  publish(ticket: TicketDoc, esc: Escalation, recipients: Recipient[]): void {
+  publish(ticket: Pick<TicketDoc, 'number' | 'subject' | 'team'>, esc: Escalation, recipients: Recipient[]): void {
     const payload = escalationPayload(ticket, esc);
     if (esc.kind === 'warning' && esc.level === 0) this.d.realtime.toTeam(ticket.team, 'escalation', payload);
     this.d.realtime.toAgents(recipients.map((r) => r.id), 'escalation', payload);
@@ -106,7 +106,7 @@ export class SlaNotifier {
 }
 
 /** The `escalation` event's payload (CONTRACT.md), also the mail's data. */
-function escalationPayload(ticket: TicketDoc, esc: Escalation) {
+function escalationPayload(ticket: Pick<TicketDoc, 'number' | 'subject' | 'team'>, esc: Escalation) {
   return {
     id: String(esc._id),
     ticketNumber: ticket.number,

@@ -16,11 +16,10 @@ import { SlaPolicyService } from './sla-policy.service';
 import { fireTimer } from './sla-timers';
 import { SlaObserver } from './sla.observer';
 import { slaRoutes } from './sla.routes';
-import { type EscalationFollowUp, SlaService } from './sla.service';
+import type { EscalationFollowUp } from './sla-follow-up';
+import { SlaService } from './sla.service';
 
 const SWEEP_EVERY_MS = 30_000;
-/** evaluations the timer loop of one workers process runs at once (each mostly waits on the stores) */
-const TIMER_CONCURRENCY = 64;
 /** how long a claimed ticket is held before another workers process may take it (its claimer died mid-evaluation) */
 const TIMER_LEASE_MS = 30_000;
 /**
@@ -67,7 +66,7 @@ export function slaModule(core: Core, d: SlaModuleDeps): AppModule & { sla: SlaS
 
   // the SLA timers: the workers' loop over the timer set (src/infra/timer-loop.ts); it claims by
   // this process's clock and the check decides by the same clock, so a claim is never early
-  const loop = new TimerLoop({ set: due, clock: core.clock, fire: (id) => sla.check(id), subscriber: () => core.makeRedis('subscriber'), log, concurrency: TIMER_CONCURRENCY, leaseMs: TIMER_LEASE_MS });
+  const loop = new TimerLoop({ set: due, clock: core.clock, fire: (id) => sla.check(id), subscriber: () => core.makeRedis('subscriber'), log, concurrency: core.config.slaTimerConcurrency, leaseMs: TIMER_LEASE_MS });
   // a delayed job of a version that kept each timer as one (warn/breach/escalate) runs the same check
   const fireJob = (job: Job<{ ticketId: string }>) => fireTimer(() => sla.check(job.data.ticketId), core.clock);
 

@@ -38,13 +38,16 @@ const UNCHANGED: readonly TicketStatus[] = ['new', 'open', 'on_hold'];
 /**
  * Group commit for customer messages on open tickets (live chat): messages that arrive while a
  * write is in flight are stored together — one read of their tickets, one insertMany, one
- * bulkWrite, one re-read — instead of four round trips each. Each caller still gets its answer
- * only once its own message is stored. Messages that change the ticket's status (a reopen, a
+ * bulkWrite, one re-read — instead of four round trips each (and, since chat4, a batch's round
+ * trips overlap the observers of the batch before it: drain). Each caller still gets its answer
+ * only once its own message is stored and observed. Messages that change the ticket's status (a reopen, a
  * closed ticket) take the ordinary path.
  */
 export class CustomerMessageBatcher {
   private queue: Pending[] = [];
   private running = false;
+  /** wakes the drain waiting for a message it may store (see drain) */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly d: MessageBatcherDeps,
@@ -56,33 +59,76 @@ export class CustomerMessageBatcher {
     return new Promise((resolve, reject) => {
       this.queue.push({ number, input, author, opts, resolve, reject });
       if (!this.running) void this.drain();
+      else this.wake?.();
     });
   }
 
+  /**
+   * Batches in a pipeline of two stages: a batch's store round trips (read, insert, update) run
+   * while the batch before it runs its observers, on the store's core instead of after them. A
+   * batch takes no message of a ticket whose observers are still running, so per ticket the
+   * messages are stored and observed in order, and its read sees what those observers wrote; the
+   * observers of one batch at a time.
+   */
   private async drain(): Promise<void> {
     this.running = true;
     // One tick lets the messages of the same event-loop turn join the first batch.
     await new Promise((r) => setImmediate(r));
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        await this.write(batch);
-      } catch (err) {
-        this.d.log.error({ err, size: batch.length }, 'message batch failed');
-        for (const p of batch) p.reject(err);
+    let observing: { numbers: Set<number>; done: Promise<void>; over: boolean } | null = null;
+    for (;;) {
+      if (observing?.over) observing = null;
+      if (!this.queue.length && !observing) break;
+      const batch = this.take(observing?.numbers);
+      if (!batch.length && observing) {
+        // nothing to store until those observers finish or another ticket's message comes
+        await Promise.race([observing.done, new Promise<void>((r) => (this.wake = r))]);
+        this.wake = null;
+        continue;
       }
+      let observe: () => Promise<void>;
+      try {
+        observe = await this.store(batch);
+      } catch (err) {
+        this.failed(batch, err);
+        continue;
+      }
+      if (observing) await observing.done;
+      const next: { numbers: Set<number>; done: Promise<void>; over: boolean } = { numbers: new Set(batch.map((p) => p.number)), done: Promise.resolve(), over: false };
+      next.done = observe()
+        .catch((err: unknown) => this.failed(batch, err))
+        .then(() => {
+          next.over = true;
+        });
+      observing = next;
     }
     this.running = false;
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  /** The next batch in arrival order, leaving in the queue (in order) the messages of the tickets in `busy`. */
+  private take(busy?: Set<number>): Pending[] {
+    if (!busy?.size) return this.queue.splice(0, this.maxBatch);
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.queue) (batch.length < this.maxBatch && !busy.has(p.number) ? batch : rest).push(p);
+    this.queue = rest;
+    return batch;
+  }
+
+  private failed(batch: Pending[], err: unknown): void {
+    this.d.log.error({ err, size: batch.length }, 'message batch failed');
+    for (const p of batch) p.reject(err); // (those answered already stay answered)
+  }
+
+  /** The batch's round trips to the store; answers the rest of its way (observers, duplicates, the ordinary path), to run next. */
+  private async store(batch: Pending[]): Promise<() => Promise<void>> {
     const numbers = [...new Set(batch.map((p) => p.number))];
-    // One read of the tickets, whole and lean: what routing a message needs, and (with the update
-    // below applied to it) what observers see. No mongoose documents are built for the insert.
-    const found = await this.d.Ticket.find({ number: { $in: numbers } }).lean();
-    const byNumber = new Map(found.map((t) => [t.number, t as unknown as LeanTicket]));
+    // One read of the tickets, lean and through the driver (no mongoose query, no document): what
+    // routing a message needs, and (with the update below applied to it) what observers see. No
+    // mongoose documents are built for the insert either.
+    const found = (await this.d.Ticket.collection.find({ number: { $in: numbers } }, { projection: BATCH_TICKET_PROJECTION }).toArray()) as unknown as LeanTicket[];
+    const byNumber = new Map(found.map((t) => [t.number, t]));
     const now = this.d.clock.now();
-    const fast: { p: Pending; ticket: LeanTicket; doc: MessageRecord }[] = [];
+    const fast: Fast[] = [];
     const slow: { p: Pending; ticket: LeanTicket }[] = [];
     for (const p of batch) {
       const ticket = byNumber.get(p.number);
@@ -93,9 +139,18 @@ export class CustomerMessageBatcher {
     const duplicates = await this.insert(fast.map((f) => f.doc));
     const stored = fast.filter((_, i) => !duplicates.has(i));
     const touched = stored.length ? await this.touchTickets(stored, now) : new Map<string, LeanTicket>();
+    return () => this.observe(stored, touched, duplicates.size ? fast.filter((_, i) => duplicates.has(i)) : [], slow);
+  }
+
+  private async observe(stored: Fast[], touched: Map<string, LeanTicket>, duplicates: Fast[], slow: { p: Pending; ticket: LeanTicket }[]): Promise<void> {
     // Observers per ticket in message order; tickets side by side.
     const perTicket = new Map<string, typeof stored>();
-    for (const s of stored) perTicket.set(String(s.ticket._id), [...(perTicket.get(String(s.ticket._id)) ?? []), s]);
+    for (const s of stored) {
+      const id = String(s.ticket._id);
+      const list = perTicket.get(id);
+      if (list) list.push(s);
+      else perTicket.set(id, [s]);
+    }
     await Promise.all(
       [...perTicket.entries()].map(async ([id, items]) => {
         const lean = touched.get(id);
@@ -114,8 +169,7 @@ export class CustomerMessageBatcher {
         }
       }),
     );
-    for (const i of duplicates) {
-      const { p, ticket } = fast[i];
+    for (const { p, ticket } of duplicates) {
       const dup = await this.d.Message.findOne({ dedupeKey: p.input.dedupeKey });
       if (dup) await this.d.store.list(dup); // its first attempt may have stopped before the ticket's write
       const full = dup && (await this.d.Ticket.findById(ticket._id));
@@ -164,13 +218,28 @@ export class CustomerMessageBatcher {
       ids,
       set: { lastMessageAt: now, lastCustomerMessageAt: now, lastMessageId: String(doc._id), preview: previewOf(doc.body), updatedAt: now },
     }));
-    await this.d.Ticket.bulkWrite(
-      updates.map((u) => ({ updateOne: { filter: { _id: u.ticket._id }, update: { $set: u.set, $inc: { messageCount: u.count }, $addToSet: { messageIds: { $each: u.ids } } }, timestamps: false } })),
+    // Through the driver: every value is already of its stored type (the ids as read, dates, a
+    // string, a count), so mongoose's casting of each operation (a tenth of a batch's write) is left out.
+    await this.d.Ticket.collection.bulkWrite(
+      updates.map((u) => ({ updateOne: { filter: { _id: u.ticket._id }, update: { $set: u.set, $inc: { messageCount: u.count }, $addToSet: { messageIds: { $each: u.ids } } } } })),
       { ordered: false },
     );
     return new Map(updates.map((u) => [String(u.ticket._id), { ...u.ticket, ...u.set, messageCount: (u.ticket.messageCount ?? 0) + u.count }]));
   }
 }
+
+/**
+ * What the batch reads of its tickets: all but the list of message ids (MessageList's, never read
+ * with the ticket; `select: false` in the schema, which the driver does not know) and the effects
+ * journal (the sweeper's; a message's chain writes its entry by id without reading it). The rest
+ * is read on this path: observers read the ticket as a whole (the SLA rewrites `sla` whole, rules
+ * match and change any field and may save it, time rules read `clockImplied` after a rule's
+ * change, the inbound contract `dedupeKey`), and the agents' view and queue entry read most of it.
+ */
+export const BATCH_TICKET_PROJECTION = { messageIds: 0, effects: 0 } as const;
+
+/** A message of the batch on the batched path, with its ticket as read and its record. */
+type Fast = { p: Pending; ticket: LeanTicket; doc: MessageRecord };
 
 /** A ticket as the batch read it (lean). */
 type LeanTicket = Pick<TicketDoc, '_id' | 'number' | 'status' | 'customerId' | 'messageCount'> & Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
+import { idsBy, oncePerDatabase, updateEach } from '../counters/migration';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketModel } from './ticket.model';
 
@@ -87,14 +88,13 @@ export class MessageList {
    */
   async backfill(): Promise<number> {
     if (await this.isMigrated()) return 0;
-    const groups = await this.d.Message.aggregate<{ _id: Types.ObjectId; ids: Types.ObjectId[] }>([{ $group: { _id: '$ticketId', ids: { $push: '$_id' } } }]);
-    for (let i = 0; i < groups.length; i += 500) {
-      const ops = groups.slice(i, i + 500).map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $addToSet: { messageIds: { $each: g.ids } } }, timestamps: false } }));
-      await this.d.Ticket.bulkWrite(ops, { ordered: false });
-    }
-    await this.d.Counter.updateOne({ _id: BACKFILL_MARK }, { $set: { seq: groups.length } }, { upsert: true });
+    const done = await oncePerDatabase(this.d.Counter, BACKFILL_MARK, async () => {
+      const groups = await idsBy(this.d.Message, 'ticketId');
+      await updateEach(this.d.Ticket, groups, (g) => ({ filter: { _id: g._id }, update: { $addToSet: { messageIds: { $each: g.ids } } }, timestamps: false }));
+      return groups.length;
+    });
     this.migrated = true;
-    if (groups.length) this.d.log.info({ tickets: groups.length }, 'tickets\' message lists backfilled');
-    return groups.length;
+    if (done) this.d.log.info({ tickets: done }, 'tickets\' message lists backfilled');
+    return done;
   }
 }

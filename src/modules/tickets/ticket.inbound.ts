@@ -8,7 +8,7 @@ import type { CustomerMessageBatcher } from './message-batcher';
 import { linkedKey, type Received, type TicketMessages } from './ticket.messages';
 import type { TicketDoc } from './ticket.model';
 import type { CreateTicketInput, TicketService } from './ticket.service';
-import type { NewMessageInput } from './ticket.store';
+import type { MetaLists, NewMessageInput } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
 /**
@@ -46,6 +46,13 @@ export interface InboundMessage {
   open: InboundOpening;
   message?: Omit<NewMessageInput, 'channel' | 'kind' | 'event'>;
   meta?: Record<string, unknown>;
+  /**
+   * Members of lists the ticket keeps for the channel (`meta.<name>`: who wrote on it by mail),
+   * added with the write that stores the message (`$addToSet`, so concurrent contacts never undo
+   * each other's); a new ticket is stored with them, and a repeat of a stored contact adds what
+   * its first attempt left out.
+   */
+  metaAdd?: MetaLists;
   /**
    * The channel's first attempt at this contact (not a job's retry, not a sweeper's re-run): no
    * attempt can have stored it before, so the look-up of its key is left out; another delivery
@@ -112,7 +119,7 @@ export class TicketInbound {
       const dup = await this.d.tickets.messageByKey(key);
       if (dup) {
         const ticket = await this.d.tickets.byId(dup.ticketId as Types.ObjectId);
-        if (ticket) return { ticket, message: dup, outcome: 'duplicate', opened: openedBy(ticket) };
+        if (ticket) return { ticket: await this.d.tickets.addToMeta(ticket, m.metaAdd), message: dup, outcome: 'duplicate', opened: openedBy(ticket) };
       }
     }
     let ticket: TicketDoc | null = null;
@@ -124,7 +131,7 @@ export class TicketInbound {
     }
     if (ticket) {
       if (!input) return { ticket, message: null, outcome: 'added', opened: openedBy(ticket) };
-      return result(await this.d.timeline.receiveFromCustomer(ticket, input, author, { meta: m.meta, visitorId: m.open.visitorId, keyChecked: true }));
+      return this.landed(await this.d.timeline.receiveFromCustomer(ticket, input, author, { meta: m.meta, metaAdd: m.metaAdd, visitorId: m.open.visitorId, keyChecked: true }), m, openedBy);
     }
     const o = m.open;
     const c = await this.d.tickets.create(
@@ -140,7 +147,7 @@ export class TicketInbound {
         visitorId: o.visitorId ?? null,
         linkedFrom: o.linkedFrom ?? null,
         ...(o.key ? { dedupeKey: o.key } : {}),
-        meta: { ...o.meta, ...m.meta },
+        meta: { ...o.meta, ...m.meta, ...m.metaAdd },
         ...(input ? { message: { ...input, author } } : {}),
         ...(m.autoReply ? { autoReply: m.autoReply } : {}),
       },
@@ -149,6 +156,12 @@ export class TicketInbound {
     if (c.created) return { ticket: c.ticket, message: c.message, outcome: 'opened', opened: true, customer: c.customer, autoReply: c.autoReply };
     // The ticket of this key exists: a retry after it was made, or racing first messages of one chat.
     if (!input) return { ticket: c.ticket, message: null, outcome: 'opened', opened: true };
-    return result(await this.d.timeline.receiveFromCustomer(c.ticket, input, author, { meta: m.meta, visitorId: o.visitorId }));
+    return this.landed(await this.d.timeline.receiveFromCustomer(c.ticket, input, author, { meta: m.meta, metaAdd: m.metaAdd, visitorId: o.visitorId }), m, openedBy);
+  }
+
+  /** Where a contact landed; a duplicate (a racing copy stored it first) still gets its `metaAdd`. */
+  private async landed(r: Received, m: InboundMessage, openedBy: (t: TicketDoc) => boolean): Promise<InboundResult> {
+    const ticket = r.outcome === 'duplicate' ? await this.d.tickets.addToMeta(r.ticket, m.metaAdd) : r.ticket;
+    return { ticket, message: r.message, outcome: r.outcome, opened: openedBy(ticket) };
   }
 }

@@ -89,8 +89,25 @@ function messageSummary(view: TicketPayload): MessageTicketSummary {
 }
 
 /** Whether two queue entries show the same but for the preview and the time of the last change (what `message:new` carries). */
-function sameListing(a: QueueItem, b: QueueItem): boolean {
-  return JSON.stringify({ ...a, preview: '', updatedAt: '' }) === JSON.stringify({ ...b, preview: '', updatedAt: '' });
+export function sameListing(a: QueueItem, b: QueueItem): boolean {
+  return sameValue(a, b, LISTING_SKIPS);
+}
+
+const LISTING_SKIPS = new Set(['preview', 'updatedAt']);
+const NONE = new Set<string>();
+
+/**
+ * Equal as their JSON would be (an undefined field as an absent one), field by field: no copies
+ * and no strings per chat message, as two JSON.stringify of spread copies made (issue #23).
+ */
+function sameValue(a: unknown, b: unknown, skip: Set<string> = NONE): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const k in x) if (!skip.has(k) && !sameValue(x[k], y[k])) return false;
+  for (const k in y) if (!skip.has(k) && x[k] === undefined && y[k] !== undefined) return false;
+  return true;
 }
 
 /** The customer's name as the creation read it, when nobody is assigned yet (a routed chat is: its assignee's name is read). */

@@ -13,7 +13,7 @@ import type { TicketChanges, TicketEvents } from './ticket.observers';
 import { assertTransition, statusFields } from './ticket.rules';
 import type { TicketWriteGuard } from './ticket.guard';
 import type { TicketService } from './ticket.service';
-import type { AttachmentRef, NewMessageInput, TicketStore } from './ticket.store';
+import type { AttachmentRef, MetaLists, NewMessageInput, TicketStore } from './ticket.store';
 import type { Priority, TicketStatus, TicketType } from './ticket.types';
 import type { TimelineEvent } from './timeline.events';
 
@@ -64,9 +64,10 @@ export class TicketMessages {
 
   /**
    * A message from the customer: on a solved ticket it reopens it, on a closed one it opens a new
-   * ticket linked to the old. `meta` fields are kept on the ticket it lands on (with the same write).
+   * ticket linked to the old. `meta` fields are kept on the ticket it lands on, and `metaAdd`'s
+   * members added to its `meta` lists (with the same write).
    */
-  async receiveFromCustomer(ticket: TicketDoc, input: NewMessageInput, author: Actor, opts: { meta?: Record<string, unknown>; visitorId?: string | null; keyChecked?: boolean } = {}): Promise<Received> {
+  async receiveFromCustomer(ticket: TicketDoc, input: NewMessageInput, author: Actor, opts: { meta?: Record<string, unknown>; metaAdd?: MetaLists; visitorId?: string | null; keyChecked?: boolean } = {}): Promise<Received> {
     const { store, events } = this.d;
     // (a caller that has just looked the key up says so; the unique index still catches a race)
     if (input.dedupeKey && !opts.keyChecked) {
@@ -89,7 +90,7 @@ export class TicketMessages {
           product: ticket.product?.model ? { model: ticket.product.model, serial: ticket.product.serial ?? undefined } : undefined,
           unitId: (ticket.unitId as Types.ObjectId | null) ?? null,
           ...(input.dedupeKey ? { dedupeKey: linkedKey(input.dedupeKey) } : {}),
-          ...(opts.meta ? { meta: opts.meta } : {}),
+          ...(opts.meta || opts.metaAdd ? { meta: { ...opts.meta, ...opts.metaAdd } } : {}),
           message: { ...input, author },
         },
         author,
@@ -110,7 +111,7 @@ export class TicketMessages {
     }
     const changes: TicketChanges = after ? { status: [before, after] } : {};
     const entry = after ? events.entry('changed', { changes, actor: author }) : null;
-    let updated = (await store.touch(ticket, message, { set, inc, journal: entry ? [entry] : [] })) ?? ticket;
+    let updated = (await store.touch(ticket, message, { set, inc, journal: entry ? [entry] : [], metaAdd: opts.metaAdd })) ?? ticket;
     updated = await events.messageAdded(updated, message);
     if (entry) {
       await this.d.audit.record(updated, author, before === 'solved' ? 'reopened' : 'status', changes);

@@ -17,7 +17,7 @@ export const fieldValues = z.record(fieldKey, z.union([z.string().max(2000), z.n
  * `?fields.warranty_code=E4` (one parameter per field; also `fields[warranty_code]=E4`, OpenAPI's
  * deepObject style) becomes `{fields: {warranty_code: 'E4'}}` before the query is checked.
  */
-const gatherFieldFilters = (q: unknown) => {
+export const gatherFieldFilters = (q: unknown) => {
   if (!q || typeof q !== 'object') return q;
   const out: Record<string, unknown> = {};
   const fields: Record<string, unknown> = {};
@@ -53,6 +53,12 @@ export const ticketFilterFields = {
   sort: z.enum(SORTS).optional().describe('newest (default), oldest, updated; due and priority for live statuses'),
 };
 
+/** Custom field filters `{key: value}` (gathered from `fields.<key>=<value>`), shared by the list and saved views. */
+export const fieldFilters = z
+  .record(fieldKey, z.string().max(200))
+  .refine((v) => Object.keys(v).length <= 10, 'at most 10 field filters')
+  .describe('custom field filters, written `fields.<key>=<value>` or `fields[<key>]=<value>` (one parameter per field): tickets whose field equals the value');
+
 export const listTicketsQuery = z.preprocess(gatherFieldFilters, z.strictObject({
   ...ticketFilterFields,
   limit: intParamWithDefault({ min: 1, max: 100, default: 25 }),
@@ -61,11 +67,7 @@ export const listTicketsQuery = z.preprocess(gatherFieldFilters, z.strictObject(
     .max(400)
     .refine((c) => /^[0-9a-f]{24}$/.test(c) || decodeCursor(c) !== null, 'must be the nextCursor of a previous page')
     .optional(),
-  fields: z
-    .record(fieldKey, z.string().max(200))
-    .refine((v) => Object.keys(v).length <= 10, 'at most 10 field filters')
-    .optional()
-    .describe('custom field filters, written `fields.<key>=<value>` or `fields[<key>]=<value>` (one parameter per field): tickets whose field equals the value'),
+  fields: fieldFilters.optional(),
 }));
 
 export const customerRef = z.strictObject({

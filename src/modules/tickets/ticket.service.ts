@@ -15,7 +15,7 @@ import type { TicketDoc, TicketFields, TicketModel } from './ticket.model';
 import type { TicketEvents } from './ticket.observers';
 import type { TicketWriteGuard } from './ticket.guard';
 import type { MessageList } from './message-list';
-import { previewOf, type NewMessageInput, type TicketStore } from './ticket.store';
+import { metaAddToSet, previewOf, type MetaLists, type NewMessageInput, type TicketStore } from './ticket.store';
 import type { Priority, TicketType } from './ticket.types';
 
 export interface CreateTicketInput {
@@ -113,6 +113,18 @@ export class TicketService {
 
   message(id: string | Types.ObjectId): Promise<MessageDoc | null> {
     return this.messagesById.get(id);
+  }
+
+  /**
+   * Adds to the ticket's `meta` lists what they lack (a repeat of a contact whose first attempt
+   * stopped before its write): one `$addToSet`, none when nothing is missing.
+   */
+  async addToMeta(ticket: TicketDoc, lists: MetaLists | undefined): Promise<TicketDoc> {
+    const meta = (ticket.meta ?? {}) as Record<string, unknown>;
+    const missing = Object.fromEntries(Object.entries(lists ?? {}).map(([k, v]) => [k, v.filter((x) => !(Array.isArray(meta[k]) && (meta[k] as unknown[]).includes(x)))]));
+    const add = metaAddToSet(missing);
+    if (!Object.keys(add).length) return ticket;
+    return (await this.d.Ticket.findOneAndUpdate({ _id: ticket._id }, { $addToSet: add }, { new: true })) ?? ticket;
   }
 
   /** The message stored under a dedupe key (a mail's, a chat client's, an event's), if any. */

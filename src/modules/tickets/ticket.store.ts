@@ -37,6 +37,14 @@ export interface NewMessageInput {
   delivery?: 'none' | 'received' | 'queued';
 }
 
+/** Lists a channel keeps on the ticket (`meta.<name>`), only ever added to: a mail's participants. */
+export type MetaLists = Record<string, string[]>;
+
+/** The `$addToSet` of `lists` into the ticket's `meta` (nothing for an empty list). */
+export function metaAddToSet(lists: MetaLists | undefined): Record<string, { $each: string[] }> {
+  return Object.fromEntries(Object.entries(lists ?? {}).filter(([, v]) => v.length).map(([k, v]) => [`meta.${k}`, { $each: v }]));
+}
+
 const PREVIEW_CHARS = 160;
 
 export function previewOf(body: string): string {
@@ -115,13 +123,14 @@ export class TicketStore {
   async touch(
     ticket: Pick<TicketDoc, '_id'>,
     message: MessageDoc,
-    opts: { set?: Record<string, unknown>; inc?: Record<string, number>; preview?: boolean; journal?: EffectEntry[] } = {},
+    opts: { set?: Record<string, unknown>; inc?: Record<string, number>; preview?: boolean; journal?: EffectEntry[]; metaAdd?: MetaLists } = {},
   ): Promise<TicketDoc | null> {
     const now = this.d.clock.now();
     const fields: Record<string, unknown> = { ...opts.set, lastMessageAt: now, lastMessageId: String(message._id) };
     if ((opts.preview ?? true) && !message.internal) fields.preview = previewOf(message.body);
     if (message.author.type === 'customer') fields.lastCustomerMessageAt = now;
-    const update: Record<string, unknown> = { $set: fields, $inc: { messageCount: 1, ...opts.inc }, $addToSet: { messageIds: message._id } };
+    const add: Record<string, unknown> = { messageIds: message._id, ...metaAddToSet(opts.metaAdd) };
+    const update: Record<string, unknown> = { $set: fields, $inc: { messageCount: 1, ...opts.inc }, $addToSet: add };
     if (opts.journal?.length) update.$push = { effects: { $each: opts.journal } };
     return this.d.Ticket.findOneAndUpdate({ _id: ticket._id as Types.ObjectId }, update, { new: true });
   }

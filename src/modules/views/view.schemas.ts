@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { SORTS } from '../tickets/ticket.filter';
-import { ticketFilterFields } from '../tickets/ticket.schemas';
+import { fieldFilters, gatherFieldFilters, ticketFilterFields } from '../tickets/ticket.schemas';
 
 /**
  * A view's filters are stored as the list query takes them (`status: "new,open"`, `createdFrom:
  * "2030-01-01"`), so a view opens as `GET /api/tickets?<filters>`; they are validated with the same
- * schema when saved.
+ * schema when saved. Custom field filters are kept the same way, one `fields.<key>` entry each.
  */
+const viewFilter = z.preprocess(gatherFieldFilters, z.strictObject({ ...ticketFilterFields, fields: fieldFilters.optional() }));
+const FIELD_FILTER = /^fields\.[a-z][a-z0-9_]{0,39}$/;
+
 const filterStrings = z
-  .strictObject({
+  .object({
     status: z.string().max(200).optional(),
     team: z.string().max(32).optional(),
     channel: z.string().max(100).optional(),
@@ -23,8 +26,10 @@ const filterStrings = z
     updatedTo: z.string().max(40).optional(),
     q: z.string().max(200).optional(),
   })
+  .catchall(z.string().max(200))
   .superRefine((f, ctx) => {
-    const parsed = z.strictObject(ticketFilterFields).safeParse(f);
+    for (const k of Object.keys(f)) if (k === 'sort' || (!(k in ticketFilterFields) && !FIELD_FILTER.test(k))) ctx.addIssue({ code: 'custom', path: [k], message: 'not a filter of the ticket list' });
+    const parsed = viewFilter.safeParse(f);
     if (!parsed.success) for (const i of parsed.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
   });
 
@@ -45,5 +50,5 @@ export const viewsQuery = z.strictObject({ counts: z.enum(['true', 'false']).opt
 
 /** The stored filter strings as a list filter (already validated when the view was saved). */
 export function parseViewFilters(filters: Record<string, string>) {
-  return z.strictObject(ticketFilterFields).parse(filters);
+  return viewFilter.parse(filters) as z.output<z.ZodObject<typeof ticketFilterFields>> & { fields?: Record<string, string> };
 }

@@ -72,6 +72,12 @@ export function workOrderSchema(clock: Clock) {
       report: { type: new Schema({ version: Number, filedAt: Date, filedBy: String, clientId: String }, { _id: false }), default: null },
       /** optimistic concurrency of every state write */
       rev: { type: Number, default: 0 },
+      /**
+       * Changes whose effects (timers, sockets, timeline, mails, parts, rules) have not all run:
+       * pushed by the write that makes the change, pulled once every listener ran. What a crash or
+       * a failed listener leaves here, the sweeper re-drives (workorders.service.ts `redrive`).
+       */
+      pendingEffects: { type: [new Schema({ rev: Number, change: Schema.Types.Mixed, at: Date }, { _id: false })], default: [] },
     },
     { timestamps: { currentTime: () => clock.now() }, minimize: false },
   );
@@ -88,6 +94,8 @@ export function workOrderModel(conn: Connection, clock: Clock): WorkOrderModel {
     s.index({ engineerId: 1, 'window.start': 1 });
     s.index({ 'sla.nextCheckAt': 1 });
     s.index({ createdAt: 1 });
+    // the sweeper's re-drive of changes whose effects did not all run (a multikey index over a list that is almost always empty)
+    s.index({ 'pendingEffects.at': 1 });
     return s;
   });
 }

@@ -111,7 +111,7 @@ export function workOrdersModule(core: Core, d: WorkOrdersModuleDeps): AppModule
     processors: () => ({
       workorders: {
         onsite: fire,
-        sweep: () => onsite.sweep(),
+        sweep: async () => ({ ...(await onsite.sweep()), effects: await workOrders.redrive() }),
         'report-mail': (job: Job<{ workOrderId: string; version: number }>) => reports.mailToCustomer(job.data.workOrderId, job.data.version),
       },
     }),

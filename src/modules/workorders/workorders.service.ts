@@ -102,6 +102,8 @@ export interface WorkOrderDeps {
 }
 
 const MAX_EVENTS = 200;
+/** a change's effects not done this long after its write are re-driven by the sweeper (the write's own run has had its chance) */
+export const EFFECTS_GRACE_MS = 2 * 60_000;
 const MAX_WINDOW_MS = 24 * 3600_000;
 /** a step's `at` from the phone: queued offline up to this long, and never in the future beyond clock skew */
 const MAX_STEP_AGE_MS = 48 * 3600_000;
@@ -197,6 +199,7 @@ export class WorkOrderService {
     const number = formatNumber(await nextSequence(this.d.Counter, 'workorder'));
     const now = this.d.clock.now();
     const _id = new Types.ObjectId();
+    const createdChange: WorkOrderChange = { kind: 'created', from: 'new', to: 'new', engineer: [null, null], window: [null, null], emergency: [false, !!input.emergency], actor: actorOf(p), sla: [null, null] };
     await this.d.index.prepare(_id, null, { team, ticketNumber: ticket.number, unitId: unitId ?? null, engineerId, status: 'new', window: input.window ?? null });
     const created = await this.d.WorkOrder.create({
       _id,
@@ -221,9 +224,10 @@ export class WorkOrderService {
       visit: previous ? (previous.visit ?? 1) + 1 : 1,
       revisitOf: previous?._id ?? null,
       events: [{ type: 'created', at: now, by: actorOf(p), to: 'new' }],
+      pendingEffects: [{ rev: 0, change: createdChange, at: now }],
     });
     if (previous) await this.d.WorkOrder.updateOne({ _id: previous._id, revisitedBy: null }, { $set: { revisitedBy: created._id } });
-    await this.emit(created, { kind: 'created', from: 'new', to: 'new', engineer: [null, null], window: [null, null], emergency: [false, created.emergency], actor: actorOf(p), sla: [null, null] });
+    await this.emit(created, createdChange, 0);
     if (status === 'new') return created;
     // planned at once: the same path as a dispatcher's change, so the SLA and the notices follow
     return (await this.write(String(created._id), async (wo) => this.planDraft(wo, { status, engineerId, window: input.window ?? null, emergency: wo.emergency, address: wo.address }, p, false), actorOf(p))).wo;
@@ -383,8 +387,24 @@ export class WorkOrderService {
       const window = draft.set.window !== undefined ? (draft.set.window as Window | null) : cur.window?.start ? { start: cur.window.start, end: cur.window.end! } : null;
       const slaBefore = (cur.sla as OnSiteSla | null) ?? null;
       const sla = draft.sla !== undefined ? draft.sla : await this.d.onsite.plan(cur, { status, emergency, window, team: cur.team, customerReschedule: !!draft.customerReschedule, at: draft.at ?? this.d.clock.now() });
-      const update: Record<string, unknown> = { $set: { ...draft.set, sla }, $inc: { rev: 1 } };
-      if (draft.event) update.$push = { events: { $each: [draft.event], $slice: -MAX_EVENTS } };
+      const engineerAfter = draft.set.engineerId !== undefined ? (draft.set.engineerId as Types.ObjectId | string | null) : cur.engineerId;
+      const change: WorkOrderChange = {
+        kind: draft.kind,
+        step: draft.step,
+        from: cur.status as WoStatus,
+        to: status,
+        engineer: [cur.engineerId ? String(cur.engineerId) : null, engineerAfter ? String(engineerAfter) : null],
+        window: [cur.window?.start?.getTime() ?? null, window?.start ? new Date(window.start).getTime() : null],
+        emergency: [cur.emergency, emergency],
+        customerReschedule: draft.customerReschedule,
+        actor,
+        reason: draft.reason ?? null,
+        sla: [slaBefore, sla ?? null],
+      };
+      const rev = cur.rev + 1;
+      // the change is journaled by the write that makes it: its effects run below, or by the sweeper
+      const update: Record<string, unknown> = { $set: { ...draft.set, sla }, $inc: { rev: 1 }, $push: { pendingEffects: { rev, change, at: this.d.clock.now() } } };
+      if (draft.event) (update.$push as Record<string, unknown>).events = { $each: [draft.event], $slice: -MAX_EVENTS };
       const { stale } = await this.d.index.prepare(cur._id, cur, {
         team: cur.team,
         ticketNumber: cur.ticketNumber,
@@ -396,32 +416,51 @@ export class WorkOrderService {
       const updated = await this.d.WorkOrder.findOneAndUpdate({ _id: cur._id, rev: cur.rev }, update, { new: true });
       if (!updated) continue;
       await this.d.index.prune(cur._id, stale);
-      await this.emit(updated, {
-        kind: draft.kind,
-        step: draft.step,
-        from: cur.status as WoStatus,
-        to: updated.status as WoStatus,
-        engineer: [cur.engineerId ? String(cur.engineerId) : null, updated.engineerId ? String(updated.engineerId) : null],
-        window: [cur.window?.start?.getTime() ?? null, updated.window?.start?.getTime() ?? null],
-        emergency: [cur.emergency, updated.emergency],
-        customerReschedule: draft.customerReschedule,
-        actor,
-        reason: draft.reason ?? null,
-        sla: [slaBefore, (updated.sla as OnSiteSla | null) ?? null],
-      });
+      await this.emit(updated, change, rev);
       return { wo: updated, replayed: false };
     }
     throw new ConflictError('The work order is changing under heavy contention; try again', 'busy');
   }
 
-  private async emit(wo: WorkOrderDoc, change: WorkOrderChange): Promise<void> {
+  /**
+   * Runs every listener on a change, then takes the change off the journal; a listener that fails
+   * is logged and leaves it there, so the sweeper runs them again (each listener's effects are
+   * idempotent: keyed timeline lines and mails, timers by id, releases of what is still held).
+   */
+  private async emit(wo: WorkOrderDoc, change: WorkOrderChange, rev: number): Promise<boolean> {
+    let failed = false;
     for (const fn of this.listeners) {
       try {
         await fn(wo, change);
       } catch (err) {
-        this.d.log.error({ workOrder: wo.number, change: change.kind, err }, 'work order listener failed');
+        failed = true;
+        this.d.log.error({ workOrder: wo.number, change: change.kind, err }, 'work order listener failed; the sweeper runs its effects again');
       }
     }
+    if (!failed) await this.d.WorkOrder.updateOne({ _id: wo._id }, { $pull: { pendingEffects: { rev } } }, { timestamps: false });
+    return !failed;
+  }
+
+  /**
+   * Runs again the effects of changes written more than EFFECTS_GRACE_MS ago and still journaled
+   * (a crash between the write and its effects, a listener that failed), oldest first, each on the
+   * work order as it is now. Reads the journaled work orders by a filter on `pendingEffects`,
+   * a sweep's query (README: indexes), at most `limit` a pass.
+   */
+  async redrive(limit = 100): Promise<{ redriven: number; failed: number }> {
+    const before = new Date(this.d.clock.now().getTime() - EFFECTS_GRACE_MS);
+    const stale = await this.d.WorkOrder.find({ 'pendingEffects.at': { $lt: before } }).limit(limit);
+    let redriven = 0;
+    let failed = 0;
+    for (const wo of stale) {
+      const due = (wo.pendingEffects ?? []).filter((p) => p.at && p.at < before).sort((a, b) => (a.rev ?? 0) - (b.rev ?? 0));
+      for (const p of due) {
+        if (await this.emit(wo, p.change as WorkOrderChange, p.rev ?? 0)) redriven++;
+        else failed++;
+      }
+    }
+    if (redriven || failed) this.d.log.warn({ redriven, failed }, 'work order effects re-driven');
+    return { redriven, failed };
   }
 
   private async engineerOf(id: string, team: string): Promise<Types.ObjectId> {
