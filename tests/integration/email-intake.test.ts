@@ -178,6 +178,21 @@ describe('mail intake', () => {
     expect((await admin.get(`/api/tickets/${done.ticket}/messages`)).body.messages[0].body).toBe('Nobody took me in.');
   });
 
+  it('re-queues a lost job with the envelope its mail came with: a team address only in the envelope still routes it', async () => {
+    await suite.app.stopWorkers();
+    // sent to the returns desk by Bcc: no team address in the headers, only in the envelope
+    const raw = buildMail({ from: { address: 'bcc@example.com' }, to: 'friend@example.org', subject: 'Return my kettle', messageId: '<bcc-1@example.com>', text: 'It leaks; I want my money back.' });
+    const jobId = await mail.send(raw, { from: 'bcc@example.com', to: ['returns@demo.local'] });
+    await (await suite.app.c.queues.get('mail-in').getJob(jobId))!.remove(); // Redis lost it
+    await suite.app.startWorkers();
+    (suite.app.clock as MovableClock).advance(10 * 60 * 1000);
+    expect((await mail.email().sweepRawMail()).requeued).toBe(1);
+    const done = await mail.processed(jobId);
+    expect(done.created).toBe(true);
+    const ticket = await suite.app.c.models.Ticket.findOne({ number: done.ticket }).lean();
+    expect(ticket!.team).toBe('returns');
+  });
+
   it('dead-letters an unparseable mail instead of completing it, lists it for admins only, and replays it', async () => {
     // a header block past the MIME splitter's limit (1 MiB): the parser refuses the mail
     const junk = Array.from({ length: 18_000 }, (_, i) => `X-Junk-${i}: ${'j'.repeat(60)}`).join('\r\n');

@@ -115,11 +115,12 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
 
   /** Durable first, then the job, then (by the caller) the answer to the sender. */
   const accept = async (source: Readable, maxBytes: number, envelope: AcceptEnvelope): Promise<string> => {
-    const blob = await store.writeInbound(source, maxBytes);
+    const blob = await store.writeInbound(source, maxBytes, envelope);
     // the webhook answers a sender that can be told: garbage is a 400 and is not kept (SMTP clients are MTAs: they get 250 and the parser decides)
     const why = envelope.via === 'webhook' ? await notAMailFile(blob.file) : null;
     if (why) {
       await fs.promises.rm(blob.file, { force: true });
+      await fs.promises.rm(store.envelopeFile(blob.hash), { force: true });
       throw new ValidationError(`Not an RFC 5322 mail: ${why}`);
     }
     const jobId = `mail-${blob.hash}`;
@@ -160,7 +161,9 @@ export function emailModule(core: Core, d: EmailModuleDeps): EmailModule {
     async (hash, receivedAt) => {
       const q = core.queues.get('mail-in');
       if (await q.getJob(`mail-${hash}`)) return false;
-      const data: InboundJob = { hash, via: 'sweep', rcpt: [], mailFrom: null, receivedAt: receivedAt.toISOString() };
+      // the envelope it came with, when it was kept beside it (the team of an IMAP mailbox, Bcc'd team addresses)
+      const env = await store.readEnvelope(hash);
+      const data: InboundJob = { hash, via: 'sweep', rcpt: env?.rcpt ?? [], mailFrom: env?.mailFrom ?? null, receivedAt: receivedAt.toISOString(), ...(env?.team ? { team: env.team } : {}) };
       await q.add('inbound', data, { jobId: `mail-${hash}`, ...jobOptions });
       return true;
     },

@@ -9,6 +9,17 @@ export class MailTooLargeError extends Error {
   }
 }
 
+/** How a raw mail came (its envelope), kept beside it for the sweeper: a job lost with Redis loses it otherwise. */
+export interface StoredEnvelope {
+  via: string;
+  rcpt: string[];
+  mailFrom: string | null;
+  team?: string;
+}
+
+/** at most this many envelope recipients are kept beside a mail (SMTP's limit per mail is far lower) */
+const MAX_KEPT_RCPT = 100;
+
 export interface StoredBlob {
   hash: string;
   size: number;
@@ -47,10 +58,35 @@ export class MailStore {
    * only after this, so a crash afterwards loses nothing. Over `limit` bytes the rest of the
    * stream is drained (the client is still sending) and MailTooLargeError thrown.
    */
-  async writeInbound(source: Readable, limit: number): Promise<StoredBlob> {
+  async writeInbound(source: Readable, limit: number, envelope?: StoredEnvelope): Promise<StoredBlob> {
     const blob = await this.writeStream(source, limit, true);
+    // the envelope first, so that the directory's fsync in place() makes both durable (ordered data)
+    if (envelope) await this.writeEnvelope(blob.hash, envelope);
     await this.place(blob, this.inboundFile(blob.hash), true);
     return { ...blob, file: this.inboundFile(blob.hash) };
+  }
+
+  envelopeFile(hash: string): string {
+    return this.inboundFile(hash).replace(/\.eml$/, '.envelope.json');
+  }
+
+  /** Keeps the first envelope a content came with (the same content again is the same job: deduplicated). */
+  private async writeEnvelope(hash: string, e: StoredEnvelope): Promise<void> {
+    const kept: StoredEnvelope = { via: e.via, rcpt: e.rcpt.slice(0, MAX_KEPT_RCPT), mailFrom: e.mailFrom, ...(e.team ? { team: e.team } : {}) };
+    await fs.promises.writeFile(this.envelopeFile(hash), JSON.stringify(kept), { flag: 'wx', mode: 0o600 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+
+  /** The envelope kept beside a raw mail, or null (stored before envelopes were kept, unreadable, or not of this shape). */
+  async readEnvelope(hash: string): Promise<StoredEnvelope | null> {
+    try {
+      const e = JSON.parse(await fs.promises.readFile(this.envelopeFile(hash), 'utf8')) as Partial<StoredEnvelope>;
+      const ok = typeof e.via === 'string' && Array.isArray(e.rcpt) && e.rcpt.every((r) => typeof r === 'string') && (e.mailFrom === null || typeof e.mailFrom === 'string') && (e.team === undefined || typeof e.team === 'string');
+      return ok ? (e as StoredEnvelope) : null;
+    } catch {
+      return null;
+    }
   }
 
   /**
@@ -65,6 +101,7 @@ export class MailStore {
       const stat = await fs.promises.stat(file).catch(() => null);
       if (stat && stat.mtime < before) {
         await fs.promises.unlink(file).catch(() => undefined);
+        if (/^[a-f0-9]{64}\.eml$/.test(name)) await fs.promises.unlink(this.envelopeFile(name.slice(0, 64))).catch(() => undefined);
         removed++;
       }
     }
