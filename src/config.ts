@@ -147,7 +147,7 @@ export type Config = Readonly<{
   attachmentRetentionMs: number | null;
   /** worker threads that parse inbound mail; 0: one per CPU */
   mailParseThreads: number;
-  /** each mail-parse thread's V8 heap bound (MB); a mail that needs more is failed alone */
+  /** each mail-parse thread's V8 heap bound (MB; a process --max-old-space-size overrides it); a mail that needs more is failed alone */
   mailParseHeapMb: number;
   /** inbound mails a worker process ingests at once (each sender's mails still in order) */
   mailIngestConcurrency: number;

@@ -6,7 +6,7 @@
  * 2 × 4 MB (`--max-semi-space-size=4`), their memory being what exceeds 1 GB at 50 000 tickets
  * (BENCHMARKS.md "Memory at 50 000 tickets"). The workers' old generation is bounded at 192 MB
  * (`--max-old-space-size=192`): without a bound V8 let garbage grow to 349 MB of heap during the
- * search rebuild at 50 000 tickets, while what was live after a full collection peaked at 93 MB
+ * search rebuild at 50 000 tickets, while what was live after a full collection peaked at 93–108 MB
  * (63 MB idle; `bench/memory.ts` HEAP_PROBE=1). The bound makes V8 collect sooner; a live set that
  * reached it would stop the process, so a database of several hundred thousand tickets wants more
  * (NODE_OPTIONS=--max-old-space-size=… wins).

@@ -17,6 +17,8 @@ export interface ParsePoolOptions {
    * Each thread's V8 heap bound (old generation, MB; `resourceLimits.maxOldGenerationSizeMb`). A mail
    * whose parse needs more stops its thread, not the process: that mail's parse rejects with
    * MailParseOutOfMemoryError and the next mail gets a new thread. 0 or absent: V8's own bound.
+   * A `--max-old-space-size` of the process overrides it (V8 applies the flag to every isolate, over
+   * a Worker's resourceLimits): the threads then get the process's bound, still each its own heap.
    */
   heapMb?: number;
   log: Logger;
