@@ -27,7 +27,8 @@ function greet(port: number): Promise<{ socket: net.Socket; line: string }> {
 }
 
 const smtpPort = (app: TestApp) => (app.c.modules.find((m) => m.name === 'email') as EmailModule).smtpPort;
-const rawFiles = (app: TestApp) => fs.readdirSync(`${app.dataDir}/mail/inbound`).length;
+/** raw mails stored (each `.eml`; the envelope kept beside each is not a mail) */
+const rawFiles = (app: TestApp) => fs.readdirSync(`${app.dataDir}/mail/inbound`).filter((n) => n.endsWith('.eml')).length;
 
 describe('SMTP intake limits per sender address', () => {
   let app: TestApp;
