@@ -134,12 +134,16 @@ describe('timer loop order and concurrency', () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
   });
-
-  it('evaluates the earliest due first and never more at once than its concurrency', async () => {
+  /** a timer set of its own on the suite's Redis (a fresh hash-tagged prefix) */
+  const freshSet = async (tag: string) => {
     const c = createRedis(storeUrls('unused').redis, 'command', log);
     clients.push(c);
     await waitReady(c);
-    const set = new TimerSet(c, `{tlo${crypto.randomBytes(4).toString('hex')}}`, 'test');
+    return new TimerSet(c, `{${tag}${crypto.randomBytes(4).toString('hex')}}`, 'test');
+  };
+
+  it('evaluates the earliest due first and never more at once than its concurrency', async () => {
+    const set = await freshSet('tlo');
     const now = Date.now();
     // written in a shuffled order; due in the order of their number
     const ids = Array.from({ length: 24 }, (_, i) => `t${String(i).padStart(2, '0')}`);
@@ -167,10 +171,7 @@ describe('timer loop order and concurrency', () => {
   });
 
   it('claims again as soon as a slot opens, whichever slot it is (no sleep with due entries and free slots)', async () => {
-    const c = createRedis(storeUrls('unused').redis, 'command', log);
-    clients.push(c);
-    await waitReady(c);
-    const set = new TimerSet(c, `{tlf${crypto.randomBytes(4).toString('hex')}}`, 'test');
+    const set = await freshSet('tlf');
     const now = Date.now();
     const ids = Array.from({ length: 120 }, (_, i) => `f${i}`);
     await Promise.all(ids.map((id, i) => set.put(id, now - 5000 + i, 1)));
