@@ -1,3 +1,5 @@
+import type { Model } from 'mongoose';
+
 /**
  * Groups what an async source yields (a MongoDB cursor) into arrays of `size`. A pass over a
  * collection is then one query whose results arrive in the driver's batches, instead of pages
@@ -33,5 +35,12 @@ export async function* inIdSlices<T>(ids: AsyncIterable<{ _id: unknown }>, size:
   for (let i = 0; i < all.length; i += size) {
     const docs = await read(all.slice(i, i + size));
     if (docs.length) yield docs;
+  }
+}
+
+/** Writes one update per group, 500 to a bulkWrite (unordered: one group's failure stops none of the others). */
+export async function updateEach<G>(Target: Model<any>, groups: G[], op: (g: G) => { filter: object; update: object; upsert?: boolean; timestamps?: boolean }): Promise<void> {
+  for (let i = 0; i < groups.length; i += 500) {
+    await Target.bulkWrite(groups.slice(i, i + 500).map((g) => ({ updateOne: op(g) })) as never, { ordered: false });
   }
 }

@@ -1,4 +1,5 @@
 import { Connection, Model, Schema, Types } from 'mongoose';
+import { updateEach } from './batches';
 import { modelOnce } from './mongo';
 
 export type LookupRowModel = Model<{ _id: string; ids: Types.ObjectId[] }>;
@@ -18,10 +19,7 @@ export class LookupRows {
 
   /** Adds many ids to many rows, 500 rows to a bulkWrite (a migration naming older documents). */
   async addAll(rows: { key: string; ids: Types.ObjectId[] }[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) {
-      const ops = rows.slice(i, i + 500).map((r) => ({ updateOne: { filter: { _id: r.key }, update: { $addToSet: { ids: { $each: r.ids } } }, upsert: true } }));
-      await this.Rows.bulkWrite(ops, { ordered: false });
-    }
+    await updateEach(this.Rows, rows, (r) => ({ filter: { _id: r.key }, update: { $addToSet: { ids: { $each: r.ids } } }, upsert: true }));
   }
 
   async remove(id: Types.ObjectId, keys: string[]): Promise<void> {

@@ -24,10 +24,3 @@ export async function oncePerDatabase(Counter: CounterModel, mark: string, run: 
 export function idsBy(Model: Model<any>, field: string): Promise<IdGroup[]> {
   return Model.aggregate<IdGroup>([{ $sort: { _id: 1 } }, { $group: { _id: `$${field}`, ids: { $push: '$_id' } } }]);
 }
-
-/** Writes one update per group, 500 to a bulkWrite (unordered: one group's failure stops none of the others). */
-export async function updateEach<G>(Target: Model<any>, groups: G[], op: (g: G) => { filter: object; update: object; upsert?: boolean; timestamps?: boolean }): Promise<void> {
-  for (let i = 0; i < groups.length; i += 500) {
-    await Target.bulkWrite(groups.slice(i, i + 500).map((g) => ({ updateOne: op(g) })) as never, { ordered: false });
-  }
-}

@@ -1,7 +1,8 @@
 import type { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
-import { idsBy, oncePerDatabase, updateEach } from '../counters/migration';
+import { updateEach } from '../../infra/batches';
+import { idsBy, oncePerDatabase } from '../counters/migration';
 import type { TicketDoc, TicketModel } from '../tickets/ticket.model';
 import type { CreatedContext, TicketChanges, TicketObserver } from '../tickets/ticket.observers';
 import type { CustomerModel } from './customer.model';

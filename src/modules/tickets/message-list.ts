@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { CounterModel } from '../counters/counter.model';
-import { idsBy, oncePerDatabase, updateEach } from '../counters/migration';
+import { updateEach } from '../../infra/batches';
+import { idsBy, oncePerDatabase } from '../counters/migration';
 import type { MessageDoc, MessageModel } from './message.model';
 import type { TicketModel } from './ticket.model';
 
